@@ -1,0 +1,88 @@
+//! Command-line types (clap derive) and nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Provision a production-grade monitoring stack from one manifest.
+#[derive(Debug, Parser)]
+#[command(name = "stackctl", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The manifest to read
+    #[arg(short = 'f', long = "file", global = true, value_name = "PATH", default_value = "stackctl.yaml")]
+    pub file: PathBuf,
+
+    /// Where rendered files go (default: `rendered/` beside the manifest)
+    #[arg(long = "out", global = true, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a stackctl.yaml from a preset, and a .env (0600) with generated secrets
+    Init(InitArgs),
+    /// Render every config file and docker-compose.yml into the output directory
+    Render,
+    /// Check the manifest and the rendered files with the programs' own checkers
+    Validate(ValidateArgs),
+    /// Render, validate, and bring the stack up on Docker
+    Deploy(DeployArgs),
+    /// Show containers, health, scrape targets, firing alerts and config drift
+    Status(StatusArgs),
+    /// Apply changed config: hot-reload where possible, roll back when rejected
+    Reload,
+    /// Remove the stack's containers and network (data volumes are kept)
+    Down(DownArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The preset to start from (see `stacks/`): minimal, metrics, full
+    #[arg(long, default_value = "minimal")]
+    pub stack: String,
+    /// The project name (default: the directory name)
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Overwrite an existing stackctl.yaml and .env
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Skip the checks that run inside component images on Docker
+    #[arg(long)]
+    pub no_docker: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// Print the plan without changing anything
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Seconds to wait for each service to become ready
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DownArgs {
+    /// Also remove the stack's data volumes
+    #[arg(long)]
+    pub volumes: bool,
+}

@@ -1,0 +1,15 @@
+//! stackctl: one manifest → a monitoring stack's configs, validated, deployed on Docker.
+//!
+//! Pipeline: `manifest::load` → `manifest::validate` → `render` → `writer` / `plan` → `docker`.
+
+pub mod cli;
+pub mod commands;
+pub mod docker;
+pub mod manifest;
+pub mod output;
+pub mod plan;
+pub mod render;
+pub mod service;
+pub mod tools;
+pub mod version;
+pub mod writer;

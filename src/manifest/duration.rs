@@ -1,0 +1,172 @@
+//! Prometheus-style durations (`30s`, `1h30m`, `2w`): parsing only, never failing at load time.
+//!
+//! A `PromDuration` keeps the text the operator wrote so that `validate` can report every
+//! malformed duration at once, with its location, instead of serde stopping at the first one.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PromDuration {
+    raw: String,
+    millis: Option<u64>,
+}
+
+impl PromDuration {
+    pub fn parse(raw: &str) -> Self {
+        Self { raw: raw.to_string(), millis: parse_millis(raw) }
+    }
+
+    /// The text as written in the manifest.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.millis.is_some()
+    }
+
+    /// Milliseconds; `None` when the text is not a valid duration.
+    pub fn millis(&self) -> Option<u64> {
+        self.millis
+    }
+
+    pub fn seconds(&self) -> Option<f64> {
+        self.millis.map(|m| m as f64 / 1000.0)
+    }
+
+    pub fn from_millis(millis: u64) -> Self {
+        Self { raw: format_millis(millis), millis: Some(millis) }
+    }
+}
+
+impl fmt::Debug for PromDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.raw)
+    }
+}
+
+impl fmt::Display for PromDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl<'de> Deserialize<'de> for PromDuration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Accept numbers too (`interval: 30` is a common slip) so validate can explain it.
+        let value = serde_yaml::Value::deserialize(deserializer)?;
+        let raw = match value {
+            serde_yaml::Value::String(s) => s,
+            serde_yaml::Value::Number(n) => n.to_string(),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a duration such as `30s`, found {}",
+                    crate::manifest::describe_value(&other)
+                )))
+            }
+        };
+        Ok(Self::parse(&raw))
+    }
+}
+
+impl Serialize for PromDuration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.raw)
+    }
+}
+
+const UNITS: &[(&str, u64)] = &[
+    ("y", 365 * 24 * 3600 * 1000),
+    ("w", 7 * 24 * 3600 * 1000),
+    ("d", 24 * 3600 * 1000),
+    ("h", 3600 * 1000),
+    ("m", 60 * 1000),
+    ("s", 1000),
+    ("ms", 1),
+];
+
+/// Parses the grammar of Prometheus' `model.ParseDuration`: units in descending order, each at
+/// most once, integer amounts (`1h30m`, `90s`, `500ms`). `0` alone is allowed.
+pub fn parse_millis(text: &str) -> Option<u64> {
+    if text == "0" {
+        return Some(0);
+    }
+    let bytes = text.as_bytes();
+    if bytes.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let mut pos = 0;
+    let mut last_unit = 0usize; // index into UNITS of the next allowed unit
+    while pos < bytes.len() {
+        let start = pos;
+        while pos < bytes.len() && bytes[pos].is_ascii_digit() {
+            pos += 1;
+        }
+        if start == pos {
+            return None;
+        }
+        let amount: u64 = text[start..pos].parse().ok()?;
+        let unit_start = pos;
+        while pos < bytes.len() && bytes[pos].is_ascii_alphabetic() {
+            pos += 1;
+        }
+        let unit = &text[unit_start..pos];
+        let index = UNITS.iter().position(|(u, _)| *u == unit)?;
+        if index < last_unit {
+            return None;
+        }
+        last_unit = index + 1;
+        total = total.checked_add(amount.checked_mul(UNITS[index].1)?)?;
+    }
+    Some(total)
+}
+
+/// The shortest Prometheus spelling of a duration (`90000` → `1m30s`).
+pub fn format_millis(mut millis: u64) -> String {
+    if millis == 0 {
+        return "0s".to_string();
+    }
+    let mut out = String::new();
+    for (unit, size) in UNITS {
+        if millis >= *size {
+            out.push_str(&format!("{}{}", millis / size, unit));
+            millis %= size;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_prometheus_durations() {
+        let cases = [
+            ("30s", Some(30_000)),
+            ("1h30m", Some(5_400_000)),
+            ("500ms", Some(500)),
+            ("2w", Some(14 * 86_400_000)),
+            ("0", Some(0)),
+            ("15", None),
+            ("1.5h", None),
+            ("30m1h", None),
+            ("", None),
+            ("1x", None),
+            ("s", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_millis(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn formats_shortest_form() {
+        assert_eq!(format_millis(90_000), "1m30s");
+        assert_eq!(format_millis(3_600_000), "1h");
+        assert_eq!(format_millis(259_200_000), "3d");
+    }
+}

@@ -1,0 +1,1 @@
+//! `${NAME}` and `${NAME:-default}` references in manifest values.

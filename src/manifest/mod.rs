@@ -1,0 +1,45 @@
+//! The manifest: its typed model, loading (file, `.env`, `${VAR}`), and validation.
+//!
+//! `load` is the only part that touches the disk; `validate` is pure and returns every problem.
+
+mod alerts;
+mod diagnostic;
+mod duration;
+mod env;
+mod load;
+mod model;
+mod notify;
+mod positions;
+mod scrape;
+mod secret;
+mod telemetry;
+pub mod validate;
+
+pub use alerts::{Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
+pub use diagnostic::{Diagnostic, Location, ManifestError};
+pub use duration::{format_millis, parse_millis, PromDuration};
+pub use load::{load, load_str, LoadError, LoadedManifest};
+pub use model::*;
+pub use notify::{
+    Email, Inhibit, MsTeams, Notify, PagerDuty, Receiver, Route, Slack, TimeInterval, Webhook,
+};
+pub use positions::Positions;
+pub use scrape::{DockerDiscovery, Exporter, Probe, ScrapeJob, EXPORTER_TYPES};
+pub use secret::Secret;
+pub use telemetry::{Dashboards, LogFile, Logs, Traces};
+
+/// The file name `stackctl` looks for when `-f` is not given.
+pub const DEFAULT_MANIFEST: &str = "stackctl.yaml";
+
+/// A short description of a YAML value for error messages (`a list`, `the number 30`).
+pub fn describe_value(value: &serde_yaml::Value) -> String {
+    match value {
+        serde_yaml::Value::Null => "nothing (null)".to_string(),
+        serde_yaml::Value::Bool(b) => format!("the boolean `{b}`"),
+        serde_yaml::Value::Number(n) => format!("the number `{n}`"),
+        serde_yaml::Value::String(s) => format!("the string `{s}`"),
+        serde_yaml::Value::Sequence(_) => "a list".to_string(),
+        serde_yaml::Value::Mapping(_) => "a mapping".to_string(),
+        serde_yaml::Value::Tagged(t) => format!("a value tagged `{}`", t.tag),
+    }
+}

@@ -1,0 +1,289 @@
+//! The typed manifest (`stackctl.yaml`, contract version 1): top level and components.
+//!
+//! Only shapes live here. Defaults that an operator reads in the docs are applied by serde;
+//! everything that needs judgement (durations, addresses, cross-references) is checked in
+//! `validate`, so that all problems can be reported in one run.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+use super::alerts::{Alerts, Slo};
+use super::duration::PromDuration;
+use super::notify::Notify;
+use super::scrape::{Exporter, ScrapeJob};
+use super::secret::Secret;
+use super::telemetry::{Dashboards, Logs, Traces};
+
+pub const DEFAULT_BIND: &str = "127.0.0.1";
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Manifest {
+    /// The manifest format version; only `1` exists.
+    pub version: u32,
+    pub project: String,
+    #[serde(default = "default_bind")]
+    pub bind: String,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub networks: Vec<String>,
+    #[serde(default)]
+    pub components: Components,
+    #[serde(default)]
+    pub scrape: Vec<ScrapeJob>,
+    #[serde(default)]
+    pub exporters: Vec<Exporter>,
+    #[serde(default)]
+    pub alerts: Alerts,
+    #[serde(default)]
+    pub slos: Vec<Slo>,
+    #[serde(default)]
+    pub notify: Option<Notify>,
+    #[serde(default)]
+    pub logs: Logs,
+    #[serde(default)]
+    pub traces: Traces,
+    #[serde(default)]
+    pub dashboards: Dashboards,
+}
+
+fn default_bind() -> String {
+    DEFAULT_BIND.to_string()
+}
+
+/// A component's host port: left out (the component's default), `null` (not published), or a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PortSetting {
+    #[default]
+    Default,
+    Unpublished,
+    Host(u16),
+}
+
+impl PortSetting {
+    /// The host port to publish, given the component's default.
+    pub fn resolve(self, default: Option<u16>) -> Option<u16> {
+        match self {
+            PortSetting::Default => default,
+            PortSetting::Unpublished => None,
+            PortSetting::Host(port) => Some(port),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PortSetting {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_yaml::Value::deserialize(deserializer)?;
+        match &value {
+            serde_yaml::Value::Null => Ok(PortSetting::Unpublished),
+            serde_yaml::Value::Number(n) => match n.as_u64() {
+                Some(p) if (1..=65535).contains(&p) => Ok(PortSetting::Host(p as u16)),
+                _ => Err(serde::de::Error::custom(format!(
+                    "port {n} is outside 1-65535"
+                ))),
+            },
+            serde_yaml::Value::String(s) => match s.parse::<u16>() {
+                Ok(p) if p > 0 => Ok(PortSetting::Host(p)),
+                _ => Err(serde::de::Error::custom(format!(
+                    "expected a port number or `null`, found `{s}`"
+                ))),
+            },
+            other => Err(serde::de::Error::custom(format!(
+                "expected a port number or `null`, found {}",
+                super::describe_value(other)
+            ))),
+        }
+    }
+}
+
+/// What every component accepts: which release, which image, which host port.
+pub trait ComponentSettings {
+    fn version(&self) -> Option<&str>;
+    fn image(&self) -> Option<&str>;
+    fn port(&self) -> PortSetting;
+}
+
+macro_rules! component_settings {
+    ($($ty:ty),* $(,)?) => {$(
+        impl ComponentSettings for $ty {
+            fn version(&self) -> Option<&str> { self.version.as_deref() }
+            fn image(&self) -> Option<&str> { self.image.as_deref() }
+            fn port(&self) -> PortSetting { self.port }
+        }
+    )*};
+}
+
+component_settings!(
+    Prometheus,
+    Alertmanager,
+    Grafana,
+    Loki,
+    Alloy,
+    Promtail,
+    Jaeger,
+    NodeExporter,
+    Cadvisor,
+    BlackboxExporter,
+    Pushgateway,
+);
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Components {
+    pub prometheus: Option<Prometheus>,
+    pub alertmanager: Option<Alertmanager>,
+    pub grafana: Option<Grafana>,
+    pub loki: Option<Loki>,
+    pub alloy: Option<Alloy>,
+    pub promtail: Option<Promtail>,
+    pub jaeger: Option<Jaeger>,
+    pub node_exporter: Option<NodeExporter>,
+    pub cadvisor: Option<Cadvisor>,
+    pub blackbox_exporter: Option<BlackboxExporter>,
+    pub pushgateway: Option<Pushgateway>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Prometheus {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+    pub scrape_interval: Option<PromDuration>,
+    pub scrape_timeout: Option<PromDuration>,
+    pub evaluation_interval: Option<PromDuration>,
+    pub retention: Option<Retention>,
+    #[serde(default)]
+    pub remote_write: Vec<RemoteWrite>,
+    /// Deep-merged into prometheus.yml last.
+    pub extra_config: Option<serde_yaml::Mapping>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Retention {
+    pub time: Option<PromDuration>,
+    /// A byte size such as `50GB` (Prometheus units: B, KB, MB, GB, TB, PB, EB).
+    pub size: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RemoteWrite {
+    pub url: String,
+    pub name: Option<String>,
+    pub basic_auth: Option<BasicAuth>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BasicAuth {
+    pub username: String,
+    pub password: Secret,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Alertmanager {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+    /// Deep-merged into alertmanager.yml last.
+    pub extra_config: Option<serde_yaml::Mapping>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Grafana {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+    pub admin_user: Option<String>,
+    /// Required: there is no default password.
+    pub admin_password: Option<Secret>,
+    pub root_url: Option<String>,
+    #[serde(default)]
+    pub plugins: Vec<String>,
+    #[serde(default)]
+    pub anonymous: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Loki {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+    /// How long logs are kept (default 30d; minimum 24h).
+    pub retention: Option<PromDuration>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Alloy {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Promtail {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TraceStorage {
+    Memory,
+    #[default]
+    Badger,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Jaeger {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+    #[serde(default)]
+    pub storage: TraceStorage,
+    /// How long traces are kept with badger storage (default 72h).
+    pub retention: Option<PromDuration>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NodeExporter {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Cadvisor {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BlackboxExporter {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+    /// Extra probe modules merged over the defaults (`http_2xx`, `tcp_connect`, `icmp`).
+    #[serde(default)]
+    pub modules: BTreeMap<String, serde_yaml::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Pushgateway {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+}

@@ -1,0 +1,1 @@
+//! Desired services vs observed containers → the actions that converge them (pure).

@@ -1,0 +1,102 @@
+//! Render: a checked manifest becomes a `RenderedStack` (path → text, and the services to run).
+//!
+//! Pure: nothing here writes to disk or talks to Docker. Every YAML and JSON file is parsed back
+//! before it is accepted (`Draft::add_*`), so a hostile value can never produce a broken file.
+
+pub mod alertmanager;
+pub mod alloy;
+pub mod blackbox;
+pub mod checks;
+pub mod compose;
+pub mod dashboards;
+pub mod draft;
+pub mod grafana;
+pub mod jaeger;
+pub mod loki;
+pub mod presets;
+pub mod prometheus;
+pub mod promtail;
+pub mod rules;
+pub mod services;
+pub mod slo;
+pub mod templates;
+pub mod topology;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use draft::{Draft, FileMode, RenderedFile};
+pub use templates::Templates;
+pub use topology::{Component, Kind};
+
+use crate::manifest::{LoadedManifest, Manifest, ManifestError};
+use crate::service::ServiceSpec;
+
+/// Everything `render` produces: files keyed by path relative to the output directory.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedStack {
+    pub files: BTreeMap<String, RenderedFile>,
+    pub services: Vec<ServiceSpec>,
+    /// Things the operator should know that do not stop the render (e.g. Promtail is EOL).
+    pub warnings: Vec<String>,
+}
+
+/// What every renderer reads: the manifest, where it lives, and the services it declares.
+pub struct Stack<'a> {
+    pub manifest: &'a Manifest,
+    /// Directory of the manifest: relative paths (rule files, dashboards) start here.
+    pub dir: &'a Path,
+    pub components: Vec<Component>,
+    pub templates: &'a Templates,
+}
+
+impl<'a> Stack<'a> {
+    pub fn new(manifest: &'a Manifest, dir: &'a Path, templates: &'a Templates) -> Self {
+        Self { manifest, dir, components: topology::components(manifest), templates }
+    }
+
+    pub fn get(&self, kind: &Kind) -> Option<&Component> {
+        self.components.iter().find(|c| &c.kind == kind)
+    }
+
+    pub fn has(&self, kind: &Kind) -> bool {
+        self.get(kind).is_some()
+    }
+}
+
+/// Renders every file and service of the stack.
+///
+/// Problems the operator can fix (a missing rule file, an `extra_config` that breaks the
+/// config) come back as a `ManifestError` with key paths; bugs come back as `anyhow` errors.
+pub fn render(loaded: &LoadedManifest, templates: &Templates) -> Result<RenderedStack, RenderError> {
+    let stack = Stack::new(&loaded.manifest, &loaded.dir, templates);
+    let mut draft = Draft::new(&loaded.secret_values);
+    let steps: &[(&str, fn(&Stack, &mut Draft) -> anyhow::Result<()>)] = &[
+        ("rules", rules::render),
+        ("prometheus", prometheus::render),
+        ("alertmanager", alertmanager::render),
+        ("blackbox", blackbox::render),
+        ("loki", loki::render),
+        ("alloy", alloy::render),
+        ("promtail", promtail::render),
+        ("jaeger", jaeger::render),
+        ("grafana", grafana::render),
+        ("dashboards", dashboards::render),
+        ("services", services::render),
+        ("compose", compose::render),
+        ("checks", checks::render),
+    ];
+    for (name, step) in steps {
+        step(&stack, &mut draft)
+            .map_err(|e| RenderError::Internal(e.context(format!("rendering {name}"))))?;
+    }
+    draft.finish(loaded)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Invalid(#[from] ManifestError),
+    #[error(transparent)]
+    Internal(anyhow::Error),
+}

@@ -1,0 +1,286 @@
+//! Which services this stack runs, under which names, images, releases and ports.
+//!
+//! The single source of truth for "what is `alertmanager:9093`": prometheus.yml, Grafana
+//! datasources, the compose export and `deploy` all read these values, never their own copies.
+
+use crate::manifest::{ComponentSettings, Manifest};
+use crate::version::Version;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Prometheus,
+    Alertmanager,
+    Grafana,
+    Loki,
+    Alloy,
+    Promtail,
+    Jaeger,
+    NodeExporter,
+    Cadvisor,
+    BlackboxExporter,
+    Pushgateway,
+    /// An entry of `exporters`, by its type (`redis`, `postgres`, ...).
+    Exporter(String),
+}
+
+/// Pinned defaults of one kind of component (see reference/config-formats.md §0).
+#[derive(Debug, Clone, Copy)]
+pub struct Catalog {
+    pub repository: &'static str,
+    pub tag: &'static str,
+    /// Whether the image's tags carry a `v` (`prom/prometheus:v3.14.0` vs `grafana/loki:3.7.6`).
+    pub v_prefix: bool,
+    pub container_port: u16,
+    /// Published on `bind` unless the manifest says otherwise.
+    pub default_host_port: Option<u16>,
+    /// Where the program serves its own metrics (`None`: it has none worth scraping).
+    pub metrics_path: Option<&'static str>,
+}
+
+pub fn catalog(kind: &Kind) -> Catalog {
+    let c = |repository, tag, v_prefix, container_port, default_host_port, metrics_path| Catalog {
+        repository,
+        tag,
+        v_prefix,
+        container_port,
+        default_host_port,
+        metrics_path,
+    };
+    match kind {
+        Kind::Prometheus => c("prom/prometheus", "3.14.0", true, 9090, Some(9090), Some("/metrics")),
+        Kind::Alertmanager => c("prom/alertmanager", "0.34.0", true, 9093, Some(9093), Some("/metrics")),
+        Kind::Grafana => c("grafana/grafana", "13.2.3", false, 3000, Some(3000), Some("/metrics")),
+        Kind::Loki => c("grafana/loki", "3.7.6", false, 3100, Some(3100), Some("/metrics")),
+        Kind::Alloy => c("grafana/alloy", "1.18.1", true, 12345, None, Some("/metrics")),
+        Kind::Promtail => c("grafana/promtail", "3.6.15", false, 9080, None, Some("/metrics")),
+        Kind::Jaeger => c("jaegertracing/jaeger", "2.20.0", false, 16686, Some(16686), None),
+        Kind::NodeExporter => c("prom/node-exporter", "1.12.1", true, 9100, None, Some("/metrics")),
+        Kind::Cadvisor => c("ghcr.io/google/cadvisor", "0.60.5", true, 8080, None, Some("/metrics")),
+        Kind::BlackboxExporter => {
+            c("prom/blackbox-exporter", "0.28.0", true, 9115, None, Some("/metrics"))
+        }
+        Kind::Pushgateway => c("prom/pushgateway", "1.11.3", true, 9091, Some(9091), Some("/metrics")),
+        Kind::Exporter(kind) => match kind.as_str() {
+            "redis" => c("oliver006/redis_exporter", "1.88.0", true, 9121, None, Some("/metrics")),
+            "postgres" => c(
+                "quay.io/prometheuscommunity/postgres-exporter",
+                "0.20.1",
+                true,
+                9187,
+                None,
+                Some("/metrics"),
+            ),
+            "mysql" => c("prom/mysqld-exporter", "0.17.2", true, 9104, None, Some("/metrics")),
+            "mongodb" => c("percona/mongodb_exporter", "0.44.0", false, 9216, None, Some("/metrics")),
+            "nginx" => c("nginx/nginx-prometheus-exporter", "1.4.2", false, 9113, None, Some("/metrics")),
+            "kafka" => c("danielqsj/kafka-exporter", "1.9.0", true, 9308, None, Some("/metrics")),
+            "rabbitmq" => c("kbudde/rabbitmq-exporter", "1.0.0", true, 9419, None, Some("/metrics")),
+            // `validate` rejects unknown types before anything is rendered.
+            _ => c(
+                "quay.io/prometheuscommunity/elasticsearch-exporter",
+                "1.9.0",
+                true,
+                9114,
+                None,
+                Some("/metrics"),
+            ),
+        },
+    }
+}
+
+/// One service of the stack as declared, with defaults applied.
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub kind: Kind,
+    /// Compose service name and DNS alias (`node-exporter`, `cache-exporter`).
+    pub service: String,
+    /// Prometheus job name for its metrics (`node`, `cache`).
+    pub job: String,
+    /// Manifest key path it came from (`components.prometheus`, `exporters[0]`), for diagnostics.
+    pub key: String,
+    /// Full image reference with tag.
+    pub image: String,
+    /// The release it runs; `None` when the tag is not a version (then the pinned release's keys are used).
+    pub version: Version,
+    pub container_port: u16,
+    pub host_port: Option<u16>,
+    pub metrics_path: Option<&'static str>,
+}
+
+impl Component {
+    /// `service:port` inside the stack's network.
+    pub fn address(&self) -> String {
+        format!("{}:{}", self.service, self.container_port)
+    }
+
+    /// `http://service:port` inside the stack's network.
+    pub fn internal_url(&self) -> String {
+        format!("http://{}", self.address())
+    }
+}
+
+/// Every service the manifest declares, in a stable order.
+pub fn components(manifest: &Manifest) -> Vec<Component> {
+    let c = &manifest.components;
+    let mut out = Vec::new();
+    let mut add = |kind: Kind, key: &str, service: &str, job: &str, settings: &dyn ComponentSettings| {
+        out.push(component(kind, key, service, job, settings));
+    };
+    if let Some(s) = &c.prometheus {
+        add(Kind::Prometheus, "components.prometheus", "prometheus", "prometheus", s);
+    }
+    if let Some(s) = &c.alertmanager {
+        add(Kind::Alertmanager, "components.alertmanager", "alertmanager", "alertmanager", s);
+    }
+    if let Some(s) = &c.grafana {
+        add(Kind::Grafana, "components.grafana", "grafana", "grafana", s);
+    }
+    if let Some(s) = &c.loki {
+        add(Kind::Loki, "components.loki", "loki", "loki", s);
+    }
+    if let Some(s) = &c.alloy {
+        add(Kind::Alloy, "components.alloy", "alloy", "alloy", s);
+    }
+    if let Some(s) = &c.promtail {
+        add(Kind::Promtail, "components.promtail", "promtail", "promtail", s);
+    }
+    if let Some(s) = &c.jaeger {
+        add(Kind::Jaeger, "components.jaeger", "jaeger", "jaeger", s);
+    }
+    if let Some(s) = &c.node_exporter {
+        add(Kind::NodeExporter, "components.node_exporter", "node-exporter", "node", s);
+    }
+    if let Some(s) = &c.cadvisor {
+        add(Kind::Cadvisor, "components.cadvisor", "cadvisor", "cadvisor", s);
+    }
+    if let Some(s) = &c.blackbox_exporter {
+        add(Kind::BlackboxExporter, "components.blackbox_exporter", "blackbox-exporter", "blackbox", s);
+    }
+    if let Some(s) = &c.pushgateway {
+        add(Kind::Pushgateway, "components.pushgateway", "pushgateway", "pushgateway", s);
+    }
+    for (i, e) in manifest.exporters.iter().enumerate() {
+        let settings = ExporterSettings(e);
+        out.push(component(
+            Kind::Exporter(e.kind.clone()),
+            &format!("exporters[{i}]"),
+            &format!("{}-exporter", e.name()),
+            e.name(),
+            &settings,
+        ));
+    }
+    out
+}
+
+struct ExporterSettings<'a>(&'a crate::manifest::Exporter);
+
+impl ComponentSettings for ExporterSettings<'_> {
+    fn version(&self) -> Option<&str> {
+        self.0.version.as_deref()
+    }
+    fn image(&self) -> Option<&str> {
+        self.0.image.as_deref()
+    }
+    fn port(&self) -> crate::manifest::PortSetting {
+        self.0.port
+    }
+}
+
+fn component(
+    kind: Kind,
+    key: &str,
+    service: &str,
+    job: &str,
+    settings: &dyn ComponentSettings,
+) -> Component {
+    let catalog = catalog(&kind);
+    let (image, version) = image_and_version(&catalog, settings.image(), settings.version());
+    Component {
+        kind,
+        service: service.to_string(),
+        job: job.to_string(),
+        key: key.to_string(),
+        image,
+        version,
+        container_port: catalog.container_port,
+        host_port: settings.port().resolve(catalog.default_host_port),
+        metrics_path: catalog.metrics_path,
+    }
+}
+
+/// The image to run and the release whose keys to render.
+///
+/// `version` alone picks the tag of the default image; `image` alone is used as given and its
+/// tag names the release when it parses as one; with both, `image` runs and `version` names it.
+pub fn image_and_version(
+    catalog: &Catalog,
+    image: Option<&str>,
+    version: Option<&str>,
+) -> (String, Version) {
+    let pinned = Version::parse(catalog.tag).expect("catalog tags are versions");
+    let tag_for = |v: &str| {
+        let bare = v.trim_start_matches('v');
+        if catalog.v_prefix {
+            format!("v{bare}")
+        } else {
+            bare.to_string()
+        }
+    };
+    match (image, version) {
+        (Some(image), Some(version)) => {
+            let image = if image_tag(image).is_some() {
+                image.to_string()
+            } else {
+                format!("{image}:{}", tag_for(version))
+            };
+            (image, Version::parse(version).unwrap_or(pinned))
+        }
+        (Some(image), None) => {
+            let version = image_tag(image).and_then(Version::parse).unwrap_or(pinned);
+            let image = if image_tag(image).is_some() {
+                image.to_string()
+            } else {
+                format!("{image}:{}", tag_for(catalog.tag))
+            };
+            (image, version)
+        }
+        (None, Some(version)) => (
+            format!("{}:{}", catalog.repository, tag_for(version)),
+            Version::parse(version).unwrap_or(pinned),
+        ),
+        (None, None) => (format!("{}:{}", catalog.repository, tag_for(catalog.tag)), pinned),
+    }
+}
+
+/// The tag of an image reference, if it has one (`host:5000/x` has none; `x@sha256:..` has none).
+pub fn image_tag(image: &str) -> Option<&str> {
+    let image = image.split('@').next().unwrap_or(image);
+    let last_segment = image.rsplit('/').next().unwrap_or(image);
+    last_segment.split_once(':').map(|(_, tag)| tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_picks_tag_with_the_images_style() {
+        let prom = catalog(&Kind::Prometheus);
+        assert_eq!(image_and_version(&prom, None, None).0, "prom/prometheus:v3.14.0");
+        assert_eq!(image_and_version(&prom, None, Some("3.5.5")).0, "prom/prometheus:v3.5.5");
+        let loki = catalog(&Kind::Loki);
+        assert_eq!(image_and_version(&loki, None, Some("v3.6.0")).0, "grafana/loki:3.6.0");
+    }
+
+    #[test]
+    fn image_with_version_runs_image_and_renders_for_version() {
+        let prom = catalog(&Kind::Prometheus);
+        let (image, version) =
+            image_and_version(&prom, Some("stackctl-test/prometheus:local"), Some("2.42.0"));
+        assert_eq!(image, "stackctl-test/prometheus:local");
+        assert_eq!(version, Version::new(2, 42, 0));
+        let (image, version) = image_and_version(&prom, Some("registry:5000/prom/prometheus"), None);
+        assert_eq!(image, "registry:5000/prom/prometheus:v3.14.0");
+        assert_eq!(version, Version::new(3, 14, 0));
+    }
+}

@@ -1,0 +1,1 @@
+//! The real programs' own checkers (promtool, amtool, and checks inside component images).

@@ -1,0 +1,1 @@
+//! Writes a `RenderedStack` into the output directory atomically; secrets 0600.
