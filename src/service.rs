@@ -162,3 +162,7 @@ pub struct HttpProbe {
     pub port: u16,
     pub path: String,
 }
+
+/// Log rotation applied to every container (json-file driver), so logs never fill the disk.
+pub const LOG_MAX_SIZE: &str = "10m";
+pub const LOG_MAX_FILES: &str = "3";

@@ -6,3 +6,9 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let _ = (stack, draft);
     Ok(())
 }
+
+/// The container command line (replaces the image's CMD) for this component's release.
+pub fn command(stack: &Stack, component: &super::Component) -> Vec<String> {
+    let _ = (stack, component);
+    Vec::new()
+}

@@ -1,1 +1,0 @@
-//! The real programs' own checkers (promtool, amtool, and checks inside component images).
