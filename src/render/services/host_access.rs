@@ -2,7 +2,8 @@
 //! root filesystem. Granted only to the components that need it, always read-only.
 
 use crate::manifest::Manifest;
-use crate::render::{Component, Kind};
+use crate::render::log_sources::host_log_mounts;
+use crate::render::{Component, Kind, Stack};
 use crate::service::{MountSpec, ServiceSpec};
 
 pub const DOCKER_SOCKET: &str = "/var/run/docker.sock";
@@ -26,7 +27,8 @@ pub fn ships_docker_logs(manifest: &Manifest) -> bool {
 }
 
 /// Grants `spec` what its kind needs of the host.
-pub fn grant(manifest: &Manifest, component: &Component, spec: &mut ServiceSpec) {
+pub fn grant(stack: &Stack, component: &Component, spec: &mut ServiceSpec) {
+    let manifest = stack.manifest;
     if needs_docker_socket(manifest, &component.kind) {
         spec.mounts
             .push(MountSpec::bind_read_only(DOCKER_SOCKET, DOCKER_SOCKET));
@@ -35,55 +37,15 @@ pub fn grant(manifest: &Manifest, component: &Component, spec: &mut ServiceSpec)
     }
     match component.kind {
         Kind::Alloy | Kind::Promtail => {
-            for dir in host_log_dirs(manifest) {
-                spec.mounts
-                    .push(MountSpec::bind_read_only(dir.clone(), dir));
+            // Under `/host` in the shipper, as the log_sources plan names the files.
+            for (host, target) in host_log_mounts(stack) {
+                spec.mounts.push(MountSpec::bind_read_only(host, target));
             }
         }
         Kind::NodeExporter => node_exporter(spec),
         Kind::Cadvisor => cadvisor(spec),
         _ => {}
     }
-}
-
-/// Host directories holding `logs.files[].path`, mounted at the same path so the shipper's
-/// config names the files as the operator wrote them. Globs are cut at their first wildcard
-/// component; a directory inside another one listed is dropped.
-pub fn host_log_dirs(manifest: &Manifest) -> Vec<String> {
-    let mut dirs: Vec<String> = manifest
-        .logs
-        .files
-        .iter()
-        .filter_map(|file| log_dir(&file.path))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    let covered = |dir: &String, others: &[String]| {
-        others
-            .iter()
-            .any(|o| o != dir && (o == "/" || dir.starts_with(&format!("{o}/"))))
-    };
-    let all = dirs.clone();
-    dirs.retain(|dir| !covered(dir, &all));
-    dirs
-}
-
-fn log_dir(path: &str) -> Option<String> {
-    if !path.starts_with('/') {
-        return None;
-    }
-    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-    let literal = parts
-        .iter()
-        .take_while(|p| !p.contains(['*', '?', '[', '{']))
-        .count();
-    // The last literal component is the file itself unless a wildcard follows it.
-    let keep = if literal == parts.len() {
-        literal.saturating_sub(1)
-    } else {
-        literal
-    };
-    Some(format!("/{}", parts[..keep].join("/")))
 }
 
 /// Host metrics from inside a container: the host's root filesystem at `/host` (read-only,
@@ -122,23 +84,4 @@ fn cadvisor(spec: &mut ServiceSpec) {
         ]
         .map(String::from),
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn log_dirs_are_cut_at_the_first_wildcard() {
-        let cases = [
-            ("/var/log/nginx/*.log", Some("/var/log/nginx")),
-            ("/var/log/syslog", Some("/var/log")),
-            ("/srv/*/logs/app.log", Some("/srv")),
-            ("/app.log", Some("/")),
-            ("relative/app.log", None),
-        ];
-        for (path, expected) in cases {
-            assert_eq!(log_dir(path).as_deref(), expected, "{path}");
-        }
-    }
 }

@@ -16,11 +16,9 @@ use crate::render::{alertmanager, alloy, blackbox, grafana, jaeger, loki, promet
 use crate::render::{Component, Draft, Kind, Stack};
 use crate::service::{MountSpec, ServiceSpec};
 
-pub use host_access::{host_log_dirs, needs_docker_socket, DOCKER_SOCKET, NODE_ROOTFS};
+pub use host_access::{needs_docker_socket, DOCKER_SOCKET, NODE_ROOTFS};
 pub use ports::{url_host, OTLP_GRPC, OTLP_HTTP, ZIPKIN};
-pub use runtime::{
-    JAEGER_DATA_DIR, JAEGER_HEALTH_PORT, PROMTAIL_DATA_DIR, PUSHGATEWAY_PERSISTENCE_FILE,
-};
+pub use runtime::{JAEGER_DATA_DIR, JAEGER_HEALTH_PORT, PUSHGATEWAY_PERSISTENCE_FILE};
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let mut specs = Vec::new();
@@ -59,7 +57,7 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
     if let Some((volume, target)) = runtime.data {
         spec.mounts.push(MountSpec::volume(volume, target));
     }
-    host_access::grant(manifest, component, &mut spec);
+    host_access::grant(stack, component, &mut spec);
     spec.healthcheck = runtime::healthcheck(runtime.self_check, &component.kind);
     spec.ready = runtime.ready.clone();
     spec.reload = runtime.reload.clone();

@@ -3,7 +3,7 @@
 //!
 //! Facts about images only (reference/config-formats.md §0, §10); no manifest decisions here.
 
-use crate::render::{Component, Kind};
+use crate::render::{alloy, promtail, Component, Kind};
 use crate::service::{HealthCheck, HttpProbe, ReloadMethod};
 
 /// How a running container can check itself (Docker `HEALTHCHECK`).
@@ -37,8 +37,6 @@ pub struct Runtime {
 pub const JAEGER_HEALTH_PORT: u16 = 13133;
 /// Where Jaeger's badger store lives; the jaeger config's `directories` point below it.
 pub const JAEGER_DATA_DIR: &str = "/badger";
-/// Where Promtail keeps its positions file; promtail.yaml's `positions.filename` points below it.
-pub const PROMTAIL_DATA_DIR: &str = "/var/lib/promtail";
 /// Pushgateway's persistence file, on its data volume.
 pub const PUSHGATEWAY_PERSISTENCE_FILE: &str = "/pushgateway/metrics.db";
 
@@ -114,7 +112,7 @@ pub fn runtime(component: &Component, badger: bool) -> Runtime {
         },
         Kind::Alloy => Runtime {
             config_dirs: vec![("alloy", "/etc/alloy")],
-            data: Some(("alloy-data", "/var/lib/alloy/data")),
+            data: Some(("alloy-data", alloy::STORAGE_PATH)),
             ready: probe("/-/ready"),
             reload: post("/-/reload"),
             uid: None,
@@ -122,7 +120,7 @@ pub fn runtime(component: &Component, badger: bool) -> Runtime {
         },
         Kind::Promtail => Runtime {
             config_dirs: vec![("promtail", "/etc/promtail")],
-            data: Some(("promtail-data", PROMTAIL_DATA_DIR)),
+            data: Some(("promtail-data", promtail::DATA_DIR)),
             ready: probe("/ready"),
             uid: None,
             ..base
