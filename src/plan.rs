@@ -160,17 +160,16 @@ impl Plan {
 }
 
 /// Turns rendered specs into desired services: hashes of the container-shaping fields and of
-/// the config content. `out_dir` (absolute) and `networks` shape the container too.
+/// the config content. `out_dir` (absolute) shapes the container too (bind sources).
 pub fn desired(
     specs: &[ServiceSpec],
     files: &BTreeMap<String, RenderedFile>,
     out_dir: &str,
-    networks: &[String],
 ) -> Vec<DesiredService> {
     specs
         .iter()
         .map(|spec| {
-            let spec_json = canonical_spec(spec, out_dir, networks);
+            let spec_json = canonical_spec(spec, out_dir);
             DesiredService {
                 spec: spec.clone(),
                 spec_hash: sha256(spec_json.as_bytes()),
@@ -184,7 +183,7 @@ pub fn desired(
 /// The spec fields that shape the container, as stable JSON. Fields that only matter to
 /// stackctl itself (URL, readiness probe, reload method, config file list) are left out, so
 /// changing them never recreates a container.
-fn canonical_spec(spec: &ServiceSpec, out_dir: &str, networks: &[String]) -> String {
+fn canonical_spec(spec: &ServiceSpec, out_dir: &str) -> String {
     let mut value = serde_json::to_value(spec).unwrap_or_default();
     if let Some(map) = value.as_object_mut() {
         for key in ["url", "ready", "reload", "config_files", "metrics_port"] {
@@ -196,9 +195,6 @@ fn canonical_spec(spec: &ServiceSpec, out_dir: &str, networks: &[String]) -> Str
             .any(|m| matches!(&m.source, MountSource::Bind(p) if !p.starts_with('/')));
         if has_relative_bind {
             map.insert("out_dir".into(), out_dir.into());
-        }
-        if !networks.is_empty() {
-            map.insert("networks".into(), networks.into());
         }
     }
     value.to_string()
@@ -450,7 +446,7 @@ mod tests {
     }
 
     fn desired_one(s: ServiceSpec, content: &str) -> Vec<DesiredService> {
-        desired(&[s], &files(content), "/out", &[])
+        desired(&[s], &files(content), "/out")
     }
 
     /// The container a previous deploy of `d` left behind.
@@ -630,11 +626,7 @@ mod tests {
     #[test]
     fn cold_deploy_creates_network_volumes_and_pulls_missing_images() {
         let mut s = spec("prometheus", &[]);
-        s.mounts.push(MountSpec {
-            source: MountSource::Volume("prometheus-data".into()),
-            target: "/prometheus".into(),
-            read_only: false,
-        });
+        s.mounts.push(MountSpec::volume("prometheus-data", "/prometheus"));
         let d = desired_one(s, "a");
         let observed = Observed {
             images: BTreeMap::from([("img/prometheus:1".to_string(), None)]),

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use bollard::models::{
     ContainerCreateBody, DeviceMapping, EndpointSettings, HealthConfig, HostConfig,
-    HostConfigLogConfig, Mount, MountType, NetworkingConfig, PortBinding, RestartPolicy,
-    RestartPolicyNameEnum,
+    HostConfigLogConfig, Mount, MountBindOptions, MountBindOptionsPropagationEnum, MountType,
+    NetworkingConfig, PortBinding, RestartPolicy, RestartPolicyNameEnum,
 };
 
 use super::engine::ContainerRequest;
@@ -88,7 +88,7 @@ fn host_config(request: &ContainerRequest) -> HostConfig {
         devices: (!spec.devices.is_empty())
             .then(|| spec.devices.iter().map(|d| device(d)).collect()),
         cap_add: (!spec.cap_add.is_empty()).then(|| spec.cap_add.clone()),
-        group_add: (!spec.group_add.is_empty()).then(|| spec.group_add.clone()),
+        group_add: Some(groups(request)).filter(|g| !g.is_empty()),
         extra_hosts: (!spec.extra_hosts.is_empty()).then(|| spec.extra_hosts.clone()),
         ..Default::default()
     }
@@ -115,10 +115,36 @@ fn mounts(spec: &ServiceSpec, project: &str, out_dir: &Path) -> Vec<Mount> {
                 source: Some(source),
                 typ: Some(typ),
                 read_only: Some(m.read_only),
+                bind_options: m.propagation.as_deref().map(|p| MountBindOptions {
+                    propagation: Some(propagation(p)),
+                    ..Default::default()
+                }),
                 ..Default::default()
             }
         })
         .collect()
+}
+
+fn propagation(text: &str) -> MountBindOptionsPropagationEnum {
+    match text {
+        "private" => MountBindOptionsPropagationEnum::PRIVATE,
+        "rprivate" => MountBindOptionsPropagationEnum::RPRIVATE,
+        "shared" => MountBindOptionsPropagationEnum::SHARED,
+        "rshared" => MountBindOptionsPropagationEnum::RSHARED,
+        "slave" => MountBindOptionsPropagationEnum::SLAVE,
+        _ => MountBindOptionsPropagationEnum::RSLAVE,
+    }
+}
+
+/// The groups the program joins: the spec's, plus the Docker socket's owner group when asked.
+fn groups(request: &ContainerRequest) -> Vec<String> {
+    let mut groups = request.spec.group_add.clone();
+    if request.spec.docker_socket_group {
+        if let Some(gid) = request.docker_socket_gid {
+            groups.push(gid.to_string());
+        }
+    }
+    groups
 }
 
 /// `/dev/kmsg` or `/dev/kmsg:/dev/kmsg[:rwm]`.
@@ -175,16 +201,8 @@ mod tests {
             container_port: 9090,
             protocol: "tcp".into(),
         });
-        spec.mounts.push(MountSpec {
-            source: MountSource::Bind("prometheus".into()),
-            target: "/etc/prometheus".into(),
-            read_only: true,
-        });
-        spec.mounts.push(MountSpec {
-            source: MountSource::Volume("prometheus-data".into()),
-            target: "/prometheus".into(),
-            read_only: false,
-        });
+        spec.mounts.push(MountSpec::bind_read_only("prometheus", "/etc/prometheus"));
+        spec.mounts.push(MountSpec::volume("prometheus-data", "/prometheus"));
         spec.healthcheck = Some(HealthCheck {
             test: vec!["CMD".into(), "wget".into()],
             interval_secs: 5,
@@ -200,6 +218,7 @@ mod tests {
             out_dir: PathBuf::from("/srv/shop/rendered"),
             network: "shop_default".into(),
             extra_networks: vec![],
+            docker_socket_gid: None,
         }
     }
 

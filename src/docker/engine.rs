@@ -138,6 +138,8 @@ pub struct ContainerRequest {
     pub network: String,
     /// Existing networks joined after create (`networks` in the manifest).
     pub extra_networks: Vec<String>,
+    /// Group owning the Docker socket on the host, for specs with `docker_socket_group`.
+    pub docker_socket_gid: Option<u32>,
 }
 
 /// Progress of an image pull, reported as it streams.
