@@ -54,7 +54,10 @@ impl ScrapeConfig {
     pub fn fixed(job_name: &str, targets: Vec<String>) -> Self {
         Self {
             job_name: job_name.to_string(),
-            static_configs: vec![StaticConfig { targets, labels: BTreeMap::new() }],
+            static_configs: vec![StaticConfig {
+                targets,
+                labels: BTreeMap::new(),
+            }],
             ..Self::default()
         }
     }
@@ -142,7 +145,12 @@ mod tests {
 
     #[test]
     fn literal_replacement_escapes_capture_references() {
-        let cases = [("plain", "plain"), ("$1", "$$1"), ("a${x}b", "a$${x}b"), ("", "")];
+        let cases = [
+            ("plain", "plain"),
+            ("$1", "$$1"),
+            ("a${x}b", "a$${x}b"),
+            ("", ""),
+        ];
         for (input, want) in cases {
             assert_eq!(literal_replacement(input), want, "{input}");
         }

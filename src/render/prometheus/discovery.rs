@@ -25,14 +25,21 @@ pub const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
 
 /// A blackbox probe job: each target becomes `?target=…` on blackbox_exporter's `/probe`.
 pub fn probe_job(job: &ScrapeJob, probe: &Probe, blackbox: &Component) -> ScrapeConfig {
-    let mut config = ScrapeConfig { job_name: job.job.clone(), ..ScrapeConfig::default() };
+    let mut config = ScrapeConfig {
+        job_name: job.job.clone(),
+        ..ScrapeConfig::default()
+    };
     config.scrape_interval = job.interval.as_ref().map(|d| d.as_str().to_string());
     config.scrape_timeout = job.timeout.as_ref().map(|d| d.as_str().to_string());
     config.metrics_path = Some("/probe".to_string());
     config.params = job.params.clone();
-    config.params.insert("module".to_string(), vec![probe.module.clone()]);
-    config.static_configs =
-        vec![StaticConfig { targets: probe.targets.clone(), labels: job.labels.clone() }];
+    config
+        .params
+        .insert("module".to_string(), vec![probe.module.clone()]);
+    config.static_configs = vec![StaticConfig {
+        targets: probe.targets.clone(),
+        labels: job.labels.clone(),
+    }];
     let rules = [
         copy("__address__", "__param_target"),
         copy("__param_target", "instance"),
@@ -54,7 +61,10 @@ pub fn docker_job(
     config.docker_sd_configs = vec![DockerSdConfig {
         host: DOCKER_SOCKET,
         port: docker.port,
-        filters: vec![DockerFilter { name: "label", values: vec![format!("{}=true", docker.label)] }],
+        filters: vec![DockerFilter {
+            name: "label",
+            values: vec![format!("{}=true", docker.label)],
+        }],
     }];
     let mut rules = docker_relabeling(docker, &shared_networks(manifest));
     rules.extend(job.labels.iter().map(|(name, value)| set(name, value)));
@@ -70,10 +80,18 @@ fn shared_networks(manifest: &Manifest) -> Vec<String> {
 }
 
 fn docker_relabeling(docker: &DockerDiscovery, networks: &[String]) -> Vec<Relabel> {
-    let meta = format!("__meta_docker_container_label_{}", label_name(&docker.label));
+    let meta = format!(
+        "__meta_docker_container_label_{}",
+        label_name(&docker.label)
+    );
     let alternatives: Vec<String> = networks.iter().map(|n| regex_escape(n)).collect();
     let mut rules = vec![
-        Relabel { source_labels: vec![meta.clone()], regex: Some("true".into()), action: Some("keep"), ..Relabel::default() },
+        Relabel {
+            source_labels: vec![meta.clone()],
+            regex: Some("true".into()),
+            action: Some("keep"),
+            ..Relabel::default()
+        },
         Relabel {
             source_labels: vec!["__meta_docker_network_name".into()],
             regex: Some(alternatives.join("|")),
@@ -102,7 +120,11 @@ fn docker_relabeling(docker: &DockerDiscovery, networks: &[String]) -> Vec<Relab
         from_label(&format!("{meta}_scheme"), "(https?)", "__scheme__"),
         from_label("__meta_docker_container_name", "/?(.+)", "container"),
         from_label("__meta_docker_container_name", "/?(.+)", "instance"),
-        from_label("__meta_docker_container_label_com_docker_compose_service", "(.+)", "service"),
+        from_label(
+            "__meta_docker_container_label_com_docker_compose_service",
+            "(.+)",
+            "service",
+        ),
     ]);
     rules
 }
@@ -110,7 +132,16 @@ fn docker_relabeling(docker: &DockerDiscovery, networks: &[String]) -> Vec<Relab
 /// Prometheus' name for a Docker label in meta labels: every character outside
 /// `[a-zA-Z0-9_]` becomes `_` (`prometheus.scrape` → `prometheus_scrape`).
 pub fn label_name(label: &str) -> String {
-    label.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// An RE2 pattern matching `text` literally.
@@ -126,7 +157,11 @@ fn regex_escape(text: &str) -> String {
 }
 
 fn copy(source: &str, target: &str) -> Relabel {
-    Relabel { source_labels: vec![source.into()], target_label: Some(target.into()), ..Relabel::default() }
+    Relabel {
+        source_labels: vec![source.into()],
+        target_label: Some(target.into()),
+        ..Relabel::default()
+    }
 }
 
 fn set(target: &str, value: &str) -> Relabel {
@@ -153,7 +188,11 @@ mod tests {
 
     #[test]
     fn docker_label_names_are_sanitized_like_prometheus_does() {
-        let cases = [("prometheus.scrape", "prometheus_scrape"), ("a-b/c", "a_b_c"), ("ok_1", "ok_1")];
+        let cases = [
+            ("prometheus.scrape", "prometheus_scrape"),
+            ("a-b/c", "a_b_c"),
+            ("ok_1", "ok_1"),
+        ];
         for (label, want) in cases {
             assert_eq!(label_name(label), want);
         }
@@ -167,7 +206,10 @@ mod tests {
 
     #[test]
     fn docker_relabeling_keeps_labelled_containers_on_shared_networks() {
-        let docker = DockerDiscovery { label: "prometheus.scrape".into(), port: Some(8080) };
+        let docker = DockerDiscovery {
+            label: "prometheus.scrape".into(),
+            port: Some(8080),
+        };
         let rules = docker_relabeling(&docker, &["shop_default".into(), "shop.net".into()]);
         let keeps: Vec<(Vec<String>, Option<String>)> = rules
             .iter()
@@ -177,17 +219,37 @@ mod tests {
         assert_eq!(
             keeps,
             [
-                (vec!["__meta_docker_container_label_prometheus_scrape".to_string()], Some("true".to_string())),
-                (vec!["__meta_docker_network_name".to_string()], Some("shop_default|shop\\.net".to_string())),
+                (
+                    vec!["__meta_docker_container_label_prometheus_scrape".to_string()],
+                    Some("true".to_string())
+                ),
+                (
+                    vec!["__meta_docker_network_name".to_string()],
+                    Some("shop_default|shop\\.net".to_string())
+                ),
             ]
         );
-        let targets: Vec<&str> = rules.iter().filter_map(|r| r.target_label.as_deref()).collect();
+        let targets: Vec<&str> = rules
+            .iter()
+            .filter_map(|r| r.target_label.as_deref())
+            .collect();
         // The job's port comes before the container's own `.port` label, which therefore wins.
         assert_eq!(
             targets,
-            ["__address__", "__address__", "__metrics_path__", "__scheme__", "container", "instance", "service"]
+            [
+                "__address__",
+                "__address__",
+                "__metrics_path__",
+                "__scheme__",
+                "container",
+                "instance",
+                "service"
+            ]
         );
-        assert_eq!(rules[3].source_labels[1], "__meta_docker_container_label_prometheus_scrape_port");
+        assert_eq!(
+            rules[3].source_labels[1],
+            "__meta_docker_container_label_prometheus_scrape_port"
+        );
     }
 
     #[test]

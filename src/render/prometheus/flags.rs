@@ -17,10 +17,17 @@ pub const DEFAULT_RETENTION_TIME: &str = "15d";
 
 /// Retention as the manifest asks for it, defaults applied: (time, size).
 pub fn retention(stack: &Stack) -> (String, Option<String>) {
-    let retention = stack.manifest.components.prometheus.as_ref().and_then(|p| p.retention.as_ref());
+    let retention = stack
+        .manifest
+        .components
+        .prometheus
+        .as_ref()
+        .and_then(|p| p.retention.as_ref());
     let time = retention
         .and_then(|r| r.time.as_ref())
-        .map_or(DEFAULT_RETENTION_TIME.to_string(), |t| t.as_str().to_string());
+        .map_or(DEFAULT_RETENTION_TIME.to_string(), |t| {
+            t.as_str().to_string()
+        });
     (time, retention.and_then(|r| r.size.clone()))
 }
 
@@ -58,7 +65,9 @@ mod tests {
         let templates = Templates::embedded();
         let dir = std::path::PathBuf::from(".");
         let stack = Stack::new(&manifest, &dir, &templates);
-        let prometheus = stack.get(&Kind::Prometheus).expect("test stacks run prometheus");
+        let prometheus = stack
+            .get(&Kind::Prometheus)
+            .expect("test stacks run prometheus");
         command(&stack, prometheus)
     }
 
@@ -69,9 +78,17 @@ mod tests {
             "--storage.tsdb.path=/prometheus",
             "--web.enable-lifecycle",
         ];
-        let with = |extra: &[&str]| base.iter().chain(extra).map(|s| s.to_string()).collect::<Vec<_>>();
+        let with = |extra: &[&str]| {
+            base.iter()
+                .chain(extra)
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+        };
         let cases = [
-            ("{prometheus: {version: 2.42.0}}", with(&["--storage.tsdb.retention.time=15d"])),
+            (
+                "{prometheus: {version: 2.42.0}}",
+                with(&["--storage.tsdb.retention.time=15d"]),
+            ),
             (
                 "{prometheus: {version: 2.42.0, retention: {time: 30d, size: 50GB}}, jaeger: {}}",
                 with(&[
@@ -80,12 +97,20 @@ mod tests {
                     "--enable-feature=exemplar-storage",
                 ]),
             ),
-            ("{prometheus: {version: 3.5.5}}", with(&["--storage.tsdb.retention.time=15d"])),
+            (
+                "{prometheus: {version: 3.5.5}}",
+                with(&["--storage.tsdb.retention.time=15d"]),
+            ),
             ("{prometheus: {}}", with(&[])),
-            ("{prometheus: {version: 3.14.0, retention: {time: 30d}}, jaeger: {}}", with(&["--enable-feature=exemplar-storage"])),
+            (
+                "{prometheus: {version: 3.14.0, retention: {time: 30d}}, jaeger: {}}",
+                with(&["--enable-feature=exemplar-storage"]),
+            ),
         ];
         for (components, want) in cases {
-            let got = command_for(&format!("version: 1\nproject: t\ncomponents: {components}\n"));
+            let got = command_for(&format!(
+                "version: 1\nproject: t\ncomponents: {components}\n"
+            ));
             assert_eq!(got, want, "{components}");
         }
     }
@@ -110,7 +135,10 @@ mod tests {
         for version in ["2.42.0", "3.5.5", "3.14.0"] {
             let yaml = format!("version: 1\nproject: t\ncomponents: {{prometheus: {{version: {version}, retention: {{size: 1GB}}}}, jaeger: {{}}}}\n");
             for arg in command_for(&yaml) {
-                assert!(!refused.iter().any(|r| arg.starts_with(r)), "{version}: {arg}");
+                assert!(
+                    !refused.iter().any(|r| arg.starts_with(r)),
+                    "{version}: {arg}"
+                );
             }
         }
     }

@@ -43,7 +43,10 @@ pub fn scrape_configs(
             draft.problem(duplicate(&format!("scrape[{index}].job"), &job.job));
             continue;
         }
-        let secrets = JobSecrets { service: &prometheus.service, index };
+        let secrets = JobSecrets {
+            service: &prometheus.service,
+            index,
+        };
         if let Some(config) = user_job(stack, job, index, features, secrets, draft) {
             jobs.push(config);
         }
@@ -90,14 +93,23 @@ fn user_job(
     if let Some(probe) = &job.probe {
         let Some(blackbox) = stack.get(&Kind::BlackboxExporter) else {
             draft.problem(
-                Diagnostic::new(format!("scrape[{index}].probe"), format!("job `{}` probes through blackbox_exporter, which the stack does not run", job.job))
-                    .hint("add `blackbox_exporter: {}` under `components`"),
+                Diagnostic::new(
+                    format!("scrape[{index}].probe"),
+                    format!(
+                        "job `{}` probes through blackbox_exporter, which the stack does not run",
+                        job.job
+                    ),
+                )
+                .hint("add `blackbox_exporter: {}` under `components`"),
             );
             return None;
         };
         return Some(discovery::probe_job(job, probe, blackbox));
     }
-    let mut config = ScrapeConfig { job_name: job.job.clone(), ..ScrapeConfig::default() };
+    let mut config = ScrapeConfig {
+        job_name: job.job.clone(),
+        ..ScrapeConfig::default()
+    };
     config.scrape_interval = job.interval.as_ref().map(|d| d.as_str().to_string());
     config.scrape_timeout = job.timeout.as_ref().map(|d| d.as_str().to_string());
     config.metrics_path = job.metrics_path.clone();
@@ -113,7 +125,12 @@ fn user_job(
         let name = format!("scrape-{}-password", secrets.index);
         config.basic_auth = Some(BasicAuth {
             username: auth.username.clone(),
-            password_file: draft.add_secret(secrets.service, &name, &auth.password, Some(PROMETHEUS_UID)),
+            password_file: draft.add_secret(
+                secrets.service,
+                &name,
+                &auth.password,
+                Some(PROMETHEUS_UID),
+            ),
         });
     }
     if let Some(token) = &job.bearer_token {
@@ -126,8 +143,10 @@ fn user_job(
     match &job.docker {
         Some(docker) => discovery::docker_job(&mut config, job, docker, stack.manifest),
         None => {
-            config.static_configs =
-                vec![StaticConfig { targets: job.targets.clone(), labels: job.labels.clone() }];
+            config.static_configs = vec![StaticConfig {
+                targets: job.targets.clone(),
+                labels: job.labels.clone(),
+            }];
             config.relabel_configs = job.relabel.clone();
         }
     }
@@ -146,7 +165,10 @@ mod tests {
         let templates = Templates::embedded();
         let dir = std::path::PathBuf::from(".");
         let stack = Stack::new(&manifest, &dir, &templates);
-        let prometheus = stack.get(&Kind::Prometheus).expect("test stacks run prometheus").clone();
+        let prometheus = stack
+            .get(&Kind::Prometheus)
+            .expect("test stacks run prometheus")
+            .clone();
         let features = Features::of(&prometheus.version);
         let mut draft = Draft::new(&[]);
         let jobs = scrape_configs(&stack, &prometheus, &features, &mut draft);
@@ -162,10 +184,29 @@ mod tests {
         let (jobs, _) = render_jobs(
             "version: 1\nproject: t\ncomponents: {prometheus: {}, alertmanager: {}, jaeger: {}, node_exporter: {}, pushgateway: {}}\nexporters: [{type: redis, name: cache}]\n",
         );
-        assert_eq!(names(&jobs), ["prometheus", "alertmanager", "node", "pushgateway", "cache"]);
-        let targets: Vec<&str> = jobs.iter().map(|j| j.static_configs[0].targets[0].as_str()).collect();
-        assert_eq!(targets, ["localhost:9090", "alertmanager:9093", "node-exporter:9100", "pushgateway:9091", "cache-exporter:9121"]);
-        let honoring: Vec<&str> = jobs.iter().filter(|j| j.honor_labels).map(|j| j.job_name.as_str()).collect();
+        assert_eq!(
+            names(&jobs),
+            ["prometheus", "alertmanager", "node", "pushgateway", "cache"]
+        );
+        let targets: Vec<&str> = jobs
+            .iter()
+            .map(|j| j.static_configs[0].targets[0].as_str())
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                "localhost:9090",
+                "alertmanager:9093",
+                "node-exporter:9100",
+                "pushgateway:9091",
+                "cache-exporter:9121"
+            ]
+        );
+        let honoring: Vec<&str> = jobs
+            .iter()
+            .filter(|j| j.honor_labels)
+            .map(|j| j.job_name.as_str())
+            .collect();
         assert_eq!(honoring, ["pushgateway"]);
     }
 
@@ -186,10 +227,18 @@ mod tests {
         );
         let api = &jobs[1];
         let auth = api.basic_auth.as_ref().expect("basic_auth rendered");
-        assert_eq!((auth.username.as_str(), auth.password_file.as_str()), ("u", "/run/secrets/scrape-0-password"));
+        assert_eq!(
+            (auth.username.as_str(), auth.password_file.as_str()),
+            ("u", "/run/secrets/scrape-0-password")
+        );
         let authz = api.authorization.as_ref().expect("authorization rendered");
-        assert_eq!((authz.kind, authz.credentials_file.as_str()), ("Bearer", "/run/secrets/scrape-0-token"));
-        let secret = draft.file("secrets/prometheus/scrape-0-password").expect("secret written");
+        assert_eq!(
+            (authz.kind, authz.credentials_file.as_str()),
+            ("Bearer", "/run/secrets/scrape-0-token")
+        );
+        let secret = draft
+            .file("secrets/prometheus/scrape-0-password")
+            .expect("secret written");
         assert_eq!(secret.contents, "hunter22");
         assert_eq!(draft.secret_mounts["prometheus"].len(), 2);
     }
@@ -199,11 +248,21 @@ mod tests {
         let manifest = |version: &str| {
             format!("version: 1\nproject: t\ncomponents: {{prometheus: {{version: '{version}'}}}}\nscrape: [{{job: api, targets: ['a:1']}}]\n")
         };
-        let cases = [("2.42.0", None), ("3.0.0", Some(FALLBACK_SCRAPE_PROTOCOL)), ("3.14.0", Some(FALLBACK_SCRAPE_PROTOCOL))];
+        let cases = [
+            ("2.42.0", None),
+            ("3.0.0", Some(FALLBACK_SCRAPE_PROTOCOL)),
+            ("3.14.0", Some(FALLBACK_SCRAPE_PROTOCOL)),
+        ];
         for (version, want) in cases {
             let (jobs, _) = render_jobs(&manifest(version));
-            assert_eq!(jobs[0].fallback_scrape_protocol, None, "{version}: self-scrape");
-            assert_eq!(jobs[1].fallback_scrape_protocol, want, "{version}: user job");
+            assert_eq!(
+                jobs[0].fallback_scrape_protocol, None,
+                "{version}: self-scrape"
+            );
+            assert_eq!(
+                jobs[1].fallback_scrape_protocol, want,
+                "{version}: user job"
+            );
         }
     }
 

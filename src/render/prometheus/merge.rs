@@ -42,7 +42,9 @@ pub fn deep_merge(base: &mut Mapping, extra: &Mapping) {
             (_, Value::Null) => {
                 base.remove(key);
             }
-            (Some(Value::Mapping(inner)), Value::Mapping(extra_inner)) => deep_merge(inner, extra_inner),
+            (Some(Value::Mapping(inner)), Value::Mapping(extra_inner)) => {
+                deep_merge(inner, extra_inner)
+            }
             _ => {
                 base.insert(key.clone(), value.clone());
             }
@@ -59,20 +61,43 @@ pub fn problems(merged: &Mapping, extra: &Mapping) -> Vec<String> {
             _ => out.push(format!("`{}` is not a prometheus.yml key", display(key))),
         }
     }
-    for (key, want) in [("global", "a mapping"), ("alerting", "a mapping"), ("storage", "a mapping")] {
+    for (key, want) in [
+        ("global", "a mapping"),
+        ("alerting", "a mapping"),
+        ("storage", "a mapping"),
+    ] {
         if let Some(value) = merged.get(key).filter(|v| !v.is_mapping()) {
-            out.push(format!("`{key}` must be {want}, found {}", crate::manifest::describe_value(value)));
+            out.push(format!(
+                "`{key}` must be {want}, found {}",
+                crate::manifest::describe_value(value)
+            ));
         }
     }
-    for key in ["rule_files", "scrape_configs", "remote_write", "remote_read", "scrape_config_files"] {
+    for key in [
+        "rule_files",
+        "scrape_configs",
+        "remote_write",
+        "remote_read",
+        "scrape_config_files",
+    ] {
         if let Some(value) = merged.get(key).filter(|v| !v.is_sequence()) {
-            out.push(format!("`{key}` must be a list, found {}", crate::manifest::describe_value(value)));
+            out.push(format!(
+                "`{key}` must be a list, found {}",
+                crate::manifest::describe_value(value)
+            ));
         }
     }
     out.extend(job_problems(merged));
     out.extend(timeout_problem(merged));
-    if let Some(managers) = merged.get("alerting").and_then(|a| a.get("alertmanagers")).and_then(Value::as_sequence) {
-        if managers.iter().any(|m| m.get("api_version").and_then(Value::as_str) == Some("v1")) {
+    if let Some(managers) = merged
+        .get("alerting")
+        .and_then(|a| a.get("alertmanagers"))
+        .and_then(Value::as_sequence)
+    {
+        if managers
+            .iter()
+            .any(|m| m.get("api_version").and_then(Value::as_str) == Some("v1"))
+        {
             out.push("`alerting.alertmanagers[].api_version: v1` is not supported: Prometheus 3 only speaks v2 (the default)".to_string());
         }
     }
@@ -96,7 +121,9 @@ fn job_problems(merged: &Mapping) -> Vec<String> {
                 out.push(format!("`scrape_configs` has two jobs named `{name}`"))
             }
             Some(_) => {}
-            None => out.push(format!("`scrape_configs[{index}]` needs a `job_name` string")),
+            None => out.push(format!(
+                "`scrape_configs[{index}]` needs a `job_name` string"
+            )),
         }
     }
     out
@@ -105,7 +132,12 @@ fn job_problems(merged: &Mapping) -> Vec<String> {
 /// Prometheus refuses a global scrape timeout longer than the global scrape interval.
 fn timeout_problem(merged: &Mapping) -> Option<String> {
     let global = merged.get("global")?;
-    let millis = |key: &str| global.get(key).and_then(Value::as_str).and_then(parse_millis);
+    let millis = |key: &str| {
+        global
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(parse_millis)
+    };
     let (interval, timeout) = (millis("scrape_interval")?, millis("scrape_timeout")?);
     (timeout > interval).then(|| {
         "`global.scrape_timeout` is longer than `global.scrape_interval`: Prometheus refuses that".to_string()
@@ -116,7 +148,8 @@ fn find_refused(value: &Value, found: &mut BTreeSet<&'static str>) {
     match value {
         Value::Mapping(map) => {
             for (key, inner) in map {
-                if let Some((name, _)) = REFUSED_KEYS.iter().find(|(k, _)| key.as_str() == Some(k)) {
+                if let Some((name, _)) = REFUSED_KEYS.iter().find(|(k, _)| key.as_str() == Some(k))
+                {
                     found.insert(name);
                 }
                 find_refused(inner, found);
@@ -130,7 +163,10 @@ fn find_refused(value: &Value, found: &mut BTreeSet<&'static str>) {
 fn display(key: &Value) -> String {
     match key {
         Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     }
 }
 
@@ -145,13 +181,29 @@ mod tests {
     #[test]
     fn merges_maps_and_replaces_lists_and_scalars() {
         let cases = [
-            ("global: {a: 1, b: 2}", "global: {b: 3, c: 4}", "global: {a: 1, b: 3, c: 4}"),
+            (
+                "global: {a: 1, b: 2}",
+                "global: {b: 3, c: 4}",
+                "global: {a: 1, b: 3, c: 4}",
+            ),
             ("rule_files: [a, b]", "rule_files: [c]", "rule_files: [c]"),
             ("global: {a: {x: 1}}", "global: {a: 5}", "global: {a: 5}"),
             ("global: 5", "global: {a: 1}", "global: {a: 1}"),
-            ("alerting: {a: 1}\nglobal: {}", "alerting: null", "global: {}"),
-            ("global: {a: 1, b: 2}", "global: {b: null}", "global: {a: 1}"),
-            ("global: {}", "tracing: {endpoint: 'x:4317'}", "global: {}\ntracing: {endpoint: 'x:4317'}"),
+            (
+                "alerting: {a: 1}\nglobal: {}",
+                "alerting: null",
+                "global: {}",
+            ),
+            (
+                "global: {a: 1, b: 2}",
+                "global: {b: null}",
+                "global: {a: 1}",
+            ),
+            (
+                "global: {}",
+                "tracing: {endpoint: 'x:4317'}",
+                "global: {}\ntracing: {endpoint: 'x:4317'}",
+            ),
         ];
         for (base, extra, want) in cases {
             let mut merged = mapping(base);
@@ -167,14 +219,25 @@ mod tests {
             ("globl: {}", "", 1),
             ("global: 5", "", 1),
             ("scrape_configs: {a: 1}", "", 1),
-            ("scrape_configs: [{job_name: a}, {job_name: a}, {static_configs: []}]", "", 2),
+            (
+                "scrape_configs: [{job_name: a}, {job_name: a}, {static_configs: []}]",
+                "",
+                2,
+            ),
             ("global: {scrape_interval: 5s, scrape_timeout: 10s}", "", 1),
             ("alerting: {alertmanagers: [{api_version: v1}]}", "", 1),
-            ("global: {}", "scrape_configs: [{job_name: a, bearer_token: x}]", 1),
+            (
+                "global: {}",
+                "scrape_configs: [{job_name: a, bearer_token: x}]",
+                1,
+            ),
             ("global: {}", "global: {scrape_classic_histograms: true}", 1),
         ];
         for (merged, extra, count) in cases {
-            let found = problems(&mapping(merged), &mapping(if extra.is_empty() { "{}" } else { extra }));
+            let found = problems(
+                &mapping(merged),
+                &mapping(if extra.is_empty() { "{}" } else { extra }),
+            );
             assert_eq!(found.len(), count, "{merged} / {extra}: {found:?}");
         }
     }

@@ -36,7 +36,13 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     };
     let config = context(stack, prometheus, draft);
     let text = stack.templates.render(TEMPLATE, &config)?;
-    let text = match stack.manifest.components.prometheus.as_ref().and_then(|p| p.extra_config.as_ref()) {
+    let text = match stack
+        .manifest
+        .components
+        .prometheus
+        .as_ref()
+        .and_then(|p| p.extra_config.as_ref())
+    {
         Some(extra) => match with_extra_config(&text, extra)? {
             Ok(merged) => merged,
             Err(problems) => {
@@ -64,7 +70,11 @@ pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> Prom
     PrometheusConfig {
         global: global(stack, &features),
         rule_files: vec![RULE_FILES_GLOB.to_string()],
-        alertmanagers: stack.get(&Kind::Alertmanager).map(Component::address).into_iter().collect(),
+        alertmanagers: stack
+            .get(&Kind::Alertmanager)
+            .map(Component::address)
+            .into_iter()
+            .collect(),
         scrape_configs: jobs::scrape_configs(stack, prometheus, &features, draft),
         remote_write: remote_write(stack, prometheus, draft),
         retention,
@@ -73,7 +83,9 @@ pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> Prom
 
 fn global(stack: &Stack, features: &Features) -> Global {
     let settings = stack.manifest.components.prometheus.as_ref();
-    let text = |d: Option<&PromDuration>, default: &str| d.map_or(default.to_string(), |d| d.as_str().to_string());
+    let text = |d: Option<&PromDuration>, default: &str| {
+        d.map_or(default.to_string(), |d| d.as_str().to_string())
+    };
     let interval = settings.and_then(|p| p.scrape_interval.as_ref());
     let timeout = match settings.and_then(|p| p.scrape_timeout.as_ref()) {
         Some(timeout) => timeout.as_str().to_string(),
@@ -88,14 +100,21 @@ fn global(stack: &Stack, features: &Features) -> Global {
         .labels
         .iter()
         .map(|(name, value)| {
-            let value = if features.external_labels_expand_env { value.replace('$', "$$") } else { value.clone() };
+            let value = if features.external_labels_expand_env {
+                value.replace('$', "$$")
+            } else {
+                value.clone()
+            };
             (name.clone(), value)
         })
         .collect();
     Global {
         scrape_interval: text(interval, DEFAULT_SCRAPE_INTERVAL),
         scrape_timeout: timeout,
-        evaluation_interval: text(settings.and_then(|p| p.evaluation_interval.as_ref()), DEFAULT_EVALUATION_INTERVAL),
+        evaluation_interval: text(
+            settings.and_then(|p| p.evaluation_interval.as_ref()),
+            DEFAULT_EVALUATION_INTERVAL,
+        ),
         external_labels,
     }
 }
@@ -139,7 +158,9 @@ fn with_extra_config(
     }
     let body = serde_yaml::to_string(&merged).context("cannot write the merged prometheus.yml")?;
     let header = text.lines().next().unwrap_or_default();
-    Ok(Ok(format!("{header}\n# components.prometheus.extra_config is merged in.\n{body}")))
+    Ok(Ok(format!(
+        "{header}\n# components.prometheus.extra_config is merged in.\n{body}"
+    )))
 }
 
 #[cfg(test)]
