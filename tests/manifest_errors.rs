@@ -31,17 +31,26 @@ fn copy_fixture(name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// The error output for one fixture, with the temp dir replaced so snapshots are stable.
-fn error_output(dir: &Path) -> String {
+/// Runs `stackctl render` on the fixture copy in `dir`; returns stderr with the temp dir
+/// replaced so snapshots are stable. Exit code 2 and no output directory are part of the check.
+fn render_error_output(name: &str, dir: &Path) -> String {
     let manifest = dir.join("stackctl.yaml");
-    let error = match load(&manifest) {
-        Ok(_) => panic!("{} loaded without a problem", manifest.display()),
-        Err(LoadError::Invalid(error)) => error,
-        Err(other) => panic!("{}: unexpected error {other:?}", manifest.display()),
-    };
-    error
-        .to_string()
-        .replace(&manifest.display().to_string(), "stackctl.yaml")
+    let out = dir.join("out");
+    let output = assert_cmd::Command::cargo_bin("stackctl")
+        .expect("stackctl binary")
+        .current_dir(dir)
+        .env_remove("GRAFANA_ADMIN_PASSWORD")
+        .arg("render")
+        .arg("-f")
+        .arg(&manifest)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run stackctl");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{name}: exit status {:?}\n{stderr}", output.status);
+    assert!(!out.exists(), "{name}: `render` created the output directory despite errors");
+    stderr.replace(&manifest.display().to_string(), "stackctl.yaml")
 }
 
 #[test]
@@ -53,7 +62,7 @@ fn every_invalid_fixture_is_rejected_with_a_pinned_message() {
     );
     for name in names {
         let dir = copy_fixture(&name);
-        let output = error_output(dir.path());
+        let output = render_error_output(&name, dir.path());
         insta::assert_snapshot!(name.as_str(), output);
     }
 }
