@@ -39,8 +39,9 @@ pub async fn apply<E: Engine>(
         println!("removed {} ({})", removal.container, removal.reason);
     }
     ports::check_free(session, plan)?;
+    ensure_bind_sources(session)?;
     let image_ids = image_ids(engine, session).await?;
-    let context = Context { engine, session, image_ids, timeout };
+    let context = Context { engine, session, image_ids, timeout, root_propagates: root_mount_propagates() };
     let mut outcomes = Vec::new();
     for level in &plan.levels {
         let results = join_all(level.iter().map(|step| context.converge(step))).await;
@@ -49,7 +50,7 @@ pub async fn apply<E: Engine>(
             match result {
                 Ok(outcome) => outcomes.push((step.service.clone(), outcome)),
                 Err(e) if first_error.is_none() => first_error = Some(e),
-                Err(_) => {}
+                Err(e) => crate::output::print_error(&e),
             }
         }
         if let Some(error) = first_error {
@@ -75,6 +76,7 @@ struct Context<'a, E> {
     session: &'a Session,
     image_ids: BTreeMap<String, String>,
     timeout: Duration,
+    root_propagates: bool,
 }
 
 impl<E: Engine> Context<'_, E> {
@@ -121,10 +123,16 @@ impl<E: Engine> Context<'_, E> {
             working_dir: &s.working_dir(),
             replaces,
         };
+        let mut spec = d.spec.clone();
+        if !self.root_propagates {
+            // Docker refuses `rslave` binds when the host's `/` is a private mount (containers,
+            // some CI hosts); the default propagation still shows the host's files.
+            spec.mounts.iter_mut().for_each(|m| m.propagation = None);
+        }
         let request = ContainerRequest {
             name: name.to_string(),
             project: s.project.clone(),
-            spec: d.spec.clone(),
+            spec,
             labels: labels::container_labels(&identity),
             out_dir: s.out_dir.clone(),
             network: labels::default_network(&s.project),
@@ -142,6 +150,32 @@ impl<E: Engine> Context<'_, E> {
         }
         ready::wait_ready(self.engine, &d.spec, id, &self.session.project, self.timeout).await
     }
+}
+
+/// Rendered directories a container mounts exist even when a component rendered no file
+/// into them (Docker refuses a missing bind source).
+fn ensure_bind_sources(session: &Session) -> anyhow::Result<()> {
+    for d in &session.desired {
+        for mount in &d.spec.mounts {
+            if let crate::service::MountSource::Bind(path) = &mount.source {
+                if !path.starts_with('/') {
+                    fs_err::create_dir_all(session.out_dir.join(path))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the host's `/` is a shared or slave mount (`rslave` binds need it). Read from this
+/// process's mount table: right for a local daemon, and the safe answer otherwise.
+fn root_mount_propagates() -> bool {
+    let Ok(table) = std::fs::read_to_string("/proc/self/mountinfo") else { return true };
+    table
+        .lines()
+        .map(|line| line.split(' ').collect::<Vec<_>>())
+        .find(|fields| fields.get(4) == Some(&"/"))
+        .is_none_or(|fields| fields.iter().skip(6).take_while(|f| **f != "-").any(|f| f.starts_with("shared:") || f.starts_with("master:")))
 }
 
 /// The group that owns the local Docker socket (differs between hosts).

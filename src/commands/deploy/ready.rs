@@ -47,20 +47,20 @@ pub async fn wait_ready<E: Engine>(
         match status.state {
             RunState::Running => {}
             RunState::Created => last_check = "not started yet".to_string(),
-            _ => return Err(exited(engine, spec, container, &status).await),
+            _ => return Err(exited(engine, spec, (container, project), &status).await),
         }
         if status.state == RunState::Running {
             match check(spec, &status, project).await {
                 Ok(()) => return Ok(()),
                 Err(detail) if status.health == Health::Unhealthy && spec.ready.is_none() => {
-                    return Err(not_ready(engine, spec, container, &detail, "is unhealthy").await)
+                    return Err(not_ready(engine, spec, (container, project), &detail, "is unhealthy").await)
                 }
                 Err(detail) => last_check = detail,
             }
         }
         if started.elapsed() >= timeout {
             let within = format!("was not ready within {}s", timeout.as_secs());
-            return Err(not_ready(engine, spec, container, &last_check, &within).await);
+            return Err(not_ready(engine, spec, (container, project), &last_check, &within).await);
         }
         tokio::time::sleep(POLL).await;
     }
@@ -89,16 +89,27 @@ async fn check(spec: &ServiceSpec, status: &ContainerStatus, project: &str) -> R
     }
 }
 
-async fn exited<E: Engine>(engine: &E, spec: &ServiceSpec, container: &str, status: &ContainerStatus) -> anyhow::Error {
+async fn exited<E: Engine>(
+    engine: &E,
+    spec: &ServiceSpec,
+    at: (&str, &str),
+    status: &ContainerStatus,
+) -> anyhow::Error {
     let code = status.exit_code.map(|c| format!(" with code {c}")).unwrap_or_default();
     let what = match status.state {
         RunState::Restarting => format!("keeps restarting (last exit{code})"),
         other => format!("{}{code} right after it started", other.as_str()),
     };
-    not_ready(engine, spec, container, "", &what).await
+    not_ready(engine, spec, at, "", &what).await
 }
 
-async fn not_ready<E: Engine>(engine: &E, spec: &ServiceSpec, container: &str, detail: &str, what: &str) -> anyhow::Error {
+async fn not_ready<E: Engine>(
+    engine: &E,
+    spec: &ServiceSpec,
+    (container, project): (&str, &str),
+    detail: &str,
+    what: &str,
+) -> anyhow::Error {
     let logs = engine.logs_tail(container, LOG_LINES).await.unwrap_or_default();
     let mut message = format!("`{}` {what}", spec.name);
     if !detail.is_empty() {
@@ -111,7 +122,7 @@ async fn not_ready<E: Engine>(engine: &E, spec: &ServiceSpec, container: &str, d
     }
     anyhow::Error::new(
         Failure::new(message)
-            .hint(format!("see `docker logs {container}`; fix the manifest and run `stackctl deploy` again")),
+            .hint(format!("see `docker logs {}`; fix the manifest and run `stackctl deploy` again", labels::container_name(project, &spec.name))),
     )
 }
 
