@@ -626,7 +626,8 @@ mod tests {
     #[test]
     fn cold_deploy_creates_network_volumes_and_pulls_missing_images() {
         let mut s = spec("prometheus", &[]);
-        s.mounts.push(MountSpec::volume("prometheus-data", "/prometheus"));
+        s.mounts
+            .push(MountSpec::volume("prometheus-data", "/prometheus"));
         let d = desired_one(s, "a");
         let observed = Observed {
             images: BTreeMap::from([("img/prometheus:1".to_string(), None)]),

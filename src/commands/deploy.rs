@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::cli::{DeployArgs, GlobalArgs};
-use crate::commands::reload::{backup::Backup, apply::Target};
+use crate::commands::reload::{apply::Target, backup::Backup};
 use crate::commands::Failure;
 use crate::docker::{labels, Engine};
 use crate::plan::{self, Plan, ServiceAction};
@@ -45,20 +45,34 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     writer::write(&session.stack, &session.out_dir)?;
     if plan.is_up_to_date() {
         record_state(&engine, session).await?;
-        println!("stack `{}` is up to date: {} services running, nothing changed", session.project, session.desired.len());
+        println!(
+            "stack `{}` is up to date: {} services running, nothing changed",
+            session.project,
+            session.desired.len()
+        );
         print_urls(session);
         return Ok(ExitCode::SUCCESS);
     }
     let timeout = Duration::from_secs(args.timeout);
     let outcomes = apply::apply(&engine, session, &plan, timeout).await?;
     let targets = reload_targets(session, &plan);
-    let reloaded = crate::commands::reload::apply::reload_all(&engine, session, &targets, &backup, timeout).await?;
+    let reloaded =
+        crate::commands::reload::apply::reload_all(&engine, session, &targets, &backup, timeout)
+            .await?;
     record_state(&engine, session).await?;
     for (service, outcome) in &outcomes {
-        let outcome = reloaded.iter().find(|(s, _)| s == service).map(|(_, how)| how.to_string()).unwrap_or(outcome.clone());
+        let outcome = reloaded
+            .iter()
+            .find(|(s, _)| s == service)
+            .map(|(_, how)| how.to_string())
+            .unwrap_or(outcome.clone());
         println!("{service:<20} {outcome}");
     }
-    println!("stack `{}` is up: {} services ready", session.project, session.desired.len());
+    println!(
+        "stack `{}` is up: {} services ready",
+        session.project,
+        session.desired.len()
+    );
     print_urls(session);
     Ok(ExitCode::SUCCESS)
 }
@@ -93,7 +107,10 @@ fn print_plan(session: &Session, plan: &Plan) {
         println!("stack `{}` is up to date: nothing to do", session.project);
         return;
     }
-    println!("plan for stack `{}` (dry run, nothing changed):", session.project);
+    println!(
+        "plan for stack `{}` (dry run, nothing changed):",
+        session.project
+    );
     for line in plan.describe() {
         println!("  {line}");
     }

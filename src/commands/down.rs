@@ -34,7 +34,10 @@ pub async fn down<E: Engine>(engine: &E, project: &str, volumes: bool) -> anyhow
         .await?;
     }
     let mut networks = engine.list_networks(project).await?;
-    if let Some(default) = engine.find_network(&labels::default_network(project)).await? {
+    if let Some(default) = engine
+        .find_network(&labels::default_network(project))
+        .await?
+    {
         if !networks.iter().any(|n| n.id == default.id) {
             networks.push(default);
         }
@@ -51,7 +54,11 @@ pub async fn down<E: Engine>(engine: &E, project: &str, volumes: bool) -> anyhow
     } else {
         let kept = engine.list_volumes(project).await?;
         if !kept.is_empty() {
-            println!("kept {} data volume(s): {} (`stackctl down --volumes` removes them)", kept.len(), kept.join(", "));
+            println!(
+                "kept {} data volume(s): {} (`stackctl down --volumes` removes them)",
+                kept.len(),
+                kept.join(", ")
+            );
         }
     }
     println!("stack `{project}` is down");
@@ -67,7 +74,11 @@ pub fn removal_order(containers: &[ObservedContainer]) -> Vec<Vec<&ObservedConta
             let dependents = containers
                 .iter()
                 .filter(|other| {
-                    other.label(labels::DEPENDS_ON).map(labels::parse_depends_on).unwrap_or_default().contains(&c.service)
+                    other
+                        .label(labels::DEPENDS_ON)
+                        .map(labels::parse_depends_on)
+                        .unwrap_or_default()
+                        .contains(&c.service)
                 })
                 .map(|other| other.id.clone())
                 .collect();
@@ -84,7 +95,10 @@ pub fn removal_order(containers: &[ObservedContainer]) -> Vec<Vec<&ObservedConta
             .collect();
         if wave.is_empty() {
             // A dependency cycle in labels: remove the rest together.
-            wave = containers.iter().filter(|c| !removed.contains(&c.id)).collect();
+            wave = containers
+                .iter()
+                .filter(|c| !removed.contains(&c.id))
+                .collect();
         }
         removed.extend(wave.iter().map(|c| c.id.clone()));
         waves.push(wave);
@@ -119,6 +133,9 @@ mod tests {
             .into_iter()
             .map(|w| w.into_iter().map(|c| c.service.as_str()).collect())
             .collect();
-        assert_eq!(waves, vec![vec!["grafana"], vec!["prometheus"], vec!["alertmanager"]]);
+        assert_eq!(
+            waves,
+            vec![vec!["grafana"], vec!["prometheus"], vec!["alertmanager"]]
+        );
     }
 }

@@ -30,16 +30,30 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
     let mut targets = Vec::new();
     for d in &session.desired {
         let name = labels::container_name(&session.project, &d.spec.name);
-        let Some(c) = observed.containers.iter().find(|c| c.name == name && c.state == RunState::Running) else {
-            eprintln!("warning: `{}` is not running; run `stackctl deploy` to start it", d.spec.name);
+        let Some(c) = observed
+            .containers
+            .iter()
+            .find(|c| c.name == name && c.state == RunState::Running)
+        else {
+            eprintln!(
+                "warning: `{}` is not running; run `stackctl deploy` to start it",
+                d.spec.name
+            );
             continue;
         };
         if c.label(labels::SPEC_HASH) != Some(d.spec_hash.as_str()) {
             eprintln!("warning: `{}` needs a new container (image, ports or flags changed); run `stackctl deploy`", d.spec.name);
         }
-        let deployed = observed.deployed_config.get(&c.id).map(String::as_str).or(c.label(labels::CONFIG_HASH));
+        let deployed = observed
+            .deployed_config
+            .get(&c.id)
+            .map(String::as_str)
+            .or(c.label(labels::CONFIG_HASH));
         if deployed != Some(d.config_hash.as_str()) {
-            targets.push(Target { desired: d, container: c.id.clone() });
+            targets.push(Target {
+                desired: d,
+                container: c.id.clone(),
+            });
         }
     }
     if targets.is_empty() {

@@ -201,8 +201,10 @@ mod tests {
             container_port: 9090,
             protocol: "tcp".into(),
         });
-        spec.mounts.push(MountSpec::bind_read_only("prometheus", "/etc/prometheus"));
-        spec.mounts.push(MountSpec::volume("prometheus-data", "/prometheus"));
+        spec.mounts
+            .push(MountSpec::bind_read_only("prometheus", "/etc/prometheus"));
+        spec.mounts
+            .push(MountSpec::volume("prometheus-data", "/prometheus"));
         spec.healthcheck = Some(HealthCheck {
             test: vec!["CMD".into(), "wget".into()],
             interval_secs: 5,

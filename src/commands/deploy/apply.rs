@@ -26,12 +26,18 @@ pub async fn apply<E: Engine>(
 ) -> anyhow::Result<Outcomes> {
     pull::pull_all(engine, session, &plan.pulls).await?;
     if let Some(network) = &plan.create_network {
-        engine.create_network(network, labels::network_labels(&session.project, "default")).await?;
+        engine
+            .create_network(network, labels::network_labels(&session.project, "default"))
+            .await?;
         println!("created network {network}");
     }
     for volume in &plan.create_volumes {
-        let key = volume.strip_prefix(&format!("{}_", session.project)).unwrap_or(volume);
-        engine.create_volume(volume, labels::volume_labels(&session.project, key)).await?;
+        let key = volume
+            .strip_prefix(&format!("{}_", session.project))
+            .unwrap_or(volume);
+        engine
+            .create_volume(volume, labels::volume_labels(&session.project, key))
+            .await?;
         println!("created volume {volume}");
     }
     for removal in &plan.removals {
@@ -41,7 +47,13 @@ pub async fn apply<E: Engine>(
     ports::check_free(session, plan)?;
     ensure_bind_sources(session)?;
     let image_ids = image_ids(engine, session).await?;
-    let context = Context { engine, session, image_ids, timeout, root_propagates: root_mount_propagates() };
+    let context = Context {
+        engine,
+        session,
+        image_ids,
+        timeout,
+        root_propagates: root_mount_propagates(),
+    };
     let mut outcomes = Vec::new();
     for level in &plan.levels {
         let results = join_all(level.iter().map(|step| context.converge(step))).await;
@@ -60,7 +72,10 @@ pub async fn apply<E: Engine>(
     Ok(outcomes)
 }
 
-async fn image_ids<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<BTreeMap<String, String>> {
+async fn image_ids<E: Engine>(
+    engine: &E,
+    session: &Session,
+) -> anyhow::Result<BTreeMap<String, String>> {
     let mut ids = BTreeMap::new();
     for d in &session.desired {
         if !ids.contains_key(&d.spec.image) {
@@ -81,7 +96,10 @@ struct Context<'a, E> {
 
 impl<E: Engine> Context<'_, E> {
     async fn converge(&self, step: &ServiceStep) -> anyhow::Result<String> {
-        let d = self.session.service(&step.service).expect("plan steps name desired services");
+        let d = self
+            .session
+            .service(&step.service)
+            .expect("plan steps name desired services");
         let final_name = labels::container_name(&self.session.project, &d.spec.name);
         let outcome = match &step.action {
             ServiceAction::Create => {
@@ -92,14 +110,21 @@ impl<E: Engine> Context<'_, E> {
             ServiceAction::Recreate { container, reason } => {
                 let temporary = labels::temporary_name(container, &final_name);
                 let id = self.create(d, &temporary, Some(&d.spec.name)).await?;
-                self.engine.stop_container(container, STOP_TIMEOUT_SECS).await?;
+                self.engine
+                    .stop_container(container, STOP_TIMEOUT_SECS)
+                    .await?;
                 self.engine.remove_container(container, false).await?;
                 self.engine.rename_container(&id, &final_name).await?;
                 self.start(d, &id).await?;
                 format!("recreated ({reason})")
             }
             ServiceAction::Start { container } => {
-                self.engine.inject_files(container, &secrets::files(&d.spec, &self.session.stack.files)?).await?;
+                self.engine
+                    .inject_files(
+                        container,
+                        &secrets::files(&d.spec, &self.session.stack.files)?,
+                    )
+                    .await?;
                 self.start(d, container).await?;
                 "started".to_string()
             }
@@ -109,13 +134,22 @@ impl<E: Engine> Context<'_, E> {
         Ok(outcome)
     }
 
-    async fn create(&self, d: &DesiredService, name: &str, replaces: Option<&str>) -> anyhow::Result<String> {
+    async fn create(
+        &self,
+        d: &DesiredService,
+        name: &str,
+        replaces: Option<&str>,
+    ) -> anyhow::Result<String> {
         let s = self.session;
         let identity = labels::ContainerIdentity {
             project: &s.project,
             service: &d.spec.name,
             depends_on: &d.spec.depends_on,
-            image_id: self.image_ids.get(&d.spec.image).map(String::as_str).unwrap_or(""),
+            image_id: self
+                .image_ids
+                .get(&d.spec.image)
+                .map(String::as_str)
+                .unwrap_or(""),
             spec_hash: &d.spec_hash,
             spec_json: &d.spec_json,
             config_hash: &d.config_hash,
@@ -140,7 +174,9 @@ impl<E: Engine> Context<'_, E> {
             docker_socket_gid: docker_socket_gid(),
         };
         let id = self.engine.create_container(&request).await?;
-        self.engine.inject_files(&id, &secrets::files(&d.spec, &s.stack.files)?).await?;
+        self.engine
+            .inject_files(&id, &secrets::files(&d.spec, &s.stack.files)?)
+            .await?;
         Ok(id)
     }
 
@@ -148,7 +184,14 @@ impl<E: Engine> Context<'_, E> {
         if let Err(error) = self.engine.start_container(id).await {
             return Err(ports::explain_start_error(self.session, &d.spec, error));
         }
-        ready::wait_ready(self.engine, &d.spec, id, &self.session.project, self.timeout).await
+        ready::wait_ready(
+            self.engine,
+            &d.spec,
+            id,
+            &self.session.project,
+            self.timeout,
+        )
+        .await
     }
 }
 
@@ -170,12 +213,20 @@ fn ensure_bind_sources(session: &Session) -> anyhow::Result<()> {
 /// Whether the host's `/` is a shared or slave mount (`rslave` binds need it). Read from this
 /// process's mount table: right for a local daemon, and the safe answer otherwise.
 fn root_mount_propagates() -> bool {
-    let Ok(table) = std::fs::read_to_string("/proc/self/mountinfo") else { return true };
+    let Ok(table) = std::fs::read_to_string("/proc/self/mountinfo") else {
+        return true;
+    };
     table
         .lines()
         .map(|line| line.split(' ').collect::<Vec<_>>())
         .find(|fields| fields.get(4) == Some(&"/"))
-        .is_none_or(|fields| fields.iter().skip(6).take_while(|f| **f != "-").any(|f| f.starts_with("shared:") || f.starts_with("master:")))
+        .is_none_or(|fields| {
+            fields
+                .iter()
+                .skip(6)
+                .take_while(|f| **f != "-")
+                .any(|f| f.starts_with("shared:") || f.starts_with("master:"))
+        })
 }
 
 /// The group that owns the local Docker socket (differs between hosts).

@@ -49,15 +49,24 @@ fn blocking_call(
         Method::Post => agent.post(url),
     };
     if let Some((user, password)) = basic_auth {
-        request = request.set("Authorization", &format!("Basic {}", base64(&format!("{user}:{password}"))));
+        request = request.set(
+            "Authorization",
+            &format!("Basic {}", base64(&format!("{user}:{password}"))),
+        );
     }
     let response = match method {
         Method::Get => request.call(),
         Method::Post => request.send_string(""),
     };
     match response {
-        Ok(r) => Ok(Reply { status: r.status(), body: r.into_string().unwrap_or_default() }),
-        Err(ureq::Error::Status(status, r)) => Ok(Reply { status, body: r.into_string().unwrap_or_default() }),
+        Ok(r) => Ok(Reply {
+            status: r.status(),
+            body: r.into_string().unwrap_or_default(),
+        }),
+        Err(ureq::Error::Status(status, r)) => Ok(Reply {
+            status,
+            body: r.into_string().unwrap_or_default(),
+        }),
         Err(e) => Err(anyhow::anyhow!("{url}: {e}")),
     }
 }
@@ -68,7 +77,11 @@ fn base64(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -87,7 +100,13 @@ mod tests {
 
     #[test]
     fn encodes_basic_auth_like_rfc_4648() {
-        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("admin:pw", "YWRtaW46cHc=")];
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("admin:pw", "YWRtaW46cHc="),
+        ];
         for (input, want) in cases {
             assert_eq!(base64(input), want, "{input}");
         }

@@ -12,7 +12,11 @@ use crate::plan::Observed;
 
 pub async fn observe<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Observed> {
     let project = &session.project;
-    let images: BTreeSet<&str> = session.desired.iter().map(|d| d.spec.image.as_str()).collect();
+    let images: BTreeSet<&str> = session
+        .desired
+        .iter()
+        .map(|d| d.spec.image.as_str())
+        .collect();
     let externals: BTreeSet<&str> = session
         .desired
         .iter()
@@ -35,7 +39,11 @@ pub async fn observe<E: Engine>(engine: &E, session: &Session) -> anyhow::Result
             .map(|(name, found)| (name.to_string(), found.is_some()))
             .collect(),
         volumes: volumes.into_iter().collect(),
-        images: images.iter().map(|i| i.to_string()).zip(image_ids).collect(),
+        images: images
+            .iter()
+            .map(|i| i.to_string())
+            .zip(image_ids)
+            .collect(),
         deployed_config: DeployedState::read(&session.out_dir).by_container(),
     })
 }

@@ -10,12 +10,19 @@ use crate::commands::Failure;
 use crate::docker::{Engine, PullProgress};
 use crate::plan::Pull;
 
-pub async fn pull_all<E: Engine>(engine: &E, session: &Session, pulls: &[Pull]) -> anyhow::Result<()> {
+pub async fn pull_all<E: Engine>(
+    engine: &E,
+    session: &Session,
+    pulls: &[Pull],
+) -> anyhow::Result<()> {
     let tty = std::io::stderr().is_terminal();
     for pull in pulls {
         let bar = if tty {
             let bar = ProgressBar::new_spinner();
-            bar.set_style(ProgressStyle::with_template("{spinner} pulling {prefix}: {msg}").expect("valid template"));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} pulling {prefix}: {msg}")
+                    .expect("valid template"),
+            );
             bar.set_prefix(pull.image.clone());
             Some(bar)
         } else {
@@ -48,10 +55,19 @@ pub async fn pull_all<E: Engine>(engine: &E, session: &Session, pulls: &[Pull]) 
 }
 
 fn describe(p: &PullProgress) -> String {
-    let layer = p.layer.as_deref().map(|l| format!("{l} ")).unwrap_or_default();
+    let layer = p
+        .layer
+        .as_deref()
+        .map(|l| format!("{l} "))
+        .unwrap_or_default();
     match (p.current, p.total) {
         (Some(current), Some(total)) if total > 0 => {
-            format!("{layer}{} {:.1}/{:.1} MB", p.status, current as f64 / 1e6, total as f64 / 1e6)
+            format!(
+                "{layer}{} {:.1}/{:.1} MB",
+                p.status,
+                current as f64 / 1e6,
+                total as f64 / 1e6
+            )
         }
         _ => format!("{layer}{}", p.status),
     }

@@ -14,8 +14,17 @@ const POLL: Duration = Duration::from_millis(200);
 const LOG_LINES: usize = 20;
 
 /// `host:port` where the host reaches `port` of the container.
-pub fn endpoint(spec: &ServiceSpec, port: u16, status: &ContainerStatus, project: &str) -> Option<String> {
-    if let Some(published) = spec.ports.iter().find(|p| p.container_port == port && p.protocol == "tcp") {
+pub fn endpoint(
+    spec: &ServiceSpec,
+    port: u16,
+    status: &ContainerStatus,
+    project: &str,
+) -> Option<String> {
+    if let Some(published) = spec
+        .ports
+        .iter()
+        .find(|p| p.container_port == port && p.protocol == "tcp")
+    {
         let host = match published.host_ip.as_str() {
             "" | "0.0.0.0" => "127.0.0.1".to_string(),
             "::" => "[::1]".to_string(),
@@ -53,7 +62,14 @@ pub async fn wait_ready<E: Engine>(
             match check(spec, &status, project).await {
                 Ok(()) => return Ok(()),
                 Err(detail) if status.health == Health::Unhealthy && spec.ready.is_none() => {
-                    return Err(not_ready(engine, spec, (container, project), &detail, "is unhealthy").await)
+                    return Err(not_ready(
+                        engine,
+                        spec,
+                        (container, project),
+                        &detail,
+                        "is unhealthy",
+                    )
+                    .await)
                 }
                 Err(detail) => last_check = detail,
             }
@@ -95,7 +111,10 @@ async fn exited<E: Engine>(
     at: (&str, &str),
     status: &ContainerStatus,
 ) -> anyhow::Error {
-    let code = status.exit_code.map(|c| format!(" with code {c}")).unwrap_or_default();
+    let code = status
+        .exit_code
+        .map(|c| format!(" with code {c}"))
+        .unwrap_or_default();
     let what = match status.state {
         RunState::Restarting => format!("keeps restarting (last exit{code})"),
         other => format!("{}{code} right after it started", other.as_str()),
@@ -110,7 +129,10 @@ async fn not_ready<E: Engine>(
     detail: &str,
     what: &str,
 ) -> anyhow::Error {
-    let logs = engine.logs_tail(container, LOG_LINES).await.unwrap_or_default();
+    let logs = engine
+        .logs_tail(container, LOG_LINES)
+        .await
+        .unwrap_or_default();
     let mut message = format!("`{}` {what}", spec.name);
     if !detail.is_empty() {
         message.push_str(&format!(" (last check: {detail})"));
@@ -120,14 +142,17 @@ async fn not_ready<E: Engine>(
     } else {
         message.push_str(&format!("; its last log lines:\n{}", indent(&logs)));
     }
-    anyhow::Error::new(
-        Failure::new(message)
-            .hint(format!("see `docker logs {}`; fix the manifest and run `stackctl deploy` again", labels::container_name(project, &spec.name))),
-    )
+    anyhow::Error::new(Failure::new(message).hint(format!(
+        "see `docker logs {}`; fix the manifest and run `stackctl deploy` again",
+        labels::container_name(project, &spec.name)
+    )))
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("    | {l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("    | {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -147,7 +172,10 @@ mod tests {
             exit_code: None,
             started_at: None,
             restart_count: 0,
-            addresses: addresses.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
+            addresses: addresses
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<BTreeMap<_, _>>(),
             image: String::new(),
             labels: BTreeMap::new(),
         }
@@ -157,15 +185,26 @@ mod tests {
     fn probes_the_published_port_else_the_container_ip() {
         let mut spec = ServiceSpec::new("prometheus", "i");
         let s = status(&[("other", "10.0.0.9"), ("p_default", "172.18.0.2")]);
-        assert_eq!(endpoint(&spec, 9090, &s, "p").as_deref(), Some("172.18.0.2:9090"));
-        for (bind, want) in [("127.0.0.1", "127.0.0.1:19090"), ("0.0.0.0", "127.0.0.1:19090"), ("::1", "[::1]:19090")] {
+        assert_eq!(
+            endpoint(&spec, 9090, &s, "p").as_deref(),
+            Some("172.18.0.2:9090")
+        );
+        for (bind, want) in [
+            ("127.0.0.1", "127.0.0.1:19090"),
+            ("0.0.0.0", "127.0.0.1:19090"),
+            ("::1", "[::1]:19090"),
+        ] {
             spec.ports = vec![PortSpec {
                 host_ip: bind.into(),
                 host_port: 19090,
                 container_port: 9090,
                 protocol: "tcp".into(),
             }];
-            assert_eq!(endpoint(&spec, 9090, &s, "p").as_deref(), Some(want), "{bind}");
+            assert_eq!(
+                endpoint(&spec, 9090, &s, "p").as_deref(),
+                Some(want),
+                "{bind}"
+            );
         }
     }
 }

@@ -8,12 +8,19 @@ use crate::render::draft::SECRETS_DIR;
 use crate::render::RenderedFile;
 use crate::service::ServiceSpec;
 
-pub fn files(spec: &ServiceSpec, rendered: &BTreeMap<String, RenderedFile>) -> anyhow::Result<Vec<InjectedFile>> {
+pub fn files(
+    spec: &ServiceSpec,
+    rendered: &BTreeMap<String, RenderedFile>,
+) -> anyhow::Result<Vec<InjectedFile>> {
     spec.secrets
         .iter()
         .map(|secret| {
             let file = rendered.get(&secret.file).ok_or_else(|| {
-                anyhow::anyhow!("the secret file `{}` of `{}` was not rendered", secret.file, spec.name)
+                anyhow::anyhow!(
+                    "the secret file `{}` of `{}` was not rendered",
+                    secret.file,
+                    spec.name
+                )
             })?;
             Ok(InjectedFile {
                 path: format!("{SECRETS_DIR}/{}", secret.name),

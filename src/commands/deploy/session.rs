@@ -61,7 +61,10 @@ impl Session {
 
     /// Absolute path of the rendered compose file (recorded on containers for `compose ls`).
     pub fn compose_file(&self) -> String {
-        self.out_dir.join("docker-compose.yml").to_string_lossy().into_owned()
+        self.out_dir
+            .join("docker-compose.yml")
+            .to_string_lossy()
+            .into_owned()
     }
 
     /// Absolute directory of the manifest.
@@ -88,7 +91,12 @@ pub async fn connect() -> anyhow::Result<Daemon> {
             return error;
         };
         let causes: Vec<String> = error.chain().skip(1).map(|c| c.to_string()).collect();
-        let cause = if causes.is_empty() { "no answer".to_string() } else { causes.join(": ") };
-        anyhow::Error::new(Failure::new(cause).hint(unreachable.hint())).context(unreachable.to_string())
+        let cause = if causes.is_empty() {
+            "no answer".to_string()
+        } else {
+            causes.join(": ")
+        };
+        anyhow::Error::new(Failure::new(cause).hint(unreachable.hint()))
+            .context(unreachable.to_string())
     })
 }

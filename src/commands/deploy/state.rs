@@ -52,7 +52,10 @@ impl DeployedState {
     pub fn record(&mut self, service: &str, container: &str, config_hash: &str) {
         self.services.insert(
             service.to_string(),
-            DeployedService { container: container.to_string(), config_hash: config_hash.to_string() },
+            DeployedService {
+                container: container.to_string(),
+                config_hash: config_hash.to_string(),
+            },
         );
     }
 }

@@ -21,8 +21,14 @@ impl Backup {
         };
         let mut files = BTreeMap::new();
         for path in list.lines().filter(|l| !l.is_empty()) {
-            let Ok(contents) = fs_err::read_to_string(out_dir.join(path)) else { continue };
-            let mode = if path.starts_with("secrets/") { FileMode::Secret } else { FileMode::Public };
+            let Ok(contents) = fs_err::read_to_string(out_dir.join(path)) else {
+                continue;
+            };
+            let mode = if path.starts_with("secrets/") {
+                FileMode::Secret
+            } else {
+                FileMode::Public
+            };
             files.insert(path.to_string(), RenderedFile { contents, mode });
         }
         Ok(Self { files })
@@ -34,7 +40,10 @@ impl Backup {
 
     /// Writes the saved files back (atomically, per file) and removes files added since.
     pub fn restore(&self, out_dir: &Path) -> anyhow::Result<()> {
-        let stack = RenderedStack { files: self.files.clone(), ..Default::default() };
+        let stack = RenderedStack {
+            files: self.files.clone(),
+            ..Default::default()
+        };
         writer::write(&stack, out_dir)?;
         Ok(())
     }
@@ -47,7 +56,10 @@ mod tests {
     #[test]
     fn restores_the_files_of_the_previous_render() {
         let dir = tempfile::tempdir().unwrap();
-        let file = |text: &str| RenderedFile { contents: text.into(), mode: FileMode::Public };
+        let file = |text: &str| RenderedFile {
+            contents: text.into(),
+            mode: FileMode::Public,
+        };
         let old = RenderedStack {
             files: BTreeMap::from([("prometheus/prometheus.yml".to_string(), file("old"))]),
             ..Default::default()
