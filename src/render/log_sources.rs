@@ -1,9 +1,9 @@
 //! What the log shipper (Alloy or Promtail) collects and where it pushes, decided once from the
 //! `logs` section so both shippers ship the same streams with the same labels.
 //!
-//! Pure: no file is read here. Host log files are read through read-only bind mounts under
-//! `/host` in the shipper container (`host_log_mounts`), so a glob never shadows a directory
-//! of the shipper image.
+//! Pure: no file is read here. Host log directories are bind-mounted read-only at the same path
+//! in the shipper container (`host_log_mounts`), so the config and the `filename` label name the
+//! files as the operator wrote them.
 
 use std::collections::BTreeMap;
 
@@ -11,9 +11,6 @@ use serde::Serialize;
 
 use super::{Draft, Kind, Stack};
 use crate::manifest::Diagnostic;
-
-/// Where host directories appear inside the shipper container.
-pub const HOST_ROOT: &str = "/host";
 
 /// The Docker socket the shipper discovers containers through (mounted read-only).
 pub const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
@@ -49,7 +46,7 @@ pub struct JsonField {
 pub struct FileSource {
     /// Component/job name, `files_0`, `files_1`, ...
     pub name: String,
-    /// The glob inside the shipper container (`/host/var/log/nginx/*.log`).
+    /// The glob inside the shipper container (the host path: directories are mounted as they are).
     pub path: String,
     pub labels: BTreeMap<String, String>,
 }
@@ -97,6 +94,19 @@ pub fn plan(stack: &Stack, draft: &mut Draft, shipper_key: &str) -> Option<LogPl
             );
             continue;
         }
+        if static_dir(&file.path) == "/" {
+            draft.problem(
+                Diagnostic::new(
+                    format!("logs.files[{i}].path"),
+                    format!(
+                        "`{}` would need the whole host filesystem mounted",
+                        file.path
+                    ),
+                )
+                .hint("name files inside a directory, such as `/var/log/*.log`"),
+            );
+            continue;
+        }
         for key in file.labels.keys() {
             if !is_label_name(key) {
                 draft.problem(
@@ -110,7 +120,7 @@ pub fn plan(stack: &Stack, draft: &mut Draft, shipper_key: &str) -> Option<LogPl
         }
         files.push(FileSource {
             name: format!("files_{i}"),
-            path: format!("{HOST_ROOT}{}", file.path),
+            path: file.path.clone(),
             labels: file.labels.clone(),
         });
     }
@@ -180,8 +190,8 @@ pub fn is_label_name(name: &str) -> bool {
 
 /// Host directories the shipper must see, read-only: (host path, container path).
 ///
-/// For each `logs.files` glob, the directory before the first glob character is mounted at
-/// `/host<dir>`; nested directories collapse into their parent's mount.
+/// For each `logs.files` glob, the directory before the first glob character is mounted at the
+/// same path; nested directories collapse into their parent's mount.
 pub fn host_log_mounts(stack: &Stack) -> Vec<(String, String)> {
     let mut dirs: Vec<String> = stack
         .manifest
@@ -202,16 +212,7 @@ pub fn host_log_mounts(stack: &Stack) -> Vec<(String, String)> {
             kept.push(dir);
         }
     }
-    kept.into_iter()
-        .map(|dir| {
-            let target = if dir == "/" {
-                HOST_ROOT.to_string()
-            } else {
-                format!("{HOST_ROOT}{dir}")
-            };
-            (dir, target)
-        })
-        .collect()
+    kept.into_iter().map(|dir| (dir.clone(), dir)).collect()
 }
 
 /// The longest leading directory of `path` without glob characters.
