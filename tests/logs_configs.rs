@@ -6,6 +6,7 @@ mod logs_fixtures;
 
 use logs_fixtures::{at, key_paths, render_all};
 use serde_yaml::Value;
+use stackctl::render::log_sources::host_log_mounts;
 use stackctl::render::{Kind, Templates};
 
 /// Key names (last path segment) Loki 3 removed or deprecated (§3.5, §8.4).
@@ -303,6 +304,20 @@ fn docker_logs_carry_container_service_stream_and_project_labels() {
 fn json_fields_and_files_reach_both_shippers() {
     for fixture in render_all() {
         let logs = &fixture.loaded.manifest.logs;
+        let templates = Templates::embedded();
+        let mounts = host_log_mounts(&fixture.stack(&templates));
+        // The shipper names each file where a read-only mount of its directory shows it.
+        let inside: Vec<String> = logs
+            .files
+            .iter()
+            .map(|f| {
+                let (host, target) = mounts
+                    .iter()
+                    .find(|(host, _)| f.path.starts_with(&format!("{host}/")))
+                    .unwrap_or_else(|| panic!("{}: no mount shows {}", fixture.name, f.path));
+                format!("{target}{}", &f.path[host.len()..])
+            })
+            .collect();
         if let Some(alloy) = fixture.file("alloy/config.alloy") {
             assert_eq!(
                 alloy.contains("stage.json"),
@@ -310,13 +325,12 @@ fn json_fields_and_files_reach_both_shippers() {
                 "{}",
                 fixture.name
             );
-            for file in &logs.files {
-                let path = serde_json::Value::from(file.path.as_str()).to_string();
+            for path in &inside {
+                let quoted = serde_json::Value::from(path.as_str()).to_string();
                 assert!(
-                    alloy.contains(&format!("\"__path__\" = {path}")),
-                    "{}: {} not shipped",
+                    alloy.contains(&format!("\"__path__\" = {quoted}")),
+                    "{}: {path} not shipped",
                     fixture.name,
-                    file.path
                 );
             }
         }
@@ -328,8 +342,7 @@ fn json_fields_and_files_reach_both_shippers() {
                 .flat_map(|job| job["static_configs"].as_sequence().into_iter().flatten())
                 .filter_map(|sc| sc["labels"]["__path__"].as_str())
                 .collect();
-            let want: Vec<&str> = logs.files.iter().map(|f| f.path.as_str()).collect();
-            assert_eq!(paths, want, "{}", fixture.name);
+            assert_eq!(paths, inside, "{}", fixture.name);
             let text = fixture.file("promtail/promtail.yaml").unwrap_or_default();
             assert_eq!(
                 text.contains("- json:"),

@@ -1,9 +1,9 @@
 //! What the log shipper (Alloy or Promtail) collects and where it pushes, decided once from the
 //! `logs` section so both shippers ship the same streams with the same labels.
 //!
-//! Pure: no file is read here. Host log directories are bind-mounted read-only at the same path
-//! in the shipper container (`host_log_mounts`), so the config and the `filename` label name the
-//! files as the operator wrote them.
+//! Pure: no file is read here. Host log directories are bind-mounted read-only under `/host`
+//! in the shipper container (`host_log_mounts`), so a log directory can never shadow a
+//! directory of the shipper image (`/var/lib/alloy`, `/etc`).
 
 use std::collections::BTreeMap;
 
@@ -11,6 +11,9 @@ use serde::Serialize;
 
 use super::{Draft, Kind, Stack};
 use crate::manifest::Diagnostic;
+
+/// Where host log directories appear inside the shipper container.
+pub const HOST_ROOT: &str = "/host";
 
 /// The Docker socket the shipper discovers containers through (mounted read-only).
 pub const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
@@ -46,7 +49,7 @@ pub struct JsonField {
 pub struct FileSource {
     /// Component/job name, `files_0`, `files_1`, ...
     pub name: String,
-    /// The glob inside the shipper container (the host path: directories are mounted as they are).
+    /// The glob inside the shipper container (`/host/var/log/nginx/*.log`).
     pub path: String,
     pub labels: BTreeMap<String, String>,
 }
@@ -120,7 +123,7 @@ pub fn plan(stack: &Stack, draft: &mut Draft, shipper_key: &str) -> Option<LogPl
         }
         files.push(FileSource {
             name: format!("files_{i}"),
-            path: file.path.clone(),
+            path: format!("{HOST_ROOT}{}", file.path),
             labels: file.labels.clone(),
         });
     }
@@ -190,8 +193,8 @@ pub fn is_label_name(name: &str) -> bool {
 
 /// Host directories the shipper must see, read-only: (host path, container path).
 ///
-/// For each `logs.files` glob, the directory before the first glob character is mounted at the
-/// same path; nested directories collapse into their parent's mount.
+/// For each `logs.files` glob, the directory before the first glob character is mounted at
+/// `/host<dir>`; nested directories collapse into their parent's mount.
 pub fn host_log_mounts(stack: &Stack) -> Vec<(String, String)> {
     let mut dirs: Vec<String> = stack
         .manifest
@@ -212,7 +215,12 @@ pub fn host_log_mounts(stack: &Stack) -> Vec<(String, String)> {
             kept.push(dir);
         }
     }
-    kept.into_iter().map(|dir| (dir.clone(), dir)).collect()
+    kept.into_iter()
+        .map(|dir| {
+            let target = format!("{HOST_ROOT}{dir}");
+            (dir, target)
+        })
+        .collect()
 }
 
 /// The longest leading directory of `path` without glob characters.

@@ -97,7 +97,7 @@ fn every_manifest_value_sits_inside_a_string_literal() {
     let text = render(HOSTILE);
     let lexed = lex(&text);
     let values = [
-        "/var/log/app/*\"}{.log",
+        "/host/var/log/app/*\"}{.log",
         "nginx\" }\n loki.write \"x\" {",
         "a]b[c",
         "job",
