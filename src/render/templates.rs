@@ -47,7 +47,9 @@ impl Templates {
                     .replace('\\', "/");
                 let text = fs_err::read_to_string(&path)?;
                 env.add_template_owned(name.clone(), text)
-                    .with_context(|| format!("template override `{}` does not parse", path.display()))?;
+                    .with_context(|| {
+                        format!("template override `{}` does not parse", path.display())
+                    })?;
             }
         }
         Ok(Self { env })
@@ -67,7 +69,10 @@ impl Templates {
 
     /// A file copied verbatim (templates without `.j2`).
     pub fn raw(&self, name: &str) -> anyhow::Result<String> {
-        let template = self.env.get_template(name).with_context(|| format!("no template `{name}`"))?;
+        let template = self
+            .env
+            .get_template(name)
+            .with_context(|| format!("no template `{name}`"))?;
         Ok(template.source().to_string())
     }
 }
@@ -75,7 +80,10 @@ impl Templates {
 fn collect(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {
-            out.push((file.path().to_string_lossy().replace('\\', "/"), text.to_string()));
+            out.push((
+                file.path().to_string_lossy().replace('\\', "/"),
+                text.to_string(),
+            ));
         }
     }
     for sub in dir.dirs() {
@@ -99,12 +107,26 @@ fn walk(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// A YAML flow scalar/collection for any value: strings are always double-quoted JSON-style,
 /// which YAML accepts and which escapes newlines, quotes and control characters.
 fn yaml_filter(value: Value) -> Result<String, minijinja::Error> {
-    json_filter(value)
+    // JSON leaves DEL, C1 controls and U+2028/2029 raw; YAML rejects the former and folds the
+    // latter as line breaks (YAML 1.1), so they are escaped. They only occur inside strings.
+    let json = json_filter(value)?;
+    Ok(json
+        .chars()
+        .map(|c| match c {
+            '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}' => {
+                format!("\\u{:04x}", c as u32)
+            }
+            c => c.to_string(),
+        })
+        .collect())
 }
 
 fn json_filter(value: Value) -> Result<String, minijinja::Error> {
     serde_json::to_string(&value).map_err(|e| {
-        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot encode value: {e}"))
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("cannot encode value: {e}"),
+        )
     })
 }
 
@@ -122,7 +144,16 @@ mod tests {
 
     #[test]
     fn yaml_filter_quotes_hostile_strings() {
-        for hostile in ["a: b", "x # y", "line\nbreak", "{{ $labels.x }}", "\"q\" 'q'", "ünï ✓", "- item"] {
+        for hostile in [
+            "a: b",
+            "x # y",
+            "line\nbreak",
+            "{{ $labels.x }}",
+            "\"q\" 'q'",
+            "ünï ✓",
+            "- item",
+            "nel\u{85} ls\u{2028} del\u{7f}",
+        ] {
             let quoted = yaml_filter(Value::from(hostile)).unwrap();
             let back: String = serde_yaml::from_str(&quoted).unwrap();
             assert_eq!(back, hostile);
