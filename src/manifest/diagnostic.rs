@@ -24,12 +24,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-            hint: None,
-            location: None,
-        }
+        Self { path: path.into(), message: message.into(), hint: None, location: None }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -55,13 +50,7 @@ impl fmt::Display for ManifestError {
             writeln!(f, "error: {}", problem.message)?;
             match problem.location {
                 Some(loc) => {
-                    writeln!(
-                        f,
-                        "  --> {}:{}:{}",
-                        self.file.display(),
-                        loc.line,
-                        loc.column
-                    )?;
+                    writeln!(f, "  --> {}:{}:{}", self.file.display(), loc.line, loc.column)?;
                     if let Some(text) = lines.get(loc.line.saturating_sub(1)) {
                         let width = loc.line.to_string().len();
                         writeln!(f, "{:width$} |", "")?;

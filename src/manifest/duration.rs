@@ -15,10 +15,7 @@ pub struct PromDuration {
 
 impl PromDuration {
     pub fn parse(raw: &str) -> Self {
-        Self {
-            raw: raw.to_string(),
-            millis: parse_millis(raw),
-        }
+        Self { raw: raw.to_string(), millis: parse_millis(raw) }
     }
 
     /// The text as written in the manifest.
@@ -40,10 +37,7 @@ impl PromDuration {
     }
 
     pub fn from_millis(millis: u64) -> Self {
-        Self {
-            raw: format_millis(millis),
-            millis: Some(millis),
-        }
+        Self { raw: format_millis(millis), millis: Some(millis) }
     }
 }
 

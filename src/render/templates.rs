@@ -47,9 +47,7 @@ impl Templates {
                     .replace('\\', "/");
                 let text = fs_err::read_to_string(&path)?;
                 env.add_template_owned(name.clone(), text)
-                    .with_context(|| {
-                        format!("template override `{}` does not parse", path.display())
-                    })?;
+                    .with_context(|| format!("template override `{}` does not parse", path.display()))?;
             }
         }
         Ok(Self { env })
@@ -69,10 +67,7 @@ impl Templates {
 
     /// A file copied verbatim (templates without `.j2`).
     pub fn raw(&self, name: &str) -> anyhow::Result<String> {
-        let template = self
-            .env
-            .get_template(name)
-            .with_context(|| format!("no template `{name}`"))?;
+        let template = self.env.get_template(name).with_context(|| format!("no template `{name}`"))?;
         Ok(template.source().to_string())
     }
 }
@@ -80,10 +75,7 @@ impl Templates {
 fn collect(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {
-            out.push((
-                file.path().to_string_lossy().replace('\\', "/"),
-                text.to_string(),
-            ));
+            out.push((file.path().to_string_lossy().replace('\\', "/"), text.to_string()));
         }
     }
     for sub in dir.dirs() {
@@ -123,10 +115,7 @@ fn yaml_filter(value: Value) -> Result<String, minijinja::Error> {
 
 fn json_filter(value: Value) -> Result<String, minijinja::Error> {
     serde_json::to_string(&value).map_err(|e| {
-        minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            format!("cannot encode value: {e}"),
-        )
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot encode value: {e}"))
     })
 }
 
@@ -144,16 +133,7 @@ mod tests {
 
     #[test]
     fn yaml_filter_quotes_hostile_strings() {
-        for hostile in [
-            "a: b",
-            "x # y",
-            "line\nbreak",
-            "{{ $labels.x }}",
-            "\"q\" 'q'",
-            "ünï ✓",
-            "- item",
-            "nel\u{85} ls\u{2028} del\u{7f}",
-        ] {
+        for hostile in ["a: b", "x # y", "line\nbreak", "{{ $labels.x }}", "\"q\" 'q'", "ünï ✓", "- item", "nel\u{85} ls\u{2028} del\u{7f}"] {
             let quoted = yaml_filter(Value::from(hostile)).unwrap();
             let back: String = serde_yaml::from_str(&quoted).unwrap();
             assert_eq!(back, hostile);
