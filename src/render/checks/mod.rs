@@ -4,12 +4,14 @@
 //! is a pure function over the file map, so it is unit-tested on hand-made maps:
 //! routes and inhibitions against the severities rules emit, dashboard datasource uids against
 //! provisioned datasources, and the log shipper's push URL against the stack's Loki.
+//! A severity route is a problem only when rules exist but none emits that severity; with no
+//! alerting rule at all, alerts can only come from outside the stack, so it is a warning.
 
 mod datasources;
 mod log_shipper;
 mod severities;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Draft, Kind, RenderedFile, Stack};
 use crate::manifest::Diagnostic;
@@ -22,21 +24,34 @@ pub use severities::{emitted_severities, unmatched_severities, Emitted};
 pub type Files = BTreeMap<String, RenderedFile>;
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
-    let problems = problems(stack, draft.files());
+    let (problems, warnings) = findings(stack, draft.files());
     for problem in problems {
         draft.problem(problem);
+    }
+    for warning in warnings {
+        draft.warn(warning);
     }
     Ok(())
 }
 
-fn problems(stack: &Stack, files: &Files) -> Vec<Diagnostic> {
+/// Problems (the render fails) and warnings (it goes on) found across the rendered files.
+fn findings(stack: &Stack, files: &Files) -> (Vec<Diagnostic>, Vec<String>) {
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     let notify = stack.manifest.notify.as_ref();
     if let Some(notify) =
         notify.filter(|_| stack.has(&Kind::Alertmanager) && stack.has(&Kind::Prometheus))
     {
-        if let Emitted::Known(emitted) = emitted_severities(files) {
-            problems.extend(unmatched_severities(notify, &emitted));
+        match emitted_severities(files) {
+            Emitted::Known(emitted) => problems.extend(unmatched_severities(notify, &emitted)),
+            Emitted::NoAlertingRules
+                if !unmatched_severities(notify, &BTreeSet::new()).is_empty() =>
+            {
+                warnings.push(
+                    "`notify` routes on `severity`, but no alerting rule is rendered: only alerts from outside this stack can match".to_string(),
+                );
+            }
+            Emitted::NoAlertingRules | Emitted::Unknowable => {}
         }
     }
     if stack.has(&Kind::Grafana) {
@@ -62,5 +77,5 @@ fn problems(stack: &Stack, files: &Files) -> Vec<Diagnostic> {
             }
         }
     }
-    problems
+    (problems, warnings)
 }

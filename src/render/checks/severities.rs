@@ -11,12 +11,16 @@ pub enum Emitted {
     Known(BTreeSet<String>),
     /// A severity is templated (`{{ $labels.sev }}`): which values occur cannot be known.
     Unknowable,
+    /// No rendered rule file holds an alerting rule: alerts can only come from elsewhere
+    /// (another Prometheus, a Loki ruler), so no severity can be judged.
+    NoAlertingRules,
 }
 
 /// Reads `severity` of every alerting rule in `prometheus/rules/*.yml` (generated and copied
 /// files alike); a rule without one inherits its group's `labels.severity`.
 pub fn emitted_severities(files: &Files) -> Emitted {
     let mut emitted = BTreeSet::new();
+    let mut alerting_rules = 0;
     for (path, file) in files {
         let Some(name) = path.strip_prefix("prometheus/rules/") else {
             continue;
@@ -34,6 +38,7 @@ pub fn emitted_severities(files: &Files) -> Emitted {
                 if rule.get("alert").is_none() {
                     continue;
                 }
+                alerting_rules += 1;
                 let Some(severity) = rule["labels"]["severity"].as_str().or(group_severity) else {
                     continue;
                 };
@@ -43,6 +48,9 @@ pub fn emitted_severities(files: &Files) -> Emitted {
                 emitted.insert(severity.to_string());
             }
         }
+    }
+    if alerting_rules == 0 {
+        return Emitted::NoAlertingRules;
     }
     Emitted::Known(emitted)
 }
@@ -223,6 +231,16 @@ inhibit:
             problems[0].hint.as_deref(),
             Some("rules emit severity: critical, warning")
         );
+    }
+
+    #[test]
+    fn no_alerting_rule_at_all_is_its_own_case() {
+        let files = files(&[(
+            "prometheus/rules/r.yml",
+            "groups: [{name: a, rules: [{record: x, expr: up}]}]",
+        )]);
+        assert_eq!(emitted_severities(&files), Emitted::NoAlertingRules);
+        assert_eq!(emitted_severities(&Files::new()), Emitted::NoAlertingRules);
     }
 
     #[test]
