@@ -9,7 +9,7 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     let time = time.split(['+', '.']).next()?;
     let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
     let (hour, minute, second) = (t.next()??, t.next()??, t.next()??);
-    if year < 1971 {
+    if year < 1970 {
         return None; // Docker's zero time: never started
     }
     Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
