@@ -83,7 +83,7 @@ fn every_component_gets_its_config_directory_read_only_and_its_data_volume() {
         (
             "jaeger",
             &[("jaeger", "/etc/jaeger")],
-            Some(("jaeger-data", "/badger")),
+            Some(("jaeger-data", "/tmp")),
         ),
         (
             "blackbox-exporter",
@@ -241,7 +241,9 @@ fn shippers_read_the_host_log_directories_read_only() {
     let alloy = find(&specs, "alloy");
     for dir in ["/var/log/nginx", "/srv/app"] {
         assert!(
-            alloy.mounts.contains(&MountSpec::bind_read_only(dir, format!("/host{dir}"))),
+            alloy
+                .mounts
+                .contains(&MountSpec::bind_read_only(dir, format!("/host{dir}"))),
             "{dir}: {:?}",
             alloy.mounts
         );
