@@ -46,7 +46,12 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
     }
     if let Kind::Exporter(_) = component.kind {
         if let Some(exporter) = exporter_of(stack, component) {
-            exporters::configure(exporter, &component.key, runtime.uid, &mut spec, draft);
+            let cx = exporters::ExporterContext {
+                exporter,
+                key: &component.key,
+                uid: runtime.uid,
+            };
+            exporters::configure(&cx, &mut spec, draft);
         }
     }
     spec.ports = ports::published(manifest, component);
