@@ -1,8 +1,227 @@
-//! TODO(owner): describe what this module owns.
+//! Prometheus rule files: the manifest's `alerts.groups` (shorthand expanded), and the rule-file
+//! model that presets and SLOs render through (`templates/rules/rules.yml.j2`).
+//!
+//! Decides which keys the Prometheus release knows (group `labels` need 3.0); reads no files —
+//! copying `alerts.files` / `alerts.tests` lives in `rules::user_files`.
 
-use super::{Draft, Stack};
+mod model;
+mod unit_tests;
+mod user_files;
+
+use std::collections::BTreeMap;
+
+pub use model::{Group, RenderedRule, RuleFile};
+pub use unit_tests::{AlertTest, ExpectedAlert, ExpectedSample, ExprTest, InputSeries, TestFile, UnitTest};
+
+use super::{Draft, Kind, Stack};
+use crate::manifest::{Diagnostic, Rule, RuleGroup};
+use crate::version::Version;
+
+/// Rendered rule files, relative to the output directory (mounted at `/etc/prometheus/rules`).
+pub const RULES_DIR: &str = "prometheus/rules";
+/// promtool unit tests, relative to the output directory (not mounted; run by `validate`).
+pub const TESTS_DIR: &str = "prometheus/tests";
+/// How a test file in `TESTS_DIR` names a rule file in `RULES_DIR` (promtool resolves
+/// `rule_files` against the test file's own directory).
+pub const RULES_FROM_TESTS: &str = "../rules";
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
-    let _ = (stack, draft);
-    Ok(())
+    let Some(prometheus) = stack.get(&Kind::Prometheus) else {
+        let alerts = &stack.manifest.alerts;
+        if !alerts.groups.is_empty() || !alerts.files.is_empty() || !stack.manifest.slos.is_empty() {
+            draft.warn("`alerts` and `slos` are ignored: no `components.prometheus` evaluates rules");
+        }
+        return Ok(());
+    };
+    let version = prometheus.version;
+    let groups = &stack.manifest.alerts.groups;
+    if !groups.is_empty() {
+        let (file, problems) = user_groups(groups, version);
+        problems.into_iter().for_each(|p| draft.problem(p));
+        write_rule_file(stack, draft, "groups", &file)?;
+    }
+    super::presets::render(stack, draft)?;
+    super::slo::render(stack, draft)?;
+    user_files::render(stack, draft)
 }
+
+/// `alerts.groups` as a rule file for `version`, with every problem found on the way.
+pub fn user_groups(groups: &[RuleGroup], version: Version) -> (RuleFile, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut seen = BTreeMap::new();
+    let mut out = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        let path = format!("alerts.groups[{g}]");
+        if let Some(first) = seen.insert(group.name.clone(), g) {
+            problems.push(
+                Diagnostic::new(format!("{path}.name"), format!("rule group `{}` is declared twice", group.name))
+                    .hint(format!("`alerts.groups[{first}]` has the same name; Prometheus needs unique group names in a file")),
+            );
+        }
+        if let Some(interval) = group.interval.as_ref().filter(|d| !d.is_valid()) {
+            problems.push(invalid_duration(&format!("{path}.interval"), interval.as_str()));
+        }
+        let rules = group
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(r, rule)| match expand(rule) {
+                Ok(rendered) => Some(rendered),
+                Err(found) => {
+                    let rule_path = format!("{path}.rules[{r}]");
+                    problems.extend(found.into_iter().map(|(key, d)| d.at(&rule_path, key)));
+                    None
+                }
+            })
+            .collect();
+        out.push(Group {
+            name: group.name.clone(),
+            interval: group.interval.as_ref().map(|d| d.as_str().to_string()),
+            limit: group.limit,
+            labels: group.labels.clone(),
+            rules,
+        });
+    }
+    (fit_to_release(RuleFile { groups: out }, version), problems)
+}
+
+/// A problem inside one rule, addressed by the key it concerns (`""` for the rule itself).
+pub struct RuleProblem {
+    message: String,
+    hint: String,
+}
+
+impl RuleProblem {
+    fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self { message: message.into(), hint: hint.into() }
+    }
+
+    fn at(self, rule_path: &str, key: &str) -> Diagnostic {
+        let path = if key.is_empty() { rule_path.to_string() } else { format!("{rule_path}.{key}") };
+        Diagnostic::new(path, self.message).hint(self.hint)
+    }
+}
+
+/// One manifest rule as Prometheus reads it: `severity` → `labels.severity`, `summary` /
+/// `description` → annotations, `runbook` → `annotations.runbook_url`.
+pub fn expand(rule: &Rule) -> Result<RenderedRule, Vec<(&'static str, RuleProblem)>> {
+    let mut problems = Vec::new();
+    match (&rule.alert, &rule.record) {
+        (Some(_), Some(_)) => problems.push(("", RuleProblem::new(
+            "a rule has both `alert` and `record`",
+            "a rule either records a series (`record`) or raises an alert (`alert`); split it in two",
+        ))),
+        (None, None) => problems.push(("", RuleProblem::new(
+            "a rule needs `alert` or `record`",
+            "add `alert: SomeName` to raise an alert, or `record: level:metric:operation` to record a series",
+        ))),
+        _ => {}
+    }
+    if rule.expr.trim().is_empty() {
+        problems.push(("expr", RuleProblem::new("`expr` is empty", "give the PromQL expression to evaluate")));
+    }
+    for (key, value) in [("for", &rule.for_), ("keep_firing_for", &rule.keep_firing_for)] {
+        if let Some(d) = value.as_ref().filter(|d| !d.is_valid()) {
+            problems.push((key, RuleProblem::new(
+                format!("`{}` is not a Prometheus duration", d.as_str()),
+                "write durations like `30s`, `5m`, `1h30m`",
+            )));
+        }
+    }
+    let mut labels = rule.labels.clone();
+    let mut annotations = rule.annotations.clone();
+    let shorthands: [(&'static str, &Option<String>, &'static str, bool); 4] = [
+        ("severity", &rule.severity, "severity", true),
+        ("summary", &rule.summary, "summary", false),
+        ("description", &rule.description, "description", false),
+        ("runbook", &rule.runbook, "runbook_url", false),
+    ];
+    for (key, value, target, is_label) in shorthands {
+        let Some(value) = value else { continue };
+        let map = if is_label { &mut labels } else { &mut annotations };
+        match map.insert(target.to_string(), value.clone()) {
+            Some(old) if &old != value => problems.push((key, RuleProblem::new(
+                format!("`{key}` says `{value}` but `{}.{target}` says `{old}`", if is_label { "labels" } else { "annotations" }),
+                format!("keep one of them; `{key}` is shorthand for `{}.{target}`", if is_label { "labels" } else { "annotations" }),
+            ))),
+            _ => {}
+        }
+    }
+    if rule.record.is_some() {
+        let alert_only = [
+            ("for", rule.for_.is_some()),
+            ("keep_firing_for", rule.keep_firing_for.is_some()),
+            ("annotations", !annotations.is_empty()),
+        ];
+        for (key, present) in alert_only {
+            if present {
+                problems.push((key, RuleProblem::new(
+                    format!("a recording rule cannot have `{key}`"),
+                    "only alerting rules (`alert:`) have `for`, `keep_firing_for`, summary, description and runbook",
+                )));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(RenderedRule {
+        alert: rule.alert.clone(),
+        record: rule.record.clone(),
+        expr: rule.expr.trim_end().to_string(),
+        for_: rule.for_.as_ref().map(|d| d.as_str().to_string()),
+        keep_firing_for: rule.keep_firing_for.as_ref().map(|d| d.as_str().to_string()),
+        labels,
+        annotations,
+    })
+}
+
+fn invalid_duration(path: &str, raw: &str) -> Diagnostic {
+    Diagnostic::new(path, format!("`{raw}` is not a Prometheus duration"))
+        .hint("write durations like `30s`, `5m`, `1h30m`")
+}
+
+/// Whether rule groups may carry `labels` (Prometheus 3.0 added them).
+pub fn supports_group_labels(version: Version) -> bool {
+    version.at_least(3, 0, 0)
+}
+
+/// Before Prometheus 3.0 a group cannot carry labels: they move onto each of its rules (a label
+/// the rule sets itself wins, as it would in 3.x).
+pub fn fit_to_release(mut file: RuleFile, version: Version) -> RuleFile {
+    if supports_group_labels(version) {
+        return file;
+    }
+    for group in &mut file.groups {
+        let group_labels = std::mem::take(&mut group.labels);
+        for rule in &mut group.rules {
+            for (name, value) in &group_labels {
+                rule.labels.entry(name.clone()).or_insert_with(|| value.clone());
+            }
+        }
+    }
+    file
+}
+
+/// Renders `prometheus/rules/<name>.yml` through the rule-file template.
+pub fn write_rule_file(stack: &Stack, draft: &mut Draft, name: &str, file: &RuleFile) -> anyhow::Result<()> {
+    let text = rule_file_text(stack, name, file)?;
+    draft.add_yaml(&format!("{RULES_DIR}/{name}.yml"), text)
+}
+
+pub fn rule_file_text(stack: &Stack, name: &str, file: &RuleFile) -> anyhow::Result<String> {
+    stack.templates.render(
+        "rules/rules.yml.j2",
+        minijinja::context! { name => name, project => &stack.manifest.project, groups => &file.groups },
+    )
+}
+
+/// Renders `prometheus/tests/<name>.yml` through the unit-test template.
+pub fn write_test_file(stack: &Stack, draft: &mut Draft, name: &str, file: &TestFile) -> anyhow::Result<()> {
+    let text = stack.templates.render(
+        "rules/tests.yml.j2",
+        minijinja::context! { name => name, project => &stack.manifest.project, file => file },
+    )?;
+    draft.add_yaml(&format!("{TESTS_DIR}/{name}.yml"), text)
+}
+
