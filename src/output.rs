@@ -1,12 +1,135 @@
-//! All printing: tables, progress, JSON, and error display (`error:` / `caused by:` / `hint:`).
+//! All printing: file reports, check summaries, warnings, and error display
+//! (`error:` / `  caused by:` / `  hint:`). Data goes to stdout, errors and warnings to stderr.
+
+use std::path::Path;
+
+use crate::commands::{Failure, UsageError};
+use crate::manifest::ManifestError;
+use crate::writer::{FileStatus, WriteReport};
 
 /// Prints an error chain to stderr in the `error:` / `caused by:` / `hint:` layout.
+///
+/// A `ManifestError` carries its own cargo-style layout (locations, source lines, hints) and
+/// is printed as it is.
 pub fn print_error(error: &anyhow::Error) {
+    eprint!("{}", format_error(error));
+}
+
+/// The text `print_error` writes, for tests.
+pub fn format_error(error: &anyhow::Error) -> String {
+    if let Some(manifest) = error
+        .chain()
+        .find_map(|c| c.downcast_ref::<ManifestError>())
+    {
+        return format!("{manifest}\n");
+    }
+    let mut text = String::new();
     let mut chain = error.chain();
     if let Some(first) = chain.next() {
-        eprintln!("error: {first}");
+        text.push_str(&format!("error: {first}\n"));
     }
     for cause in chain {
-        eprintln!("  caused by: {cause}");
+        text.push_str(&format!("  caused by: {cause}\n"));
+    }
+    if let Some(hint) = hint_of(error) {
+        text.push_str(&format!("  hint: {hint}\n"));
+    }
+    text
+}
+
+fn hint_of(error: &anyhow::Error) -> Option<&str> {
+    error.chain().find_map(|cause| {
+        if let Some(usage) = cause.downcast_ref::<UsageError>() {
+            return usage.hint.as_deref();
+        }
+        cause
+            .downcast_ref::<Failure>()
+            .and_then(|f| f.hint.as_deref())
+    })
+}
+
+/// `created  prometheus/prometheus.yml` per file, then a one-line summary.
+pub fn print_write_report(report: &WriteReport) {
+    for (path, status) in &report.files {
+        println!("{:<9} {path}", status.as_str());
+    }
+    println!("{}", write_summary(report));
+}
+
+pub fn write_summary(report: &WriteReport) -> String {
+    format!(
+        "rendered {} files into {}: {} created, {} changed, {} unchanged, {} removed",
+        report.files.len() - report.count(FileStatus::Removed),
+        display_dir(&report.out_dir),
+        report.count(FileStatus::Created),
+        report.count(FileStatus::Changed),
+        report.count(FileStatus::Unchanged),
+        report.count(FileStatus::Removed),
+    )
+}
+
+fn display_dir(dir: &Path) -> String {
+    let shown = dir.display().to_string();
+    if shown.ends_with('/') {
+        shown
+    } else {
+        format!("{shown}/")
+    }
+}
+
+/// Non-fatal notes from render or validate, to stderr.
+pub fn print_warnings(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// The outcome of one checker run by `stackctl validate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckOutcome {
+    Passed,
+    /// The tool's own output.
+    Failed(String),
+    /// Why it did not run, and how to make it run.
+    NotRun(String),
+}
+
+/// One summary line per check; a failure is followed by the tool's output, indented.
+pub fn print_check(name: &str, outcome: &CheckOutcome, note: Option<&str>) {
+    match outcome {
+        CheckOutcome::Passed => println!("ok       {name}"),
+        CheckOutcome::Failed(output) => {
+            println!("FAILED   {name}");
+            for line in output.trim_end().lines() {
+                println!("    {line}");
+            }
+        }
+        CheckOutcome::NotRun(why) => println!("not run  {name}: {why}"),
+    }
+    if let Some(note) = note {
+        println!("         note: {note}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_chain_prints_causes_and_hint() {
+        let error = anyhow::Error::new(
+            Failure::new("port 3100 is in use").hint("stop what listens on 3100"),
+        )
+        .context("cannot deploy `loki`");
+        assert_eq!(
+            format_error(&error),
+            "error: cannot deploy `loki`\n  caused by: port 3100 is in use\n  hint: stop what listens on 3100\n"
+        );
+    }
+
+    #[test]
+    fn plain_error_has_no_hint_line() {
+        let error = anyhow::anyhow!("boom");
+        assert_eq!(format_error(&error), "error: boom\n");
     }
 }

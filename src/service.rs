@@ -48,6 +48,12 @@ pub struct ServiceSpec {
     pub extra_hosts: Vec<String>,
     /// Port the program serves its own metrics on inside the network, if any.
     pub metrics_port: Option<u16>,
+    /// External networks (the manifest's `networks`) joined besides the project's `default`.
+    pub networks: Vec<String>,
+    /// Join the group that owns `/var/run/docker.sock` on the host, so a non-root program can
+    /// read the socket. The gid differs between hosts: the engine resolves it at deploy time,
+    /// the compose export reads it from `DOCKER_GID`.
+    pub docker_socket_group: bool,
 }
 
 impl ServiceSpec {
@@ -78,7 +84,17 @@ impl ServiceSpec {
             group_add: Vec::new(),
             extra_hosts: Vec::new(),
             metrics_port: None,
+            networks: Vec::new(),
+            docker_socket_group: false,
         }
+    }
+
+    /// Named volumes this service mounts (keys without the project prefix).
+    pub fn volumes(&self) -> impl Iterator<Item = &str> {
+        self.mounts.iter().filter_map(|m| match &m.source {
+            MountSource::Volume(name) => Some(name.as_str()),
+            MountSource::Bind(_) => None,
+        })
     }
 }
 
@@ -104,6 +120,30 @@ pub struct MountSpec {
     pub source: MountSource,
     pub target: String,
     pub read_only: bool,
+    /// Bind propagation (`rslave` for the host root seen by node exporter); `None`: Docker's default.
+    pub propagation: Option<String>,
+}
+
+impl MountSpec {
+    /// A read-only bind mount of a rendered directory (relative) or a host path (absolute).
+    pub fn bind_read_only(source: impl Into<String>, target: impl Into<String>) -> Self {
+        Self {
+            source: MountSource::Bind(source.into()),
+            target: target.into(),
+            read_only: true,
+            propagation: None,
+        }
+    }
+
+    /// A writable named volume (key without the project prefix).
+    pub fn volume(name: impl Into<String>, target: impl Into<String>) -> Self {
+        Self {
+            source: MountSource::Volume(name.into()),
+            target: target.into(),
+            read_only: false,
+            propagation: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

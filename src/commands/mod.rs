@@ -26,6 +26,42 @@ pub struct UsageError {
     pub hint: Option<String>,
 }
 
+impl UsageError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// An operational failure (exit 1) with a hint for the operator, printed as `  hint: ...`.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = cli.global;
     match cli.command {
@@ -41,18 +77,48 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Exit code 2 for invalid input (manifest, usage), 1 for everything else.
 pub fn exit_code(error: &anyhow::Error) -> ExitCode {
+    ExitCode::from(exit_status(error))
+}
+
+/// The numeric exit status `exit_code` maps `error` to (2 invalid input, 1 otherwise).
+pub fn exit_status(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
         if cause.is::<ManifestError>() || cause.is::<UsageError>() {
-            return ExitCode::from(2);
+            return 2;
         }
         if let Some(LoadError::Invalid(_)) = cause.downcast_ref::<LoadError>() {
-            return ExitCode::from(2);
+            return 2;
         }
         if let Some(RenderError::Invalid(_)) = cause.downcast_ref::<RenderError>() {
-            return ExitCode::from(2);
+            return 2;
         }
     }
-    ExitCode::from(1)
+    1
+}
+
+/// Loads the manifest named by `-f`; a missing file is bad input (exit 2) with a hint.
+pub fn load_manifest(global: &GlobalArgs) -> anyhow::Result<crate::manifest::LoadedManifest> {
+    let missing = || {
+        UsageError::new(format!("no manifest at `{}`", global.file.display()))
+            .hint("run `stackctl init` to create one, or name it with `-f PATH`")
+    };
+    if !global.file.exists() {
+        return Err(missing().into());
+    }
+    match crate::manifest::load(&global.file) {
+        Ok(loaded) => Ok(loaded),
+        Err(LoadError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            Err(missing().into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The project's templates: the embedded ones, overridden by `templates/` beside the manifest.
+pub fn templates_for(
+    loaded: &crate::manifest::LoadedManifest,
+) -> anyhow::Result<crate::render::Templates> {
+    crate::render::Templates::with_overrides(Some(&loaded.dir.join("templates")))
 }
 
 /// The output directory: `--out`, else `rendered/` beside the manifest.

@@ -1,10 +1,19 @@
-//! `stackctl render`.
+//! `stackctl render`: load → validate → render in memory → write atomically.
+//!
+//! Nothing is written (not even the output directory) unless the whole stack rendered.
 
 use std::process::ExitCode;
 
 use crate::cli::GlobalArgs;
+use crate::{output, render, writer};
 
 pub fn exec(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let _ = global;
-    anyhow::bail!("`stackctl render` is not built yet")
+    let loaded = super::load_manifest(global)?;
+    let templates = super::templates_for(&loaded)?;
+    let stack = render::render(&loaded, &templates)?;
+    let out = super::out_dir(global);
+    let report = writer::write(&stack, &out)?;
+    output::print_write_report(&report);
+    output::print_warnings(&stack.warnings);
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,14 +1,85 @@
-//! TODO(owner): describe what this module owns.
+//! Grafana Alloy, the default log shipper (`alloy/config.alloy`): Docker container logs and host
+//! files, optional JSON fields as labels, pushed to the stack's Loki.
+//!
+//! Alloy's syntax is not YAML and cannot be parsed back here, so every value from the manifest
+//! reaches the file only through the `alloy` filter (a quoted string literal).
 
-use super::{Draft, Stack};
+use serde::Serialize;
+
+use super::log_sources::{self, LogPlan, DOCKER_LABELS, DOCKER_SOCKET};
+use super::{Component, Draft, Kind, Stack};
+
+pub use super::log_sources::host_log_mounts;
+
+pub const CONFIG_PATH: &str = "/etc/alloy/config.alloy";
+/// Positions and WAL; persist it on a volume so restarts do not re-ship logs.
+pub const STORAGE_PATH: &str = "/var/lib/alloy/data";
+/// HTTP server (UI, `/-/ready`, `/-/reload`, `/metrics`); Alloy's default binds 127.0.0.1.
+pub const LISTEN_ADDR: &str = "0.0.0.0:12345";
+
+#[derive(Debug, Serialize)]
+struct DockerRule {
+    label: &'static str,
+    source: &'static str,
+    regex: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+struct AlloyContext {
+    #[serde(flatten)]
+    plan: LogPlan,
+    docker_host: &'static str,
+    docker_rules: Vec<DockerRule>,
+    /// Where sources forward: the JSON stage when fields are lifted, else the writer.
+    receiver: &'static str,
+}
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
-    let _ = (stack, draft);
+    let Some(alloy) = stack.get(&Kind::Alloy) else {
+        return Ok(());
+    };
+    let Some(plan) = log_sources::plan(stack, draft, &alloy.key) else {
+        return Ok(());
+    };
+    let text = stack
+        .templates
+        .render("alloy/config.alloy.j2", context(plan))?;
+    draft.add_text("alloy/config.alloy", text);
     Ok(())
 }
 
-/// The container command line (replaces the image's CMD) for this component's release.
-pub fn command(stack: &Stack, component: &super::Component) -> Vec<String> {
-    let _ = (stack, component);
-    Vec::new()
+fn context(plan: LogPlan) -> AlloyContext {
+    let receiver = if plan.json_fields.is_empty() {
+        "loki.write.loki.receiver"
+    } else {
+        "loki.process.json_fields.receiver"
+    };
+    AlloyContext {
+        plan,
+        docker_host: DOCKER_SOCKET,
+        docker_rules: DOCKER_LABELS
+            .iter()
+            .map(|(label, source, regex)| DockerRule {
+                label,
+                source,
+                regex: *regex,
+            })
+            .collect(),
+        receiver,
+    }
 }
+
+/// The container command line: the image's CMD plus a listen address reachable from the network.
+pub fn command(stack: &Stack, component: &Component) -> Vec<String> {
+    let _ = (stack, component);
+    vec![
+        "run".to_string(),
+        CONFIG_PATH.to_string(),
+        format!("--storage.path={STORAGE_PATH}"),
+        format!("--server.http.listen-addr={LISTEN_ADDR}"),
+        "--disable-reporting".to_string(),
+    ]
+}
+
+#[cfg(test)]
+mod syntax_tests;

@@ -1,14 +1,100 @@
-//! TODO(owner): describe what this module owns.
+//! Loki 3.x single-node config (`loki/loki.yaml`): filesystem storage, tsdb + v13 schema,
+//! compactor-driven retention, ruler alerts to the stack's Alertmanager.
+//!
+//! Decides the values (retention, Alertmanager URL) in Rust; the template only lays them out.
+//! Never emits the keys Loki 3 removed or deprecated (reference/config-formats.md §3.5).
 
-use super::{Draft, Stack};
+use serde::Serialize;
 
-pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
-    let _ = (stack, draft);
-    Ok(())
+use super::{Component, Draft, Kind, Stack};
+use crate::manifest::{Diagnostic, PromDuration};
+
+/// Where the rendered file appears inside the container (`rendered/loki` → `/etc/loki`).
+pub const CONFIG_PATH: &str = "/etc/loki/loki.yaml";
+/// Logs are kept this long unless `components.loki.retention` says otherwise.
+pub const DEFAULT_RETENTION: &str = "30d";
+const DAY_MILLIS: u64 = 24 * 3600 * 1000;
+
+#[derive(Debug, Serialize)]
+struct LokiContext {
+    http_port: u16,
+    /// Go-style duration in hours (`720h`); `0s` keeps logs forever.
+    retention_period: String,
+    alertmanager_url: Option<String>,
 }
 
-/// The container command line (replaces the image's CMD) for this component's release.
-pub fn command(stack: &Stack, component: &super::Component) -> Vec<String> {
+pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
+    let (Some(loki), Some(settings)) = (stack.get(&Kind::Loki), &stack.manifest.components.loki)
+    else {
+        return Ok(());
+    };
+    if !loki.version.at_least(3, 0, 0) {
+        draft.problem(
+            Diagnostic::new(
+                format!("{}.version", loki.key),
+                format!("Loki {} is older than 3.0", loki.version),
+            )
+            .hint("stackctl renders Loki 3.x configuration (tsdb, schema v13); use 3.0 or newer"),
+        );
+        return Ok(());
+    }
+    let default = PromDuration::parse(DEFAULT_RETENTION);
+    let retention = settings.retention.as_ref().unwrap_or(&default);
+    let Some(retention_period) = retention_period(retention) else {
+        draft.problem(
+            Diagnostic::new(
+                format!("{}.retention", loki.key),
+                format!("`{retention}` is not a retention Loki accepts"),
+            )
+            .hint("use a duration of at least 24h such as `30d`, or `0s` to keep logs forever"),
+        );
+        return Ok(());
+    };
+    let context = LokiContext {
+        http_port: loki.container_port,
+        retention_period,
+        alertmanager_url: stack.get(&Kind::Alertmanager).map(Component::internal_url),
+    };
+    let text = stack.templates.render("loki/loki.yaml.j2", &context)?;
+    draft.add_yaml("loki/loki.yaml", text)
+}
+
+/// Loki's `retention_period`: whole hours, at least 24h, or `0s` (keep forever).
+fn retention_period(retention: &PromDuration) -> Option<String> {
+    match retention.millis()? {
+        0 => Some("0s".to_string()),
+        ms if ms >= DAY_MILLIS && ms % 3_600_000 == 0 => Some(format!("{}h", ms / 3_600_000)),
+        _ => None,
+    }
+}
+
+/// The container command line (replaces the image's CMD, which points at a sample config).
+pub fn command(stack: &Stack, component: &Component) -> Vec<String> {
     let _ = (stack, component);
-    Vec::new()
+    vec![format!("-config.file={CONFIG_PATH}")]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_is_whole_hours_of_at_least_a_day() {
+        let cases = [
+            ("30d", Some("720h")),
+            ("24h", Some("24h")),
+            ("2w", Some("336h")),
+            ("0s", Some("0s")),
+            ("12h", None),
+            ("36h30m", None),
+            ("soon", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                retention_period(&PromDuration::parse(text)).as_deref(),
+                want,
+                "{text}"
+            );
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub mod dashboards;
 pub mod draft;
 pub mod grafana;
 pub mod jaeger;
+pub mod log_sources;
 pub mod loki;
 pub mod presets;
 pub mod prometheus;

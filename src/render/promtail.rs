@@ -1,14 +1,69 @@
-//! TODO(owner): describe what this module owns.
+//! Promtail (end of life since 2026-03-02), rendered only when `components.promtail` asks for it
+//! (`promtail/promtail.yaml`): the same streams and labels as the Alloy config, from `logs`.
+//!
+//! Every render warns that Promtail is EOL and that Alloy is the supported shipper.
 
-use super::{Draft, Stack};
+use serde::Serialize;
 
-pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
-    let _ = (stack, draft);
-    Ok(())
+use super::log_sources::{self, LogPlan, DOCKER_LABELS, DOCKER_SOCKET};
+use super::{Component, Draft, Kind, Stack};
+
+pub use super::log_sources::host_log_mounts;
+
+pub const CONFIG_PATH: &str = "/etc/promtail/promtail.yaml";
+/// Mount the shipper's data volume here so positions survive a restart.
+pub const DATA_DIR: &str = "/var/lib/promtail";
+
+pub const EOL_WARNING: &str = "Promtail is end of life since 2026-03-02 and receives no fixes; \
+replace `components.promtail` with `components.alloy: {}` (same `logs` settings)";
+
+#[derive(Debug, Serialize)]
+struct RelabelRule {
+    source_labels: Vec<&'static str>,
+    regex: Option<&'static str>,
+    target_label: &'static str,
 }
 
-/// The container command line (replaces the image's CMD) for this component's release.
-pub fn command(stack: &Stack, component: &super::Component) -> Vec<String> {
+#[derive(Debug, Serialize)]
+struct PromtailContext {
+    #[serde(flatten)]
+    plan: LogPlan,
+    http_port: u16,
+    positions_file: String,
+    docker_host: &'static str,
+    docker_relabel: Vec<RelabelRule>,
+}
+
+pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
+    let Some(promtail) = stack.get(&Kind::Promtail) else {
+        return Ok(());
+    };
+    draft.warn(EOL_WARNING);
+    let Some(plan) = log_sources::plan(stack, draft, &promtail.key) else {
+        return Ok(());
+    };
+    let context = PromtailContext {
+        plan,
+        http_port: promtail.container_port,
+        positions_file: format!("{DATA_DIR}/positions.yaml"),
+        docker_host: DOCKER_SOCKET,
+        docker_relabel: DOCKER_LABELS
+            .iter()
+            .map(|(label, source, regex)| RelabelRule {
+                source_labels: vec![source],
+                regex: *regex,
+                target_label: label,
+            })
+            .collect(),
+    };
+    let text = stack
+        .templates
+        .render("promtail/promtail.yaml.j2", &context)?;
+    draft.add_yaml("promtail/promtail.yaml", text)
+}
+
+/// The container command line.
+pub fn command(stack: &Stack, component: &Component) -> Vec<String> {
     let _ = (stack, component);
-    Vec::new()
+    vec![format!("-config.file={CONFIG_PATH}")]
 }

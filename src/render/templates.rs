@@ -98,18 +98,21 @@ fn walk(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 
 /// A YAML flow scalar/collection for any value: strings are always double-quoted JSON-style,
 /// which YAML accepts and which escapes newlines, quotes and control characters.
-fn yaml_filter(value: Value) -> Result<String, minijinja::Error> {
+///
+/// Filters return safe strings: minijinja auto-escapes `*.yaml.j2`/`*.json.j2` output as JSON,
+/// which would otherwise quote the already-quoted text a second time.
+fn yaml_filter(value: Value) -> Result<Value, minijinja::Error> {
     json_filter(value)
 }
 
-fn json_filter(value: Value) -> Result<String, minijinja::Error> {
-    serde_json::to_string(&value).map_err(|e| {
+fn json_filter(value: Value) -> Result<Value, minijinja::Error> {
+    serde_json::to_string(&value).map(Value::from_safe_string).map_err(|e| {
         minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot encode value: {e}"))
     })
 }
 
 /// An Alloy string literal: double-quoted with Go-style escapes, which JSON's escaping satisfies.
-fn alloy_filter(value: Value) -> Result<String, minijinja::Error> {
+fn alloy_filter(value: Value) -> Result<Value, minijinja::Error> {
     match value.as_str() {
         Some(s) => json_filter(Value::from(s)),
         None => json_filter(value),
@@ -124,8 +127,23 @@ mod tests {
     fn yaml_filter_quotes_hostile_strings() {
         for hostile in ["a: b", "x # y", "line\nbreak", "{{ $labels.x }}", "\"q\" 'q'", "ünï ✓", "- item"] {
             let quoted = yaml_filter(Value::from(hostile)).unwrap();
-            let back: String = serde_yaml::from_str(&quoted).unwrap();
+            let back: String = serde_yaml::from_str(quoted.as_str().unwrap()).unwrap();
             assert_eq!(back, hostile);
         }
+    }
+
+    #[test]
+    fn filtered_values_are_not_escaped_twice_in_yaml_and_json_templates() {
+        let mut env = Environment::new();
+        env.add_filter("yaml", yaml_filter);
+        env.add_filter("json", json_filter);
+        env.add_template("a.yaml.j2", "k: {{ v | yaml }}").unwrap();
+        env.add_template("b.json.j2", "{\"k\": {{ v | json }}, \"n\": {{ n | json }}}").unwrap();
+        let ctx = minijinja::context! { v => "x: \"y\"", n => 3 };
+        assert_eq!(env.get_template("a.yaml.j2").unwrap().render(&ctx).unwrap(), r#"k: "x: \"y\"""#);
+        assert_eq!(
+            env.get_template("b.json.j2").unwrap().render(&ctx).unwrap(),
+            r#"{"k": "x: \"y\"", "n": 3}"#
+        );
     }
 }

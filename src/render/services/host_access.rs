@@ -1,0 +1,87 @@
+//! What a container may see of the host: the Docker socket, host log directories, the host's
+//! root filesystem. Granted only to the components that need it, always read-only.
+
+use crate::manifest::Manifest;
+use crate::render::log_sources::host_log_mounts;
+use crate::render::{Component, Kind, Stack};
+use crate::service::{MountSpec, ServiceSpec};
+
+pub const DOCKER_SOCKET: &str = "/var/run/docker.sock";
+
+/// Where node exporter sees the host's root filesystem (`--path.rootfs`).
+pub const NODE_ROOTFS: &str = "/host";
+
+/// Whether `component` reads the Docker API: shippers collecting container logs, Prometheus
+/// when a scrape job uses Docker service discovery.
+pub fn needs_docker_socket(manifest: &Manifest, kind: &Kind) -> bool {
+    match kind {
+        Kind::Alloy | Kind::Promtail => ships_docker_logs(manifest),
+        Kind::Prometheus => manifest.scrape.iter().any(|job| job.docker.is_some()),
+        _ => false,
+    }
+}
+
+/// `logs.docker` defaults to true when a shipper is present.
+pub fn ships_docker_logs(manifest: &Manifest) -> bool {
+    manifest.logs.docker.unwrap_or(true)
+}
+
+/// Grants `spec` what its kind needs of the host.
+pub fn grant(stack: &Stack, component: &Component, spec: &mut ServiceSpec) {
+    let manifest = stack.manifest;
+    if needs_docker_socket(manifest, &component.kind) {
+        spec.mounts
+            .push(MountSpec::bind_read_only(DOCKER_SOCKET, DOCKER_SOCKET));
+        // Prometheus runs as `nobody`; the shippers run as root and need no group.
+        spec.docker_socket_group = component.kind == Kind::Prometheus;
+    }
+    match component.kind {
+        Kind::Alloy | Kind::Promtail => {
+            // Under `/host` in the shipper, as the log_sources plan names the files.
+            for (host, target) in host_log_mounts(stack) {
+                spec.mounts.push(MountSpec::bind_read_only(host, target));
+            }
+        }
+        Kind::NodeExporter => node_exporter(spec),
+        Kind::Cadvisor => cadvisor(spec),
+        _ => {}
+    }
+}
+
+/// Host metrics from inside a container: the host's root filesystem at `/host` (read-only,
+/// `rslave` so later host mounts appear) and the host's PID namespace. The container stays on
+/// the bridge network so `bind` keeps its meaning and Prometheus reaches it by name; the cost
+/// is that network-device metrics describe the container's interface, not the host's.
+fn node_exporter(spec: &mut ServiceSpec) {
+    spec.command
+        .insert(0, format!("--path.rootfs={NODE_ROOTFS}"));
+    let mut root = MountSpec::bind_read_only("/", NODE_ROOTFS);
+    root.propagation = Some("rslave".to_string());
+    spec.mounts.push(root);
+    spec.pid_host = true;
+}
+
+/// cAdvisor reads cgroups, the Docker state directory and the kernel log; upstream documents
+/// it privileged with these read-only mounts (reference/config-formats.md §7.2).
+fn cadvisor(spec: &mut ServiceSpec) {
+    for (source, target) in [
+        ("/", "/rootfs"),
+        ("/var/run", "/var/run"),
+        ("/sys", "/sys"),
+        ("/var/lib/docker", "/var/lib/docker"),
+        ("/dev/disk", "/dev/disk"),
+    ] {
+        spec.mounts.push(MountSpec::bind_read_only(source, target));
+    }
+    spec.privileged = true;
+    spec.devices.push("/dev/kmsg".to_string());
+    spec.command.extend(
+        [
+            "--docker_only=true",
+            "--housekeeping_interval=10s",
+            "--store_container_labels=false",
+            "--whitelisted_container_labels=com.docker.compose.project,com.docker.compose.service",
+        ]
+        .map(String::from),
+    );
+}

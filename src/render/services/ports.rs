@@ -1,0 +1,82 @@
+//! Which ports each service publishes on the manifest's `bind` address, and the URL an
+//! operator opens. Nothing is published on another address; exporters only when asked.
+
+use crate::manifest::Manifest;
+use crate::render::{Component, Kind};
+use crate::service::PortSpec;
+
+pub const OTLP_GRPC: u16 = 4317;
+pub const OTLP_HTTP: u16 = 4318;
+pub const ZIPKIN: u16 = 9411;
+
+/// Ports published on `bind`: the component's own (`host_port`), and for Jaeger the trace
+/// receivers the manifest enables (OTLP by default, Zipkin when asked).
+pub fn published(manifest: &Manifest, component: &Component) -> Vec<PortSpec> {
+    let tcp = |host_port: u16, container_port: u16| PortSpec {
+        host_ip: manifest.bind.clone(),
+        host_port,
+        container_port,
+        protocol: "tcp".to_string(),
+    };
+    let mut ports: Vec<PortSpec> = component
+        .host_port
+        .map(|host| tcp(host, component.container_port))
+        .into_iter()
+        .collect();
+    if component.kind == Kind::Jaeger {
+        if manifest.traces.otlp.unwrap_or(true) {
+            ports.push(tcp(OTLP_GRPC, OTLP_GRPC));
+            ports.push(tcp(OTLP_HTTP, OTLP_HTTP));
+        }
+        if manifest.traces.zipkin {
+            ports.push(tcp(ZIPKIN, ZIPKIN));
+        }
+    }
+    ports
+}
+
+/// `http://127.0.0.1:9090` for components with a web UI that are published.
+pub fn url(manifest: &Manifest, component: &Component) -> Option<String> {
+    let has_ui = matches!(
+        component.kind,
+        Kind::Prometheus
+            | Kind::Alertmanager
+            | Kind::Grafana
+            | Kind::Jaeger
+            | Kind::Alloy
+            | Kind::Pushgateway
+            | Kind::Cadvisor
+            | Kind::BlackboxExporter
+    );
+    let port = component.host_port.filter(|_| has_ui)?;
+    Some(format!("http://{}:{port}", url_host(&manifest.bind)))
+}
+
+/// The host part of a URL for a listen address: a wildcard becomes loopback, IPv6 gets brackets.
+pub fn url_host(bind: &str) -> String {
+    match bind {
+        "0.0.0.0" | "" => "127.0.0.1".to_string(),
+        "::" | "[::]" => "[::1]".to_string(),
+        ip if ip.contains(':') && !ip.starts_with('[') => format!("[{ip}]"),
+        ip => ip.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_host_turns_wildcards_into_loopback_and_brackets_ipv6() {
+        let cases = [
+            ("127.0.0.1", "127.0.0.1"),
+            ("0.0.0.0", "127.0.0.1"),
+            ("::", "[::1]"),
+            ("fd00::5", "[fd00::5]"),
+            ("10.0.0.4", "10.0.0.4"),
+        ];
+        for (bind, host) in cases {
+            assert_eq!(url_host(bind), host, "{bind}");
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! What each kind of image needs at run time: config directories, data volume, self-check,
+//! readiness probe, reload method and the user it runs as.
+//!
+//! Facts about images only (reference/config-formats.md §0, §10); no manifest decisions here.
+
+use crate::render::{alloy, promtail, Component, Kind};
+use crate::service::{HealthCheck, HttpProbe, ReloadMethod};
+
+/// How a running container can check itself (Docker `HEALTHCHECK`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelfCheck {
+    /// busybox `wget --spider` on this path (Prometheus-family, Grafana, Jaeger images).
+    Wget { port: u16, path: &'static str },
+    /// `loki -health` (Loki ≥ 3.7, distroless: no shell, no wget).
+    LokiHealth,
+    /// The image has no tool to check itself (scratch, distroless, Ubuntu without wget) or
+    /// ships its own `HEALTHCHECK` (cAdvisor): readiness is probed from outside only.
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Runtime {
+    /// Rendered directories (relative to the output directory) → container paths, read-only.
+    pub config_dirs: Vec<(&'static str, &'static str)>,
+    /// Rendered files under `config_dirs` the program does not read (promtool unit tests).
+    pub unread_prefixes: Vec<&'static str>,
+    /// Named volume → container path, for programs that keep data.
+    pub data: Option<(&'static str, &'static str)>,
+    pub self_check: SelfCheck,
+    pub ready: Option<HttpProbe>,
+    pub reload: ReloadMethod,
+    /// The image's user; secret files are handed to it. `None`: root.
+    pub uid: Option<u32>,
+}
+
+/// Jaeger's health extension port (`healthcheckv2`).
+pub const JAEGER_HEALTH_PORT: u16 = 13133;
+/// Where Jaeger's badger store lives; the jaeger config's `directories` point below it.
+pub const JAEGER_DATA_DIR: &str = "/badger";
+/// Pushgateway's persistence file, on its data volume.
+pub const PUSHGATEWAY_PERSISTENCE_FILE: &str = "/pushgateway/metrics.db";
+
+const NOBODY: u32 = 65534;
+
+pub fn runtime(component: &Component, badger: bool) -> Runtime {
+    let port = component.container_port;
+    let probe = |path: &str| {
+        Some(HttpProbe {
+            port,
+            path: path.to_string(),
+        })
+    };
+    let post = |path: &str| ReloadMethod::HttpPost {
+        port,
+        path: path.to_string(),
+    };
+    let base = Runtime {
+        config_dirs: Vec::new(),
+        unread_prefixes: Vec::new(),
+        data: None,
+        self_check: SelfCheck::None,
+        ready: None,
+        reload: ReloadMethod::Restart,
+        uid: Some(NOBODY),
+    };
+    match &component.kind {
+        Kind::Prometheus => Runtime {
+            config_dirs: vec![("prometheus", "/etc/prometheus")],
+            unread_prefixes: vec!["prometheus/tests/"],
+            data: Some(("prometheus-data", "/prometheus")),
+            self_check: SelfCheck::Wget {
+                port,
+                path: "/-/ready",
+            },
+            ready: probe("/-/ready"),
+            reload: post("/-/reload"),
+            ..base
+        },
+        Kind::Alertmanager => Runtime {
+            config_dirs: vec![("alertmanager", "/etc/alertmanager")],
+            data: Some(("alertmanager-data", "/alertmanager")),
+            self_check: SelfCheck::Wget {
+                port,
+                path: "/-/ready",
+            },
+            ready: probe("/-/ready"),
+            reload: post("/-/reload"),
+            ..base
+        },
+        Kind::Grafana => Runtime {
+            config_dirs: vec![
+                ("grafana/provisioning", "/etc/grafana/provisioning"),
+                ("grafana/dashboards", "/var/lib/grafana/dashboards"),
+            ],
+            data: Some(("grafana-data", "/var/lib/grafana")),
+            self_check: SelfCheck::Wget {
+                port,
+                path: "/api/health",
+            },
+            ready: probe("/api/health"),
+            reload: ReloadMethod::GrafanaProvisioning { port },
+            uid: Some(472),
+            ..base
+        },
+        Kind::Loki => Runtime {
+            config_dirs: vec![("loki", "/etc/loki")],
+            data: Some(("loki-data", "/loki")),
+            self_check: loki_self_check(component),
+            ready: probe("/ready"),
+            uid: Some(10001),
+            ..base
+        },
+        Kind::Alloy => Runtime {
+            config_dirs: vec![("alloy", "/etc/alloy")],
+            data: Some(("alloy-data", alloy::STORAGE_PATH)),
+            ready: probe("/-/ready"),
+            reload: post("/-/reload"),
+            uid: None,
+            ..base
+        },
+        Kind::Promtail => Runtime {
+            config_dirs: vec![("promtail", "/etc/promtail")],
+            data: Some(("promtail-data", promtail::DATA_DIR)),
+            ready: probe("/ready"),
+            uid: None,
+            ..base
+        },
+        Kind::Jaeger => Runtime {
+            config_dirs: vec![("jaeger", "/etc/jaeger")],
+            data: badger.then_some(("jaeger-data", JAEGER_DATA_DIR)),
+            self_check: SelfCheck::Wget {
+                port: JAEGER_HEALTH_PORT,
+                path: "/status",
+            },
+            ready: Some(HttpProbe {
+                port: JAEGER_HEALTH_PORT,
+                path: "/status".to_string(),
+            }),
+            uid: Some(10001),
+            ..base
+        },
+        Kind::NodeExporter => Runtime {
+            self_check: SelfCheck::Wget { port, path: "/" },
+            ready: probe("/metrics"),
+            ..base
+        },
+        Kind::Cadvisor => Runtime {
+            ready: probe("/healthz"),
+            uid: None,
+            ..base
+        },
+        Kind::BlackboxExporter => Runtime {
+            config_dirs: vec![("blackbox", "/etc/blackbox_exporter")],
+            self_check: SelfCheck::Wget {
+                port,
+                path: "/-/healthy",
+            },
+            ready: probe("/-/healthy"),
+            reload: post("/-/reload"),
+            uid: None,
+            ..base
+        },
+        Kind::Pushgateway => Runtime {
+            data: Some(("pushgateway-data", "/pushgateway")),
+            self_check: SelfCheck::Wget {
+                port,
+                path: "/-/ready",
+            },
+            ready: probe("/-/ready"),
+            ..base
+        },
+        Kind::Exporter(kind) => exporter_runtime(kind, port, base),
+    }
+}
+
+fn exporter_runtime(kind: &str, port: u16, base: Runtime) -> Runtime {
+    match kind {
+        // FROM scratch, uid 59000.
+        "redis" => Runtime {
+            ready: Some(HttpProbe {
+                port,
+                path: "/health".to_string(),
+            }),
+            uid: Some(59000),
+            ..base
+        },
+        // Prometheus busybox images: wget exists; `/` avoids a database query per check.
+        "postgres" | "mysql" => Runtime {
+            self_check: SelfCheck::Wget { port, path: "/" },
+            ready: Some(HttpProbe {
+                port,
+                path: "/".to_string(),
+            }),
+            ..base
+        },
+        _ => Runtime {
+            ready: Some(HttpProbe {
+                port,
+                path: "/metrics".to_string(),
+            }),
+            ..base
+        },
+    }
+}
+
+/// Loki images are distroless from 3.5.8 (no wget) and gained `-health` in 3.7.
+fn loki_self_check(component: &Component) -> SelfCheck {
+    let version = component.version;
+    if version.at_least(3, 7, 0) {
+        SelfCheck::LokiHealth
+    } else if version.at_least(3, 5, 8) {
+        SelfCheck::None
+    } else {
+        SelfCheck::Wget {
+            port: component.container_port,
+            path: "/ready",
+        }
+    }
+}
+
+/// The Docker health check for a self-check, with timings suited to the program's start-up.
+pub fn healthcheck(check: SelfCheck, kind: &Kind) -> Option<HealthCheck> {
+    let test = match check {
+        // 127.0.0.1, not `localhost`: busybox wget may pick `::1` while the program listens
+        // on IPv4 only (Prometheus' default `0.0.0.0:9090`).
+        SelfCheck::Wget { port, path } => ["CMD", "wget", "-q", "--spider"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([format!("http://127.0.0.1:{port}{path}")])
+            .collect(),
+        SelfCheck::LokiHealth => vec!["CMD".into(), "/usr/bin/loki".into(), "-health".into()],
+        SelfCheck::None => return None,
+    };
+    // Grafana migrates its database and installs plugins before it answers.
+    let start_period_secs = if *kind == Kind::Grafana { 60 } else { 20 };
+    Some(HealthCheck {
+        test,
+        interval_secs: 10,
+        timeout_secs: 5,
+        retries: 5,
+        start_period_secs,
+    })
+}
