@@ -49,7 +49,10 @@ fn preset_tests_still_pass_with_thresholds_at_their_bounds() {
         "host_cpu_load: 0.01\n    host_memory_used: 0.01\n    host_disk_free: 0.99\n    host_inodes_free: 0.99\n    host_disk_fill_hours: 168\n    host_network_errors: 0.0001\n    host_clock_skew_seconds: 0.001",
     ];
     for thresholds in bounds {
-        let yaml = format!("{}alerts:\n  thresholds:\n    {thresholds}\n", full_stack("2.42.0"));
+        let yaml = format!(
+            "{}alerts:\n  thresholds:\n    {thresholds}\n",
+            full_stack("2.42.0")
+        );
         let out = tempfile::tempdir().unwrap();
         let draft = render_rules(&yaml, out.path());
         assert!(draft.problems.is_empty(), "{:?}", draft.problems);
@@ -65,22 +68,35 @@ fn every_preset_alert_has_a_unit_test() {
     let out = tempfile::tempdir().unwrap();
     let draft = render_rules(&full_stack("3.14.0"), out.path());
     for (path, file) in draft.files() {
-        let Some(name) = path.strip_prefix("prometheus/rules/preset-") else { continue };
+        let Some(name) = path.strip_prefix("prometheus/rules/preset-") else {
+            continue;
+        };
         let tests = draft
             .file(&format!("prometheus/tests/preset-{name}"))
             .unwrap_or_else(|| panic!("no tests for {path}"));
         let doc: serde_yaml::Value = serde_yaml::from_str(&file.contents).unwrap();
         for group in doc["groups"].as_sequence().unwrap() {
             for rule in group["rules"].as_sequence().unwrap() {
-                let Some(alert) = rule["alert"].as_str() else { continue };
+                let Some(alert) = rule["alert"].as_str() else {
+                    continue;
+                };
                 assert!(
                     tests.contents.contains(&format!("alertname: \"{alert}\"")),
                     "{alert} in {path} has no unit test"
                 );
                 let severity = rule["labels"]["severity"].as_str().unwrap_or_default();
-                assert!(["critical", "warning", "info"].contains(&severity), "{alert}: severity `{severity}`");
-                assert!(rule["annotations"]["summary"].is_string(), "{alert}: no summary");
-                assert!(rule["annotations"]["description"].is_string(), "{alert}: no description");
+                assert!(
+                    ["critical", "warning", "info"].contains(&severity),
+                    "{alert}: severity `{severity}`"
+                );
+                assert!(
+                    rule["annotations"]["summary"].is_string(),
+                    "{alert}: no summary"
+                );
+                assert!(
+                    rule["annotations"]["description"].is_string(),
+                    "{alert}: no description"
+                );
             }
         }
     }

@@ -9,7 +9,8 @@ use stackctl::manifest::Manifest;
 use stackctl::render::{rules, Draft, Stack, Templates};
 
 pub fn manifest(yaml: &str) -> Manifest {
-    serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("test manifest does not parse: {e}\n{yaml}"))
+    serde_yaml::from_str(yaml)
+        .unwrap_or_else(|e| panic!("test manifest does not parse: {e}\n{yaml}"))
 }
 
 /// Runs the rules step (groups, presets, SLOs, copied files) on `yaml`, relative to `dir`.
@@ -45,7 +46,9 @@ pub fn in_ci() -> bool {
 /// promtool, or `None` after a visible `SKIP:` (a panic under `CI=true`).
 pub fn promtool() -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path).map(|d| d.join("promtool")).find(|p| p.is_file())
+        std::env::split_paths(&path)
+            .map(|d| d.join("promtool"))
+            .find(|p| p.is_file())
     });
     if found.is_none() {
         let test = std::thread::current().name().unwrap_or("test").to_string();
@@ -60,15 +63,31 @@ pub fn promtool() -> Option<PathBuf> {
 /// Runs `promtool <args> <files>` and panics with its output unless it succeeds.
 pub fn promtool_ok(promtool: &Path, args: &[&str], files: &[PathBuf]) -> String {
     assert!(!files.is_empty(), "nothing for promtool {args:?} to check");
-    let output = Command::new(promtool).args(args).args(files).output().expect("promtool runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(promtool)
+        .args(args)
+        .args(files)
+        .output()
+        .expect("promtool runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(output.status.success(), "promtool {args:?} failed:\n{text}");
     text
 }
 
 /// Runs `promtool <args> <files>` and returns (success, output).
 pub fn promtool_run(promtool: &Path, args: &[&str], files: &[PathBuf]) -> (bool, String) {
-    let output = Command::new(promtool).args(args).args(files).output().expect("promtool runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(promtool)
+        .args(args)
+        .args(files)
+        .output()
+        .expect("promtool runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     (output.status.success(), text)
 }

@@ -50,7 +50,10 @@ pub struct PresetGroup {
 
 impl PresetData {
     pub fn alert_names(&self) -> impl Iterator<Item = &str> {
-        self.groups.iter().flat_map(|g| &g.rules).filter_map(|r| r.alert.as_deref())
+        self.groups
+            .iter()
+            .flat_map(|g| &g.rules)
+            .filter_map(|r| r.alert.as_deref())
     }
 }
 
@@ -73,8 +76,18 @@ pub fn knobs(templates: &Templates, name: &str) -> anyhow::Result<BTreeMap<Strin
 pub fn alert_names(templates: &Templates, name: &str) -> anyhow::Result<Vec<String>> {
     let doc = document(templates, name)?;
     let mut names = Vec::new();
-    for group in doc.get("groups").and_then(|g| g.as_sequence()).into_iter().flatten() {
-        for rule in group.get("rules").and_then(|r| r.as_sequence()).into_iter().flatten() {
+    for group in doc
+        .get("groups")
+        .and_then(|g| g.as_sequence())
+        .into_iter()
+        .flatten()
+    {
+        for rule in group
+            .get("rules")
+            .and_then(|r| r.as_sequence())
+            .into_iter()
+            .flatten()
+        {
             if let Some(alert) = rule.get("alert").and_then(|a| a.as_str()) {
                 names.push(alert.to_string());
             }
@@ -84,18 +97,28 @@ pub fn alert_names(templates: &Templates, name: &str) -> anyhow::Result<Vec<Stri
 }
 
 /// The preset with every `[[placeholder]]` filled from `values`.
-pub fn load(templates: &Templates, name: &str, values: &BTreeMap<String, String>) -> anyhow::Result<PresetData> {
+pub fn load(
+    templates: &Templates,
+    name: &str,
+    values: &BTreeMap<String, String>,
+) -> anyhow::Result<PresetData> {
     let mut doc = document(templates, name)?;
     if let serde_yaml::Value::Mapping(map) = &mut doc {
         for (key, value) in map.iter_mut() {
             if key.as_str() != Some("knobs") {
-                fill(value, values).with_context(|| format!("preset data `{}`", data_path(name)))?;
+                fill(value, values)
+                    .with_context(|| format!("preset data `{}`", data_path(name)))?;
             }
         }
     }
-    let data: PresetData = serde_yaml::from_value(doc).with_context(|| format!("preset data `{}` has the wrong shape", data_path(name)))?;
+    let data: PresetData = serde_yaml::from_value(doc)
+        .with_context(|| format!("preset data `{}` has the wrong shape", data_path(name)))?;
     if data.preset != name {
-        bail!("preset data `{}` says it is preset `{}`", data_path(name), data.preset);
+        bail!(
+            "preset data `{}` says it is preset `{}`",
+            data_path(name),
+            data.preset
+        );
     }
     Ok(data)
 }
@@ -121,9 +144,13 @@ pub fn substitute(text: &str, values: &BTreeMap<String, String>) -> anyhow::Resu
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("[[") {
-        let Some(len) = rest[start + 2..].find("]]") else { break };
+        let Some(len) = rest[start + 2..].find("]]") else {
+            break;
+        };
         let name = &rest[start + 2..start + 2 + len];
-        let value = values.get(name.trim()).with_context(|| format!("no value for placeholder `[[{name}]]` in `{text}`"))?;
+        let value = values
+            .get(name.trim())
+            .with_context(|| format!("no value for placeholder `[[{name}]]` in `{text}`"))?;
         out.push_str(&rest[..start]);
         out.push_str(value);
         rest = &rest[start + 2 + len + 2..];
@@ -136,7 +163,10 @@ pub fn substitute(text: &str, values: &BTreeMap<String, String>) -> anyhow::Resu
 pub fn format_number(value: f64) -> String {
     let text = format!("{value}");
     if text.contains('e') {
-        format!("{value:.12}").trim_end_matches('0').trim_end_matches('.').to_string()
+        format!("{value:.12}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     } else {
         text
     }
@@ -148,21 +178,39 @@ mod tests {
 
     #[test]
     fn substitute_fills_known_placeholders_and_refuses_unknown() {
-        let values = BTreeMap::from([("job".to_string(), "node".to_string()), ("x".to_string(), "0.9".to_string())]);
+        let values = BTreeMap::from([
+            ("job".to_string(), "node".to_string()),
+            ("x".to_string(), "0.9".to_string()),
+        ]);
         let cases = [
-            ("up{job=~\"[[job]]\"} > [[x]]", Some("up{job=~\"node\"} > 0.9")),
+            (
+                "up{job=~\"[[job]]\"} > [[x]]",
+                Some("up{job=~\"node\"} > 0.9"),
+            ),
             ("rate(x[5m]) [[ x ]]", Some("rate(x[5m]) 0.9")),
-            ("no placeholders {{ $value }}", Some("no placeholders {{ $value }}")),
+            (
+                "no placeholders {{ $value }}",
+                Some("no placeholders {{ $value }}"),
+            ),
             ("[[missing]]", None),
         ];
         for (text, expected) in cases {
-            assert_eq!(substitute(text, &values).ok().as_deref(), expected, "{text}");
+            assert_eq!(
+                substitute(text, &values).ok().as_deref(),
+                expected,
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn format_number_reads_like_promql() {
-        for (value, text) in [(0.9, "0.9"), (300.0, "300"), (0.00001, "0.00001"), (1e21, "1000000000000000000000")] {
+        for (value, text) in [
+            (0.9, "0.9"),
+            (300.0, "300"),
+            (0.00001, "0.00001"),
+            (1e21, "1000000000000000000000"),
+        ] {
             assert_eq!(format_number(value), text);
         }
     }

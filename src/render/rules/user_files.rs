@@ -29,11 +29,19 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     for (i, pattern) in stack.manifest.alerts.files.iter().enumerate() {
         let key = format!("alerts.files[{i}]");
         for source in expand(stack.dir, pattern, &key, draft) {
-            let Some(text) = read(&source, pattern, &key, draft) else { continue };
+            let Some(text) = read(&source, pattern, &key, draft) else {
+                continue;
+            };
             if let Err(problem) = check_rule_file(&text, group_labels_allowed) {
                 draft.problem(
-                    Diagnostic::new(&key, format!("`{}` is not a Prometheus rule file: {problem}", source.display()))
-                        .hint("fix the file so that `promtool check rules` accepts it"),
+                    Diagnostic::new(
+                        &key,
+                        format!(
+                            "`{}` is not a Prometheus rule file: {problem}",
+                            source.display()
+                        ),
+                    )
+                    .hint("fix the file so that `promtool check rules` accepts it"),
                 );
                 continue;
             }
@@ -53,7 +61,9 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     for (i, pattern) in stack.manifest.alerts.tests.iter().enumerate() {
         let key = format!("alerts.tests[{i}]");
         for source in expand(stack.dir, pattern, &key, draft) {
-            let Some(text) = read(&source, pattern, &key, draft) else { continue };
+            let Some(text) = read(&source, pattern, &key, draft) else {
+                continue;
+            };
             match rewrite_test(&text, &source, &copied, &rendered_rule_names(draft)) {
                 Ok(rewritten) => {
                     let dest = format!("{TESTS_DIR}/{}.yml", stem(&source));
@@ -67,8 +77,11 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
                     draft.add_yaml(&dest, rewritten)?;
                 }
                 Err(problem) => draft.problem(
-                    Diagnostic::new(&key, format!("cannot use test file `{}`: {}", source.display(), problem.0))
-                        .hint(problem.1),
+                    Diagnostic::new(
+                        &key,
+                        format!("cannot use test file `{}`: {}", source.display(), problem.0),
+                    )
+                    .hint(problem.1),
                 ),
             }
         }
@@ -83,12 +96,19 @@ fn expand(dir: &Path, pattern: &str, key: &str, draft: &mut Draft) -> Vec<PathBu
         return vec![full];
     }
     let matches: Vec<PathBuf> = glob::glob(&full.to_string_lossy())
-        .map(|paths| paths.filter_map(Result::ok).filter(|p| p.is_file()).collect())
+        .map(|paths| {
+            paths
+                .filter_map(Result::ok)
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     if matches.is_empty() {
         draft.problem(
-            Diagnostic::new(key, format!("`{pattern}` matches no file"))
-                .hint(format!("paths are relative to the manifest's directory `{}`", dir.display())),
+            Diagnostic::new(key, format!("`{pattern}` matches no file")).hint(format!(
+                "paths are relative to the manifest's directory `{}`",
+                dir.display()
+            )),
         );
     }
     matches
@@ -100,8 +120,10 @@ fn read(source: &Path, pattern: &str, key: &str, draft: &mut Draft) -> Option<St
         Err(error) => {
             let cause = error.source_io_kind();
             draft.problem(
-                Diagnostic::new(key, format!("cannot read `{pattern}`: {cause}"))
-                    .hint(format!("paths are relative to the manifest's directory; looked at `{}`", source.display())),
+                Diagnostic::new(key, format!("cannot read `{pattern}`: {cause}")).hint(format!(
+                    "paths are relative to the manifest's directory; looked at `{}`",
+                    source.display()
+                )),
             );
             None
         }
@@ -117,13 +139,16 @@ impl IoKind for std::io::Error {
         match self.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            _ => std::error::Error::source(self).map_or_else(|| self.to_string(), |s| s.to_string()),
+            _ => {
+                std::error::Error::source(self).map_or_else(|| self.to_string(), |s| s.to_string())
+            }
         }
     }
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map_or_else(|| "rules".to_string(), |s| s.to_string_lossy().into_owned())
+    path.file_stem()
+        .map_or_else(|| "rules".to_string(), |s| s.to_string_lossy().into_owned())
 }
 
 /// `a/./b/../c` → `a/c`, without touching the disk.
@@ -145,7 +170,12 @@ fn normalize(path: &Path) -> PathBuf {
 
 fn rendered_rule_names(draft: &Draft) -> Vec<String> {
     let prefix = format!("{RULES_DIR}/");
-    draft.files().keys().filter_map(|p| p.strip_prefix(&prefix)).map(str::to_string).collect()
+    draft
+        .files()
+        .keys()
+        .filter_map(|p| p.strip_prefix(&prefix))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Checks that `text` has the shape of a Prometheus rule file (unknown keys are errors there too).
@@ -163,7 +193,10 @@ pub fn check_rule_file(text: &str, group_labels_allowed: bool) -> Result<(), Str
         }
         for rule in &group.rules {
             if rule.alert.is_some() == rule.record.is_some() {
-                return Err(format!("group `{}` has a rule that needs exactly one of `alert` and `record`", group.name));
+                return Err(format!(
+                    "group `{}` has a rule that needs exactly one of `alert` and `record`",
+                    group.name
+                ));
             }
         }
     }
@@ -213,18 +246,33 @@ pub fn rewrite_test(
     copied: &BTreeMap<PathBuf, String>,
     rendered: &[String],
 ) -> Result<String, TestProblem> {
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(text)
-        .map_err(|e| TestProblem(format!("not YAML: {e}"), "fix the file so that `promtool test rules` accepts it".into()))?;
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        TestProblem(
+            format!("not YAML: {e}"),
+            "fix the file so that `promtool test rules` accepts it".into(),
+        )
+    })?;
     let entries = doc
         .get_mut("rule_files")
         .and_then(serde_yaml::Value::as_sequence_mut)
-        .ok_or_else(|| TestProblem("it has no `rule_files` list".into(), "a promtool test file starts with `rule_files: [...]`".into()))?;
+        .ok_or_else(|| {
+            TestProblem(
+                "it has no `rule_files` list".into(),
+                "a promtool test file starts with `rule_files: [...]`".into(),
+            )
+        })?;
     let base = source.parent().unwrap_or(Path::new("."));
     for entry in entries.iter_mut() {
         let Some(named) = entry.as_str() else {
-            return Err(TestProblem("a `rule_files` entry is not a path".into(), "list rule file paths as strings".into()));
+            return Err(TestProblem(
+                "a `rule_files` entry is not a path".into(),
+                "list rule file paths as strings".into(),
+            ));
         };
-        let file_name = Path::new(named).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file_name = Path::new(named)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let target = if let Some(copy) = copied.get(&normalize(&base.join(named))) {
             copy.clone()
         } else if rendered.contains(&file_name) || named.contains(['*', '?', '[']) {
@@ -237,8 +285,12 @@ pub fn rewrite_test(
         };
         *entry = serde_yaml::Value::String(format!("{RULES_FROM_TESTS}/{target}"));
     }
-    let body = serde_yaml::to_string(&doc).map_err(|e| TestProblem(e.to_string(), String::new()))?;
-    Ok(format!("# Copied by stackctl from `{}`; `rule_files` point at the rendered rules.\n{body}", source.display()))
+    let body =
+        serde_yaml::to_string(&doc).map_err(|e| TestProblem(e.to_string(), String::new()))?;
+    Ok(format!(
+        "# Copied by stackctl from `{}`; `rule_files` point at the rendered rules.\n{body}",
+        source.display()
+    ))
 }
 
 #[cfg(test)]
@@ -248,12 +300,32 @@ mod tests {
     #[test]
     fn check_rule_file_accepts_and_rejects() {
         let cases = [
-            ("groups: [{name: a, rules: [{alert: A, expr: up == 0}]}]", true, true),
-            ("groups: [{name: a, rules: [{record: r, expr: up}]}]", true, true),
-            ("groups: [{name: a, rules: [{alert: A, expr: up, severity: x}]}]", true, false),
+            (
+                "groups: [{name: a, rules: [{alert: A, expr: up == 0}]}]",
+                true,
+                true,
+            ),
+            (
+                "groups: [{name: a, rules: [{record: r, expr: up}]}]",
+                true,
+                true,
+            ),
+            (
+                "groups: [{name: a, rules: [{alert: A, expr: up, severity: x}]}]",
+                true,
+                false,
+            ),
             ("groups: [{name: a, rules: [{expr: up}]}]", true, false),
-            ("groups: [{name: a, labels: {t: x}, rules: [{alert: A, expr: up}]}]", true, true),
-            ("groups: [{name: a, labels: {t: x}, rules: [{alert: A, expr: up}]}]", false, false),
+            (
+                "groups: [{name: a, labels: {t: x}, rules: [{alert: A, expr: up}]}]",
+                true,
+                true,
+            ),
+            (
+                "groups: [{name: a, labels: {t: x}, rules: [{alert: A, expr: up}]}]",
+                false,
+                false,
+            ),
             ("rules: []", true, false),
             ("not: [valid", true, false),
         ];
@@ -264,18 +336,40 @@ mod tests {
 
     #[test]
     fn rewrite_points_rule_files_at_rendered_copies() {
-        let copied = BTreeMap::from([(PathBuf::from("/m/rules/legacy.yaml"), "legacy.yml".to_string())]);
+        let copied = BTreeMap::from([(
+            PathBuf::from("/m/rules/legacy.yaml"),
+            "legacy.yml".to_string(),
+        )]);
         let rendered = vec!["groups.yml".to_string(), "legacy.yml".to_string()];
         let text = "rule_files: [legacy.yaml, ../rendered/groups.yml, '*.yml']\ntests: []\n";
-        let out = rewrite_test(text, Path::new("/m/rules/tests.yml"), &copied, &rendered).ok().unwrap();
+        let out = rewrite_test(text, Path::new("/m/rules/tests.yml"), &copied, &rendered)
+            .ok()
+            .unwrap();
         let doc: serde_yaml::Value = serde_yaml::from_str(&out).unwrap();
-        let files: Vec<&str> = doc["rule_files"].as_sequence().unwrap().iter().filter_map(|v| v.as_str()).collect();
-        assert_eq!(files, ["../rules/legacy.yml", "../rules/groups.yml", "../rules/*.yml"]);
+        let files: Vec<&str> = doc["rule_files"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "../rules/legacy.yml",
+                "../rules/groups.yml",
+                "../rules/*.yml"
+            ]
+        );
     }
 
     #[test]
     fn rewrite_refuses_unknown_rule_file() {
-        let err = rewrite_test("rule_files: [other.yml]\n", Path::new("/m/t.yml"), &BTreeMap::new(), &[]);
+        let err = rewrite_test(
+            "rule_files: [other.yml]\n",
+            Path::new("/m/t.yml"),
+            &BTreeMap::new(),
+            &[],
+        );
         assert!(err.is_err_and(|p| p.0.contains("`other.yml`")));
     }
 }
