@@ -1,0 +1,260 @@
+//! Jobs whose targets are not scraped as listed: blackbox probes (multi-target pattern) and
+//! Docker service discovery, with the relabeling each needs.
+//!
+//! Docker discovery convention, for `docker: {label: L}` (e.g. `prometheus.scrape`):
+//! - a container is scraped when it carries the label `L=true`;
+//! - `L.port`, `L.path` and `L.scheme` on the container override the port, metrics path and
+//!   scheme (`http`/`https`); otherwise `docker.port` of the job (if set) or the port the
+//!   container exposes is used, with the job's `metrics_path` and `scheme`;
+//! - only the container's address on a network Prometheus shares (the project network
+//!   `<project>_default` and every entry of `networks`) is scraped;
+//! - the target gets `container` and `instance` = the container name, and `service` = its
+//!   compose service (`com.docker.compose.service`) when it has one; the job's `labels` are
+//!   added last, then the job's own `relabel` rules run.
+//!
+//! A container exposing several ports without `L.port` and without `docker.port` would be
+//! scraped once per port under one `instance`: give it `L.port`.
+
+use super::config::{
+    literal_replacement, DockerFilter, DockerSdConfig, Relabel, ScrapeConfig, StaticConfig,
+};
+use crate::manifest::{DockerDiscovery, Manifest, Probe, ScrapeJob};
+use crate::render::Component;
+
+pub const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
+
+/// A blackbox probe job: each target becomes `?target=…` on blackbox_exporter's `/probe`.
+pub fn probe_job(job: &ScrapeJob, probe: &Probe, blackbox: &Component) -> ScrapeConfig {
+    let mut config = ScrapeConfig {
+        job_name: job.job.clone(),
+        ..ScrapeConfig::default()
+    };
+    config.scrape_interval = job.interval.as_ref().map(|d| d.as_str().to_string());
+    config.scrape_timeout = job.timeout.as_ref().map(|d| d.as_str().to_string());
+    config.metrics_path = Some("/probe".to_string());
+    config.params = job.params.clone();
+    config
+        .params
+        .insert("module".to_string(), vec![probe.module.clone()]);
+    config.static_configs = vec![StaticConfig {
+        targets: probe.targets.clone(),
+        labels: job.labels.clone(),
+    }];
+    let rules = [
+        copy("__address__", "__param_target"),
+        copy("__param_target", "instance"),
+        set("__address__", &blackbox.address()),
+    ];
+    config.relabel_configs = rules.iter().map(Relabel::to_value).collect();
+    config.relabel_configs.extend(job.relabel.iter().cloned());
+    config.metric_relabel_configs = job.metric_relabel.clone();
+    config
+}
+
+/// Turns `config` into a Docker service discovery job following the convention above.
+pub fn docker_job(
+    config: &mut ScrapeConfig,
+    job: &ScrapeJob,
+    docker: &DockerDiscovery,
+    manifest: &Manifest,
+) {
+    config.docker_sd_configs = vec![DockerSdConfig {
+        host: DOCKER_SOCKET,
+        port: docker.port,
+        filters: vec![DockerFilter {
+            name: "label",
+            values: vec![format!("{}=true", docker.label)],
+        }],
+    }];
+    let mut rules = docker_relabeling(docker, &shared_networks(manifest));
+    rules.extend(job.labels.iter().map(|(name, value)| set(name, value)));
+    config.relabel_configs = rules.iter().map(Relabel::to_value).collect();
+    config.relabel_configs.extend(job.relabel.iter().cloned());
+}
+
+/// The Docker networks Prometheus is attached to: the project's and the declared external ones.
+fn shared_networks(manifest: &Manifest) -> Vec<String> {
+    let mut networks = vec![format!("{}_default", manifest.project)];
+    networks.extend(manifest.networks.iter().cloned());
+    networks
+}
+
+fn docker_relabeling(docker: &DockerDiscovery, networks: &[String]) -> Vec<Relabel> {
+    let meta = format!(
+        "__meta_docker_container_label_{}",
+        label_name(&docker.label)
+    );
+    let alternatives: Vec<String> = networks.iter().map(|n| regex_escape(n)).collect();
+    let mut rules = vec![
+        Relabel {
+            source_labels: vec![meta.clone()],
+            regex: Some("true".into()),
+            action: Some("keep"),
+            ..Relabel::default()
+        },
+        Relabel {
+            source_labels: vec!["__meta_docker_network_name".into()],
+            regex: Some(alternatives.join("|")),
+            action: Some("keep"),
+            ..Relabel::default()
+        },
+    ];
+    if let Some(port) = docker.port {
+        rules.push(Relabel {
+            source_labels: vec!["__meta_docker_network_ip".into()],
+            regex: Some("(.+)".into()),
+            target_label: Some("__address__".into()),
+            replacement: Some(format!("$1:{port}")),
+            ..Relabel::default()
+        });
+    }
+    rules.extend([
+        Relabel {
+            source_labels: vec!["__meta_docker_network_ip".into(), format!("{meta}_port")],
+            regex: Some("(.+);([0-9]+)".into()),
+            target_label: Some("__address__".into()),
+            replacement: Some("$1:$2".into()),
+            ..Relabel::default()
+        },
+        from_label(&format!("{meta}_path"), "(.+)", "__metrics_path__"),
+        from_label(&format!("{meta}_scheme"), "(https?)", "__scheme__"),
+        from_label("__meta_docker_container_name", "/?(.+)", "container"),
+        from_label("__meta_docker_container_name", "/?(.+)", "instance"),
+        from_label(
+            "__meta_docker_container_label_com_docker_compose_service",
+            "(.+)",
+            "service",
+        ),
+    ]);
+    rules
+}
+
+/// Prometheus' name for a Docker label in meta labels: every character outside
+/// `[a-zA-Z0-9_]` becomes `_` (`prometheus.scrape` → `prometheus_scrape`).
+pub fn label_name(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// An RE2 pattern matching `text` literally.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn copy(source: &str, target: &str) -> Relabel {
+    Relabel {
+        source_labels: vec![source.into()],
+        target_label: Some(target.into()),
+        ..Relabel::default()
+    }
+}
+
+fn set(target: &str, value: &str) -> Relabel {
+    Relabel {
+        target_label: Some(target.into()),
+        replacement: Some(literal_replacement(value)),
+        ..Relabel::default()
+    }
+}
+
+/// Copies the first group of `regex` from `source` to `target` when it matches (kept otherwise).
+fn from_label(source: &str, regex: &str, target: &str) -> Relabel {
+    Relabel {
+        source_labels: vec![source.into()],
+        regex: Some(regex.into()),
+        target_label: Some(target.into()),
+        ..Relabel::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docker_label_names_are_sanitized_like_prometheus_does() {
+        let cases = [
+            ("prometheus.scrape", "prometheus_scrape"),
+            ("a-b/c", "a_b_c"),
+            ("ok_1", "ok_1"),
+        ];
+        for (label, want) in cases {
+            assert_eq!(label_name(label), want);
+        }
+    }
+
+    #[test]
+    fn network_names_match_literally() {
+        assert_eq!(regex_escape("shop_default"), "shop_default");
+        assert_eq!(regex_escape("a.b+c"), "a\\.b\\+c");
+    }
+
+    #[test]
+    fn docker_relabeling_keeps_labelled_containers_on_shared_networks() {
+        let docker = DockerDiscovery {
+            label: "prometheus.scrape".into(),
+            port: Some(8080),
+        };
+        let rules = docker_relabeling(&docker, &["shop_default".into(), "shop.net".into()]);
+        let keeps: Vec<(Vec<String>, Option<String>)> = rules
+            .iter()
+            .filter(|r| r.action == Some("keep"))
+            .map(|r| (r.source_labels.clone(), r.regex.clone()))
+            .collect();
+        assert_eq!(
+            keeps,
+            [
+                (
+                    vec!["__meta_docker_container_label_prometheus_scrape".to_string()],
+                    Some("true".to_string())
+                ),
+                (
+                    vec!["__meta_docker_network_name".to_string()],
+                    Some("shop_default|shop\\.net".to_string())
+                ),
+            ]
+        );
+        let targets: Vec<&str> = rules
+            .iter()
+            .filter_map(|r| r.target_label.as_deref())
+            .collect();
+        // The job's port comes before the container's own `.port` label, which therefore wins.
+        assert_eq!(
+            targets,
+            [
+                "__address__",
+                "__address__",
+                "__metrics_path__",
+                "__scheme__",
+                "container",
+                "instance",
+                "service"
+            ]
+        );
+        assert_eq!(
+            rules[3].source_labels[1],
+            "__meta_docker_container_label_prometheus_scrape_port"
+        );
+    }
+
+    #[test]
+    fn fixed_values_survive_relabel_expansion() {
+        let rule = set("team", "$1 pays");
+        assert_eq!(rule.replacement.as_deref(), Some("$$1 pays"));
+    }
+}

@@ -1,0 +1,61 @@
+//! Which prometheus.yml keys and command-line flags a Prometheus release knows.
+//!
+//! Every version-dependent decision of the Prometheus renderer reads a `Features`; nothing
+//! else compares versions, so the table test below is the whole story of the gates.
+
+use crate::version::Version;
+
+/// The version-dependent parts of the Prometheus config, for one release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    /// `storage.tsdb.retention.{time,size}` in the config file (3.8+, reloadable); older
+    /// releases only have the `--storage.tsdb.retention.*` flags, which 3.8+ deprecates.
+    pub retention_in_config: bool,
+    /// `fallback_scrape_protocol` per scrape job (3.0+). 3.x fails a scrape whose
+    /// Content-Type is missing or invalid, where 2.x silently parsed it as text.
+    pub fallback_scrape_protocol: bool,
+    /// 3.0+ always expands `$VAR` / `${VAR}` in `external_labels` values; a literal `$`
+    /// must then be written `$$`. 2.x expands only behind a feature flag we never set.
+    pub external_labels_expand_env: bool,
+}
+
+impl Features {
+    pub fn of(version: &Version) -> Self {
+        Self {
+            retention_in_config: version.at_least(3, 8, 0),
+            fallback_scrape_protocol: version.at_least(3, 0, 0),
+            external_labels_expand_env: version.at_least(3, 0, 0),
+        }
+    }
+}
+
+/// The protocol 3.x falls back to for targets that serve text without a proper Content-Type.
+pub const FALLBACK_SCRAPE_PROTOCOL: &str = "PrometheusText0.0.4";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gates_follow_the_release_that_introduced_each_key() {
+        // (release, retention_in_config, fallback_scrape_protocol, external_labels_expand_env)
+        let table = [
+            ("2.42.0", false, false, false),
+            ("2.55.1", false, false, false),
+            ("3.0.0", false, true, true),
+            ("3.5.5", false, true, true),
+            ("3.7.9", false, true, true),
+            ("3.8.0", true, true, true),
+            ("3.14.0", true, true, true),
+        ];
+        for (release, retention, fallback, expand) in table {
+            let version = Version::parse(release).expect("test versions parse");
+            let want = Features {
+                retention_in_config: retention,
+                fallback_scrape_protocol: fallback,
+                external_labels_expand_env: expand,
+            };
+            assert_eq!(Features::of(&version), want, "{release}");
+        }
+    }
+}

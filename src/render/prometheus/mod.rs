@@ -1,0 +1,167 @@
+//! `prometheus/prometheus.yml` and Prometheus' command line, for the release the stack runs.
+//!
+//! Values are computed here (`PrometheusConfig`), laid out by `prometheus/prometheus.yml.j2`,
+//! merged with `extra_config` (see `merge`) and parsed back by the draft. Rule files belong to
+//! the rules step (`prometheus/rules/*.yml`); this module only points `rule_files` at them.
+
+mod config;
+mod discovery;
+mod features;
+mod flags;
+mod jobs;
+mod merge;
+
+use anyhow::Context as _;
+
+use crate::manifest::{Diagnostic, PromDuration};
+use crate::render::{Component, Draft, Kind, Stack};
+pub use config::{PrometheusConfig, RULE_FILES_GLOB};
+pub use discovery::DOCKER_SOCKET;
+pub use features::Features;
+pub use flags::{command, CONFIG_FILE, DATA_DIR, DEFAULT_RETENTION_TIME};
+pub use merge::deep_merge;
+
+use config::{BasicAuth, Global, RemoteWrite, Retention};
+
+pub const FILE: &str = "prometheus/prometheus.yml";
+pub const TEMPLATE: &str = "prometheus/prometheus.yml.j2";
+
+const DEFAULT_SCRAPE_INTERVAL: &str = "15s";
+const DEFAULT_SCRAPE_TIMEOUT: &str = "10s";
+const DEFAULT_EVALUATION_INTERVAL: &str = "15s";
+
+pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
+    let Some(prometheus) = stack.get(&Kind::Prometheus) else {
+        return Ok(());
+    };
+    let config = context(stack, prometheus, draft);
+    let text = stack.templates.render(TEMPLATE, &config)?;
+    let text = match stack
+        .manifest
+        .components
+        .prometheus
+        .as_ref()
+        .and_then(|p| p.extra_config.as_ref())
+    {
+        Some(extra) => match with_extra_config(&text, extra)? {
+            Ok(merged) => merged,
+            Err(problems) => {
+                for message in problems {
+                    draft.problem(
+                        Diagnostic::new("components.prometheus.extra_config", message)
+                            .hint("`extra_config` is deep-merged into prometheus.yml: mappings merge, lists and values replace, `null` removes a key"),
+                    );
+                }
+                return Ok(());
+            }
+        },
+        None => text,
+    };
+    draft.add_yaml(FILE, text)
+}
+
+/// Everything prometheus.yml says, for this stack and release.
+pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> PrometheusConfig {
+    let features = Features::of(&prometheus.version);
+    let retention = features.retention_in_config.then(|| {
+        let (time, size) = flags::retention(stack);
+        Retention { time, size }
+    });
+    PrometheusConfig {
+        global: global(stack, &features),
+        rule_files: vec![RULE_FILES_GLOB.to_string()],
+        alertmanagers: stack
+            .get(&Kind::Alertmanager)
+            .map(Component::address)
+            .into_iter()
+            .collect(),
+        scrape_configs: jobs::scrape_configs(stack, prometheus, &features, draft),
+        remote_write: remote_write(stack, prometheus, draft),
+        retention,
+    }
+}
+
+fn global(stack: &Stack, features: &Features) -> Global {
+    let settings = stack.manifest.components.prometheus.as_ref();
+    let text = |d: Option<&PromDuration>, default: &str| {
+        d.map_or(default.to_string(), |d| d.as_str().to_string())
+    };
+    let interval = settings.and_then(|p| p.scrape_interval.as_ref());
+    let timeout = match settings.and_then(|p| p.scrape_timeout.as_ref()) {
+        Some(timeout) => timeout.as_str().to_string(),
+        // Prometheus refuses a global timeout above the interval: a 5s interval gets 5s.
+        None => match interval.and_then(PromDuration::millis) {
+            Some(millis) if millis < 10_000 => crate::manifest::format_millis(millis),
+            _ => DEFAULT_SCRAPE_TIMEOUT.to_string(),
+        },
+    };
+    let external_labels = stack
+        .manifest
+        .labels
+        .iter()
+        .map(|(name, value)| {
+            let value = if features.external_labels_expand_env {
+                value.replace('$', "$$")
+            } else {
+                value.clone()
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    Global {
+        scrape_interval: text(interval, DEFAULT_SCRAPE_INTERVAL),
+        scrape_timeout: timeout,
+        evaluation_interval: text(
+            settings.and_then(|p| p.evaluation_interval.as_ref()),
+            DEFAULT_EVALUATION_INTERVAL,
+        ),
+        external_labels,
+    }
+}
+
+fn remote_write(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> Vec<RemoteWrite> {
+    let Some(settings) = stack.manifest.components.prometheus.as_ref() else {
+        return Vec::new();
+    };
+    settings
+        .remote_write
+        .iter()
+        .enumerate()
+        .map(|(index, target)| RemoteWrite {
+            url: target.url.clone(),
+            name: target.name.clone(),
+            headers: target.headers.clone(),
+            basic_auth: target.basic_auth.as_ref().map(|auth| BasicAuth {
+                username: auth.username.clone(),
+                password_file: draft.add_secret(
+                    &prometheus.service,
+                    &format!("remote-write-{index}-password"),
+                    &auth.password,
+                    Some(jobs::PROMETHEUS_UID),
+                ),
+            }),
+        })
+        .collect()
+}
+
+/// The rendered file with `extra` merged in, or what is wrong with the result.
+fn with_extra_config(
+    text: &str,
+    extra: &serde_yaml::Mapping,
+) -> anyhow::Result<Result<String, Vec<String>>> {
+    let mut merged: serde_yaml::Mapping =
+        serde_yaml::from_str(text).context("the rendered prometheus.yml does not parse")?;
+    deep_merge(&mut merged, extra);
+    let problems = merge::problems(&merged, extra);
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    let body = serde_yaml::to_string(&merged).context("cannot write the merged prometheus.yml")?;
+    let header = text.lines().next().unwrap_or_default();
+    Ok(Ok(format!(
+        "{header}\n# components.prometheus.extra_config is merged in.\n{body}"
+    )))
+}
+
+#[cfg(test)]
+mod tests;

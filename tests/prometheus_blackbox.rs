@@ -1,0 +1,61 @@
+//! blackbox_exporter 0.23 (Debian) judges the rendered blackbox.yml with `--config.check`.
+
+mod common;
+mod prometheus_support;
+
+use prometheus_support as support;
+
+const BLACKBOX: &str = "prometheus-blackbox-exporter";
+
+fn blackbox_accepts(fixture: &str) -> serde_yaml::Value {
+    let stack = support::render(&support::loaded(&support::fixture(fixture)));
+    let config = support::yaml(&stack, "blackbox/blackbox.yml");
+    let Some(tool) = common::require_tool(BLACKBOX) else {
+        return config;
+    };
+    let dir = common::tempdir();
+    support::write_all(&stack, dir.path());
+    let file = dir.path().join("blackbox/blackbox.yml");
+    let flag = format!("--config.file={}", file.display());
+    let (ok, output) = support::run(&tool, &["--config.check", &flag]);
+    assert!(
+        ok,
+        "blackbox_exporter rejected {fixture}:\n{output}\n{}",
+        support::file(&stack, "blackbox/blackbox.yml")
+    );
+    config
+}
+
+#[test]
+fn blackbox_accepts_the_default_modules() {
+    let config = blackbox_accepts("hostile.yaml");
+    let names: Vec<&str> = config["modules"]
+        .as_mapping()
+        .expect("modules")
+        .keys()
+        .filter_map(|k| k.as_str())
+        .collect();
+    assert_eq!(names, ["http_2xx", "icmp", "tcp_connect"]);
+    assert_eq!(
+        config["modules"]["http_2xx"]["http"]["preferred_ip_protocol"].as_str(),
+        Some("ip4")
+    );
+}
+
+#[test]
+fn manifest_modules_are_added_and_replace_defaults_of_the_same_name() {
+    let config = blackbox_accepts("full.yaml");
+    let modules = &config["modules"];
+    assert_eq!(
+        modules["http_post_2xx"]["http"]["method"].as_str(),
+        Some("POST")
+    );
+    assert_eq!(modules["tcp_connect"]["timeout"].as_str(), Some("3s"));
+    assert_eq!(modules["http_2xx"]["prober"].as_str(), Some("http"));
+}
+
+#[test]
+fn no_blackbox_component_means_no_blackbox_file() {
+    let stack = support::render(&support::loaded(&support::fixture("minimal.yaml")));
+    assert!(!stack.files.contains_key("blackbox/blackbox.yml"));
+}
