@@ -4,7 +4,8 @@
 //! Container view: Prometheus reads `/etc/prometheus/...` (the mounted `rendered/prometheus`)
 //! and `/run/secrets/<name>` (from `rendered/secrets/prometheus/<name>`). promtool on the host
 //! resolves those absolute paths literally, so `host_view` writes a copy of prometheus.yml in
-//! which exactly these two mount points are mapped onto the temp dir, the way Docker maps them.
+//! which exactly these mount points (and the data volume `/prometheus`) are mapped onto the temp
+//! dir, the way Docker maps them.
 //! Nothing else is changed; the file the container reads is checked as well for syntax.
 #![allow(dead_code)]
 
@@ -72,23 +73,29 @@ pub fn write_all(stack: &RenderedStack, dir: &Path) {
 }
 
 /// Writes `prometheus/prometheus.host-view.yml`: the config with the container's mount points
-/// (`/etc/prometheus/`, `/run/secrets/`) mapped onto `dir`; returns its path.
+/// (`/etc/prometheus/`, `/run/secrets/`, the data volume `/prometheus/`) mapped onto `dir`;
+/// returns its path.
 pub fn host_view(stack: &RenderedStack, dir: &Path) -> PathBuf {
     let mut config = yaml(stack, "prometheus/prometheus.yml");
+    let host = |path: PathBuf| format!("{}/", path.display());
     let mounts = [
-        (
-            "/etc/prometheus/".to_string(),
-            format!("{}/", dir.join("prometheus").display()),
-        ),
+        ("/etc/prometheus/".to_string(), host(dir.join("prometheus"))),
         (
             "/run/secrets/".to_string(),
-            format!("{}/", dir.join("secrets/prometheus").display()),
+            host(dir.join("secrets/prometheus")),
         ),
+        ("/prometheus/".to_string(), host(data_dir(dir))),
     ];
+    std::fs::create_dir_all(data_dir(dir)).expect("data dir");
     map_paths(&mut config, &mounts);
     let path = dir.join("prometheus/prometheus.host-view.yml");
     std::fs::write(&path, serde_yaml::to_string(&config).expect("serialize")).expect("write view");
     path
+}
+
+/// Where the container's data volume (`/prometheus`) lives in the host view.
+pub fn data_dir(dir: &Path) -> PathBuf {
+    dir.join("data")
 }
 
 fn map_paths(value: &mut Value, mounts: &[(String, String)]) {
