@@ -36,28 +36,23 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     };
     let config = context(stack, prometheus, draft);
     let text = stack.templates.render(TEMPLATE, &config)?;
-    let text = match stack
-        .manifest
-        .components
-        .prometheus
-        .as_ref()
-        .and_then(|p| p.extra_config.as_ref())
-    {
-        Some(extra) => match with_extra_config(&text, extra)? {
-            Ok(merged) => merged,
-            Err(problems) => {
-                for message in problems {
-                    draft.problem(
-                        Diagnostic::new("components.prometheus.extra_config", message)
-                            .hint("`extra_config` is deep-merged into prometheus.yml: mappings merge, lists and values replace, `null` removes a key"),
-                    );
-                }
-                return Ok(());
-            }
-        },
-        None => text,
+    let settings = stack.manifest.components.prometheus.as_ref();
+    let Some(extra) = settings.and_then(|p| p.extra_config.as_ref()) else {
+        return draft.add_yaml(FILE, text);
     };
-    draft.add_yaml(FILE, text)
+    match with_extra_config(&text, extra)? {
+        Ok(merged) => draft.add_yaml(FILE, merged),
+        Err(problems) => {
+            for message in problems {
+                draft.problem(
+                    Diagnostic::new("components.prometheus.extra_config", message).hint(
+                        "`extra_config` is deep-merged into prometheus.yml: mappings merge, lists and values replace, `null` removes a key",
+                    ),
+                );
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Everything prometheus.yml says, for this stack and release.
