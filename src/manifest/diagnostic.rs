@@ -24,7 +24,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), message: message.into(), hint: None, location: None }
+        Self {
+            path: path.into(),
+            message: message.into(),
+            hint: None,
+            location: None,
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -46,29 +51,42 @@ impl fmt::Display for ManifestError {
         let mut problems = self.problems.clone();
         problems.sort_by(|a, b| (a.location, &a.path).cmp(&(b.location, &b.path)));
         let lines: Vec<&str> = self.source_text.lines().collect();
+        let width = problems
+            .iter()
+            .filter_map(|p| p.location)
+            .map(|loc| loc.line.to_string().len())
+            .max()
+            .unwrap_or(1)
+            .max(2);
         for problem in &problems {
             writeln!(f, "error: {}", problem.message)?;
             match problem.location {
                 Some(loc) => {
-                    writeln!(f, "  --> {}:{}:{}", self.file.display(), loc.line, loc.column)?;
+                    writeln!(
+                        f,
+                        "  --> {}:{}:{}",
+                        self.file.display(),
+                        loc.line,
+                        loc.column
+                    )?;
                     if let Some(text) = lines.get(loc.line.saturating_sub(1)) {
-                        let width = loc.line.to_string().len();
+                        let text = text.replace('\t', " ");
                         writeln!(f, "{:width$} |", "")?;
-                        writeln!(f, "{} | {}", loc.line, text)?;
-                        let caret_len = caret_length(text, loc.column);
+                        writeln!(f, "{:>width$} | {}", loc.line, text)?;
                         writeln!(
                             f,
                             "{:width$} | {}{}",
                             "",
                             " ".repeat(loc.column.saturating_sub(1)),
-                            "^".repeat(caret_len)
+                            "^".repeat(caret_length(&text, loc.column))
                         )?;
                     }
                 }
+                None if problem.path.is_empty() => writeln!(f, "  --> {}", self.file.display())?,
                 None => writeln!(f, "  --> {}: `{}`", self.file.display(), problem.path)?,
             }
             if let Some(hint) = &problem.hint {
-                writeln!(f, "  = hint: {hint}")?;
+                writeln!(f, "{:width$} = hint: {hint}", "")?;
             }
             writeln!(f)?;
         }
@@ -83,10 +101,102 @@ impl fmt::Display for ManifestError {
     }
 }
 
-/// Underline the token that starts at `column`: up to the end of the scalar on that line.
+/// Underline the token that starts at `column`: a quoted string, a key, or a plain scalar
+/// (ending at a comment, or at `,`/`}`/`]` inside a flow collection).
 fn caret_length(line: &str, column: usize) -> usize {
-    let rest: String = line.chars().skip(column.saturating_sub(1)).collect();
-    let token = rest.split(" #").next().unwrap_or("").trim_end();
-    let token = token.trim_end_matches([',', '}', ']']);
-    token.chars().count().max(1)
+    let chars: Vec<char> = line.chars().collect();
+    let start = column.saturating_sub(1).min(chars.len());
+    let in_flow = {
+        let before: String = chars[..start].iter().collect();
+        before.matches(['{', '[']).count() > before.matches(['}', ']']).count()
+    };
+    let rest = &chars[start..];
+    let length = match rest.first() {
+        Some(quote @ ('"' | '\'')) => rest[1..]
+            .iter()
+            .position(|c| c == quote)
+            .map_or(rest.len(), |end| end + 2),
+        Some('{' | '[') => rest.len(),
+        _ => {
+            let mut end = rest.len();
+            for (i, c) in rest.iter().enumerate() {
+                let next = rest.get(i + 1).copied();
+                let key_end = *c == ':' && matches!(next, None | Some(' '));
+                let comment = *c == ' ' && next == Some('#');
+                let flow_end = in_flow && matches!(c, ',' | '}' | ']');
+                if key_end || comment || flow_end {
+                    end = i;
+                    break;
+                }
+            }
+            rest[..end]
+                .iter()
+                .collect::<String>()
+                .trim_end()
+                .chars()
+                .count()
+        }
+    };
+    length.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn underlines_the_token_at_the_column() {
+        let cases = [
+            ("    timeout: 30s", 14, 3),
+            ("    timeout: 30s # why", 14, 3),
+            ("  prometeus: {}", 3, 9),
+            ("  loki: {port: 3000, retention: 1h}", 16, 4),
+            ("  loki: {port: 3000, retention: 1h}", 33, 2),
+            ("bind: localhost:80", 7, 12),
+            ("    password: \"${X}\"  # quoted", 15, 6),
+            ("    targets: [api, 'b:1']", 20, 5),
+            ("", 1, 1),
+        ];
+        for (line, column, want) in cases {
+            assert_eq!(caret_length(line, column), want, "{line:?} at {column}");
+        }
+    }
+
+    #[test]
+    fn prints_problems_sorted_by_line_with_source_and_hint() {
+        let error = ManifestError {
+            file: PathBuf::from("stackctl.yaml"),
+            source_text: "version: 1\nproject: Shop\nbind: x\n".to_string(),
+            problems: vec![
+                Diagnostic {
+                    location: Some(Location { line: 3, column: 7 }),
+                    ..Diagnostic::new("bind", "`bind` must be an IP address, found `x`")
+                        .hint("use `127.0.0.1`")
+                },
+                Diagnostic {
+                    location: Some(Location {
+                        line: 2,
+                        column: 10,
+                    }),
+                    ..Diagnostic::new("project", "project name `Shop` is not valid")
+                },
+            ],
+        };
+        let want = "\
+error: project name `Shop` is not valid
+  --> stackctl.yaml:2:10
+   |
+ 2 | project: Shop
+   |          ^^^^
+
+error: `bind` must be an IP address, found `x`
+  --> stackctl.yaml:3:7
+   |
+ 3 | bind: x
+   |       ^
+   = hint: use `127.0.0.1`
+
+error: stackctl.yaml has 2 problems";
+        assert_eq!(error.to_string(), want);
+    }
 }

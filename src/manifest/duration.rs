@@ -15,7 +15,10 @@ pub struct PromDuration {
 
 impl PromDuration {
     pub fn parse(raw: &str) -> Self {
-        Self { raw: raw.to_string(), millis: parse_millis(raw) }
+        Self {
+            raw: raw.to_string(),
+            millis: parse_millis(raw),
+        }
     }
 
     /// The text as written in the manifest.
@@ -32,12 +35,19 @@ impl PromDuration {
         self.millis
     }
 
+    /// Seconds; also accepts one decimal amount of one unit (`0.5s`), the way histogram
+    /// bucket bounds are written (SLO latency thresholds). `validate` rejects decimals elsewhere.
     pub fn seconds(&self) -> Option<f64> {
-        self.millis.map(|m| m as f64 / 1000.0)
+        self.millis
+            .map(|m| m as f64 / 1000.0)
+            .or_else(|| parse_decimal_seconds(&self.raw))
     }
 
     pub fn from_millis(millis: u64) -> Self {
-        Self { raw: format_millis(millis), millis: Some(millis) }
+        Self {
+            raw: format_millis(millis),
+            millis: Some(millis),
+        }
     }
 }
 
@@ -124,6 +134,18 @@ pub fn parse_millis(text: &str) -> Option<u64> {
     Some(total)
 }
 
+/// `0.5s`, `1.5h`: a decimal amount of a single unit, in seconds.
+pub fn parse_decimal_seconds(text: &str) -> Option<f64> {
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let amount: f64 = number.parse().ok()?;
+    let (_, unit_ms) = UNITS.iter().find(|(u, _)| *u == unit)?;
+    Some(amount * *unit_ms as f64 / 1000.0)
+}
+
 /// The shortest Prometheus spelling of a duration (`90000` → `1m30s`).
 pub fn format_millis(mut millis: u64) -> String {
     if millis == 0 {
@@ -160,6 +182,21 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(parse_millis(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn reads_decimal_seconds_for_bucket_bounds() {
+        let cases = [
+            ("0.5s", Some(0.5)),
+            ("250ms", Some(0.25)),
+            ("1.5h", Some(5400.0)),
+            ("2s", Some(2.0)),
+            ("x", None),
+            ("-1s", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(PromDuration::parse(text).seconds(), want, "{text}");
         }
     }
 

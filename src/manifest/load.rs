@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::diagnostic::ManifestError;
+use super::diagnostic::{Diagnostic, Location, ManifestError};
 use super::model::Manifest;
 use super::positions::Positions;
+use super::{env, typed, validate};
 
 /// A parsed, validated manifest and what was learned while reading it.
 #[derive(Debug, Clone)]
@@ -36,8 +37,45 @@ pub enum LoadError {
 
 /// Reads, resolves and validates the manifest at `path`.
 pub fn load(path: &Path) -> Result<LoadedManifest, LoadError> {
-    let _ = path;
-    unimplemented!("manifest loading")
+    let source = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let dotenv_path = manifest_dir(path).join(".env");
+    let dotenv = match std::fs::read_to_string(&dotenv_path) {
+        Ok(text) => env::parse_dotenv(&text).map_err(|error| {
+            let problem = Diagnostic::new(
+                "",
+                format!(
+                    "cannot parse `{}`: {}",
+                    dotenv_path.display(),
+                    dotenv_error(&error)
+                ),
+            )
+            .hint("each line of `.env` is `NAME=value`; quote values with spaces or `#`");
+            ManifestError {
+                file: path.to_path_buf(),
+                source_text: source.clone(),
+                problems: vec![problem],
+            }
+        })?,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(source) => {
+            return Err(LoadError::Read {
+                path: dotenv_path,
+                source,
+            })
+        }
+    };
+    let lookup = |name: &str| {
+        std::env::var(name).ok().or_else(|| {
+            dotenv
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+        })
+    };
+    Ok(load_str(path, &source, &lookup)?)
 }
 
 /// Parses manifest text; `env` answers `${VAR}` lookups (process environment, then `.env`).
@@ -46,6 +84,80 @@ pub fn load_str(
     source: &str,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<LoadedManifest, ManifestError> {
-    let _ = (path, source, env);
-    unimplemented!("manifest parsing")
+    let fail = |problems: Vec<Diagnostic>| ManifestError {
+        file: path.to_path_buf(),
+        source_text: source.to_string(),
+        problems,
+    };
+    let positions = Positions::build(source).map_err(|problem| fail(vec![problem]))?;
+    let mut value: serde_yaml::Value =
+        serde_yaml::from_str(source).map_err(|error| fail(vec![yaml_error(&error)]))?;
+    if value.is_null() {
+        return Err(fail(vec![Diagnostic::new("", "the manifest is empty")
+            .hint("`stackctl init` writes a starting manifest; the minimum is `version: 1`, `project` and `components`")]));
+    }
+    let resolution = env::resolve_value(&mut value, env);
+    let mut problems = resolution.problems;
+    let (manifest, typing_problems) = typed::parse(value, &positions);
+    problems.extend(typing_problems);
+    if let Some(manifest) = &manifest {
+        let unresolved: Vec<String> = problems.iter().map(|p| p.path.clone()).collect();
+        problems.extend(
+            validate::validate(manifest)
+                .into_iter()
+                .filter(|p| !unresolved.iter().any(|u| is_within(&p.path, u))),
+        );
+    }
+    for problem in &mut problems {
+        if problem.location.is_none() {
+            problem.location = positions.find(&problem.path);
+        }
+    }
+    match manifest {
+        Some(manifest) if problems.is_empty() => Ok(LoadedManifest {
+            manifest,
+            path: path.to_path_buf(),
+            dir: manifest_dir(path),
+            source: source.to_string(),
+            positions,
+            secret_values: resolution.secret_values,
+        }),
+        _ => Err(fail(problems)),
+    }
+}
+
+/// The directory the manifest is in (`.` for a bare file name).
+fn manifest_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Whether `path` is `ancestor` or lies below it.
+fn is_within(path: &str, ancestor: &str) -> bool {
+    path == ancestor
+        || (path.starts_with(ancestor)
+            && matches!(path.as_bytes().get(ancestor.len()), Some(b'.') | Some(b'[')))
+}
+
+/// A syntax error that yaml-rust2 accepted but serde_yaml did not.
+fn yaml_error(error: &serde_yaml::Error) -> Diagnostic {
+    let mut message = error.to_string();
+    if let Some(cut) = message.find(" at line ") {
+        message.truncate(cut);
+    }
+    let mut problem = Diagnostic::new("", format!("invalid YAML: {message}"));
+    problem.location = error.location().map(|at| Location {
+        line: at.line(),
+        column: at.column(),
+    });
+    problem.hint("check the indentation and the quoting near this line")
+}
+
+fn dotenv_error(error: &dotenvy::Error) -> String {
+    match error {
+        dotenvy::Error::LineParse(line, at) => format!("cannot parse `{line}` at character {at}"),
+        other => other.to_string(),
+    }
 }

@@ -6,6 +6,7 @@ mod alerts;
 mod diagnostic;
 mod duration;
 mod env;
+mod keys;
 mod load;
 mod model;
 mod notify;
@@ -13,11 +14,12 @@ mod positions;
 mod scrape;
 mod secret;
 mod telemetry;
+mod typed;
 pub mod validate;
 
 pub use alerts::{Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
 pub use diagnostic::{Diagnostic, Location, ManifestError};
-pub use duration::{format_millis, parse_millis, PromDuration};
+pub use duration::{format_millis, parse_decimal_seconds, parse_millis, PromDuration};
 pub use load::{load, load_str, LoadError, LoadedManifest};
 pub use model::*;
 pub use notify::{

@@ -1,15 +1,39 @@
 //! Where each key of the manifest sits in the file: key path (`scrape[2].timeout`) → line:column.
+//!
+//! Built from yaml-rust2's marked events, independently of serde, so that every diagnostic
+//! (unknown key, type error, validation problem, render problem) can point into the file.
 
 use std::collections::HashMap;
 
-use super::diagnostic::Location;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use super::diagnostic::{Diagnostic, Location};
 
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
+    /// Scalars: the value itself. Mappings and sequences: the key that introduces them, else
+    /// their first token.
     by_path: HashMap<String, Location>,
+    /// Where the key itself is written (`components.prometeus` → the `prometeus` text).
+    keys: HashMap<String, Location>,
 }
 
 impl Positions {
+    /// Indexes `source`; a YAML syntax error comes back as a diagnostic at the parser's position.
+    pub fn build(source: &str) -> Result<Self, Diagnostic> {
+        let mut recorder = Recorder::new(source);
+        let mut parser = Parser::new_from_str(source);
+        match parser.load(&mut recorder, false) {
+            Ok(()) => Ok(recorder.positions),
+            Err(error) => Err(syntax_diagnostic(
+                source,
+                error.info(),
+                location(error.marker()),
+            )),
+        }
+    }
+
     /// The location of the value at `path`, or of its nearest ancestor that has one.
     pub fn find(&self, path: &str) -> Option<Location> {
         let mut path = path;
@@ -22,7 +46,266 @@ impl Positions {
         }
     }
 
+    /// The location of the key at `path` itself, else that of its value or nearest ancestor.
+    pub fn find_key(&self, path: &str) -> Option<Location> {
+        self.keys.get(path).copied().or_else(|| self.find(path))
+    }
+
     pub fn insert(&mut self, path: String, location: Location) {
         self.by_path.insert(path, location);
+    }
+}
+
+/// `parent.key`, or `key` at the top level.
+pub fn child_path(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// A mapping key as text (keys are nearly always strings; numbers and booleans are spelled out).
+pub fn key_text(key: &serde_yaml::Value) -> String {
+    match key {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Null => "null".to_string(),
+        _ => "?".to_string(),
+    }
+}
+
+fn location(marker: &Marker) -> Location {
+    // yaml-rust2 lines are 1-based, columns 0-based.
+    Location {
+        line: marker.line().max(1),
+        column: marker.col() + 1,
+    }
+}
+
+fn syntax_diagnostic(source: &str, info: &str, at: Location) -> Diagnostic {
+    let line = source.lines().nth(at.line.saturating_sub(1)).unwrap_or("");
+    let mut diagnostic = Diagnostic::new("", format!("invalid YAML: {info}"));
+    diagnostic.location = Some(at);
+    let hint = if source
+        .lines()
+        .any(|l| l.starts_with('\t') || l.trim_start_matches(' ').starts_with('\t'))
+    {
+        "YAML indentation must use spaces, not tabs"
+    } else if line.contains("${") && (line.contains('{') || line.contains('[')) {
+        "inside `{...}` or `[...]` a `${NAME}` reference must be quoted: `\"${NAME}\"`"
+    } else {
+        "check the indentation and the quoting near this line"
+    };
+    diagnostic.hint(hint)
+}
+
+enum Frame {
+    Mapping { path: String, key: Option<String> },
+    Sequence { path: String, index: usize },
+}
+
+struct Recorder<'a> {
+    lines: Vec<&'a str>,
+    stack: Vec<Frame>,
+    positions: Positions,
+    /// A block mapping's start mark is not where it starts: it takes its first key's place.
+    pending_container: Option<String>,
+}
+
+impl<'a> Recorder<'a> {
+    fn new(source: &'a str) -> Self {
+        Self {
+            lines: source.lines().collect(),
+            stack: Vec::new(),
+            positions: Positions::default(),
+            pending_container: None,
+        }
+    }
+
+    /// The path the next value takes, or `None` when the next scalar is a mapping key.
+    fn next_value_path(&self) -> Option<String> {
+        match self.stack.last() {
+            None => Some(String::new()),
+            Some(Frame::Mapping { key: None, .. }) => None,
+            Some(Frame::Mapping {
+                path,
+                key: Some(key),
+            }) => Some(child_path(path, key)),
+            Some(Frame::Sequence { path, index }) => Some(format!("{path}[{index}]")),
+        }
+    }
+
+    fn value_done(&mut self) {
+        match self.stack.last_mut() {
+            Some(Frame::Mapping { key, .. }) => *key = None,
+            Some(Frame::Sequence { index, .. }) => *index += 1,
+            None => {}
+        }
+    }
+
+    fn char_at(&self, at: Location) -> Option<char> {
+        self.lines.get(at.line - 1)?.chars().nth(at.column - 1)
+    }
+
+    fn record_value(&mut self, path: &str, at: Location) {
+        // A container under a key is best shown at its key.
+        if !self.positions.keys.contains_key(path) || !self.positions.by_path.contains_key(path) {
+            self.positions.by_path.entry(path.to_string()).or_insert(at);
+        }
+    }
+
+    fn start_container(&mut self, at: Location, mapping: bool) {
+        let Some(path) = self.next_value_path() else {
+            // A complex key (`? [a, b]`): not used by the manifest; index it under `?`.
+            self.set_key("?".to_string(), at);
+            self.stack.push(Frame::Sequence {
+                path: "?".into(),
+                index: 0,
+            });
+            return;
+        };
+        let flow = matches!(self.char_at(at), Some('{') | Some('['));
+        if let Some(key_at) = self.positions.keys.get(&path).copied() {
+            self.positions.by_path.insert(path.clone(), key_at);
+        } else if mapping && !flow {
+            self.pending_container = Some(path.clone());
+        } else {
+            self.record_value(&path, at);
+        }
+        self.stack.push(if mapping {
+            Frame::Mapping { path, key: None }
+        } else {
+            Frame::Sequence { path, index: 0 }
+        });
+    }
+
+    fn set_key(&mut self, key: String, at: Location) {
+        if let Some(pending) = self.pending_container.take() {
+            self.positions.by_path.entry(pending).or_insert(at);
+        }
+        if let Some(Frame::Mapping { path, key: slot }) = self.stack.last_mut() {
+            let full = child_path(path, &key);
+            self.positions.keys.insert(full, at);
+            *slot = Some(key);
+        }
+    }
+}
+
+impl MarkedEventReceiver for Recorder<'_> {
+    fn on_event(&mut self, event: Event, marker: Marker) {
+        let at = location(&marker);
+        match event {
+            Event::Scalar(text, ..) => match self.next_value_path() {
+                None => self.set_key(text, at),
+                Some(path) => {
+                    if let Some(pending) = self.pending_container.take() {
+                        self.positions.by_path.entry(pending).or_insert(at);
+                    }
+                    self.positions.by_path.insert(path, at);
+                    self.value_done();
+                }
+            },
+            Event::Alias(_) => {
+                if let Some(path) = self.next_value_path() {
+                    self.positions.by_path.insert(path, at);
+                    self.value_done();
+                }
+            }
+            Event::MappingStart(..) => self.start_container(at, true),
+            Event::SequenceStart(..) => self.start_container(at, false),
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+                self.value_done();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "\
+version: 1
+components:
+  prometheus: {scrape_interval: 15s}
+  grafana:
+    port: 3000
+scrape:
+  - job: api
+    targets: [a:1, b:2]
+  - job: web
+    timeout: 30s
+notify:
+  receivers:
+    team-email:
+      email:
+        to:
+          - ops@example.com
+";
+
+    fn at(line: usize, column: usize) -> Option<Location> {
+        Some(Location { line, column })
+    }
+
+    #[test]
+    fn indexes_values_by_key_path() {
+        let positions = Positions::build(SOURCE).unwrap();
+        let cases = [
+            ("version", at(1, 10)),
+            ("components", at(2, 1)),
+            ("components.prometheus", at(3, 3)),
+            ("components.prometheus.scrape_interval", at(3, 33)),
+            ("components.grafana", at(4, 3)),
+            ("components.grafana.port", at(5, 11)),
+            ("scrape", at(6, 1)),
+            ("scrape[0]", at(7, 5)),
+            ("scrape[0].targets[1]", at(8, 20)),
+            ("scrape[1].timeout", at(10, 14)),
+            ("notify.receivers.team-email.email.to[0]", at(16, 13)),
+            // Not present: the nearest ancestor.
+            ("scrape[1].interval", at(9, 5)),
+            ("components.grafana.admin_password", at(4, 3)),
+        ];
+        for (path, want) in cases {
+            assert_eq!(positions.find(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn points_at_keys_themselves() {
+        let positions = Positions::build(SOURCE).unwrap();
+        assert_eq!(
+            positions.find_key("components.prometheus.scrape_interval"),
+            at(3, 16)
+        );
+        assert_eq!(positions.find_key("scrape[1].timeout"), at(10, 5));
+        assert_eq!(positions.find_key("notify.receivers.team-email"), at(13, 5));
+    }
+
+    #[test]
+    fn reports_syntax_errors_with_the_parsers_position() {
+        let cases = [
+            ("version: 1\n\tproject: x\n", "tabs"),
+            ("a: {b: ${X}}\n", "quoted"),
+            ("a: [1, 2\n", "indentation"),
+        ];
+        for (source, hint_word) in cases {
+            let problem = Positions::build(source).unwrap_err();
+            assert!(
+                problem.message.starts_with("invalid YAML"),
+                "{source}: {}",
+                problem.message
+            );
+            assert!(problem.location.is_some(), "{source}");
+            assert!(
+                problem.hint.as_deref().unwrap_or("").contains(hint_word),
+                "{source}: {:?}",
+                problem.hint
+            );
+        }
     }
 }

@@ -1,0 +1,386 @@
+//! Typed parsing of the env-resolved YAML: every unknown key and every type error, with paths.
+//!
+//! serde stops at the first type error, so the offending node is removed and parsing retried:
+//! one run reports them all. Unknown keys are collected by `serde_ignored` (the structs do not
+//! `deny_unknown_fields`, which would also stop at the first).
+
+use serde_yaml::Value;
+
+use super::diagnostic::Diagnostic;
+use super::keys::{did_you_mean, keys_at, path_string, Segment};
+use super::model::Manifest;
+use super::positions::Positions;
+
+/// At most this many type errors are reported before giving up on the rest.
+const MAX_TYPE_ERRORS: usize = 32;
+
+/// The typed manifest when it could be built, and every problem found on the way.
+pub fn parse(mut value: Value, positions: &Positions) -> (Option<Manifest>, Vec<Diagnostic>) {
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut unknown: Vec<Vec<Segment>> = Vec::new();
+    for _ in 0..MAX_TYPE_ERRORS {
+        let mut ignored = Vec::new();
+        let result = deserialize(value.clone(), &mut ignored);
+        for path in ignored {
+            if !unknown.contains(&path) {
+                unknown.push(path);
+            }
+        }
+        match result {
+            Ok(manifest) => {
+                return (
+                    Some(manifest),
+                    with_unknown_keys(problems, &unknown, positions),
+                )
+            }
+            Err((path, message)) => {
+                problems.push(type_error(&path, &message, positions));
+                if path.is_empty() || !remove(&mut value, &path) {
+                    break;
+                }
+            }
+        }
+    }
+    (None, with_unknown_keys(problems, &unknown, positions))
+}
+
+/// Adds the unknown keys; a missing key that a misspelt one was meant to be is not repeated.
+fn with_unknown_keys(
+    mut problems: Vec<Diagnostic>,
+    unknown: &[Vec<Segment>],
+    positions: &Positions,
+) -> Vec<Diagnostic> {
+    let meant: Vec<String> = unknown
+        .iter()
+        .filter_map(|path| {
+            let (Segment::Key(key), parent) = path.split_last()? else {
+                return None;
+            };
+            let suggestion = did_you_mean(key, keys_at(parent)?)?;
+            let mut meant = parent.to_vec();
+            meant.push(Segment::Key(suggestion.to_string()));
+            Some(path_string(&meant))
+        })
+        .collect();
+    problems.retain(|p| {
+        !(p.message.contains("is missing the required key") && meant.contains(&p.path))
+    });
+    problems.extend(unknown.iter().map(|p| unknown_key(p, positions)));
+    problems
+}
+
+fn deserialize(
+    value: Value,
+    ignored: &mut Vec<Vec<Segment>>,
+) -> Result<Manifest, (Vec<Segment>, String)> {
+    let mut record = |path: serde_ignored::Path| ignored.push(segments_of_ignored(&path));
+    let deserializer = serde_ignored::Deserializer::new(value, &mut record);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let segments = error
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
+                serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
+                serde_path_to_error::Segment::Enum { .. }
+                | serde_path_to_error::Segment::Unknown => None,
+            })
+            .collect();
+        (segments, error.inner().to_string())
+    })
+}
+
+fn segments_of_ignored(path: &serde_ignored::Path) -> Vec<Segment> {
+    let mut out = match path {
+        serde_ignored::Path::Root => return Vec::new(),
+        serde_ignored::Path::Seq { parent, .. }
+        | serde_ignored::Path::Map { parent, .. }
+        | serde_ignored::Path::Some { parent }
+        | serde_ignored::Path::NewtypeStruct { parent }
+        | serde_ignored::Path::NewtypeVariant { parent } => segments_of_ignored(parent),
+    };
+    match path {
+        serde_ignored::Path::Seq { index, .. } => out.push(Segment::Index(*index)),
+        serde_ignored::Path::Map { key, .. } => out.push(Segment::Key(key.clone())),
+        _ => {}
+    }
+    out
+}
+
+/// Drops the node at `path` so the next attempt can get past it.
+fn remove(value: &mut Value, path: &[Segment]) -> bool {
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut node = value;
+    for segment in parents {
+        node = match (segment, node) {
+            (Segment::Key(key), Value::Mapping(map)) => match map.get_mut(key.as_str()) {
+                Some(child) => child,
+                None => return false,
+            },
+            (Segment::Index(index), Value::Sequence(items)) => match items.get_mut(*index) {
+                Some(child) => child,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, node) {
+        (Segment::Key(key), Value::Mapping(map)) => map.remove(key.as_str()).is_some(),
+        (Segment::Index(index), Value::Sequence(items)) if *index < items.len() => {
+            items.remove(*index);
+            true
+        }
+        _ => false,
+    }
+}
+
+fn unknown_key(path: &[Segment], positions: &Positions) -> Diagnostic {
+    let full = path_string(path);
+    let (key, parent) = match path.split_last() {
+        Some((Segment::Key(key), parent)) => (key.clone(), parent),
+        _ => (full.clone(), path),
+    };
+    let message = if parent.is_empty() {
+        format!("unknown top-level key `{key}`")
+    } else {
+        format!("unknown key `{key}` in `{}`", path_string(parent))
+    };
+    let mut diagnostic = Diagnostic::new(full.clone(), message);
+    if let Some(keys) = keys_at(parent) {
+        diagnostic = match did_you_mean(&key, keys) {
+            Some(suggestion) => diagnostic.hint(format!("did you mean `{suggestion}`?")),
+            None => diagnostic.hint(format!(
+                "valid keys here: {}",
+                keys.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+    }
+    diagnostic.location = positions.find_key(&full);
+    diagnostic
+}
+
+fn type_error(path: &[Segment], message: &str, positions: &Positions) -> Diagnostic {
+    let at = path_string(path);
+    let subject = if at.is_empty() {
+        "the manifest".to_string()
+    } else {
+        format!("`{at}`")
+    };
+    let mut diagnostic = if let Some(field) = between(message, "missing field `", "`") {
+        let key = if at.is_empty() {
+            field.to_string()
+        } else {
+            format!("{at}.{field}")
+        };
+        let mut d = Diagnostic::new(
+            key,
+            format!("{subject} is missing the required key `{field}`"),
+        );
+        d.location = positions.find(&at);
+        return d;
+    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
+        let d = Diagnostic::new(
+            at.clone(),
+            format!(
+                "{subject} must be {}, found {}",
+                expected_name(expected),
+                found_name(found)
+            ),
+        );
+        let expected_name = expected_name(expected);
+        if expected.contains("string")
+            && !found.starts_with("map")
+            && !found.starts_with("sequence")
+        {
+            d.hint("quote the value to keep it as text")
+        } else if expected_name == "a list" {
+            d.hint("write one item per line, each starting with `- `, or `[a, b]` on one line")
+        } else if expected_name == "a mapping" {
+            d.hint("write `key: value` pairs indented below it, or `{}` for all defaults")
+        } else {
+            d
+        }
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        Diagnostic::new(at.clone(), format!("{subject} has an unknown value {rest}"))
+    } else if let Some(rest) = message.strip_prefix("invalid value: ") {
+        Diagnostic::new(
+            at.clone(),
+            format!("{subject} has an invalid value: {rest}"),
+        )
+    } else {
+        Diagnostic::new(at.clone(), format!("{subject}: {message}"))
+    };
+    diagnostic.location = positions.find(&at);
+    diagnostic
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// serde's `expected` wording in the manifest's terms.
+fn expected_name(expected: &str) -> String {
+    if expected.starts_with("struct ") || expected == "a map" {
+        return "a mapping".to_string();
+    }
+    match expected {
+        "a sequence" => "a list".to_string(),
+        "a boolean" => "`true` or `false`".to_string(),
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// serde's `found` wording in the manifest's terms.
+fn found_name(found: &str) -> String {
+    match found {
+        "map" => "a mapping".to_string(),
+        "sequence" => "a list".to_string(),
+        "unit value" => "nothing (null)".to_string(),
+        other => match other.split_once(' ') {
+            Some(("string", text)) => format!("the string {text}"),
+            Some((kind, text)) => format!("the {kind} {text}"),
+            None => other.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(source: &str) -> Vec<(String, String)> {
+        let positions = Positions::build(source).unwrap();
+        let value: Value = serde_yaml::from_str(source).unwrap();
+        let (_, problems) = parse(value, &positions);
+        problems
+            .into_iter()
+            .map(|p| {
+                (
+                    p.path,
+                    format!("{} | {}", p.message, p.hint.unwrap_or_default()),
+                )
+            })
+            .collect()
+    }
+
+    const BASE: &str = "version: 1\nproject: demo\n";
+
+    #[test]
+    fn reports_every_unknown_key_at_every_depth() {
+        let cases = [
+            (
+                "components: {prometeus: {}}",
+                "components.prometeus",
+                "did you mean `prometheus`?",
+            ),
+            (
+                "components: {prometheus: {scrape_intervall: 15s}}",
+                "components.prometheus.scrape_intervall",
+                "`scrape_interval`",
+            ),
+            (
+                "components: {grafana: {admin_pasword: x}}",
+                "components.grafana.admin_pasword",
+                "`admin_password`",
+            ),
+            (
+                "scrape: [{job: a, targets: ['a:1'], timout: 5s}]",
+                "scrape[0].timout",
+                "`timeout`",
+            ),
+            (
+                "scrape: [{job: a, probe: {module: icmp, targets: [x], modul: y}}]",
+                "scrape[0].probe.modul",
+                "`module`",
+            ),
+            (
+                "exporters: [{type: redis, taget: 'r:6379'}]",
+                "exporters[0].taget",
+                "`target`",
+            ),
+            (
+                "alerts: {groups: [{name: g, rules: [{alert: A, expr: up, sevrity: x}]}]}",
+                "alerts.groups[0].rules[0].sevrity",
+                "`severity`",
+            ),
+            (
+                "slos: [{name: s, objective: 99, latency: {histogram: h, treshold: 1s}}]",
+                "slos[0].latency.treshold",
+                "`threshold`",
+            ),
+            (
+                "notify: {default: a, receivers: {a: {emial: {to: [x]}}}}",
+                "notify.receivers.a.emial",
+                "`email`",
+            ),
+            (
+                "notify: {default: a, receivers: {a: {email: {to: [x], smarthots: 'h:25'}}}}",
+                "notify.receivers.a.email.smarthots",
+                "`smarthost`",
+            ),
+            (
+                "notify: {default: a, routes: [{receiver: a, routes: [{reciever: a}]}]}",
+                "notify.routes[0].routes[0].reciever",
+                "`receiver`",
+            ),
+            (
+                "notify: {default: a, quiet_hours: {n: [{time: ['22:00-23:00']}]}}",
+                "notify.quiet_hours.n[0].time",
+                "`times`",
+            ),
+            ("logs: {fles: []}", "logs.fles", "`files`"),
+            ("dashbords: {}", "dashbords", "`dashboards`"),
+        ];
+        for (extra, path, hint) in cases {
+            let found = problems(&format!("{BASE}{extra}\n"));
+            assert_eq!(found.len(), 1, "{extra}: {found:?}");
+            assert_eq!(found[0].0, path, "{extra}");
+            assert!(found[0].1.contains(hint), "{extra}: {}", found[0].1);
+        }
+    }
+
+    #[test]
+    fn reports_all_type_errors_in_one_run() {
+        let source = format!(
+            "{BASE}scrape: {{}}\ncomponents:\n  grafana: {{port: 70000}}\n  jaeger: {{storage: memroy}}\nexporters: [{{name: x}}]\n"
+        );
+        let found = problems(&source);
+        let mut paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            vec![
+                "components.grafana.port",
+                "components.jaeger.storage",
+                "exporters[0].type",
+                "scrape"
+            ],
+            "{found:?}"
+        );
+        let message = |path: &str| &found.iter().find(|(p, _)| p == path).unwrap().1;
+        assert!(message("scrape").starts_with("`scrape` must be a list, found a mapping"));
+        assert!(message("exporters[0].type").contains("missing the required key `type`"));
+    }
+
+    #[test]
+    fn points_unknown_keys_at_the_key() {
+        let source = format!("{BASE}components:\n  prometeus: {{}}\n");
+        let positions = Positions::build(&source).unwrap();
+        let (_, found) = parse(serde_yaml::from_str(&source).unwrap(), &positions);
+        assert_eq!(
+            found[0].location,
+            Some(super::super::Location { line: 4, column: 3 })
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Components: required secrets, host ports that clash, remote-write targets, retention size.
+
+use std::collections::BTreeMap;
+
+use crate::manifest::{Diagnostic, Manifest};
+use crate::render::topology;
+
+/// Jaeger's OTLP receivers, published on fixed host ports when traces are on.
+const OTLP_PORTS: [(u16, &str); 2] = [(4317, "OTLP gRPC"), (4318, "OTLP HTTP")];
+
+pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
+    if let Some(grafana) = &manifest.components.grafana {
+        if grafana.admin_password.as_ref().is_none_or(|p| p.is_empty()) {
+            problems.push(
+                Diagnostic::new("components.grafana.admin_password", "`components.grafana` needs an `admin_password`")
+                    .hint("set `admin_password: \"${GRAFANA_ADMIN_PASSWORD}\"`; `stackctl init` generates one into `.env`"),
+            );
+        }
+    }
+    check_host_ports(manifest, problems);
+    if let Some(prometheus) = &manifest.components.prometheus {
+        for (index, remote) in prometheus.remote_write.iter().enumerate() {
+            if !(remote.url.starts_with("http://") || remote.url.starts_with("https://")) {
+                problems.push(
+                    Diagnostic::new(
+                        format!("components.prometheus.remote_write[{index}].url"),
+                        format!("remote write URL `{}` is not an http(s) URL", remote.url),
+                    )
+                    .hint("write the receiver's full URL, e.g. `https://mimir.example.com/api/v1/push`"),
+                );
+            }
+        }
+        if let Some(size) = prometheus
+            .retention
+            .as_ref()
+            .and_then(|r| r.size.as_deref())
+        {
+            if !is_byte_size(size) {
+                problems.push(
+                    Diagnostic::new("components.prometheus.retention.size", format!("`{size}` is not a size Prometheus understands"))
+                        .hint("write a whole number and a unit: `50GB` (units: B, KB, MB, GB, TB, PB, EB)"),
+                );
+            }
+        }
+    }
+}
+
+/// Prometheus' `--storage.tsdb.retention.size` units.
+fn is_byte_size(text: &str) -> bool {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    !number.is_empty() && ["B", "KB", "MB", "GB", "TB", "PB", "EB"].contains(&unit)
+}
+
+fn check_host_ports(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
+    // host port → (who, key path to point at)
+    let mut taken: BTreeMap<u16, (String, String)> = BTreeMap::new();
+    let mut claim = |port: u16, who: String, path: String, problems: &mut Vec<Diagnostic>| {
+        if let Some((first, _)) = taken.get(&port) {
+            problems.push(
+                Diagnostic::new(
+                    &path,
+                    format!("host port {port} is used by both `{first}` and `{who}`"),
+                )
+                .hint(format!(
+                    "set `{path}` to a free port, or to `null` to not publish it"
+                )),
+            );
+        } else {
+            taken.insert(port, (who, path));
+        }
+    };
+    // The fixed ports first, so a clash points at the port that can move.
+    let jaeger = manifest.components.jaeger.is_some();
+    if jaeger && manifest.traces.otlp != Some(false) {
+        for (port, what) in OTLP_PORTS {
+            claim(
+                port,
+                format!("jaeger {what}"),
+                "traces.otlp".to_string(),
+                problems,
+            );
+        }
+    }
+    for component in topology::components(manifest) {
+        let Some(port) = component.host_port else {
+            continue;
+        };
+        let path = format!("{}.port", component.key);
+        claim(port, component.service.clone(), path, problems);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::check_case;
+
+    #[test]
+    fn requires_a_grafana_admin_password() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            (
+                "components: {grafana: {}}",
+                Some((
+                    "components.grafana.admin_password",
+                    "needs an `admin_password`",
+                )),
+            ),
+            (
+                "components: {grafana: {admin_password: ''}}",
+                Some((
+                    "components.grafana.admin_password",
+                    "needs an `admin_password`",
+                )),
+            ),
+            ("components: {grafana: {admin_password: s3cret}}", None),
+        ];
+        for (extra, want) in cases {
+            check_case(extra, *want);
+        }
+    }
+
+    #[test]
+    fn rejects_two_services_on_one_host_port() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("components: {prometheus: {}, alertmanager: {}, loki: {}, pushgateway: {}}", None),
+            ("components: {prometheus: {}, alertmanager: {port: 9090}}", Some(("components.alertmanager.port", "host port 9090 is used by both `prometheus` and `alertmanager`"))),
+            ("components: {loki: {port: 3000}, grafana: {admin_password: x}}", Some(("components.loki.port", "host port 3000"))),
+            ("components: {loki: {port: null}, grafana: {admin_password: x, port: 3100}}", None),
+            ("components: {jaeger: {}, pushgateway: {port: 4317}}", Some(("components.pushgateway.port", "host port 4317 is used by both `jaeger OTLP gRPC` and `pushgateway`"))),
+            ("components: {jaeger: {}, pushgateway: {port: 4317}}\ntraces: {otlp: false}", None),
+            ("components: {node_exporter: {port: 9100}}\nexporters: [{type: redis, target: 'redis:6379', port: 9100}]", Some(("exporters[0].port", "host port 9100"))),
+        ];
+        for (extra, want) in cases {
+            check_case(extra, *want);
+        }
+    }
+
+    #[test]
+    fn checks_prometheus_remote_write_and_retention_size() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            ("components: {prometheus: {remote_write: [{url: 'https://mimir/api/v1/push'}], retention: {size: 50GB}}}", None),
+            ("components: {prometheus: {remote_write: [{url: 'mimir:9009'}]}}", Some(("components.prometheus.remote_write[0].url", "not an http(s) URL"))),
+            ("components: {prometheus: {retention: {size: 50G}}}", Some(("components.prometheus.retention.size", "`50G`"))),
+        ];
+        for (extra, want) in cases {
+            check_case(extra, *want);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Pure checks of a parsed manifest; every problem is returned, none stops the others.
+//!
+//! Each area has its own file; all of them only read the `Manifest` and push `Diagnostic`s
+//! addressed by key path (the loader turns paths into file positions).
+
+mod components;
+mod durations;
+pub mod names;
+mod top;
+
+use super::diagnostic::Diagnostic;
+use super::model::Manifest;
+
+pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    top::check(manifest, &mut problems);
+    durations::check(manifest, &mut problems);
+    components::check(manifest, &mut problems);
+    problems
+}
+
+/// `a`, `b` and `c`, each in backticks, for messages and hints.
+#[allow(dead_code)] // used by the checks that name several keys
+fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{}`", i.as_ref())).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod test_support {
+    //! Builds manifests from YAML snippets for the table-driven tests of each area.
+
+    use super::super::model::Manifest;
+    use super::Diagnostic;
+
+    /// The problems `validate` finds in `version: 1`, `project: demo` plus `extra`.
+    pub fn problems(extra: &str) -> Vec<Diagnostic> {
+        let source = format!("version: 1\nproject: demo\n{extra}\n");
+        let manifest: Manifest = serde_yaml::from_str(&source)
+            .unwrap_or_else(|e| panic!("test manifest does not parse: {e}\n{source}"));
+        super::validate(&manifest)
+    }
+
+    /// Asserts that `extra` yields exactly one problem at `path` whose message contains `words`,
+    /// or no problem at all when `path` is `None`.
+    pub fn check_case(extra: &str, want: Option<(&str, &str)>) {
+        let found = problems(extra);
+        match want {
+            None => assert!(
+                found.is_empty(),
+                "expected no problem for\n{extra}\nfound {found:#?}"
+            ),
+            Some((path, words)) => {
+                assert!(
+                    found.iter().any(|p| p.path == path && p.message.contains(words)),
+                    "expected a problem at `{path}` containing {words:?} for\n{extra}\nfound {found:#?}"
+                );
+                assert!(
+                    found.iter().all(|p| p.hint.is_some() || p.path.is_empty()),
+                    "{found:#?}"
+                );
+            }
+        }
+    }
+}

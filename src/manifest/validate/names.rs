@@ -1,0 +1,165 @@
+//! What counts as a valid name or address in the manifest: pure predicates, no diagnostics.
+
+/// `[a-z0-9][a-z0-9_-]*`: Compose project names.
+pub fn is_project_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+/// Prometheus label names: `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__` (reserved).
+pub fn is_label_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Prometheus metric names: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+pub fn is_metric_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+}
+
+/// `host:port` with a plausible host (name, IPv4, or `[IPv6]`) and a port 1-65535.
+pub fn is_host_port(text: &str) -> bool {
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return false;
+    };
+    let port_ok = matches!(port.parse::<u16>(), Ok(p) if p > 0);
+    port_ok && is_host(host)
+}
+
+/// A DNS name, an IPv4 address, or a bracketed IPv6 address.
+pub fn is_host(host: &str) -> bool {
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return inner.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+/// `http(s)://host[:port][/path...]`, as a probe target.
+pub fn is_http_url(text: &str) -> bool {
+    let Some(rest) = text
+        .strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    if authority.starts_with('[') {
+        return match authority.rfind(']') {
+            Some(end) => {
+                is_host(&authority[..=end])
+                    && (authority.len() == end + 1 || is_host_port(authority))
+            }
+            None => false,
+        };
+    }
+    match authority.rsplit_once(':') {
+        Some(_) => is_host_port(authority),
+        None => is_host(authority),
+    }
+}
+
+/// Whether `name` can be part of a Prometheus rule or alert name once `-` becomes `_`.
+pub fn is_slo_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_project_names_compose_accepts() {
+        let cases = [
+            ("shop", true),
+            ("shop-prod_2", true),
+            ("9lives", true),
+            ("Shop", false),
+            ("-x", false),
+            ("", false),
+            ("a.b", false),
+        ];
+        for (name, want) in cases {
+            assert_eq!(is_project_name(name), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn accepts_prometheus_label_and_metric_names() {
+        let labels = [
+            ("cluster", true),
+            ("_x", true),
+            ("team-name", false),
+            ("1x", false),
+            ("", false),
+            ("a:b", false),
+        ];
+        for (name, want) in labels {
+            assert_eq!(is_label_name(name), want, "{name}");
+        }
+        let metrics = [
+            ("job:http_requests:rate5m", true),
+            ("up", true),
+            ("http-requests", false),
+            ("5xx", false),
+        ];
+        for (name, want) in metrics {
+            assert_eq!(is_metric_name(name), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn accepts_host_port_targets_only() {
+        let cases = [
+            ("api:5500", true),
+            ("10.0.0.1:9100", true),
+            ("[::1]:9090", true),
+            ("my_service.internal:80", true),
+            ("api", false),
+            ("api:", false),
+            ("api:0", false),
+            ("api:70000", false),
+            (":80", false),
+            ("http://api:80", false),
+            ("api host:80", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(is_host_port(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn accepts_http_urls_as_probe_targets() {
+        let cases = [
+            ("https://shop.example.com", true),
+            ("http://api:8080/health?x=1", true),
+            ("https://[::1]:8443/", true),
+            ("https://user@host/", true),
+            ("ftp://shop.example.com", false),
+            ("https://", false),
+            ("https://a b/", false),
+            ("shop.example.com", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(is_http_url(text), want, "{text}");
+        }
+    }
+}
