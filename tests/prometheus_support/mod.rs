@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_yaml::Value;
-use stackctl::manifest::{LoadedManifest, Manifest, Positions};
+use stackctl::manifest::{load_str, LoadedManifest};
 use stackctl::render::{RenderedStack, Templates};
 
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/prometheus");
@@ -23,17 +23,23 @@ pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
-/// The manifest in `source`, as the loader would hand it over (no `${VAR}` references used).
+/// Values of the `${VAR}` references the fixtures use (stand-ins for the environment).
+pub const ENV: &[(&str, &str)] = &[
+    ("GRAFANA_ADMIN_PASSWORD", "grafana-admin-password"),
+    ("API_METRICS_PASSWORD", "api-metrics-password"),
+    ("SPRING_TOKEN", "spring-bearer-token"),
+    ("REMOTE_WRITE_PASSWORD", "remote-write-password"),
+];
+
+/// The manifest in `source`, loaded and validated by the real loader.
 pub fn loaded(source: &str) -> LoadedManifest {
-    let manifest: Manifest = serde_yaml::from_str(source).expect("fixture manifest parses");
-    LoadedManifest {
-        manifest,
-        path: PathBuf::from("stackctl.yaml"),
-        dir: PathBuf::from(FIXTURES),
-        source: source.to_string(),
-        positions: Positions::default(),
-        secret_values: Vec::new(),
-    }
+    let lookup = |name: &str| {
+        ENV.iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+    };
+    let path = Path::new(FIXTURES).join("stackctl.yaml");
+    load_str(&path, source, &lookup).unwrap_or_else(|e| panic!("fixture does not load:\n{e}"))
 }
 
 /// `source` with Prometheus left at its default (pinned) release.
