@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::commands::{Failure, UsageError};
 use crate::manifest::ManifestError;
+use crate::tools::{CheckOutcome, CheckResult};
 use crate::writer::{FileStatus, WriteReport};
 
 /// Prints an error chain to stderr in the `error:` / `caused by:` / `hint:` layout.
@@ -84,31 +85,44 @@ pub fn print_warnings(warnings: &[String]) {
     }
 }
 
-/// The outcome of one checker run by `stackctl validate`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CheckOutcome {
-    Passed,
-    /// The tool's own output.
-    Failed(String),
-    /// Why it did not run, and how to make it run.
-    NotRun(String),
+/// One summary line per check (`ok`, `FAILED`, `UNSURE`, `not run`), the program that judged
+/// it, notes, and for a failure the tool's own output, indented.
+pub fn print_check(result: &CheckResult) {
+    print!("{}", format_check(result));
 }
 
-/// One summary line per check; a failure is followed by the tool's output, indented.
-pub fn print_check(name: &str, outcome: &CheckOutcome, note: Option<&str>) {
-    match outcome {
-        CheckOutcome::Passed => println!("ok       {name}"),
-        CheckOutcome::Failed(output) => {
-            println!("FAILED   {name}");
-            for line in output.trim_end().lines() {
-                println!("    {line}");
-            }
-        }
-        CheckOutcome::NotRun(why) => println!("not run  {name}: {why}"),
+pub fn format_check(result: &CheckResult) -> String {
+    let by = result.checker.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+    let mut text = match &result.outcome {
+        CheckOutcome::Passed => format!("ok       {}{by}\n", result.name),
+        CheckOutcome::Failed(output) => format!("FAILED   {}{by}\n{}", result.name, indent(output)),
+        CheckOutcome::Inconclusive(output) => format!(
+            "UNSURE   {}{by}: rejected by an older local checker\n{}",
+            result.name,
+            indent(output)
+        ),
+        CheckOutcome::NotRun(why) => format!("not run  {}: {why}\n", result.name),
+    };
+    for note in &result.notes {
+        text.push_str(&format!("         note: {note}\n"));
     }
-    if let Some(note) = note {
-        println!("         note: {note}");
-    }
+    text
+}
+
+fn indent(output: &str) -> String {
+    output.trim_end().lines().map(|line| format!("    | {line}\n")).collect()
+}
+
+/// `validate: 5 passed, 1 failed, 0 unsure, 1 not run`.
+pub fn check_summary(results: &[CheckResult]) -> String {
+    let count = |f: fn(&CheckOutcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
+    format!(
+        "validate: {} passed, {} failed, {} unsure (older local checker), {} not run",
+        count(|o| matches!(o, CheckOutcome::Passed)),
+        count(|o| matches!(o, CheckOutcome::Failed(_))),
+        count(|o| matches!(o, CheckOutcome::Inconclusive(_))),
+        count(|o| matches!(o, CheckOutcome::NotRun(_))),
+    )
 }
 
 #[cfg(test)]

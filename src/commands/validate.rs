@@ -1,10 +1,50 @@
-//! `stackctl validate`.
+//! `stackctl validate`: load → validate → render in memory (with the cross-file checks) → the
+//! real checkers on a scratch copy of the rendered files. The output directory is not touched.
+//!
+//! Exit 0 when every check that ran passed, 1 when one failed, 2 when the manifest is invalid.
 
 use std::process::ExitCode;
 
-use crate::cli::GlobalArgs;
+use anyhow::Context as _;
 
-pub fn exec(global: &GlobalArgs, args: crate::cli::ValidateArgs) -> anyhow::Result<ExitCode> {
-    let _ = (global, args);
-    anyhow::bail!("`stackctl validate` is not built yet")
+use crate::cli::{GlobalArgs, ValidateArgs};
+use crate::render::{self, Stack};
+use crate::tools::judge::{ImageRunner, NoDocker, Remembering};
+use crate::tools::{amtool, promtool, CheckResult};
+use crate::{output, writer};
+
+pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode> {
+    let loaded = super::load_manifest(global)?;
+    let templates = super::templates_for(&loaded)?;
+    let rendered = render::render(&loaded, &templates)?;
+    output::print_warnings(&rendered.warnings);
+    println!("ok       manifest {} ({} files rendered, cross-file checks passed)", global.file.display(), rendered.files.len());
+    let work = tempfile::Builder::new()
+        .prefix("stackctl-validate-")
+        .tempdir()
+        .context("cannot create a scratch directory for the checkers")?;
+    writer::write(&rendered, work.path()).context("cannot write the scratch copy for the checkers")?;
+    let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
+    let results = if args.no_docker {
+        run_checks(&stack, &rendered, work.path(), &Remembering::new(NoDocker))?
+    } else {
+        run_checks(&stack, &rendered, work.path(), &Remembering::new(NoDocker))?
+    };
+    for result in &results {
+        output::print_check(result);
+    }
+    println!("{}", output::check_summary(&results));
+    let failed = results.iter().any(CheckResult::failed);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn run_checks<R: ImageRunner>(
+    stack: &Stack,
+    rendered: &render::RenderedStack,
+    work: &std::path::Path,
+    images: &Remembering<R>,
+) -> anyhow::Result<Vec<CheckResult>> {
+    let mut results = promtool::checks(stack, rendered, work, images)?;
+    results.extend(amtool::checks(stack, rendered, work, images)?);
+    Ok(results)
 }

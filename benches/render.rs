@@ -1,0 +1,91 @@
+//! Render benchmark: load + render of a generated manifest with 1,000 scrape jobs, 10,000
+//! targets and 2,000 alert rules (×1, ×2, ×4), timing and peak heap through a counting
+//! allocator. `cargo bench --bench render` runs it fully; under `cargo test` it runs a
+//! single quick pass so that the suite stays fast while the bench keeps compiling and working.
+
+#[path = "render/generate.rs"]
+mod generate;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// One load + render of the manifest at `path`; returns the time and the heap peak above the
+/// baseline, and the number of rendered files.
+fn measure(path: &std::path::Path) -> (Duration, usize, usize) {
+    let baseline = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(baseline, Ordering::Relaxed);
+    let start = Instant::now();
+    let loaded = stackctl::manifest::load(path).unwrap_or_else(|e| panic!("generated manifest does not load:\n{e}"));
+    let templates = stackctl::render::Templates::embedded();
+    let rendered = stackctl::render::render(&loaded, &templates).unwrap_or_else(|e| panic!("does not render:\n{e}"));
+    let elapsed = start.elapsed();
+    let files = rendered.files.len();
+    drop((rendered, templates, loaded));
+    (elapsed, PEAK.load(Ordering::Relaxed) - baseline, files)
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let (scales, runs): (&[usize], usize) = if full { (&[1, 2, 4], 7) } else { (&[1], 1) };
+    let dir = tempfile::tempdir().expect("temp dir");
+    println!("scale  jobs   targets  rules  files  median_ms  min_ms  peak_heap_MiB  ms_per_1k_targets");
+    let mut per_target = Vec::new();
+    for &scale in scales {
+        let path = dir.path().join(format!("stackctl-{scale}.yaml"));
+        std::fs::write(&path, generate::manifest(scale)).expect("write manifest");
+        let mut times = Vec::new();
+        let mut peak = 0;
+        let mut files = 0;
+        for _ in 0..runs {
+            let (time, heap, count) = measure(&path);
+            times.push(time);
+            peak = peak.max(heap);
+            files = count;
+        }
+        times.sort();
+        let median = times[times.len() / 2].as_secs_f64() * 1000.0;
+        let min = times[0].as_secs_f64() * 1000.0;
+        let size = generate::size(scale);
+        let per_1k = median / (size.targets as f64 / 1000.0);
+        per_target.push(per_1k);
+        println!(
+            "{scale:>5}  {:>5}  {:>7}  {:>5}  {files:>5}  {median:>9.1}  {min:>6.1}  {:>13.1}  {per_1k:>17.2}",
+            size.jobs,
+            size.targets,
+            size.rules,
+            peak as f64 / MIB
+        );
+    }
+    if full {
+        let first = per_target[0];
+        let last = per_target[per_target.len() - 1];
+        println!("time per 1k targets at 4x / at 1x: {:.2} (1.00 = linear)", last / first);
+    }
+}

@@ -1,0 +1,137 @@
+//! Golden tests: every `tests/fixtures/ok/<name>/stackctl.yaml` (with its `.env`) renders to ONE
+//! insta snapshot holding every rendered file, and the rendered files pass the real checkers.
+//!
+//! Secret files are shown as `<secret: N bytes>`: even the fake values of fixtures never reach
+//! a snapshot. Regenerate after an intended change with
+//! `INSTA_UPDATE=always cargo test --test golden` and review the diff like code.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use stackctl::render::{self, FileMode, RenderedStack, Stack, Templates};
+use stackctl::tools::judge::{NoDocker, Remembering};
+use stackctl::tools::{amtool, promtool, CheckOutcome};
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ok");
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/fixtures/ok exists")
+        .flatten()
+        .map(|e| e.path().join("stackctl.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    out.sort();
+    out
+}
+
+fn fixture_name(manifest: &Path) -> String {
+    manifest.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+}
+
+fn render_fixture(manifest: &Path) -> (stackctl::manifest::LoadedManifest, Templates, RenderedStack) {
+    let name = fixture_name(manifest);
+    let loaded = stackctl::manifest::load(manifest).unwrap_or_else(|e| panic!("fixture `{name}` does not load:\n{e}"));
+    let templates = Templates::with_overrides(Some(&loaded.dir.join("templates"))).expect("templates load");
+    let rendered = render::render(&loaded, &templates).unwrap_or_else(|e| panic!("fixture `{name}` does not render:\n{e}"));
+    (loaded, templates, rendered)
+}
+
+/// Every file with a path header; secrets as placeholders; warnings first.
+fn snapshot_text(rendered: &RenderedStack) -> String {
+    let mut text = String::new();
+    for warning in &rendered.warnings {
+        text.push_str(&format!("# warning: {warning}\n"));
+    }
+    for (path, file) in &rendered.files {
+        match file.mode {
+            FileMode::Secret => {
+                text.push_str(&format!("=== {path} (0600)\n<secret: {} bytes>\n\n", file.contents.len()))
+            }
+            FileMode::Public => {
+                text.push_str(&format!("=== {path}\n{}", file.contents));
+                if !file.contents.ends_with('\n') {
+                    text.push_str("\n<no newline at end of file>\n");
+                }
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn every_ok_fixture_renders_to_its_snapshot() {
+    let manifests = fixtures();
+    assert!(manifests.len() >= 6, "expected at least 6 fixtures, found {}", manifests.len());
+    for manifest in manifests {
+        let (_, _, rendered) = render_fixture(&manifest);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_suffix(fixture_name(&manifest));
+        settings.set_prepend_module_to_snapshot(true);
+        settings.set_input_file(&manifest);
+        settings.bind(|| insta::assert_snapshot!("render", snapshot_text(&rendered)));
+    }
+}
+
+#[test]
+fn no_secret_value_of_a_fixture_appears_in_a_public_file() {
+    for manifest in fixtures() {
+        let (loaded, _, rendered) = render_fixture(&manifest);
+        for (path, file) in rendered.files.iter().filter(|(_, f)| f.mode == FileMode::Public) {
+            for secret in loaded.secret_values.iter().filter(|s| s.len() >= 6) {
+                assert!(!file.contents.contains(secret.as_str()), "{}: a secret is in `{path}`", fixture_name(&manifest));
+            }
+        }
+    }
+}
+
+/// promtool and amtool judge every fixture as `stackctl validate --no-docker` would: a local
+/// tool at least as new as the rendered release must pass the files; an older local tool's
+/// rejection is reported (UNSURE) but cannot fail the test, because it may not know newer keys.
+/// Fixtures pinning `version: 2.42.0` / `0.25.0` are judged strictly by the Debian tools.
+#[test]
+fn every_ok_fixture_passes_promtool_and_amtool() {
+    let (Some(_), Some(_)) = (common::require_tool("promtool"), common::require_tool("amtool")) else { return };
+    let mut failures = Vec::new();
+    for manifest in fixtures() {
+        let name = fixture_name(&manifest);
+        let (loaded, templates, rendered) = render_fixture(&manifest);
+        let work = common::tempdir();
+        stackctl::writer::write(&rendered, work.path()).expect("write scratch copy");
+        let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
+        let images = Remembering::new(NoDocker);
+        let mut results = promtool::checks(&stack, &rendered, work.path(), &images).expect("promtool checks");
+        results.extend(amtool::checks(&stack, &rendered, work.path(), &images).expect("amtool checks"));
+        for result in results {
+            let line = stackctl::output::format_check(&result);
+            match &result.outcome {
+                CheckOutcome::Passed => println!("{name}: {line}"),
+                CheckOutcome::Inconclusive(_) => eprintln!("{name}: {line}"),
+                CheckOutcome::Failed(_) => failures.push(format!("{name}: {line}")),
+                CheckOutcome::NotRun(why) => {
+                    common::skip::<()>(&format!("{} ({why})", result.name));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "real checkers rejected rendered files:\n{}", failures.join("\n"));
+}
+
+/// The fixtures pinned to the Debian releases must be judged strictly, never UNSURE.
+#[test]
+fn pinned_fixtures_are_judged_by_the_local_tools_without_doubt() {
+    let (Some(_), Some(_)) = (common::require_tool("promtool"), common::require_tool("amtool")) else { return };
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ok/debian-versions/stackctl.yaml");
+    let (loaded, templates, rendered) = render_fixture(&manifest);
+    let work = common::tempdir();
+    stackctl::writer::write(&rendered, work.path()).expect("write scratch copy");
+    let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
+    let images = Remembering::new(NoDocker);
+    let mut results = promtool::checks(&stack, &rendered, work.path(), &images).expect("promtool checks");
+    results.extend(amtool::checks(&stack, &rendered, work.path(), &images).expect("amtool checks"));
+    assert!(results.len() >= 4, "config, rules, tests and alertmanager checks expected: {results:?}");
+    for result in results {
+        assert_eq!(result.outcome, CheckOutcome::Passed, "{}", stackctl::output::format_check(&result));
+    }
+}
