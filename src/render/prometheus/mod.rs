@@ -21,7 +21,7 @@ pub use features::Features;
 pub use flags::{command, CONFIG_FILE, DATA_DIR, DEFAULT_RETENTION_TIME};
 pub use merge::deep_merge;
 
-use config::{BasicAuth, Global, RemoteWrite, Retention};
+use config::{BasicAuth, Global, RemoteWrite};
 
 pub const FILE: &str = "prometheus/prometheus.yml";
 pub const TEMPLATE: &str = "prometheus/prometheus.yml.j2";
@@ -58,10 +58,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
 /// Everything prometheus.yml says, for this stack and release.
 pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> PrometheusConfig {
     let features = Features::of(&prometheus.version);
-    let retention = features.retention_in_config.then(|| {
-        let (time, size) = flags::retention(stack);
-        Retention { time, size }
-    });
+    let retention = flags::retention(stack).filter(|_| features.retention_in_config);
     PrometheusConfig {
         global: global(stack, &features),
         rule_files: vec![RULE_FILES_GLOB.to_string()],
