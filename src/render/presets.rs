@@ -21,7 +21,7 @@ use super::{Draft, Kind, Stack};
 use crate::manifest::{Diagnostic, PresetSelection};
 
 /// Every preset, in the order they are rendered.
-pub const PRESETS: &[&str] = &["stack", "host"];
+pub const PRESETS: &[&str] = &["stack", "host", "containers", "probes", "redis", "postgres"];
 
 /// Which presets to render, and the problems and warnings the selection raised.
 #[derive(Debug, Default, PartialEq)]
