@@ -21,9 +21,12 @@
 
 use std::collections::BTreeMap;
 
+mod check;
+
 use super::rules::{self, Group, RenderedRule, RuleFile};
 use super::{Draft, Kind, Stack};
-use crate::manifest::{Diagnostic, Slo};
+use crate::manifest::Slo;
+use check::check;
 
 pub const ERROR_RATIO_PREFIX: &str = "slo:sli_error:ratio_rate";
 pub const OBJECTIVE: &str = "slo:objective:ratio";
@@ -43,7 +46,9 @@ const PAGE: BurnPairs = [("1h", "5m", 14.4), ("6h", "30m", 6.0)];
 const TICKET: BurnPairs = [("1d", "2h", 3.0), ("3d", "6h", 1.0)];
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
-    let Some(prometheus) = stack.get(&Kind::Prometheus) else { return Ok(()) };
+    let Some(prometheus) = stack.get(&Kind::Prometheus) else {
+        return Ok(());
+    };
     let mut seen = BTreeMap::new();
     for (i, slo) in stack.manifest.slos.iter().enumerate() {
         let problems = check(slo, i, &mut seen);
@@ -55,46 +60,6 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         rules::write_rule_file(stack, draft, &format!("slo-{}", slo.name), &file)?;
     }
     Ok(())
-}
-
-/// Problems that would make the SLO's rules wrong or unloadable.
-fn check(slo: &Slo, i: usize, seen: &mut BTreeMap<String, usize>) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    let at = |key: &str| format!("slos[{i}].{key}");
-    let valid_name = slo.name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && slo.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !valid_name {
-        problems.push(Diagnostic::new(at("name"), format!("SLO name `{}` cannot name a rule file and a label", slo.name))
-            .hint("use letters, digits, `-` and `_`, starting with a letter (`api-availability`)"));
-    }
-    if let Some(first) = seen.insert(slo.name.clone(), i) {
-        problems.push(Diagnostic::new(at("name"), format!("SLO `{}` is declared twice", slo.name))
-            .hint(format!("`slos[{first}]` has the same name; give each SLO its own")));
-    }
-    if !(slo.objective > 0.0 && slo.objective < 100.0) {
-        problems.push(Diagnostic::new(at("objective"), format!("objective {} is not a percentage between 0 and 100", slo.objective))
-            .hint("write the share of good events in percent, e.g. `99.9`; 100 leaves no error budget"));
-    }
-    if slo.window.as_ref().is_some_and(|w| w.millis().is_none_or(|ms| ms == 0)) {
-        problems.push(Diagnostic::new(at("window"), "the SLO window is not a positive duration").hint("e.g. `30d` or `4w`"));
-    }
-    let events = (slo.errors.is_some(), slo.total.is_some());
-    match (events, &slo.latency) {
-        ((true, true), None) => {}
-        ((false, false), Some(latency)) => {
-            if latency.threshold.seconds().is_none_or(|s| s <= 0.0) {
-                problems.push(Diagnostic::new(at("latency.threshold"), "the latency threshold is not a positive duration")
-                    .hint("use one of the histogram's bucket bounds, e.g. `0.5s` or `300ms`"));
-            }
-        }
-        ((false, false), None) => problems.push(Diagnostic::new(format!("slos[{i}]"), "an SLO needs an indicator")
-            .hint("give `errors` and `total` (counter selectors), or `latency: {histogram, selector, threshold}`")),
-        ((e, t), None) => problems.push(Diagnostic::new(at(if e { "total" } else { "errors" }), "`errors` and `total` go together")
-            .hint(if t { "add `errors`: the selector of bad events" } else { "add `total`: the selector of all events" })),
-        (_, Some(_)) => problems.push(Diagnostic::new(format!("slos[{i}]"), "an SLO has either `errors`/`total` or `latency`, not both")
-            .hint("split it into two SLOs")),
-    }
-    problems
 }
 
 /// The SLO window as written (`30d`).
@@ -120,28 +85,65 @@ pub fn rule_file(slo: &Slo) -> RuleFile {
         annotations: BTreeMap::new(),
     };
     let budget = 1.0 - slo.objective / 100.0;
-    let mut records: Vec<RenderedRule> =
-        BURN_WINDOWS.iter().map(|w| record(error_ratio_metric(w), error_ratio_expr(slo, w))).collect();
+    let mut records: Vec<RenderedRule> = BURN_WINDOWS
+        .iter()
+        .map(|w| record(error_ratio_metric(w), error_ratio_expr(slo, w)))
+        .collect();
     let window = window(slo);
     if !BURN_WINDOWS.contains(&window) {
-        records.push(record(error_ratio_metric(window), error_ratio_expr(slo, window)));
+        records.push(record(
+            error_ratio_metric(window),
+            error_ratio_expr(slo, window),
+        ));
     }
-    records.push(record(OBJECTIVE.to_string(), format!("vector({})", ratio(slo.objective / 100.0))));
-    records.push(record(ERROR_BUDGET.to_string(), format!("vector({})", ratio(budget))));
+    records.push(record(
+        OBJECTIVE.to_string(),
+        format!("vector({})", ratio(slo.objective / 100.0)),
+    ));
+    records.push(record(
+        ERROR_BUDGET.to_string(),
+        format!("vector({})", ratio(budget)),
+    ));
     records.push(record(
         ERROR_BUDGET_REMAINING.to_string(),
-        format!("1 - {}{} / {}", error_ratio_metric(window), selector(&slo.name), ratio(budget)),
+        format!(
+            "1 - {}{} / {}",
+            error_ratio_metric(window),
+            selector(&slo.name),
+            ratio(budget)
+        ),
     ));
-    let alerts = vec![burn_alert(slo, PAGE_ALERT, "critical", &PAGE, budget), burn_alert(slo, TICKET_ALERT, "warning", &TICKET, budget)];
+    let alerts = vec![
+        burn_alert(slo, PAGE_ALERT, "critical", &PAGE, budget),
+        burn_alert(slo, TICKET_ALERT, "warning", &TICKET, budget),
+    ];
     RuleFile {
         groups: vec![
-            Group { name: format!("slo-{}-ratios", slo.name), interval: None, limit: None, labels: BTreeMap::new(), rules: records },
-            Group { name: format!("slo-{}-alerts", slo.name), interval: None, limit: None, labels: BTreeMap::new(), rules: alerts },
+            Group {
+                name: format!("slo-{}-ratios", slo.name),
+                interval: None,
+                limit: None,
+                labels: BTreeMap::new(),
+                rules: records,
+            },
+            Group {
+                name: format!("slo-{}-alerts", slo.name),
+                interval: None,
+                limit: None,
+                labels: BTreeMap::new(),
+                rules: alerts,
+            },
         ],
     }
 }
 
-fn burn_alert(slo: &Slo, name: &str, severity: &str, pairs: &BurnPairs, budget: f64) -> RenderedRule {
+fn burn_alert(
+    slo: &Slo,
+    name: &str,
+    severity: &str,
+    pairs: &BurnPairs,
+    budget: f64,
+) -> RenderedRule {
     let condition = |(long, short, factor): &(&str, &str, f64)| {
         let threshold = format!("({} * {})", ratio(*factor), ratio(budget));
         format!(
@@ -151,12 +153,24 @@ fn burn_alert(slo: &Slo, name: &str, severity: &str, pairs: &BurnPairs, budget: 
             sel = selector(&slo.name),
         )
     };
-    let expr = pairs.iter().map(condition).collect::<Vec<_>>().join("\nor\n");
+    let expr = pairs
+        .iter()
+        .map(condition)
+        .collect::<Vec<_>>()
+        .join("\nor\n");
     let mut labels = slo.labels.clone();
     labels.insert("slo".to_string(), slo.name.clone());
     labels.insert("severity".to_string(), severity.to_string());
-    let factors = pairs.iter().map(|(l, s, f)| format!("{}x over {l} and {s}", ratio(*f))).collect::<Vec<_>>().join(", or ");
-    let pace = if severity == "critical" { "too fast" } else { "steadily" };
+    let factors = pairs
+        .iter()
+        .map(|(l, s, f)| format!("{}x over {l} and {s}", ratio(*f)))
+        .collect::<Vec<_>>()
+        .join(", or ");
+    let pace = if severity == "critical" {
+        "too fast"
+    } else {
+        "steadily"
+    };
     let mut annotations = BTreeMap::from([
         ("summary".to_string(), format!("SLO {} burns its error budget {pace}.", slo.name)),
         (
@@ -184,18 +198,25 @@ fn burn_alert(slo: &Slo, name: &str, severity: &str, pairs: &BurnPairs, budget: 
 }
 
 fn selector(slo: &str) -> String {
-    format!("{{slo=\"{}\"}}", slo.replace('\\', r"\\").replace('"', "\\\""))
+    format!(
+        "{{slo=\"{}\"}}",
+        slo.replace('\\', r"\\").replace('"', "\\\"")
+    )
 }
 
 /// Share of bad events over `window`. No error series at all counts as no errors.
 pub fn error_ratio_expr(slo: &Slo, window: &str) -> String {
     match (&slo.errors, &slo.total, &slo.latency) {
-        (Some(errors), Some(total), _) => format!(
-            "(sum(rate({errors}[{window}])) or vector(0))\n/\nsum(rate({total}[{window}]))"
-        ),
+        (Some(errors), Some(total), _) => {
+            format!("(sum(rate({errors}[{window}])) or vector(0))\n/\nsum(rate({total}[{window}]))")
+        }
         (_, _, Some(latency)) => {
             let seconds = latency.threshold.seconds().unwrap_or(0.0);
-            let bound = if latency.histogram.ends_with("_milliseconds") { seconds * 1000.0 } else { seconds };
+            let bound = if latency.histogram.ends_with("_milliseconds") {
+                seconds * 1000.0
+            } else {
+                seconds
+            };
             let bucket = with_matcher(&latency.selector, &format!("le=~\"{}\"", le_pattern(bound)));
             let base = &latency.histogram;
             format!(
@@ -209,7 +230,12 @@ pub fn error_ratio_expr(slo: &Slo, window: &str) -> String {
 
 /// `{job="api"}` + `le=~".."` → `{job="api",le=~".."}`.
 fn with_matcher(selector: &str, matcher: &str) -> String {
-    let inner = selector.trim().trim_start_matches('{').trim_end_matches('}').trim().trim_end_matches(',');
+    let inner = selector
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim()
+        .trim_end_matches(',');
     if inner.is_empty() {
         format!("{{{matcher}}}")
     } else {
@@ -224,7 +250,11 @@ fn le_pattern(bound: f64) -> String {
     if !short.contains('.') {
         forms.push(format!("{short}.0"));
     }
-    forms.iter().map(|f| f.replace('.', r"\\.")).collect::<Vec<_>>().join("|")
+    forms
+        .iter()
+        .map(|f| f.replace('.', r"\\."))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// A ratio or factor without float noise (`0.0009999999999999432` → `0.001`).
