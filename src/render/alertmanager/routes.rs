@@ -210,6 +210,24 @@ pub fn inhibit_rules(
     rules
 }
 
+/// Receivers that neither the root route nor any child route names, in manifest order.
+pub fn unused_receivers(notify: &Notify) -> Vec<&str> {
+    fn collect<'a>(routes: &'a [Route], used: &mut Vec<&'a str>) {
+        for route in routes {
+            used.extend(route.receiver.as_deref());
+            collect(&route.routes, used);
+        }
+    }
+    let mut used = vec![notify.default.as_str()];
+    collect(&notify.routes, &mut used);
+    notify
+        .receivers
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !used.contains(name))
+        .collect()
+}
+
 fn label_name_problem(path: &str, bad: &BadLabelName, route: &Route) -> Diagnostic {
     let key = if route.match_.contains_key(&bad.0) {
         "match"
@@ -234,5 +252,52 @@ fn receiver_hint(notify: &Notify) -> String {
     } else {
         let names: Vec<&str> = notify.receivers.keys().map(String::as_str).collect();
         format!("`notify.receivers` defines: {}", names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notify(yaml: &str) -> Notify {
+        serde_yaml::from_str(yaml).expect("notify parses")
+    }
+
+    const V025: Version = Version::new(0, 25, 0);
+
+    #[test]
+    fn receivers_no_route_names_are_unused() {
+        let n = notify(
+            "{default: a, receivers: {a: {}, b: {}, c: {}}, routes: [{routes: [{receiver: c}]}]}",
+        );
+        assert_eq!(unused_receivers(&n), vec!["b"]);
+    }
+
+    #[test]
+    fn undefined_receivers_and_bad_label_names_are_reported_at_their_keys() {
+        let n = notify("{default: x, receivers: {a: {}}, routes: [{receiver: b, match: {team.name: t}}], inhibit: [{source: {a-b: c}, target: {d: e}}]}");
+        let mut problems = Vec::new();
+        root_route(Some(&n), &V025, &mut problems);
+        inhibit_rules(&n, &V025, &mut problems);
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "notify.default",
+                "notify.routes[0].match.team.name",
+                "notify.routes[0].receiver",
+                "notify.inhibit[0].source.a-b"
+            ]
+        );
+    }
+
+    #[test]
+    fn child_routes_carry_only_what_the_manifest_sets() {
+        let n = notify("{default: a, receivers: {a: {}}, routes: [{match: {severity: page}}]}");
+        let root = root_route(Some(&n), &V025, &mut Vec::new());
+        assert_eq!(
+            root["routes"],
+            serde_json::json!([{"matchers": ["severity=\"page\""]}])
+        );
     }
 }
