@@ -2,6 +2,7 @@
 //! `components.alertmanager.version: 0.25.0` and routes test alerts through them.
 
 mod alertmanager_support;
+mod common;
 
 use alertmanager_support::*;
 
