@@ -1,8 +1,119 @@
-//! TODO(owner): describe what this module owns.
+//! Grafana dashboards (`grafana/dashboards/<uid>.json`): the ones generated from the manifest
+//! (overview, one per scrape job, host, containers, probes, SLOs) and the operator's own files.
+//!
+//! Generated dashboards are Grafana 11+ JSON models with stable `uid`s, React panels only,
+//! datasources by `{type, uid}` and non-overlapping positions; never `__inputs`.
 
-use super::{Draft, Stack};
+mod areas;
+mod jobs;
+pub mod layout;
+mod overview;
+pub mod panel;
+pub mod query;
+mod slos;
+mod user_files;
+
+use std::collections::BTreeSet;
+
+use anyhow::Context as _;
+use sha2::{Digest, Sha256};
+
+pub use panel::{Dashboard, Source, PANEL_TYPES};
+
+use super::{Draft, Kind, Stack};
+
+/// The dashboard JSON schema version emitted; Grafana 11.0 knows 39–41, later ones migrate up.
+pub const SCHEMA_VERSION: u32 = 41;
+/// Grafana refuses uids longer than this.
+const MAX_UID: usize = 40;
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
-    let _ = (stack, draft);
-    Ok(())
+    if !stack.has(&Kind::Grafana) {
+        return Ok(());
+    }
+    let mut taken = BTreeSet::new();
+    for dashboard in generated(stack) {
+        taken.insert(format!("uid:{}", dashboard.uid));
+        taken.insert(format!("file:{}.json", dashboard.uid));
+        let text = dashboard_json(stack, &dashboard)?;
+        draft.add_json(&format!("grafana/dashboards/{}.json", dashboard.uid), text)?;
+    }
+    user_files::copy(stack, draft, &mut taken)
+}
+
+/// The dashboards generated for this stack (none without Prometheus or with `generated: false`).
+pub fn generated(stack: &Stack) -> Vec<Dashboard> {
+    if !stack.manifest.dashboards.generated || !stack.has(&Kind::Prometheus) {
+        return Vec::new();
+    }
+    let mut out = vec![overview::build(stack)];
+    out.extend(jobs::build(stack));
+    out.extend(areas::host(stack));
+    out.extend(areas::containers(stack));
+    out.extend(areas::probes(stack));
+    out.extend(slos::build(stack));
+    out
+}
+
+/// The dashboard's JSON model, laid out by the template and pretty-printed.
+pub fn dashboard_json(stack: &Stack, dashboard: &Dashboard) -> anyhow::Result<String> {
+    let mut tags = vec!["stackctl".to_string(), stack.manifest.project.clone()];
+    tags.extend(
+        stack
+            .manifest
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}:{v}")),
+    );
+    let text = stack.templates.render(
+        "grafana/dashboard.json.j2",
+        minijinja::context! {
+            uid => dashboard.uid,
+            title => dashboard.title,
+            tags,
+            schema_version => SCHEMA_VERSION,
+            panels => dashboard.panels_json(),
+        },
+    )?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("dashboard `{}` is not valid JSON:\n{text}", dashboard.uid))?;
+    Ok(serde_json::to_string_pretty(&value)? + "\n")
+}
+
+/// A stable dashboard uid `stackctl-<name>`: names that are not already plain lowercase
+/// (or too long) get a short hash so two names never share a uid.
+pub fn uid(name: &str) -> String {
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let plain = format!("stackctl-{slug}");
+    if slug == name && plain.len() <= MAX_UID {
+        return plain;
+    }
+    let hash = hex::encode(&Sha256::digest(name.as_bytes())[..4]);
+    let keep = MAX_UID - hash.len() - 1;
+    let prefix: String = plain.chars().take(keep).collect();
+    format!("{}-{hash}", prefix.trim_end_matches('-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uids_are_stable_short_and_distinct() {
+        assert_eq!(uid("job-api"), "stackctl-job-api");
+        assert_ne!(uid("job-a.b"), uid("job-a_b"));
+        assert_ne!(uid("job-API"), uid("job-api"));
+        let long = uid(&format!("job-{}", "x".repeat(60)));
+        assert!(long.len() <= MAX_UID, "{long}");
+        assert_eq!(long, uid(&format!("job-{}", "x".repeat(60))));
+    }
 }

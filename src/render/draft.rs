@@ -83,6 +83,12 @@ impl Draft {
         format!("{SECRETS_DIR}/{name}")
     }
 
+    /// Whether `value` is, or contains, a value substituted from a `${VAR}` reference: such a
+    /// value must reach a program through a secret file, never through a public config file.
+    pub fn is_secret_value(&self, value: &str) -> bool {
+        self.secret_values.iter().any(|s| !s.is_empty() && value.contains(s.as_str()))
+    }
+
     pub fn files(&self) -> &BTreeMap<String, RenderedFile> {
         &self.files
     }

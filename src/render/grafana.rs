@@ -1,14 +1,164 @@
-//! TODO(owner): describe what this module owns.
+//! Grafana provisioning: datasources linked to each other (`grafana/provisioning/datasources/`),
+//! the dashboard provider (`grafana/provisioning/dashboards/`), the admin password as a secret
+//! file, and the container's environment.
+//!
+//! Datasource uids are fixed (`prometheus`, `loki`, `jaeger`, `alertmanager`): dashboards refer
+//! to them. Never emits `GF_INSTALL_PLUGINS`, an `X` beside its `X__FILE`, more than one default
+//! datasource, or an unescaped `${...}` in provisioning YAML (reference/config-formats.md §6.7).
 
-use super::{Draft, Stack};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Draft, Kind, Stack};
+use crate::manifest::Diagnostic;
+
+pub const PROMETHEUS_UID: &str = "prometheus";
+pub const LOKI_UID: &str = "loki";
+pub const JAEGER_UID: &str = "jaeger";
+pub const ALERTMANAGER_UID: &str = "alertmanager";
+/// Where `rendered/grafana/dashboards` is mounted.
+pub const DASHBOARDS_DIR: &str = "/var/lib/grafana/dashboards";
+/// The Grafana image runs as this uid; the secret file is owned by it.
+pub const GRAFANA_UID: u32 = 472;
+pub const ADMIN_PASSWORD_SECRET: &str = "grafana_admin_password";
+pub const DEFAULT_ADMIN_USER: &str = "admin";
+const DEFAULT_SCRAPE_INTERVAL: &str = "15s";
+
+/// One datasource this stack provisions.
+#[derive(Debug, Serialize)]
+struct Datasource {
+    name: &'static str,
+    kind: &'static str,
+    uid: &'static str,
+    url: String,
+    is_default: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct DatasourcesContext {
+    prometheus: Option<Datasource>,
+    prometheus_version: String,
+    time_interval: String,
+    loki: Option<Datasource>,
+    jaeger: Option<Datasource>,
+    alertmanager: Option<Datasource>,
+}
+
+/// The datasource uids this stack provisions (dashboards may only use these).
+pub fn datasource_uids(stack: &Stack) -> Vec<&'static str> {
+    [
+        (Kind::Prometheus, PROMETHEUS_UID),
+        (Kind::Loki, LOKI_UID),
+        (Kind::Jaeger, JAEGER_UID),
+        (Kind::Alertmanager, ALERTMANAGER_UID),
+    ]
+    .into_iter()
+    .filter(|(kind, _)| stack.has(kind))
+    .map(|(_, uid)| uid)
+    .collect()
+}
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
-    let _ = (stack, draft);
-    Ok(())
+    let (Some(grafana), Some(settings)) = (
+        stack.get(&Kind::Grafana),
+        &stack.manifest.components.grafana,
+    ) else {
+        return Ok(());
+    };
+    match &settings.admin_password {
+        Some(password) if !password.is_empty() => {
+            draft.add_secret(&grafana.service, ADMIN_PASSWORD_SECRET, password, Some(GRAFANA_UID));
+        }
+        _ => draft.problem(
+            Diagnostic::new(format!("{}.admin_password", grafana.key), "Grafana needs an admin password")
+                .hint("set `admin_password: \"${GRAFANA_ADMIN_PASSWORD}\"` and put the value in `.env` (`stackctl init` generates one)"),
+        ),
+    }
+    let text = stack
+        .templates
+        .render("grafana/datasources.yaml.j2", datasources(stack))?;
+    draft.add_yaml("grafana/provisioning/datasources/stackctl.yaml", text)?;
+    let folder = stack
+        .manifest
+        .dashboards
+        .folder
+        .clone()
+        .unwrap_or_else(|| stack.manifest.project.clone());
+    let text = stack.templates.render(
+        "grafana/dashboards.yaml.j2",
+        minijinja::context! { folder, path => DASHBOARDS_DIR },
+    )?;
+    draft.add_yaml("grafana/provisioning/dashboards/stackctl.yaml", text)
+}
+
+fn datasources(stack: &Stack) -> DatasourcesContext {
+    let source = |kind: Kind, name, ds_kind, uid| {
+        stack.get(&kind).map(|c| Datasource {
+            name,
+            kind: ds_kind,
+            uid,
+            url: c.internal_url(),
+            is_default: uid == PROMETHEUS_UID,
+        })
+    };
+    let prometheus = stack.manifest.components.prometheus.as_ref();
+    DatasourcesContext {
+        prometheus: source(Kind::Prometheus, "Prometheus", "prometheus", PROMETHEUS_UID),
+        prometheus_version: stack
+            .get(&Kind::Prometheus)
+            .map(|c| c.version.to_string())
+            .unwrap_or_default(),
+        time_interval: prometheus
+            .and_then(|p| p.scrape_interval.as_ref())
+            .map(|d| d.as_str().to_string())
+            .unwrap_or_else(|| DEFAULT_SCRAPE_INTERVAL.to_string()),
+        loki: source(Kind::Loki, "Loki", "loki", LOKI_UID),
+        jaeger: source(Kind::Jaeger, "Jaeger", "jaeger", JAEGER_UID),
+        alertmanager: source(
+            Kind::Alertmanager,
+            "Alertmanager",
+            "alertmanager",
+            ALERTMANAGER_UID,
+        ),
+    }
 }
 
 /// Plain environment of the Grafana container (secrets only as `*__FILE` paths).
-pub fn environment(stack: &Stack) -> std::collections::BTreeMap<String, String> {
-    let _ = stack;
-    std::collections::BTreeMap::new()
+pub fn environment(stack: &Stack) -> BTreeMap<String, String> {
+    let mut env = BTreeMap::new();
+    let Some(settings) = &stack.manifest.components.grafana else {
+        return env;
+    };
+    let mut set = |key: &str, value: String| {
+        env.insert(key.to_string(), value);
+    };
+    set(
+        "GF_SECURITY_ADMIN_USER",
+        settings
+            .admin_user
+            .clone()
+            .unwrap_or_else(|| DEFAULT_ADMIN_USER.to_string()),
+    );
+    if settings.admin_password.is_some() {
+        set(
+            "GF_SECURITY_ADMIN_PASSWORD__FILE",
+            format!("{}/{ADMIN_PASSWORD_SECRET}", super::draft::SECRETS_DIR),
+        );
+    }
+    set("GF_USERS_ALLOW_SIGN_UP", "false".to_string());
+    set("GF_AUTH_ANONYMOUS_ENABLED", settings.anonymous.to_string());
+    if settings.anonymous {
+        set("GF_AUTH_ANONYMOUS_ORG_ROLE", "Viewer".to_string());
+    }
+    if let Some(url) = &settings.root_url {
+        set("GF_SERVER_ROOT_URL", url.clone());
+    }
+    if !settings.plugins.is_empty() {
+        set("GF_PLUGINS_PREINSTALL", settings.plugins.join(","));
+    }
+    set("GF_ANALYTICS_REPORTING_ENABLED", "false".to_string());
+    set("GF_ANALYTICS_CHECK_FOR_UPDATES", "false".to_string());
+    set("GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", "false".to_string());
+    env
 }

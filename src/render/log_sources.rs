@@ -1,9 +1,9 @@
 //! What the log shipper (Alloy or Promtail) collects and where it pushes, decided once from the
 //! `logs` section so both shippers ship the same streams with the same labels.
 //!
-//! Pure: no file is read here. Host log files are read through read-only bind mounts under
-//! `/host` in the shipper container (`host_log_mounts`), so a glob never shadows a directory
-//! of the shipper image.
+//! Pure: no file is read here. Host log directories are bind-mounted read-only under `/host`
+//! in the shipper container (`host_log_mounts`), so a log directory can never shadow a
+//! directory of the shipper image (`/var/lib/alloy`, `/etc`).
 
 use std::collections::BTreeMap;
 
@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::{Draft, Kind, Stack};
 use crate::manifest::Diagnostic;
 
-/// Where host directories appear inside the shipper container.
+/// Where host log directories appear inside the shipper container.
 pub const HOST_ROOT: &str = "/host";
 
 /// The Docker socket the shipper discovers containers through (mounted read-only).
@@ -94,6 +94,19 @@ pub fn plan(stack: &Stack, draft: &mut Draft, shipper_key: &str) -> Option<LogPl
                     format!("`{}` is not an absolute path", file.path),
                 )
                 .hint("host log files are named by absolute paths such as `/var/log/nginx/*.log`"),
+            );
+            continue;
+        }
+        if static_dir(&file.path) == "/" {
+            draft.problem(
+                Diagnostic::new(
+                    format!("logs.files[{i}].path"),
+                    format!(
+                        "`{}` would need the whole host filesystem mounted",
+                        file.path
+                    ),
+                )
+                .hint("name files inside a directory, such as `/var/log/*.log`"),
             );
             continue;
         }
@@ -204,11 +217,7 @@ pub fn host_log_mounts(stack: &Stack) -> Vec<(String, String)> {
     }
     kept.into_iter()
         .map(|dir| {
-            let target = if dir == "/" {
-                HOST_ROOT.to_string()
-            } else {
-                format!("{HOST_ROOT}{dir}")
-            };
+            let target = format!("{HOST_ROOT}{dir}");
             (dir, target)
         })
         .collect()

@@ -1,8 +1,471 @@
-//! TODO(owner): describe what this module owns.
+//! Alert presets: which ones fit the declared stack (`alerts.presets`), with the operator's
+//! `alerts.thresholds` and `alerts.disable` applied, rendered to
+//! `prometheus/rules/preset-<name>.yml` with their promtool tests in
+//! `prometheus/tests/preset-<name>.yml`.
+//!
+//! Rules, knobs and tests are data (`templates/rules/presets/<name>.yml`); every choice — which
+//! presets, which jobs, which groups and alerts survive — is made here. Job names come from
+//! `render::topology` and the manifest's probe jobs, never from the data files.
 
-use super::{Draft, Stack};
+mod data;
+mod knobs;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::Context as _;
+
+pub use data::{format_number, Knob, PresetData};
+
+use super::rules::{self, Group, RuleFile, TestFile, RULES_FROM_TESTS};
+use super::{Draft, Kind, Stack};
+use crate::manifest::{Diagnostic, PresetSelection};
+
+/// Every preset, in the order they are rendered.
+pub const PRESETS: &[&str] = &["stack", "host"];
+
+/// Which presets to render, and the problems and warnings the selection raised.
+#[derive(Debug, Default, PartialEq)]
+pub struct Selection {
+    pub presets: Vec<&'static str>,
+    pub problems: Vec<Diagnostic>,
+    pub warnings: Vec<String>,
+}
+
+/// `auto`: every preset that fits; a list: those named (unknown → problem, not fitting →
+/// warning and skipped); `none`: nothing.
+pub fn select(stack: &Stack) -> Selection {
+    let mut selection = Selection::default();
+    match &stack.manifest.alerts.presets {
+        PresetSelection::None => {}
+        PresetSelection::Auto => {
+            selection.presets = PRESETS.iter().copied().filter(|p| fits(stack, p)).collect()
+        }
+        PresetSelection::List(names) => {
+            selection.problems = knobs::check_preset_names(names, PRESETS);
+            for preset in PRESETS
+                .iter()
+                .copied()
+                .filter(|p| names.iter().any(|n| n == p))
+            {
+                if fits(stack, preset) {
+                    selection.presets.push(preset);
+                } else {
+                    selection.warnings.push(format!(
+                        "alert preset `{preset}` is skipped: the stack declares {} for its rules to watch",
+                        needs(preset)
+                    ));
+                }
+            }
+        }
+    }
+    selection
+}
+
+/// Whether the stack has what preset `name` watches.
+pub fn fits(stack: &Stack, name: &str) -> bool {
+    match name {
+        "stack" => stack.has(&Kind::Prometheus),
+        "probes" => stack.has(&Kind::BlackboxExporter) || !probe_jobs(stack).is_empty(),
+        _ => !jobs(stack, name).is_empty(),
+    }
+}
+
+fn needs(preset: &str) -> &'static str {
+    match preset {
+        "stack" => "no `components.prometheus`",
+        "host" => "no `components.node_exporter`",
+        "containers" => "no `components.cadvisor`",
+        "probes" => "no `components.blackbox_exporter` and no probe job",
+        "redis" => "no exporter of type `redis`",
+        _ => "no exporter of type `postgres`",
+    }
+}
+
+/// The jobs whose series preset `name` selects.
+pub fn jobs(stack: &Stack, name: &str) -> Vec<String> {
+    let of_kind = |kind: Kind| {
+        stack
+            .components
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| c.job.clone())
+            .collect()
+    };
+    match name {
+        "stack" => of_kind(Kind::Prometheus),
+        "host" => of_kind(Kind::NodeExporter),
+        "containers" => of_kind(Kind::Cadvisor),
+        "probes" => probe_jobs(stack),
+        other => of_kind(Kind::Exporter(other.to_string())),
+    }
+}
+
+fn probe_jobs(stack: &Stack) -> Vec<String> {
+    stack
+        .manifest
+        .scrape
+        .iter()
+        .filter(|j| j.probe.is_some())
+        .map(|j| j.job.clone())
+        .collect()
+}
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
-    let _ = (stack, draft);
+    let alerts = &stack.manifest.alerts;
+    let mut all_knobs = BTreeMap::new();
+    let mut all_alerts = Vec::new();
+    for preset in PRESETS {
+        all_knobs.extend(data::knobs(stack.templates, preset)?);
+        all_alerts.extend(data::alert_names(stack.templates, preset)?);
+    }
+    let selection = select(stack);
+    let mut problems = selection.problems;
+    problems.extend(knobs::check_thresholds(&alerts.thresholds, &all_knobs));
+    problems.extend(knobs::check_disable(&alerts.disable, &all_alerts));
+    let failed = !problems.is_empty();
+    problems.into_iter().for_each(|p| draft.problem(p));
+    selection.warnings.into_iter().for_each(|w| draft.warn(w));
+    if failed {
+        return Ok(());
+    }
+    for preset in selection.presets {
+        render_preset(stack, draft, preset, &all_knobs)?;
+    }
     Ok(())
+}
+
+/// Placeholder values for preset `name`: jobs, then knobs (defaults, overridden by thresholds).
+pub fn placeholder_values(
+    stack: &Stack,
+    name: &str,
+    knobs: &BTreeMap<String, Knob>,
+) -> BTreeMap<String, String> {
+    let jobs = jobs(stack, name);
+    let job_of = |kind: Kind| {
+        stack
+            .get(&kind)
+            .map(|c| promql_string(&c.job))
+            .unwrap_or_default()
+    };
+    let mut values = BTreeMap::from([
+        ("job".to_string(), job_regex(&jobs)),
+        (
+            "test_job".to_string(),
+            promql_string(jobs.first().map_or(name, String::as_str)),
+        ),
+        ("prometheus_job".to_string(), job_of(Kind::Prometheus)),
+        ("alertmanager_job".to_string(), job_of(Kind::Alertmanager)),
+    ]);
+    for (knob, spec) in knobs {
+        let value = stack
+            .manifest
+            .alerts
+            .thresholds
+            .get(knob)
+            .copied()
+            .unwrap_or(spec.default);
+        values.insert(knob.clone(), format_number(value));
+    }
+    values
+}
+
+/// Preset `name` as a rule file for the stack's Prometheus, and its unit tests.
+pub fn build(
+    stack: &Stack,
+    name: &str,
+    knobs: &BTreeMap<String, Knob>,
+) -> anyhow::Result<(RuleFile, Vec<rules::UnitTest>)> {
+    let data = data::load(
+        stack.templates,
+        name,
+        &placeholder_values(stack, name, knobs),
+    )?;
+    let disabled: BTreeSet<&str> = stack
+        .manifest
+        .alerts
+        .disable
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut groups = Vec::new();
+    for group in &data.groups {
+        if group
+            .requires
+            .as_deref()
+            .is_some_and(|c| !requirement_met(stack, c))
+        {
+            continue;
+        }
+        let mut rendered = Vec::new();
+        for rule in group
+            .rules
+            .iter()
+            .filter(|r| r.alert.as_deref().is_none_or(|a| !disabled.contains(a)))
+        {
+            let what = rule
+                .alert
+                .as_deref()
+                .or(rule.record.as_deref())
+                .unwrap_or("?");
+            rendered.push(
+                rules::expand(rule)
+                    .map_err(|_| anyhow::anyhow!("preset `{name}` rule `{what}` is malformed"))?,
+            );
+        }
+        if !rendered.is_empty() {
+            let interval = group.interval.as_ref().map(|d| d.as_str().to_string());
+            groups.push(Group {
+                name: group.name.clone(),
+                interval,
+                limit: None,
+                labels: BTreeMap::new(),
+                rules: rendered,
+            });
+        }
+    }
+    let version = stack
+        .get(&Kind::Prometheus)
+        .context("presets need Prometheus")?
+        .version;
+    let file = rules::fit_to_release(RuleFile { groups }, version);
+    let present: BTreeSet<&str> = file.alert_names().collect();
+    let tests = data
+        .tests
+        .into_iter()
+        .filter_map(|t| t.retain_alerts(|a| present.contains(a)))
+        .collect();
+    Ok((file, tests))
+}
+
+fn render_preset(
+    stack: &Stack,
+    draft: &mut Draft,
+    name: &str,
+    knobs: &BTreeMap<String, Knob>,
+) -> anyhow::Result<()> {
+    let (file, tests) = build(stack, name, knobs)?;
+    if file.groups.is_empty() {
+        return Ok(());
+    }
+    let file_name = format!("preset-{name}");
+    rules::write_rule_file(stack, draft, &file_name, &file)?;
+    if !tests.is_empty() {
+        let test_file = TestFile {
+            rule_files: vec![format!("{RULES_FROM_TESTS}/{file_name}.yml")],
+            evaluation_interval: "1m".to_string(),
+            tests,
+        };
+        rules::write_test_file(stack, draft, &file_name, &test_file)?;
+    }
+    Ok(())
+}
+
+fn requirement_met(stack: &Stack, component: &str) -> bool {
+    match component {
+        "alertmanager" => stack.has(&Kind::Alertmanager),
+        "prometheus" => stack.has(&Kind::Prometheus),
+        _ => false,
+    }
+}
+
+/// `job=~"..."` value matching exactly these jobs (any job when there are none).
+fn job_regex(jobs: &[String]) -> String {
+    if jobs.is_empty() {
+        return ".+".to_string();
+    }
+    let escaped: Vec<String> = jobs
+        .iter()
+        .map(|j| promql_string(&regex_escape(j)))
+        .collect();
+    escaped.join("|")
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars().fold(String::new(), |mut out, c| {
+        if r"\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+        out
+    })
+}
+
+/// Text safe inside a double-quoted PromQL string.
+fn promql_string(text: &str) -> String {
+    text.replace('\\', r"\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Manifest;
+    use crate::render::Templates;
+
+    fn with_stack<T>(yaml: &str, f: impl FnOnce(&Stack) -> T) -> T {
+        let manifest: Manifest = serde_yaml::from_str(yaml).unwrap();
+        let templates = Templates::embedded();
+        let stack = Stack::new(&manifest, std::path::Path::new("."), &templates);
+        f(&stack)
+    }
+
+    fn selected(components: &str, extra: &str) -> Vec<&'static str> {
+        let yaml = format!("{{version: 1, project: p, components: {components}{extra}}}");
+        with_stack(&yaml, |stack| select(stack).presets)
+    }
+
+    #[test]
+    fn auto_picks_presets_from_the_declared_stack() {
+        let cases: [(&str, &str, &[&str]); 6] = [
+            ("{prometheus: {}}", "", &["stack"]),
+            (
+                "{prometheus: {}, node_exporter: {}}",
+                "",
+                &["stack", "host"],
+            ),
+            ("{node_exporter: {}}", "", &["host"]),
+            (
+                "{prometheus: {}, alertmanager: {}, grafana: {}}",
+                "",
+                &["stack"],
+            ),
+            (
+                "{prometheus: {}, node_exporter: {}}",
+                ", alerts: {presets: none}",
+                &[],
+            ),
+            (
+                "{prometheus: {}, node_exporter: {}}",
+                ", alerts: {presets: [host]}",
+                &["host"],
+            ),
+        ];
+        for (components, extra, expected) in cases {
+            assert_eq!(selected(components, extra), expected, "{components}{extra}");
+        }
+    }
+
+    #[test]
+    fn explicit_list_reports_unknown_and_skips_unfitting_presets() {
+        let yaml = "{version: 1, project: p, components: {prometheus: {}}, alerts: {presets: [stack, host, hots]}}";
+        let selection = with_stack(yaml, select);
+        assert_eq!(selection.presets, ["stack"]);
+        assert_eq!(selection.problems.len(), 1);
+        assert_eq!(selection.problems[0].path, "alerts.presets[2]");
+        assert_eq!(
+            selection.problems[0].hint.as_deref(),
+            Some("did you mean `host`?")
+        );
+        assert!(
+            selection.warnings[0].contains("`host` is skipped"),
+            "{:?}",
+            selection.warnings
+        );
+    }
+
+    fn rendered(yaml: &str, preset: &str) -> (RuleFile, Vec<rules::UnitTest>) {
+        with_stack(yaml, |stack| {
+            let knobs = data::knobs(stack.templates, preset).unwrap();
+            build(stack, preset, &knobs).unwrap()
+        })
+    }
+
+    fn expr_of<'a>(file: &'a RuleFile, alert: &str) -> &'a str {
+        let rule = file
+            .groups
+            .iter()
+            .flat_map(|g| &g.rules)
+            .find(|r| r.alert.as_deref() == Some(alert));
+        &rule.unwrap_or_else(|| panic!("no {alert}")).expr
+    }
+
+    #[test]
+    fn thresholds_override_knob_defaults() {
+        let base = "{version: 1, project: p, components: {prometheus: {}, node_exporter: {}}";
+        let cases = [
+            ("", "> 0.9"),
+            (", alerts: {thresholds: {host_memory_used: 0.75}}", "> 0.75"),
+        ];
+        for (extra, expected) in cases {
+            let (file, _) = rendered(&format!("{base}{extra}}}"), "host");
+            let expr = expr_of(&file, "HostOutOfMemory");
+            assert!(expr.contains(expected), "{extra}: {expr}");
+            assert!(expr.contains("job=~\"node\""), "{expr}");
+        }
+    }
+
+    #[test]
+    fn disabled_alerts_lose_their_rule_and_their_test() {
+        let yaml = "{version: 1, project: p, components: {prometheus: {}, node_exporter: {}}, alerts: {disable: [HostOutOfMemory, HostOutOfInodes]}}";
+        let (file, tests) = rendered(yaml, "host");
+        let alerts: Vec<&str> = file.alert_names().collect();
+        assert!(!alerts.contains(&"HostOutOfMemory") && !alerts.contains(&"HostOutOfInodes"));
+        assert!(alerts.contains(&"HostHighCpuLoad"));
+        let tested: Vec<&str> = tests
+            .iter()
+            .flat_map(|t| &t.alert_rule_test)
+            .map(|a| a.alertname.as_str())
+            .collect();
+        assert!(!tested.contains(&"HostOutOfMemory") && !tested.contains(&"HostOutOfInodes"));
+        assert!(tested.contains(&"HostOutOfDiskSpace"));
+    }
+
+    #[test]
+    fn alertmanager_rules_need_an_alertmanager() {
+        let cases = [
+            ("{prometheus: {}}", false),
+            ("{prometheus: {}, alertmanager: {}}", true),
+        ];
+        for (components, expected) in cases {
+            let (file, tests) = rendered(
+                &format!("{{version: 1, project: p, components: {components}}}"),
+                "stack",
+            );
+            let has = |name: &str| file.alert_names().any(|a| a == name);
+            assert_eq!(
+                has("AlertmanagerConfigReloadFailed"),
+                expected,
+                "{components}"
+            );
+            let tested = tests
+                .iter()
+                .flat_map(|t| &t.alert_rule_test)
+                .any(|a| a.alertname == "AlertmanagerConfigReloadFailed");
+            assert_eq!(tested, expected, "{components}");
+        }
+    }
+
+    #[test]
+    fn job_selectors_follow_the_topology() {
+        let yaml = "{version: 1, project: p, components: {prometheus: {}}}";
+        let (file, _) = rendered(yaml, "stack");
+        assert!(expr_of(&file, "PrometheusConfigReloadFailed").contains("job=~\"prometheus\""));
+        assert_eq!(job_regex(&["cache".into(), "a.b".into()]), r"cache|a\\.b");
+        assert_eq!(job_regex(&[]), ".+");
+    }
+
+    #[test]
+    fn unknown_thresholds_and_disabled_names_are_problems() {
+        let yaml = "{version: 1, project: p, components: {prometheus: {}}, alerts: {thresholds: {host_mem_used: 0.5}, disable: [Watchdgo]}}";
+        let manifest: Manifest = serde_yaml::from_str(yaml).unwrap();
+        let templates = Templates::embedded();
+        let stack = Stack::new(&manifest, std::path::Path::new("."), &templates);
+        let mut draft = Draft::new(&[]);
+        render(&stack, &mut draft).unwrap();
+        let found: Vec<(&str, &str)> = draft
+            .problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.hint.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "alerts.thresholds.host_mem_used",
+                    "did you mean `host_memory_used`?"
+                ),
+                ("alerts.disable[0]", "did you mean `Watchdog`?"),
+            ]
+        );
+        assert!(draft.files().is_empty());
+    }
 }

@@ -101,8 +101,23 @@ fn walk(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 ///
 /// Filters return safe strings: minijinja auto-escapes `*.yaml.j2`/`*.json.j2` output as JSON,
 /// which would otherwise quote the already-quoted text a second time.
+/// JSON leaves DEL, C1 controls and U+2028/2029 raw; YAML rejects the former and folds the
+/// latter as line breaks (YAML 1.1), so they are escaped. They only occur inside strings.
 fn yaml_filter(value: Value) -> Result<Value, minijinja::Error> {
-    json_filter(value)
+    let json = json_filter(value)?;
+    let text = json.as_str().unwrap_or_default();
+    if !text.chars().any(needs_yaml_escape) {
+        return Ok(json);
+    }
+    let escaped: String = text
+        .chars()
+        .map(|c| if needs_yaml_escape(c) { format!("\\u{:04x}", c as u32) } else { c.to_string() })
+        .collect();
+    Ok(Value::from_safe_string(escaped))
+}
+
+fn needs_yaml_escape(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}')
 }
 
 fn json_filter(value: Value) -> Result<Value, minijinja::Error> {
@@ -125,7 +140,7 @@ mod tests {
 
     #[test]
     fn yaml_filter_quotes_hostile_strings() {
-        for hostile in ["a: b", "x # y", "line\nbreak", "{{ $labels.x }}", "\"q\" 'q'", "ünï ✓", "- item"] {
+        for hostile in ["a: b", "x # y", "line\nbreak", "{{ $labels.x }}", "\"q\" 'q'", "ünï ✓", "- item", "nel\u{85} ls\u{2028} del\u{7f}"] {
             let quoted = yaml_filter(Value::from(hostile)).unwrap();
             let back: String = serde_yaml::from_str(quoted.as_str().unwrap()).unwrap();
             assert_eq!(back, hostile);

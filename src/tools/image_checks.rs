@@ -1,2 +1,163 @@
-//! Checks that run inside component images on Docker (`loki -verify-config`, `alloy fmt`,
-//! `jaeger validate`), for programs that have no local binary here.
+//! Checks that run inside component images on Docker (`loki -verify-config`, `alloy fmt` /
+//! `alloy validate`, `jaeger validate`, `promtail -check-syntax`), for programs that have no
+//! local binary here.
+//!
+//! Which checks apply is data (`checks`), decided from the rendered files and each component's
+//! release; `run` is the thin shell that hands them to the Docker engine. Nothing is pulled:
+//! a missing image is reported as a check that could not run, never as a pass.
+
+use std::path::{Path, PathBuf};
+
+use crate::docker::{self, OneShotOutput};
+use crate::render::{Component, Kind, RenderedStack, Stack};
+
+/// One program run inside its image against the rendered files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageCheck {
+    /// The stack service whose files are checked (`loki`).
+    pub service: String,
+    /// What runs, for messages (`loki -verify-config`).
+    pub name: String,
+    pub image: String,
+    /// Arguments after the image's entrypoint.
+    pub args: Vec<String>,
+    /// Read-only bind mounts: rendered directory on the host → directory in the container.
+    pub binds: Vec<(PathBuf, String)>,
+}
+
+/// How one check ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckOutcome {
+    Passed {
+        check: ImageCheck,
+        output: String,
+    },
+    Failed {
+        check: ImageCheck,
+        exit_code: i64,
+        output: String,
+    },
+    /// The check could not run (image missing, Docker unreachable); never counts as a pass.
+    NotRun {
+        check: ImageCheck,
+        reason: String,
+    },
+}
+
+impl CheckOutcome {
+    /// One line for `stackctl validate`.
+    pub fn summary(&self) -> String {
+        match self {
+            CheckOutcome::Passed { check, .. } => format!("ok: {} ({})", check.name, check.image),
+            CheckOutcome::Failed {
+                check, exit_code, ..
+            } => {
+                format!(
+                    "failed: {} ({}) exited with {exit_code}",
+                    check.name, check.image
+                )
+            }
+            CheckOutcome::NotRun { check, reason } => {
+                format!("could not run {}: {reason}", check.name)
+            }
+        }
+    }
+
+    pub fn is_failure(&self) -> bool {
+        matches!(self, CheckOutcome::Failed { .. })
+    }
+}
+
+/// The in-image checks for the files in `rendered`, which is written under `out_dir`.
+pub fn checks(stack: &Stack, rendered: &RenderedStack, out_dir: &Path) -> Vec<ImageCheck> {
+    let mut out = Vec::new();
+    let has = |path: &str| rendered.files.contains_key(path);
+    let bind = |dir: &str, target: &str| vec![(out_dir.join(dir), target.to_string())];
+    for component in &stack.components {
+        let check = |name: &str, args: &[&str], binds| ImageCheck {
+            service: component.service.clone(),
+            name: name.to_string(),
+            image: component.image.clone(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            binds,
+        };
+        match component.kind {
+            Kind::Loki if has("loki/loki.yaml") => out.push(check(
+                "loki -verify-config",
+                &["-config.file=/etc/loki/loki.yaml", "-verify-config"],
+                bind("loki", "/etc/loki"),
+            )),
+            Kind::Alloy if has("alloy/config.alloy") => {
+                out.extend(alloy_checks(component, &bind("alloy", "/etc/alloy")))
+            }
+            Kind::Promtail if has("promtail/promtail.yaml") => out.push(check(
+                "promtail -check-syntax",
+                &["-config.file=/etc/promtail/promtail.yaml", "-check-syntax"],
+                bind("promtail", "/etc/promtail"),
+            )),
+            Kind::Jaeger if has("jaeger/config.yaml") => out.push(check(
+                "jaeger validate",
+                &["validate", "--config=/etc/jaeger/config.yaml"],
+                bind("jaeger", "/etc/jaeger"),
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `alloy fmt` checks syntax on every release; `alloy validate` exists from 1.9 on.
+fn alloy_checks(component: &Component, binds: &[(PathBuf, String)]) -> Vec<ImageCheck> {
+    let mut runs = vec![("alloy fmt", vec!["fmt", "/etc/alloy/config.alloy"])];
+    if component.version.at_least(1, 9, 0) {
+        runs.push((
+            "alloy validate",
+            vec!["validate", "/etc/alloy/config.alloy"],
+        ));
+    }
+    runs.into_iter()
+        .map(|(name, args)| ImageCheck {
+            service: component.service.clone(),
+            name: name.to_string(),
+            image: component.image.clone(),
+            args: args.into_iter().map(str::to_string).collect(),
+            binds: binds.to_vec(),
+        })
+        .collect()
+}
+
+/// Runs every check in turn on the local Docker daemon.
+pub async fn run(checks: Vec<ImageCheck>) -> Vec<CheckOutcome> {
+    let mut outcomes = Vec::new();
+    for check in checks {
+        let result =
+            docker::run_to_completion(&check.image, check.args.clone(), check.binds.clone()).await;
+        outcomes.push(outcome(check, result));
+    }
+    outcomes
+}
+
+fn outcome(check: ImageCheck, result: anyhow::Result<Option<OneShotOutput>>) -> CheckOutcome {
+    match result {
+        Ok(Some(OneShotOutput {
+            exit_code: 0,
+            output,
+        })) => CheckOutcome::Passed { check, output },
+        Ok(Some(OneShotOutput { exit_code, output })) => CheckOutcome::Failed {
+            check,
+            exit_code,
+            output,
+        },
+        Ok(None) => {
+            let reason = format!("image {} is not present locally", check.image);
+            CheckOutcome::NotRun { check, reason }
+        }
+        Err(e) => CheckOutcome::NotRun {
+            check,
+            reason: format!("{e:#}"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

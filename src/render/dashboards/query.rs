@@ -1,0 +1,79 @@
+//! PromQL and LogQL text built from manifest values: label values are quoted, regex
+//! alternatives are escaped, so a job name can never change the meaning of a query.
+
+/// A PromQL/LogQL double-quoted string literal (Go escaping, which JSON's satisfies).
+pub fn quoted(value: &str) -> String {
+    serde_json::Value::from(value).to_string()
+}
+
+/// `job="api"`.
+pub fn matcher(label: &str, value: &str) -> String {
+    format!("{label}={}", quoted(value))
+}
+
+/// `job=~"a|b"` with each value matched literally (RE2 metacharacters escaped).
+pub fn any_of(label: &str, values: &[String]) -> String {
+    let alternatives: Vec<String> = values.iter().map(|v| regex_escape(v)).collect();
+    format!("{label}=~{}", quoted(&alternatives.join("|")))
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Adds `extra` matchers to a selector written in the manifest (`{job="api"}` or empty).
+pub fn with_matchers(selector: &str, extra: &str) -> String {
+    let inner = selector
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim();
+    match (inner.is_empty(), extra.is_empty()) {
+        (true, _) => format!("{{{extra}}}"),
+        (false, true) => format!("{{{inner}}}"),
+        (false, false) => format!("{{{inner},{extra}}}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_cannot_escape_their_quotes() {
+        let cases = [
+            ("api", r#"job="api""#),
+            (r#"a"} or vector(1) #"#, r#"job="a\"} or vector(1) #""#),
+            (r"back\slash", r#"job="back\\slash""#),
+        ];
+        for (value, want) in cases {
+            assert_eq!(matcher("job", value), want);
+        }
+    }
+
+    #[test]
+    fn alternatives_match_literally() {
+        let values = vec!["api".to_string(), "web.v2".to_string()];
+        assert_eq!(any_of("job", &values), r#"job=~"api|web\\.v2""#);
+    }
+
+    #[test]
+    fn extra_matchers_join_the_selector() {
+        let cases = [
+            (r#"{job="api"}"#, r#"le="0.5""#, r#"{job="api",le="0.5"}"#),
+            ("", r#"le="1""#, r#"{le="1"}"#),
+            ("{}", r#"le="1""#, r#"{le="1"}"#),
+            (r#"{job="api"}"#, "", r#"{job="api"}"#),
+        ];
+        for (selector, extra, want) in cases {
+            assert_eq!(with_matchers(selector, extra), want, "{selector}");
+        }
+    }
+}

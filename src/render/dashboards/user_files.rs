@@ -1,0 +1,132 @@
+//! The operator's own dashboards (`dashboards.files`, globs relative to the manifest), copied
+//! as they are after checking that they parse and do not need import-time inputs.
+
+use std::collections::BTreeSet;
+
+use crate::manifest::Diagnostic;
+use crate::render::{Draft, Stack};
+
+/// Copies every matched file to `grafana/dashboards/<file name>`.
+/// `taken` holds the uids and file names already used by generated dashboards.
+pub fn copy(stack: &Stack, draft: &mut Draft, taken: &mut BTreeSet<String>) -> anyhow::Result<()> {
+    for (i, pattern) in stack.manifest.dashboards.files.iter().enumerate() {
+        let key = format!("dashboards.files[{i}]");
+        let full = stack.dir.join(pattern);
+        let paths = match glob::glob(&full.to_string_lossy()) {
+            Ok(paths) => paths
+                .filter_map(Result::ok)
+                .filter(|p| p.is_file())
+                .collect::<Vec<_>>(),
+            Err(e) => {
+                draft.problem(Diagnostic::new(
+                    &key,
+                    format!("`{pattern}` is not a valid glob: {e}"),
+                ));
+                continue;
+            }
+        };
+        if paths.is_empty() {
+            draft.problem(
+                Diagnostic::new(&key, format!("`{pattern}` matches no file"))
+                    .hint("paths are relative to the directory of stackctl.yaml"),
+            );
+        }
+        for path in paths {
+            let shown = path
+                .strip_prefix(stack.dir)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            let text = match fs_err::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) => {
+                    draft.problem(Diagnostic::new(&key, format!("cannot read `{shown}`: {e}")));
+                    continue;
+                }
+            };
+            let Some(problem) = check(&text, &shown) else {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                let uid = serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| v.get("uid").and_then(|u| u.as_str()).map(str::to_string));
+                if !taken.insert(format!("file:{name}"))
+                    || uid
+                        .as_ref()
+                        .is_some_and(|u| !taken.insert(format!("uid:{u}")))
+                {
+                    draft.problem(
+                        Diagnostic::new(&key, format!("`{shown}` uses a file name or uid another dashboard already has"))
+                            .hint("give each dashboard its own file name and `uid` (generated ones start with `stackctl-`)"),
+                    );
+                    continue;
+                }
+                draft.add_json(&format!("grafana/dashboards/{name}"), text)?;
+                continue;
+            };
+            draft.problem(Diagnostic::new(&key, problem.0).hint(problem.1));
+        }
+    }
+    Ok(())
+}
+
+/// Why a dashboard file cannot be provisioned as it is: (message, hint).
+fn check(text: &str, shown: &str) -> Option<(String, String)> {
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => {
+            return Some((
+                format!("`{shown}` is not valid JSON: {e}"),
+                "export the dashboard from Grafana as JSON (Share → Export → Save to file)"
+                    .to_string(),
+            ))
+        }
+    };
+    if !value.is_object() {
+        return Some((
+            format!("`{shown}` is not a dashboard (a JSON object)"),
+            "a dashboard file holds one JSON object".to_string(),
+        ));
+    }
+    if value.get("__inputs").is_some() || text.contains("${DS_") {
+        return Some((
+            format!("`{shown}` was exported for sharing externally (`__inputs` / `${{DS_...}}`)"),
+            "file provisioning cannot resolve inputs: export again without \"Export for sharing externally\", or replace `${DS_...}` with a datasource uid (`prometheus`, `loki`)".to_string(),
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_what_file_provisioning_cannot_load() {
+        let cases = [
+            (r#"{"uid": "a", "panels": []}"#, None),
+            ("{ not json", Some("is not valid JSON")),
+            ("[1, 2]", Some("is not a dashboard")),
+            (
+                r#"{"__inputs": [], "panels": []}"#,
+                Some("exported for sharing"),
+            ),
+            (
+                r#"{"panels": [{"datasource": "${DS_PROMETHEUS}"}]}"#,
+                Some("exported for sharing"),
+            ),
+        ];
+        for (text, want) in cases {
+            let got = check(text, "d.json").map(|(message, _)| message);
+            match want {
+                None => assert_eq!(got, None, "{text}"),
+                Some(fragment) => assert!(
+                    got.as_deref().is_some_and(|m| m.contains(fragment)),
+                    "{text}: {got:?}"
+                ),
+            }
+        }
+    }
+}

@@ -1,0 +1,375 @@
+//! The operator's own rule files (`alerts.files`) and promtool tests (`alerts.tests`), copied
+//! into the rendered tree.
+//!
+//! Rule files are copied byte for byte into `prometheus/rules/` (renamed to `.yml`, the
+//! extension prometheus.yml loads) after checking they parse as rule files. Test files are
+//! copied into `prometheus/tests/` with each `rule_files` entry rewritten to the rendered copy,
+//! as seen from the test file (`../rules/<name>.yml`):
+//! 1. an entry that, resolved against the original test file's directory, is one of
+//!    `alerts.files` becomes that file's rendered copy;
+//! 2. otherwise an entry whose file name is a rendered rule file (`groups.yml`,
+//!    `preset-host.yml`, `slo-<name>.yml`, a copied file) or a glob becomes `../rules/<file name>`;
+//! 3. anything else is a problem at `alerts.tests[i]`.
+//!
+//! This step reads the operator's files from disk; the rest of rendering stays pure.
+
+use std::collections::BTreeMap;
+use std::path::{Component as PathPart, Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{RULES_DIR, RULES_FROM_TESTS, TESTS_DIR};
+use crate::manifest::Diagnostic;
+use crate::render::{Draft, Kind, Stack};
+
+pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
+    let version = stack.get(&Kind::Prometheus).map(|p| p.version);
+    let group_labels_allowed = version.is_none_or(super::supports_group_labels);
+    let mut copied: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for (i, pattern) in stack.manifest.alerts.files.iter().enumerate() {
+        let key = format!("alerts.files[{i}]");
+        for source in expand(stack.dir, pattern, &key, draft) {
+            let Some(text) = read(&source, pattern, &key, draft) else {
+                continue;
+            };
+            if let Err(problem) = check_rule_file(&text, group_labels_allowed) {
+                draft.problem(
+                    Diagnostic::new(
+                        &key,
+                        format!(
+                            "`{}` is not a Prometheus rule file: {problem}",
+                            source.display()
+                        ),
+                    )
+                    .hint("fix the file so that `promtool check rules` accepts it"),
+                );
+                continue;
+            }
+            let name = format!("{}.yml", stem(&source));
+            let dest = format!("{RULES_DIR}/{name}");
+            if draft.file(&dest).is_some() {
+                draft.problem(
+                    Diagnostic::new(&key, format!("`{}` would be written to `{dest}`, which another rule file already uses", source.display()))
+                        .hint("rename the file; `groups`, `preset-*` and `slo-*` are taken by stackctl's own rule files"),
+                );
+                continue;
+            }
+            draft.add_yaml(&dest, text)?;
+            copied.insert(normalize(&source), name);
+        }
+    }
+    for (i, pattern) in stack.manifest.alerts.tests.iter().enumerate() {
+        let key = format!("alerts.tests[{i}]");
+        for source in expand(stack.dir, pattern, &key, draft) {
+            let Some(text) = read(&source, pattern, &key, draft) else {
+                continue;
+            };
+            match rewrite_test(&text, &source, &copied, &rendered_rule_names(draft)) {
+                Ok(rewritten) => {
+                    let dest = format!("{TESTS_DIR}/{}.yml", stem(&source));
+                    if draft.file(&dest).is_some() {
+                        draft.problem(
+                            Diagnostic::new(&key, format!("`{}` would be written to `{dest}`, which another test file already uses", source.display()))
+                                .hint("rename the test file; `preset-*` names are taken by stackctl's preset tests"),
+                        );
+                        continue;
+                    }
+                    draft.add_yaml(&dest, rewritten)?;
+                }
+                Err(problem) => draft.problem(
+                    Diagnostic::new(
+                        &key,
+                        format!("cannot use test file `{}`: {}", source.display(), problem.0),
+                    )
+                    .hint(problem.1),
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A path or glob from the manifest, as the files it names (relative to the manifest's directory).
+fn expand(dir: &Path, pattern: &str, key: &str, draft: &mut Draft) -> Vec<PathBuf> {
+    let full = dir.join(pattern);
+    if !pattern.contains(['*', '?', '[']) {
+        return vec![full];
+    }
+    let matches: Vec<PathBuf> = glob::glob(&full.to_string_lossy())
+        .map(|paths| {
+            paths
+                .filter_map(Result::ok)
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    if matches.is_empty() {
+        draft.problem(
+            Diagnostic::new(key, format!("`{pattern}` matches no file")).hint(format!(
+                "paths are relative to the manifest's directory `{}`",
+                dir.display()
+            )),
+        );
+    }
+    matches
+}
+
+fn read(source: &Path, pattern: &str, key: &str, draft: &mut Draft) -> Option<String> {
+    match fs_err::read_to_string(source) {
+        Ok(text) => Some(text),
+        Err(error) => {
+            let cause = error.source_io_kind();
+            draft.problem(
+                Diagnostic::new(key, format!("cannot read `{pattern}`: {cause}")).hint(format!(
+                    "paths are relative to the manifest's directory; looked at `{}`",
+                    source.display()
+                )),
+            );
+            None
+        }
+    }
+}
+
+trait IoKind {
+    fn source_io_kind(&self) -> String;
+}
+
+impl IoKind for std::io::Error {
+    fn source_io_kind(&self) -> String {
+        match self.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => {
+                std::error::Error::source(self).map_or_else(|| self.to_string(), |s| s.to_string())
+            }
+        }
+    }
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(|| "rules".to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// `a/./b/../c` → `a/c`, without touching the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            PathPart::CurDir => {}
+            PathPart::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn rendered_rule_names(draft: &Draft) -> Vec<String> {
+    let prefix = format!("{RULES_DIR}/");
+    draft
+        .files()
+        .keys()
+        .filter_map(|p| p.strip_prefix(&prefix))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Checks that `text` has the shape of a Prometheus rule file (unknown keys are errors there too).
+pub fn check_rule_file(text: &str, group_labels_allowed: bool) -> Result<(), String> {
+    let file: RuleFileShape = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    for group in &file.groups {
+        if group.rules.is_empty() {
+            continue;
+        }
+        if !group_labels_allowed && (group.labels.is_some() || group.query_offset.is_some()) {
+            return Err(format!(
+                "group `{}` has `labels` or `query_offset`, which this Prometheus release (before 3.0) rejects",
+                group.name
+            ));
+        }
+        for rule in &group.rules {
+            if rule.alert.is_some() == rule.record.is_some() {
+                return Err(format!(
+                    "group `{}` has a rule that needs exactly one of `alert` and `record`",
+                    group.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFileShape {
+    groups: Vec<GroupShape>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // fields exist so that unknown keys are rejected
+struct GroupShape {
+    name: String,
+    interval: Option<String>,
+    limit: Option<u64>,
+    query_offset: Option<String>,
+    labels: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    rules: Vec<RuleShape>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct RuleShape {
+    alert: Option<String>,
+    record: Option<String>,
+    expr: serde_yaml::Value,
+    #[serde(rename = "for")]
+    for_: Option<String>,
+    keep_firing_for: Option<String>,
+    labels: Option<BTreeMap<String, String>>,
+    annotations: Option<BTreeMap<String, String>>,
+}
+
+/// A problem with a test file: what is wrong, and a hint.
+pub struct TestProblem(String, String);
+
+/// The test file with its `rule_files` pointing at the rendered rule files (see the module doc).
+pub fn rewrite_test(
+    text: &str,
+    source: &Path,
+    copied: &BTreeMap<PathBuf, String>,
+    rendered: &[String],
+) -> Result<String, TestProblem> {
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        TestProblem(
+            format!("not YAML: {e}"),
+            "fix the file so that `promtool test rules` accepts it".into(),
+        )
+    })?;
+    let entries = doc
+        .get_mut("rule_files")
+        .and_then(serde_yaml::Value::as_sequence_mut)
+        .ok_or_else(|| {
+            TestProblem(
+                "it has no `rule_files` list".into(),
+                "a promtool test file starts with `rule_files: [...]`".into(),
+            )
+        })?;
+    let base = source.parent().unwrap_or(Path::new("."));
+    for entry in entries.iter_mut() {
+        let Some(named) = entry.as_str() else {
+            return Err(TestProblem(
+                "a `rule_files` entry is not a path".into(),
+                "list rule file paths as strings".into(),
+            ));
+        };
+        let file_name = Path::new(named)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let target = if let Some(copy) = copied.get(&normalize(&base.join(named))) {
+            copy.clone()
+        } else if rendered.contains(&file_name) || named.contains(['*', '?', '[']) {
+            file_name
+        } else {
+            return Err(TestProblem(
+                format!("`rule_files` names `{named}`, which is neither in `alerts.files` nor rendered by stackctl"),
+                format!("name a file listed in `alerts.files` (relative to the test file) or one of: {}", rendered.join(", ")),
+            ));
+        };
+        *entry = serde_yaml::Value::String(format!("{RULES_FROM_TESTS}/{target}"));
+    }
+    let body =
+        serde_yaml::to_string(&doc).map_err(|e| TestProblem(e.to_string(), String::new()))?;
+    Ok(format!(
+        "# Copied by stackctl from `{}`; `rule_files` point at the rendered rules.\n{body}",
+        source.display()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_rule_file_accepts_and_rejects() {
+        let cases = [
+            (
+                "groups: [{name: a, rules: [{alert: A, expr: up == 0}]}]",
+                true,
+                true,
+            ),
+            (
+                "groups: [{name: a, rules: [{record: r, expr: up}]}]",
+                true,
+                true,
+            ),
+            (
+                "groups: [{name: a, rules: [{alert: A, expr: up, severity: x}]}]",
+                true,
+                false,
+            ),
+            ("groups: [{name: a, rules: [{expr: up}]}]", true, false),
+            (
+                "groups: [{name: a, labels: {t: x}, rules: [{alert: A, expr: up}]}]",
+                true,
+                true,
+            ),
+            (
+                "groups: [{name: a, labels: {t: x}, rules: [{alert: A, expr: up}]}]",
+                false,
+                false,
+            ),
+            ("rules: []", true, false),
+            ("not: [valid", true, false),
+        ];
+        for (text, labels_ok, accepted) in cases {
+            assert_eq!(check_rule_file(text, labels_ok).is_ok(), accepted, "{text}");
+        }
+    }
+
+    #[test]
+    fn rewrite_points_rule_files_at_rendered_copies() {
+        let copied = BTreeMap::from([(
+            PathBuf::from("/m/rules/legacy.yaml"),
+            "legacy.yml".to_string(),
+        )]);
+        let rendered = vec!["groups.yml".to_string(), "legacy.yml".to_string()];
+        let text = "rule_files: [legacy.yaml, ../rendered/groups.yml, '*.yml']\ntests: []\n";
+        let out = rewrite_test(text, Path::new("/m/rules/tests.yml"), &copied, &rendered)
+            .ok()
+            .unwrap();
+        let doc: serde_yaml::Value = serde_yaml::from_str(&out).unwrap();
+        let files: Vec<&str> = doc["rule_files"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "../rules/legacy.yml",
+                "../rules/groups.yml",
+                "../rules/*.yml"
+            ]
+        );
+    }
+
+    #[test]
+    fn rewrite_refuses_unknown_rule_file() {
+        let err = rewrite_test(
+            "rule_files: [other.yml]\n",
+            Path::new("/m/t.yml"),
+            &BTreeMap::new(),
+            &[],
+        );
+        assert!(err.is_err_and(|p| p.0.contains("`other.yml`")));
+    }
+}

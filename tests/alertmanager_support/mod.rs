@@ -1,0 +1,179 @@
+//! Shared by the `alertmanager_*` tests: building a loaded manifest by hand, rendering it, and
+//! running the real `amtool` (skipped visibly when missing, failing under `CI=true`).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use stackctl::manifest::{LoadedManifest, Manifest, Positions};
+use stackctl::render::{render, RenderError, RenderedStack, Templates};
+
+/// A manifest as the loader would return it; `secrets` are the values that came from `${VAR}`.
+pub fn loaded(yaml: &str, secrets: &[&str]) -> LoadedManifest {
+    let manifest: Manifest = serde_yaml::from_str(yaml).expect("test manifest parses");
+    LoadedManifest {
+        manifest,
+        path: PathBuf::from("stackctl.yaml"),
+        dir: PathBuf::from("."),
+        source: yaml.to_string(),
+        positions: Positions::default(),
+        secret_values: secrets.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+pub fn try_render(yaml: &str, secrets: &[&str]) -> Result<RenderedStack, RenderError> {
+    render(&loaded(yaml, secrets), &Templates::embedded())
+}
+
+pub fn render_ok(yaml: &str, secrets: &[&str]) -> RenderedStack {
+    match try_render(yaml, secrets) {
+        Ok(stack) => stack,
+        Err(e) => panic!("render failed:\n{e}"),
+    }
+}
+
+/// The key paths of the problems a failed render reports.
+pub fn problem_paths(yaml: &str, secrets: &[&str]) -> Vec<(String, String)> {
+    match try_render(yaml, secrets) {
+        Ok(_) => panic!("render unexpectedly succeeded"),
+        Err(RenderError::Invalid(e)) => e
+            .problems
+            .into_iter()
+            .map(|p| {
+                (
+                    p.path,
+                    format!("{}\nhint: {}", p.message, p.hint.unwrap_or_default()),
+                )
+            })
+            .collect(),
+        Err(RenderError::Internal(e)) => panic!("internal error: {e:#}"),
+    }
+}
+
+pub fn config_text(stack: &RenderedStack) -> &str {
+    &stack.files["alertmanager/alertmanager.yml"].contents
+}
+
+pub fn config(stack: &RenderedStack) -> serde_yaml::Value {
+    serde_yaml::from_str(config_text(stack)).expect("alertmanager.yml parses")
+}
+
+/// The Debian amtool, or `None` after printing `SKIP` (panics under `CI=true`).
+pub fn amtool() -> Option<PathBuf> {
+    let path = Path::new("/usr/bin/amtool");
+    if path.exists() {
+        return Some(path.to_path_buf());
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("amtool is required under CI=true but /usr/bin/amtool is missing");
+    }
+    eprintln!(
+        "SKIP: /usr/bin/amtool is missing; install prometheus-alertmanager to run this check"
+    );
+    None
+}
+
+/// Writes the rendered files into a temp dir and returns it with the config path.
+pub fn write_out(stack: &RenderedStack) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, file) in &stack.files {
+        let target = dir.path().join(path);
+        std::fs::create_dir_all(target.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(&target, &file.contents).expect("write");
+    }
+    let config = dir.path().join("alertmanager/alertmanager.yml");
+    (dir, config)
+}
+
+/// Runs amtool with `args`; returns (success, stdout + stderr).
+pub fn run_amtool(amtool: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(amtool)
+        .args(args)
+        .output()
+        .expect("amtool runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Every mapping key anywhere in `value`, with its path.
+pub fn all_keys(value: &serde_yaml::Value, path: &str, out: &mut Vec<String>) {
+    match value {
+        serde_yaml::Value::Mapping(map) => {
+            for (k, v) in map {
+                let key = k.as_str().unwrap_or("?").to_string();
+                let p = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                out.push(p.clone());
+                all_keys(v, &p, out);
+            }
+        }
+        serde_yaml::Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                all_keys(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The manifest.md `notify` example, with `version` of Alertmanager given.
+pub fn shop_manifest(version: &str) -> String {
+    format!(
+        r#"
+version: 1
+project: shop
+components:
+  alertmanager: {{version: "{version}"}}
+notify:
+  default: team-email
+  group_by: [alertname, cluster, service]
+  group_wait: 10s
+  group_interval: 5m
+  repeat_interval: 12h
+  receivers:
+    team-email:
+      email: {{to: [alerts@shop.example.com, ops@shop.example.com], from: am@shop.example.com,
+              smarthost: smtp.example.com:587, username: am@shop.example.com, password: "smtp-secret-1"}}
+    oncall:
+      pagerduty: {{routing_key: "pd-routing-key-1", severity: critical}}
+    chat:
+      slack: {{webhook_url: "https://hooks.slack.com/services/T0/B0/slack-secret-1", channel: '#alerts', send_resolved: true, title: "{{{{ .CommonLabels.alertname }}}}"}}
+    bot:
+      webhook: {{url: http://bot:5001/alerts, max_alerts: 10}}
+  routes:
+    - match: {{severity: critical}}
+      receiver: oncall
+      continue: true
+      mute_time_intervals: [nights]
+    - match: {{severity: warning}}
+      match_re: {{service: "api|web"}}
+      receiver: chat
+      group_by: [alertname]
+      repeat_interval: 1h
+      routes:
+        - match: {{team: bots}}
+          receiver: bot
+          active_time_intervals: [office]
+  inhibit:
+    - source: {{severity: critical}}
+      target: {{severity: warning}}
+      equal: [alertname, instance]
+  quiet_hours:
+    nights: [{{times: ["22:00-07:00"], location: Europe/Berlin}}]
+    office: [{{times: ["08:00-18:00"], weekdays: ["monday:friday"]}}, {{times: ["22:00-02:00"], weekdays: [saturday]}}]
+"#
+    )
+}
+
+pub const SHOP_SECRETS: &[&str] = &[
+    "smtp-secret-1",
+    "pd-routing-key-1",
+    "https://hooks.slack.com/services/T0/B0/slack-secret-1",
+];

@@ -1,0 +1,90 @@
+//! Cross-file checks through the whole render: what the rule files emit decides which
+//! severity routes are accepted.
+
+mod alertmanager_support;
+
+use alertmanager_support::{problem_paths, render_ok};
+
+const STACK: &str = r#"
+version: 1
+project: t
+components: {prometheus: {}, alertmanager: {}}
+alerts:
+  presets: none
+  groups:
+    - name: app
+      rules:
+        - {alert: ApiDown, expr: up == 0, for: 1m, severity: critical, summary: API is down}
+notify:
+  default: chat
+  receivers:
+    chat: {webhook: {url: "http://bot:5001/chat"}}
+    pager: {webhook: {url: "http://bot:5001/pager"}}
+  routes:
+    - {match: {severity: SEVERITY}, receiver: pager}
+"#;
+
+/// Whether the `rules` step (another helper's) renders rule files yet; skips visibly if not.
+fn rules_rendered() -> bool {
+    let without_routes =
+        STACK.replace("    - {match: {severity: SEVERITY}, receiver: pager}\n", "");
+    let rendered = render_ok(&without_routes, &[]);
+    if rendered
+        .files
+        .keys()
+        .any(|p| p.starts_with("prometheus/rules/"))
+    {
+        return true;
+    }
+    assert_ne!(
+        std::env::var("CI").as_deref(),
+        Ok("true"),
+        "the rules step rendered no rule file"
+    );
+    eprintln!("SKIP: the rules step renders no `prometheus/rules/*.yml` yet");
+    false
+}
+
+#[test]
+fn a_route_matching_a_severity_that_rules_emit_is_accepted() {
+    if rules_rendered() {
+        render_ok(&STACK.replace("SEVERITY", "critical"), &[]);
+    }
+}
+
+#[test]
+fn a_route_matching_a_severity_no_rule_emits_is_reported_at_its_match_key() {
+    if !rules_rendered() {
+        return;
+    }
+    let problems = problem_paths(&STACK.replace("SEVERITY", "page"), &[]);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].0, "notify.routes[0].match.severity");
+    assert!(
+        problems[0].1.contains("`severity: page`"),
+        "{}",
+        problems[0].1
+    );
+    assert!(
+        problems[0].1.contains("critical"),
+        "the hint lists what rules emit: {}",
+        problems[0].1
+    );
+}
+
+#[test]
+fn severity_routes_without_any_alerting_rule_only_warn() {
+    let manifest = STACK.replace("SEVERITY", "page").replace(
+        "  groups:\n    - name: app\n      rules:\n        - {alert: ApiDown, expr: up == 0, for: 1m, severity: critical, summary: API is down}\n",
+        "",
+    );
+    let stack = render_ok(&manifest, &[]);
+    assert!(
+        stack
+            .warnings
+            .iter()
+            .any(|w| w.contains("no alerting rule")),
+        "{:?}",
+        stack.warnings
+    );
+}

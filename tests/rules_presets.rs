@@ -1,0 +1,103 @@
+//! Every preset renders rules promtool accepts, and its unit tests prove each alert fires on a
+//! failing series and stays quiet on a healthy one — for the pinned release and for 2.42.
+
+mod rules_common;
+
+use rules_common::*;
+
+const FULL_STACK: &str = r#"
+version: 1
+project: shop
+components:
+  prometheus: {version: "PROM_VERSION"}
+  alertmanager: {}
+  node_exporter: {}
+  cadvisor: {}
+  blackbox_exporter: {}
+exporters:
+  - {type: redis, name: cache, target: "redis:6379"}
+  - {type: postgres, target: "db:5432"}
+scrape:
+  - job: site
+    probe: {module: http_2xx, targets: ["https://shop.example.com"]}
+"#;
+
+fn full_stack(version: &str) -> String {
+    FULL_STACK.replace("PROM_VERSION", version)
+}
+
+#[test]
+fn every_preset_passes_promtool_check_and_its_own_unit_tests() {
+    let Some(promtool) = promtool() else { return };
+    for version in ["2.42.0", "3.14.0"] {
+        let out = tempfile::tempdir().unwrap();
+        let draft = render_rules(&full_stack(version), out.path());
+        assert!(draft.problems.is_empty(), "{:?}", draft.problems);
+        let (rules, tests) = write_tree(&draft, out.path());
+        promtool_ok(&promtool, &["check", "rules"], &rules);
+        for test in &tests {
+            promtool_ok(&promtool, &["test", "rules"], std::slice::from_ref(test));
+        }
+    }
+}
+
+#[test]
+fn preset_tests_still_pass_with_thresholds_at_their_bounds() {
+    let Some(promtool) = promtool() else { return };
+    let bounds = [
+        "host_cpu_load: 0.99\n    host_memory_used: 0.99\n    host_disk_free: 0.01\n    host_inodes_free: 0.01\n    host_disk_fill_hours: 1\n    host_network_errors: 0.99\n    host_clock_skew_seconds: 30",
+        "host_cpu_load: 0.01\n    host_memory_used: 0.01\n    host_disk_free: 0.99\n    host_inodes_free: 0.99\n    host_disk_fill_hours: 168\n    host_network_errors: 0.0001\n    host_clock_skew_seconds: 0.001",
+    ];
+    for thresholds in bounds {
+        let yaml = format!(
+            "{}alerts:\n  thresholds:\n    {thresholds}\n",
+            full_stack("2.42.0")
+        );
+        let out = tempfile::tempdir().unwrap();
+        let draft = render_rules(&yaml, out.path());
+        assert!(draft.problems.is_empty(), "{:?}", draft.problems);
+        let (_, tests) = write_tree(&draft, out.path());
+        for test in &tests {
+            promtool_ok(&promtool, &["test", "rules"], std::slice::from_ref(test));
+        }
+    }
+}
+
+#[test]
+fn every_preset_alert_has_a_unit_test() {
+    let out = tempfile::tempdir().unwrap();
+    let draft = render_rules(&full_stack("3.14.0"), out.path());
+    for (path, file) in draft.files() {
+        let Some(name) = path.strip_prefix("prometheus/rules/preset-") else {
+            continue;
+        };
+        let tests = draft
+            .file(&format!("prometheus/tests/preset-{name}"))
+            .unwrap_or_else(|| panic!("no tests for {path}"));
+        let doc: serde_yaml::Value = serde_yaml::from_str(&file.contents).unwrap();
+        for group in doc["groups"].as_sequence().unwrap() {
+            for rule in group["rules"].as_sequence().unwrap() {
+                let Some(alert) = rule["alert"].as_str() else {
+                    continue;
+                };
+                assert!(
+                    tests.contents.contains(&format!("alertname: \"{alert}\"")),
+                    "{alert} in {path} has no unit test"
+                );
+                let severity = rule["labels"]["severity"].as_str().unwrap_or_default();
+                assert!(
+                    ["critical", "warning", "info"].contains(&severity),
+                    "{alert}: severity `{severity}`"
+                );
+                assert!(
+                    rule["annotations"]["summary"].is_string(),
+                    "{alert}: no summary"
+                );
+                assert!(
+                    rule["annotations"]["description"].is_string(),
+                    "{alert}: no description"
+                );
+            }
+        }
+    }
+}
