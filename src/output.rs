@@ -100,9 +100,16 @@ pub fn print_warnings(warnings: &[String]) {
 }
 
 /// One summary line per check (`ok`, `FAILED`, `UNSURE`, `not run`), the program that judged
-/// it, notes, and for a failure the tool's own output, indented.
-pub fn print_check(result: &CheckResult) {
-    print!("{}", format_check(result));
+/// it, notes, and for a failure the tool's own output, indented. A note shared by several checks
+/// (the local checker is older than the release) is printed once, under the first.
+pub fn print_checks(results: &[CheckResult]) {
+    let mut seen: Vec<&str> = Vec::new();
+    for result in results {
+        let mut shown = result.clone();
+        shown.notes.retain(|note| !seen.contains(&note.as_str()));
+        seen.extend(result.notes.iter().map(String::as_str));
+        print!("{}", format_check(&shown));
+    }
 }
 
 pub fn format_check(result: &CheckResult) -> String {
