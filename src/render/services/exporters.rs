@@ -1,126 +1,103 @@
 //! How each exporter of `exporters:` reaches what it watches: flags and plain environment for
-//! addresses, files under `/run/secrets` for every credential (never a plain variable).
+//! addresses, files under `/run/secrets` for every credential (never a flag or a variable,
+//! which `docker inspect` would show).
+//!
+//! Programs that read a password file get one (`*_FILE`, my.cnf, redis' JSON map); the
+//! kingpin-based ones (kafka, elasticsearch, nginx exporters) read secret flags from an
+//! `@file` of arguments.
 
 use crate::manifest::{Diagnostic, Exporter, Secret};
 use crate::render::Draft;
 use crate::service::ServiceSpec;
 
-use super::dsn::PostgresDsn;
+use super::dsn::{mongodb_without_credentials, MysqlDsn, PostgresDsn};
 
-/// Fills `spec.command` / `spec.environment` and registers secret files for `exporter`.
-/// `key` is its manifest path (`exporters[1]`) for diagnostics; `uid` the image's user.
-pub fn configure(
-    exporter: &Exporter,
-    key: &str,
-    uid: Option<u32>,
-    spec: &mut ServiceSpec,
-    draft: &mut Draft,
-) {
-    let target = |default: &str| {
-        exporter
+/// What configuring one exporter needs: where it is in the manifest and who it runs as.
+pub struct ExporterContext<'a> {
+    pub exporter: &'a Exporter,
+    /// Manifest path (`exporters[1]`) for diagnostics.
+    pub key: &'a str,
+    /// The image's user, who must be able to read the secret files.
+    pub uid: Option<u32>,
+}
+
+impl ExporterContext<'_> {
+    fn target(&self, default: &str) -> String {
+        self.exporter
             .target
             .clone()
             .unwrap_or_else(|| default.to_string())
-    };
-    let service = spec.name.clone();
-    let secret = |name: &str, value: &Secret, draft: &mut Draft| {
-        draft.add_secret(&service, name, value, uid)
-    };
-    match exporter.kind.as_str() {
-        "redis" => {
-            let addr = with_scheme(&target("redis:6379"), "redis://");
-            if let Some(user) = &exporter.username {
-                spec.environment.insert("REDIS_USER".into(), user.clone());
-            }
-            if let Some(password) = &exporter.password {
-                // redis_exporter reads a JSON map address → password, not a bare password.
-                let map = serde_json::json!({ addr.clone(): password.expose() });
-                let path = secret("redis-passwords.json", &Secret::new(map.to_string()), draft);
-                spec.environment.insert("REDIS_PASSWORD_FILE".into(), path);
-            }
-            spec.environment.insert("REDIS_ADDR".into(), addr);
-            refuse_dsn(exporter, key, "target, username and password", draft);
-        }
-        "postgres" => postgres(exporter, key, spec, draft, &secret),
-        "mysql" => {
-            let (host, port) = split_host_port(&target("mysql:3306"), 3306);
-            let mut cnf = format!("[client]\nhost={host}\nport={port}\n");
-            if let Some(user) = &exporter.username {
-                cnf.push_str(&format!("user={}\n", ini_value(user)));
-            }
-            if let Some(password) = &exporter.password {
-                cnf.push_str(&format!("password={}\n", ini_value(password.expose())));
-            }
-            let path = secret("my.cnf", &Secret::new(cnf), draft);
-            spec.command.push(format!("--config.my-cnf={path}"));
-            refuse_dsn(exporter, key, "target, username and password", draft);
-        }
-        "rabbitmq" => {
-            let url = with_scheme(&target("rabbitmq:15672"), "http://");
-            spec.environment.insert("RABBIT_URL".into(), url);
-            if let Some(user) = &exporter.username {
-                spec.environment.insert("RABBIT_USER".into(), user.clone());
-            }
-            if let Some(password) = &exporter.password {
-                let path = secret("rabbit-password", password, draft);
-                spec.environment.insert("RABBIT_PASSWORD_FILE".into(), path);
-            }
-            refuse_dsn(exporter, key, "target, username and password", draft);
-        }
-        "nginx" => {
-            let uri = with_scheme(&target("nginx:8080/stub_status"), "http://");
-            spec.command.push(format!("--nginx.scrape-uri={uri}"));
-            refuse_credentials(exporter, key, "nginx-prometheus-exporter", draft);
-        }
-        "kafka" => {
-            spec.command
-                .push(format!("--kafka.server={}", target("kafka:9092")));
-            refuse_credentials(exporter, key, "kafka-exporter", draft);
-        }
-        "mongodb" => {
-            let uri = with_scheme(&target("mongodb:27017"), "mongodb://");
-            spec.command.push(format!("--mongodb.uri={uri}"));
-            refuse_credentials(exporter, key, "mongodb_exporter", draft);
-        }
-        _ => {
-            let uri = with_scheme(&target("elasticsearch:9200"), "http://");
-            spec.command.push(format!("--es.uri={uri}"));
-            refuse_credentials(exporter, key, "elasticsearch_exporter", draft);
-        }
+    }
+
+    fn secret(&self, spec: &ServiceSpec, draft: &mut Draft, name: &str, value: &Secret) -> String {
+        draft.add_secret(&spec.name, name, value, self.uid)
+    }
+
+    fn problem(&self, draft: &mut Draft, field: &str, message: String, hint: &str) {
+        draft.problem(Diagnostic::new(format!("{}.{field}", self.key), message).hint(hint));
     }
 }
 
+/// Fills `spec.command` / `spec.environment` and registers secret files for the exporter.
+pub fn configure(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
+    match cx.exporter.kind.as_str() {
+        "redis" => redis(cx, spec, draft),
+        "postgres" => postgres(cx, spec, draft),
+        "mysql" => mysql(cx, spec, draft),
+        "rabbitmq" => rabbitmq(cx, spec, draft),
+        "mongodb" => mongodb(cx, spec, draft),
+        "kafka" => kafka(cx, spec, draft),
+        "nginx" => url_flag(
+            cx,
+            spec,
+            draft,
+            "--nginx.scrape-uri",
+            "nginx:8080/stub_status",
+        ),
+        _ => url_flag(cx, spec, draft, "--es.uri", "elasticsearch:9200"),
+    }
+}
+
+fn redis(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
+    let addr = with_scheme(&cx.target("redis:6379"), "redis://");
+    if let Some(user) = &cx.exporter.username {
+        spec.environment.insert("REDIS_USER".into(), user.clone());
+    }
+    if let Some(password) = &cx.exporter.password {
+        // redis_exporter reads a JSON map address → password, not a bare password.
+        let map = serde_json::json!({ addr.clone(): password.expose() }).to_string();
+        let path = cx.secret(spec, draft, "redis-passwords.json", &Secret::new(map));
+        spec.environment.insert("REDIS_PASSWORD_FILE".into(), path);
+    }
+    spec.environment.insert("REDIS_ADDR".into(), addr);
+    refuse_dsn(cx, draft, "use `target`, `username` and `password`");
+}
+
 /// postgres_exporter builds `postgresql://USER:PASS@URI` from `DATA_SOURCE_URI[_FILE]`,
-/// `DATA_SOURCE_USER[_FILE]` and `DATA_SOURCE_PASS[_FILE]`; a `dsn` is split into those
-/// three files, so no part of a secret DSN reaches the environment.
-fn postgres(
-    exporter: &Exporter,
-    key: &str,
-    spec: &mut ServiceSpec,
-    draft: &mut Draft,
-    secret: &dyn Fn(&str, &Secret, &mut Draft) -> String,
-) {
-    let env = &mut spec.environment;
-    if let Some(dsn) = &exporter.dsn {
+/// `DATA_SOURCE_USER[_FILE]` and `DATA_SOURCE_PASS[_FILE]`: a `dsn` becomes those three files.
+fn postgres(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
+    if let Some(dsn) = &cx.exporter.dsn {
         let Some(parsed) = PostgresDsn::parse(dsn.expose()) else {
-            draft.problem(
-                Diagnostic::new(format!("{key}.dsn"), "the postgres `dsn` is not a URL")
-                    .hint("write it as `postgresql://USER:PASSWORD@HOST:5432/DB?sslmode=disable`, or use `target`, `username` and `password`"),
+            let hint = "write it as `postgresql://USER:PASSWORD@HOST:5432/DB?sslmode=disable`, or use `target`, `username` and `password`";
+            cx.problem(
+                draft,
+                "dsn",
+                "the postgres `dsn` is not a `postgresql://` URL".into(),
+                hint,
             );
             return;
         };
-        let uri = secret("data-source-uri", &Secret::new(parsed.uri), draft);
-        env.insert("DATA_SOURCE_URI_FILE".into(), uri);
-        let user = secret("data-source-user", &Secret::new(parsed.user), draft);
-        env.insert("DATA_SOURCE_USER_FILE".into(), user);
-        let pass = secret("data-source-pass", &Secret::new(parsed.password), draft);
-        env.insert("DATA_SOURCE_PASS_FILE".into(), pass);
+        for (name, variable, value) in [
+            ("data-source-uri", "DATA_SOURCE_URI_FILE", parsed.uri),
+            ("data-source-user", "DATA_SOURCE_USER_FILE", parsed.user),
+            ("data-source-pass", "DATA_SOURCE_PASS_FILE", parsed.password),
+        ] {
+            let path = cx.secret(spec, draft, name, &Secret::new(value));
+            spec.environment.insert(variable.into(), path);
+        }
         return;
     }
-    let target = exporter
-        .target
-        .clone()
-        .unwrap_or_else(|| "postgres:5432".to_string());
+    let target = cx.target("postgres:5432");
     // Without a database and options the exporter would insist on TLS, which a database
     // container beside the stack rarely offers.
     let uri = if target.contains('/') {
@@ -128,44 +105,168 @@ fn postgres(
     } else {
         format!("{target}/postgres?sslmode=disable")
     };
-    env.insert("DATA_SOURCE_URI".into(), uri);
-    if let Some(user) = &exporter.username {
-        env.insert("DATA_SOURCE_USER".into(), user.clone());
+    spec.environment.insert("DATA_SOURCE_URI".into(), uri);
+    if let Some(user) = &cx.exporter.username {
+        spec.environment
+            .insert("DATA_SOURCE_USER".into(), user.clone());
     }
-    if let Some(password) = &exporter.password {
-        let pass = secret("data-source-pass", password, draft);
-        env.insert("DATA_SOURCE_PASS_FILE".into(), pass);
-    }
-}
-
-fn refuse_dsn(exporter: &Exporter, key: &str, instead: &str, draft: &mut Draft) {
-    if exporter.dsn.is_some() {
-        draft.problem(
-            Diagnostic::new(
-                format!("{key}.dsn"),
-                format!("`dsn` is not supported for `{}` exporters", exporter.kind),
-            )
-            .hint(format!("use {instead}")),
-        );
+    if let Some(password) = &cx.exporter.password {
+        let path = cx.secret(spec, draft, "data-source-pass", password);
+        spec.environment
+            .insert("DATA_SOURCE_PASS_FILE".into(), path);
     }
 }
 
-/// Exporters that can only take credentials on the command line or in plain environment,
-/// where `docker inspect` shows them: stackctl refuses rather than leak the secret.
-fn refuse_credentials(exporter: &Exporter, key: &str, program: &str, draft: &mut Draft) {
-    for (field, present) in [
-        ("password", exporter.password.is_some()),
-        ("dsn", exporter.dsn.is_some()),
-    ] {
-        if present {
-            draft.problem(
-                Diagnostic::new(
-                    format!("{key}.{field}"),
-                    format!("{program} cannot read `{field}` from a file, and stackctl never passes secrets in plain environment or flags"),
-                )
-                .hint("give the exporter an account that needs no password, or run the exporter yourself and list it under `scrape`"),
+/// mysqld_exporter reads its connection from a my.cnf `[client]` section.
+fn mysql(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
+    let from_dsn = match &cx.exporter.dsn {
+        Some(dsn) => match MysqlDsn::parse(dsn.expose()) {
+            Some(parsed) => Some(parsed),
+            None => {
+                let hint = "write it as `USER:PASSWORD@tcp(HOST:3306)/`, or use `target`, `username` and `password`";
+                cx.problem(
+                    draft,
+                    "dsn",
+                    "the mysql `dsn` is not a TCP DSN".into(),
+                    hint,
+                );
+                return;
+            }
+        },
+        None => None,
+    };
+    let address = match &from_dsn {
+        Some(parsed) if !parsed.address.is_empty() => parsed.address.clone(),
+        _ => cx.target("mysql:3306"),
+    };
+    let (host, port) = split_host_port(&address, 3306);
+    let mut cnf = format!("[client]\nhost={host}\nport={port}\n");
+    let user = from_dsn
+        .as_ref()
+        .map(|d| d.user.clone())
+        .or_else(|| cx.exporter.username.clone());
+    let password = match &from_dsn {
+        Some(parsed) => Some(parsed.password.clone()),
+        None => cx
+            .exporter
+            .password
+            .as_ref()
+            .map(|p| p.expose().to_string()),
+    };
+    if let Some(user) = user.filter(|u| !u.is_empty()) {
+        cnf.push_str(&format!("user={}\n", ini_value(&user)));
+    }
+    if let Some(password) = password.filter(|p| !p.is_empty()) {
+        cnf.push_str(&format!("password={}\n", ini_value(&password)));
+    }
+    let path = cx.secret(spec, draft, "my.cnf", &Secret::new(cnf));
+    spec.command.push(format!("--config.my-cnf={path}"));
+}
+
+fn rabbitmq(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
+    let url = with_scheme(&cx.target("rabbitmq:15672"), "http://");
+    spec.environment.insert("RABBIT_URL".into(), url);
+    if let Some(user) = &cx.exporter.username {
+        spec.environment.insert("RABBIT_USER".into(), user.clone());
+    }
+    if let Some(password) = &cx.exporter.password {
+        let path = cx.secret(spec, draft, "rabbit-password", password);
+        spec.environment.insert("RABBIT_PASSWORD_FILE".into(), path);
+    }
+    refuse_dsn(cx, draft, "use `target`, `username` and `password`");
+}
+
+/// mongodb_exporter takes credentials only as flags or variables, which `docker inspect`
+/// shows; stackctl leaves them out and says so.
+fn mongodb(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
+    let uri = match &cx.exporter.dsn {
+        Some(dsn) => match mongodb_without_credentials(dsn.expose()) {
+            Some(uri) => uri,
+            None => {
+                let hint = "write it as `mongodb://USER:PASSWORD@HOST:27017`, or use `target`";
+                cx.problem(
+                    draft,
+                    "dsn",
+                    "the mongodb `dsn` is not a `mongodb://` URL".into(),
+                    hint,
+                );
+                return;
+            }
+        },
+        None => with_scheme(&cx.target("mongodb:27017"), "mongodb://"),
+    };
+    let dsn_has_credentials = cx.exporter.dsn.as_ref().is_some_and(|d| d.expose() != uri);
+    if dsn_has_credentials || cx.exporter.password.is_some() {
+        draft.warn(format!(
+            "`{}`: mongodb_exporter cannot read credentials from a file, and stackctl never puts them in flags or environment; `{}` connects without them (give MongoDB a monitoring user that needs none, or run the exporter yourself and list it under `scrape`)",
+            cx.key, spec.name
+        ));
+    }
+    spec.command.push(format!("--mongodb.uri={uri}"));
+}
+
+/// kafka_exporter: the broker as a flag; SASL credentials in an `@file` of arguments.
+fn kafka(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
+    spec.command
+        .push(format!("--kafka.server={}", cx.target("kafka:9092")));
+    if let Some(password) = &cx.exporter.password {
+        let mut args = vec!["--sasl.enabled".to_string()];
+        if let Some(user) = &cx.exporter.username {
+            args.push(format!("--sasl.username={user}"));
+        }
+        args.push(format!("--sasl.password={}", password.expose()));
+        secret_args(cx, spec, draft, args);
+    }
+    refuse_dsn(cx, draft, "use `target`, `username` and `password`");
+}
+
+/// Exporters configured by one URL flag; credentials (or a whole `dsn`) go into the URL,
+/// which then lives in an `@file` of arguments.
+fn url_flag(
+    cx: &ExporterContext,
+    spec: &mut ServiceSpec,
+    draft: &mut Draft,
+    flag: &str,
+    default: &str,
+) {
+    if let Some(dsn) = &cx.exporter.dsn {
+        return secret_args(cx, spec, draft, vec![format!("{flag}={}", dsn.expose())]);
+    }
+    let url = with_scheme(&cx.target(default), "http://");
+    match &cx.exporter.password {
+        Some(password) => {
+            let user = cx.exporter.username.as_deref().unwrap_or_default();
+            let (scheme, rest) = url.split_once("://").unwrap_or(("http", &url));
+            let userinfo = format!(
+                "{}:{}",
+                percent_encode(user),
+                percent_encode(password.expose())
+            );
+            secret_args(
+                cx,
+                spec,
+                draft,
+                vec![format!("{flag}={scheme}://{userinfo}@{rest}")],
             );
         }
+        None => spec.command.push(format!("{flag}={url}")),
+    }
+}
+
+/// Kingpin reads `@FILE` as more arguments, one per line.
+fn secret_args(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft, args: Vec<String>) {
+    let text = args.join("\n") + "\n";
+    let path = cx.secret(spec, draft, "args", &Secret::new(text));
+    spec.command.push(format!("@{path}"));
+}
+
+fn refuse_dsn(cx: &ExporterContext, draft: &mut Draft, instead: &str) {
+    if cx.exporter.dsn.is_some() {
+        let message = format!(
+            "`dsn` is not supported for `{}` exporters",
+            cx.exporter.kind
+        );
+        cx.problem(draft, "dsn", message, instead);
     }
 }
 
@@ -177,12 +278,10 @@ fn with_scheme(target: &str, scheme: &str) -> String {
     }
 }
 
-fn split_host_port(target: &str, default_port: u16) -> (String, u16) {
-    match target.rsplit_once(':') {
-        Some((host, port)) if port.parse::<u16>().is_ok() => {
-            (host.to_string(), port.parse().unwrap_or(default_port))
-        }
-        _ => (target.to_string(), default_port),
+fn split_host_port(address: &str, default_port: u16) -> (String, u16) {
+    match address.rsplit_once(':').map(|(h, p)| (h, p.parse::<u16>())) {
+        Some((host, Ok(port))) => (host.to_string(), port),
+        _ => (address.to_string(), default_port),
     }
 }
 
@@ -193,6 +292,18 @@ fn ini_value(value: &str) -> String {
     } else {
         format!("`{value}`")
     }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (for URL userinfo).
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -218,5 +329,10 @@ mod tests {
     fn ini_values_are_quoted_so_comment_characters_survive() {
         assert_eq!(ini_value("p#ss;w\"rd"), "`p#ss;w\"rd`");
         assert_eq!(ini_value("a`b"), "\"\"\"a`b\"\"\"");
+    }
+
+    #[test]
+    fn userinfo_is_percent_encoded() {
+        assert_eq!(percent_encode("p@ss:w/rd~ok"), "p%40ss%3Aw%2Frd~ok");
     }
 }

@@ -18,7 +18,7 @@ use crate::service::{MountSpec, ServiceSpec};
 
 pub use host_access::{needs_docker_socket, DOCKER_SOCKET, NODE_ROOTFS};
 pub use ports::{url_host, OTLP_GRPC, OTLP_HTTP, ZIPKIN};
-pub use runtime::{JAEGER_DATA_DIR, JAEGER_HEALTH_PORT, PUSHGATEWAY_PERSISTENCE_FILE};
+pub use runtime::{JAEGER_HEALTH_PORT, JAEGER_VOLUME_TARGET, PUSHGATEWAY_PERSISTENCE_FILE};
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let mut specs = Vec::new();
@@ -46,7 +46,12 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
     }
     if let Kind::Exporter(_) = component.kind {
         if let Some(exporter) = exporter_of(stack, component) {
-            exporters::configure(exporter, &component.key, runtime.uid, &mut spec, draft);
+            let cx = exporters::ExporterContext {
+                exporter,
+                key: &component.key,
+                uid: runtime.uid,
+            };
+            exporters::configure(&cx, &mut spec, draft);
         }
     }
     spec.ports = ports::published(manifest, component);

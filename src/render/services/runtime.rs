@@ -35,8 +35,14 @@ pub struct Runtime {
 
 /// Jaeger's health extension port (`healthcheckv2`).
 pub const JAEGER_HEALTH_PORT: u16 = 13133;
-/// Where Jaeger's badger store lives; the jaeger config's `directories` point below it.
-pub const JAEGER_DATA_DIR: &str = "/badger";
+/// Where Jaeger's data volume is mounted; badger's `directories` must lie below it.
+///
+/// Not `/badger`: Jaeger runs as uid 10001 and its image has no `/badger`, so Docker would
+/// create a fresh volume there owned by root (mode 0755) and badger could not write. A new
+/// named volume copies the owner and mode of the image directory it is mounted on; the
+/// image's `/tmp` (already `VOLUME /tmp` upstream) is mode 1777, so the volume is writable
+/// without root or a chown step. Verified with Docker 20.10.
+pub const JAEGER_VOLUME_TARGET: &str = "/tmp";
 /// Pushgateway's persistence file, on its data volume.
 pub const PUSHGATEWAY_PERSISTENCE_FILE: &str = "/pushgateway/metrics.db";
 
@@ -127,7 +133,7 @@ pub fn runtime(component: &Component, badger: bool) -> Runtime {
         },
         Kind::Jaeger => Runtime {
             config_dirs: vec![("jaeger", "/etc/jaeger")],
-            data: badger.then_some(("jaeger-data", JAEGER_DATA_DIR)),
+            data: badger.then_some(("jaeger-data", JAEGER_VOLUME_TARGET)),
             self_check: SelfCheck::Wget {
                 port: JAEGER_HEALTH_PORT,
                 path: "/status",

@@ -83,7 +83,7 @@ fn every_component_gets_its_config_directory_read_only_and_its_data_volume() {
         (
             "jaeger",
             &[("jaeger", "/etc/jaeger")],
-            Some(("jaeger-data", "/badger")),
+            Some(("jaeger-data", "/tmp")),
         ),
         (
             "blackbox-exporter",
@@ -241,7 +241,9 @@ fn shippers_read_the_host_log_directories_read_only() {
     let alloy = find(&specs, "alloy");
     for dir in ["/var/log/nginx", "/srv/app"] {
         assert!(
-            alloy.mounts.contains(&MountSpec::bind_read_only(dir, format!("/host{dir}"))),
+            alloy
+                .mounts
+                .contains(&MountSpec::bind_read_only(dir, format!("/host{dir}"))),
             "{dir}: {:?}",
             alloy.mounts
         );
@@ -360,13 +362,49 @@ fn exporter_credentials_reach_the_container_only_as_files() {
 }
 
 #[test]
-fn exporters_that_cannot_read_secret_files_are_refused() {
-    let (_, draft) = specs_with(
-        "version: 1\nproject: t\nexporters:\n  - {type: mongodb, dsn: 'mongodb://u:p@m:27017'}\n  - {type: postgres, dsn: 'host=db password=x'}\n",
+fn exporters_without_password_files_get_credentials_another_way_or_a_warning() {
+    let (specs, draft) = specs_with(
+        "version: 1\nproject: t\nexporters:\n  - {type: mongodb, dsn: 'mongodb://u:p@m:27017/admin'}\n  - {type: postgres, dsn: 'host=db password=x'}\n  - {type: mysql, dsn: 'mon:pw#1@(db:3307)/'}\n  - {type: elasticsearch, target: 'es:9200', username: elastic, password: 'p@ss'}\n  - {type: kafka, username: k, password: kpw}\n",
         |_| {},
     );
     let paths: Vec<&str> = draft.problems.iter().map(|p| p.path.as_str()).collect();
-    assert_eq!(paths, ["exporters[0].dsn", "exporters[1].dsn"]);
+    assert_eq!(paths, ["exporters[1].dsn"]);
+    assert_eq!(draft.warnings.len(), 1);
+    assert!(
+        draft.warnings[0].contains("exporters[0]"),
+        "{}",
+        draft.warnings[0]
+    );
+    assert_eq!(
+        find(&specs, "mongodb-exporter").command,
+        ["--mongodb.uri=mongodb://m:27017/admin"]
+    );
+    let file = |path: &str| {
+        draft
+            .file(path)
+            .map(|f| f.contents.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        file("secrets/mysql-exporter/my.cnf"),
+        "[client]\nhost=db\nport=3307\nuser=`mon`\npassword=`pw#1`\n"
+    );
+    assert_eq!(
+        find(&specs, "elasticsearch-exporter").command,
+        ["@/run/secrets/args"]
+    );
+    assert_eq!(
+        file("secrets/elasticsearch-exporter/args"),
+        "--es.uri=http://elastic:p%40ss@es:9200\n"
+    );
+    assert_eq!(
+        find(&specs, "kafka-exporter").command,
+        ["--kafka.server=kafka:9092", "@/run/secrets/args"]
+    );
+    assert_eq!(
+        file("secrets/kafka-exporter/args"),
+        "--sasl.enabled\n--sasl.username=k\n--sasl.password=kpw\n"
+    );
 }
 
 #[test]
