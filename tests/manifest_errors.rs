@@ -48,8 +48,16 @@ fn render_error_output(name: &str, dir: &Path) -> String {
         .output()
         .expect("run stackctl");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{name}: exit status {:?}\n{stderr}", output.status);
-    assert!(!out.exists(), "{name}: `render` created the output directory despite errors");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{name}: exit status {:?}\n{stderr}",
+        output.status
+    );
+    assert!(
+        !out.exists(),
+        "{name}: `render` created the output directory despite errors"
+    );
     stderr.replace(&manifest.display().to_string(), "stackctl.yaml")
 }
 
@@ -57,8 +65,9 @@ fn render_error_output(name: &str, dir: &Path) -> String {
 fn every_invalid_fixture_is_rejected_with_a_pinned_message() {
     let names = fixture_names();
     assert!(
-        !names.is_empty(),
-        "no fixtures under tests/fixtures/invalid"
+        names.len() >= 32,
+        "only {} fixtures under tests/fixtures/invalid",
+        names.len()
     );
     for name in names {
         let dir = copy_fixture(&name);
@@ -236,9 +245,12 @@ fn design_env(name: &str) -> Option<String> {
         "SLACK_WEBHOOK_URL",
         "TEAMS_WEBHOOK_URL",
     ];
-    known
-        .contains(&name)
-        .then(|| format!("value-of-{}", name.to_lowercase()))
+    let value = if name.ends_with("_URL") {
+        format!("https://hooks.example.com/{}", name.to_lowercase())
+    } else {
+        format!("value-of-{}", name.to_lowercase())
+    };
+    known.contains(&name).then_some(value)
 }
 
 #[test]

@@ -147,6 +147,32 @@ fn remote_write_values_round_trip() {
 }
 
 #[test]
+fn probe_module_names_round_trip_into_both_files() {
+    let loaded = support::loaded(&support::fixture("hostile.yaml"));
+    let stack = support::render(&loaded);
+    let probe = loaded.manifest.scrape[1]
+        .probe
+        .as_ref()
+        .expect("fixture probes");
+    let config = support::yaml(&stack, "prometheus/prometheus.yml");
+    let job = support::job(&config, &loaded.manifest.scrape[1].job);
+    assert_eq!(
+        job["params"]["module"][0].as_str(),
+        Some(probe.module.as_str())
+    );
+    assert_eq!(
+        job["static_configs"][0]["targets"][0].as_str(),
+        Some(probe.targets[0].as_str())
+    );
+    let blackbox = support::yaml(&stack, "blackbox/blackbox.yml");
+    let module = &blackbox["modules"][probe.module.as_str()];
+    assert_eq!(
+        module["http"]["headers"]["X-Odd"].as_str(),
+        Some("a: b # {{c}}\n")
+    );
+}
+
+#[test]
 fn hostile_passwords_are_written_verbatim_to_secret_files() {
     let stack = support::render(&support::loaded(&support::fixture("hostile.yaml")));
     assert_eq!(

@@ -82,7 +82,7 @@ impl fmt::Display for ManifestError {
                         )?;
                     }
                 }
-                None if problem.path.is_empty() => writeln!(f, "  --> {}", self.file.display())?,
+                None if problem.path.is_empty() => {}
                 None => writeln!(f, "  --> {}: `{}`", self.file.display(), problem.path)?,
             }
             if let Some(hint) = &problem.hint {

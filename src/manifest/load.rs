@@ -44,15 +44,8 @@ pub fn load(path: &Path) -> Result<LoadedManifest, LoadError> {
     let dotenv_path = manifest_dir(path).join(".env");
     let dotenv = match std::fs::read_to_string(&dotenv_path) {
         Ok(text) => env::parse_dotenv(&text).map_err(|error| {
-            let problem = Diagnostic::new(
-                "",
-                format!(
-                    "cannot parse `{}`: {}",
-                    dotenv_path.display(),
-                    dotenv_error(&error)
-                ),
-            )
-            .hint("each line of `.env` is `NAME=value`; quote values with spaces or `#`");
+            let problem = Diagnostic::new("", dotenv_problem(&text, &error))
+                .hint("each line of `.env` is `NAME=value`; quote values with spaces or `#`, and close every quote");
             ManifestError {
                 file: path.to_path_buf(),
                 source_text: source.clone(),
@@ -98,22 +91,21 @@ pub fn load_str(
     }
     let resolution = env::resolve_value(&mut value, env);
     let mut problems = resolution.problems;
-    let (manifest, typing_problems) = typed::parse(value, &positions);
-    problems.extend(typing_problems);
-    if let Some(manifest) = &manifest {
-        let unresolved: Vec<String> = problems.iter().map(|p| p.path.clone()).collect();
-        problems.extend(
-            validate::validate(manifest)
-                .into_iter()
-                .filter(|p| !unresolved.iter().any(|u| is_within(&p.path, u))),
-        );
+    let typed = typed::parse(value, &positions);
+    problems.extend(typed.problems);
+    if let Some(manifest) = &typed.manifest {
+        // A problem already reported (a missing variable, a misspelt key) explains these.
+        let explained: Vec<String> = problems.iter().map(|p| p.path.clone()).collect();
+        problems.extend(validate::validate(manifest).into_iter().filter(|p| {
+            !explained.iter().any(|e| is_within(&p.path, e)) && !typed.shadowed.contains(&p.path)
+        }));
     }
     for problem in &mut problems {
         if problem.location.is_none() {
             problem.location = positions.find(&problem.path);
         }
     }
-    match manifest {
+    match typed.manifest {
         Some(manifest) if problems.is_empty() => Ok(LoadedManifest {
             manifest,
             path: path.to_path_buf(),
@@ -155,9 +147,22 @@ fn yaml_error(error: &serde_yaml::Error) -> Diagnostic {
     problem.hint("check the indentation and the quoting near this line")
 }
 
-fn dotenv_error(error: &dotenvy::Error) -> String {
+/// Which line of `.env` is wrong, by number and variable name only: the value may be a secret.
+fn dotenv_problem(text: &str, error: &dotenvy::Error) -> String {
     match error {
-        dotenvy::Error::LineParse(line, at) => format!("cannot parse `{line}` at character {at}"),
-        other => other.to_string(),
+        dotenvy::Error::LineParse(rest, _) => {
+            let first = rest.lines().next().unwrap_or("");
+            let line = text
+                .find(rest.as_str())
+                .or_else(|| text.find(first))
+                .map(|at| text[..at].matches('\n').count() + 1);
+            let name = first.split('=').next().unwrap_or("").trim();
+            match (line, name.is_empty()) {
+                (Some(line), false) => format!("cannot parse line {line} of `.env` (`{name}`)"),
+                (Some(line), true) => format!("cannot parse line {line} of `.env`"),
+                (None, _) => "cannot parse `.env` beside the manifest".to_string(),
+            }
+        }
+        _ => "cannot read `.env` beside the manifest".to_string(),
     }
 }

@@ -7,6 +7,7 @@ mod diagnostic;
 mod duration;
 mod env;
 mod keys;
+pub use keys::did_you_mean;
 mod load;
 mod model;
 mod notify;

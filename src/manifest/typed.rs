@@ -15,9 +15,19 @@ use super::positions::Positions;
 const MAX_TYPE_ERRORS: usize = 32;
 
 /// The typed manifest when it could be built, and every problem found on the way.
-pub fn parse(mut value: Value, positions: &Positions) -> (Option<Manifest>, Vec<Diagnostic>) {
+#[derive(Debug)]
+pub struct Typed {
+    pub manifest: Option<Manifest>,
+    pub problems: Vec<Diagnostic>,
+    /// Key paths a misspelt key was probably meant for, and the mappings holding misspelt
+    /// keys: a validation problem there (`receiver has no channel`) is a consequence, not news.
+    pub shadowed: Vec<String>,
+}
+
+pub fn parse(mut value: Value, positions: &Positions) -> Typed {
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut unknown: Vec<Vec<Segment>> = Vec::new();
+    let mut manifest = None;
     for _ in 0..MAX_TYPE_ERRORS {
         let mut ignored = Vec::new();
         let result = deserialize(value.clone(), &mut ignored);
@@ -27,11 +37,9 @@ pub fn parse(mut value: Value, positions: &Positions) -> (Option<Manifest>, Vec<
             }
         }
         match result {
-            Ok(manifest) => {
-                return (
-                    Some(manifest),
-                    with_unknown_keys(problems, &unknown, positions),
-                )
+            Ok(parsed) => {
+                manifest = Some(parsed);
+                break;
             }
             Err((path, message)) => {
                 problems.push(type_error(&path, &message, positions));
@@ -41,40 +49,45 @@ pub fn parse(mut value: Value, positions: &Positions) -> (Option<Manifest>, Vec<
             }
         }
     }
-    (None, with_unknown_keys(problems, &unknown, positions))
-}
-
-/// Adds the unknown keys; a missing key that a misspelt one was meant to be is not repeated.
-fn with_unknown_keys(
-    mut problems: Vec<Diagnostic>,
-    unknown: &[Vec<Segment>],
-    positions: &Positions,
-) -> Vec<Diagnostic> {
-    let meant: Vec<String> = unknown
-        .iter()
-        .filter_map(|path| {
-            let (Segment::Key(key), parent) = path.split_last()? else {
-                return None;
-            };
-            let suggestion = did_you_mean(key, keys_at(parent)?)?;
-            let mut meant = parent.to_vec();
-            meant.push(Segment::Key(suggestion.to_string()));
-            Some(path_string(&meant))
-        })
-        .collect();
+    let shadowed = shadowed_paths(&unknown);
+    // A missing key that a misspelt one was meant to be is not repeated.
     problems.retain(|p| {
-        !(p.message.contains("is missing the required key") && meant.contains(&p.path))
+        !(p.message.contains("is missing the required key") && shadowed.contains(&p.path))
     });
     problems.extend(unknown.iter().map(|p| unknown_key(p, positions)));
-    problems
+    Typed {
+        manifest,
+        problems,
+        shadowed,
+    }
+}
+
+fn shadowed_paths(unknown: &[Vec<Segment>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for path in unknown {
+        let Some((Segment::Key(key), parent)) = path.split_last() else {
+            continue;
+        };
+        out.push(path_string(parent));
+        if let Some(suggestion) = keys_at(parent).and_then(|keys| did_you_mean(key, keys)) {
+            let mut meant = parent.to_vec();
+            meant.push(Segment::Key(suggestion.to_string()));
+            out.push(path_string(&meant));
+        }
+    }
+    out
 }
 
 fn deserialize(
     value: Value,
     ignored: &mut Vec<Vec<Segment>>,
 ) -> Result<Manifest, (Vec<Segment>, String)> {
+    // Through text, not `Value`: serde_yaml then reads a plain `1` as a string where the model
+    // wants one (`labels: {replica: 1}`), exactly as when parsing the file directly.
+    let text = serde_yaml::to_string(&value).map_err(|e| (Vec::new(), e.to_string()))?;
     let mut record = |path: serde_ignored::Path| ignored.push(segments_of_ignored(&path));
-    let deserializer = serde_ignored::Deserializer::new(value, &mut record);
+    let deserializer =
+        serde_ignored::Deserializer::new(serde_yaml::Deserializer::from_str(&text), &mut record);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let segments = error
             .path()
@@ -86,8 +99,26 @@ fn deserialize(
                 | serde_path_to_error::Segment::Unknown => None,
             })
             .collect();
-        (segments, error.inner().to_string())
+        (segments, bare_message(&error.inner().to_string()))
     })
+}
+
+/// serde_yaml's message without its own `path: ` prefix and ` at line N column M` suffix.
+fn bare_message(message: &str) -> String {
+    let mut message = message;
+    if let Some((prefix, rest)) = message.split_once(": ") {
+        let is_path = !prefix.is_empty()
+            && prefix
+                .chars()
+                .all(|c| c.is_alphanumeric() || "._-[]".contains(c));
+        if is_path {
+            message = rest;
+        }
+    }
+    match message.find(" at line ") {
+        Some(cut) => message[..cut].to_string(),
+        None => message.to_string(),
+    }
 }
 
 fn segments_of_ignored(path: &serde_ignored::Path) -> Vec<Segment> {
@@ -180,7 +211,8 @@ fn type_error(path: &[Segment], message: &str, positions: &Positions) -> Diagnos
         let mut d = Diagnostic::new(
             key,
             format!("{subject} is missing the required key `{field}`"),
-        );
+        )
+        .hint(format!("add `{field}: ...` here"));
         d.location = positions.find(&at);
         return d;
     } else if let Some(rest) = message.strip_prefix("invalid type: ") {
@@ -209,7 +241,13 @@ fn type_error(path: &[Segment], message: &str, positions: &Positions) -> Diagnos
             d
         }
     } else if let Some(rest) = message.strip_prefix("unknown variant ") {
-        Diagnostic::new(at.clone(), format!("{subject} has an unknown value {rest}"))
+        let (value, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let d = Diagnostic::new(at.clone(), format!("{subject} cannot be {value}"));
+        if expected.is_empty() {
+            d
+        } else {
+            d.hint(format!("use {expected}"))
+        }
     } else if let Some(rest) = message.strip_prefix("invalid value: ") {
         Diagnostic::new(
             at.clone(),
@@ -262,8 +300,8 @@ mod tests {
     fn problems(source: &str) -> Vec<(String, String)> {
         let positions = Positions::build(source).unwrap();
         let value: Value = serde_yaml::from_str(source).unwrap();
-        let (_, problems) = parse(value, &positions);
-        problems
+        parse(value, &positions)
+            .problems
             .into_iter()
             .map(|p| {
                 (
@@ -369,15 +407,24 @@ mod tests {
             "{found:?}"
         );
         let message = |path: &str| &found.iter().find(|(p, _)| p == path).unwrap().1;
-        assert!(message("scrape").starts_with("`scrape` must be a list, found a mapping"));
+        assert!(
+            message("scrape").starts_with("`scrape` must be a list, found a mapping"),
+            "{found:?}"
+        );
         assert!(message("exporters[0].type").contains("missing the required key `type`"));
+    }
+
+    #[test]
+    fn reads_plain_numbers_as_text_where_text_is_expected() {
+        let source = format!("{BASE}labels: {{replica: 1}}\nnotify: {{default: a, quiet_hours: {{q: [{{years: [2026], months: [12]}}]}}}}\n");
+        assert_eq!(problems(&source), vec![]);
     }
 
     #[test]
     fn points_unknown_keys_at_the_key() {
         let source = format!("{BASE}components:\n  prometeus: {{}}\n");
         let positions = Positions::build(&source).unwrap();
-        let (_, found) = parse(serde_yaml::from_str(&source).unwrap(), &positions);
+        let found = parse(serde_yaml::from_str(&source).unwrap(), &positions).problems;
         assert_eq!(
             found[0].location,
             Some(super::super::Location { line: 4, column: 3 })

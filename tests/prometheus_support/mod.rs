@@ -4,7 +4,8 @@
 //! Container view: Prometheus reads `/etc/prometheus/...` (the mounted `rendered/prometheus`)
 //! and `/run/secrets/<name>` (from `rendered/secrets/prometheus/<name>`). promtool on the host
 //! resolves those absolute paths literally, so `host_view` writes a copy of prometheus.yml in
-//! which exactly these two mount points are mapped onto the temp dir, the way Docker maps them.
+//! which exactly these mount points (and the data volume `/prometheus`) are mapped onto the temp
+//! dir, the way Docker maps them.
 //! Nothing else is changed; the file the container reads is checked as well for syntax.
 #![allow(dead_code)]
 
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_yaml::Value;
-use stackctl::manifest::{LoadedManifest, Manifest, Positions};
+use stackctl::manifest::{load_str, LoadedManifest};
 use stackctl::render::{RenderedStack, Templates};
 
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/prometheus");
@@ -22,17 +23,23 @@ pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
-/// The manifest in `source`, as the loader would hand it over (no `${VAR}` references used).
+/// Values of the `${VAR}` references the fixtures use (stand-ins for the environment).
+pub const ENV: &[(&str, &str)] = &[
+    ("GRAFANA_ADMIN_PASSWORD", "grafana-admin-password"),
+    ("API_METRICS_PASSWORD", "api-metrics-password"),
+    ("SPRING_TOKEN", "spring-bearer-token"),
+    ("REMOTE_WRITE_PASSWORD", "remote-write-password"),
+];
+
+/// The manifest in `source`, loaded and validated by the real loader.
 pub fn loaded(source: &str) -> LoadedManifest {
-    let manifest: Manifest = serde_yaml::from_str(source).expect("fixture manifest parses");
-    LoadedManifest {
-        manifest,
-        path: PathBuf::from("stackctl.yaml"),
-        dir: PathBuf::from(FIXTURES),
-        source: source.to_string(),
-        positions: Positions::default(),
-        secret_values: Vec::new(),
-    }
+    let lookup = |name: &str| {
+        ENV.iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+    };
+    let path = Path::new(FIXTURES).join("stackctl.yaml");
+    load_str(&path, source, &lookup).unwrap_or_else(|e| panic!("fixture does not load:\n{e}"))
 }
 
 /// `source` with Prometheus left at its default (pinned) release.
@@ -72,23 +79,29 @@ pub fn write_all(stack: &RenderedStack, dir: &Path) {
 }
 
 /// Writes `prometheus/prometheus.host-view.yml`: the config with the container's mount points
-/// (`/etc/prometheus/`, `/run/secrets/`) mapped onto `dir`; returns its path.
+/// (`/etc/prometheus/`, `/run/secrets/`, the data volume `/prometheus/`) mapped onto `dir`;
+/// returns its path.
 pub fn host_view(stack: &RenderedStack, dir: &Path) -> PathBuf {
     let mut config = yaml(stack, "prometheus/prometheus.yml");
+    let host = |path: PathBuf| format!("{}/", path.display());
     let mounts = [
-        (
-            "/etc/prometheus/".to_string(),
-            format!("{}/", dir.join("prometheus").display()),
-        ),
+        ("/etc/prometheus/".to_string(), host(dir.join("prometheus"))),
         (
             "/run/secrets/".to_string(),
-            format!("{}/", dir.join("secrets/prometheus").display()),
+            host(dir.join("secrets/prometheus")),
         ),
+        ("/prometheus/".to_string(), host(data_dir(dir))),
     ];
+    std::fs::create_dir_all(data_dir(dir)).expect("data dir");
     map_paths(&mut config, &mounts);
     let path = dir.join("prometheus/prometheus.host-view.yml");
     std::fs::write(&path, serde_yaml::to_string(&config).expect("serialize")).expect("write view");
     path
+}
+
+/// Where the container's data volume (`/prometheus`) lives in the host view.
+pub fn data_dir(dir: &Path) -> PathBuf {
+    dir.join("data")
 }
 
 fn map_paths(value: &mut Value, mounts: &[(String, String)]) {

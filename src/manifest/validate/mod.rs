@@ -3,9 +3,14 @@
 //! Each area has its own file; all of them only read the `Manifest` and push `Diagnostic`s
 //! addressed by key path (the loader turns paths into file positions).
 
+mod alerts;
 mod components;
 mod durations;
+mod jobs;
 pub mod names;
+mod notify;
+mod quiet_hours;
+mod slos;
 mod top;
 
 use super::diagnostic::Diagnostic;
@@ -16,11 +21,14 @@ pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
     top::check(manifest, &mut problems);
     durations::check(manifest, &mut problems);
     components::check(manifest, &mut problems);
+    jobs::check(manifest, &mut problems);
+    alerts::check(manifest, &mut problems);
+    slos::check(manifest, &mut problems);
+    notify::check(manifest, &mut problems);
     problems
 }
 
 /// `a`, `b` and `c`, each in backticks, for messages and hints.
-#[allow(dead_code)] // used by the checks that name several keys
 fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("`{}`", i.as_ref())).collect();
     match quoted.len() {

@@ -7,28 +7,34 @@
 //! stack's published address (`bind`, often 127.0.0.1) is no better a link in alert
 //! notifications than Prometheus' default, and a path in it would move every endpoint.
 
+use super::config::Retention;
 use super::features::Features;
 use crate::render::{Component, Kind, Stack};
 
 pub const CONFIG_FILE: &str = "/etc/prometheus/prometheus.yml";
 pub const DATA_DIR: &str = "/prometheus";
-/// `components.prometheus.retention.time` when the manifest says nothing.
+/// `components.prometheus.retention.time` when `retention` gives only a size.
 pub const DEFAULT_RETENTION_TIME: &str = "15d";
 
-/// Retention as the manifest asks for it, defaults applied: (time, size).
-pub fn retention(stack: &Stack) -> (String, Option<String>) {
+/// Retention as the manifest asks for it, or `None` when it does not: then nothing is
+/// rendered, because Prometheus' own default (15d, no size limit) is the manifest's default.
+/// A size alone keeps the 15d time limit (Prometheus would drop its time limit).
+pub fn retention(stack: &Stack) -> Option<Retention> {
     let retention = stack
         .manifest
         .components
         .prometheus
-        .as_ref()
-        .and_then(|p| p.retention.as_ref());
+        .as_ref()?
+        .retention
+        .as_ref()?;
     let time = retention
-        .and_then(|r| r.time.as_ref())
-        .map_or(DEFAULT_RETENTION_TIME.to_string(), |t| {
-            t.as_str().to_string()
-        });
-    (time, retention.and_then(|r| r.size.clone()))
+        .time
+        .as_ref()
+        .map_or(DEFAULT_RETENTION_TIME, |t| t.as_str());
+    Some(Retention {
+        time: time.to_string(),
+        size: retention.size.clone(),
+    })
 }
 
 /// The container command for `component` (the stack's Prometheus).
@@ -40,8 +46,9 @@ pub fn command(stack: &Stack, component: &Component) -> Vec<String> {
         // `stackctl reload` posts to /-/reload, which only exists with this flag.
         "--web.enable-lifecycle".to_string(),
     ];
-    if !features.retention_in_config {
-        let (time, size) = retention(stack);
+    if let Some(Retention { time, size }) =
+        retention(stack).filter(|_| !features.retention_in_config)
+    {
         args.push(format!("--storage.tsdb.retention.time={time}"));
         if let Some(size) = size {
             args.push(format!("--storage.tsdb.retention.size={size}"));
@@ -85,9 +92,13 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let cases = [
+            ("{prometheus: {version: 2.42.0}}", with(&[])),
             (
-                "{prometheus: {version: 2.42.0}}",
-                with(&["--storage.tsdb.retention.time=15d"]),
+                "{prometheus: {version: 2.42.0, retention: {size: 1GB}}}",
+                with(&[
+                    "--storage.tsdb.retention.time=15d",
+                    "--storage.tsdb.retention.size=1GB",
+                ]),
             ),
             (
                 "{prometheus: {version: 2.42.0, retention: {time: 30d, size: 50GB}}, jaeger: {}}",
@@ -98,7 +109,7 @@ mod tests {
                 ]),
             ),
             (
-                "{prometheus: {version: 3.5.5}}",
+                "{prometheus: {version: 3.5.5, retention: {time: 15d}}}",
                 with(&["--storage.tsdb.retention.time=15d"]),
             ),
             ("{prometheus: {}}", with(&[])),

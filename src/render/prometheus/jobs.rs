@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use super::config::{Authorization, BasicAuth, ScrapeConfig, StaticConfig};
 use super::discovery;
 use super::features::{Features, FALLBACK_SCRAPE_PROTOCOL};
-use crate::manifest::{Diagnostic, ScrapeJob};
-use crate::render::{Component, Draft, Kind, Stack};
+use crate::manifest::{Diagnostic, Probe, ScrapeJob};
+use crate::render::{blackbox, Component, Draft, Kind, Stack};
 
 /// Prometheus' image runs as `nobody`; its secret files must be readable by that user.
 pub const PROMETHEUS_UID: u32 = 65534;
@@ -91,20 +91,7 @@ fn user_job(
     draft: &mut Draft,
 ) -> Option<ScrapeConfig> {
     if let Some(probe) = &job.probe {
-        let Some(blackbox) = stack.get(&Kind::BlackboxExporter) else {
-            draft.problem(
-                Diagnostic::new(
-                    format!("scrape[{index}].probe"),
-                    format!(
-                        "job `{}` probes through blackbox_exporter, which the stack does not run",
-                        job.job
-                    ),
-                )
-                .hint("add `blackbox_exporter: {}` under `components`"),
-            );
-            return None;
-        };
-        return Some(discovery::probe_job(job, probe, blackbox));
+        return probe_job(stack, job, probe, index, draft);
     }
     let mut config = ScrapeConfig {
         job_name: job.job.clone(),
@@ -121,25 +108,7 @@ fn user_job(
         // Content-Type: 2.x accepted that silently, 3.x fails the scrape without a fallback.
         config.fallback_scrape_protocol = Some(FALLBACK_SCRAPE_PROTOCOL);
     }
-    if let Some(auth) = &job.basic_auth {
-        let name = format!("scrape-{}-password", secrets.index);
-        config.basic_auth = Some(BasicAuth {
-            username: auth.username.clone(),
-            password_file: draft.add_secret(
-                secrets.service,
-                &name,
-                &auth.password,
-                Some(PROMETHEUS_UID),
-            ),
-        });
-    }
-    if let Some(token) = &job.bearer_token {
-        let name = format!("scrape-{}-token", secrets.index);
-        config.authorization = Some(Authorization {
-            kind: "Bearer",
-            credentials_file: draft.add_secret(secrets.service, &name, token, Some(PROMETHEUS_UID)),
-        });
-    }
+    credentials(&mut config, job, secrets, draft);
     match &job.docker {
         Some(docker) => discovery::docker_job(&mut config, job, docker, stack.manifest),
         None => {
@@ -152,6 +121,71 @@ fn user_job(
     }
     config.metric_relabel_configs = job.metric_relabel.clone();
     Some(config)
+}
+
+/// `basic_auth` and `authorization`, each secret in its own file under `secrets/`.
+fn credentials(config: &mut ScrapeConfig, job: &ScrapeJob, secrets: JobSecrets, draft: &mut Draft) {
+    let mut secret_file = |suffix: &str, value| {
+        let name = format!("scrape-{}-{suffix}", secrets.index);
+        draft.add_secret(secrets.service, &name, value, Some(PROMETHEUS_UID))
+    };
+    if let Some(auth) = &job.basic_auth {
+        config.basic_auth = Some(BasicAuth {
+            username: auth.username.clone(),
+            password_file: secret_file("password", &auth.password),
+        });
+    }
+    if let Some(token) = &job.bearer_token {
+        config.authorization = Some(Authorization {
+            kind: "Bearer",
+            credentials_file: secret_file("token", token),
+        });
+    }
+}
+
+/// A probe job, when the stack runs blackbox_exporter with the module it names.
+fn probe_job(
+    stack: &Stack,
+    job: &ScrapeJob,
+    probe: &Probe,
+    index: usize,
+    draft: &mut Draft,
+) -> Option<ScrapeConfig> {
+    let (Some(blackbox), Some(settings)) = (
+        stack.get(&Kind::BlackboxExporter),
+        stack.manifest.components.blackbox_exporter.as_ref(),
+    ) else {
+        draft.problem(
+            Diagnostic::new(
+                format!("scrape[{index}].probe"),
+                format!(
+                    "job `{}` probes through blackbox_exporter, which the stack does not run",
+                    job.job
+                ),
+            )
+            .hint("add `blackbox_exporter: {}` under `components`"),
+        );
+        return None;
+    };
+    let modules = blackbox::modules(&settings.modules);
+    if !modules.contains_key(&probe.module) {
+        let known: Vec<&str> = modules.keys().map(String::as_str).collect();
+        draft.problem(
+            Diagnostic::new(
+                format!("scrape[{index}].probe.module"),
+                format!(
+                    "job `{}` uses probe module `{}`, which blackbox_exporter does not have",
+                    job.job, probe.module
+                ),
+            )
+            .hint(format!(
+                "use one of {}, or define it under `components.blackbox_exporter.modules`",
+                known.join(", ")
+            )),
+        );
+        return None;
+    }
+    Some(discovery::probe_job(job, probe, blackbox))
 }
 
 #[cfg(test)]
@@ -264,6 +298,21 @@ mod tests {
                 "{version}: user job"
             );
         }
+    }
+
+    #[test]
+    fn probe_with_an_unknown_module_is_reported() {
+        let (jobs, draft) = render_jobs(
+            "version: 1\nproject: t\ncomponents: {prometheus: {}, blackbox_exporter: {modules: {dns_udp: {prober: dns}}}}\nscrape: [{job: a, probe: {module: dns_udp, targets: ['x']}}, {job: b, probe: {module: http_3xx, targets: ['y']}}]\n",
+        );
+        assert_eq!(names(&jobs), ["prometheus", "blackbox", "a"]);
+        let paths: Vec<&str> = draft.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["scrape[1].probe.module"]);
+        let hint = draft.problems[0].hint.as_deref().unwrap_or_default();
+        assert!(
+            hint.contains("dns_udp, http_2xx, icmp, tcp_connect"),
+            "{hint}"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use features::Features;
 pub use flags::{command, CONFIG_FILE, DATA_DIR, DEFAULT_RETENTION_TIME};
 pub use merge::deep_merge;
 
-use config::{BasicAuth, Global, RemoteWrite, Retention};
+use config::{BasicAuth, Global, RemoteWrite};
 
 pub const FILE: &str = "prometheus/prometheus.yml";
 pub const TEMPLATE: &str = "prometheus/prometheus.yml.j2";
@@ -36,37 +36,29 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     };
     let config = context(stack, prometheus, draft);
     let text = stack.templates.render(TEMPLATE, &config)?;
-    let text = match stack
-        .manifest
-        .components
-        .prometheus
-        .as_ref()
-        .and_then(|p| p.extra_config.as_ref())
-    {
-        Some(extra) => match with_extra_config(&text, extra)? {
-            Ok(merged) => merged,
-            Err(problems) => {
-                for message in problems {
-                    draft.problem(
-                        Diagnostic::new("components.prometheus.extra_config", message)
-                            .hint("`extra_config` is deep-merged into prometheus.yml: mappings merge, lists and values replace, `null` removes a key"),
-                    );
-                }
-                return Ok(());
-            }
-        },
-        None => text,
+    let settings = stack.manifest.components.prometheus.as_ref();
+    let Some(extra) = settings.and_then(|p| p.extra_config.as_ref()) else {
+        return draft.add_yaml(FILE, text);
     };
-    draft.add_yaml(FILE, text)
+    match with_extra_config(&text, extra)? {
+        Ok(merged) => draft.add_yaml(FILE, merged),
+        Err(problems) => {
+            for message in problems {
+                draft.problem(
+                    Diagnostic::new("components.prometheus.extra_config", message).hint(
+                        "`extra_config` is deep-merged into prometheus.yml: mappings merge, lists and values replace, `null` removes a key",
+                    ),
+                );
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Everything prometheus.yml says, for this stack and release.
 pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> PrometheusConfig {
     let features = Features::of(&prometheus.version);
-    let retention = features.retention_in_config.then(|| {
-        let (time, size) = flags::retention(stack);
-        Retention { time, size }
-    });
+    let retention = flags::retention(stack).filter(|_| features.retention_in_config);
     PrometheusConfig {
         global: global(stack, &features),
         rule_files: vec![RULE_FILES_GLOB.to_string()],

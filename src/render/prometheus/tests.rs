@@ -22,7 +22,7 @@ fn render_file(yaml: &str) -> (Option<Value>, Draft) {
 
 fn manifest(version: &str, rest: &str) -> String {
     format!(
-        "version: 1\nproject: shop\ncomponents:\n  prometheus: {{version: '{version}'}}\n{rest}"
+        "version: 1\nproject: shop\ncomponents:\n  prometheus: {{version: '{version}', retention: {{time: 30d}}}}\n{rest}"
     )
 }
 
@@ -63,6 +63,12 @@ fn version_gated_keys_follow_the_release() {
             "{release}: label"
         );
     }
+}
+
+#[test]
+fn default_retention_renders_nothing_because_it_is_prometheus_default() {
+    let (file, _) = render_file("version: 1\nproject: t\ncomponents: {prometheus: {}}\n");
+    assert!(file.expect("file rendered").get("storage").is_none());
 }
 
 #[test]
