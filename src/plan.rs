@@ -1,1 +1,747 @@
 //! Desired services vs observed containers → the actions that converge them (pure).
+//!
+//! The decision for each service, in order: no container → create; spec hash differs (image,
+//! ports, flags, mounts...) or its image tag now names another image → recreate; stopped →
+//! start; config content differs → reload; else keep. Leftover temporary containers of an
+//! interrupted recreate and containers of services no longer declared are removed.
+//! `deploy --dry-run` prints this plan; nothing here talks to Docker.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::docker::labels;
+use crate::docker::{ObservedContainer, RunState};
+use crate::render::RenderedFile;
+use crate::service::{MountSource, ServiceSpec};
+
+/// One service as it should run, with the hashes that tell its changes apart.
+#[derive(Debug, Clone)]
+pub struct DesiredService {
+    pub spec: ServiceSpec,
+    pub spec_hash: String,
+    /// The canonical JSON that was hashed (stored on the container to explain a later recreate).
+    pub spec_json: String,
+    /// Hash of the service's rendered config files and secrets.
+    pub config_hash: String,
+}
+
+/// What the daemon has for the project, from one list call per kind plus image lookups.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    pub containers: Vec<ObservedContainer>,
+    pub network_exists: bool,
+    /// The manifest's `networks`: name → exists.
+    pub external_networks: BTreeMap<String, bool>,
+    pub volumes: BTreeSet<String>,
+    /// Image reference → local image ID, `None` when absent.
+    pub images: BTreeMap<String, Option<String>>,
+    /// Config hash applied last (by deploy or reload), by container ID (the state file).
+    pub deployed_config: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ServiceAction {
+    Create,
+    Recreate { container: String, reason: String },
+    Start { container: String },
+    Reload { container: String },
+    Keep { container: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceStep {
+    pub service: String,
+    #[serde(flatten)]
+    pub action: ServiceAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removal {
+    pub container: String,
+    pub id: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pull {
+    pub image: String,
+    pub service: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub project: String,
+    /// The project network to create, if missing.
+    pub create_network: Option<String>,
+    /// Named volumes to create (full names).
+    pub create_volumes: Vec<String>,
+    pub pulls: Vec<Pull>,
+    pub removals: Vec<Removal>,
+    /// Service steps by dependency level: every service of a level after all of the previous one.
+    pub levels: Vec<Vec<ServiceStep>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("network `{0}` listed in `networks` does not exist")]
+    MissingNetwork(String),
+    #[error("services depend on each other in a cycle: {0}")]
+    Cycle(String),
+}
+
+impl PlanError {
+    pub fn hint(&self) -> String {
+        match self {
+            PlanError::MissingNetwork(name) => {
+                format!(
+                    "create it with `docker network create {name}`, or remove it from `networks`"
+                )
+            }
+            PlanError::Cycle(_) => "remove one of the `depends_on` links".to_string(),
+        }
+    }
+}
+
+impl Plan {
+    /// True when applying the plan would touch nothing.
+    pub fn is_up_to_date(&self) -> bool {
+        self.create_network.is_none()
+            && self.create_volumes.is_empty()
+            && self.pulls.is_empty()
+            && self.removals.is_empty()
+            && self
+                .steps()
+                .all(|s| matches!(s.action, ServiceAction::Keep { .. }))
+    }
+
+    pub fn steps(&self) -> impl Iterator<Item = &ServiceStep> {
+        self.levels.iter().flatten()
+    }
+
+    /// One line per action, in the order they run (what `deploy --dry-run` prints).
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for pull in &self.pulls {
+            lines.push(format!(
+                "pull      {} (image of `{}`)",
+                pull.image, pull.service
+            ));
+        }
+        if let Some(network) = &self.create_network {
+            lines.push(format!("create    network {network}"));
+        }
+        for volume in &self.create_volumes {
+            lines.push(format!("create    volume {volume}"));
+        }
+        for removal in &self.removals {
+            lines.push(format!(
+                "remove    {} ({})",
+                removal.container, removal.reason
+            ));
+        }
+        for step in self.steps() {
+            lines.push(match &step.action {
+                ServiceAction::Create => format!("create    {}", step.service),
+                ServiceAction::Recreate { reason, .. } => {
+                    format!("recreate  {} ({reason})", step.service)
+                }
+                ServiceAction::Start { .. } => format!("start     {} (stopped)", step.service),
+                ServiceAction::Reload { .. } => {
+                    format!("reload    {} (config files changed)", step.service)
+                }
+                ServiceAction::Keep { .. } => format!("keep      {} (up to date)", step.service),
+            });
+        }
+        lines
+    }
+}
+
+/// Turns rendered specs into desired services: hashes of the container-shaping fields and of
+/// the config content. `out_dir` (absolute) shapes the container too (bind sources).
+pub fn desired(
+    specs: &[ServiceSpec],
+    files: &BTreeMap<String, RenderedFile>,
+    out_dir: &str,
+) -> Vec<DesiredService> {
+    specs
+        .iter()
+        .map(|spec| {
+            let spec_json = canonical_spec(spec, out_dir);
+            DesiredService {
+                spec: spec.clone(),
+                spec_hash: sha256(spec_json.as_bytes()),
+                spec_json,
+                config_hash: config_hash(spec, files),
+            }
+        })
+        .collect()
+}
+
+/// The spec fields that shape the container, as stable JSON. Fields that only matter to
+/// stackctl itself (URL, readiness probe, reload method, config file list) are left out, so
+/// changing them never recreates a container.
+fn canonical_spec(spec: &ServiceSpec, out_dir: &str) -> String {
+    let mut value = serde_json::to_value(spec).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        for key in ["url", "ready", "reload", "config_files", "metrics_port"] {
+            map.remove(key);
+        }
+        let has_relative_bind = spec
+            .mounts
+            .iter()
+            .any(|m| matches!(&m.source, MountSource::Bind(p) if !p.starts_with('/')));
+        if has_relative_bind {
+            map.insert("out_dir".into(), out_dir.into());
+        }
+    }
+    value.to_string()
+}
+
+/// Hash of every rendered file the service reads (`config_files`: files or directories) and of
+/// its secrets, so a changed file or password is noticed.
+pub fn config_hash(spec: &ServiceSpec, files: &BTreeMap<String, RenderedFile>) -> String {
+    let reads = |path: &str| {
+        spec.config_files.iter().any(|entry| {
+            let entry = entry.trim_end_matches('/');
+            path == entry
+                || path
+                    .strip_prefix(entry)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        }) || spec.secrets.iter().any(|s| s.file == path)
+    };
+    let mut hasher = Sha256::new();
+    for (path, file) in files.iter().filter(|(path, _)| reads(path)) {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(file.contents.as_bytes());
+        hasher.update([0]);
+    }
+    hex::encode(hasher.finalize())
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Services grouped by dependency level (a service after everything it depends on).
+/// Dependencies on services that are not in `specs` are ignored.
+pub fn dependency_levels(specs: &[ServiceSpec]) -> Result<Vec<Vec<String>>, PlanError> {
+    let names: BTreeSet<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+    let mut placed: BTreeSet<&str> = BTreeSet::new();
+    let mut levels = Vec::new();
+    while placed.len() < specs.len() {
+        let level: Vec<&str> = specs
+            .iter()
+            .filter(|s| !placed.contains(s.name.as_str()))
+            .filter(|s| {
+                s.depends_on
+                    .iter()
+                    .all(|d| placed.contains(d.as_str()) || !names.contains(d.as_str()))
+            })
+            .map(|s| s.name.as_str())
+            .collect();
+        if level.is_empty() {
+            let rest: Vec<&str> = specs
+                .iter()
+                .map(|s| s.name.as_str())
+                .filter(|n| !placed.contains(n))
+                .collect();
+            return Err(PlanError::Cycle(rest.join(", ")));
+        }
+        placed.extend(level.iter().copied());
+        levels.push(level.into_iter().map(str::to_string).collect());
+    }
+    Ok(levels)
+}
+
+/// Compares desired services with what the daemon has.
+pub fn plan(
+    project: &str,
+    desired: &[DesiredService],
+    observed: &Observed,
+) -> Result<Plan, PlanError> {
+    if let Some((name, _)) = observed
+        .external_networks
+        .iter()
+        .find(|(_, exists)| !**exists)
+    {
+        return Err(PlanError::MissingNetwork(name.clone()));
+    }
+    let specs: Vec<ServiceSpec> = desired.iter().map(|d| d.spec.clone()).collect();
+    let mut plan = Plan {
+        project: project.to_string(),
+        ..Default::default()
+    };
+    if !observed.network_exists {
+        plan.create_network = Some(labels::default_network(project));
+    }
+    plan.create_volumes = volume_names(project, &specs)
+        .into_iter()
+        .filter(|v| !observed.volumes.contains(v))
+        .collect();
+    for d in desired {
+        let missing = matches!(observed.images.get(&d.spec.image), Some(None));
+        if missing && !plan.pulls.iter().any(|p| p.image == d.spec.image) {
+            plan.pulls.push(Pull {
+                image: d.spec.image.clone(),
+                service: d.spec.name.clone(),
+            });
+        }
+    }
+    let by_name: BTreeMap<&str, &DesiredService> =
+        desired.iter().map(|d| (d.spec.name.as_str(), d)).collect();
+    let mut current: BTreeMap<&str, &ObservedContainer> = BTreeMap::new();
+    for c in &observed.containers {
+        let final_name = by_name
+            .get(c.service.as_str())
+            .map(|d| labels::container_name(project, &d.spec.name));
+        let reason = match final_name {
+            None => Some(format!(
+                "service `{}` is no longer in the manifest",
+                c.service
+            )),
+            Some(f) if c.name == f => None,
+            Some(f) if labels::final_name_of_temporary(&c.name) == Some(f.as_str()) => {
+                Some("left over from an interrupted deploy".to_string())
+            }
+            Some(_) => Some("extra container of the service".to_string()),
+        };
+        match reason {
+            Some(reason) => plan.removals.push(Removal {
+                container: c.name.clone(),
+                id: c.id.clone(),
+                reason,
+            }),
+            None => {
+                current.insert(c.service.as_str(), c);
+            }
+        }
+    }
+    for level in dependency_levels(&specs)? {
+        let steps = level
+            .iter()
+            .map(|name| ServiceStep {
+                service: name.clone(),
+                action: decide(
+                    by_name[name.as_str()],
+                    current.get(name.as_str()).copied(),
+                    observed,
+                ),
+            })
+            .collect();
+        plan.levels.push(steps);
+    }
+    Ok(plan)
+}
+
+fn decide(
+    d: &DesiredService,
+    container: Option<&ObservedContainer>,
+    observed: &Observed,
+) -> ServiceAction {
+    let Some(c) = container else {
+        return ServiceAction::Create;
+    };
+    let id = c.id.clone();
+    let recreate = |reason: String| ServiceAction::Recreate {
+        container: id.clone(),
+        reason,
+    };
+    if c.label(labels::SPEC_HASH) != Some(d.spec_hash.as_str()) {
+        return recreate(changed_fields(c.label(labels::SPEC), &d.spec_json));
+    }
+    if let Some(Some(image_id)) = observed.images.get(&d.spec.image) {
+        if !c.image_id.is_empty() && &c.image_id != image_id {
+            return recreate(format!("`{}` now names another image", d.spec.image));
+        }
+    }
+    match c.state {
+        RunState::Running => {}
+        RunState::Created | RunState::Exited | RunState::Restarting => {
+            return ServiceAction::Start { container: id }
+        }
+        other => return recreate(format!("container is {}", other.as_str())),
+    }
+    let deployed = observed
+        .deployed_config
+        .get(&c.id)
+        .map(String::as_str)
+        .or(c.label(labels::CONFIG_HASH));
+    if deployed != Some(d.config_hash.as_str()) {
+        return ServiceAction::Reload { container: id };
+    }
+    ServiceAction::Keep { container: id }
+}
+
+/// Which top-level spec fields differ, for the recreate reason (`image, ports changed`).
+fn changed_fields(old: Option<&str>, new: &str) -> String {
+    let parse =
+        |t: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).ok();
+    let (Some(old), Some(new)) = (old.and_then(parse), parse(new)) else {
+        return "not created by this version of stackctl".to_string();
+    };
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let changed: Vec<String> = keys
+        .into_iter()
+        .filter(|k| old.get(*k) != new.get(*k))
+        .map(|k| match (k.as_str(), old.get(k), new.get(k)) {
+            ("image", Some(a), Some(b)) => format!("image {} → {}", plain(a), plain(b)),
+            _ => k.clone(),
+        })
+        .collect();
+    if changed.is_empty() {
+        "spec changed".to_string()
+    } else {
+        format!("{} changed", changed.join(", "))
+    }
+}
+
+fn plain(value: &serde_json::Value) -> String {
+    value
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| value.to_string())
+}
+
+/// Full names of the named volumes the services mount, in first-use order.
+pub fn volume_names(project: &str, specs: &[ServiceSpec]) -> Vec<String> {
+    let mut names = Vec::new();
+    for spec in specs {
+        for mount in &spec.mounts {
+            if let MountSource::Volume(key) = &mount.source {
+                let name = labels::volume_name(project, key);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::FileMode;
+    use crate::service::{MountSpec, PortSpec};
+
+    fn spec(name: &str, deps: &[&str]) -> ServiceSpec {
+        let mut s = ServiceSpec::new(name, format!("img/{name}:1"));
+        s.depends_on = deps.iter().map(|d| d.to_string()).collect();
+        s.config_files = vec![name.to_string()];
+        s
+    }
+
+    fn files(content: &str) -> BTreeMap<String, RenderedFile> {
+        BTreeMap::from([(
+            "prometheus/prometheus.yml".to_string(),
+            RenderedFile {
+                contents: content.to_string(),
+                mode: FileMode::Public,
+            },
+        )])
+    }
+
+    fn desired_one(s: ServiceSpec, content: &str) -> Vec<DesiredService> {
+        desired(&[s], &files(content), "/out")
+    }
+
+    /// The container a previous deploy of `d` left behind.
+    fn deployed(project: &str, d: &DesiredService, state: RunState) -> ObservedContainer {
+        let id = format!("{:0>64}", d.spec.name.len());
+        ObservedContainer {
+            id,
+            name: labels::container_name(project, &d.spec.name),
+            service: d.spec.name.clone(),
+            state,
+            image_id: "sha256:aaa".into(),
+            labels: BTreeMap::from([
+                (labels::SPEC_HASH.to_string(), d.spec_hash.clone()),
+                (labels::SPEC.to_string(), d.spec_json.clone()),
+                (labels::CONFIG_HASH.to_string(), d.config_hash.clone()),
+            ]),
+        }
+    }
+
+    fn observed_with(containers: Vec<ObservedContainer>) -> Observed {
+        Observed {
+            containers,
+            network_exists: true,
+            images: BTreeMap::from([("img/prometheus:1".to_string(), Some("sha256:aaa".into()))]),
+            ..Default::default()
+        }
+    }
+
+    fn only_action(plan: &Plan) -> ServiceAction {
+        plan.steps().next().unwrap().action.clone()
+    }
+
+    /// One row per decision: what was deployed, what is desired now, what the plan says.
+    #[test]
+    fn decides_each_service_action() {
+        let base = desired_one(spec("prometheus", &[]), "a")[0].clone();
+        let mut new_image = spec("prometheus", &[]);
+        new_image.image = "img/prometheus:2".into();
+        let mut new_port = spec("prometheus", &[]);
+        new_port.ports.push(PortSpec {
+            host_ip: "127.0.0.1".into(),
+            host_port: 9999,
+            container_port: 9090,
+            protocol: "tcp".into(),
+        });
+        let mut new_url = spec("prometheus", &[]);
+        new_url.url = Some("http://127.0.0.1:1".into());
+        type Row = (
+            &'static str,
+            Option<RunState>,
+            ServiceSpec,
+            &'static str,
+            &'static str,
+        );
+        let rows: Vec<Row> = vec![
+            (
+                "nothing deployed",
+                None,
+                spec("prometheus", &[]),
+                "a",
+                "create",
+            ),
+            (
+                "unchanged",
+                Some(RunState::Running),
+                spec("prometheus", &[]),
+                "a",
+                "keep",
+            ),
+            (
+                "config content changed",
+                Some(RunState::Running),
+                spec("prometheus", &[]),
+                "b",
+                "reload",
+            ),
+            (
+                "image tag changed",
+                Some(RunState::Running),
+                new_image,
+                "a",
+                "recreate:image img/prometheus:1 → img/prometheus:2 changed",
+            ),
+            (
+                "port changed",
+                Some(RunState::Running),
+                new_port,
+                "a",
+                "recreate:ports changed",
+            ),
+            (
+                "only the url changed",
+                Some(RunState::Running),
+                new_url,
+                "a",
+                "keep",
+            ),
+            (
+                "created, never started",
+                Some(RunState::Created),
+                spec("prometheus", &[]),
+                "a",
+                "start",
+            ),
+            (
+                "stopped",
+                Some(RunState::Exited),
+                spec("prometheus", &[]),
+                "b",
+                "start",
+            ),
+            (
+                "dead",
+                Some(RunState::Dead),
+                spec("prometheus", &[]),
+                "a",
+                "recreate:container is dead",
+            ),
+        ];
+        for (case, state, want_spec, content, want) in rows {
+            let containers = state
+                .map(|s| vec![deployed("p", &base, s)])
+                .unwrap_or_default();
+            let d = desired_one(want_spec, content);
+            let plan = plan("p", &d, &observed_with(containers)).unwrap();
+            let got = match only_action(&plan) {
+                ServiceAction::Create => "create".to_string(),
+                ServiceAction::Keep { .. } => "keep".to_string(),
+                ServiceAction::Reload { .. } => "reload".to_string(),
+                ServiceAction::Start { .. } => "start".to_string(),
+                ServiceAction::Recreate { reason, .. } => format!("recreate:{reason}"),
+            };
+            assert_eq!(got, want, "{case}");
+        }
+    }
+
+    #[test]
+    fn recreates_when_the_tag_names_a_rebuilt_image() {
+        let d = desired_one(spec("prometheus", &[]), "a");
+        let mut observed = observed_with(vec![deployed("p", &d[0], RunState::Running)]);
+        observed
+            .images
+            .insert("img/prometheus:1".into(), Some("sha256:bbb".into()));
+        let action = only_action(&plan("p", &d, &observed).unwrap());
+        assert!(
+            matches!(action, ServiceAction::Recreate { reason, .. } if reason.contains("another image"))
+        );
+    }
+
+    #[test]
+    fn state_file_hash_wins_over_the_stale_label_after_a_reload() {
+        let old = desired_one(spec("prometheus", &[]), "a");
+        let new = desired_one(spec("prometheus", &[]), "b");
+        let container = deployed("p", &old[0], RunState::Running);
+        let mut observed = observed_with(vec![container.clone()]);
+        observed
+            .deployed_config
+            .insert(container.id, new[0].config_hash.clone());
+        assert!(matches!(
+            only_action(&plan("p", &new, &observed).unwrap()),
+            ServiceAction::Keep { .. }
+        ));
+    }
+
+    #[test]
+    fn second_deploy_with_nothing_changed_is_up_to_date() {
+        let d = desired_one(spec("prometheus", &[]), "a");
+        let plan = plan(
+            "p",
+            &d,
+            &observed_with(vec![deployed("p", &d[0], RunState::Running)]),
+        )
+        .unwrap();
+        assert!(plan.is_up_to_date(), "{:?}", plan.describe());
+    }
+
+    #[test]
+    fn cold_deploy_creates_network_volumes_and_pulls_missing_images() {
+        let mut s = spec("prometheus", &[]);
+        s.mounts
+            .push(MountSpec::volume("prometheus-data", "/prometheus"));
+        let d = desired_one(s, "a");
+        let observed = Observed {
+            images: BTreeMap::from([("img/prometheus:1".to_string(), None)]),
+            ..Default::default()
+        };
+        let plan = plan("p", &d, &observed).unwrap();
+        assert_eq!(plan.create_network.as_deref(), Some("p_default"));
+        assert_eq!(plan.create_volumes, vec!["p_prometheus-data".to_string()]);
+        assert_eq!(plan.pulls[0].image, "img/prometheus:1");
+        assert!(!plan.is_up_to_date());
+    }
+
+    #[test]
+    fn removes_leftovers_orphans_and_extra_containers() {
+        let d = desired_one(spec("prometheus", &[]), "a");
+        let current = deployed("p", &d[0], RunState::Running);
+        let mut leftover = current.clone();
+        leftover.id = "f".repeat(64);
+        leftover.name = labels::temporary_name(&leftover.id, &current.name);
+        let mut orphan = current.clone();
+        orphan.id = "e".repeat(64);
+        orphan.service = "loki".into();
+        orphan.name = "p-loki-1".into();
+        let mut extra = current.clone();
+        extra.id = "d".repeat(64);
+        extra.name = "p-prometheus-2".into();
+        let plan = plan(
+            "p",
+            &d,
+            &observed_with(vec![current, leftover, orphan, extra]),
+        )
+        .unwrap();
+        let reasons: Vec<&str> = plan.removals.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "left over from an interrupted deploy",
+                "service `loki` is no longer in the manifest",
+                "extra container of the service"
+            ]
+        );
+        assert!(matches!(only_action(&plan), ServiceAction::Keep { .. }));
+    }
+
+    #[test]
+    fn refuses_a_missing_external_network_with_a_hint() {
+        let d = desired_one(spec("prometheus", &[]), "a");
+        let mut observed = observed_with(vec![]);
+        observed.external_networks.insert("shop-net".into(), false);
+        let err = plan("p", &d, &observed).unwrap_err();
+        assert_eq!(err, PlanError::MissingNetwork("shop-net".into()));
+        assert!(err.hint().contains("docker network create shop-net"));
+    }
+
+    #[test]
+    fn orders_services_by_dependency_level() {
+        let specs = [
+            spec("grafana", &["prometheus", "loki"]),
+            spec("prometheus", &["alertmanager"]),
+            spec("alertmanager", &[]),
+            spec("loki", &["not-in-stack"]),
+        ];
+        let levels = dependency_levels(&specs).unwrap();
+        assert_eq!(
+            levels,
+            vec![
+                vec!["alertmanager", "loki"],
+                vec!["prometheus"],
+                vec!["grafana"]
+            ]
+        );
+        let cycle = [spec("a", &["b"]), spec("b", &["a"])];
+        assert!(matches!(
+            dependency_levels(&cycle),
+            Err(PlanError::Cycle(_))
+        ));
+    }
+
+    #[test]
+    fn config_hash_covers_listed_files_dirs_and_secrets_only() {
+        let mut s = spec("prometheus", &[]);
+        s.secrets.push(crate::service::SecretMount {
+            name: "pw".into(),
+            file: "secrets/prometheus/pw".into(),
+            uid: None,
+        });
+        let mut f = files("a");
+        let base = config_hash(&s, &f);
+        f.insert(
+            "grafana/x.yml".into(),
+            RenderedFile {
+                contents: "x".into(),
+                mode: FileMode::Public,
+            },
+        );
+        f.insert(
+            "prometheus-other/x".into(),
+            RenderedFile {
+                contents: "x".into(),
+                mode: FileMode::Public,
+            },
+        );
+        assert_eq!(
+            config_hash(&s, &f),
+            base,
+            "other services' files do not count"
+        );
+        f.insert(
+            "secrets/prometheus/pw".into(),
+            RenderedFile {
+                contents: "s".into(),
+                mode: FileMode::Secret,
+            },
+        );
+        assert_ne!(config_hash(&s, &f), base, "a changed secret counts");
+    }
+}

@@ -2,6 +2,7 @@
 //! secrets by file, version gates, `extra_config`.
 
 mod alertmanager_support;
+mod common;
 
 use alertmanager_support::*;
 use serde_yaml::Value;
@@ -328,5 +329,29 @@ fn quiet_hours_across_midnight_split_and_the_second_half_moves_to_the_next_day()
       weekdays: [sunday]
 "#
         )
+    );
+}
+
+#[test]
+fn extra_config_null_removes_a_key_and_deprecated_keys_it_adds_are_warned_about() {
+    let manifest = shop_manifest("0.34.0").replace(
+        r#"alertmanager: {version: "0.34.0"}"#,
+        r#"alertmanager: {version: "0.34.0", extra_config: {route: {repeat_interval: null}, inhibit_rules: [{source_match: {a: b}, target_matchers: ['c="d"']}]}}"#,
+    );
+    let stack = render_ok(&manifest, SHOP_SECRETS);
+    let doc = config(&stack);
+    assert!(doc["route"].get("repeat_interval").is_none());
+    assert_eq!(
+        doc["inhibit_rules"].as_sequence().map(Vec::len),
+        Some(1),
+        "lists are replaced"
+    );
+    assert!(
+        stack
+            .warnings
+            .iter()
+            .any(|w| w.contains("inhibit_rules[0].source_match")),
+        "{:?}",
+        stack.warnings
     );
 }

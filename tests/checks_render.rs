@@ -2,6 +2,7 @@
 //! severity routes are accepted.
 
 mod alertmanager_support;
+mod common;
 
 use alertmanager_support::{problem_paths, render_ok};
 
@@ -36,12 +37,7 @@ fn rules_rendered() -> bool {
     {
         return true;
     }
-    assert_ne!(
-        std::env::var("CI").as_deref(),
-        Ok("true"),
-        "the rules step rendered no rule file"
-    );
-    eprintln!("SKIP: the rules step renders no `prometheus/rules/*.yml` yet");
+    common::skip::<()>("the rules step to render `prometheus/rules/*.yml`");
     false
 }
 

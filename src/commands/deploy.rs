@@ -1,10 +1,125 @@
-//! `stackctl deploy`.
+//! `stackctl deploy [--dry-run] [--timeout SECS]`: load → validate → render → write → observe
+//! → plan → apply, then reload services whose config content changed, and print the URLs.
+//! A second deploy with nothing changed touches no container.
+
+mod apply;
+pub(crate) mod http;
+mod observe;
+mod ports;
+mod pull;
+pub(crate) mod ready;
+pub(crate) mod secrets;
+pub(crate) mod session;
+pub(crate) mod state;
 
 use std::process::ExitCode;
+use std::time::Duration;
 
-use crate::cli::GlobalArgs;
+use crate::cli::{DeployArgs, GlobalArgs};
+use crate::commands::reload::{apply::Target, backup::Backup};
+use crate::commands::Failure;
+use crate::docker::{labels, Engine};
+use crate::plan::{self, Plan, ServiceAction};
+use crate::{output, writer};
 
-pub fn exec(global: &GlobalArgs, args: crate::cli::DeployArgs) -> anyhow::Result<ExitCode> {
-    let _ = (global, args);
-    anyhow::bail!("`stackctl deploy` is not built yet")
+pub use observe::observe;
+use session::Session;
+use state::DeployedState;
+
+pub fn exec(global: &GlobalArgs, args: DeployArgs) -> anyhow::Result<ExitCode> {
+    let session = Session::open(global)?;
+    output::print_warnings(&session.stack.warnings);
+    session::runtime()?.block_on(deploy(&session, &args))
+}
+
+async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode> {
+    let engine = session::connect().await?;
+    let observed = observe(&engine, session).await?;
+    let plan = plan::plan(&session.project, &session.desired, &observed)
+        .map_err(|e| anyhow::Error::new(Failure::new(e.to_string()).hint(e.hint())))?;
+    if args.dry_run {
+        print_plan(session, &plan);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let backup = Backup::take(&session.out_dir)?;
+    writer::write(&session.stack, &session.out_dir)?;
+    if plan.is_up_to_date() {
+        record_state(&engine, session).await?;
+        println!(
+            "stack `{}` is up to date: {} services running, nothing changed",
+            session.project,
+            session.desired.len()
+        );
+        print_urls(session);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let timeout = Duration::from_secs(args.timeout);
+    let outcomes = apply::apply(&engine, session, &plan, timeout).await?;
+    let targets = reload_targets(session, &plan);
+    let reloaded =
+        crate::commands::reload::apply::reload_all(&engine, session, &targets, &backup, timeout)
+            .await?;
+    record_state(&engine, session).await?;
+    for (service, outcome) in &outcomes {
+        let outcome = reloaded
+            .iter()
+            .find(|(s, _)| s == service)
+            .map(|(_, how)| how.to_string())
+            .unwrap_or(outcome.clone());
+        println!("{service:<20} {outcome}");
+    }
+    println!(
+        "stack `{}` is up: {} services ready",
+        session.project,
+        session.desired.len()
+    );
+    print_urls(session);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reload_targets<'a>(session: &'a Session, plan: &Plan) -> Vec<Target<'a>> {
+    plan.steps()
+        .filter_map(|step| match &step.action {
+            ServiceAction::Reload { container } => Some(Target {
+                desired: session.service(&step.service)?,
+                container: container.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Records the config every running service now has (the rendered files were just applied).
+pub(crate) async fn record_state<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<()> {
+    let containers = engine.list_containers(&session.project).await?;
+    let mut state = DeployedState::default();
+    for d in &session.desired {
+        let name = labels::container_name(&session.project, &d.spec.name);
+        if let Some(c) = containers.iter().find(|c| c.name == name) {
+            state.record(&d.spec.name, &c.id, &d.config_hash);
+        }
+    }
+    state.write(&session.out_dir)
+}
+
+fn print_plan(session: &Session, plan: &Plan) {
+    if plan.is_up_to_date() {
+        println!("stack `{}` is up to date: nothing to do", session.project);
+        return;
+    }
+    println!(
+        "plan for stack `{}` (dry run, nothing changed):",
+        session.project
+    );
+    for line in plan.describe() {
+        println!("  {line}");
+    }
+}
+
+fn print_urls(session: &Session) {
+    for d in &session.desired {
+        if let Some(url) = &d.spec.url {
+            println!("  {:<20} {url}", d.spec.name);
+        }
+    }
 }

@@ -1,10 +1,253 @@
-//! `stackctl status`.
+//! `stackctl status [--json]`: per service state, health, uptime, image, URL and config
+//! drift; Prometheus' view (down targets with their last error, failing rules, firing alerts).
+//! Exit 0 when healthy, 1 otherwise. One list call, parallel inspects, short HTTP timeouts.
+
+mod prometheus;
+mod uptime;
 
 use std::process::ExitCode;
 
-use crate::cli::GlobalArgs;
+use futures_util::future::join_all;
+use serde::Serialize;
 
-pub fn exec(global: &GlobalArgs, args: crate::cli::StatusArgs) -> anyhow::Result<ExitCode> {
-    let _ = (global, args);
-    anyhow::bail!("`stackctl status` is not built yet")
+use super::deploy::ready;
+use super::deploy::session::{self, Session};
+use super::deploy::state::DeployedState;
+use crate::cli::{GlobalArgs, StatusArgs};
+use crate::docker::{labels, ContainerStatus, Engine, Health, ObservedContainer, RunState};
+use crate::plan::DesiredService;
+use prometheus::PrometheusView;
+
+#[derive(Debug, Serialize)]
+struct Report {
+    project: String,
+    healthy: bool,
+    services: Vec<ServiceRow>,
+    prometheus: Option<PrometheusView>,
+    /// Everything that makes the stack not healthy, one sentence each.
+    problems: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ServiceRow {
+    service: String,
+    state: String,
+    health: String,
+    uptime_seconds: Option<i64>,
+    image: String,
+    url: Option<String>,
+    /// `current`, `changed` (files differ: `stackctl reload`), `outdated` (spec differs:
+    /// `stackctl deploy`), or `-` when not deployed.
+    config: String,
+}
+
+pub fn exec(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCode> {
+    let session = Session::open(global)?;
+    let report = session::runtime()?.block_on(async {
+        let engine = session::connect().await?;
+        anyhow::Ok(collect(&engine, &session).await?)
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print(&report);
+    }
+    Ok(if report.healthy {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Report> {
+    let containers = engine.list_containers(&session.project).await?;
+    let deployed = DeployedState::read(&session.out_dir).by_container();
+    let current: Vec<Option<&ObservedContainer>> = session
+        .desired
+        .iter()
+        .map(|d| {
+            let name = labels::container_name(&session.project, &d.spec.name);
+            containers.iter().find(|c| c.name == name)
+        })
+        .collect();
+    let inspected = join_all(current.iter().map(|c| async move {
+        match c {
+            Some(c) => engine.inspect_container(&c.id).await.ok(),
+            None => None,
+        }
+    }))
+    .await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let mut problems = Vec::new();
+    let mut services = Vec::new();
+    let mut prometheus_base = None;
+    for ((d, c), status) in session.desired.iter().zip(&current).zip(&inspected) {
+        let row = row(d, *c, status.as_ref(), &deployed, now);
+        problems.extend(row_problems(&row));
+        if d.spec.name == "prometheus" && row.state == "running" {
+            let port = d
+                .spec
+                .ready
+                .as_ref()
+                .map(|p| p.port)
+                .or(d.spec.metrics_port)
+                .unwrap_or(9090);
+            prometheus_base = status
+                .as_ref()
+                .and_then(|s| ready::endpoint(&d.spec, port, s, &session.project))
+                .map(|a| format!("http://{a}"));
+        }
+        services.push(row);
+    }
+    let prometheus = match prometheus_base {
+        Some(base) => Some(prometheus::read(&base).await),
+        None => None,
+    };
+    if let Some(view) = &prometheus {
+        problems.extend(prometheus_problems(view));
+    }
+    Ok(Report {
+        project: session.project.clone(),
+        healthy: problems.is_empty(),
+        services,
+        prometheus,
+        problems,
+    })
+}
+
+fn row(
+    d: &DesiredService,
+    container: Option<&ObservedContainer>,
+    status: Option<&ContainerStatus>,
+    deployed: &std::collections::BTreeMap<String, String>,
+    now: i64,
+) -> ServiceRow {
+    let (Some(c), Some(s)) = (container, status) else {
+        return ServiceRow {
+            service: d.spec.name.clone(),
+            state: "missing".into(),
+            health: "-".into(),
+            uptime_seconds: None,
+            image: d.spec.image.clone(),
+            url: d.spec.url.clone(),
+            config: "-".into(),
+        };
+    };
+    let applied = deployed
+        .get(&c.id)
+        .map(String::as_str)
+        .or(c.label(labels::CONFIG_HASH));
+    let config = if c.label(labels::SPEC_HASH) != Some(d.spec_hash.as_str()) {
+        "outdated"
+    } else if applied != Some(d.config_hash.as_str()) {
+        "changed"
+    } else {
+        "current"
+    };
+    let running = s.state == RunState::Running;
+    ServiceRow {
+        service: d.spec.name.clone(),
+        state: s.state.as_str().to_string(),
+        health: s.health.as_str().to_string(),
+        uptime_seconds: s
+            .started_at
+            .as_deref()
+            .and_then(uptime::parse_rfc3339)
+            .filter(|_| running)
+            .map(|t| now - t),
+        image: s.image.clone(),
+        url: d.spec.url.clone(),
+        config: config.to_string(),
+    }
+}
+
+fn row_problems(row: &ServiceRow) -> Vec<String> {
+    let mut problems = Vec::new();
+    match row.state.as_str() {
+        "running" => {}
+        "missing" => problems.push(format!(
+            "`{}` is not deployed (run `stackctl deploy`)",
+            row.service
+        )),
+        state => problems.push(format!("`{}` is {state}", row.service)),
+    }
+    if row.health == Health::Unhealthy.as_str() || row.health == Health::Starting.as_str() {
+        problems.push(format!("`{}` is {}", row.service, row.health));
+    }
+    match row.config.as_str() {
+        "changed" => problems.push(format!("`{}` runs older config files than rendered (run `stackctl reload`)", row.service)),
+        "outdated" => problems.push(format!("`{}` runs an older image, ports or flags than the manifest says (run `stackctl deploy`)", row.service)),
+        _ => {}
+    }
+    problems
+}
+
+fn prometheus_problems(view: &PrometheusView) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let Some(error) = &view.error {
+        problems.push(format!("cannot read Prometheus' API: {error}"));
+    }
+    for t in &view.targets_down {
+        problems.push(format!(
+            "target {} of job `{}` is {}: {}",
+            t.instance, t.job, t.health, t.last_error
+        ));
+    }
+    for r in &view.rule_failures {
+        problems.push(format!(
+            "rule `{}` in group `{}` fails: {}",
+            r.rule, r.group, r.error
+        ));
+    }
+    problems
+}
+
+fn print(report: &Report) {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::NOTHING);
+    table.set_header([
+        "SERVICE", "STATE", "HEALTH", "UPTIME", "IMAGE", "CONFIG", "URL",
+    ]);
+    for s in &report.services {
+        let uptime = s
+            .uptime_seconds
+            .map(uptime::human)
+            .unwrap_or_else(|| "-".into());
+        let url = s.url.clone().unwrap_or_else(|| "-".into());
+        table.add_row([
+            &s.service, &s.state, &s.health, &uptime, &s.image, &s.config, &url,
+        ]);
+    }
+    println!("{table}");
+    if let Some(view) = &report.prometheus {
+        println!();
+        println!(
+            "targets: {} up, {} down",
+            view.targets_up,
+            view.targets_down.len()
+        );
+        for t in &view.targets_down {
+            println!("  down  {} ({}): {}", t.instance, t.job, t.last_error);
+        }
+        println!("rule evaluation failures: {}", view.rule_failures.len());
+        for r in &view.rule_failures {
+            println!("  {} / {}: {}", r.group, r.rule, r.error);
+        }
+        println!("firing alerts: {}", view.firing_alerts.len());
+        for a in &view.firing_alerts {
+            println!("  {} {}", a.name, a.labels);
+        }
+    }
+    println!();
+    if report.healthy {
+        println!("stack `{}` is healthy", report.project);
+    } else {
+        println!("stack `{}` is degraded:", report.project);
+        for p in &report.problems {
+            println!("  - {p}");
+        }
+    }
 }

@@ -1,6 +1,23 @@
-//! The only module that imports bollard: the engine trait and its Docker implementation.
+//! The only module that imports bollard: the `Engine` trait, its Docker implementation
+//! (`Daemon`), the compose-compatible names and labels, and one-shot containers.
+//! Nothing here decides what to create; `plan` does.
+
+mod archive;
+pub mod connect;
+pub mod container;
+mod daemon;
+pub mod engine;
+pub mod labels;
+mod oneshot;
 
 use std::path::PathBuf;
+
+pub use connect::{connect, daemon_address, Unreachable};
+pub use daemon::Daemon;
+pub use engine::{
+    ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile,
+    ObservedContainer, ObservedNetwork, PullProgress, RunState,
+};
 
 /// The result of running a one-shot container to completion.
 #[derive(Debug, Clone)]
@@ -18,6 +35,5 @@ pub async fn run_to_completion(
     args: Vec<String>,
     binds: Vec<(PathBuf, String)>,
 ) -> anyhow::Result<Option<OneShotOutput>> {
-    let _ = (image, args, binds);
-    anyhow::bail!("the Docker engine is not built yet")
+    oneshot::run(image, args, binds).await
 }

@@ -10,6 +10,7 @@ mod layout;
 mod matchers;
 mod receivers;
 mod routes;
+mod secret_fields;
 mod time_intervals;
 
 use serde_json::{json, Map, Value};
@@ -36,6 +37,11 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         draft.warn(
             "no `notify` section: Alertmanager receives alerts but sends them nowhere (receiver `default` has no channels); add `notify` to route them",
         );
+    }
+    for unused in notify.map(routes::unused_receivers).unwrap_or_default() {
+        draft.warn(format!(
+            "receiver `{unused}` is defined in `notify.receivers` but no route uses it"
+        ));
     }
     let mut problems = Vec::new();
     let mut document = document(notify, &component.version, draft, &mut problems);
@@ -86,7 +92,7 @@ fn document(
     }
     let mut builder = receivers::ReceiversBuilder::new(draft, *version);
     doc.insert("receivers".into(), Value::Array(builder.build(notify)));
-    problems.append(&mut builder.problems);
+    problems.extend(builder.take_problems());
     if let Some(notify) = notify.filter(|n| !n.quiet_hours.is_empty()) {
         if version.at_least(0, 24, 0) {
             let intervals = time_intervals::time_intervals(&notify.quiet_hours, problems);

@@ -5,55 +5,31 @@
 //! value from a `${VAR}` reference (or any password or key) is reported with a hint to raise
 //! `components.alertmanager.version`, because alertmanager.yml is world-readable.
 
-use std::collections::BTreeSet;
-
 use serde_json::{json, Map, Value};
 
 use super::routes::FALLBACK_RECEIVER;
-use crate::manifest::{
-    Diagnostic, Email, MsTeams, Notify, PagerDuty, Receiver, Secret, Slack, Webhook,
-};
+use super::secret_fields::{Fallback, SecretField, Secrets};
+use crate::manifest::{Diagnostic, Email, MsTeams, Notify, PagerDuty, Receiver, Slack, Webhook};
 use crate::render::Draft;
 use crate::version::Version;
 
-/// Alertmanager runs as `nobody`; its secret files must be readable by that user.
-const ALERTMANAGER_UID: u32 = 65534;
-
 /// Builds the receivers list; secrets are written through `draft`.
 pub struct ReceiversBuilder<'a> {
-    pub draft: &'a mut Draft,
-    pub version: Version,
-    pub problems: Vec<Diagnostic>,
-    secret_names: BTreeSet<String>,
-}
-
-/// How a secret field may be written when the release has no `*_file` variant for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fallback {
-    /// A plain literal may go inline (a URL without credentials in it).
-    InlineLiteral,
-    /// Never inline (passwords, keys).
-    Never,
-}
-
-/// One secret field of one channel.
-struct SecretField<'k> {
-    path: String,
-    inline_key: &'k str,
-    file_key: &'k str,
-    /// The first release with `file_key`; `None` when the emitted config type has none.
-    file_since: Option<Version>,
-    fallback: Fallback,
+    secrets: Secrets<'a>,
+    version: Version,
 }
 
 impl<'a> ReceiversBuilder<'a> {
     pub fn new(draft: &'a mut Draft, version: Version) -> Self {
         Self {
-            draft,
+            secrets: Secrets::new(draft, version),
             version,
-            problems: Vec::new(),
-            secret_names: BTreeSet::new(),
         }
+    }
+
+    /// The problems found (missing fields, secrets the release cannot read from a file).
+    pub fn take_problems(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.secrets.problems)
     }
 
     /// Every receiver; without `notify`, one receiver `default` with no channels.
@@ -111,7 +87,7 @@ impl<'a> ReceiversBuilder<'a> {
                 Some(value) => {
                     out.insert(key.into(), json!(value));
                 }
-                None => self.problems.push(
+                None => self.secrets.problems.push(
                     Diagnostic::new(
                         format!("{path}.{key}"),
                         format!("email receiver `{receiver}` needs `{key}`"),
@@ -131,7 +107,7 @@ impl<'a> ReceiversBuilder<'a> {
                 file_since: Some(Version::new(0, 25, 0)),
                 fallback: Fallback::Never,
             };
-            self.secret(
+            self.secrets.write(
                 &mut out,
                 field,
                 password,
@@ -159,7 +135,7 @@ impl<'a> ReceiversBuilder<'a> {
             file_since: Some(Version::new(0, 25, 0)),
             fallback: Fallback::Never,
         };
-        self.secret(
+        self.secrets.write(
             &mut out,
             field,
             &pagerduty.routing_key,
@@ -181,7 +157,7 @@ impl<'a> ReceiversBuilder<'a> {
             file_since: Some(Version::new(0, 22, 0)),
             fallback: Fallback::InlineLiteral,
         };
-        self.secret(
+        self.secrets.write(
             &mut out,
             field,
             &slack.webhook_url,
@@ -209,7 +185,7 @@ impl<'a> ReceiversBuilder<'a> {
             file_since: Some(Version::new(0, 26, 0)),
             fallback: Fallback::InlineLiteral,
         };
-        self.secret(
+        self.secrets.write(
             &mut out,
             field,
             &webhook.url,
@@ -235,7 +211,7 @@ impl<'a> ReceiversBuilder<'a> {
         } else if self.version.at_least(0, 26, 0) {
             "msteams_configs"
         } else {
-            self.problems.push(
+            self.secrets.problems.push(
                 Diagnostic::new(path, format!("Alertmanager {} cannot notify Microsoft Teams", self.version))
                     .hint("set `components.alertmanager.version` to 0.28.0 or newer (Teams Workflows via `msteamsv2_configs`)"),
             );
@@ -249,7 +225,7 @@ impl<'a> ReceiversBuilder<'a> {
             file_since: (key == "msteamsv2_configs").then_some(Version::new(0, 28, 0)),
             fallback: Fallback::InlineLiteral,
         };
-        self.secret(
+        self.secrets.write(
             &mut out,
             field,
             &teams.webhook_url,
@@ -263,76 +239,153 @@ impl<'a> ReceiversBuilder<'a> {
         send_resolved(&mut out, teams.send_resolved);
         Some((key, out))
     }
-
-    fn secret(
-        &mut self,
-        out: &mut Map<String, Value>,
-        field: SecretField,
-        value: &Secret,
-        name: &str,
-    ) {
-        if field.file_since.is_some_and(|since| self.version >= since) {
-            let name = self.unique_secret_name(name);
-            let file = self
-                .draft
-                .add_secret("alertmanager", &name, value, Some(ALERTMANAGER_UID));
-            out.insert(field.file_key.into(), json!(file));
-            return;
-        }
-        let from_env = self.draft.is_secret_value(value.expose());
-        if field.fallback == Fallback::InlineLiteral && !from_env {
-            out.insert(field.inline_key.into(), json!(value.expose()));
-            return;
-        }
-        let reason = if from_env {
-            "comes from a `${VAR}` reference"
-        } else {
-            "is a secret"
-        };
-        let hint = match field.file_since {
-            Some(since) => format!(
-                "set `components.alertmanager.version` to {since} or newer, which reads `{}` from a file",
-                field.file_key
-            ),
-            None => "set `components.alertmanager.version` to 0.28.0 or newer, which reads it from a file".to_string(),
-        };
-        self.problems.push(
-            Diagnostic::new(
-                &field.path,
-                format!(
-                    "`{}` {reason}, but Alertmanager {} can only read it from alertmanager.yml, which is world-readable",
-                    field.path, self.version
-                ),
-            )
-            .hint(hint),
-        );
-    }
-
-    /// A file name under `/run/secrets/`: safe characters only, never shared by two secrets.
-    fn unique_secret_name(&mut self, wanted: &str) -> String {
-        let base: String = wanted
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let base = base.trim_start_matches('.').to_string();
-        let mut name = base.clone();
-        let mut n = 2;
-        while !self.secret_names.insert(name.clone()) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
-        name
-    }
 }
 
 fn send_resolved(out: &mut Map<String, Value>, value: Option<bool>) {
     if let Some(value) = value {
         out.insert("send_resolved".into(), json!(value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "https://secret.example.com/hook-123456";
+
+    fn build(version: Version, receivers: &str) -> (Vec<Value>, Vec<Diagnostic>, Draft) {
+        let notify: Notify =
+            serde_yaml::from_str(&format!("{{default: a, receivers: {receivers}}}"))
+                .expect("notify parses");
+        let mut draft = Draft::new(&[SECRET.to_string()]);
+        let mut builder = ReceiversBuilder::new(&mut draft, version);
+        let out = builder.build(Some(&notify));
+        let problems = builder.take_problems();
+        (out, problems, draft)
+    }
+
+    /// Which key carries the secret of each channel, per release; `None`: a problem is reported.
+    #[test]
+    fn secret_keys_follow_the_release() {
+        let channels = [
+            (
+                "email",
+                "{email: {to: [x@y], from: a@b, smarthost: 'h:25', password: SECRET}}",
+                "email_configs",
+                "auth_password",
+            ),
+            (
+                "pagerduty",
+                "{pagerduty: {routing_key: SECRET}}",
+                "pagerduty_configs",
+                "routing_key",
+            ),
+            (
+                "slack",
+                "{slack: {webhook_url: SECRET}}",
+                "slack_configs",
+                "api_url",
+            ),
+            (
+                "webhook",
+                "{webhook: {url: SECRET}}",
+                "webhook_configs",
+                "url",
+            ),
+            (
+                "msteams",
+                "{msteams: {webhook_url: SECRET}}",
+                "msteamsv2_configs",
+                "webhook_url",
+            ),
+        ];
+        let table: [(&str, [Option<&str>; 5]); 5] = [
+            ("0.24.0", [None, None, Some("api_url_file"), None, None]),
+            (
+                "0.25.0",
+                [
+                    Some("auth_password_file"),
+                    Some("routing_key_file"),
+                    Some("api_url_file"),
+                    None,
+                    None,
+                ],
+            ),
+            (
+                "0.26.0",
+                [
+                    Some("auth_password_file"),
+                    Some("routing_key_file"),
+                    Some("api_url_file"),
+                    Some("url_file"),
+                    None,
+                ],
+            ),
+            (
+                "0.28.0",
+                [
+                    Some("auth_password_file"),
+                    Some("routing_key_file"),
+                    Some("api_url_file"),
+                    Some("url_file"),
+                    Some("webhook_url_file"),
+                ],
+            ),
+            (
+                "0.34.0",
+                [
+                    Some("auth_password_file"),
+                    Some("routing_key_file"),
+                    Some("api_url_file"),
+                    Some("url_file"),
+                    Some("webhook_url_file"),
+                ],
+            ),
+        ];
+        for (version, expected) in table {
+            for ((name, receiver, configs, inline), want) in channels.iter().zip(expected) {
+                let (out, problems, draft) = build(
+                    Version::parse(version).unwrap(),
+                    &format!(
+                        "{{a: {}}}",
+                        receiver.replace("SECRET", &format!("'{SECRET}'"))
+                    ),
+                );
+                let text = serde_json::to_string(&out).unwrap();
+                assert!(
+                    !text.contains(SECRET),
+                    "{version} {name}: secret inline: {text}"
+                );
+                match want {
+                    Some(file_key) => {
+                        assert!(problems.is_empty(), "{version} {name}: {problems:?}");
+                        let path = out[0][configs][0][file_key]
+                            .as_str()
+                            .unwrap_or_else(|| panic!("{version} {name}: {text}"));
+                        let file = path.replace("/run/secrets/", "secrets/alertmanager/");
+                        assert_eq!(
+                            draft.file(&file).map(|f| f.contents.as_str()),
+                            Some(SECRET),
+                            "{version} {name}"
+                        );
+                        assert!(out[0][configs][0].get(*inline).is_none());
+                    }
+                    None => assert_eq!(problems.len(), 1, "{version} {name}: {problems:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn email_needs_a_sender_and_a_smarthost() {
+        let (_, problems, _) = build(Version::new(0, 34, 0), "{a: {email: {to: [x@y]}}}");
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "notify.receivers.a.email.from",
+                "notify.receivers.a.email.smarthost"
+            ]
+        );
     }
 }

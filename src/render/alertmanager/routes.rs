@@ -5,7 +5,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::matchers::{matcher, matchers, BadLabelName, Operator};
+use super::matchers::{is_classic_label_name, matcher, matchers, BadLabelName, Operator};
 use crate::manifest::{Diagnostic, Notify, PromDuration, Route};
 use crate::version::Version;
 
@@ -34,6 +34,9 @@ pub fn root_route(
         "receiver".into(),
         json!(notify.map_or(FALLBACK_RECEIVER, |n| n.default.as_str())),
     );
+    if let Some(names) = notify.and_then(|n| n.group_by.as_ref()) {
+        check_label_names(names, "notify.group_by", version, problems);
+    }
     root.insert("group_by".into(), json!(group_by));
     root.insert(
         "group_wait".into(),
@@ -119,6 +122,7 @@ fn child_route(
         out.insert("continue".into(), json!(true));
     }
     if let Some(group_by) = &route.group_by {
+        check_label_names(group_by, &format!("{path}.group_by"), version, problems);
         out.insert("group_by".into(), json!(group_by));
     }
     for (key, value) in [
@@ -203,11 +207,51 @@ pub fn inhibit_rules(
             }
         }
         if !inhibit.equal.is_empty() {
+            check_label_names(&inhibit.equal, &format!("{path}.equal"), version, problems);
             rule.insert("equal".into(), json!(inhibit.equal));
         }
         rules.push(Value::Object(rule));
     }
     rules
+}
+
+/// Receivers that neither the root route nor any child route names, in manifest order.
+pub fn unused_receivers(notify: &Notify) -> Vec<&str> {
+    fn collect<'a>(routes: &'a [Route], used: &mut Vec<&'a str>) {
+        for route in routes {
+            used.extend(route.receiver.as_deref());
+            collect(&route.routes, used);
+        }
+    }
+    let mut used = vec![notify.default.as_str()];
+    collect(&notify.routes, &mut used);
+    notify
+        .receivers
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !used.contains(name))
+        .collect()
+}
+
+/// `group_by` and `equal` hold bare label names; before 0.27 only classic names load
+/// (`...`, "group by everything", aside).
+fn check_label_names(
+    names: &[String],
+    path: &str,
+    version: &Version,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if version.at_least(0, 27, 0) {
+        return;
+    }
+    for (i, name) in names.iter().enumerate() {
+        if name != "..." && !is_classic_label_name(name) {
+            problems.push(bad_name(
+                &format!("{path}[{i}]"),
+                &BadLabelName(name.clone()),
+            ));
+        }
+    }
 }
 
 fn label_name_problem(path: &str, bad: &BadLabelName, route: &Route) -> Diagnostic {
@@ -234,5 +278,54 @@ fn receiver_hint(notify: &Notify) -> String {
     } else {
         let names: Vec<&str> = notify.receivers.keys().map(String::as_str).collect();
         format!("`notify.receivers` defines: {}", names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notify(yaml: &str) -> Notify {
+        serde_yaml::from_str(yaml).expect("notify parses")
+    }
+
+    const V025: Version = Version::new(0, 25, 0);
+
+    #[test]
+    fn receivers_no_route_names_are_unused() {
+        let n = notify(
+            "{default: a, receivers: {a: {}, b: {}, c: {}}, routes: [{routes: [{receiver: c}]}]}",
+        );
+        assert_eq!(unused_receivers(&n), vec!["b"]);
+    }
+
+    #[test]
+    fn undefined_receivers_and_bad_label_names_are_reported_at_their_keys() {
+        let n = notify("{default: x, group_by: [a.b, '...'], receivers: {a: {}}, routes: [{receiver: b, match: {team.name: t}}], inhibit: [{source: {a-b: c}, target: {d: e}, equal: [ok, not ok]}]}");
+        let mut problems = Vec::new();
+        root_route(Some(&n), &V025, &mut problems);
+        inhibit_rules(&n, &V025, &mut problems);
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "notify.group_by[0]",
+                "notify.default",
+                "notify.routes[0].match.team.name",
+                "notify.routes[0].receiver",
+                "notify.inhibit[0].source.a-b",
+                "notify.inhibit[0].equal[1]"
+            ]
+        );
+    }
+
+    #[test]
+    fn child_routes_carry_only_what_the_manifest_sets() {
+        let n = notify("{default: a, receivers: {a: {}}, routes: [{match: {severity: page}}]}");
+        let root = root_route(Some(&n), &V025, &mut Vec::new());
+        assert_eq!(
+            root["routes"],
+            serde_json::json!([{"matchers": ["severity=\"page\""]}])
+        );
     }
 }

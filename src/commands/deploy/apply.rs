@@ -1,0 +1,238 @@
+//! Apply: run a plan against the engine — pulls, network, volumes, removals, then services
+//! level by level (a level's services in parallel), each started and waited on until ready.
+//! Recreate follows compose: create under a temporary name, stop and remove the old
+//! container, rename. Reloads are left to `reload` (they may need a rollback).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures_util::future::join_all;
+
+use super::session::Session;
+use super::{ports, pull, ready, secrets};
+use crate::docker::{labels, ContainerRequest, Engine};
+use crate::plan::{DesiredService, Plan, ServiceAction, ServiceStep};
+
+const STOP_TIMEOUT_SECS: i64 = 10;
+
+/// What happened to each service, in plan order (`created`, `recreated`, `started`, `unchanged`).
+pub type Outcomes = Vec<(String, String)>;
+
+pub async fn apply<E: Engine>(
+    engine: &E,
+    session: &Session,
+    plan: &Plan,
+    timeout: Duration,
+) -> anyhow::Result<Outcomes> {
+    pull::pull_all(engine, session, &plan.pulls).await?;
+    if let Some(network) = &plan.create_network {
+        engine
+            .create_network(network, labels::network_labels(&session.project, "default"))
+            .await?;
+        println!("created network {network}");
+    }
+    for volume in &plan.create_volumes {
+        let key = volume
+            .strip_prefix(&format!("{}_", session.project))
+            .unwrap_or(volume);
+        engine
+            .create_volume(volume, labels::volume_labels(&session.project, key))
+            .await?;
+        println!("created volume {volume}");
+    }
+    for removal in &plan.removals {
+        engine.remove_container(&removal.id, false).await?;
+        println!("removed {} ({})", removal.container, removal.reason);
+    }
+    ports::check_free(session, plan)?;
+    ensure_bind_sources(session)?;
+    let image_ids = image_ids(engine, session).await?;
+    let context = Context {
+        engine,
+        session,
+        image_ids,
+        timeout,
+        root_propagates: root_mount_propagates(),
+    };
+    let mut outcomes = Vec::new();
+    for level in &plan.levels {
+        let results = join_all(level.iter().map(|step| context.converge(step))).await;
+        let mut first_error = None;
+        for (step, result) in level.iter().zip(results) {
+            match result {
+                Ok(outcome) => outcomes.push((step.service.clone(), outcome)),
+                Err(e) if first_error.is_none() => first_error = Some(e),
+                Err(e) => crate::output::print_error(&e),
+            }
+        }
+        if let Some(error) = first_error {
+            return Err(error);
+        }
+    }
+    Ok(outcomes)
+}
+
+async fn image_ids<E: Engine>(
+    engine: &E,
+    session: &Session,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut ids = BTreeMap::new();
+    for d in &session.desired {
+        if !ids.contains_key(&d.spec.image) {
+            let id = engine.image_id(&d.spec.image).await?.unwrap_or_default();
+            ids.insert(d.spec.image.clone(), id);
+        }
+    }
+    Ok(ids)
+}
+
+struct Context<'a, E> {
+    engine: &'a E,
+    session: &'a Session,
+    image_ids: BTreeMap<String, String>,
+    timeout: Duration,
+    root_propagates: bool,
+}
+
+impl<E: Engine> Context<'_, E> {
+    async fn converge(&self, step: &ServiceStep) -> anyhow::Result<String> {
+        let d = self
+            .session
+            .service(&step.service)
+            .expect("plan steps name desired services");
+        let final_name = labels::container_name(&self.session.project, &d.spec.name);
+        let outcome = match &step.action {
+            ServiceAction::Create => {
+                let id = self.create(d, &final_name, None).await?;
+                self.start(d, &id).await?;
+                "created".to_string()
+            }
+            ServiceAction::Recreate { container, reason } => {
+                let temporary = labels::temporary_name(container, &final_name);
+                let id = self.create(d, &temporary, Some(&d.spec.name)).await?;
+                self.engine
+                    .stop_container(container, STOP_TIMEOUT_SECS)
+                    .await?;
+                self.engine.remove_container(container, false).await?;
+                self.engine.rename_container(&id, &final_name).await?;
+                self.start(d, &id).await?;
+                format!("recreated ({reason})")
+            }
+            ServiceAction::Start { container } => {
+                self.engine
+                    .inject_files(
+                        container,
+                        &secrets::files(&d.spec, &self.session.stack.files)?,
+                    )
+                    .await?;
+                self.start(d, container).await?;
+                "started".to_string()
+            }
+            ServiceAction::Reload { .. } => "config changed".to_string(),
+            ServiceAction::Keep { .. } => "unchanged".to_string(),
+        };
+        Ok(outcome)
+    }
+
+    async fn create(
+        &self,
+        d: &DesiredService,
+        name: &str,
+        replaces: Option<&str>,
+    ) -> anyhow::Result<String> {
+        let s = self.session;
+        let identity = labels::ContainerIdentity {
+            project: &s.project,
+            service: &d.spec.name,
+            depends_on: &d.spec.depends_on,
+            image_id: self
+                .image_ids
+                .get(&d.spec.image)
+                .map(String::as_str)
+                .unwrap_or(""),
+            spec_hash: &d.spec_hash,
+            spec_json: &d.spec_json,
+            config_hash: &d.config_hash,
+            compose_file: &s.compose_file(),
+            working_dir: &s.working_dir(),
+            replaces,
+        };
+        let mut spec = d.spec.clone();
+        if !self.root_propagates {
+            // Docker refuses `rslave` binds when the host's `/` is a private mount (containers,
+            // some CI hosts); the default propagation still shows the host's files.
+            spec.mounts.iter_mut().for_each(|m| m.propagation = None);
+        }
+        let request = ContainerRequest {
+            name: name.to_string(),
+            project: s.project.clone(),
+            spec,
+            labels: labels::container_labels(&identity),
+            out_dir: s.out_dir.clone(),
+            network: labels::default_network(&s.project),
+            extra_networks: d.spec.networks.clone(),
+            docker_socket_gid: docker_socket_gid(),
+        };
+        let id = self.engine.create_container(&request).await?;
+        self.engine
+            .inject_files(&id, &secrets::files(&d.spec, &s.stack.files)?)
+            .await?;
+        Ok(id)
+    }
+
+    async fn start(&self, d: &DesiredService, id: &str) -> anyhow::Result<()> {
+        if let Err(error) = self.engine.start_container(id).await {
+            return Err(ports::explain_start_error(self.session, &d.spec, error));
+        }
+        ready::wait_ready(
+            self.engine,
+            &d.spec,
+            id,
+            &self.session.project,
+            self.timeout,
+        )
+        .await
+    }
+}
+
+/// Rendered directories a container mounts exist even when a component rendered no file
+/// into them (Docker refuses a missing bind source).
+fn ensure_bind_sources(session: &Session) -> anyhow::Result<()> {
+    for d in &session.desired {
+        for mount in &d.spec.mounts {
+            if let crate::service::MountSource::Bind(path) = &mount.source {
+                if !path.starts_with('/') {
+                    fs_err::create_dir_all(session.out_dir.join(path))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the host's `/` is a shared or slave mount (`rslave` binds need it). Read from this
+/// process's mount table: right for a local daemon, and the safe answer otherwise.
+fn root_mount_propagates() -> bool {
+    let Ok(table) = std::fs::read_to_string("/proc/self/mountinfo") else {
+        return true;
+    };
+    table
+        .lines()
+        .map(|line| line.split(' ').collect::<Vec<_>>())
+        .find(|fields| fields.get(4) == Some(&"/"))
+        .is_none_or(|fields| {
+            fields
+                .iter()
+                .skip(6)
+                .take_while(|f| **f != "-")
+                .any(|f| f.starts_with("shared:") || f.starts_with("master:"))
+        })
+}
+
+/// The group that owns the local Docker socket (differs between hosts).
+fn docker_socket_gid() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt as _;
+    let address = crate::docker::daemon_address();
+    let path = address.strip_prefix("unix://")?;
+    std::fs::metadata(path).ok().map(|m| m.gid())
+}

@@ -1,0 +1,102 @@
+//! What deploy, status, reload and down share: the manifest rendered in memory, the absolute
+//! output directory, the desired services, and the connection to Docker with an actionable error.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use crate::cli::GlobalArgs;
+use crate::commands::Failure;
+use crate::docker::{self, Daemon, Unreachable};
+use crate::manifest::LoadedManifest;
+use crate::plan::{self, DesiredService};
+use crate::render::{self, RenderedStack};
+
+pub struct Session {
+    pub loaded: LoadedManifest,
+    pub stack: RenderedStack,
+    pub project: String,
+    /// Absolute output directory.
+    pub out_dir: PathBuf,
+    pub desired: Vec<DesiredService>,
+    /// Manifest key of each service (`components.prometheus`, `exporters[0]`), for hints.
+    pub keys: BTreeMap<String, String>,
+}
+
+impl Session {
+    /// Loads, validates and renders the manifest in memory (nothing is written).
+    pub fn open(global: &GlobalArgs) -> anyhow::Result<Self> {
+        let loaded = crate::commands::load_manifest(global)?;
+        let templates = crate::commands::templates_for(&loaded)?;
+        let stack = render::render(&loaded, &templates)?;
+        let out_dir = std::path::absolute(crate::commands::out_dir(global))
+            .context("cannot resolve the output directory")?;
+        let desired = plan::desired(&stack.services, &stack.files, &out_dir.to_string_lossy());
+        let keys = render::topology::components(&loaded.manifest)
+            .into_iter()
+            .map(|c| (c.service, c.key))
+            .collect();
+        Ok(Self {
+            project: loaded.manifest.project.clone(),
+            loaded,
+            stack,
+            out_dir,
+            desired,
+            keys,
+        })
+    }
+
+    pub fn service(&self, name: &str) -> Option<&DesiredService> {
+        self.desired.iter().find(|d| d.spec.name == name)
+    }
+
+    /// The manifest key that sets `field` of a service (`components.loki.port`).
+    pub fn key_of(&self, service: &str, field: &str) -> String {
+        match self.keys.get(service) {
+            Some(key) => format!("{key}.{field}"),
+            None => field.to_string(),
+        }
+    }
+
+    /// Absolute path of the rendered compose file (recorded on containers for `compose ls`).
+    pub fn compose_file(&self) -> String {
+        self.out_dir
+            .join("docker-compose.yml")
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// Absolute directory of the manifest.
+    pub fn working_dir(&self) -> String {
+        std::path::absolute(&self.loaded.dir)
+            .unwrap_or_else(|_| self.loaded.dir.clone())
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+/// A runtime for one command: single-threaded, concurrency comes from joined futures.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Connects to Docker; when it is unreachable, says where stackctl looked and what to try.
+pub async fn connect() -> anyhow::Result<Daemon> {
+    docker::connect().await.map_err(|error| {
+        let Some(unreachable) = error.downcast_ref::<Unreachable>() else {
+            return error;
+        };
+        let causes: Vec<String> = error.chain().skip(1).map(|c| c.to_string()).collect();
+        let cause = if causes.is_empty() {
+            "no answer".to_string()
+        } else {
+            causes.join(": ")
+        };
+        anyhow::Error::new(Failure::new(cause).hint(unreachable.hint()))
+            .context(unreachable.to_string())
+    })
+}

@@ -1,0 +1,78 @@
+//! The deployed-config state file (`<out>/.stackctl-state.json`): which config hash each
+//! container runs. Container labels are immutable, so after a hot reload the
+//! `io.stackctl.config-hash` label is stale; this file records the reload. When the file is
+//! missing or names another container, the label is used.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+pub const STATE_FILE: &str = ".stackctl-state.json";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeployedState {
+    /// Service → what runs.
+    pub services: BTreeMap<String, DeployedService>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeployedService {
+    pub container: String,
+    pub config_hash: String,
+}
+
+impl DeployedState {
+    /// The state file, or an empty state when there is none or it does not parse.
+    pub fn read(out_dir: &Path) -> Self {
+        fs_err::read_to_string(out_dir.join(STATE_FILE))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn write(&self, out_dir: &Path) -> anyhow::Result<()> {
+        fs_err::create_dir_all(out_dir)?;
+        let text = serde_json::to_string_pretty(self).context("cannot encode the state file")?;
+        let temporary = out_dir.join(format!("{STATE_FILE}.tmp"));
+        fs_err::write(&temporary, text)?;
+        fs_err::rename(&temporary, out_dir.join(STATE_FILE))?;
+        Ok(())
+    }
+
+    /// Container ID → config hash applied to it.
+    pub fn by_container(&self) -> BTreeMap<String, String> {
+        self.services
+            .values()
+            .map(|s| (s.container.clone(), s.config_hash.clone()))
+            .collect()
+    }
+
+    pub fn record(&mut self, service: &str, container: &str, config_hash: &str) {
+        self.services.insert(
+            service.to_string(),
+            DeployedService {
+                container: container.to_string(),
+                config_hash: config_hash.to_string(),
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_tolerates_a_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(DeployedState::read(dir.path()), DeployedState::default());
+        let mut state = DeployedState::default();
+        state.record("prometheus", "abc", "h1");
+        state.write(dir.path()).unwrap();
+        let back = DeployedState::read(dir.path());
+        assert_eq!(back, state);
+        assert_eq!(back.by_container()["abc"], "h1");
+    }
+}

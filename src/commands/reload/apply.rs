@@ -1,0 +1,260 @@
+//! Getting changed config into running programs: hot reload where the program supports it
+//! (`POST /-/reload`, Grafana's provisioning API, a signal), restart otherwise; each confirmed
+//! (reload status, `*_config_last_reload_successful`, readiness). When one program rejects its
+//! new config, every file is restored and the programs reloaded already are reloaded back, so
+//! the stack never runs without a config it accepted.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::backup::Backup;
+use crate::commands::deploy::http::{self, Method};
+use crate::commands::deploy::{ready, secrets, session::Session};
+use crate::commands::Failure;
+use crate::docker::{ContainerStatus, Engine};
+use crate::plan::DesiredService;
+use crate::render::RenderedFile;
+use crate::service::{ReloadMethod, ServiceSpec};
+
+const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A service to reload and the container running it.
+pub struct Target<'a> {
+    pub desired: &'a DesiredService,
+    pub container: String,
+}
+
+/// The program refused its new config; the text is the program's own message.
+#[derive(Debug)]
+struct Rejected(String);
+
+/// Reloads each target; on a rejection restores `backup`, reloads back, and fails with the
+/// program's message. Returns how each service took its config (`reloaded`, `restarted`).
+pub async fn reload_all<E: Engine>(
+    engine: &E,
+    session: &Session,
+    targets: &[Target<'_>],
+    backup: &Backup,
+    timeout: Duration,
+) -> anyhow::Result<Vec<(String, &'static str)>> {
+    let mut done = Vec::new();
+    for (index, target) in targets.iter().enumerate() {
+        match reload_one(engine, session, target, &session.stack.files, timeout).await {
+            Ok(how) => done.push((target.desired.spec.name.clone(), how)),
+            Err(Rejected(message)) => {
+                let rolled_back =
+                    roll_back(engine, session, &targets[..=index], backup, timeout).await;
+                return Err(rejected(&target.desired.spec, &message, rolled_back));
+            }
+        }
+    }
+    Ok(done)
+}
+
+async fn roll_back<E: Engine>(
+    engine: &E,
+    session: &Session,
+    targets: &[Target<'_>],
+    backup: &Backup,
+    timeout: Duration,
+) -> Result<(), String> {
+    if backup.is_empty() {
+        return Err("there were no earlier files to restore".to_string());
+    }
+    backup
+        .restore(&session.out_dir)
+        .map_err(|e| format!("{e:#}"))?;
+    for target in targets {
+        if let Err(Rejected(message)) =
+            reload_one(engine, session, target, &backup.files, timeout).await
+        {
+            return Err(format!(
+                "`{}` did not take its previous config back either: {message}",
+                target.desired.spec.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn rejected(spec: &ServiceSpec, message: &str, rolled_back: Result<(), String>) -> anyhow::Error {
+    let failure = Failure::new(format!(
+        "`{}` rejected its new configuration: {}",
+        spec.name,
+        message.trim()
+    ));
+    let failure = match rolled_back {
+        Ok(()) => failure.hint(
+            "the previous files were restored and reloaded, so the stack runs its last good config; fix the manifest and run `stackctl reload` again",
+        ),
+        Err(why) => failure.hint(format!("the previous config could not be restored ({why}); run `stackctl status` and fix the manifest")),
+    };
+    anyhow::Error::new(failure)
+}
+
+async fn reload_one<E: Engine>(
+    engine: &E,
+    session: &Session,
+    target: &Target<'_>,
+    files: &BTreeMap<String, RenderedFile>,
+    timeout: Duration,
+) -> Result<&'static str, Rejected> {
+    let spec = &target.desired.spec;
+    let fail = |e: anyhow::Error| Rejected(format!("{e:#}"));
+    let secret_files = secrets::files(spec, files).map_err(fail)?;
+    engine
+        .inject_files(&target.container, &secret_files)
+        .await
+        .map_err(fail)?;
+    let status = engine
+        .inspect_container(&target.container)
+        .await
+        .map_err(|e| fail(e.into()))?;
+    let address = |port: u16| {
+        ready::endpoint(spec, port, &status, &session.project)
+            .ok_or_else(|| Rejected(format!("no address reaches `{}` on port {port}", spec.name)))
+    };
+    match &spec.reload {
+        ReloadMethod::HttpPost { port, path } => {
+            let url = format!("http://{}{path}", address(*port)?);
+            expect_ok(
+                http::call(Method::Post, &url, None, HTTP_TIMEOUT).await,
+                &url,
+            )?;
+            confirm(spec, &status, &session.project).await?;
+            Ok("reloaded")
+        }
+        ReloadMethod::GrafanaProvisioning { port } => {
+            let auth = grafana_admin(session, spec, files);
+            for kind in ["datasources", "dashboards"] {
+                let url = format!(
+                    "http://{}/api/admin/provisioning/{kind}/reload",
+                    address(*port)?
+                );
+                expect_ok(
+                    http::call(Method::Post, &url, auth.clone(), HTTP_TIMEOUT).await,
+                    &url,
+                )?;
+            }
+            Ok("reloaded")
+        }
+        ReloadMethod::Signal(signal) => {
+            engine
+                .signal_container(&target.container, signal)
+                .await
+                .map_err(fail)?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            confirm(spec, &status, &session.project).await?;
+            Ok("reloaded")
+        }
+        ReloadMethod::Restart => {
+            engine
+                .restart_container(&target.container, 10)
+                .await
+                .map_err(fail)?;
+            ready::wait_ready(engine, spec, &target.container, &session.project, timeout)
+                .await
+                .map_err(fail)?;
+            Ok("restarted")
+        }
+    }
+}
+
+fn expect_ok(reply: anyhow::Result<http::Reply>, url: &str) -> Result<(), Rejected> {
+    match reply {
+        Ok(reply) if reply.ok() => Ok(()),
+        Ok(reply) if reply.body.trim().is_empty() => {
+            Err(Rejected(format!("POST {url} answered {}", reply.status)))
+        }
+        Ok(reply) => Err(Rejected(reply.body)),
+        Err(e) => Err(Rejected(format!("POST {e:#}"))),
+    }
+}
+
+/// The program's own verdict, where it exports one (`*_config_last_reload_successful 0`).
+async fn confirm(
+    spec: &ServiceSpec,
+    status: &ContainerStatus,
+    project: &str,
+) -> Result<(), Rejected> {
+    let Some(port) = spec.metrics_port else {
+        return Ok(());
+    };
+    let Some(address) = ready::endpoint(spec, port, status, project) else {
+        return Ok(());
+    };
+    let Ok(reply) = http::get(&format!("http://{address}/metrics"), HTTP_TIMEOUT).await else {
+        return Ok(());
+    };
+    match last_reload_successful(&reply.body) {
+        Some(false) => Err(Rejected(format!(
+            "`{}` reports that its last config reload failed (see `docker logs`)",
+            spec.name
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `Some(ok)` from a `*_config_last_reload_successful` sample in Prometheus text format.
+pub fn last_reload_successful(metrics: &str) -> Option<bool> {
+    metrics
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find(|l| {
+            l.split([' ', '{'])
+                .next()
+                .is_some_and(|name| name.ends_with("_config_last_reload_successful"))
+        })
+        .and_then(|l| l.rsplit(' ').next())
+        .map(|value| value.trim() == "1")
+}
+
+/// Grafana's admin user and password (read from its secret file, never from the environment).
+fn grafana_admin(
+    session: &Session,
+    spec: &ServiceSpec,
+    files: &BTreeMap<String, RenderedFile>,
+) -> Option<(String, String)> {
+    let user = session
+        .loaded
+        .manifest
+        .components
+        .grafana
+        .as_ref()
+        .and_then(|g| g.admin_user.clone())
+        .unwrap_or_else(|| "admin".to_string());
+    let secret = spec.secrets.iter().find(|s| s.name.contains("password"))?;
+    let password = files
+        .get(&secret.file)?
+        .contents
+        .trim_end_matches('\n')
+        .to_string();
+    Some((user, password))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_programs_reload_verdict() {
+        let cases = [
+            (
+                "# HELP x\nprometheus_config_last_reload_successful 1\n",
+                Some(true),
+            ),
+            (
+                "alertmanager_config_last_reload_successful 0\n",
+                Some(false),
+            ),
+            (
+                "blackbox_exporter_config_last_reload_successful{a=\"b\"} 1\n",
+                Some(true),
+            ),
+            ("up 1\n", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(last_reload_successful(text), want, "{text}");
+        }
+    }
+}
