@@ -4,7 +4,7 @@
 mod alertmanager_support;
 mod common;
 
-use alertmanager_support::{problem_paths, render_ok};
+use alertmanager_support::{problem_paths, render_ok, try_render};
 
 const STACK: &str = r#"
 version: 1
@@ -27,9 +27,8 @@ notify:
 
 /// Whether the `rules` step (another helper's) renders rule files yet; skips visibly if not.
 fn rules_rendered() -> bool {
-    let without_routes =
-        STACK.replace("    - {match: {severity: SEVERITY}, receiver: pager}\n", "");
-    let rendered = render_ok(&without_routes, &[]);
+    let without_notify = &STACK[..STACK.find("notify:").expect("STACK has notify")];
+    let rendered = render_ok(without_notify, &[]);
     if rendered
         .files
         .keys()
@@ -82,5 +81,21 @@ fn severity_routes_without_any_alerting_rule_only_warn() {
             .any(|w| w.contains("no alerting rule")),
         "{:?}",
         stack.warnings
+    );
+}
+
+#[test]
+fn the_severity_problem_points_at_the_manifest_line() {
+    if !rules_rendered() {
+        return;
+    }
+    let Err(problems) = try_render(&STACK.replace("SEVERITY", "page"), &[]) else {
+        panic!("a route on an unknown severity must not render");
+    };
+    let location = problems[0].location.expect("located by key path");
+    assert_eq!(
+        (location.line, location.column),
+        (17, 26),
+        "`page` in `- {{match: {{severity: page}}, …}}`"
     );
 }
