@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::docker::{self, OneShotOutput};
 use crate::render::{Component, Kind, RenderedStack, Stack};
+use crate::tools::{CheckOutcome, CheckResult};
 
 /// One program run inside its image against the rendered files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub struct ImageCheck {
 
 /// How one check ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CheckOutcome {
+pub enum ImageCheckOutcome {
     Passed {
         check: ImageCheck,
         output: String,
@@ -44,12 +45,14 @@ pub enum CheckOutcome {
     },
 }
 
-impl CheckOutcome {
+impl ImageCheckOutcome {
     /// One line for `stackctl validate`.
     pub fn summary(&self) -> String {
         match self {
-            CheckOutcome::Passed { check, .. } => format!("ok: {} ({})", check.name, check.image),
-            CheckOutcome::Failed {
+            ImageCheckOutcome::Passed { check, .. } => {
+                format!("ok: {} ({})", check.name, check.image)
+            }
+            ImageCheckOutcome::Failed {
                 check, exit_code, ..
             } => {
                 format!(
@@ -57,14 +60,30 @@ impl CheckOutcome {
                     check.name, check.image
                 )
             }
-            CheckOutcome::NotRun { check, reason } => {
+            ImageCheckOutcome::NotRun { check, reason } => {
                 format!("could not run {}: {reason}", check.name)
             }
         }
     }
 
+    /// The same outcome in the form `stackctl validate` prints for every checker.
+    pub fn result(&self) -> CheckResult {
+        let (check, outcome) = match self {
+            ImageCheckOutcome::Passed { check, .. } => (check, CheckOutcome::Passed),
+            ImageCheckOutcome::Failed { check, output, .. } => {
+                (check, CheckOutcome::Failed(output.clone()))
+            }
+            ImageCheckOutcome::NotRun { check, reason } => {
+                (check, CheckOutcome::NotRun(reason.clone()))
+            }
+        };
+        let mut result = CheckResult::new(check.name.clone(), outcome);
+        result.checker = Some(format!("{} in {}", check.service, check.image));
+        result
+    }
+
     pub fn is_failure(&self) -> bool {
-        matches!(self, CheckOutcome::Failed { .. })
+        matches!(self, ImageCheckOutcome::Failed { .. })
     }
 }
 
@@ -127,7 +146,7 @@ fn alloy_checks(component: &Component, binds: &[(PathBuf, String)]) -> Vec<Image
 }
 
 /// Runs every check in turn on the local Docker daemon.
-pub async fn run(checks: Vec<ImageCheck>) -> Vec<CheckOutcome> {
+pub async fn run(checks: Vec<ImageCheck>) -> Vec<ImageCheckOutcome> {
     let mut outcomes = Vec::new();
     for check in checks {
         let result =
@@ -137,22 +156,22 @@ pub async fn run(checks: Vec<ImageCheck>) -> Vec<CheckOutcome> {
     outcomes
 }
 
-fn outcome(check: ImageCheck, result: anyhow::Result<Option<OneShotOutput>>) -> CheckOutcome {
+fn outcome(check: ImageCheck, result: anyhow::Result<Option<OneShotOutput>>) -> ImageCheckOutcome {
     match result {
         Ok(Some(OneShotOutput {
             exit_code: 0,
             output,
-        })) => CheckOutcome::Passed { check, output },
-        Ok(Some(OneShotOutput { exit_code, output })) => CheckOutcome::Failed {
+        })) => ImageCheckOutcome::Passed { check, output },
+        Ok(Some(OneShotOutput { exit_code, output })) => ImageCheckOutcome::Failed {
             check,
             exit_code,
             output,
         },
         Ok(None) => {
             let reason = format!("image {} is not present locally", check.image);
-            CheckOutcome::NotRun { check, reason }
+            ImageCheckOutcome::NotRun { check, reason }
         }
-        Err(e) => CheckOutcome::NotRun {
+        Err(e) => ImageCheckOutcome::NotRun {
             check,
             reason: format!("{e:#}"),
         },

@@ -27,12 +27,6 @@ pub fn name(manifest: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Loads a fixture the way `stackctl` does (`.env` beside it answers `${VAR}`).
-pub fn load(path: &Path) -> LoadedManifest {
-    stackctl::manifest::load(path)
-        .unwrap_or_else(|e| panic!("fixture `{}` loads:\n{e}", name(path)))
-}
-
 /// The fixtures this suite owns: they must always render.
 fn owned(name: &str) -> bool {
     name.starts_with("logs-") || name.starts_with("traces-")
@@ -60,24 +54,29 @@ impl Rendered {
     }
 }
 
-/// Every fixture that renders. Another suite's fixture that does not render is skipped
+/// Every fixture that loads (as `stackctl` loads it, `.env` beside it) and renders. Another suite's fixture that does not render is skipped
 /// visibly (the golden test fails on it); one of ours that does not render fails here.
 pub fn render_all() -> Vec<Rendered> {
     let templates = Templates::embedded();
     let mut out = Vec::new();
     for path in fixtures() {
         let fixture = name(&path);
-        let loaded = load(&path);
-        match render::render(&loaded, &templates) {
-            Ok(rendered) => out.push(Rendered {
-                name: fixture,
-                loaded,
-                rendered,
-            }),
+        let result = stackctl::manifest::load(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|loaded| match render::render(&loaded, &templates) {
+                Ok(rendered) => Ok(Rendered {
+                    name: fixture.clone(),
+                    loaded,
+                    rendered,
+                }),
+                Err(e) => Err(e.to_string()),
+            });
+        match result {
+            Ok(rendered) => out.push(rendered),
             Err(e) if !owned(&fixture) => {
-                eprintln!("SKIP: fixture `{fixture}` does not render:\n{e}")
+                eprintln!("SKIP: fixture `{fixture}` does not load and render:\n{e}")
             }
-            Err(e) => panic!("fixture `{fixture}` renders:\n{e}"),
+            Err(e) => panic!("fixture `{fixture}` loads and renders:\n{e}"),
         }
     }
     out

@@ -15,6 +15,13 @@ pub fn host(stack: &Stack) -> Option<Dashboard> {
     let node = stack.get(&Kind::NodeExporter)?;
     let job = matcher("job", &node.job);
     let mut d = Dashboard::new(HOST_UID, "Host");
+    host_overview(&mut d, &job);
+    host_resources(&mut d, &job);
+    Some(d)
+}
+
+/// Uptime, cores, memory and root disk at a glance.
+fn host_overview(d: &mut Dashboard, job: &str) {
     d.row("Overview")
         .panel(
             Panel::stat("Uptime", 6, 4)
@@ -45,6 +52,10 @@ pub fn host(stack: &Stack) -> Option<Dashboard> {
                 .unit("percentunit")
                 .defaults(thresholds(0.8, 0.9)),
         );
+}
+
+/// CPU, load, filesystems and network over time.
+fn host_resources(d: &mut Dashboard, job: &str) {
     d.row("Resources")
         .panel(
             Panel::timeseries("CPU used", 12, 8)
@@ -80,7 +91,6 @@ pub fn host(stack: &Stack) -> Option<Dashboard> {
                 ))
                 .unit("Bps"),
         );
-    Some(d)
 }
 
 pub fn containers(stack: &Stack) -> Option<Dashboard> {

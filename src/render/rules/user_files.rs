@@ -18,7 +18,8 @@ use std::path::{Component as PathPart, Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{RULES_DIR, RULES_FROM_TESTS, TESTS_DIR};
+use super::test_files::rewrite_test;
+use super::{RULES_DIR, TESTS_DIR};
 use crate::manifest::Diagnostic;
 use crate::render::{Draft, Kind, Stack};
 
@@ -152,7 +153,7 @@ fn stem(path: &Path) -> String {
 }
 
 /// `a/./b/../c` → `a/c`, without touching the disk.
-fn normalize(path: &Path) -> PathBuf {
+pub(super) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -234,63 +235,6 @@ struct RuleShape {
     keep_firing_for: Option<String>,
     labels: Option<BTreeMap<String, String>>,
     annotations: Option<BTreeMap<String, String>>,
-}
-
-/// A problem with a test file: what is wrong, and a hint.
-pub struct TestProblem(String, String);
-
-/// The test file with its `rule_files` pointing at the rendered rule files (see the module doc).
-pub fn rewrite_test(
-    text: &str,
-    source: &Path,
-    copied: &BTreeMap<PathBuf, String>,
-    rendered: &[String],
-) -> Result<String, TestProblem> {
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        TestProblem(
-            format!("not YAML: {e}"),
-            "fix the file so that `promtool test rules` accepts it".into(),
-        )
-    })?;
-    let entries = doc
-        .get_mut("rule_files")
-        .and_then(serde_yaml::Value::as_sequence_mut)
-        .ok_or_else(|| {
-            TestProblem(
-                "it has no `rule_files` list".into(),
-                "a promtool test file starts with `rule_files: [...]`".into(),
-            )
-        })?;
-    let base = source.parent().unwrap_or(Path::new("."));
-    for entry in entries.iter_mut() {
-        let Some(named) = entry.as_str() else {
-            return Err(TestProblem(
-                "a `rule_files` entry is not a path".into(),
-                "list rule file paths as strings".into(),
-            ));
-        };
-        let file_name = Path::new(named)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let target = if let Some(copy) = copied.get(&normalize(&base.join(named))) {
-            copy.clone()
-        } else if rendered.contains(&file_name) || named.contains(['*', '?', '[']) {
-            file_name
-        } else {
-            return Err(TestProblem(
-                format!("`rule_files` names `{named}`, which is neither in `alerts.files` nor rendered by stackctl"),
-                format!("name a file listed in `alerts.files` (relative to the test file) or one of: {}", rendered.join(", ")),
-            ));
-        };
-        *entry = serde_yaml::Value::String(format!("{RULES_FROM_TESTS}/{target}"));
-    }
-    let body =
-        serde_yaml::to_string(&doc).map_err(|e| TestProblem(e.to_string(), String::new()))?;
-    Ok(format!(
-        "# Copied by stackctl from `{}`; `rule_files` point at the rendered rules.\n{body}",
-        source.display()
-    ))
 }
 
 #[cfg(test)]

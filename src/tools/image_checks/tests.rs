@@ -120,5 +120,7 @@ fn missing_image_is_not_a_pass() {
         let outcome = outcome(check.clone(), result);
         assert_eq!(outcome.summary(), summary);
         assert_eq!(outcome.is_failure(), failure);
+        assert_eq!(outcome.result().failed(), failure);
+        assert_eq!(outcome.result().name, "loki -verify-config");
     }
 }

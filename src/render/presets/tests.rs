@@ -1,0 +1,171 @@
+use super::*;
+use crate::manifest::Manifest;
+use crate::render::Templates;
+
+fn with_stack<T>(yaml: &str, f: impl FnOnce(&Stack) -> T) -> T {
+    let manifest: Manifest = serde_yaml::from_str(yaml).unwrap();
+    let templates = Templates::embedded();
+    let stack = Stack::new(&manifest, std::path::Path::new("."), &templates);
+    f(&stack)
+}
+
+fn selected(components: &str, extra: &str) -> Vec<&'static str> {
+    let yaml = format!("{{version: 1, project: p, components: {components}{extra}}}");
+    with_stack(&yaml, |stack| select(stack).presets)
+}
+
+#[test]
+fn auto_picks_presets_from_the_declared_stack() {
+    let cases: [(&str, &str, &[&str]); 6] = [
+        ("{prometheus: {}}", "", &["stack"]),
+        (
+            "{prometheus: {}, node_exporter: {}}",
+            "",
+            &["stack", "host"],
+        ),
+        ("{node_exporter: {}}", "", &["host"]),
+        (
+            "{prometheus: {}, alertmanager: {}, grafana: {}}",
+            "",
+            &["stack"],
+        ),
+        (
+            "{prometheus: {}, node_exporter: {}}",
+            ", alerts: {presets: none}",
+            &[],
+        ),
+        (
+            "{prometheus: {}, node_exporter: {}}",
+            ", alerts: {presets: [host]}",
+            &["host"],
+        ),
+    ];
+    for (components, extra, expected) in cases {
+        assert_eq!(selected(components, extra), expected, "{components}{extra}");
+    }
+}
+
+#[test]
+fn explicit_list_reports_unknown_and_skips_unfitting_presets() {
+    let yaml = "{version: 1, project: p, components: {prometheus: {}}, alerts: {presets: [stack, host, hots]}}";
+    let selection = with_stack(yaml, select);
+    assert_eq!(selection.presets, ["stack"]);
+    assert_eq!(selection.problems.len(), 1);
+    assert_eq!(selection.problems[0].path, "alerts.presets[2]");
+    assert_eq!(
+        selection.problems[0].hint.as_deref(),
+        Some("did you mean `host`?")
+    );
+    assert!(
+        selection.warnings[0].contains("`host` is skipped"),
+        "{:?}",
+        selection.warnings
+    );
+}
+
+fn rendered(yaml: &str, preset: &str) -> (RuleFile, Vec<rules::UnitTest>) {
+    with_stack(yaml, |stack| {
+        let knobs = data::knobs(stack.templates, preset).unwrap();
+        build(stack, preset, &knobs).unwrap()
+    })
+}
+
+fn expr_of<'a>(file: &'a RuleFile, alert: &str) -> &'a str {
+    let rule = file
+        .groups
+        .iter()
+        .flat_map(|g| &g.rules)
+        .find(|r| r.alert.as_deref() == Some(alert));
+    &rule.unwrap_or_else(|| panic!("no {alert}")).expr
+}
+
+#[test]
+fn thresholds_override_knob_defaults() {
+    let base = "{version: 1, project: p, components: {prometheus: {}, node_exporter: {}}";
+    let cases = [
+        ("", "> 0.9"),
+        (", alerts: {thresholds: {host_memory_used: 0.75}}", "> 0.75"),
+    ];
+    for (extra, expected) in cases {
+        let (file, _) = rendered(&format!("{base}{extra}}}"), "host");
+        let expr = expr_of(&file, "HostOutOfMemory");
+        assert!(expr.contains(expected), "{extra}: {expr}");
+        assert!(expr.contains("job=~\"node\""), "{expr}");
+    }
+}
+
+#[test]
+fn disabled_alerts_lose_their_rule_and_their_test() {
+    let yaml = "{version: 1, project: p, components: {prometheus: {}, node_exporter: {}}, alerts: {disable: [HostOutOfMemory, HostOutOfInodes]}}";
+    let (file, tests) = rendered(yaml, "host");
+    let alerts: Vec<&str> = file.alert_names().collect();
+    assert!(!alerts.contains(&"HostOutOfMemory") && !alerts.contains(&"HostOutOfInodes"));
+    assert!(alerts.contains(&"HostHighCpuLoad"));
+    let tested: Vec<&str> = tests
+        .iter()
+        .flat_map(|t| &t.alert_rule_test)
+        .map(|a| a.alertname.as_str())
+        .collect();
+    assert!(!tested.contains(&"HostOutOfMemory") && !tested.contains(&"HostOutOfInodes"));
+    assert!(tested.contains(&"HostOutOfDiskSpace"));
+}
+
+#[test]
+fn alertmanager_rules_need_an_alertmanager() {
+    let cases = [
+        ("{prometheus: {}}", false),
+        ("{prometheus: {}, alertmanager: {}}", true),
+    ];
+    for (components, expected) in cases {
+        let (file, tests) = rendered(
+            &format!("{{version: 1, project: p, components: {components}}}"),
+            "stack",
+        );
+        let has = |name: &str| file.alert_names().any(|a| a == name);
+        assert_eq!(
+            has("AlertmanagerConfigReloadFailed"),
+            expected,
+            "{components}"
+        );
+        let tested = tests
+            .iter()
+            .flat_map(|t| &t.alert_rule_test)
+            .any(|a| a.alertname == "AlertmanagerConfigReloadFailed");
+        assert_eq!(tested, expected, "{components}");
+    }
+}
+
+#[test]
+fn job_selectors_follow_the_topology() {
+    let yaml = "{version: 1, project: p, components: {prometheus: {}}}";
+    let (file, _) = rendered(yaml, "stack");
+    assert!(expr_of(&file, "PrometheusConfigReloadFailed").contains("job=~\"prometheus\""));
+    assert_eq!(job_regex(&["cache".into(), "a.b".into()]), r"cache|a\\.b");
+    assert_eq!(job_regex(&[]), ".+");
+}
+
+#[test]
+fn unknown_thresholds_and_disabled_names_are_problems() {
+    let yaml = "{version: 1, project: p, components: {prometheus: {}}, alerts: {thresholds: {host_mem_used: 0.5}, disable: [Watchdgo]}}";
+    let manifest: Manifest = serde_yaml::from_str(yaml).unwrap();
+    let templates = Templates::embedded();
+    let stack = Stack::new(&manifest, std::path::Path::new("."), &templates);
+    let mut draft = Draft::new(&[]);
+    render(&stack, &mut draft).unwrap();
+    let found: Vec<(&str, &str)> = draft
+        .problems
+        .iter()
+        .map(|p| (p.path.as_str(), p.hint.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "alerts.thresholds.host_mem_used",
+                "did you mean `host_memory_used`?"
+            ),
+            ("alerts.disable[0]", "did you mean `Watchdog`?"),
+        ]
+    );
+    assert!(draft.files().is_empty());
+}
