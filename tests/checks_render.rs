@@ -99,3 +99,44 @@ fn the_severity_problem_points_at_the_manifest_line() {
         "`page` in `- {{match: {{severity: page}}, …}}`"
     );
 }
+
+#[test]
+fn a_user_dashboard_on_a_datasource_that_is_not_provisioned_is_reported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("dashboards")).expect("mkdir");
+    let dashboard = r#"{"uid": "mine", "title": "Mine", "schemaVersion": 39, "panels": [
+        {"id": 1, "type": "timeseries", "title": "Latency", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+         "datasource": {"type": "tempo", "uid": "tempo"}, "targets": [{"refId": "A", "datasource": {"uid": "tempo"}}]}]}"#;
+    std::fs::write(dir.path().join("dashboards/mine.json"), dashboard).expect("write");
+    let manifest = "version: 1\nproject: t\ncomponents: {prometheus: {}, grafana: {admin_password: \"${GF_PW}\"}}\ndashboards:\n  files: [dashboards/*.json]\n";
+    let env = |name: &str| (name == "GF_PW").then(|| "a-long-password-1".to_string());
+    let loaded = stackctl::manifest::load_str(&dir.path().join("stackctl.yaml"), manifest, &env)
+        .expect("manifest loads");
+    let result = stackctl::render::render(&loaded, &stackctl::render::Templates::embedded());
+    let Err(stackctl::render::RenderError::Invalid(error)) = result else {
+        panic!("a dashboard on an unprovisioned datasource must not render");
+    };
+    assert_eq!(error.problems.len(), 1, "{error}");
+    assert_eq!(error.problems[0].path, "dashboards.files");
+    assert!(error.problems[0].message.contains("uid `tempo`"), "{error}");
+    assert!(
+        error.problems[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("prometheus"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_stacks_log_shippers_push_to_its_loki() {
+    let stack = render_ok(
+        "{version: 1, project: t, components: {loki: {}, alloy: {}, promtail: {}}}",
+        &[],
+    );
+    assert!(
+        stack.files.contains_key("alloy/config.alloy")
+            && stack.files.contains_key("promtail/promtail.yaml")
+    );
+}
