@@ -21,6 +21,9 @@ exporters:
   - {type: mysql, target: "mysql:3306"}
   - {type: mongodb, target: "mongo:27017"}
   - {type: nginx, name: web, target: "http://web:8080/stub_status"}
+  - {type: kafka, target: "kafka:9092"}
+  - {type: rabbitmq, target: "http://rabbitmq:15672"}
+  - {type: elasticsearch, target: "http://es:9200"}
 scrape:
   - job: site
     probe: {module: http_2xx, targets: ["https://shop.example.com"]}

@@ -31,6 +31,9 @@ pub const PRESETS: &[&str] = &[
     "mysql",
     "mongodb",
     "nginx",
+    "kafka",
+    "rabbitmq",
+    "elasticsearch",
 ];
 
 /// Which presets to render, and the problems and warnings the selection raised.

@@ -41,7 +41,7 @@ fn auto_picks_presets_from_the_declared_stack() {
         (
             "{prometheus: {}}",
             ", exporters: [{type: kafka}, {type: nginx}, {type: mysql}]",
-            &["stack", "mysql", "nginx"],
+            &["stack", "mysql", "nginx", "kafka"],
         ),
         (
             "{prometheus: {}, node_exporter: {}}",
