@@ -71,7 +71,7 @@ components:
 exporters:
   - {type: redis, name: cache, target: "redis:6379", password: "${REDIS_PASSWORD}"}
   - {type: postgres, dsn: "${POSTGRES_DSN}"}
-  - {type: rabbitmq, username: "mon$itor", password: "${RABBIT_PASSWORD}"}
+  - {type: rabbitmq, target: "rabbitmq:15672", username: "mon$itor", password: "${RABBIT_PASSWORD}"}
 "#;
 
 const NETWORKS: &str = r#"

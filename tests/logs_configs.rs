@@ -424,7 +424,7 @@ fn jaeger_configs_are_v2_with_reachable_endpoints() {
             );
             assert!(badger["directories"]["keys"]
                 .as_str()
-                .is_some_and(|k| k.starts_with("/badger/")));
+                .is_some_and(|k| k.starts_with("/tmp/badger/")));
         }
     }
 }

@@ -10,8 +10,10 @@ use super::{Component, Draft, Kind, Stack};
 use crate::manifest::{Diagnostic, PromDuration, TraceStorage};
 
 pub const CONFIG_PATH: &str = "/etc/jaeger/config.yaml";
-/// Badger keeps its data here; mount the data volume at this path (writable by uid 10001).
-pub const DATA_DIR: &str = "/badger";
+/// Badger keeps its data here, on the `jaeger-data` volume mounted at `/tmp`: the image's
+/// `/tmp` (mode 1777) makes a new volume writable by uid 10001, a `/badger` volume would be
+/// root-owned (see `services::JAEGER_VOLUME_TARGET`).
+pub const DATA_DIR: &str = "/tmp/badger";
 /// Jaeger's own Prometheus metrics (OTel `readers` pull exporter).
 pub const METRICS_PORT: u16 = 8888;
 /// `GET /status` (healthcheckv2).

@@ -48,16 +48,19 @@ pub fn grant(stack: &Stack, component: &Component, spec: &mut ServiceSpec) {
     }
 }
 
-/// Host metrics from inside a container: the host's root filesystem at `/host` (read-only,
-/// `rslave` so later host mounts appear) and the host's PID namespace. The container stays on
-/// the bridge network so `bind` keeps its meaning and Prometheus reaches it by name; the cost
-/// is that network-device metrics describe the container's interface, not the host's.
+/// Host metrics from inside a container: the host's root filesystem at `/host` (read-only)
+/// and the host's PID namespace. The container stays on the bridge network so `bind` keeps
+/// its meaning and Prometheus reaches it by name; the cost is that network-device metrics
+/// describe the container's interface, not the host's.
+///
+/// Upstream adds `rslave` propagation so filesystems mounted after start appear too, but
+/// Docker refuses to start the container when the host's `/` is not a shared mount (hosts
+/// inside containers, some CI runners: "path / is mounted on / but it is not a shared or
+/// slave mount"). A stack that starts everywhere is worth more than late mounts, which a
+/// restart of node exporter picks up.
 fn node_exporter(spec: &mut ServiceSpec) {
-    spec.command
-        .insert(0, format!("--path.rootfs={NODE_ROOTFS}"));
-    let mut root = MountSpec::bind_read_only("/", NODE_ROOTFS);
-    root.propagation = Some("rslave".to_string());
-    spec.mounts.push(root);
+    spec.command.insert(0, format!("--path.rootfs={NODE_ROOTFS}"));
+    spec.mounts.push(MountSpec::bind_read_only("/", NODE_ROOTFS));
     spec.pid_host = true;
 }
 

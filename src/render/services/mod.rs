@@ -17,8 +17,8 @@ use crate::render::{Component, Draft, Kind, Stack};
 use crate::service::{MountSpec, ServiceSpec};
 
 pub use host_access::{needs_docker_socket, DOCKER_SOCKET, NODE_ROOTFS};
-pub use ports::{url_host, OTLP_GRPC, OTLP_HTTP, ZIPKIN};
-pub use runtime::{JAEGER_HEALTH_PORT, JAEGER_VOLUME_TARGET, PUSHGATEWAY_PERSISTENCE_FILE};
+pub use ports::url_host;
+pub use runtime::{JAEGER_VOLUME_TARGET, PUSHGATEWAY_PERSISTENCE_FILE};
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let mut specs = Vec::new();
@@ -66,7 +66,10 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
     spec.healthcheck = runtime::healthcheck(runtime.self_check, &component.kind);
     spec.ready = runtime.ready.clone();
     spec.reload = runtime.reload.clone();
-    spec.metrics_port = component.metrics_path.map(|_| component.container_port);
+    spec.metrics_port = match component.kind {
+        Kind::Jaeger => Some(jaeger::METRICS_PORT),
+        _ => component.metrics_path.map(|_| component.container_port),
+    };
     spec.depends_on = order::depends_on(stack, &component.kind);
     if joins_external_networks(&component.kind) {
         spec.networks = manifest.networks.clone();

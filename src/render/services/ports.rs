@@ -2,12 +2,9 @@
 //! operator opens. Nothing is published on another address; exporters only when asked.
 
 use crate::manifest::Manifest;
+use crate::render::jaeger::{OTLP_GRPC_PORT, OTLP_HTTP_PORT, ZIPKIN_PORT};
 use crate::render::{Component, Kind};
 use crate::service::PortSpec;
-
-pub const OTLP_GRPC: u16 = 4317;
-pub const OTLP_HTTP: u16 = 4318;
-pub const ZIPKIN: u16 = 9411;
 
 /// Ports published on `bind`: the component's own (`host_port`), and for Jaeger the trace
 /// receivers the manifest enables (OTLP by default, Zipkin when asked).
@@ -25,11 +22,11 @@ pub fn published(manifest: &Manifest, component: &Component) -> Vec<PortSpec> {
         .collect();
     if component.kind == Kind::Jaeger {
         if manifest.traces.otlp.unwrap_or(true) {
-            ports.push(tcp(OTLP_GRPC, OTLP_GRPC));
-            ports.push(tcp(OTLP_HTTP, OTLP_HTTP));
+            ports.push(tcp(OTLP_GRPC_PORT, OTLP_GRPC_PORT));
+            ports.push(tcp(OTLP_HTTP_PORT, OTLP_HTTP_PORT));
         }
         if manifest.traces.zipkin {
-            ports.push(tcp(ZIPKIN, ZIPKIN));
+            ports.push(tcp(ZIPKIN_PORT, ZIPKIN_PORT));
         }
     }
     ports

@@ -3,7 +3,7 @@
 //!
 //! Facts about images only (reference/config-formats.md §0, §10); no manifest decisions here.
 
-use crate::render::{alloy, promtail, Component, Kind};
+use crate::render::{alloy, jaeger, promtail, Component, Kind};
 use crate::service::{HealthCheck, HttpProbe, ReloadMethod};
 
 /// How a running container can check itself (Docker `HEALTHCHECK`).
@@ -33,8 +33,6 @@ pub struct Runtime {
     pub uid: Option<u32>,
 }
 
-/// Jaeger's health extension port (`healthcheckv2`).
-pub const JAEGER_HEALTH_PORT: u16 = 13133;
 /// Where Jaeger's data volume is mounted; badger's `directories` must lie below it.
 ///
 /// Not `/badger`: Jaeger runs as uid 10001 and its image has no `/badger`, so Docker would
@@ -135,11 +133,11 @@ pub fn runtime(component: &Component, badger: bool) -> Runtime {
             config_dirs: vec![("jaeger", "/etc/jaeger")],
             data: badger.then_some(("jaeger-data", JAEGER_VOLUME_TARGET)),
             self_check: SelfCheck::Wget {
-                port: JAEGER_HEALTH_PORT,
+                port: jaeger::HEALTH_PORT,
                 path: "/status",
             },
             ready: Some(HttpProbe {
-                port: JAEGER_HEALTH_PORT,
+                port: jaeger::HEALTH_PORT,
                 path: "/status".to_string(),
             }),
             uid: Some(10001),

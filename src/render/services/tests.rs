@@ -122,6 +122,15 @@ fn every_component_gets_its_config_directory_read_only_and_its_data_volume() {
 }
 
 #[test]
+fn jaeger_keeps_badger_data_on_its_volume() {
+    let dir = crate::render::jaeger::DATA_DIR;
+    assert!(
+        dir.starts_with(&format!("{}/", super::JAEGER_VOLUME_TARGET)),
+        "{dir}"
+    );
+}
+
+#[test]
 fn jaeger_with_memory_storage_keeps_no_volume() {
     let specs = specs("version: 1\nproject: t\ncomponents: {jaeger: {storage: memory}}\n");
     assert_eq!(find(&specs, "jaeger").volumes().count(), 0);
@@ -255,7 +264,7 @@ fn shippers_read_the_host_log_directories_read_only() {
 }
 
 #[test]
-fn node_exporter_sees_the_host_root_read_only_with_rslave() {
+fn node_exporter_sees_the_host_root_read_only_in_the_host_pid_namespace() {
     let specs = specs("version: 1\nproject: t\ncomponents: {node_exporter: {}}\n");
     let node = find(&specs, "node-exporter");
     assert_eq!(
@@ -269,7 +278,7 @@ fn node_exporter_sees_the_host_root_read_only_with_rslave() {
         .expect("rootfs mount");
     assert_eq!(
         (root.read_only, root.propagation.as_deref()),
-        (true, Some("rslave"))
+        (true, None)
     );
     assert!(node.pid_host && !node.privileged);
 }
