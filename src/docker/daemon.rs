@@ -26,20 +26,11 @@ use super::{archive, container, labels};
 
 pub struct Daemon {
     docker: Docker,
-    api_version: String,
 }
 
 impl Daemon {
-    pub fn new(docker: Docker, api_version: String) -> Self {
-        Self {
-            docker,
-            api_version,
-        }
-    }
-
-    /// The daemon's API version (`1.41`).
-    pub fn api_version(&self) -> &str {
-        &self.api_version
+    pub fn new(docker: Docker) -> Self {
+        Self { docker }
     }
 
     pub fn client(&self) -> &Docker {
@@ -250,9 +241,9 @@ impl Engine for Daemon {
             .await
         {
             Ok(created) => created,
-            Err(BollardError::DockerResponseServerError { status_code: 409, .. }) => {
-                return Err(NameConflict(request.name.clone()).into())
-            }
+            Err(BollardError::DockerResponseServerError {
+                status_code: 409, ..
+            }) => return Err(NameConflict(request.name.clone()).into()),
             Err(e) => {
                 return Err(anyhow::Error::from(e)
                     .context(format!("cannot create container `{}`", request.name)))
