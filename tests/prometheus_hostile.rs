@@ -88,6 +88,30 @@ fn static_job_values_round_trip() {
 }
 
 #[test]
+fn targets_validation_would_refuse_still_round_trip() {
+    // Validation refuses these targets; the renderer must not depend on that for safety.
+    let targets = [
+        "we'ird\"#{{x}}:9100",
+        "ünï.example:80",
+        "a\nb: c:1",
+        "{% raw %}:2",
+    ];
+    let source = format!(
+        "version: 1\nproject: t\ncomponents: {{prometheus: {{version: 2.42.0}}}}\nscrape: [{{job: odd, targets: {}}}]\n",
+        serde_json::to_string(&targets).expect("targets encode")
+    );
+    let stack = support::render(&support::unvalidated(&source));
+    let config = support::yaml(&stack, "prometheus/prometheus.yml");
+    let got: Vec<&str> = support::job(&config, "odd")["static_configs"][0]["targets"]
+        .as_sequence()
+        .expect("targets")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(got, targets);
+}
+
+#[test]
 fn relabel_replacements_keep_dollars_literal() {
     for (release, manifest, config) in configs() {
         for source in &manifest.scrape[1..] {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_yaml::Value;
-use stackctl::manifest::{load_str, LoadedManifest};
+use stackctl::manifest::{load_str, LoadedManifest, Manifest, Positions};
 use stackctl::render::{RenderedStack, Templates};
 
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/prometheus");
@@ -40,6 +40,20 @@ pub fn loaded(source: &str) -> LoadedManifest {
     };
     let path = Path::new(FIXTURES).join("stackctl.yaml");
     load_str(&path, source, &lookup).unwrap_or_else(|e| panic!("fixture does not load:\n{e}"))
+}
+
+/// The manifest in `source` WITHOUT the loader's validation: render must stay safe even for
+/// values validation would refuse (targets with quotes, `#`, `{{ }}`, unicode).
+pub fn unvalidated(source: &str) -> LoadedManifest {
+    let manifest: Manifest = serde_yaml::from_str(source).expect("manifest parses");
+    LoadedManifest {
+        manifest,
+        path: Path::new(FIXTURES).join("stackctl.yaml"),
+        dir: PathBuf::from(FIXTURES),
+        source: source.to_string(),
+        positions: Positions::default(),
+        secret_values: Vec::new(),
+    }
 }
 
 /// `source` with Prometheus left at its default (pinned) release.

@@ -114,6 +114,34 @@ pub struct Relabel {
 }
 
 impl Relabel {
+    /// Copies `source` to `target`.
+    pub fn copy(source: &str, target: &str) -> Self {
+        Self {
+            source_labels: vec![source.into()],
+            target_label: Some(target.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Sets `target` to `value`, literally.
+    pub fn set(target: &str, value: &str) -> Self {
+        Self {
+            target_label: Some(target.into()),
+            replacement: Some(literal_replacement(value)),
+            ..Self::default()
+        }
+    }
+
+    /// Copies the first group of `regex` from `source` to `target` when it matches (kept otherwise).
+    pub fn capture(source: &str, regex: &str, target: &str) -> Self {
+        Self {
+            source_labels: vec![source.into()],
+            regex: Some(regex.into()),
+            target_label: Some(target.into()),
+            ..Self::default()
+        }
+    }
+
     pub fn to_value(&self) -> serde_yaml::Value {
         serde_yaml::to_value(self).expect("a relabel rule is plain data")
     }

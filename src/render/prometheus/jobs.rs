@@ -8,10 +8,10 @@
 use std::collections::BTreeSet;
 
 use super::config::{Authorization, BasicAuth, ScrapeConfig, StaticConfig};
-use super::discovery;
 use super::features::{Features, FALLBACK_SCRAPE_PROTOCOL};
-use crate::manifest::{Diagnostic, Probe, ScrapeJob};
-use crate::render::{blackbox, Component, Draft, Kind, Stack};
+use super::{docker, probes};
+use crate::manifest::{Diagnostic, ScrapeJob};
+use crate::render::{Component, Draft, Kind, Stack};
 
 /// Prometheus' image runs as `nobody`; its secret files must be readable by that user.
 pub const PROMETHEUS_UID: u32 = 65534;
@@ -91,7 +91,7 @@ fn user_job(
     draft: &mut Draft,
 ) -> Option<ScrapeConfig> {
     if let Some(probe) = &job.probe {
-        return probe_job(stack, job, probe, index, draft);
+        return probes::probe_job(stack, job, probe, index, draft);
     }
     let mut config = ScrapeConfig {
         job_name: job.job.clone(),
@@ -110,7 +110,7 @@ fn user_job(
     }
     credentials(&mut config, job, secrets, draft);
     match &job.docker {
-        Some(docker) => discovery::docker_job(&mut config, job, docker, stack.manifest),
+        Some(docker) => docker::docker_job(&mut config, job, docker, stack.manifest),
         None => {
             config.static_configs = vec![StaticConfig {
                 targets: job.targets.clone(),
@@ -141,51 +141,6 @@ fn credentials(config: &mut ScrapeConfig, job: &ScrapeJob, secrets: JobSecrets, 
             credentials_file: secret_file("token", token),
         });
     }
-}
-
-/// A probe job, when the stack runs blackbox_exporter with the module it names.
-fn probe_job(
-    stack: &Stack,
-    job: &ScrapeJob,
-    probe: &Probe,
-    index: usize,
-    draft: &mut Draft,
-) -> Option<ScrapeConfig> {
-    let (Some(blackbox), Some(settings)) = (
-        stack.get(&Kind::BlackboxExporter),
-        stack.manifest.components.blackbox_exporter.as_ref(),
-    ) else {
-        draft.problem(
-            Diagnostic::new(
-                format!("scrape[{index}].probe"),
-                format!(
-                    "job `{}` probes through blackbox_exporter, which the stack does not run",
-                    job.job
-                ),
-            )
-            .hint("add `blackbox_exporter: {}` under `components`"),
-        );
-        return None;
-    };
-    let modules = blackbox::modules(&settings.modules);
-    if !modules.contains_key(&probe.module) {
-        let known: Vec<&str> = modules.keys().map(String::as_str).collect();
-        draft.problem(
-            Diagnostic::new(
-                format!("scrape[{index}].probe.module"),
-                format!(
-                    "job `{}` uses probe module `{}`, which blackbox_exporter does not have",
-                    job.job, probe.module
-                ),
-            )
-            .hint(format!(
-                "use one of {}, or define it under `components.blackbox_exporter.modules`",
-                known.join(", ")
-            )),
-        );
-        return None;
-    }
-    Some(discovery::probe_job(job, probe, blackbox))
 }
 
 #[cfg(test)]
@@ -312,6 +267,21 @@ mod tests {
         assert!(
             hint.contains("dns_udp, http_2xx, icmp, tcp_connect"),
             "{hint}"
+        );
+    }
+
+    #[test]
+    fn probe_jobs_warn_about_keys_that_would_reach_blackbox() {
+        let (jobs, draft) = render_jobs(
+            "version: 1\nproject: t\ncomponents: {prometheus: {}, blackbox_exporter: {}}\nscrape: [{job: site, scheme: https, metrics_path: /x, probe: {module: http_2xx, targets: ['https://x']}}]\n",
+        );
+        assert_eq!(jobs[2].scheme, None);
+        assert_eq!(jobs[2].metrics_path.as_deref(), Some("/probe"));
+        assert_eq!(draft.warnings.len(), 1);
+        assert!(
+            draft.warnings[0].contains("`metrics_path`, `scheme`"),
+            "{}",
+            draft.warnings[0]
         );
     }
 

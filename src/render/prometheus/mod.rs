@@ -5,18 +5,19 @@
 //! the rules step (`prometheus/rules/*.yml`); this module only points `rule_files` at them.
 
 mod config;
-mod discovery;
+mod docker;
 mod features;
 mod flags;
 mod jobs;
 mod merge;
+mod probes;
 
 use anyhow::Context as _;
 
 use crate::manifest::{Diagnostic, PromDuration};
 use crate::render::{Component, Draft, Kind, Stack};
 pub use config::{PrometheusConfig, RULE_FILES_GLOB};
-pub use discovery::DOCKER_SOCKET;
+pub use docker::DOCKER_SOCKET;
 pub use features::Features;
 pub use flags::{command, CONFIG_FILE, DATA_DIR, DEFAULT_RETENTION_TIME};
 pub use merge::deep_merge;

@@ -1,7 +1,6 @@
-//! Jobs whose targets are not scraped as listed: blackbox probes (multi-target pattern) and
-//! Docker service discovery, with the relabeling each needs.
+//! Docker service discovery jobs (`scrape[].docker`) and the relabeling that picks targets.
 //!
-//! Docker discovery convention, for `docker: {label: L}` (e.g. `prometheus.scrape`):
+//! Convention, for `docker: {label: L}` (e.g. `prometheus.scrape`):
 //! - a container is scraped when it carries the label `L=true`;
 //! - `L.port`, `L.path` and `L.scheme` on the container override the port, metrics path and
 //!   scheme (`http`/`https`); otherwise `docker.port` of the job (if set) or the port the
@@ -15,41 +14,10 @@
 //! A container exposing several ports without `L.port` and without `docker.port` would be
 //! scraped once per port under one `instance`: give it `L.port`.
 
-use super::config::{
-    literal_replacement, DockerFilter, DockerSdConfig, Relabel, ScrapeConfig, StaticConfig,
-};
-use crate::manifest::{DockerDiscovery, Manifest, Probe, ScrapeJob};
-use crate::render::Component;
+use super::config::{DockerFilter, DockerSdConfig, Relabel, ScrapeConfig};
+use crate::manifest::{DockerDiscovery, Manifest, ScrapeJob};
 
 pub const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
-
-/// A blackbox probe job: each target becomes `?target=…` on blackbox_exporter's `/probe`.
-pub fn probe_job(job: &ScrapeJob, probe: &Probe, blackbox: &Component) -> ScrapeConfig {
-    let mut config = ScrapeConfig {
-        job_name: job.job.clone(),
-        ..ScrapeConfig::default()
-    };
-    config.scrape_interval = job.interval.as_ref().map(|d| d.as_str().to_string());
-    config.scrape_timeout = job.timeout.as_ref().map(|d| d.as_str().to_string());
-    config.metrics_path = Some("/probe".to_string());
-    config.params = job.params.clone();
-    config
-        .params
-        .insert("module".to_string(), vec![probe.module.clone()]);
-    config.static_configs = vec![StaticConfig {
-        targets: probe.targets.clone(),
-        labels: job.labels.clone(),
-    }];
-    let rules = [
-        copy("__address__", "__param_target"),
-        copy("__param_target", "instance"),
-        set("__address__", &blackbox.address()),
-    ];
-    config.relabel_configs = rules.iter().map(Relabel::to_value).collect();
-    config.relabel_configs.extend(job.relabel.iter().cloned());
-    config.metric_relabel_configs = job.metric_relabel.clone();
-    config
-}
 
 /// Turns `config` into a Docker service discovery job following the convention above.
 pub fn docker_job(
@@ -67,7 +35,11 @@ pub fn docker_job(
         }],
     }];
     let mut rules = docker_relabeling(docker, &shared_networks(manifest));
-    rules.extend(job.labels.iter().map(|(name, value)| set(name, value)));
+    rules.extend(
+        job.labels
+            .iter()
+            .map(|(name, value)| Relabel::set(name, value)),
+    );
     config.relabel_configs = rules.iter().map(Relabel::to_value).collect();
     config.relabel_configs.extend(job.relabel.iter().cloned());
 }
@@ -116,11 +88,11 @@ fn docker_relabeling(docker: &DockerDiscovery, networks: &[String]) -> Vec<Relab
             replacement: Some("$1:$2".into()),
             ..Relabel::default()
         },
-        from_label(&format!("{meta}_path"), "(.+)", "__metrics_path__"),
-        from_label(&format!("{meta}_scheme"), "(https?)", "__scheme__"),
-        from_label("__meta_docker_container_name", "/?(.+)", "container"),
-        from_label("__meta_docker_container_name", "/?(.+)", "instance"),
-        from_label(
+        Relabel::capture(&format!("{meta}_path"), "(.+)", "__metrics_path__"),
+        Relabel::capture(&format!("{meta}_scheme"), "(https?)", "__scheme__"),
+        Relabel::capture("__meta_docker_container_name", "/?(.+)", "container"),
+        Relabel::capture("__meta_docker_container_name", "/?(.+)", "instance"),
+        Relabel::capture(
             "__meta_docker_container_label_com_docker_compose_service",
             "(.+)",
             "service",
@@ -154,32 +126,6 @@ fn regex_escape(text: &str) -> String {
         out.push(c);
     }
     out
-}
-
-fn copy(source: &str, target: &str) -> Relabel {
-    Relabel {
-        source_labels: vec![source.into()],
-        target_label: Some(target.into()),
-        ..Relabel::default()
-    }
-}
-
-fn set(target: &str, value: &str) -> Relabel {
-    Relabel {
-        target_label: Some(target.into()),
-        replacement: Some(literal_replacement(value)),
-        ..Relabel::default()
-    }
-}
-
-/// Copies the first group of `regex` from `source` to `target` when it matches (kept otherwise).
-fn from_label(source: &str, regex: &str, target: &str) -> Relabel {
-    Relabel {
-        source_labels: vec![source.into()],
-        regex: Some(regex.into()),
-        target_label: Some(target.into()),
-        ..Relabel::default()
-    }
 }
 
 #[cfg(test)]
@@ -254,7 +200,7 @@ mod tests {
 
     #[test]
     fn fixed_values_survive_relabel_expansion() {
-        let rule = set("team", "$1 pays");
+        let rule = Relabel::set("team", "$1 pays");
         assert_eq!(rule.replacement.as_deref(), Some("$$1 pays"));
     }
 }
