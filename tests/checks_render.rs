@@ -4,7 +4,7 @@
 mod alertmanager_support;
 mod common;
 
-use alertmanager_support::{problem_paths, render_ok};
+use alertmanager_support::{problem_paths, render_ok, try_render};
 
 const STACK: &str = r#"
 version: 1
@@ -27,9 +27,8 @@ notify:
 
 /// Whether the `rules` step (another helper's) renders rule files yet; skips visibly if not.
 fn rules_rendered() -> bool {
-    let without_routes =
-        STACK.replace("    - {match: {severity: SEVERITY}, receiver: pager}\n", "");
-    let rendered = render_ok(&without_routes, &[]);
+    let without_notify = &STACK[..STACK.find("notify:").expect("STACK has notify")];
+    let rendered = render_ok(without_notify, &[]);
     if rendered
         .files
         .keys()
@@ -82,5 +81,62 @@ fn severity_routes_without_any_alerting_rule_only_warn() {
             .any(|w| w.contains("no alerting rule")),
         "{:?}",
         stack.warnings
+    );
+}
+
+#[test]
+fn the_severity_problem_points_at_the_manifest_line() {
+    if !rules_rendered() {
+        return;
+    }
+    let Err(problems) = try_render(&STACK.replace("SEVERITY", "page"), &[]) else {
+        panic!("a route on an unknown severity must not render");
+    };
+    let location = problems[0].location.expect("located by key path");
+    assert_eq!(
+        (location.line, location.column),
+        (17, 26),
+        "`page` in `- {{match: {{severity: page}}, …}}`"
+    );
+}
+
+#[test]
+fn a_user_dashboard_on_a_datasource_that_is_not_provisioned_is_reported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("dashboards")).expect("mkdir");
+    let dashboard = r#"{"uid": "mine", "title": "Mine", "schemaVersion": 39, "panels": [
+        {"id": 1, "type": "timeseries", "title": "Latency", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+         "datasource": {"type": "tempo", "uid": "tempo"}, "targets": [{"refId": "A", "datasource": {"uid": "tempo"}}]}]}"#;
+    std::fs::write(dir.path().join("dashboards/mine.json"), dashboard).expect("write");
+    let manifest = "version: 1\nproject: t\ncomponents: {prometheus: {}, grafana: {admin_password: \"${GF_PW}\"}}\ndashboards:\n  files: [dashboards/*.json]\n";
+    let env = |name: &str| (name == "GF_PW").then(|| "a-long-password-1".to_string());
+    let loaded = stackctl::manifest::load_str(&dir.path().join("stackctl.yaml"), manifest, &env)
+        .expect("manifest loads");
+    let result = stackctl::render::render(&loaded, &stackctl::render::Templates::embedded());
+    let Err(stackctl::render::RenderError::Invalid(error)) = result else {
+        panic!("a dashboard on an unprovisioned datasource must not render");
+    };
+    assert_eq!(error.problems.len(), 1, "{error}");
+    assert_eq!(error.problems[0].path, "dashboards.files");
+    assert!(error.problems[0].message.contains("uid `tempo`"), "{error}");
+    assert!(
+        error.problems[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("prometheus"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_stacks_log_shippers_push_to_its_loki() {
+    let stack = render_ok(
+        "{version: 1, project: t, components: {loki: {}, alloy: {}, promtail: {}}}",
+        &[],
+    );
+    assert!(
+        stack.files.contains_key("alloy/config.alloy")
+            && stack.files.contains_key("promtail/promtail.yaml")
     );
 }

@@ -1,44 +1,52 @@
-//! Shared by the `alertmanager_*` tests: building a loaded manifest by hand, rendering it, and
+//! Shared by the `alertmanager_*` tests: loading a manifest with test secrets, rendering it, and
 //! running the real `amtool` (skipped visibly when missing, failing under `CI=true`).
 //! Test crates using it also declare `mod common;` (the shared skip helper).
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use stackctl::manifest::{LoadedManifest, Manifest, Positions};
+use stackctl::manifest::{load_str, Diagnostic, LoadedManifest, ManifestError};
 use stackctl::render::{render, RenderError, RenderedStack, Templates};
 
-/// A manifest as the loader would return it; `secrets` are the values that came from `${VAR}`.
-pub fn loaded(yaml: &str, secrets: &[&str]) -> LoadedManifest {
-    let manifest: Manifest = serde_yaml::from_str(yaml).expect("test manifest parses");
-    LoadedManifest {
-        manifest,
-        path: PathBuf::from("stackctl.yaml"),
-        dir: PathBuf::from("."),
-        source: yaml.to_string(),
-        positions: Positions::default(),
-        secret_values: secrets.iter().map(|s| s.to_string()).collect(),
+/// Loads `yaml` through the real loader; each of `secrets` is turned into a `${VAR}` reference
+/// resolved from a test environment, so the loader records it as a secret value.
+pub fn loaded(yaml: &str, secrets: &[&str]) -> Result<LoadedManifest, ManifestError> {
+    let mut source = yaml.to_string();
+    let mut env = HashMap::new();
+    for (i, secret) in secrets.iter().enumerate() {
+        let name = format!("STACKCTL_TEST_SECRET_{i}");
+        source = source.replace(secret, &format!("${{{name}}}"));
+        env.insert(name, secret.to_string());
     }
+    load_str(Path::new("stackctl.yaml"), &source, &|name: &str| {
+        env.get(name).cloned()
+    })
 }
 
-pub fn try_render(yaml: &str, secrets: &[&str]) -> Result<RenderedStack, RenderError> {
-    render(&loaded(yaml, secrets), &Templates::embedded())
+/// The render, or every problem the loader or the render reports.
+pub fn try_render(yaml: &str, secrets: &[&str]) -> Result<RenderedStack, Vec<Diagnostic>> {
+    let loaded = loaded(yaml, secrets).map_err(|e| e.problems)?;
+    match render(&loaded, &Templates::embedded()) {
+        Ok(stack) => Ok(stack),
+        Err(RenderError::Invalid(e)) => Err(e.problems),
+        Err(RenderError::Internal(e)) => panic!("internal error: {e:#}"),
+    }
 }
 
 pub fn render_ok(yaml: &str, secrets: &[&str]) -> RenderedStack {
     match try_render(yaml, secrets) {
         Ok(stack) => stack,
-        Err(e) => panic!("render failed:\n{e}"),
+        Err(problems) => panic!("render failed: {problems:#?}"),
     }
 }
 
-/// The key paths of the problems a failed render reports.
+/// `(key path, message + hint)` of each problem of a manifest that must not render.
 pub fn problem_paths(yaml: &str, secrets: &[&str]) -> Vec<(String, String)> {
     match try_render(yaml, secrets) {
         Ok(_) => panic!("render unexpectedly succeeded"),
-        Err(RenderError::Invalid(e)) => e
-            .problems
+        Err(problems) => problems
             .into_iter()
             .map(|p| {
                 (
@@ -47,7 +55,6 @@ pub fn problem_paths(yaml: &str, secrets: &[&str]) -> Vec<(String, String)> {
                 )
             })
             .collect(),
-        Err(RenderError::Internal(e)) => panic!("internal error: {e:#}"),
     }
 }
 
@@ -141,7 +148,7 @@ notify:
     chat:
       slack: {{webhook_url: "https://hooks.slack.com/services/T0/B0/slack-secret-1", channel: '#alerts', send_resolved: true, title: "{{{{ .CommonLabels.alertname }}}}"}}
     bot:
-      webhook: {{url: http://bot:5001/alerts, max_alerts: 10}}
+      webhook: {{url: "http://bot:5001/alerts", max_alerts: 10}}
   routes:
     - match: {{severity: critical}}
       receiver: oncall

@@ -11,9 +11,6 @@ use crate::render::topology;
 /// The probe modules blackbox_exporter gets without being told.
 pub const DEFAULT_PROBE_MODULES: [&str; 3] = ["http_2xx", "tcp_connect", "icmp"];
 
-/// Exporter types that can take a whole connection string (`dsn`) instead of a `target`.
-const DSN_TYPES: [&str; 3] = ["postgres", "mysql", "mongodb"];
-
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     check_job_names(manifest, problems);
     for (index, job) in manifest.scrape.iter().enumerate() {
@@ -275,25 +272,8 @@ fn check_exporter(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic
             );
         }
     }
-    let takes_dsn = DSN_TYPES.contains(&kind);
+    // Which types accept a `dsn` or credentials is decided by render, which knows each program.
     match (&exporter.target, &exporter.dsn) {
-        (None, None) if takes_dsn => problems.push(
-            Diagnostic::new(
-                path,
-                format!("the `{kind}` exporter needs a `target` or a `dsn`"),
-            )
-            .hint(format!(
-                "set `target: {kind}:{}` and credentials, or `dsn: \"${{{}_DSN}}\"`",
-                default_port(kind),
-                kind.to_uppercase()
-            )),
-        ),
-        (None, None) => problems.push(
-            Diagnostic::new(path, format!("the `{kind}` exporter needs a `target`")).hint(format!(
-                "set `target` to what it should connect to, e.g. `{kind}:{}`",
-                default_port(kind)
-            )),
-        ),
         (Some(_), Some(_)) => problems.push(
             Diagnostic::new(
                 format!("{path}.dsn"),
@@ -301,18 +281,7 @@ fn check_exporter(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic
             )
             .hint("the `dsn` already names the server; remove `target`"),
         ),
-        (None, Some(_)) if !takes_dsn => problems.push(
-            Diagnostic::new(
-                format!("{path}.dsn"),
-                format!("the `{kind}` exporter does not take a `dsn`"),
-            )
-            .hint(format!(
-                "set `target` instead, e.g. `{kind}:{}`; `dsn` is for {}",
-                default_port(kind),
-                quoted_list(&DSN_TYPES)
-            )),
-        ),
-        (Some(target), None) if !(is_host_port(target) || is_http_url(target)) => problems.push(
+        (Some(target), None) if !is_exporter_target(target) => problems.push(
             Diagnostic::new(
                 format!("{path}.target"),
                 format!("exporter target `{target}` is not `host:port` or a URL"),
@@ -324,6 +293,29 @@ fn check_exporter(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic
         ),
         _ => {}
     }
+}
+
+/// `host:port`, optionally with a path (`db:5432/shop?sslmode=disable`), or a URL of any scheme
+/// (`http://nginx:8080/stub_status`, `mongodb://mongo:27017`).
+fn is_exporter_target(target: &str) -> bool {
+    let (rest, has_scheme) = match target.split_once("://") {
+        Some((scheme, rest)) => {
+            let scheme_ok = !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+            if !scheme_ok {
+                return false;
+            }
+            (rest, true)
+        }
+        None => (target, false),
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    is_host_port(authority) || (has_scheme && is_host(authority))
 }
 
 /// The usual port of each exporter's target, for hints.
@@ -415,11 +407,13 @@ mod tests {
     fn checks_exporter_types_and_what_they_connect_to() {
         let cases: &[(&str, Option<(&str, &str)>)] = &[
             ("exporters: [{type: redis, target: 'redis:6379'}, {type: postgres, dsn: 'postgres://u@db/x'}, {type: nginx, target: 'http://nginx:8080/stub_status'}]", None),
-            ("exporters: [{type: redis}]", Some(("exporters[0]", "needs a `target`"))),
-            ("exporters: [{type: postgres}]", Some(("exporters[0]", "needs a `target` or a `dsn`"))),
-            ("exporters: [{type: redis, dsn: x}]", Some(("exporters[0].dsn", "does not take a `dsn`"))),
+            // Without a target the exporter connects to `<type>:<usual port>` (render's default).
+            ("exporters: [{type: redis}]", None),
+            ("exporters: [{type: rabbitmq, username: u, password: p}]", None),
             ("exporters: [{type: mysql, target: 'db:3306', dsn: x}]", Some(("exporters[0].dsn", "both `target` and `dsn`"))),
             ("exporters: [{type: redis, target: redis}]", Some(("exporters[0].target", "not `host:port` or a URL"))),
+            ("exporters: [{type: postgres, target: 'db:5432/shop?sslmode=disable'}, {type: mongodb, target: 'mongodb://mongo:27017'}, {type: elasticsearch, target: 'http://es'}]", None),
+            ("exporters: [{type: kafka, target: 'kafka 9092'}]", Some(("exporters[0].target", "not `host:port` or a URL"))),
             ("exporters: [{type: memcached, target: 'm:11211'}]", Some(("exporters[0].type", "unknown exporter type `memcached`"))),
             ("exporters: [{type: postgress, dsn: x}]", Some(("exporters[0].type", "`postgress`"))),
             ("exporters: [{type: redis, name: Cache, target: 'r:6379'}]", Some(("exporters[0].name", "not valid"))),

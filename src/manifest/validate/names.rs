@@ -30,22 +30,19 @@ pub fn is_host_port(text: &str) -> bool {
     port_ok && is_host(host)
 }
 
-/// A DNS name, an IPv4 address, or a bracketed IPv6 address.
+/// A host name (international names too), an IPv4 address, or a bracketed IPv6 address.
+///
+/// Deliberately loose: the mistakes worth catching are a missing port, a URL where an address
+/// belongs, and stray spaces; Prometheus itself accepts any other text as an address.
 pub fn is_host(host: &str) -> bool {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         return inner.parse::<std::net::Ipv6Addr>().is_ok();
     }
     !host.is_empty()
-        && host.len() <= 253
-        && host.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
+        && !host.starts_with('-')
+        && !host
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | ':' | '@'))
 }
 
 /// `http(s)://host[:port][/path...]`, as a probe target.
@@ -133,6 +130,7 @@ mod tests {
             ("10.0.0.1:9100", true),
             ("[::1]:9090", true),
             ("my_service.internal:80", true),
+            ("bücher.example:8080", true),
             ("api", false),
             ("api:", false),
             ("api:0", false),
@@ -156,6 +154,7 @@ mod tests {
             ("ftp://shop.example.com", false),
             ("https://", false),
             ("https://a b/", false),
+            ("https://ünï.example/päth", true),
             ("shop.example.com", false),
         ];
         for (text, want) in cases {

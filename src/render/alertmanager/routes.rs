@@ -320,6 +320,22 @@ mod tests {
     }
 
     #[test]
+    fn unknown_time_interval_names_are_reported_with_the_defined_ones() {
+        let n = notify("{default: a, receivers: {a: {}}, quiet_hours: {nights: []}, routes: [{active_time_intervals: [nights, weekends]}]}");
+        let mut problems = Vec::new();
+        root_route(Some(&n), &V025, &mut problems);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].path,
+            "notify.routes[0].active_time_intervals[1]"
+        );
+        assert_eq!(
+            problems[0].hint.as_deref(),
+            Some("`notify.quiet_hours` defines: nights")
+        );
+    }
+
+    #[test]
     fn child_routes_carry_only_what_the_manifest_sets() {
         let n = notify("{default: a, receivers: {a: {}}, routes: [{match: {severity: page}}]}");
         let root = root_route(Some(&n), &V025, &mut Vec::new());
