@@ -4,6 +4,7 @@
 mod rules_common;
 
 use rules_common::*;
+use stackctl::render::{presets, Templates};
 
 const FULL_STACK: &str = r#"
 version: 1
@@ -17,6 +18,12 @@ components:
 exporters:
   - {type: redis, name: cache, target: "redis:6379"}
   - {type: postgres, target: "db:5432"}
+  - {type: mysql, target: "mysql:3306"}
+  - {type: mongodb, target: "mongo:27017"}
+  - {type: nginx, name: web, target: "http://web:8080/stub_status"}
+  - {type: kafka, target: "kafka:9092"}
+  - {type: rabbitmq, target: "http://rabbitmq:15672"}
+  - {type: elasticsearch, target: "http://es:9200"}
 scrape:
   - job: site
     probe: {module: http_2xx, targets: ["https://shop.example.com"]}
@@ -34,32 +41,45 @@ fn every_preset_passes_promtool_check_and_its_own_unit_tests() {
         let draft = render_rules(&full_stack(version), out.path());
         assert!(draft.problems.is_empty(), "{:?}", draft.problems);
         let (rules, tests) = write_tree(&draft, out.path());
+        assert_eq!(
+            rules.len(),
+            presets::PRESETS.len(),
+            "one rule file per preset"
+        );
+        assert_eq!(
+            tests.len(),
+            presets::PRESETS.len(),
+            "one test file per preset"
+        );
         promtool_ok(&promtool, &["check", "rules"], &rules);
-        for test in &tests {
-            promtool_ok(&promtool, &["test", "rules"], std::slice::from_ref(test));
-        }
+        promtool_ok(&promtool, &["test", "rules"], &tests);
     }
 }
 
 #[test]
-fn preset_tests_still_pass_with_thresholds_at_their_bounds() {
+fn preset_tests_still_pass_with_every_threshold_at_its_bounds() {
     let Some(promtool) = promtool() else { return };
-    let bounds = [
-        "host_cpu_load: 0.99\n    host_memory_used: 0.99\n    host_disk_free: 0.01\n    host_inodes_free: 0.01\n    host_disk_fill_hours: 1\n    host_network_errors: 0.99\n    host_clock_skew_seconds: 30",
-        "host_cpu_load: 0.01\n    host_memory_used: 0.01\n    host_disk_free: 0.99\n    host_inodes_free: 0.99\n    host_disk_fill_hours: 168\n    host_network_errors: 0.0001\n    host_clock_skew_seconds: 0.001",
-    ];
-    for thresholds in bounds {
+    let knobs = presets::knob_table(&Templates::embedded()).unwrap();
+    let at_min: Vec<String> = knobs
+        .iter()
+        .map(|(k, v)| format!("    {k}: {}", v.min.unwrap()))
+        .collect();
+    let at_max: Vec<String> = knobs
+        .iter()
+        .map(|(k, v)| format!("    {k}: {}", v.max.unwrap()))
+        .collect();
+    for thresholds in [at_min, at_max] {
         let yaml = format!(
-            "{}alerts:\n  thresholds:\n    {thresholds}\n",
-            full_stack("2.42.0")
+            "{}alerts:\n  thresholds:\n{}\n",
+            full_stack("2.42.0"),
+            thresholds.join("\n")
         );
         let out = tempfile::tempdir().unwrap();
         let draft = render_rules(&yaml, out.path());
         assert!(draft.problems.is_empty(), "{:?}", draft.problems);
         let (_, tests) = write_tree(&draft, out.path());
-        for test in &tests {
-            promtool_ok(&promtool, &["test", "rules"], std::slice::from_ref(test));
-        }
+        assert_eq!(tests.len(), presets::PRESETS.len());
+        promtool_ok(&promtool, &["test", "rules"], &tests);
     }
 }
 

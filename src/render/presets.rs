@@ -17,11 +17,24 @@ use anyhow::Context as _;
 pub use data::{format_number, Knob, PresetData};
 
 use super::rules::{self, Group, RuleFile, TestFile, RULES_FROM_TESTS};
-use super::{Draft, Kind, Stack};
+use super::{Draft, Kind, Stack, Templates};
 use crate::manifest::{Diagnostic, PresetSelection};
 
 /// Every preset, in the order they are rendered.
-pub const PRESETS: &[&str] = &["stack", "host", "containers", "probes", "redis", "postgres"];
+pub const PRESETS: &[&str] = &[
+    "stack",
+    "host",
+    "containers",
+    "probes",
+    "redis",
+    "postgres",
+    "mysql",
+    "mongodb",
+    "nginx",
+    "kafka",
+    "rabbitmq",
+    "elasticsearch",
+];
 
 /// Which presets to render, and the problems and warnings the selection raised.
 #[derive(Debug, Default, PartialEq)]
@@ -70,14 +83,13 @@ pub fn fits(stack: &Stack, name: &str) -> bool {
     }
 }
 
-fn needs(preset: &str) -> &'static str {
+fn needs(preset: &str) -> String {
     match preset {
-        "stack" => "no `components.prometheus`",
-        "host" => "no `components.node_exporter`",
-        "containers" => "no `components.cadvisor`",
-        "probes" => "no `components.blackbox_exporter` and no probe job",
-        "redis" => "no exporter of type `redis`",
-        _ => "no exporter of type `postgres`",
+        "stack" => "no `components.prometheus`".to_string(),
+        "host" => "no `components.node_exporter`".to_string(),
+        "containers" => "no `components.cadvisor`".to_string(),
+        "probes" => "no `components.blackbox_exporter` and no probe job".to_string(),
+        exporter => format!("no exporter of type `{exporter}`"),
     }
 }
 
@@ -110,12 +122,20 @@ fn probe_jobs(stack: &Stack) -> Vec<String> {
         .collect()
 }
 
+/// Every knob of every preset (`alerts.thresholds` names), with its default and bounds.
+pub fn knob_table(templates: &Templates) -> anyhow::Result<BTreeMap<String, Knob>> {
+    let mut table = BTreeMap::new();
+    for preset in PRESETS {
+        table.extend(data::knobs(templates, preset)?);
+    }
+    Ok(table)
+}
+
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let alerts = &stack.manifest.alerts;
-    let mut all_knobs = BTreeMap::new();
+    let all_knobs = knob_table(stack.templates)?;
     let mut all_alerts = Vec::new();
     for preset in PRESETS {
-        all_knobs.extend(data::knobs(stack.templates, preset)?);
         all_alerts.extend(data::alert_names(stack.templates, preset)?);
     }
     let selection = select(stack);

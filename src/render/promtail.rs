@@ -39,6 +39,9 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         return Ok(());
     };
     draft.warn(EOL_WARNING);
+    if stack.has(&Kind::Alloy) {
+        draft.warn("both Alloy and Promtail ship the same logs, so Loki stores every line twice; remove `components.promtail`");
+    }
     let Some(plan) = log_sources::plan(stack, draft, &promtail.key) else {
         return Ok(());
     };
@@ -66,4 +69,32 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
 pub fn command(stack: &Stack, component: &Component) -> Vec<String> {
     let _ = (stack, component);
     vec![format!("-config.file={CONFIG_PATH}")]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::manifest::Manifest;
+    use crate::render::Templates;
+
+    #[test]
+    fn warns_that_promtail_is_end_of_life_and_about_double_shipping() {
+        let cases = [
+            ("{loki: {}, promtail: {}}", 1),
+            ("{loki: {}, promtail: {}, alloy: {}}", 2),
+            ("{loki: {}, alloy: {}}", 0),
+        ];
+        for (components, warnings) in cases {
+            let yaml = format!("version: 1\nproject: d\ncomponents: {components}\n");
+            let manifest: Manifest = serde_yaml::from_str(&yaml).expect("test manifest parses");
+            let templates = Templates::embedded();
+            let stack = Stack::new(&manifest, Path::new("."), &templates);
+            let mut draft = Draft::new(&[]);
+            render(&stack, &mut draft).expect("renders");
+            assert_eq!(draft.warnings.len(), warnings, "{components}: {:?}", draft.warnings);
+            assert_eq!(draft.file("promtail/promtail.yaml").is_some(), warnings > 0, "{components}");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! as they are after checking that they parse and do not need import-time inputs.
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use crate::manifest::Diagnostic;
 use crate::render::{Draft, Stack};
@@ -11,65 +12,84 @@ use crate::render::{Draft, Stack};
 pub fn copy(stack: &Stack, draft: &mut Draft, taken: &mut BTreeSet<String>) -> anyhow::Result<()> {
     for (i, pattern) in stack.manifest.dashboards.files.iter().enumerate() {
         let key = format!("dashboards.files[{i}]");
-        let full = stack.dir.join(pattern);
-        let paths = match glob::glob(&full.to_string_lossy()) {
-            Ok(paths) => paths
-                .filter_map(Result::ok)
-                .filter(|p| p.is_file())
-                .collect::<Vec<_>>(),
-            Err(e) => {
-                draft.problem(Diagnostic::new(
-                    &key,
-                    format!("`{pattern}` is not a valid glob: {e}"),
-                ));
-                continue;
-            }
-        };
-        if paths.is_empty() {
-            draft.problem(
-                Diagnostic::new(&key, format!("`{pattern}` matches no file"))
-                    .hint("paths are relative to the directory of stackctl.yaml"),
-            );
-        }
-        for path in paths {
-            let shown = path
-                .strip_prefix(stack.dir)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
-            let text = match fs_err::read_to_string(&path) {
-                Ok(text) => text,
-                Err(e) => {
-                    draft.problem(Diagnostic::new(&key, format!("cannot read `{shown}`: {e}")));
-                    continue;
-                }
-            };
-            let Some(problem) = check(&text, &shown) else {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                let uid = serde_json::from_str::<serde_json::Value>(&text)
-                    .ok()
-                    .and_then(|v| v.get("uid").and_then(|u| u.as_str()).map(str::to_string));
-                if !taken.insert(format!("file:{name}"))
-                    || uid
-                        .as_ref()
-                        .is_some_and(|u| !taken.insert(format!("uid:{u}")))
-                {
-                    draft.problem(
-                        Diagnostic::new(&key, format!("`{shown}` uses a file name or uid another dashboard already has"))
-                            .hint("give each dashboard its own file name and `uid` (generated ones start with `stackctl-`)"),
-                    );
-                    continue;
-                }
-                draft.add_json(&format!("grafana/dashboards/{name}"), text)?;
-                continue;
-            };
-            draft.problem(Diagnostic::new(&key, problem.0).hint(problem.1));
+        for path in matches(stack, &key, pattern, draft) {
+            copy_one(stack, draft, taken, &key, &path)?;
         }
     }
     Ok(())
+}
+
+/// The files a glob names, relative to the manifest's directory; a problem when none.
+fn matches(stack: &Stack, key: &str, pattern: &str, draft: &mut Draft) -> Vec<PathBuf> {
+    // The manifest's directory is literal text, even if it holds `[` or `*`.
+    let dir = glob::Pattern::escape(&stack.dir.to_string_lossy());
+    let full = if pattern.starts_with('/') {
+        pattern.to_string()
+    } else {
+        format!("{dir}/{pattern}")
+    };
+    let paths: Vec<PathBuf> = match glob::glob(&full) {
+        Ok(paths) => paths
+            .filter_map(Result::ok)
+            .filter(|p| p.is_file())
+            .collect(),
+        Err(e) => {
+            draft.problem(Diagnostic::new(
+                key,
+                format!("`{pattern}` is not a valid glob: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
+    if paths.is_empty() {
+        draft.problem(
+            Diagnostic::new(key, format!("`{pattern}` matches no file"))
+                .hint("paths are relative to the directory of stackctl.yaml"),
+        );
+    }
+    paths
+}
+
+fn copy_one(
+    stack: &Stack,
+    draft: &mut Draft,
+    taken: &mut BTreeSet<String>,
+    key: &str,
+    path: &Path,
+) -> anyhow::Result<()> {
+    let shown = path
+        .strip_prefix(stack.dir)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let text = match fs_err::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            draft.problem(Diagnostic::new(key, format!("cannot read `{shown}`: {e}")));
+            return Ok(());
+        }
+    };
+    if let Some((message, hint)) = check(&text, &shown) {
+        draft.problem(Diagnostic::new(key, message).hint(hint));
+        return Ok(());
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let uid = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("uid").and_then(|u| u.as_str()).map(str::to_string));
+    let clash = !taken.insert(format!("file:{name}"))
+        || uid.is_some_and(|u| !taken.insert(format!("uid:{u}")));
+    if clash {
+        draft.problem(
+            Diagnostic::new(key, format!("`{shown}` uses a file name or uid another dashboard already has"))
+                .hint("give each dashboard its own file name and `uid` (generated ones start with `stackctl-`)"),
+        );
+        return Ok(());
+    }
+    draft.add_json(&format!("grafana/dashboards/{name}"), text)
 }
 
 /// Why a dashboard file cannot be provisioned as it is: (message, hint).

@@ -16,8 +16,33 @@ fn selected(components: &str, extra: &str) -> Vec<&'static str> {
 
 #[test]
 fn auto_picks_presets_from_the_declared_stack() {
-    let cases: [(&str, &str, &[&str]); 6] = [
+    let cases: [(&str, &str, &[&str]); 11] = [
         ("{prometheus: {}}", "", &["stack"]),
+        (
+            "{prometheus: {}, cadvisor: {}}",
+            "",
+            &["stack", "containers"],
+        ),
+        (
+            "{prometheus: {}, blackbox_exporter: {}}",
+            "",
+            &["stack", "probes"],
+        ),
+        (
+            "{prometheus: {}}",
+            ", scrape: [{job: site, probe: {module: http_2xx, targets: [x]}}]",
+            &["stack", "probes"],
+        ),
+        (
+            "{prometheus: {}}",
+            ", exporters: [{type: redis, name: cache}, {type: postgres}]",
+            &["stack", "redis", "postgres"],
+        ),
+        (
+            "{prometheus: {}}",
+            ", exporters: [{type: kafka}, {type: nginx}, {type: mysql}]",
+            &["stack", "mysql", "nginx", "kafka"],
+        ),
         (
             "{prometheus: {}, node_exporter: {}}",
             "",
@@ -142,6 +167,10 @@ fn job_selectors_follow_the_topology() {
     assert!(expr_of(&file, "PrometheusConfigReloadFailed").contains("job=~\"prometheus\""));
     assert_eq!(job_regex(&["cache".into(), "a.b".into()]), r"cache|a\\.b");
     assert_eq!(job_regex(&[]), ".+");
+    let two_redis = "{version: 1, project: p, components: {prometheus: {}}, exporters: [{type: redis, name: cache}, {type: redis, name: sessions}]}";
+    let (file, tests) = rendered(two_redis, "redis");
+    assert!(expr_of(&file, "RedisDown").contains("job=~\"cache|sessions\""));
+    assert!(tests[0].input_series[0].series.contains("job=\"cache\""));
 }
 
 #[test]
