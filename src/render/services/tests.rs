@@ -50,8 +50,15 @@ components:
 
 #[test]
 fn every_component_gets_its_config_directory_read_only_and_its_data_volume() {
-    let specs = specs(FULL);
-    let cases: &[(&str, &[(&str, &str)], Option<(&str, &str)>)] = &[
+    let (specs, _) = specs_with(FULL, |draft| {
+        draft.add_text("grafana/dashboards/overview.json", String::new());
+    });
+    type Case<'a> = (
+        &'a str,
+        &'a [(&'a str, &'a str)],
+        Option<(&'a str, &'a str)>,
+    );
+    let cases: &[Case] = &[
         (
             "prometheus",
             &[("prometheus", "/etc/prometheus")],
@@ -131,6 +138,20 @@ fn jaeger_keeps_badger_data_on_its_volume() {
 }
 
 #[test]
+fn grafana_mounts_the_dashboards_directory_only_when_there_are_dashboards() {
+    let specs = specs("version: 1\nproject: t\ncomponents: {grafana: {admin_password: x}}\n");
+    let grafana = find(&specs, "grafana");
+    assert!(grafana
+        .mounts
+        .iter()
+        .all(|m| m.target != "/var/lib/grafana/dashboards"));
+    assert!(grafana
+        .mounts
+        .iter()
+        .any(|m| m.target == "/etc/grafana/provisioning"));
+}
+
+#[test]
 fn jaeger_with_memory_storage_keeps_no_volume() {
     let specs = specs("version: 1\nproject: t\ncomponents: {jaeger: {storage: memory}}\n");
     assert_eq!(find(&specs, "jaeger").volumes().count(), 0);
@@ -138,7 +159,8 @@ fn jaeger_with_memory_storage_keeps_no_volume() {
 
 #[test]
 fn ports_publish_on_bind_and_urls_only_for_published_uis() {
-    let cases: &[(&str, &str, &[(&str, u16, u16)], Option<&str>)] = &[
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, u16, u16)], Option<&'a str>);
+    let cases: &[Case] = &[
         (
             "bind: 127.0.0.1\ncomponents: {prometheus: {}}",
             "prometheus",
@@ -276,10 +298,7 @@ fn node_exporter_sees_the_host_root_read_only_in_the_host_pid_namespace() {
         .iter()
         .find(|m| m.target == "/host")
         .expect("rootfs mount");
-    assert_eq!(
-        (root.read_only, root.propagation.as_deref()),
-        (true, None)
-    );
+    assert_eq!((root.read_only, root.propagation.as_deref()), (true, None));
     assert!(node.pid_host && !node.privileged);
 }
 
