@@ -167,3 +167,20 @@ fn deploy_killed_halfway_is_finished_by_the_next_one() {
         "the real container is kept"
     );
 }
+
+#[test]
+fn files_the_checkers_reject_stop_the_deploy_before_docker_is_touched() {
+    let Some(s) = stack("checked") else { return };
+    if common::require_tool("promtool").is_none() {
+        return;
+    }
+    s.write_manifest(&s.manifest("", ""));
+    let rejected = "scrape_configs:\n  - job_name: prometheus\n    bogus_field: 1\n    static_configs: [{targets: ['localhost:9090']}]\n";
+    common::write(s.path(), "templates/prometheus/prometheus.yml.j2", rejected);
+    let output = s.run(&["deploy"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout.contains("FAILED   promtool check config") && stdout.contains("bogus_field"), "{stdout}");
+    assert!(stderr(&output).contains("nothing on Docker was changed"));
+    assert!(s.containers().is_empty(), "{:?}", s.containers());
+}

@@ -3,6 +3,7 @@
 //! A second deploy with nothing changed touches no container.
 
 mod apply;
+mod checks;
 #[cfg(test)]
 mod fake_engine;
 pub(crate) mod http;
@@ -42,6 +43,9 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     if args.dry_run {
         print_plan(session, &plan);
         return Ok(ExitCode::SUCCESS);
+    }
+    if !plan.is_up_to_date() {
+        checks::judge(session)?;
     }
     let targets = reload_targets(session, &plan);
     // Only a reload can need the previous files back; a plan without one skips the copy.
