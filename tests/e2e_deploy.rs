@@ -192,3 +192,59 @@ fn down_keeps_data_volumes_unless_asked_and_a_later_deploy_converges() {
     assert!(s.volumes().is_empty(), "{:?}", s.volumes());
     assert!(s.containers().is_empty());
 }
+
+#[test]
+fn secrets_are_copied_in_for_the_program_only_and_a_new_value_reloads_without_recreate() {
+    let Some(s) = stack("secrets") else { return };
+    let remote = ", remote_write: [{url: 'http://remote.invalid/api/v1/write', basic_auth: {username: u, password: '${E2E_RW_PASSWORD}'}}]";
+    s.write_manifest(&s.manifest(remote, ""));
+    common::write(s.path(), ".env", "E2E_RW_PASSWORD=first-secret-value\n");
+    s.ok(&["deploy", "--timeout", "60"]);
+    let host_file = s.out("secrets/prometheus/remote-write-0-password");
+    assert_eq!(common::mode(&host_file), 0o600, "host copy stays private");
+    let container = s.container("prometheus");
+    let listing = e2e_support::docker(&[
+        "exec",
+        &container,
+        "ls",
+        "-ln",
+        "/run/secrets/remote-write-0-password",
+    ]);
+    assert!(
+        listing.starts_with("-r--------") && listing.contains(" 65534 "),
+        "0400, owned by the image's user: {listing}"
+    );
+    let inside = e2e_support::docker(&[
+        "exec",
+        &container,
+        "cat",
+        "/run/secrets/remote-write-0-password",
+    ]);
+    assert_eq!(inside, "first-secret-value");
+    let mounts = s.inspect("prometheus", "{{json .Mounts}}");
+    assert!(
+        !mounts.contains("/run/secrets") && !mounts.contains("rendered/secrets"),
+        "secrets are never bind-mounted: {mounts}"
+    );
+    let printed = s.ok(&["status"]) + &s.ok(&["deploy", "--dry-run"]);
+    assert!(!printed.contains("first-secret-value"), "never printed");
+
+    let id = s.inspect("prometheus", "{{.Id}}");
+    common::write(s.path(), ".env", "E2E_RW_PASSWORD=second-secret-value\n");
+    assert!(s
+        .ok(&["deploy", "--dry-run"])
+        .contains("reload    prometheus"));
+    s.ok(&["deploy"]);
+    assert_eq!(
+        s.inspect("prometheus", "{{.Id}}"),
+        id,
+        "a new secret value reloads, no recreate"
+    );
+    let inside = e2e_support::docker(&[
+        "exec",
+        &container,
+        "cat",
+        "/run/secrets/remote-write-0-password",
+    ]);
+    assert_eq!(inside, "second-secret-value");
+}

@@ -180,7 +180,10 @@ fn files_the_checkers_reject_stop_the_deploy_before_docker_is_touched() {
     let output = s.run(&["deploy"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout.contains("FAILED   promtool check config") && stdout.contains("bogus_field"), "{stdout}");
+    assert!(
+        stdout.contains("FAILED   promtool check config") && stdout.contains("bogus_field"),
+        "{stdout}"
+    );
     assert!(stderr(&output).contains("nothing on Docker was changed"));
     assert!(s.containers().is_empty(), "{:?}", s.containers());
 }

@@ -38,6 +38,13 @@ impl Daemon {
     }
 }
 
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 fn is_not_found(e: &BollardError) -> bool {
     matches!(
         e,
@@ -277,7 +284,7 @@ impl Engine for Daemon {
             .upload_to_container(
                 container,
                 Some(options),
-                bollard::body_full(archive::tar(files).into()),
+                bollard::body_full(archive::tar(files, now()).into()),
             )
             .await
             .with_context(|| format!("cannot copy secrets into `{container}`"))

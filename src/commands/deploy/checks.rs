@@ -18,10 +18,16 @@ pub fn judge(session: &Session) -> anyhow::Result<()> {
         .prefix("stackctl-deploy-check-")
         .tempdir()
         .context("cannot create a scratch directory for the checkers")?;
-    writer::write(&session.stack, work.path()).context("cannot write the scratch copy for the checkers")?;
+    writer::write(&session.stack, work.path())
+        .context("cannot write the scratch copy for the checkers")?;
     let images = Remembering::new(NoDocker);
     let mut results = promtool::checks(&stack, &session.stack, work.path(), &images)?;
-    results.extend(amtool::checks(&stack, &session.stack, work.path(), &images)?);
+    results.extend(amtool::checks(
+        &stack,
+        &session.stack,
+        work.path(),
+        &images,
+    )?);
     let failed: Vec<CheckResult> = results.into_iter().filter(CheckResult::failed).collect();
     if failed.is_empty() {
         return Ok(());
