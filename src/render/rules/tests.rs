@@ -137,3 +137,27 @@ fn rule_file_template_keeps_prometheus_templates_and_quotes_values() {
     assert_eq!(group["rules"][1]["record"], "r:x");
     assert!(group["rules"][1].get("labels").is_none());
 }
+
+#[test]
+fn keep_firing_for_needs_prometheus_2_42() {
+    let input = groups("[{name: g, rules: [{alert: A, expr: up == 0, keep_firing_for: 5m}]}]");
+    for (version, accepted) in [
+        (Version::new(2, 41, 0), false),
+        (Version::new(2, 42, 0), true),
+        (Version::new(3, 14, 0), true),
+    ] {
+        let (file, problems) = user_groups(&input, version);
+        assert_eq!(problems.is_empty(), accepted, "{version}");
+        assert_eq!(
+            file.groups[0].rules.len(),
+            usize::from(accepted),
+            "{version}"
+        );
+        if !accepted {
+            assert_eq!(
+                problems[0].path,
+                "alerts.groups[0].rules[0].keep_firing_for"
+            );
+        }
+    }
+}
