@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use crate::commands::{Failure, UsageError};
-use crate::manifest::ManifestError;
+use crate::manifest::{LoadError, ManifestError};
+use crate::render::RenderError;
 use crate::tools::{CheckOutcome, CheckResult};
 use crate::writer::{FileStatus, WriteReport};
 
@@ -18,10 +19,7 @@ pub fn print_error(error: &anyhow::Error) {
 
 /// The text `print_error` writes, for tests.
 pub fn format_error(error: &anyhow::Error) -> String {
-    if let Some(manifest) = error
-        .chain()
-        .find_map(|c| c.downcast_ref::<ManifestError>())
-    {
+    if let Some(manifest) = error.chain().find_map(manifest_error) {
         return format!("{manifest}\n");
     }
     let mut text = String::new();
@@ -36,6 +34,20 @@ pub fn format_error(error: &anyhow::Error) -> String {
         text.push_str(&format!("  hint: {hint}\n"));
     }
     text
+}
+
+/// The `ManifestError` behind a cause, also through the transparent load and render wrappers.
+fn manifest_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a ManifestError> {
+    if let Some(manifest) = cause.downcast_ref::<ManifestError>() {
+        return Some(manifest);
+    }
+    if let Some(LoadError::Invalid(manifest)) = cause.downcast_ref::<LoadError>() {
+        return Some(manifest);
+    }
+    match cause.downcast_ref::<RenderError>() {
+        Some(RenderError::Invalid(manifest)) => Some(manifest),
+        _ => None,
+    }
 }
 
 fn hint_of(error: &anyhow::Error) -> Option<&str> {
@@ -58,9 +70,10 @@ pub fn print_write_report(report: &WriteReport) {
 }
 
 pub fn write_summary(report: &WriteReport) -> String {
+    let written = report.files.len() - report.count(FileStatus::Removed);
     format!(
-        "rendered {} files into {}: {} created, {} changed, {} unchanged, {} removed",
-        report.files.len() - report.count(FileStatus::Removed),
+        "rendered {written} file{} into {}: {} created, {} changed, {} unchanged, {} removed",
+        if written == 1 { "" } else { "s" },
         display_dir(&report.out_dir),
         report.count(FileStatus::Created),
         report.count(FileStatus::Changed),
@@ -70,6 +83,7 @@ pub fn write_summary(report: &WriteReport) -> String {
 }
 
 fn display_dir(dir: &Path) -> String {
+    let dir = dir.strip_prefix(".").unwrap_or(dir);
     let shown = dir.display().to_string();
     if shown.ends_with('/') {
         shown
@@ -86,9 +100,16 @@ pub fn print_warnings(warnings: &[String]) {
 }
 
 /// One summary line per check (`ok`, `FAILED`, `UNSURE`, `not run`), the program that judged
-/// it, notes, and for a failure the tool's own output, indented.
-pub fn print_check(result: &CheckResult) {
-    print!("{}", format_check(result));
+/// it, notes, and for a failure the tool's own output, indented. A note shared by several checks
+/// (the local checker is older than the release) is printed once, under the first.
+pub fn print_checks(results: &[CheckResult]) {
+    let mut seen: Vec<&str> = Vec::new();
+    for result in results {
+        let mut shown = result.clone();
+        shown.notes.retain(|note| !seen.contains(&note.as_str()));
+        seen.extend(result.notes.iter().map(String::as_str));
+        print!("{}", format_check(&shown));
+    }
 }
 
 pub fn format_check(result: &CheckResult) -> String {
@@ -139,6 +160,23 @@ mod tests {
             format_error(&error),
             "error: cannot deploy `loki`\n  caused by: port 3100 is in use\n  hint: stop what listens on 3100\n"
         );
+    }
+
+    #[test]
+    fn manifest_errors_keep_their_own_layout_through_load_and_render_wrappers() {
+        let manifest = ManifestError {
+            file: "stackctl.yaml".into(),
+            source_text: String::new(),
+            problems: vec![crate::manifest::Diagnostic::new("project", "bad project")],
+        };
+        for error in [
+            anyhow::Error::new(RenderError::Invalid(manifest.clone())),
+            anyhow::Error::new(LoadError::Invalid(manifest.clone())),
+        ] {
+            let text = format_error(&error);
+            assert!(text.starts_with("error: bad project\n"), "{text}");
+            assert!(!text.contains("error: error:"), "{text}");
+        }
     }
 
     #[test]

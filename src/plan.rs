@@ -381,7 +381,7 @@ fn changed_fields(old: Option<&str>, new: &str) -> String {
     let parse =
         |t: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).ok();
     let (Some(old), Some(new)) = (old.and_then(parse), parse(new)) else {
-        return "not created by this version of stackctl".to_string();
+        return "not created by stackctl (or by an older version)".to_string();
     };
     let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     let changed: Vec<String> = keys

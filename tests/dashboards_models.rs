@@ -347,3 +347,47 @@ fn operator_dashboards_that_cannot_be_provisioned_are_refused() {
     let none = render_with_files(&[]).expect_err("an empty glob is a problem");
     assert!(none.contains("matches no file"), "{none}");
 }
+
+#[test]
+fn slo_panels_chart_series_the_slo_rules_record() {
+    let mut charted = 0;
+    for fixture in render_all() {
+        let Some(text) = fixture.file("grafana/dashboards/stackctl-slos.json") else {
+            continue;
+        };
+        let dashboard: Value = serde_json::from_str(text).unwrap();
+        let recorded: Vec<String> = fixture
+            .rendered
+            .files
+            .iter()
+            .filter(|(path, _)| path.starts_with("prometheus/rules/slo-"))
+            .flat_map(|(_, file)| {
+                let doc: serde_yaml::Value =
+                    serde_yaml::from_str(&file.contents).expect("rule file");
+                doc["groups"]
+                    .as_sequence()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|g| g["rules"].as_sequence().cloned().unwrap_or_default())
+                    .filter_map(|r| r["record"].as_str().map(str::to_string))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for panel in panels(&dashboard) {
+            for target in panel["targets"].as_array().into_iter().flatten() {
+                let expr = target["expr"].as_str().unwrap_or_default();
+                for name in expr.split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '_')) {
+                    if name.starts_with("slo:") {
+                        charted += 1;
+                        assert!(
+                            recorded.iter().any(|r| r == name),
+                            "{}: `{name}` is not recorded",
+                            fixture.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(charted > 0, "no fixture charts an SLO");
+}

@@ -60,30 +60,41 @@ fn snapshot_text(rendered: &RenderedStack) -> String {
     text
 }
 
-#[test]
-fn every_ok_fixture_renders_to_its_snapshot() {
+/// Runs `check` on every fixture, each on its own (one broken fixture does not hide the
+/// others' snapshots), then fails naming every fixture that failed.
+fn for_each_fixture(check: impl Fn(&Path)) {
     let manifests = fixtures();
     assert!(manifests.len() >= 6, "expected at least 6 fixtures, found {}", manifests.len());
-    for manifest in manifests {
-        let (_, _, rendered) = render_fixture(&manifest);
+    let failed: Vec<String> = manifests
+        .iter()
+        .filter(|manifest| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(manifest))).is_err())
+        .map(|manifest| fixture_name(manifest))
+        .collect();
+    assert!(failed.is_empty(), "fixtures failed (see above): {}", failed.join(", "));
+}
+
+#[test]
+fn every_ok_fixture_renders_to_its_snapshot() {
+    for_each_fixture(|manifest| {
+        let (_, _, rendered) = render_fixture(manifest);
         let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_suffix(fixture_name(&manifest));
+        settings.set_snapshot_suffix(fixture_name(manifest));
         settings.set_prepend_module_to_snapshot(true);
-        settings.set_input_file(&manifest);
+        settings.set_input_file(manifest);
         settings.bind(|| insta::assert_snapshot!("render", snapshot_text(&rendered)));
-    }
+    });
 }
 
 #[test]
 fn no_secret_value_of_a_fixture_appears_in_a_public_file() {
-    for manifest in fixtures() {
-        let (loaded, _, rendered) = render_fixture(&manifest);
+    for_each_fixture(|manifest| {
+        let (loaded, _, rendered) = render_fixture(manifest);
         for (path, file) in rendered.files.iter().filter(|(_, f)| f.mode == FileMode::Public) {
             for secret in loaded.secret_values.iter().filter(|s| s.len() >= 6) {
-                assert!(!file.contents.contains(secret.as_str()), "{}: a secret is in `{path}`", fixture_name(&manifest));
+                assert!(!file.contents.contains(secret.as_str()), "{}: a secret is in `{path}`", fixture_name(manifest));
             }
         }
-    }
+    });
 }
 
 /// promtool and amtool judge every fixture as `stackctl validate --no-docker` would: a local
@@ -93,29 +104,29 @@ fn no_secret_value_of_a_fixture_appears_in_a_public_file() {
 #[test]
 fn every_ok_fixture_passes_promtool_and_amtool() {
     let (Some(_), Some(_)) = (common::require_tool("promtool"), common::require_tool("amtool")) else { return };
-    let mut failures = Vec::new();
-    for manifest in fixtures() {
-        let name = fixture_name(&manifest);
-        let (loaded, templates, rendered) = render_fixture(&manifest);
+    for_each_fixture(|manifest| {
+        let name = fixture_name(manifest);
+        let (loaded, templates, rendered) = render_fixture(manifest);
         let work = common::tempdir();
         stackctl::writer::write(&rendered, work.path()).expect("write scratch copy");
         let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
         let images = Remembering::new(NoDocker);
         let mut results = promtool::checks(&stack, &rendered, work.path(), &images).expect("promtool checks");
         results.extend(amtool::checks(&stack, &rendered, work.path(), &images).expect("amtool checks"));
+        let mut failures = Vec::new();
         for result in results {
             let line = stackctl::output::format_check(&result);
             match &result.outcome {
-                CheckOutcome::Passed => println!("{name}: {line}"),
-                CheckOutcome::Inconclusive(_) => eprintln!("{name}: {line}"),
+                CheckOutcome::Passed => print!("{name}: {line}"),
+                CheckOutcome::Inconclusive(_) => eprint!("{name}: {line}"),
                 CheckOutcome::Failed(_) => failures.push(format!("{name}: {line}")),
                 CheckOutcome::NotRun(why) => {
                     common::skip::<()>(&format!("{} ({why})", result.name));
                 }
             }
         }
-    }
-    assert!(failures.is_empty(), "real checkers rejected rendered files:\n{}", failures.join("\n"));
+        assert!(failures.is_empty(), "real checkers rejected rendered files:\n{}", failures.join("\n"));
+    });
 }
 
 /// The fixtures pinned to the Debian releases must be judged strictly, never UNSURE.

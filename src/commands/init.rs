@@ -58,7 +58,10 @@ pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
         None => project_from_dir(&dir),
     };
     let manifest_path = global.file.clone();
-    let env_path = dir.join(".env");
+    let env_path = match global.file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(".env"),
+        _ => std::path::PathBuf::from(".env"),
+    };
     if !args.force {
         for path in [&manifest_path, &env_path] {
             if path.exists() {

@@ -30,9 +30,7 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
     } else {
         run_checks(&stack, &rendered, work.path(), &Remembering::new(NoDocker))?
     };
-    for result in &results {
-        output::print_check(result);
-    }
+    output::print_checks(&results);
     println!("{}", output::check_summary(&results));
     let failed = results.iter().any(CheckResult::failed);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })

@@ -19,7 +19,7 @@ use bollard::Docker;
 use futures_util::StreamExt as _;
 
 use super::engine::{
-    ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile,
+    ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile, NameConflict,
     ObservedContainer, ObservedNetwork, PullProgress, RunState,
 };
 use super::{archive, container, labels};
@@ -244,11 +244,20 @@ impl Engine for Daemon {
         let options = CreateContainerOptionsBuilder::default()
             .name(&request.name)
             .build();
-        let created = self
+        let created = match self
             .docker
             .create_container(Some(options), container::create_body(request))
             .await
-            .with_context(|| format!("cannot create container `{}`", request.name))?;
+        {
+            Ok(created) => created,
+            Err(BollardError::DockerResponseServerError { status_code: 409, .. }) => {
+                return Err(NameConflict(request.name.clone()).into())
+            }
+            Err(e) => {
+                return Err(anyhow::Error::from(e)
+                    .context(format!("cannot create container `{}`", request.name)))
+            }
+        };
         // API < 1.44 takes one endpoint at create; the others are connected one by one.
         for network in &request.extra_networks {
             let connect = NetworkConnectRequest {

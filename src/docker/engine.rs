@@ -160,6 +160,11 @@ pub enum EngineError {
     Other(#[from] anyhow::Error),
 }
 
+/// A container with the requested name exists already (HTTP 409 on create).
+#[derive(Debug, thiserror::Error)]
+#[error("a container named `{0}` already exists")]
+pub struct NameConflict(pub String);
+
 /// The Docker operations stackctl uses. `async fn` in a trait is fine here: callers are generic
 /// over one engine and run its futures on one task (no `Send` bound needed).
 #[allow(async_fn_in_trait)]
@@ -190,6 +195,7 @@ pub trait Engine {
         labels: BTreeMap<String, String>,
     ) -> anyhow::Result<()>;
     /// Creates the container (not started) and joins the extra networks; returns its ID.
+    /// A taken name fails with a `NameConflict` root error.
     async fn create_container(&self, request: &ContainerRequest) -> anyhow::Result<String>;
     async fn inject_files(&self, container: &str, files: &[InjectedFile]) -> anyhow::Result<()>;
     async fn start_container(&self, container: &str) -> anyhow::Result<()>;

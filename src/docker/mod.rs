@@ -15,7 +15,7 @@ use std::path::PathBuf;
 pub use connect::{connect, daemon_address, Unreachable};
 pub use daemon::Daemon;
 pub use engine::{
-    ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile,
+    ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile, NameConflict,
     ObservedContainer, ObservedNetwork, PullProgress, RunState,
 };
 

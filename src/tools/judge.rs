@@ -116,7 +116,11 @@ fn run_local(
 ) -> CheckResult {
     let version = program.version.map(|v| format!(" {v}")).unwrap_or_default();
     let mut result = match local::run(&program.path, &input.local_args, work_dir) {
-        Ok(out) => CheckResult::new(name, outcome(out.success, out.output, older)),
+        // Scratch paths mean nothing to the operator: show them relative to the scratch copy.
+        Ok(out) => {
+            let shown = out.output.replace(&format!("{}/", work_dir.display()), "");
+            CheckResult::new(name, outcome(out.success, shown, older))
+        }
         Err(e) => CheckResult::new(name, CheckOutcome::Failed(format!("{e:#}"))),
     };
     result.checker = Some(format!("local {}{version}", checker.program));

@@ -53,9 +53,7 @@ fn is_executable(path: &Path) -> bool {
 
 /// The stackctl binary under test, as an assert_cmd command.
 pub fn stackctl() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("stackctl").expect("the stackctl binary is built");
-    cmd.env_remove("CI_STACKCTL_UNUSED");
-    cmd
+    assert_cmd::Command::cargo_bin("stackctl").expect("the stackctl binary is built")
 }
 
 /// The stackctl binary run in `dir`.

@@ -10,7 +10,7 @@ use futures_util::future::join_all;
 
 use super::session::Session;
 use super::{ports, pull, ready, secrets};
-use crate::docker::{labels, ContainerRequest, Engine};
+use crate::docker::{labels, ContainerRequest, Engine, NameConflict};
 use crate::plan::{DesiredService, Plan, ServiceAction, ServiceStep};
 
 const STOP_TIMEOUT_SECS: i64 = 10;
@@ -119,6 +119,9 @@ impl<E: Engine> Context<'_, E> {
                 format!("recreated ({reason})")
             }
             ServiceAction::Start { container } => {
+                // A crash-looping container is stopped first, so it starts now with the
+                // current files instead of at the end of Docker's restart back-off.
+                self.engine.stop_container(container, STOP_TIMEOUT_SECS).await?;
                 self.engine
                     .inject_files(
                         container,
@@ -173,11 +176,25 @@ impl<E: Engine> Context<'_, E> {
             extra_networks: d.spec.networks.clone(),
             docker_socket_gid: docker_socket_gid(),
         };
-        let id = self.engine.create_container(&request).await?;
+        let id = match self.engine.create_container(&request).await {
+            Err(e) if e.downcast_ref::<NameConflict>().is_some() && self.owns(name).await => {
+                // A deploy killed mid-request can have its create land after our observe:
+                // that container is this project's; replace it.
+                self.engine.remove_container(name, false).await?;
+                self.engine.create_container(&request).await?
+            }
+            other => other?,
+        };
         self.engine
             .inject_files(&id, &secrets::files(&d.spec, &s.stack.files)?)
             .await?;
         Ok(id)
+    }
+
+    /// Whether the container called `name` carries this project's label.
+    async fn owns(&self, name: &str) -> bool {
+        let status = self.engine.inspect_container(name).await;
+        status.is_ok_and(|s| s.labels.get(labels::PROJECT) == Some(&self.session.project))
     }
 
     async fn start(&self, d: &DesiredService, id: &str) -> anyhow::Result<()> {

@@ -8,15 +8,13 @@ use crate::commands::Failure;
 use crate::plan::{Plan, ServiceAction};
 use crate::service::ServiceSpec;
 
-/// Fails on the first port a service to be created or started needs while something else
-/// holds it. Recreated services are not checked: their old container holds the port until
-/// it is removed.
+/// Fails on the first port a service to be created needs while something else holds it.
+/// Recreated services are not checked (their old container holds the port until it is
+/// removed), nor started ones (a container a killed deploy was starting may hold it already);
+/// Docker's own refusal is explained by `explain_start_error`.
 pub fn check_free(session: &Session, plan: &Plan) -> anyhow::Result<()> {
     for step in plan.steps() {
-        if !matches!(
-            step.action,
-            ServiceAction::Create | ServiceAction::Start { .. }
-        ) {
+        if step.action != ServiceAction::Create {
             continue;
         }
         let Some(d) = session.service(&step.service) else {

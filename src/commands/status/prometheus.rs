@@ -79,15 +79,14 @@ fn text(value: &Value, key: &str) -> String {
         .to_string()
 }
 
+/// Targets that are up, and those whose last scrape failed; targets not scraped yet
+/// (`unknown`, right after a deploy or reload) are neither.
 pub fn parse_targets(body: &Value) -> (usize, Vec<DownTarget>) {
-    let active = body["data"]["activeTargets"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let active = body["data"]["activeTargets"].as_array().cloned().unwrap_or_default();
     let up = active.iter().filter(|t| t["health"] == "up").count();
     let down = active
         .iter()
-        .filter(|t| t["health"] != "up")
+        .filter(|t| t["health"] == "down")
         .map(|t| DownTarget {
             job: text(&t["labels"], "job"),
             instance: text(&t["labels"], "instance"),
@@ -154,10 +153,12 @@ mod tests {
     fn keeps_down_targets_failing_rules_and_firing_alerts_only() {
         let targets = serde_json::json!({"data": {"activeTargets": [
             {"labels": {"job": "node", "instance": "node-exporter:9100"}, "health": "up", "lastError": ""},
-            {"labels": {"job": "api", "instance": "api:5500"}, "health": "down", "lastError": "dial tcp: connection refused"}
+            {"labels": {"job": "api", "instance": "api:5500"}, "health": "down", "lastError": "dial tcp: connection refused"},
+            {"labels": {"job": "new", "instance": "new:1"}, "health": "unknown", "lastError": ""}
         ]}});
         let (up, down) = parse_targets(&targets);
         assert_eq!(up, 1);
+        assert_eq!(down.len(), 1, "not yet scraped is not down");
         assert_eq!(down[0].last_error, "dial tcp: connection refused");
         let rules = serde_json::json!({"data": {"groups": [{"name": "g", "rules": [
             {"name": "ok", "health": "ok"}, {"name": "bad", "health": "err", "lastError": "many-to-many matching"}

@@ -28,20 +28,6 @@ fn regex_escape(text: &str) -> String {
     out
 }
 
-/// Adds `extra` matchers to a selector written in the manifest (`{job="api"}` or empty).
-pub fn with_matchers(selector: &str, extra: &str) -> String {
-    let inner = selector
-        .trim()
-        .trim_start_matches('{')
-        .trim_end_matches('}')
-        .trim();
-    match (inner.is_empty(), extra.is_empty()) {
-        (true, _) => format!("{{{extra}}}"),
-        (false, true) => format!("{{{inner}}}"),
-        (false, false) => format!("{{{inner},{extra}}}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,18 +48,5 @@ mod tests {
     fn alternatives_match_literally() {
         let values = vec!["api".to_string(), "web.v2".to_string()];
         assert_eq!(any_of("job", &values), r#"job=~"api|web\\.v2""#);
-    }
-
-    #[test]
-    fn extra_matchers_join_the_selector() {
-        let cases = [
-            (r#"{job="api"}"#, r#"le="0.5""#, r#"{job="api",le="0.5"}"#),
-            ("", r#"le="1""#, r#"{le="1"}"#),
-            ("{}", r#"le="1""#, r#"{le="1"}"#),
-            (r#"{job="api"}"#, "", r#"{job="api"}"#),
-        ];
-        for (selector, extra, want) in cases {
-            assert_eq!(with_matchers(selector, extra), want, "{selector}");
-        }
     }
 }

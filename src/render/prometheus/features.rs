@@ -9,13 +9,16 @@ use crate::version::Version;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Features {
     /// `storage.tsdb.retention.{time,size}` in the config file (3.8+, reloadable); older
-    /// releases only have the `--storage.tsdb.retention.*` flags, which 3.8+ deprecates.
+    /// releases only have the `--storage.tsdb.retention.*` flags, which 3.8+ deprecates
+    /// (prometheus commit ad4b59c504; the 3.5 LTS line has no `retention:` block).
     pub retention_in_config: bool,
     /// `fallback_scrape_protocol` per scrape job (3.0+). 3.x fails a scrape whose
-    /// Content-Type is missing or invalid, where 2.x silently parsed it as text.
+    /// Content-Type is missing or invalid, where 2.x silently parsed it as text
+    /// (CHANGELOG 3.0.0, #15136).
     pub fallback_scrape_protocol: bool,
     /// 3.0+ always expands `$VAR` / `${VAR}` in `external_labels` values; a literal `$`
-    /// must then be written `$$`. 2.x expands only behind a feature flag we never set.
+    /// must then be written `$$`. 2.x expands only behind a feature flag we never set
+    /// (CHANGELOG 3.0.0, #14657: `expand-external-labels` removed, expansion by default).
     pub external_labels_expand_env: bool,
 }
 

@@ -59,8 +59,10 @@ pub fn grant(stack: &Stack, component: &Component, spec: &mut ServiceSpec) {
 /// slave mount"). A stack that starts everywhere is worth more than late mounts, which a
 /// restart of node exporter picks up.
 fn node_exporter(spec: &mut ServiceSpec) {
-    spec.command.insert(0, format!("--path.rootfs={NODE_ROOTFS}"));
-    spec.mounts.push(MountSpec::bind_read_only("/", NODE_ROOTFS));
+    spec.command
+        .insert(0, format!("--path.rootfs={NODE_ROOTFS}"));
+    spec.mounts
+        .push(MountSpec::bind_read_only("/", NODE_ROOTFS));
     spec.pid_host = true;
 }
 

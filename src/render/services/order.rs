@@ -55,7 +55,8 @@ mod tests {
 
     #[test]
     fn dependencies_come_first_and_independent_services_keep_their_order() {
-        let cases: &[(&[(&str, &[&str])], &[&str])] = &[
+        type Case<'a> = (&'a [(&'a str, &'a [&'a str])], &'a [&'a str]);
+        let cases: &[Case] = &[
             (
                 &[
                     ("prometheus", &["alertmanager"]),

@@ -51,7 +51,12 @@ components:
 #[test]
 fn every_component_gets_its_config_directory_read_only_and_its_data_volume() {
     let specs = specs(FULL);
-    let cases: &[(&str, &[(&str, &str)], Option<(&str, &str)>)] = &[
+    type Case<'a> = (
+        &'a str,
+        &'a [(&'a str, &'a str)],
+        Option<(&'a str, &'a str)>,
+    );
+    let cases: &[Case] = &[
         (
             "prometheus",
             &[("prometheus", "/etc/prometheus")],
@@ -138,7 +143,8 @@ fn jaeger_with_memory_storage_keeps_no_volume() {
 
 #[test]
 fn ports_publish_on_bind_and_urls_only_for_published_uis() {
-    let cases: &[(&str, &str, &[(&str, u16, u16)], Option<&str>)] = &[
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, u16, u16)], Option<&'a str>);
+    let cases: &[Case] = &[
         (
             "bind: 127.0.0.1\ncomponents: {prometheus: {}}",
             "prometheus",
@@ -276,10 +282,7 @@ fn node_exporter_sees_the_host_root_read_only_in_the_host_pid_namespace() {
         .iter()
         .find(|m| m.target == "/host")
         .expect("rootfs mount");
-    assert_eq!(
-        (root.read_only, root.propagation.as_deref()),
-        (true, None)
-    );
+    assert_eq!((root.read_only, root.propagation.as_deref()), (true, None));
     assert!(node.pid_host && !node.privileged);
 }
 
