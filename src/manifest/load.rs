@@ -83,12 +83,26 @@ pub fn load_str(
         problems,
     };
     let positions = Positions::build(source).map_err(|problem| fail(vec![problem]))?;
+    let duplicates = positions.duplicate_keys();
+    if !duplicates.is_empty() {
+        return Err(fail(duplicates));
+    }
     let mut value: serde_yaml::Value =
         serde_yaml::from_str(source).map_err(|error| fail(vec![yaml_error(&error)]))?;
     if value.is_null() {
         return Err(fail(vec![Diagnostic::new("", "the manifest is empty")
             .hint("`stackctl init` writes a starting manifest; the minimum is `version: 1`, `project` and `components`")]));
     }
+    // YAML merge keys (`<<: *defaults`) are how operators share settings between jobs.
+    value.apply_merge().map_err(|error| {
+        fail(vec![Diagnostic::new(
+            "",
+            format!("invalid YAML merge key `<<`: {error}"),
+        )
+        .hint(
+            "`<<` takes an alias of a mapping (`<<: *defaults`) or a list of them",
+        )])
+    })?;
     let resolution = env::resolve_value(&mut value, env);
     let mut problems = resolution.problems;
     let typed = typed::parse(value, &positions);
@@ -104,6 +118,7 @@ pub fn load_str(
         if problem.location.is_none() {
             problem.location = positions.find(&problem.path);
         }
+        conceal(problem, &resolution.secret_values);
     }
     match typed.manifest {
         Some(manifest) if problems.is_empty() => Ok(LoadedManifest {
@@ -115,6 +130,22 @@ pub fn load_str(
             secret_values: resolution.secret_values,
         }),
         _ => Err(fail(problems)),
+    }
+}
+
+/// A value from the environment is a secret even when a message quotes it (`bind` from
+/// `${BIND}`): it is shown as `***`. Very short values are left alone, or every message would
+/// be riddled with stars.
+fn conceal(problem: &mut Diagnostic, secrets: &[String]) {
+    for secret in secrets.iter().filter(|s| s.chars().count() >= 4) {
+        if problem.message.contains(secret.as_str()) {
+            problem.message = problem.message.replace(secret.as_str(), "***");
+        }
+        if let Some(hint) = &mut problem.hint {
+            if hint.contains(secret.as_str()) {
+                *hint = hint.replace(secret.as_str(), "***");
+            }
+        }
     }
 }
 
@@ -164,5 +195,88 @@ fn dotenv_problem(text: &str, error: &dotenvy::Error) -> String {
             }
         }
         _ => "cannot read `.env` beside the manifest".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(name: &str) -> Option<String> {
+        match name {
+            "BIND" => Some("localhost:9999".to_string()),
+            "PASSWORD" => Some("hunter22".to_string()),
+            _ => None,
+        }
+    }
+
+    fn problems(source: &str) -> Vec<Diagnostic> {
+        match load_str(Path::new("stackctl.yaml"), source, &env) {
+            Ok(_) => Vec::new(),
+            Err(error) => error.problems,
+        }
+    }
+
+    #[test]
+    fn never_quotes_a_value_from_the_environment() {
+        let found = problems("version: 1\nproject: demo\nbind: ${BIND}\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            !found[0].message.contains("localhost:9999"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].message.contains("***"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn applies_yaml_merge_keys() {
+        let source = "\
+version: 1
+project: demo
+components: {prometheus: {}}
+x-defaults: &defaults
+  interval: 30s
+  metrics_path: /metrics
+scrape:
+  - <<: *defaults
+    job: api
+    targets: ['api:1']
+";
+        assert_eq!(problems(source), vec![]);
+        // Only top-level `x-` keys are extensions.
+        let nested = source.replace("  interval: 30s", "  interval: 30s\n  x-note: 1");
+        let found = problems(&nested);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].path, "scrape[0].x-note");
+    }
+
+    #[test]
+    fn reports_duplicate_keys_and_empty_manifests() {
+        let cases = [
+            ("version: 1\nproject: a\nproject: b\n", "key `project` appears twice"),
+            ("", "the manifest is empty"),
+            ("# only a comment\n", "the manifest is empty"),
+            ("- a\n- b\n", "the manifest must be a mapping"),
+        ];
+        for (source, words) in cases {
+            let found = problems(source);
+            assert!(
+                found.iter().any(|p| p.message.contains(words)),
+                "{source:?}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn loads_a_minimal_manifest_and_records_its_secrets() {
+        let source = "version: 1\nproject: demo\ncomponents:\n  grafana: {admin_password: \"${PASSWORD}\"}\n";
+        let loaded = match load_str(Path::new("dir/stackctl.yaml"), source, &env) {
+            Ok(loaded) => loaded,
+            Err(error) => panic!("{error}"),
+        };
+        assert_eq!(loaded.secret_values, vec!["hunter22".to_string()]);
+        assert_eq!(loaded.dir, PathBuf::from("dir"));
+        assert_eq!(manifest_dir(Path::new("stackctl.yaml")), PathBuf::from("."));
     }
 }

@@ -15,6 +15,7 @@ mod positions;
 mod scrape;
 mod secret;
 mod telemetry;
+mod type_errors;
 mod typed;
 pub mod validate;
 

@@ -17,6 +17,8 @@ pub struct Positions {
     by_path: HashMap<String, Location>,
     /// Where the key itself is written (`components.prometeus` → the `prometeus` text).
     keys: HashMap<String, Location>,
+    /// Keys written twice in one mapping (YAML would keep only one): path and second place.
+    duplicates: Vec<(String, Location)>,
 }
 
 impl Positions {
@@ -49,6 +51,24 @@ impl Positions {
     /// The location of the key at `path` itself, else that of its value or nearest ancestor.
     pub fn find_key(&self, path: &str) -> Option<Location> {
         self.keys.get(path).copied().or_else(|| self.find(path))
+    }
+
+    /// Every key written a second time in the same mapping, as a diagnostic at the repeat.
+    pub fn duplicate_keys(&self) -> Vec<Diagnostic> {
+        self.duplicates
+            .iter()
+            .map(|(path, at)| {
+                let (parent, key) = match path.rsplit_once('.') {
+                    Some((parent, key)) => (format!("`{parent}`"), key),
+                    None => ("the top level".to_string(), path.as_str()),
+                };
+                let mut problem =
+                    Diagnostic::new(path, format!("key `{key}` appears twice in {parent}"))
+                        .hint("YAML keeps only one of them; merge the two into one entry");
+                problem.location = Some(*at);
+                problem
+            })
+            .collect()
     }
 
     pub fn insert(&mut self, path: String, location: Location) {
@@ -102,8 +122,16 @@ fn syntax_diagnostic(source: &str, info: &str, at: Location) -> Diagnostic {
 }
 
 enum Frame {
-    Mapping { path: String, key: Option<String> },
-    Sequence { path: String, index: usize },
+    Mapping {
+        path: String,
+        key: Option<String>,
+        /// Keys seen so far in this mapping, to catch one written twice.
+        seen: Vec<String>,
+    },
+    Sequence {
+        path: String,
+        index: usize,
+    },
 }
 
 struct Recorder<'a> {
@@ -132,6 +160,7 @@ impl<'a> Recorder<'a> {
             Some(Frame::Mapping {
                 path,
                 key: Some(key),
+                ..
             }) => Some(child_path(path, key)),
             Some(Frame::Sequence { path, index }) => Some(format!("{path}[{index}]")),
         }
@@ -175,7 +204,11 @@ impl<'a> Recorder<'a> {
             self.record_value(&path, at);
         }
         self.stack.push(if mapping {
-            Frame::Mapping { path, key: None }
+            Frame::Mapping {
+                path,
+                key: None,
+                seen: Vec::new(),
+            }
         } else {
             Frame::Sequence { path, index: 0 }
         });
@@ -185,9 +218,19 @@ impl<'a> Recorder<'a> {
         if let Some(pending) = self.pending_container.take() {
             self.positions.by_path.entry(pending).or_insert(at);
         }
-        if let Some(Frame::Mapping { path, key: slot }) = self.stack.last_mut() {
+        if let Some(Frame::Mapping {
+            path,
+            key: slot,
+            seen,
+        }) = self.stack.last_mut()
+        {
             let full = child_path(path, &key);
-            self.positions.keys.insert(full, at);
+            if seen.contains(&key) {
+                self.positions.duplicates.push((full, at));
+            } else {
+                seen.push(key.clone());
+                self.positions.keys.insert(full, at);
+            }
             *slot = Some(key);
         }
     }
@@ -284,6 +327,21 @@ notify:
         );
         assert_eq!(positions.find_key("scrape[1].timeout"), at(10, 5));
         assert_eq!(positions.find_key("notify.receivers.team-email"), at(13, 5));
+    }
+
+    #[test]
+    fn finds_keys_written_twice_in_one_mapping() {
+        let source = "a:\n  b: 1\n  c: 2\n  b: 3\nd: [{e: 1}, {e: 2}]\na: {}\n";
+        let positions = Positions::build(source).unwrap();
+        let found: Vec<(String, Option<Location>)> = positions
+            .duplicate_keys()
+            .into_iter()
+            .map(|d| (d.path, d.location))
+            .collect();
+        assert_eq!(
+            found,
+            vec![("a.b".to_string(), at(4, 3)), ("a".to_string(), at(6, 1))]
+        );
     }
 
     #[test]

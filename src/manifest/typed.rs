@@ -10,6 +10,7 @@ use super::diagnostic::Diagnostic;
 use super::keys::{did_you_mean, keys_at, path_string, Segment};
 use super::model::Manifest;
 use super::positions::Positions;
+use super::type_errors::{bare_message, type_error};
 
 /// At most this many type errors are reported before giving up on the rest.
 const MAX_TYPE_ERRORS: usize = 32;
@@ -32,7 +33,7 @@ pub fn parse(mut value: Value, positions: &Positions) -> Typed {
         let mut ignored = Vec::new();
         let result = deserialize(value.clone(), &mut ignored);
         for path in ignored {
-            if !unknown.contains(&path) {
+            if !unknown.contains(&path) && !is_extension(&path) {
                 unknown.push(path);
             }
         }
@@ -60,6 +61,11 @@ pub fn parse(mut value: Value, positions: &Positions) -> Typed {
         problems,
         shadowed,
     }
+}
+
+/// Top-level `x-...` keys hold YAML anchors for `<<` merges, as in Compose files.
+fn is_extension(path: &[Segment]) -> bool {
+    matches!(path, [Segment::Key(key)] if key.starts_with("x-"))
 }
 
 fn shadowed_paths(unknown: &[Vec<Segment>]) -> Vec<String> {
@@ -101,24 +107,6 @@ fn deserialize(
             .collect();
         (segments, bare_message(&error.inner().to_string()))
     })
-}
-
-/// serde_yaml's message without its own `path: ` prefix and ` at line N column M` suffix.
-fn bare_message(message: &str) -> String {
-    let mut message = message;
-    if let Some((prefix, rest)) = message.split_once(": ") {
-        let is_path = !prefix.is_empty()
-            && prefix
-                .chars()
-                .all(|c| c.is_alphanumeric() || "._-[]".contains(c));
-        if is_path {
-            message = rest;
-        }
-    }
-    match message.find(" at line ") {
-        Some(cut) => message[..cut].to_string(),
-        None => message.to_string(),
-    }
 }
 
 fn segments_of_ignored(path: &serde_ignored::Path) -> Vec<Segment> {
@@ -193,104 +181,6 @@ fn unknown_key(path: &[Segment], positions: &Positions) -> Diagnostic {
     }
     diagnostic.location = positions.find_key(&full);
     diagnostic
-}
-
-fn type_error(path: &[Segment], message: &str, positions: &Positions) -> Diagnostic {
-    let at = path_string(path);
-    let subject = if at.is_empty() {
-        "the manifest".to_string()
-    } else {
-        format!("`{at}`")
-    };
-    let mut diagnostic = if let Some(field) = between(message, "missing field `", "`") {
-        let key = if at.is_empty() {
-            field.to_string()
-        } else {
-            format!("{at}.{field}")
-        };
-        let mut d = Diagnostic::new(
-            key,
-            format!("{subject} is missing the required key `{field}`"),
-        )
-        .hint(format!("add `{field}: ...` here"));
-        d.location = positions.find(&at);
-        return d;
-    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
-        let (found, expected) = rest
-            .split_once(", expected ")
-            .unwrap_or((rest, "another type"));
-        let d = Diagnostic::new(
-            at.clone(),
-            format!(
-                "{subject} must be {}, found {}",
-                expected_name(expected),
-                found_name(found)
-            ),
-        );
-        let expected_name = expected_name(expected);
-        if expected.contains("string")
-            && !found.starts_with("map")
-            && !found.starts_with("sequence")
-        {
-            d.hint("quote the value to keep it as text")
-        } else if expected_name == "a list" {
-            d.hint("write one item per line, each starting with `- `, or `[a, b]` on one line")
-        } else if expected_name == "a mapping" {
-            d.hint("write `key: value` pairs indented below it, or `{}` for all defaults")
-        } else {
-            d
-        }
-    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
-        let (value, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let d = Diagnostic::new(at.clone(), format!("{subject} cannot be {value}"));
-        if expected.is_empty() {
-            d
-        } else {
-            d.hint(format!("use {expected}"))
-        }
-    } else if let Some(rest) = message.strip_prefix("invalid value: ") {
-        Diagnostic::new(
-            at.clone(),
-            format!("{subject} has an invalid value: {rest}"),
-        )
-    } else {
-        Diagnostic::new(at.clone(), format!("{subject}: {message}"))
-    };
-    diagnostic.location = positions.find(&at);
-    diagnostic
-}
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let rest = &text[text.find(start)? + start.len()..];
-    Some(&rest[..rest.find(end)?])
-}
-
-/// serde's `expected` wording in the manifest's terms.
-fn expected_name(expected: &str) -> String {
-    if expected.starts_with("struct ") || expected == "a map" {
-        return "a mapping".to_string();
-    }
-    match expected {
-        "a sequence" => "a list".to_string(),
-        "a boolean" => "`true` or `false`".to_string(),
-        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number".to_string(),
-        "f32" | "f64" => "a number".to_string(),
-        other => other.to_string(),
-    }
-}
-
-/// serde's `found` wording in the manifest's terms.
-fn found_name(found: &str) -> String {
-    match found {
-        "map" => "a mapping".to_string(),
-        "sequence" => "a list".to_string(),
-        "unit value" => "nothing (null)".to_string(),
-        other => match other.split_once(' ') {
-            Some(("string", text)) => format!("the string {text}"),
-            Some((kind, text)) => format!("the {kind} {text}"),
-            None => other.to_string(),
-        },
-    }
 }
 
 #[cfg(test)]

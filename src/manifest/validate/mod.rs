@@ -6,6 +6,7 @@
 mod alerts;
 mod components;
 mod durations;
+mod exporters;
 mod jobs;
 pub mod names;
 mod notify;
@@ -22,6 +23,7 @@ pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
     durations::check(manifest, &mut problems);
     components::check(manifest, &mut problems);
     jobs::check(manifest, &mut problems);
+    exporters::check(manifest, &mut problems);
     alerts::check(manifest, &mut problems);
     slos::check(manifest, &mut problems);
     notify::check(manifest, &mut problems);
