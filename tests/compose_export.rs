@@ -91,12 +91,30 @@ scrape:
 const ENV: &[(&str, &str)] = &[
     ("GRAFANA_ADMIN_PASSWORD", "Adm1n-pa$$word"),
     ("REDIS_PASSWORD", "r3dis-$ecret"),
-    ("POSTGRES_DSN", "postgresql://exporter:pg-s3cret@db:5432/app?sslmode=disable"),
+    (
+        "POSTGRES_DSN",
+        "postgresql://exporter:pg-s3cret@db:5432/app?sslmode=disable",
+    ),
     ("RABBIT_PASSWORD", "rabb1t-secret"),
 ];
 
 /// Every secret value the environment holds (or part of one that must stay hidden).
-const SECRETS: &[&str] = &["Adm1n-pa$$word", "r3dis-$ecret", "pg-s3cret", "rabb1t-secret"];
+const SECRETS: &[&str] = &[
+    "Adm1n-pa$$word",
+    "r3dis-$ecret",
+    "pg-s3cret",
+    "rabb1t-secret",
+];
+
+const PROMTAIL_IPV6: &str = r#"
+version: 1
+project: legacy-logs
+bind: "::1"
+components:
+  loki: {version: 3.6.3}
+  promtail: {}
+  grafana: {admin_password: "${GRAFANA_ADMIN_PASSWORD}"}
+"#;
 
 const MANIFESTS: &[(&str, &str)] = &[
     ("minimal", MINIMAL),
@@ -104,11 +122,16 @@ const MANIFESTS: &[(&str, &str)] = &[
     ("full", FULL),
     ("exporters", EXPORTERS),
     ("networks", NETWORKS),
+    ("promtail-ipv6", PROMTAIL_IPV6),
 ];
 
 /// Loads and renders `yaml` the way `stackctl render` does, with `ENV` as the environment.
 fn rendered(yaml: &str, dir: &Path) -> RenderedStack {
-    let env = |name: &str| ENV.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+    let env = |name: &str| {
+        ENV.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
     let loaded = match load_str(&dir.join("stackctl.yaml"), yaml, &env) {
         Ok(loaded) => loaded,
         Err(e) => panic!("test manifest does not load: {e}"),
@@ -120,12 +143,19 @@ fn rendered(yaml: &str, dir: &Path) -> RenderedStack {
 }
 
 fn compose_yaml(stack: &RenderedStack) -> serde_yaml::Value {
-    let file = stack.files.get("docker-compose.yml").expect("docker-compose.yml is rendered");
+    let file = stack
+        .files
+        .get("docker-compose.yml")
+        .expect("docker-compose.yml is rendered");
     serde_yaml::from_str(&file.contents).expect("docker-compose.yml parses")
 }
 
 /// `docker compose -f <out>/docker-compose.yml config` on the written export.
-fn compose_config(name: &str, yaml: &str, docker_gid: Option<&str>) -> Option<(Output, RenderedStack)> {
+fn compose_config(
+    name: &str,
+    yaml: &str,
+    docker_gid: Option<&str>,
+) -> Option<(Output, RenderedStack)> {
     let mut compose = common::compose_command()?;
     let dir = common::tempdir();
     let out = dir.path().join("rendered");
@@ -141,7 +171,9 @@ fn compose_config(name: &str, yaml: &str, docker_gid: Option<&str>) -> Option<(O
     if let Some(gid) = docker_gid {
         compose.env("DOCKER_GID", gid);
     }
-    let output = compose.output().unwrap_or_else(|e| panic!("{name}: running compose: {e}"));
+    let output = compose
+        .output()
+        .unwrap_or_else(|e| panic!("{name}: running compose: {e}"));
     Some((output, stack))
 }
 
@@ -152,14 +184,20 @@ fn compose_v2_accepts_the_export_of_every_manifest_without_warnings() {
             return;
         };
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{name}: compose config failed:\n{stderr}");
+        assert!(
+            output.status.success(),
+            "{name}: compose config failed:\n{stderr}"
+        );
         assert!(!stderr.contains("WARN"), "{name}: compose warns:\n{stderr}");
         let normalized: serde_yaml::Value =
             serde_yaml::from_slice(&output.stdout).expect("compose config prints YAML");
         let services: BTreeSet<String> = keys(&normalized["services"]);
         let expected: BTreeSet<String> = stack.services.iter().map(|s| s.name.clone()).collect();
         assert_eq!(services, expected, "{name}");
-        let project = yaml.lines().find_map(|l| l.strip_prefix("project: ")).expect("project");
+        let project = yaml
+            .lines()
+            .find_map(|l| l.strip_prefix("project: "))
+            .expect("project");
         assert_eq!(normalized["name"], project, "{name}");
     }
 }
@@ -171,7 +209,10 @@ fn compose_keeps_dollar_signs_in_values_literal() {
     };
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "compose config failed:\n{stderr}");
-    assert!(!stderr.contains("variable is not set"), "compose interpolated a value:\n{stderr}");
+    assert!(
+        !stderr.contains("variable is not set"),
+        "compose interpolated a value:\n{stderr}"
+    );
     let normalized: serde_yaml::Value =
         serde_yaml::from_slice(&output.stdout).expect("compose config prints YAML");
     let user = &normalized["services"]["rabbitmq-exporter"]["environment"]["RABBIT_USER"];
@@ -185,9 +226,15 @@ fn compose_names_the_missing_docker_gid_when_prometheus_reads_the_socket() {
         return;
     };
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "compose accepted a missing DOCKER_GID");
+    assert!(
+        !output.status.success(),
+        "compose accepted a missing DOCKER_GID"
+    );
     assert!(stderr.contains("DOCKER_GID"), "{stderr}");
-    assert!(stderr.contains("stat -c %g /var/run/docker.sock"), "{stderr}");
+    assert!(
+        stderr.contains("stat -c %g /var/run/docker.sock"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -196,20 +243,36 @@ fn compose_file_and_service_specs_agree() {
         let dir = common::tempdir();
         let stack = rendered(yaml, dir.path());
         let compose = compose_yaml(&stack);
-        assert_eq!(keys(&compose["services"]), stack.services.iter().map(|s| s.name.clone()).collect(), "{name}");
+        assert_eq!(
+            keys(&compose["services"]),
+            stack.services.iter().map(|s| s.name.clone()).collect(),
+            "{name}"
+        );
         let order: Vec<String> = compose["services"]
             .as_mapping()
             .expect("services mapping")
             .keys()
             .filter_map(|k| k.as_str().map(String::from))
             .collect();
-        assert_eq!(order, stack.services.iter().map(|s| s.name.clone()).collect::<Vec<_>>(), "{name}: order");
+        assert_eq!(
+            order,
+            stack
+                .services
+                .iter()
+                .map(|s| s.name.clone())
+                .collect::<Vec<_>>(),
+            "{name}: order"
+        );
         let mut volumes = BTreeSet::new();
         for spec in &stack.services {
             agree(name, spec, &compose["services"][spec.name.as_str()]);
             volumes.extend(spec.volumes().map(String::from));
         }
-        assert_eq!(keys(&compose["volumes"]), volumes, "{name}: top-level volumes");
+        assert_eq!(
+            keys(&compose["volumes"]),
+            volumes,
+            "{name}: top-level volumes"
+        );
     }
 }
 
@@ -218,17 +281,35 @@ fn agree(manifest: &str, spec: &ServiceSpec, service: &serde_yaml::Value) {
     assert_eq!(service["image"], spec.image.as_str(), "{at}: image");
     let ports: Vec<(String, String, u64)> = seq(&service["ports"])
         .iter()
-        .map(|p| (str_of(&p["host_ip"]), str_of(&p["published"]), p["target"].as_u64().unwrap_or(0)))
+        .map(|p| {
+            (
+                str_of(&p["host_ip"]),
+                str_of(&p["published"]),
+                p["target"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
     let expected: Vec<(String, String, u64)> = spec
         .ports
         .iter()
-        .map(|p| (p.host_ip.clone(), p.host_port.to_string(), u64::from(p.container_port)))
+        .map(|p| {
+            (
+                p.host_ip.clone(),
+                p.host_port.to_string(),
+                u64::from(p.container_port),
+            )
+        })
         .collect();
     assert_eq!(ports, expected, "{at}: ports");
     let mounts: Vec<(String, String, bool)> = seq(&service["volumes"])
         .iter()
-        .map(|m| (str_of(&m["source"]), str_of(&m["target"]), m["read_only"].as_bool().unwrap_or(false)))
+        .map(|m| {
+            (
+                str_of(&m["source"]),
+                str_of(&m["target"]),
+                m["read_only"].as_bool().unwrap_or(false),
+            )
+        })
         .collect();
     let expected: Vec<(String, String, bool)> = spec
         .mounts
@@ -243,10 +324,17 @@ fn agree(manifest: &str, spec: &ServiceSpec, service: &serde_yaml::Value) {
         })
         .collect();
     assert_eq!(mounts, expected, "{at}: mounts");
-    let secrets: Vec<String> = seq(&service["secrets"]).iter().map(|s| str_of(&s["target"])).collect();
+    let secrets: Vec<String> = seq(&service["secrets"])
+        .iter()
+        .map(|s| str_of(&s["target"]))
+        .collect();
     let expected: Vec<String> = spec.secrets.iter().map(|s| s.name.clone()).collect();
     assert_eq!(secrets, expected, "{at}: secrets");
-    assert_eq!(service["healthcheck"].is_mapping(), spec.healthcheck.is_some(), "{at}: healthcheck");
+    assert_eq!(
+        service["healthcheck"].is_mapping(),
+        spec.healthcheck.is_some(),
+        "{at}: healthcheck"
+    );
     for value in mapping_values(&service["environment"]) {
         for secret in SECRETS {
             let escaped = secret.replace('$', "$$");
@@ -277,15 +365,24 @@ fn exporter_secrets_are_compose_file_secrets_never_environment() {
     ] {
         assert!(secrets.contains(key), "{key} missing from {secrets:?}");
         let path = str_of(&compose["secrets"][key]["file"]);
-        let relative = path.strip_prefix("./").expect("secret file relative to the compose file");
-        assert!(stack.files.contains_key(relative), "{relative} is not rendered");
+        let relative = path
+            .strip_prefix("./")
+            .expect("secret file relative to the compose file");
+        assert!(
+            stack.files.contains_key(relative),
+            "{relative} is not rendered"
+        );
     }
 }
 
 fn keys(value: &serde_yaml::Value) -> BTreeSet<String> {
     value
         .as_mapping()
-        .map(|m| m.keys().filter_map(|k| k.as_str().map(String::from)).collect())
+        .map(|m| {
+            m.keys()
+                .filter_map(|k| k.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -300,7 +397,25 @@ fn str_of(value: &serde_yaml::Value) -> String {
 fn mapping_values(value: &serde_yaml::Value) -> Vec<String> {
     value
         .as_mapping()
-        .map(|m| m.values().filter_map(|v| v.as_str().map(String::from)).collect())
+        .map(|m| {
+            m.values()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
+#[test]
+fn services_wait_for_health_only_where_the_image_can_report_it() {
+    let dir = common::tempdir();
+    let stack = rendered(PROMTAIL_IPV6, dir.path());
+    let compose = compose_yaml(&stack);
+    // Loki 3.6 has neither a shell nor `-health`: Grafana and Promtail wait for it to start.
+    assert!(compose["services"]["loki"].get("healthcheck").is_none());
+    for service in ["grafana", "promtail"] {
+        let condition = &compose["services"][service]["depends_on"]["loki"]["condition"];
+        assert_eq!(condition, "service_started", "{service}");
+    }
+    let port = &compose["services"]["grafana"]["ports"][0];
+    assert_eq!((str_of(&port["host_ip"]), str_of(&port["published"])), ("::1".into(), "3000".into()));
+}

@@ -9,8 +9,9 @@ use anyhow::Context as _;
 
 use crate::cli::{GlobalArgs, ValidateArgs};
 use crate::render::{self, Stack};
+use crate::tools::in_image::DockerImages;
 use crate::tools::judge::{ImageRunner, NoDocker, Remembering};
-use crate::tools::{amtool, promtool, CheckResult};
+use crate::tools::{amtool, image_checks, promtool, CheckResult};
 use crate::{output, writer};
 
 pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode> {
@@ -26,9 +27,15 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
     writer::write(&rendered, work.path()).context("cannot write the scratch copy for the checkers")?;
     let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
     let results = if args.no_docker {
-        run_checks(&stack, &rendered, work.path(), &Remembering::new(NoDocker))?
+        let mut results = run_checks(&stack, &rendered, work.path(), &Remembering::new(NoDocker))?;
+        results.extend(skipped_component_checks(&stack, &rendered, work.path()));
+        results
     } else {
-        run_checks(&stack, &rendered, work.path(), &Remembering::new(NoDocker))?
+        let docker = DockerImages::new(work.path())?;
+        let images = Remembering::new(docker);
+        let mut results = run_checks(&stack, &rendered, work.path(), &images)?;
+        results.extend(images.inner().component_checks(&stack, &rendered, work.path()));
+        results
     };
     output::print_checks(&results);
     println!("{}", output::check_summary(&results));
@@ -45,4 +52,16 @@ fn run_checks<R: ImageRunner>(
     let mut results = promtool::checks(stack, rendered, work, images)?;
     results.extend(amtool::checks(stack, rendered, work, images)?);
     Ok(results)
+}
+
+/// With `--no-docker` the in-image checks are listed as not run, so their absence is visible.
+fn skipped_component_checks(
+    stack: &Stack,
+    rendered: &render::RenderedStack,
+    work: &std::path::Path,
+) -> Vec<CheckResult> {
+    image_checks::checks(stack, rendered, work)
+        .into_iter()
+        .map(|check| CheckResult::not_run(check.name, format!("runs inside `{}`; skipped (`--no-docker`)", check.image)))
+        .collect()
 }

@@ -35,5 +35,16 @@ pub async fn run_to_completion(
     args: Vec<String>,
     binds: Vec<(PathBuf, String)>,
 ) -> anyhow::Result<Option<OneShotOutput>> {
-    oneshot::run(image, args, binds).await
+    oneshot::run(image, None, args, binds).await
+}
+
+/// Like `run_to_completion`, with the image's entrypoint replaced by `entrypoint` (e.g.
+/// `/bin/promtool` in the Prometheus image, whose entrypoint is `/bin/prometheus`).
+pub async fn run_program_to_completion(
+    image: &str,
+    entrypoint: Vec<String>,
+    args: Vec<String>,
+    binds: Vec<(PathBuf, String)>,
+) -> anyhow::Result<Option<OneShotOutput>> {
+    oneshot::run(image, Some(entrypoint), args, binds).await
 }

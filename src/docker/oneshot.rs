@@ -16,6 +16,7 @@ use super::OneShotOutput;
 
 pub async fn run(
     image: &str,
+    entrypoint: Option<Vec<String>>,
     args: Vec<String>,
     binds: Vec<(PathBuf, String)>,
 ) -> anyhow::Result<Option<OneShotOutput>> {
@@ -45,6 +46,7 @@ pub async fn run(
     );
     let body = ContainerCreateBody {
         image: Some(image.to_string()),
+        entrypoint,
         cmd: Some(args),
         labels: Some(HashMap::from([(
             "io.stackctl.oneshot".to_string(),

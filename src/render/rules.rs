@@ -75,6 +75,16 @@ pub fn user_groups(groups: &[RuleGroup], version: Version) -> (RuleFile, Vec<Dia
             .iter()
             .enumerate()
             .filter_map(|(r, rule)| match expand(rule) {
+                Ok(rendered) if rendered.keep_firing_for.is_some() && !supports_keep_firing_for(version) => {
+                    problems.push(
+                        Diagnostic::new(
+                            format!("{path}.rules[{r}].keep_firing_for"),
+                            format!("Prometheus {version} does not know `keep_firing_for`"),
+                        )
+                        .hint("it needs Prometheus 2.42 or later: raise `components.prometheus.version` or drop the key"),
+                    );
+                    None
+                }
                 Ok(rendered) => Some(rendered),
                 Err(found) => {
                     let rule_path = format!("{path}.rules[{r}]");
@@ -225,6 +235,11 @@ fn invalid_duration(path: &str, raw: &str) -> Diagnostic {
 /// Whether rule groups may carry `labels` (Prometheus 3.0 added them).
 pub fn supports_group_labels(version: Version) -> bool {
     version.at_least(3, 0, 0)
+}
+
+/// Whether alerting rules may carry `keep_firing_for` (Prometheus 2.42 added it).
+pub fn supports_keep_firing_for(version: Version) -> bool {
+    version.at_least(2, 42, 0)
 }
 
 /// Before Prometheus 3.0 a group cannot carry labels: they move onto each of its rules (a label

@@ -41,6 +41,10 @@ impl<R: ImageRunner> Remembering<R> {
         Self { inner, unavailable: RefCell::new(BTreeMap::new()) }
     }
 
+    pub fn inner(&self) -> &R {
+        &self.inner
+    }
+
     fn try_run(&self, checker: &Checker, input: &CheckInput) -> Result<OneShotOutput, String> {
         if let Some(why) = self.unavailable.borrow().get(&checker.image) {
             return Err(why.clone());

@@ -7,6 +7,7 @@
 pub mod amtool;
 pub mod container_paths;
 pub mod image_checks;
+pub mod in_image;
 pub mod judge;
 pub mod local;
 pub mod promtool;

@@ -39,7 +39,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
                         &key,
                         format!(
                             "`{}` is not a Prometheus rule file: {problem}",
-                            source.display()
+                            shown(stack.dir, &source)
                         ),
                     )
                     .hint("fix the file so that `promtool check rules` accepts it"),
@@ -50,7 +50,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
             let dest = format!("{RULES_DIR}/{name}");
             if draft.file(&dest).is_some() {
                 draft.problem(
-                    Diagnostic::new(&key, format!("`{}` would be written to `{dest}`, which another rule file already uses", source.display()))
+                    Diagnostic::new(&key, format!("`{}` would be written to `{dest}`, which another rule file already uses", shown(stack.dir, &source)))
                         .hint("rename the file; `groups`, `preset-*` and `slo-*` are taken by stackctl's own rule files"),
                 );
                 continue;
@@ -70,17 +70,25 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
                     let dest = format!("{TESTS_DIR}/{}.yml", stem(&source));
                     if draft.file(&dest).is_some() {
                         draft.problem(
-                            Diagnostic::new(&key, format!("`{}` would be written to `{dest}`, which another test file already uses", source.display()))
+                            Diagnostic::new(&key, format!("`{}` would be written to `{dest}`, which another test file already uses", shown(stack.dir, &source)))
                                 .hint("rename the test file; `preset-*` names are taken by stackctl's preset tests"),
                         );
                         continue;
                     }
-                    draft.add_yaml(&dest, rewritten)?;
+                    let header = format!(
+                        "# Copied by stackctl from `{}`; `rule_files` point at the rendered rules.\n",
+                        shown(stack.dir, &source)
+                    );
+                    draft.add_yaml(&dest, header + &rewritten)?;
                 }
                 Err(problem) => draft.problem(
                     Diagnostic::new(
                         &key,
-                        format!("cannot use test file `{}`: {}", source.display(), problem.0),
+                        format!(
+                            "cannot use test file `{}`: {}",
+                            shown(stack.dir, &source),
+                            problem.0
+                        ),
                     )
                     .hint(problem.1),
                 ),
@@ -106,10 +114,8 @@ fn expand(dir: &Path, pattern: &str, key: &str, draft: &mut Draft) -> Vec<PathBu
         .unwrap_or_default();
     if matches.is_empty() {
         draft.problem(
-            Diagnostic::new(key, format!("`{pattern}` matches no file")).hint(format!(
-                "paths are relative to the manifest's directory `{}`",
-                dir.display()
-            )),
+            Diagnostic::new(key, format!("`{pattern}` matches no file"))
+                .hint("paths are relative to the directory of the manifest"),
         );
     }
     matches
@@ -121,10 +127,8 @@ fn read(source: &Path, pattern: &str, key: &str, draft: &mut Draft) -> Option<St
         Err(error) => {
             let cause = error.source_io_kind();
             draft.problem(
-                Diagnostic::new(key, format!("cannot read `{pattern}`: {cause}")).hint(format!(
-                    "paths are relative to the manifest's directory; looked at `{}`",
-                    source.display()
-                )),
+                Diagnostic::new(key, format!("cannot read `{pattern}`: {cause}"))
+                    .hint("paths are relative to the directory of the manifest"),
             );
             None
         }
@@ -145,6 +149,15 @@ impl IoKind for std::io::Error {
             }
         }
     }
+}
+
+/// `source` as the operator wrote it: relative to the manifest's directory.
+fn shown(dir: &Path, source: &Path) -> String {
+    source
+        .strip_prefix(dir)
+        .unwrap_or(source)
+        .display()
+        .to_string()
 }
 
 fn stem(path: &Path) -> String {

@@ -57,7 +57,15 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
     spec.ports = ports::published(manifest, component);
     spec.url = ports::url(manifest, component);
     for (dir, target) in &runtime.config_dirs {
-        spec.mounts.push(MountSpec::bind_read_only(*dir, *target));
+        let rendered = || {
+            draft
+                .files()
+                .keys()
+                .any(|p| p.starts_with(&format!("{dir}/")))
+        };
+        if !runtime.optional_dirs.contains(dir) || rendered() {
+            spec.mounts.push(MountSpec::bind_read_only(*dir, *target));
+        }
     }
     if let Some((volume, target)) = runtime.data {
         spec.mounts.push(MountSpec::volume(volume, target));

@@ -24,6 +24,9 @@ pub struct Runtime {
     pub config_dirs: Vec<(&'static str, &'static str)>,
     /// Rendered files under `config_dirs` the program does not read (promtool unit tests).
     pub unread_prefixes: Vec<&'static str>,
+    /// Config directories mounted only when the render put files in them: an absent source
+    /// would be created root-owned by Docker, and later renders could not write into it.
+    pub optional_dirs: Vec<&'static str>,
     /// Named volume → container path, for programs that keep data.
     pub data: Option<(&'static str, &'static str)>,
     pub self_check: SelfCheck,
@@ -61,6 +64,7 @@ pub fn runtime(component: &Component, badger: bool) -> Runtime {
     let base = Runtime {
         config_dirs: Vec::new(),
         unread_prefixes: Vec::new(),
+        optional_dirs: Vec::new(),
         data: None,
         self_check: SelfCheck::None,
         ready: None,
@@ -96,6 +100,8 @@ pub fn runtime(component: &Component, badger: bool) -> Runtime {
                 ("grafana/provisioning", "/etc/grafana/provisioning"),
                 ("grafana/dashboards", "/var/lib/grafana/dashboards"),
             ],
+            // No dashboard files when `dashboards.generated: false` and no `files`.
+            optional_dirs: vec!["grafana/dashboards"],
             data: Some(("grafana-data", "/var/lib/grafana")),
             self_check: SelfCheck::Wget {
                 port,

@@ -50,7 +50,9 @@ components:
 
 #[test]
 fn every_component_gets_its_config_directory_read_only_and_its_data_volume() {
-    let specs = specs(FULL);
+    let (specs, _) = specs_with(FULL, |draft| {
+        draft.add_text("grafana/dashboards/overview.json", String::new());
+    });
     type Case<'a> = (
         &'a str,
         &'a [(&'a str, &'a str)],
@@ -133,6 +135,20 @@ fn jaeger_keeps_badger_data_on_its_volume() {
         dir.starts_with(&format!("{}/", super::JAEGER_VOLUME_TARGET)),
         "{dir}"
     );
+}
+
+#[test]
+fn grafana_mounts_the_dashboards_directory_only_when_there_are_dashboards() {
+    let specs = specs("version: 1\nproject: t\ncomponents: {grafana: {admin_password: x}}\n");
+    let grafana = find(&specs, "grafana");
+    assert!(grafana
+        .mounts
+        .iter()
+        .all(|m| m.target != "/var/lib/grafana/dashboards"));
+    assert!(grafana
+        .mounts
+        .iter()
+        .any(|m| m.target == "/etc/grafana/provisioning"));
 }
 
 #[test]
