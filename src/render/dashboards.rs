@@ -29,6 +29,9 @@ const MAX_UID: usize = 40;
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     if !stack.has(&Kind::Grafana) {
+        if !stack.manifest.dashboards.files.is_empty() {
+            draft.warn("`dashboards.files` is ignored: there is no Grafana (add `grafana` under `components`)");
+        }
         return Ok(());
     }
     let mut taken = BTreeSet::new();

@@ -18,29 +18,33 @@ use std::path::{Component as PathPart, Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::test_files::rewrite_test;
+use super::test_files::{rewrite_test, TestProblem};
 use super::{RULES_DIR, TESTS_DIR};
 use crate::manifest::Diagnostic;
 use crate::render::{Draft, Kind, Stack};
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
+    let copied = copy_rule_files(stack, draft)?;
+    copy_tests(stack, draft, &copied)
+}
+
+/// Copies `alerts.files` into `prometheus/rules/`; returns source path → rendered file name.
+fn copy_rule_files(stack: &Stack, draft: &mut Draft) -> anyhow::Result<BTreeMap<PathBuf, String>> {
     let version = stack.get(&Kind::Prometheus).map(|p| p.version);
     let group_labels_allowed = version.is_none_or(super::supports_group_labels);
-    let mut copied: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut copied = BTreeMap::new();
     for (i, pattern) in stack.manifest.alerts.files.iter().enumerate() {
         let key = format!("alerts.files[{i}]");
         for source in expand(stack.dir, pattern, &key, draft) {
             let Some(text) = read(&source, pattern, &key, draft) else {
                 continue;
             };
+            let shown = shown(stack.dir, &source);
             if let Err(problem) = check_rule_file(&text, group_labels_allowed) {
                 draft.problem(
                     Diagnostic::new(
                         &key,
-                        format!(
-                            "`{}` is not a Prometheus rule file: {problem}",
-                            shown(stack.dir, &source)
-                        ),
+                        format!("`{shown}` is not a Prometheus rule file: {problem}"),
                     )
                     .hint("fix the file so that `promtool check rules` accepts it"),
                 );
@@ -50,7 +54,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
             let dest = format!("{RULES_DIR}/{name}");
             if draft.file(&dest).is_some() {
                 draft.problem(
-                    Diagnostic::new(&key, format!("`{}` would be written to `{dest}`, which another rule file already uses", shown(stack.dir, &source)))
+                    Diagnostic::new(&key, format!("`{shown}` would be written to `{dest}`, which another rule file already uses"))
                         .hint("rename the file; `groups`, `preset-*` and `slo-*` are taken by stackctl's own rule files"),
                 );
                 continue;
@@ -59,40 +63,45 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
             copied.insert(normalize(&source), name);
         }
     }
+    Ok(copied)
+}
+
+/// Copies `alerts.tests` into `prometheus/tests/` with their `rule_files` rewritten.
+fn copy_tests(
+    stack: &Stack,
+    draft: &mut Draft,
+    copied: &BTreeMap<PathBuf, String>,
+) -> anyhow::Result<()> {
     for (i, pattern) in stack.manifest.alerts.tests.iter().enumerate() {
         let key = format!("alerts.tests[{i}]");
         for source in expand(stack.dir, pattern, &key, draft) {
             let Some(text) = read(&source, pattern, &key, draft) else {
                 continue;
             };
-            match rewrite_test(&text, &source, &copied, &rendered_rule_names(draft)) {
-                Ok(rewritten) => {
-                    let dest = format!("{TESTS_DIR}/{}.yml", stem(&source));
-                    if draft.file(&dest).is_some() {
-                        draft.problem(
-                            Diagnostic::new(&key, format!("`{}` would be written to `{dest}`, which another test file already uses", shown(stack.dir, &source)))
-                                .hint("rename the test file; `preset-*` names are taken by stackctl's preset tests"),
-                        );
-                        continue;
-                    }
-                    let header = format!(
-                        "# Copied by stackctl from `{}`; `rule_files` point at the rendered rules.\n",
-                        shown(stack.dir, &source)
+            let shown = shown(stack.dir, &source);
+            let rewritten = match rewrite_test(&text, &source, copied, &rendered_rule_names(draft))
+            {
+                Ok(rewritten) => rewritten,
+                Err(TestProblem(message, hint)) => {
+                    draft.problem(
+                        Diagnostic::new(&key, format!("cannot use test file `{shown}`: {message}"))
+                            .hint(hint),
                     );
-                    draft.add_yaml(&dest, header + &rewritten)?;
+                    continue;
                 }
-                Err(problem) => draft.problem(
-                    Diagnostic::new(
-                        &key,
-                        format!(
-                            "cannot use test file `{}`: {}",
-                            shown(stack.dir, &source),
-                            problem.0
-                        ),
-                    )
-                    .hint(problem.1),
-                ),
+            };
+            let dest = format!("{TESTS_DIR}/{}.yml", stem(&source));
+            if draft.file(&dest).is_some() {
+                draft.problem(
+                    Diagnostic::new(&key, format!("`{shown}` would be written to `{dest}`, which another test file already uses"))
+                        .hint("rename the test file; `preset-*` names are taken by stackctl's preset tests"),
+                );
+                continue;
             }
+            let header = format!(
+                "# Copied by stackctl from `{shown}`; `rule_files` point at the rendered rules.\n"
+            );
+            draft.add_yaml(&dest, header + &rewritten)?;
         }
     }
     Ok(())
