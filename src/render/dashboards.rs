@@ -44,6 +44,11 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     user_files::copy(stack, draft, &mut taken)
 }
 
+/// Whether Grafana gets any dashboard, generated or the operator's.
+pub fn any(stack: &Stack) -> bool {
+    !stack.manifest.dashboards.files.is_empty() || !generated(stack).is_empty()
+}
+
 /// The dashboards generated for this stack (none without Prometheus or with `generated: false`).
 pub fn generated(stack: &Stack) -> Vec<Dashboard> {
     if !stack.manifest.dashboards.generated || !stack.has(&Kind::Prometheus) {
