@@ -73,6 +73,17 @@ fn measure(path: &std::path::Path) -> Sample {
 }
 
 fn main() {
+    // `STACKCTL_BENCH_MANIFESTS=DIR cargo bench --bench render` only writes the generated
+    // manifests (for measuring the release binary's RSS with `/usr/bin/time -v`).
+    if let Some(dir) = std::env::var_os("STACKCTL_BENCH_MANIFESTS") {
+        for scale in [1, 2, 4] {
+            let project = std::path::Path::new(&dir).join(format!("x{scale}"));
+            std::fs::create_dir_all(&project).expect("create manifest dir");
+            std::fs::write(project.join("stackctl.yaml"), generate::manifest(scale)).expect("write manifest");
+        }
+        println!("wrote x1, x2, x4 manifests under {}", std::path::Path::new(&dir).display());
+        return;
+    }
     let full = std::env::args().any(|a| a == "--bench");
     let (scales, runs): (&[usize], usize) = if full { (&[1, 2, 4], 7) } else { (&[1], 1) };
     let dir = tempfile::tempdir().expect("temp dir");
