@@ -106,12 +106,23 @@ const SECRETS: &[&str] = &[
     "rabb1t-secret",
 ];
 
+const PROMTAIL_IPV6: &str = r#"
+version: 1
+project: legacy-logs
+bind: "::1"
+components:
+  loki: {version: 3.6.3}
+  promtail: {}
+  grafana: {admin_password: "${GRAFANA_ADMIN_PASSWORD}"}
+"#;
+
 const MANIFESTS: &[(&str, &str)] = &[
     ("minimal", MINIMAL),
     ("metrics", METRICS),
     ("full", FULL),
     ("exporters", EXPORTERS),
     ("networks", NETWORKS),
+    ("promtail-ipv6", PROMTAIL_IPV6),
 ];
 
 /// Loads and renders `yaml` the way `stackctl render` does, with `ENV` as the environment.
@@ -392,4 +403,19 @@ fn mapping_values(value: &serde_yaml::Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[test]
+fn services_wait_for_health_only_where_the_image_can_report_it() {
+    let dir = common::tempdir();
+    let stack = rendered(PROMTAIL_IPV6, dir.path());
+    let compose = compose_yaml(&stack);
+    // Loki 3.6 has neither a shell nor `-health`: Grafana and Promtail wait for it to start.
+    assert!(compose["services"]["loki"].get("healthcheck").is_none());
+    for service in ["grafana", "promtail"] {
+        let condition = &compose["services"][service]["depends_on"]["loki"]["condition"];
+        assert_eq!(condition, "service_started", "{service}");
+    }
+    let port = &compose["services"]["grafana"]["ports"][0];
+    assert_eq!((str_of(&port["host_ip"]), str_of(&port["published"])), ("::1".into(), "3000".into()));
 }

@@ -1,6 +1,7 @@
 //! The compose export actually runs: `docker compose up --wait` on a rendered metrics stack
 //! (the local `stackctl-test/*` images built from Debian's binaries, pinned to their releases)
-//! reaches healthy, with config directories, data volumes and host mounts as rendered.
+//! reaches healthy, with config directories, data volumes, host mounts and the Docker socket
+//! group (`DOCKER_GID`) as rendered.
 //!
 //! Needs a Docker daemon, the test images (`tests/images/build.sh`) and Compose v2; without
 //! them it prints `SKIP:` locally and fails under `CI=true`.
@@ -35,6 +36,8 @@ components:
 scrape:
   - job: site
     probe: {{module: http_2xx, targets: ["http://prometheus:9090/-/healthy"]}}
+  - job: containers
+    docker: {{label: prometheus.scrape}}
 "#
     )
 }
@@ -52,7 +55,8 @@ impl Project {
             .arg(&self.file)
             .arg("-p")
             .arg(&self.name)
-            .args(args);
+            .args(args)
+            .env("DOCKER_GID", socket_gid());
         Some(cmd.output().expect("compose runs"))
     }
 }
@@ -61,6 +65,14 @@ impl Drop for Project {
     fn drop(&mut self) {
         let _ = self.compose(&["down", "-v", "--timeout", "2"]);
     }
+}
+
+/// The group owning the Docker socket here, as an operator would put it into `.env`.
+fn socket_gid() -> String {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata("/var/run/docker.sock")
+        .map(|m| m.gid().to_string())
+        .unwrap_or_default()
 }
 
 fn docker_ready() -> Option<()> {
@@ -151,6 +163,36 @@ fn compose_up_brings_the_rendered_metrics_stack_to_healthy() {
     assert!(
         config.contains("alertmanager:9093"),
         "prometheus does not know alertmanager: {config}"
+    );
+
+    // Prometheus (as `nobody`) reads the Docker socket through the socket's group.
+    let metrics = Command::new("busybox")
+        .args([
+            "wget",
+            "-q",
+            "-O",
+            "-",
+            &format!("http://127.0.0.1:{port}/metrics"),
+        ])
+        .output()
+        .expect("busybox wget runs");
+    let metrics = String::from_utf8_lossy(&metrics.stdout);
+    let failures = metrics
+        .lines()
+        .find(|l| l.starts_with("prometheus_sd_refresh_failures_total{mechanism=\"docker\"}"));
+    assert_eq!(
+        failures.and_then(|l| l.split(' ').nth(1)),
+        Some("0"),
+        "docker SD fails"
+    );
+    let refreshes = metrics.lines().find(|l| {
+        l.starts_with("prometheus_sd_refresh_duration_seconds_count{mechanism=\"docker\"}")
+    });
+    assert!(
+        refreshes
+            .and_then(|l| l.split(' ').nth(1))
+            .is_some_and(|n| n != "0"),
+        "no docker SD refresh"
     );
 
     // Pushgateway persists to its volume; node exporter sees the host root.

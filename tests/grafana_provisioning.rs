@@ -171,6 +171,17 @@ fn datasources_link_traces_logs_and_exemplars() {
 #[test]
 fn dashboard_provider_points_at_the_mounted_directory() {
     for fixture in render_all() {
+        let dashboards = fixture
+            .rendered
+            .files
+            .keys()
+            .any(|p| p.starts_with("grafana/dashboards/"));
+        assert_eq!(
+            fixture.file(PROVIDER).is_some(),
+            dashboards,
+            "{}: provider iff dashboards",
+            fixture.name
+        );
         let Some(doc) = fixture.yaml(PROVIDER) else {
             continue;
         };
@@ -273,4 +284,20 @@ fn environment_has_no_deprecated_or_conflicting_variables() {
             fixture.name
         );
     }
+}
+
+#[test]
+fn no_dashboard_provider_without_dashboards() {
+    let source =
+        "version: 1\nproject: t\ncomponents: {grafana: {admin_password: pw-12345678}, loki: {}}\n";
+    let loaded =
+        stackctl::manifest::load_str(std::path::Path::new("stackctl.yaml"), source, &|_| None)
+            .expect("manifest loads");
+    let rendered = stackctl::render::render(&loaded, &Templates::embedded()).expect("renders");
+    assert!(rendered.files.contains_key(DATASOURCES));
+    assert!(!rendered.files.contains_key(PROVIDER));
+    assert!(!rendered
+        .files
+        .keys()
+        .any(|p| p.starts_with("grafana/dashboards/")));
 }

@@ -10,10 +10,10 @@ mod prometheus_support;
 
 use std::io::Read as _;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use prometheus_support as support;
+use prometheus_support::{self as support, Running};
 use serde_json::Value;
 
 const IMAGE: &str = "stackctl-test/node-exporter:1.5.0";
@@ -63,15 +63,17 @@ fn run_container(name: &str, network: &str, labels: &[&str]) {
 }
 
 /// Starts Prometheus on `config`; returns the child and the address it listens on.
-fn start_prometheus(binary: &Path, config: &Path, data: &Path, log: &Path) -> (Child, String) {
-    let child = Command::new(binary)
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!("--storage.tsdb.path={}", data.display()))
-        .arg("--web.listen-address=127.0.0.1:0")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(log).expect("log file"))
-        .spawn()
-        .expect("prometheus starts");
+fn start_prometheus(binary: &Path, config: &Path, data: &Path, log: &Path) -> (Running, String) {
+    let child = Running(
+        Command::new(binary)
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--storage.tsdb.path={}", data.display()))
+            .arg("--web.listen-address=127.0.0.1:0")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).expect("log file"))
+            .spawn()
+            .expect("prometheus starts"),
+    );
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let text = read(log);
@@ -177,12 +179,11 @@ fn docker_discovery_scrapes_only_labelled_containers_on_the_project_network() {
     support::write_all(&rendered, dir.path());
     let view = support::host_view(&rendered, dir.path());
     let log = dir.path().join("prometheus.log");
-    let (mut child, address) =
+    let (prometheus, address) =
         start_prometheus(&binary, &view, &support::data_dir(dir.path()), &log);
     let targets = targets_of(&address, "containers");
     let ported = targets_of(&address, "ported");
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(prometheus);
     drop(cleanup);
 
     assert_eq!(

@@ -47,19 +47,21 @@ fn server_starts_with_rendered_command(fixture: &str) {
 
     let log_path = dir.path().join("prometheus.log");
     let log = std::fs::File::create(&log_path).expect("log file");
-    let mut child = Command::new(&binary)
-        .args(&args)
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("prometheus starts");
+    let mut child = support::Running(
+        Command::new(&binary)
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("prometheus starts"),
+    );
     let deadline = Instant::now() + Duration::from_secs(20);
     let (ready, exited) = loop {
         let text = read(&log_path);
         if text.contains(READY) {
             break (true, None);
         }
-        if let Ok(Some(status)) = child.try_wait() {
+        if let Some(status) = child.exited() {
             break (false, Some(status));
         }
         if Instant::now() > deadline {
@@ -67,10 +69,7 @@ fn server_starts_with_rendered_command(fixture: &str) {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    if exited.is_none() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
+    drop(child);
     let text = read(&log_path);
     assert!(
         ready,

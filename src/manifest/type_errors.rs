@@ -37,12 +37,18 @@ pub fn type_error(path: &[Segment], message: &str, positions: &Positions) -> Dia
         } else {
             format!("{at}.{field}")
         };
-        let mut d = Diagnostic::new(
-            key,
-            format!("{subject} is missing the required key `{field}`"),
-        )
-        .hint(format!("add `{field}: ...` here"));
-        d.location = positions.find(&at);
+        // Written but left empty (`project:`): say so, at the key.
+        let mut d = if positions.has(&key) {
+            Diagnostic::new(&key, format!("`{key}` is empty"))
+                .hint(format!("give `{field}` a value"))
+        } else {
+            Diagnostic::new(
+                &key,
+                format!("{subject} is missing the required key `{field}`"),
+            )
+            .hint(format!("add `{field}: ...` here"))
+        };
+        d.location = positions.find_key(&key);
         return d;
     } else if let Some(rest) = message.strip_prefix("invalid type: ") {
         let (found, expected) = rest

@@ -29,6 +29,9 @@ const MAX_UID: usize = 40;
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     if !stack.has(&Kind::Grafana) {
+        if !stack.manifest.dashboards.files.is_empty() {
+            draft.warn("`dashboards.files` is ignored: there is no Grafana (add `grafana` under `components`)");
+        }
         return Ok(());
     }
     let mut taken = BTreeSet::new();
@@ -39,6 +42,11 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         draft.add_json(&format!("grafana/dashboards/{}.json", dashboard.uid), text)?;
     }
     user_files::copy(stack, draft, &mut taken)
+}
+
+/// Whether Grafana gets any dashboard, generated or the operator's.
+pub fn any(stack: &Stack) -> bool {
+    !stack.manifest.dashboards.files.is_empty() || !generated(stack).is_empty()
 }
 
 /// The dashboards generated for this stack (none without Prometheus or with `generated: false`).

@@ -79,6 +79,10 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         .templates
         .render("grafana/datasources.yaml.j2", datasources(stack))?;
     draft.add_yaml("grafana/provisioning/datasources/stackctl.yaml", text)?;
+    // Without dashboards the directory is not mounted, and a provider would log errors.
+    if !super::dashboards::any(stack) {
+        return Ok(());
+    }
     let folder = stack
         .manifest
         .dashboards

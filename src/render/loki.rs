@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::jaeger::go_duration;
 use super::{Component, Draft, Kind, Stack};
 use crate::manifest::{Diagnostic, PromDuration};
 
@@ -18,7 +19,7 @@ const DAY_MILLIS: u64 = 24 * 3600 * 1000;
 #[derive(Debug, Serialize)]
 struct LokiContext {
     http_port: u16,
-    /// Go-style duration in hours (`720h`); `0s` keeps logs forever.
+    /// Go-style duration (`720h`); `0s` keeps logs forever.
     retention_period: String,
     alertmanager_url: Option<String>,
 }
@@ -59,11 +60,11 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     draft.add_yaml("loki/loki.yaml", text)
 }
 
-/// Loki's `retention_period`: whole hours, at least 24h, or `0s` (keep forever).
+/// Loki's `retention_period`: at least 24h in Go spelling (`720h`), or `0s` (keep forever).
 fn retention_period(retention: &PromDuration) -> Option<String> {
     match retention.millis()? {
         0 => Some("0s".to_string()),
-        ms if ms >= DAY_MILLIS && ms % 3_600_000 == 0 => Some(format!("{}h", ms / 3_600_000)),
+        ms if ms >= DAY_MILLIS => Some(go_duration(ms)),
         _ => None,
     }
 }
@@ -79,14 +80,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retention_is_whole_hours_of_at_least_a_day() {
+    fn retention_is_at_least_a_day_in_go_spelling() {
         let cases = [
             ("30d", Some("720h")),
             ("24h", Some("24h")),
             ("2w", Some("336h")),
             ("0s", Some("0s")),
             ("12h", None),
-            ("36h30m", None),
+            ("36h30m", Some("36h30m")),
             ("soon", None),
         ];
         for (text, want) in cases {

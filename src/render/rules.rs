@@ -4,6 +4,7 @@
 //! Decides which keys the Prometheus release knows (group `labels` need 3.0); reads no files —
 //! copying `alerts.files` / `alerts.tests` lives in `rules::user_files`.
 
+mod expand;
 mod model;
 mod test_files;
 mod unit_tests;
@@ -11,13 +12,14 @@ mod user_files;
 
 use std::collections::BTreeMap;
 
+pub use expand::{expand, RuleProblem};
 pub use model::{Group, RenderedRule, RuleFile};
 pub use unit_tests::{
     AlertTest, ExpectedAlert, ExpectedSample, ExprTest, InputSeries, TestFile, UnitTest,
 };
 
 use super::{Draft, Kind, Stack};
-use crate::manifest::{Diagnostic, Rule, RuleGroup};
+use crate::manifest::{Diagnostic, RuleGroup};
 use crate::version::Version;
 
 /// Rendered rule files, relative to the output directory (mounted at `/etc/prometheus/rules`).
@@ -75,6 +77,16 @@ pub fn user_groups(groups: &[RuleGroup], version: Version) -> (RuleFile, Vec<Dia
             .iter()
             .enumerate()
             .filter_map(|(r, rule)| match expand(rule) {
+                Ok(rendered) if rendered.keep_firing_for.is_some() && !supports_keep_firing_for(version) => {
+                    problems.push(
+                        Diagnostic::new(
+                            format!("{path}.rules[{r}].keep_firing_for"),
+                            format!("Prometheus {version} does not know `keep_firing_for`"),
+                        )
+                        .hint("it needs Prometheus 2.42 or later: raise `components.prometheus.version` or drop the key"),
+                    );
+                    None
+                }
                 Ok(rendered) => Some(rendered),
                 Err(found) => {
                     let rule_path = format!("{path}.rules[{r}]");
@@ -94,129 +106,6 @@ pub fn user_groups(groups: &[RuleGroup], version: Version) -> (RuleFile, Vec<Dia
     (fit_to_release(RuleFile { groups: out }, version), problems)
 }
 
-/// A problem inside one rule, addressed by the key it concerns (`""` for the rule itself).
-pub struct RuleProblem {
-    message: String,
-    hint: String,
-}
-
-impl RuleProblem {
-    fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
-    fn at(self, rule_path: &str, key: &str) -> Diagnostic {
-        let path = if key.is_empty() {
-            rule_path.to_string()
-        } else {
-            format!("{rule_path}.{key}")
-        };
-        Diagnostic::new(path, self.message).hint(self.hint)
-    }
-}
-
-/// One manifest rule as Prometheus reads it: `severity` → `labels.severity`, `summary` /
-/// `description` → annotations, `runbook` → `annotations.runbook_url`.
-pub fn expand(rule: &Rule) -> Result<RenderedRule, Vec<(&'static str, RuleProblem)>> {
-    let mut problems = Vec::new();
-    match (&rule.alert, &rule.record) {
-        (Some(_), Some(_)) => problems.push(("", RuleProblem::new(
-            "a rule has both `alert` and `record`",
-            "a rule either records a series (`record`) or raises an alert (`alert`); split it in two",
-        ))),
-        (None, None) => problems.push(("", RuleProblem::new(
-            "a rule needs `alert` or `record`",
-            "add `alert: SomeName` to raise an alert, or `record: level:metric:operation` to record a series",
-        ))),
-        _ => {}
-    }
-    if rule.expr.trim().is_empty() {
-        problems.push((
-            "expr",
-            RuleProblem::new("`expr` is empty", "give the PromQL expression to evaluate"),
-        ));
-    }
-    for (key, value) in [
-        ("for", &rule.for_),
-        ("keep_firing_for", &rule.keep_firing_for),
-    ] {
-        if let Some(d) = value.as_ref().filter(|d| !d.is_valid()) {
-            problems.push((
-                key,
-                RuleProblem::new(
-                    format!("`{}` is not a Prometheus duration", d.as_str()),
-                    "write durations like `30s`, `5m`, `1h30m`",
-                ),
-            ));
-        }
-    }
-    let mut labels = rule.labels.clone();
-    let mut annotations = rule.annotations.clone();
-    let shorthands: [(&'static str, &Option<String>, &'static str, bool); 4] = [
-        ("severity", &rule.severity, "severity", true),
-        ("summary", &rule.summary, "summary", false),
-        ("description", &rule.description, "description", false),
-        ("runbook", &rule.runbook, "runbook_url", false),
-    ];
-    for (key, value, target, is_label) in shorthands {
-        let Some(value) = value else { continue };
-        let map = if is_label {
-            &mut labels
-        } else {
-            &mut annotations
-        };
-        match map.insert(target.to_string(), value.clone()) {
-            Some(old) if &old != value => problems.push((
-                key,
-                RuleProblem::new(
-                    format!(
-                        "`{key}` says `{value}` but `{}.{target}` says `{old}`",
-                        if is_label { "labels" } else { "annotations" }
-                    ),
-                    format!(
-                        "keep one of them; `{key}` is shorthand for `{}.{target}`",
-                        if is_label { "labels" } else { "annotations" }
-                    ),
-                ),
-            )),
-            _ => {}
-        }
-    }
-    if rule.record.is_some() {
-        let alert_only = [
-            ("for", rule.for_.is_some()),
-            ("keep_firing_for", rule.keep_firing_for.is_some()),
-            ("annotations", !annotations.is_empty()),
-        ];
-        for (key, present) in alert_only {
-            if present {
-                problems.push((key, RuleProblem::new(
-                    format!("a recording rule cannot have `{key}`"),
-                    "only alerting rules (`alert:`) have `for`, `keep_firing_for`, summary, description and runbook",
-                )));
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(RenderedRule {
-        alert: rule.alert.clone(),
-        record: rule.record.clone(),
-        expr: rule.expr.trim_end().to_string(),
-        for_: rule.for_.as_ref().map(|d| d.as_str().to_string()),
-        keep_firing_for: rule
-            .keep_firing_for
-            .as_ref()
-            .map(|d| d.as_str().to_string()),
-        labels,
-        annotations,
-    })
-}
-
 fn invalid_duration(path: &str, raw: &str) -> Diagnostic {
     Diagnostic::new(path, format!("`{raw}` is not a Prometheus duration"))
         .hint("write durations like `30s`, `5m`, `1h30m`")
@@ -225,6 +114,11 @@ fn invalid_duration(path: &str, raw: &str) -> Diagnostic {
 /// Whether rule groups may carry `labels` (Prometheus 3.0 added them).
 pub fn supports_group_labels(version: Version) -> bool {
     version.at_least(3, 0, 0)
+}
+
+/// Whether alerting rules may carry `keep_firing_for` (Prometheus 2.42 added it).
+pub fn supports_keep_firing_for(version: Version) -> bool {
+    version.at_least(2, 42, 0)
 }
 
 /// Before Prometheus 3.0 a group cannot carry labels: they move onto each of its rules (a label

@@ -131,6 +131,25 @@ fn map_paths(value: &mut Value, mounts: &[(String, String)]) {
     }
 }
 
+/// A program this test started: killed and reaped when dropped, also when an assertion fails.
+pub struct Running(pub std::process::Child);
+
+impl Running {
+    /// Whether it has exited, and how.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.0.try_wait().ok().flatten()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.exited().is_none() {
+            let _ = self.0.kill();
+        }
+        let _ = self.0.wait();
+    }
+}
+
 /// Runs `tool args...`; returns (success, stdout + stderr).
 pub fn run(tool: &Path, args: &[&str]) -> (bool, String) {
     let output = Command::new(tool).args(args).output().expect("tool runs");

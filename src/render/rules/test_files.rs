@@ -56,10 +56,5 @@ pub fn rewrite_test(
         };
         *entry = serde_yaml::Value::String(format!("{RULES_FROM_TESTS}/{target}"));
     }
-    let body =
-        serde_yaml::to_string(&doc).map_err(|e| TestProblem(e.to_string(), String::new()))?;
-    Ok(format!(
-        "# Copied by stackctl from `{}`; `rule_files` point at the rendered rules.\n{body}",
-        source.display()
-    ))
+    serde_yaml::to_string(&doc).map_err(|e| TestProblem(e.to_string(), String::new()))
 }

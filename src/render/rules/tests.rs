@@ -137,3 +137,65 @@ fn rule_file_template_keeps_prometheus_templates_and_quotes_values() {
     assert_eq!(group["rules"][1]["record"], "r:x");
     assert!(group["rules"][1].get("labels").is_none());
 }
+
+#[test]
+fn keep_firing_for_needs_prometheus_2_42() {
+    let input = groups("[{name: g, rules: [{alert: A, expr: up == 0, keep_firing_for: 5m}]}]");
+    for (version, accepted) in [
+        (Version::new(2, 41, 0), false),
+        (Version::new(2, 42, 0), true),
+        (Version::new(3, 14, 0), true),
+    ] {
+        let (file, problems) = user_groups(&input, version);
+        assert_eq!(problems.is_empty(), accepted, "{version}");
+        assert_eq!(
+            file.groups[0].rules.len(),
+            usize::from(accepted),
+            "{version}"
+        );
+        if !accepted {
+            assert_eq!(
+                problems[0].path,
+                "alerts.groups[0].rules[0].keep_firing_for"
+            );
+        }
+    }
+}
+
+#[test]
+fn multi_line_expressions_read_back_exactly_from_their_literal_block() {
+    let templates = crate::render::Templates::embedded();
+    let manifest: crate::manifest::Manifest =
+        serde_yaml::from_str("{version: 1, project: p}").unwrap();
+    let stack = Stack::new(&manifest, std::path::Path::new("."), &templates);
+    let exprs = [
+        "sum(rate(x[5m]))\n  / sum(rate(y[5m]))  # a: comment-like\n> 0.5",
+        "a\n- b\n: c\n|\n\"q\" 'q' {{ $x }} %}",
+        "a\n\nb",
+        " leading\nblank",
+        "tab\n\tindented",
+    ];
+    for expr in exprs {
+        let rule = RenderedRule {
+            alert: Some("A".into()),
+            record: None,
+            expr: expr.into(),
+            for_: None,
+            keep_firing_for: None,
+            labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+        };
+        let file = RuleFile {
+            groups: vec![Group {
+                name: "g".into(),
+                interval: None,
+                limit: None,
+                labels: BTreeMap::new(),
+                rules: vec![rule],
+            }],
+        };
+        let text = rule_file_text(&stack, "t", &file).unwrap();
+        let back: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(back["groups"][0]["rules"][0]["expr"], expr, "{text}");
+    }
+}

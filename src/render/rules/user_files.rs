@@ -18,29 +18,33 @@ use std::path::{Component as PathPart, Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::test_files::rewrite_test;
+use super::test_files::{rewrite_test, TestProblem};
 use super::{RULES_DIR, TESTS_DIR};
 use crate::manifest::Diagnostic;
 use crate::render::{Draft, Kind, Stack};
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
+    let copied = copy_rule_files(stack, draft)?;
+    copy_tests(stack, draft, &copied)
+}
+
+/// Copies `alerts.files` into `prometheus/rules/`; returns source path → rendered file name.
+fn copy_rule_files(stack: &Stack, draft: &mut Draft) -> anyhow::Result<BTreeMap<PathBuf, String>> {
     let version = stack.get(&Kind::Prometheus).map(|p| p.version);
     let group_labels_allowed = version.is_none_or(super::supports_group_labels);
-    let mut copied: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut copied = BTreeMap::new();
     for (i, pattern) in stack.manifest.alerts.files.iter().enumerate() {
         let key = format!("alerts.files[{i}]");
         for source in expand(stack.dir, pattern, &key, draft) {
             let Some(text) = read(&source, pattern, &key, draft) else {
                 continue;
             };
+            let shown = shown(stack.dir, &source);
             if let Err(problem) = check_rule_file(&text, group_labels_allowed) {
                 draft.problem(
                     Diagnostic::new(
                         &key,
-                        format!(
-                            "`{}` is not a Prometheus rule file: {problem}",
-                            source.display()
-                        ),
+                        format!("`{shown}` is not a Prometheus rule file: {problem}"),
                     )
                     .hint("fix the file so that `promtool check rules` accepts it"),
                 );
@@ -50,7 +54,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
             let dest = format!("{RULES_DIR}/{name}");
             if draft.file(&dest).is_some() {
                 draft.problem(
-                    Diagnostic::new(&key, format!("`{}` would be written to `{dest}`, which another rule file already uses", source.display()))
+                    Diagnostic::new(&key, format!("`{shown}` would be written to `{dest}`, which another rule file already uses"))
                         .hint("rename the file; `groups`, `preset-*` and `slo-*` are taken by stackctl's own rule files"),
                 );
                 continue;
@@ -59,32 +63,45 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
             copied.insert(normalize(&source), name);
         }
     }
+    Ok(copied)
+}
+
+/// Copies `alerts.tests` into `prometheus/tests/` with their `rule_files` rewritten.
+fn copy_tests(
+    stack: &Stack,
+    draft: &mut Draft,
+    copied: &BTreeMap<PathBuf, String>,
+) -> anyhow::Result<()> {
     for (i, pattern) in stack.manifest.alerts.tests.iter().enumerate() {
         let key = format!("alerts.tests[{i}]");
         for source in expand(stack.dir, pattern, &key, draft) {
             let Some(text) = read(&source, pattern, &key, draft) else {
                 continue;
             };
-            match rewrite_test(&text, &source, &copied, &rendered_rule_names(draft)) {
-                Ok(rewritten) => {
-                    let dest = format!("{TESTS_DIR}/{}.yml", stem(&source));
-                    if draft.file(&dest).is_some() {
-                        draft.problem(
-                            Diagnostic::new(&key, format!("`{}` would be written to `{dest}`, which another test file already uses", source.display()))
-                                .hint("rename the test file; `preset-*` names are taken by stackctl's preset tests"),
-                        );
-                        continue;
-                    }
-                    draft.add_yaml(&dest, rewritten)?;
+            let shown = shown(stack.dir, &source);
+            let rewritten = match rewrite_test(&text, &source, copied, &rendered_rule_names(draft))
+            {
+                Ok(rewritten) => rewritten,
+                Err(TestProblem(message, hint)) => {
+                    draft.problem(
+                        Diagnostic::new(&key, format!("cannot use test file `{shown}`: {message}"))
+                            .hint(hint),
+                    );
+                    continue;
                 }
-                Err(problem) => draft.problem(
-                    Diagnostic::new(
-                        &key,
-                        format!("cannot use test file `{}`: {}", source.display(), problem.0),
-                    )
-                    .hint(problem.1),
-                ),
+            };
+            let dest = format!("{TESTS_DIR}/{}.yml", stem(&source));
+            if draft.file(&dest).is_some() {
+                draft.problem(
+                    Diagnostic::new(&key, format!("`{shown}` would be written to `{dest}`, which another test file already uses"))
+                        .hint("rename the test file; `preset-*` names are taken by stackctl's preset tests"),
+                );
+                continue;
             }
+            let header = format!(
+                "# Copied by stackctl from `{shown}`; `rule_files` point at the rendered rules.\n"
+            );
+            draft.add_yaml(&dest, header + &rewritten)?;
         }
     }
     Ok(())
@@ -106,10 +123,8 @@ fn expand(dir: &Path, pattern: &str, key: &str, draft: &mut Draft) -> Vec<PathBu
         .unwrap_or_default();
     if matches.is_empty() {
         draft.problem(
-            Diagnostic::new(key, format!("`{pattern}` matches no file")).hint(format!(
-                "paths are relative to the manifest's directory `{}`",
-                dir.display()
-            )),
+            Diagnostic::new(key, format!("`{pattern}` matches no file"))
+                .hint("paths are relative to the directory of the manifest"),
         );
     }
     matches
@@ -121,10 +136,8 @@ fn read(source: &Path, pattern: &str, key: &str, draft: &mut Draft) -> Option<St
         Err(error) => {
             let cause = error.source_io_kind();
             draft.problem(
-                Diagnostic::new(key, format!("cannot read `{pattern}`: {cause}")).hint(format!(
-                    "paths are relative to the manifest's directory; looked at `{}`",
-                    source.display()
-                )),
+                Diagnostic::new(key, format!("cannot read `{pattern}`: {cause}"))
+                    .hint("paths are relative to the directory of the manifest"),
             );
             None
         }
@@ -145,6 +158,15 @@ impl IoKind for std::io::Error {
             }
         }
     }
+}
+
+/// `source` as the operator wrote it: relative to the manifest's directory.
+fn shown(dir: &Path, source: &Path) -> String {
+    source
+        .strip_prefix(dir)
+        .unwrap_or(source)
+        .display()
+        .to_string()
 }
 
 fn stem(path: &Path) -> String {
