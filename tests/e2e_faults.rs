@@ -187,3 +187,35 @@ fn files_the_checkers_reject_stop_the_deploy_before_docker_is_touched() {
     assert!(stderr(&output).contains("nothing on Docker was changed"));
     assert!(s.containers().is_empty(), "{:?}", s.containers());
 }
+
+#[test]
+fn a_missing_external_network_is_named_with_the_command_that_creates_it() {
+    let Some(s) = stack("extnet") else { return };
+    let network = format!("{}-apps", s.project);
+    s.write_manifest(&s.manifest("", &format!("networks: [{network}]\n")));
+    let output = s.run(&["deploy", "--timeout", "60"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains(&format!("network `{network}` listed in `networks` does not exist")), "{text}");
+    assert!(text.contains(&format!("docker network create {network}")), "{text}");
+    assert!(s.containers().is_empty());
+
+    e2e_support::docker(&["network", "create", &network]);
+    let created = scopeguard(&network);
+    s.ok(&["deploy", "--timeout", "60"]);
+    let joined = s.inspect("prometheus", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}");
+    assert!(joined.contains(&network) && joined.contains(&format!("{}_default", s.project)), "{joined}");
+    s.ok(&["down"]);
+    drop(created);
+}
+
+/// Removes the network when dropped (after the stack's own cleanup has detached it).
+fn scopeguard(network: &str) -> impl Drop {
+    struct Network(String);
+    impl Drop for Network {
+        fn drop(&mut self) {
+            e2e_support::docker(&["network", "rm", &self.0]);
+        }
+    }
+    Network(network.to_string())
+}
