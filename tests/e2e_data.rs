@@ -28,7 +28,9 @@ fn samples_pushed_metrics_and_silences_survive_redeploys_recreates_and_down() {
 
     let mut sample_time = 0.0;
     eventually(30, "a stored sample", || {
-        let result = get_json(&format!("{prom}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D"));
+        let result = get_json(&format!(
+            "{prom}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D"
+        ));
         match result["data"]["result"][0]["value"][0].as_f64() {
             Some(t) => {
                 sample_time = t;
@@ -37,14 +39,21 @@ fn samples_pushed_metrics_and_silences_survive_redeploys_recreates_and_down() {
             None => false,
         }
     });
-    ureq::post(&format!("{gateway}/metrics/job/e2e")).send_string("e2e_pushed_total 42\n").unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    ureq::post(&format!("{gateway}/metrics/job/e2e"))
+        .send_string("e2e_pushed_total 42\n")
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let silence = serde_json::json!({
         "matchers": [{"name": "alertname", "value": "E2EData", "isRegex": false}],
         "startsAt": rfc3339(now), "endsAt": rfc3339(now + 3600),
         "createdBy": "e2e", "comment": "must survive"
     });
-    ureq::post(&format!("{am}/api/v2/silences")).send_json(silence).unwrap();
+    ureq::post(&format!("{am}/api/v2/silences"))
+        .send_json(silence)
+        .unwrap();
 
     s.write_manifest(&s.manifest("", "labels: {cluster: data-1}\n"));
     s.ok(&["deploy"]);
@@ -52,8 +61,9 @@ fn samples_pushed_metrics_and_silences_survive_redeploys_recreates_and_down() {
     s.ok(&["reload"]);
     let retagged = RetaggedImage("stackctl-test/prometheus:2.42.1".into());
     e2e_support::docker(&["tag", e2e_support::PROMETHEUS, &retagged.0]);
-    let retagged_manifest =
-        s.manifest("", "labels: {cluster: data-2}\n").replace(e2e_support::PROMETHEUS, &retagged.0);
+    let retagged_manifest = s
+        .manifest("", "labels: {cluster: data-2}\n")
+        .replace(e2e_support::PROMETHEUS, &retagged.0);
     s.write_manifest(&retagged_manifest);
     assert!(s.ok(&["deploy", "--timeout", "60"]).contains("recreated"));
     assert_eq!(s.inspect("prometheus", "{{.Config.Image}}"), retagged.0);
@@ -61,11 +71,26 @@ fn samples_pushed_metrics_and_silences_survive_redeploys_recreates_and_down() {
     s.ok(&["deploy", "--timeout", "60"]);
 
     let at = format!("{prom}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D&time={sample_time}");
-    eventually(30, "the first sample to be queryable again", || get_json(&at)["data"]["result"][0]["value"][1] == "1");
-    let metrics = ureq::get(&format!("{gateway}/metrics")).timeout(Duration::from_secs(5)).call().unwrap().into_string().unwrap();
-    assert!(metrics.lines().any(|l| l.starts_with("e2e_pushed_total") && l.ends_with(" 42")), "pushed metric kept");
+    eventually(30, "the first sample to be queryable again", || {
+        get_json(&at)["data"]["result"][0]["value"][1] == "1"
+    });
+    let metrics = ureq::get(&format!("{gateway}/metrics"))
+        .timeout(Duration::from_secs(5))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("e2e_pushed_total") && l.ends_with(" 42")),
+        "pushed metric kept"
+    );
     let silences = get_json(&format!("{am}/api/v2/silences"));
-    let kept = silences.as_array().is_some_and(|all| all.iter().any(|x| x["comment"] == "must survive" && x["status"]["state"] == "active"));
+    let kept = silences.as_array().is_some_and(|all| {
+        all.iter()
+            .any(|x| x["comment"] == "must survive" && x["status"]["state"] == "active")
+    });
     assert!(kept, "silence kept: {silences}");
 }
 

@@ -25,23 +25,41 @@ fn unreachable_daemon_says_where_it_looked_and_what_to_try() {
         .unwrap();
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(text.contains("error: cannot reach the Docker daemon at `unix:///nonexistent/docker.sock`"), "{text}");
+    assert!(
+        text.contains("error: cannot reach the Docker daemon at `unix:///nonexistent/docker.sock`"),
+        "{text}"
+    );
     assert!(text.contains("hint: start the Docker daemon"), "{text}");
-    let output = common::stackctl_in(s.path()).env_remove("DOCKER_HOST").args(["status"]).output().unwrap();
-    assert!(!stderr(&output).contains("cannot reach"), "the default socket works here");
+    let output = common::stackctl_in(s.path())
+        .env_remove("DOCKER_HOST")
+        .args(["status"])
+        .output()
+        .unwrap();
+    assert!(
+        !stderr(&output).contains("cannot reach"),
+        "the default socket works here"
+    );
 }
 
 #[test]
 fn missing_unpullable_image_names_the_image_and_the_key() {
     let Some(s) = stack("noimage") else { return };
-    let manifest = s.manifest("", "").replace(e2e_support::PUSHGATEWAY, "stackctl-test/not-built:9.9.9");
+    let manifest = s
+        .manifest("", "")
+        .replace(e2e_support::PUSHGATEWAY, "stackctl-test/not-built:9.9.9");
     s.write_manifest(&manifest);
     let output = s.run(&["deploy", "--timeout", "60"]);
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(text.contains("cannot pull image `stackctl-test/not-built:9.9.9` for `pushgateway`"), "{text}");
+    assert!(
+        text.contains("cannot pull image `stackctl-test/not-built:9.9.9` for `pushgateway`"),
+        "{text}"
+    );
     assert!(text.contains("components.pushgateway.image"), "{text}");
-    assert!(s.containers().is_empty(), "nothing started before the images are there");
+    assert!(
+        s.containers().is_empty(),
+        "nothing started before the images are there"
+    );
     s.write_manifest(&s.manifest("", ""));
     s.ok(&["deploy", "--timeout", "60"]);
 }
@@ -55,8 +73,17 @@ fn host_port_in_use_names_the_port_the_service_and_the_key() {
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("error: cannot deploy `prometheus`"), "{text}");
-    assert!(text.contains(&format!("port {} on 127.0.0.1 is already in use", s.prometheus_port)), "{text}");
-    assert!(text.contains("hint: set `components.prometheus.port` to a free port"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "port {} on 127.0.0.1 is already in use",
+            s.prometheus_port
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("hint: set `components.prometheus.port` to a free port"),
+        "{text}"
+    );
     drop(listener);
     s.ok(&["deploy", "--timeout", "60"]);
     assert_eq!(s.containers().len(), 5);
@@ -66,16 +93,26 @@ fn host_port_in_use_names_the_port_the_service_and_the_key() {
 fn container_exiting_at_start_shows_its_last_log_lines_and_a_fixed_manifest_converges() {
     let Some(s) = stack("exits") else { return };
     s.write_manifest(&s.manifest("", ""));
-    common::write(s.path(), "templates/blackbox/blackbox.yml.j2", "modules:\n  broken:\n    prober: http\n    timeout: not-a-duration\n");
+    common::write(
+        s.path(),
+        "templates/blackbox/blackbox.yml.j2",
+        "modules:\n  broken:\n    prober: http\n    timeout: not-a-duration\n",
+    );
     let output = s.run(&["deploy", "--timeout", "60"]);
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("`blackbox-exporter`"), "{text}");
     assert!(text.contains("its last log lines:"), "{text}");
-    assert!(text.contains("Error loading config"), "the program's own error: {text}");
+    assert!(
+        text.contains("Error loading config"),
+        "the program's own error: {text}"
+    );
     std::fs::remove_dir_all(s.path().join("templates")).unwrap();
     s.ok(&["deploy", "--timeout", "60"]);
-    assert_eq!(s.inspect("blackbox-exporter", "{{.State.Status}}"), "running");
+    assert_eq!(
+        s.inspect("blackbox-exporter", "{{.State.Status}}"),
+        "running"
+    );
 }
 
 #[test]
@@ -108,9 +145,77 @@ fn deploy_killed_halfway_is_finished_by_the_next_one() {
         format!("com.docker.compose.project={}", s.project),
         "com.docker.compose.service=pushgateway".to_string(),
     ];
-    e2e_support::docker(&["create", "--name", &leftover, "--label", &labels[0], "--label", &labels[1], e2e_support::PUSHGATEWAY]);
+    e2e_support::docker(&[
+        "create",
+        "--name",
+        &leftover,
+        "--label",
+        &labels[0],
+        "--label",
+        &labels[1],
+        e2e_support::PUSHGATEWAY,
+    ]);
     let out = s.ok(&["deploy"]);
-    assert!(out.contains("left over from an interrupted deploy"), "{out}");
+    assert!(
+        out.contains("left over from an interrupted deploy"),
+        "{out}"
+    );
     assert_eq!(s.containers().len(), 5);
-    assert_eq!(s.inspect("pushgateway", "{{.Id}}"), id, "the real container is kept");
+    assert_eq!(
+        s.inspect("pushgateway", "{{.Id}}"),
+        id,
+        "the real container is kept"
+    );
+}
+
+#[test]
+fn files_the_checkers_reject_stop_the_deploy_before_docker_is_touched() {
+    let Some(s) = stack("checked") else { return };
+    if common::require_tool("promtool").is_none() {
+        return;
+    }
+    s.write_manifest(&s.manifest("", ""));
+    let rejected = "scrape_configs:\n  - job_name: prometheus\n    bogus_field: 1\n    static_configs: [{targets: ['localhost:9090']}]\n";
+    common::write(s.path(), "templates/prometheus/prometheus.yml.j2", rejected);
+    let output = s.run(&["deploy"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout.contains("FAILED   promtool check config") && stdout.contains("bogus_field"),
+        "{stdout}"
+    );
+    assert!(stderr(&output).contains("nothing on Docker was changed"));
+    assert!(s.containers().is_empty(), "{:?}", s.containers());
+}
+
+#[test]
+fn a_missing_external_network_is_named_with_the_command_that_creates_it() {
+    let Some(s) = stack("extnet") else { return };
+    let network = format!("{}-apps", s.project);
+    s.write_manifest(&s.manifest("", &format!("networks: [{network}]\n")));
+    let output = s.run(&["deploy", "--timeout", "60"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains(&format!("network `{network}` listed in `networks` does not exist")), "{text}");
+    assert!(text.contains(&format!("docker network create {network}")), "{text}");
+    assert!(s.containers().is_empty());
+
+    e2e_support::docker(&["network", "create", &network]);
+    let created = scopeguard(&network);
+    s.ok(&["deploy", "--timeout", "60"]);
+    let joined = s.inspect("prometheus", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}");
+    assert!(joined.contains(&network) && joined.contains(&format!("{}_default", s.project)), "{joined}");
+    s.ok(&["down"]);
+    drop(created);
+}
+
+/// Removes the network when dropped (after the stack's own cleanup has detached it).
+fn scopeguard(network: &str) -> impl Drop {
+    struct Network(String);
+    impl Drop for Network {
+        fn drop(&mut self) {
+            e2e_support::docker(&["network", "rm", &self.0]);
+        }
+    }
+    Network(network.to_string())
 }

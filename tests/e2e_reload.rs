@@ -24,16 +24,39 @@ fn reload_applies_changed_config_in_place() {
     let id = s.inspect("prometheus", "{{.Id}}");
     s.write_manifest(&s.manifest("", "labels: {cluster: e2e-reloaded}\n"));
     let status = s.run(&["status", "--json"]);
-    assert_eq!(status.status.code(), Some(1), "drift makes the stack degraded");
+    assert_eq!(
+        status.status.code(),
+        Some(1),
+        "drift makes the stack degraded"
+    );
     let report: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
-    let prometheus = report["services"].as_array().unwrap().iter().find(|r| r["service"] == "prometheus").unwrap().clone();
+    let prometheus = report["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == "prometheus")
+        .unwrap()
+        .clone();
     assert_eq!(prometheus["config"], "changed", "{report}");
 
     let out = s.ok(&["reload"]);
-    assert!(out.contains("prometheus") && out.contains("reloaded"), "{out}");
-    assert_eq!(s.inspect("prometheus", "{{.Id}}"), id, "reload keeps the container");
+    assert!(
+        out.contains("prometheus") && out.contains("reloaded"),
+        "{out}"
+    );
+    assert_eq!(
+        s.inspect("prometheus", "{{.Id}}"),
+        id,
+        "reload keeps the container"
+    );
     let config = s.prometheus("/api/v1/status/config");
-    assert!(config["data"]["yaml"].as_str().unwrap_or_default().contains("e2e-reloaded"), "{config}");
+    assert!(
+        config["data"]["yaml"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("e2e-reloaded"),
+        "{config}"
+    );
     assert!(s.ok(&["reload"]).contains("nothing to reload"));
     assert_eq!(s.run(&["status"]).status.code(), Some(0));
 }
@@ -44,20 +67,44 @@ fn rejected_reload_restores_the_previous_files_and_keeps_the_old_config_running(
     s.write_manifest(&s.manifest("", ""));
     s.ok(&["deploy", "--timeout", "60"]);
     let before = std::fs::read_to_string(s.out("prometheus/prometheus.yml")).unwrap();
-    common::write(s.path(), "templates/prometheus/prometheus.yml.j2", REJECTED_TEMPLATE);
+    common::write(
+        s.path(),
+        "templates/prometheus/prometheus.yml.j2",
+        REJECTED_TEMPLATE,
+    );
     let out = s.run(&["reload"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("`prometheus` rejected its new configuration"), "{stderr}");
-    assert!(stderr.contains("field bogus_field not found"), "the program's own message: {stderr}");
+    assert!(
+        stderr.contains("`prometheus` rejected its new configuration"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("field bogus_field not found"),
+        "the program's own message: {stderr}"
+    );
     assert!(stderr.contains("previous files were restored"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(s.out("prometheus/prometheus.yml")).unwrap(), before, "files restored");
-    let metrics = ureq::get(&format!("http://127.0.0.1:{}/metrics", s.prometheus_port)).call().unwrap().into_string().unwrap();
-    assert!(metrics.contains("prometheus_config_last_reload_successful 1"), "reloaded back onto the good config");
+    assert_eq!(
+        std::fs::read_to_string(s.out("prometheus/prometheus.yml")).unwrap(),
+        before,
+        "files restored"
+    );
+    let metrics = ureq::get(&format!("http://127.0.0.1:{}/metrics", s.prometheus_port))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(
+        metrics.contains("prometheus_config_last_reload_successful 1"),
+        "reloaded back onto the good config"
+    );
     assert_eq!(s.inspect("prometheus", "{{.State.Status}}"), "running");
 
     std::fs::remove_dir_all(s.path().join("templates")).unwrap();
-    assert!(s.ok(&["reload"]).contains("nothing to reload"), "the stack runs what the manifest says");
+    assert!(
+        s.ok(&["reload"]).contains("nothing to reload"),
+        "the stack runs what the manifest says"
+    );
 }
 
 #[test]
@@ -68,7 +115,12 @@ fn status_lists_down_targets_with_their_last_error() {
     s.ok(&["deploy", "--timeout", "60"]);
     eventually(30, "the api target to be scraped", || {
         let targets = s.prometheus("/api/v1/targets");
-        targets["data"]["activeTargets"].as_array().is_some_and(|a| a.iter().any(|t| t["labels"]["job"] == "api" && t["health"] == "down"))
+        targets["data"]["activeTargets"]
+            .as_array()
+            .is_some_and(|a| {
+                a.iter()
+                    .any(|t| t["labels"]["job"] == "api" && t["health"] == "down")
+            })
     });
     let status = s.run(&["status", "--json"]);
     assert_eq!(status.status.code(), Some(1));
@@ -76,8 +128,14 @@ fn status_lists_down_targets_with_their_last_error() {
     let down = report["prometheus"]["targets_down"].as_array().unwrap();
     assert_eq!(down.len(), 1, "{report}");
     assert_eq!(down[0]["job"], "api");
-    assert!(!down[0]["last_error"].as_str().unwrap().is_empty(), "{report}");
+    assert!(
+        !down[0]["last_error"].as_str().unwrap().is_empty(),
+        "{report}"
+    );
     let text = s.run(&["status"]);
     let stdout = String::from_utf8_lossy(&text.stdout);
-    assert!(stdout.contains("api-that-does-not-exist:5500") && stdout.contains("degraded"), "{stdout}");
+    assert!(
+        stdout.contains("api-that-does-not-exist:5500") && stdout.contains("degraded"),
+        "{stdout}"
+    );
 }

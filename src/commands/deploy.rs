@@ -3,6 +3,9 @@
 //! A second deploy with nothing changed touches no container.
 
 mod apply;
+mod checks;
+#[cfg(test)]
+mod fake_engine;
 pub(crate) mod http;
 mod observe;
 mod ports;
@@ -41,10 +44,19 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
         print_plan(session, &plan);
         return Ok(ExitCode::SUCCESS);
     }
-    let backup = Backup::take(&session.out_dir)?;
+    if !plan.is_up_to_date() {
+        checks::judge(session)?;
+    }
+    let targets = reload_targets(session, &plan);
+    // Only a reload can need the previous files back; a plan without one skips the copy.
+    let backup = if targets.is_empty() {
+        Backup::empty()
+    } else {
+        Backup::take(&session.out_dir)?
+    };
     writer::write(&session.stack, &session.out_dir)?;
     if plan.is_up_to_date() {
-        record_state(&engine, session).await?;
+        record_observed_state(session, &observed)?;
         println!(
             "stack `{}` is up to date: {} services running, nothing changed",
             session.project,
@@ -55,7 +67,6 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     }
     let timeout = Duration::from_secs(args.timeout);
     let outcomes = apply::apply(&engine, session, &plan, timeout).await?;
-    let targets = reload_targets(session, &plan);
     let reloaded =
         crate::commands::reload::apply::reload_all(&engine, session, &targets, &backup, timeout)
             .await?;
@@ -100,6 +111,22 @@ pub(crate) async fn record_state<E: Engine>(engine: &E, session: &Session) -> an
         }
     }
     state.write(&session.out_dir)
+}
+
+/// The state of an up-to-date stack, from what was observed (no second list call); written
+/// only when it differs from the file.
+fn record_observed_state(session: &Session, observed: &plan::Observed) -> anyhow::Result<()> {
+    let mut state = DeployedState::default();
+    for d in &session.desired {
+        let name = labels::container_name(&session.project, &d.spec.name);
+        if let Some(c) = observed.containers.iter().find(|c| c.name == name) {
+            state.record(&d.spec.name, &c.id, &d.config_hash);
+        }
+    }
+    if state != DeployedState::read(&session.out_dir) {
+        state.write(&session.out_dir)?;
+    }
+    Ok(())
 }
 
 fn print_plan(session: &Session, plan: &Plan) {

@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use futures_util::future::join_all;
 use serde::Serialize;
 
-use super::deploy::{http, ready};
 use super::deploy::session::{self, Session};
 use super::deploy::state::DeployedState;
+use super::deploy::{http, ready};
 use crate::cli::{GlobalArgs, StatusArgs};
 use crate::docker::{labels, ContainerStatus, Engine, Health, ObservedContainer, RunState};
 use crate::plan::DesiredService;
@@ -84,8 +84,21 @@ async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Rep
     let mut problems = Vec::new();
     let mut services = Vec::new();
     let mut prometheus_base = None;
-    let probes = join_all(session.desired.iter().zip(&inspected).map(|(d, s)| answers_ready(d, s.as_ref(), &session.project))).await;
-    for (((d, c), status), ready) in session.desired.iter().zip(&current).zip(&inspected).zip(probes) {
+    let probes = join_all(
+        session
+            .desired
+            .iter()
+            .zip(&inspected)
+            .map(|(d, s)| answers_ready(d, s.as_ref(), &session.project)),
+    )
+    .await;
+    for (((d, c), status), ready) in session
+        .desired
+        .iter()
+        .zip(&current)
+        .zip(&inspected)
+        .zip(probes)
+    {
         let mut row = row(d, *c, status.as_ref(), &deployed, now);
         if ready && row.health == Health::Starting.as_str() {
             row.health = "ready".to_string(); // the first healthcheck has not run yet, the probe passed
@@ -123,14 +136,24 @@ async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Rep
 }
 
 /// Whether a service whose healthcheck has not reported yet already answers its readiness probe.
-async fn answers_ready(d: &DesiredService, status: Option<&ContainerStatus>, project: &str) -> bool {
-    let (Some(status), Some(probe)) = (status, &d.spec.ready) else { return false };
+async fn answers_ready(
+    d: &DesiredService,
+    status: Option<&ContainerStatus>,
+    project: &str,
+) -> bool {
+    let (Some(status), Some(probe)) = (status, &d.spec.ready) else {
+        return false;
+    };
     if status.health != Health::Starting {
         return false;
     }
-    let Some(address) = ready::endpoint(&d.spec, probe.port, status, project) else { return false };
+    let Some(address) = ready::endpoint(&d.spec, probe.port, status, project) else {
+        return false;
+    };
     let url = format!("http://{address}{}", probe.path);
-    http::get(&url, std::time::Duration::from_millis(500)).await.is_ok_and(|r| r.ok())
+    http::get(&url, std::time::Duration::from_millis(500))
+        .await
+        .is_ok_and(|r| r.ok())
 }
 
 fn row(

@@ -5,8 +5,9 @@ use super::engine::InjectedFile;
 
 const BLOCK: usize = 512;
 
-/// A tar holding `files` (paths made relative to `/`) and their parent directories (0755, root).
-pub fn tar(files: &[InjectedFile]) -> Vec<u8> {
+/// A tar holding `files` (paths made relative to `/`) and their parent directories (0755, root),
+/// all stamped with `mtime` (Unix seconds).
+pub fn tar(files: &[InjectedFile], mtime: u64) -> Vec<u8> {
     let mut out = Vec::new();
     let mut dirs: Vec<String> = Vec::new();
     for file in files {
@@ -18,17 +19,11 @@ pub fn tar(files: &[InjectedFile]) -> Vec<u8> {
             parent.push('/');
             if !dirs.contains(&parent) {
                 dirs.push(parent.clone());
-                header(&mut out, &parent, 0, 0o755, 0, b'5');
+                header(&mut out, &parent, (0, 0o755, 0, mtime), b'5');
             }
         }
-        header(
-            &mut out,
-            relative,
-            file.contents.len(),
-            file.mode,
-            file.uid,
-            b'0',
-        );
+        let meta = (file.contents.len(), file.mode, file.uid, mtime);
+        header(&mut out, relative, meta, b'0');
         out.extend_from_slice(&file.contents);
         pad(&mut out);
     }
@@ -36,7 +31,9 @@ pub fn tar(files: &[InjectedFile]) -> Vec<u8> {
     out
 }
 
-fn header(out: &mut Vec<u8>, name: &str, size: usize, mode: u32, uid: u32, kind: u8) {
+/// One 512-byte header; `meta` is (size, mode, uid, mtime).
+fn header(out: &mut Vec<u8>, name: &str, meta: (usize, u32, u32, u64), kind: u8) {
+    let (size, mode, uid, mtime) = meta;
     let mut h = [0u8; BLOCK];
     let name = name.as_bytes();
     let len = name.len().min(99);
@@ -45,7 +42,7 @@ fn header(out: &mut Vec<u8>, name: &str, size: usize, mode: u32, uid: u32, kind:
     octal(&mut h[108..116], u64::from(uid));
     octal(&mut h[116..124], u64::from(uid));
     octal(&mut h[124..136], size as u64);
-    octal(&mut h[136..148], 0);
+    octal(&mut h[136..148], mtime);
     h[148..156].copy_from_slice(b"        ");
     h[156] = kind;
     h[257..263].copy_from_slice(b"ustar\0");
@@ -76,12 +73,15 @@ mod tests {
 
     #[test]
     fn writes_parent_dirs_then_the_file_with_owner_and_mode() {
-        let tar = tar(&[InjectedFile {
-            path: "/run/secrets/admin_password".into(),
-            contents: b"hunter2".to_vec(),
-            uid: 472,
-            mode: 0o400,
-        }]);
+        let tar = tar(
+            &[InjectedFile {
+                path: "/run/secrets/admin_password".into(),
+                contents: b"hunter2".to_vec(),
+                uid: 472,
+                mode: 0o400,
+            }],
+            0,
+        );
         assert_eq!(tar.len(), BLOCK * 3 + BLOCK + BLOCK * 2);
         assert_eq!(&tar[..4], b"run/");
         assert_eq!(tar[156], b'5');
@@ -95,12 +95,15 @@ mod tests {
 
     #[test]
     fn checksum_matches_the_ustar_rule() {
-        let tar = tar(&[InjectedFile {
-            path: "/a".into(),
-            contents: vec![],
-            uid: 0,
-            mode: 0o400,
-        }]);
+        let tar = tar(
+            &[InjectedFile {
+                path: "/a".into(),
+                contents: vec![],
+                uid: 0,
+                mode: 0o400,
+            }],
+            1_795_238_570,
+        );
         let mut h = tar[..BLOCK].to_vec();
         let stored = u32::from_str_radix(std::str::from_utf8(&h[148..154]).unwrap(), 8).unwrap();
         h[148..156].copy_from_slice(b"        ");

@@ -37,7 +37,7 @@ impl Unreachable {
     }
 }
 
-/// Connects and pings the daemon; the result knows the daemon's API version.
+/// Connects and pings the daemon (one round trip: `stackctl status` must stay fast).
 pub async fn connect() -> anyhow::Result<Daemon> {
     let address = daemon_address();
     let unreachable = || Unreachable {
@@ -52,6 +52,5 @@ pub async fn connect() -> anyhow::Result<Daemon> {
         Ok(Err(e)) => return Err(anyhow::Error::from(e).context(unreachable())),
         Err(_) => return Err(anyhow::anyhow!("no answer within 5s").context(unreachable())),
     }
-    let version = docker.version().await.context(unreachable())?;
-    Ok(Daemon::new(docker, version.api_version.unwrap_or_default()))
+    Ok(Daemon::new(docker))
 }

@@ -26,25 +26,23 @@ use super::{archive, container, labels};
 
 pub struct Daemon {
     docker: Docker,
-    api_version: String,
 }
 
 impl Daemon {
-    pub fn new(docker: Docker, api_version: String) -> Self {
-        Self {
-            docker,
-            api_version,
-        }
-    }
-
-    /// The daemon's API version (`1.41`).
-    pub fn api_version(&self) -> &str {
-        &self.api_version
+    pub fn new(docker: Docker) -> Self {
+        Self { docker }
     }
 
     pub fn client(&self) -> &Docker {
         &self.docker
     }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn is_not_found(e: &BollardError) -> bool {
@@ -250,9 +248,9 @@ impl Engine for Daemon {
             .await
         {
             Ok(created) => created,
-            Err(BollardError::DockerResponseServerError { status_code: 409, .. }) => {
-                return Err(NameConflict(request.name.clone()).into())
-            }
+            Err(BollardError::DockerResponseServerError {
+                status_code: 409, ..
+            }) => return Err(NameConflict(request.name.clone()).into()),
             Err(e) => {
                 return Err(anyhow::Error::from(e)
                     .context(format!("cannot create container `{}`", request.name)))
@@ -286,7 +284,7 @@ impl Engine for Daemon {
             .upload_to_container(
                 container,
                 Some(options),
-                bollard::body_full(archive::tar(files).into()),
+                bollard::body_full(archive::tar(files, now()).into()),
             )
             .await
             .with_context(|| format!("cannot copy secrets into `{container}`"))

@@ -254,7 +254,10 @@ scrape:
     #[test]
     fn reports_duplicate_keys_and_empty_manifests() {
         let cases = [
-            ("version: 1\nproject: a\nproject: b\n", "key `project` appears twice"),
+            (
+                "version: 1\nproject: a\nproject: b\n",
+                "key `project` appears twice",
+            ),
             ("", "the manifest is empty"),
             ("# only a comment\n", "the manifest is empty"),
             ("- a\n- b\n", "the manifest must be a mapping"),

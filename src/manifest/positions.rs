@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::diagnostic::{Diagnostic, Location};
 
@@ -37,15 +37,26 @@ impl Positions {
     }
 
     /// The location of the value at `path`, or of its nearest ancestor that has one.
+    /// An empty path means the whole file: it has no location.
     pub fn find(&self, path: &str) -> Option<Location> {
+        if path.is_empty() {
+            return None;
+        }
         let mut path = path;
         loop {
             if let Some(loc) = self.by_path.get(path) {
                 return Some(*loc);
             }
-            let cut = path.rfind(['.', '['])?;
-            path = &path[..cut];
+            if path.is_empty() {
+                return None;
+            }
+            path = path.rfind(['.', '[']).map_or("", |cut| &path[..cut]);
         }
+    }
+
+    /// Whether the file writes a key or value at exactly `path`.
+    pub fn has(&self, path: &str) -> bool {
+        self.by_path.contains_key(path) || self.keys.contains_key(path)
     }
 
     /// The location of the key at `path` itself, else that of its value or nearest ancestor.
@@ -240,8 +251,21 @@ impl MarkedEventReceiver for Recorder<'_> {
     fn on_event(&mut self, event: Event, marker: Marker) {
         let at = location(&marker);
         match event {
-            Event::Scalar(text, ..) => match self.next_value_path() {
+            Event::Scalar(text, style, ..) => match self.next_value_path() {
                 None => self.set_key(text, at),
+                // An empty value (`alerts:`) is marked where the next token starts: use its key.
+                Some(path)
+                    if text.is_empty()
+                        && style == TScalarStyle::Plain
+                        && self.positions.keys.contains_key(&path) =>
+                {
+                    let key_at = self.positions.keys[&path];
+                    if let Some(pending) = self.pending_container.take() {
+                        self.positions.by_path.entry(pending).or_insert(key_at);
+                    }
+                    self.positions.by_path.insert(path, key_at);
+                    self.value_done();
+                }
                 Some(path) => {
                     if let Some(pending) = self.pending_container.take() {
                         self.positions.by_path.entry(pending).or_insert(at);
@@ -288,6 +312,7 @@ notify:
       email:
         to:
           - ops@example.com
+  empty:
 ";
 
     fn at(line: usize, column: usize) -> Option<Location> {
@@ -309,9 +334,12 @@ notify:
             ("scrape[0].targets[1]", at(8, 20)),
             ("scrape[1].timeout", at(10, 14)),
             ("notify.receivers.team-email.email.to[0]", at(16, 13)),
+            ("notify.empty", at(17, 3)),
             // Not present: the nearest ancestor.
             ("scrape[1].interval", at(9, 5)),
             ("components.grafana.admin_password", at(4, 3)),
+            ("project", at(1, 1)),
+            ("", None),
         ];
         for (path, want) in cases {
             assert_eq!(positions.find(path), want, "{path}");

@@ -26,6 +26,7 @@ pub struct Typed {
 }
 
 pub fn parse(mut value: Value, positions: &Positions) -> Typed {
+    treat_empty_sections_as_defaults(&mut value);
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut unknown: Vec<Vec<Segment>> = Vec::new();
     let mut manifest = None;
@@ -60,6 +61,44 @@ pub fn parse(mut value: Value, positions: &Positions) -> Typed {
         manifest,
         problems,
         shadowed,
+    }
+}
+
+/// `alerts:` or `prometheus:` with nothing after it reads as "present, with defaults", as `{}`
+/// does. Other empty values count as absent: serde would otherwise read `project:` as the
+/// text `null`. `port: null` keeps its meaning (not published), and pass-through YAML
+/// (`extra_config`, probe `modules`, relabelling) is left as written.
+fn treat_empty_sections_as_defaults(value: &mut Value) {
+    if let Some(Value::Mapping(components)) = value.get_mut("components") {
+        for (_, component) in components.iter_mut() {
+            if component.is_null() {
+                *component = Value::Mapping(serde_yaml::Mapping::new());
+            }
+        }
+    }
+    drop_empty_values(value);
+}
+
+const PASS_THROUGH: [&str; 5] = [
+    "extra_config",
+    "modules",
+    "relabel",
+    "metric_relabel",
+    "params",
+];
+
+fn drop_empty_values(value: &mut Value) {
+    match value {
+        Value::Mapping(map) => {
+            map.retain(|key, item| !item.is_null() || key.as_str() == Some("port"));
+            for (key, item) in map.iter_mut() {
+                if !key.as_str().is_some_and(|k| PASS_THROUGH.contains(&k)) {
+                    drop_empty_values(item);
+                }
+            }
+        }
+        Value::Sequence(items) => items.iter_mut().for_each(drop_empty_values),
+        _ => {}
     }
 }
 
@@ -308,6 +347,23 @@ mod tests {
     fn reads_plain_numbers_as_text_where_text_is_expected() {
         let source = format!("{BASE}labels: {{replica: 1}}\nnotify: {{default: a, quiet_hours: {{q: [{{years: [2026], months: [12]}}]}}}}\n");
         assert_eq!(problems(&source), vec![]);
+    }
+
+    #[test]
+    fn reads_empty_sections_and_components_as_defaults() {
+        let source = format!("{BASE}components:\n  prometheus:\n  node_exporter:\nalerts:\nlogs:\nscrape:\nnotify:\n");
+        let positions = Positions::build(&source).unwrap();
+        let typed = parse(serde_yaml::from_str(&source).unwrap(), &positions);
+        assert!(typed.problems.is_empty(), "{:?}", typed.problems);
+        let manifest = typed.manifest.unwrap();
+        assert!(manifest.components.prometheus.is_some());
+        assert!(manifest.components.node_exporter.is_some());
+        assert!(manifest.notify.is_none());
+        let missing_project = parse(
+            serde_yaml::from_str("version: 1\nproject:\n").unwrap(),
+            &positions,
+        );
+        assert!(missing_project.manifest.is_none());
     }
 
     #[test]

@@ -134,10 +134,20 @@ pub fn knob_table(templates: &Templates) -> anyhow::Result<BTreeMap<String, Knob
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let alerts = &stack.manifest.alerts;
     let all_knobs = knob_table(stack.templates)?;
-    let mut all_alerts = Vec::new();
+    let mut owner = BTreeMap::new();
     for preset in PRESETS {
-        all_alerts.extend(data::alert_names(stack.templates, preset)?);
+        for knob in data::knobs(stack.templates, preset)?.into_keys() {
+            owner.insert(knob, *preset);
+        }
+        for alert in data::alert_names(stack.templates, preset)? {
+            owner.insert(alert, *preset);
+        }
     }
+    let all_alerts: Vec<String> = owner
+        .keys()
+        .filter(|k| !all_knobs.contains_key(*k))
+        .cloned()
+        .collect();
     let selection = select(stack);
     let mut problems = selection.problems;
     problems.extend(knobs::check_thresholds(&alerts.thresholds, &all_knobs));
@@ -145,6 +155,16 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let failed = !problems.is_empty();
     problems.into_iter().for_each(|p| draft.problem(p));
     selection.warnings.into_iter().for_each(|w| draft.warn(w));
+    let names = alerts
+        .thresholds
+        .keys()
+        .map(|k| ("alerts.thresholds", k))
+        .chain(alerts.disable.iter().map(|a| ("alerts.disable", a)));
+    for (key, name) in names {
+        if let Some(preset) = owner.get(name).filter(|p| !selection.presets.contains(*p)) {
+            draft.warn(format!("`{key}` names `{name}` of preset `{preset}`, which this stack does not render; it has no effect"));
+        }
+    }
     if failed {
         return Ok(());
     }

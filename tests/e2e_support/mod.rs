@@ -17,7 +17,13 @@ pub const ALERTMANAGER: &str = "stackctl-test/alertmanager:0.25.0";
 pub const NODE_EXPORTER: &str = "stackctl-test/node-exporter:1.5.0";
 pub const BLACKBOX: &str = "stackctl-test/blackbox-exporter:0.23.0";
 pub const PUSHGATEWAY: &str = "stackctl-test/pushgateway:1.5.1";
-pub const IMAGES: [&str; 5] = [PROMETHEUS, ALERTMANAGER, NODE_EXPORTER, BLACKBOX, PUSHGATEWAY];
+pub const IMAGES: [&str; 5] = [
+    PROMETHEUS,
+    ALERTMANAGER,
+    NODE_EXPORTER,
+    BLACKBOX,
+    PUSHGATEWAY,
+];
 
 static LOCK: Mutex<()> = Mutex::new(());
 
@@ -38,7 +44,9 @@ pub fn stack(test: &str) -> Option<Stack> {
         return common::skip("a running Docker daemon (`docker info` failed)");
     }
     if let Some(missing) = IMAGES.iter().find(|image| !image_exists(image)) {
-        return common::skip(&format!("the local test image `{missing}` (run tests/images/build.sh)"));
+        return common::skip(&format!(
+            "the local test image `{missing}` (run tests/images/build.sh)"
+        ));
     }
     let project = format!("e2e-{test}-{}", std::process::id()).replace('_', "-");
     remove_project(&project);
@@ -92,7 +100,11 @@ components:
 
     /// Runs `stackctl ARGS` in the stack's directory.
     pub fn run(&self, args: &[&str]) -> Output {
-        let output = common::stackctl_in(self.path()).args(args).timeout(Duration::from_secs(180)).output().expect("stackctl runs");
+        let output = common::stackctl_in(self.path())
+            .args(args)
+            .timeout(Duration::from_secs(180))
+            .output()
+            .expect("stackctl runs");
         eprintln!(
             "$ stackctl {}\n{}{}",
             args.join(" "),
@@ -105,7 +117,11 @@ components:
     /// Runs `stackctl ARGS` and asserts it succeeded; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let output = self.run(args);
-        assert!(output.status.success(), "`stackctl {}` failed", args.join(" "));
+        assert!(
+            output.status.success(),
+            "`stackctl {}` failed",
+            args.join(" ")
+        );
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
@@ -115,21 +131,29 @@ components:
 
     /// `docker inspect -f FORMAT` of a service's container.
     pub fn inspect(&self, service: &str, format: &str) -> String {
-        docker(&["inspect", "-f", format, &self.container(service)]).trim().to_string()
+        docker(&["inspect", "-f", format, &self.container(service)])
+            .trim()
+            .to_string()
     }
 
     /// Names of the project's containers.
     pub fn containers(&self) -> Vec<String> {
         let filter = format!("label=com.docker.compose.project={}", self.project);
         let mut names: Vec<String> =
-            docker(&["ps", "-a", "--filter", &filter, "--format", "{{.Names}}"]).lines().map(str::to_string).collect();
+            docker(&["ps", "-a", "--filter", &filter, "--format", "{{.Names}}"])
+                .lines()
+                .map(str::to_string)
+                .collect();
         names.sort();
         names
     }
 
     pub fn volumes(&self) -> Vec<String> {
         let filter = format!("label=com.docker.compose.project={}", self.project);
-        docker(&["volume", "ls", "-q", "--filter", &filter]).lines().map(str::to_string).collect()
+        docker(&["volume", "ls", "-q", "--filter", &filter])
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 
     pub fn prometheus(&self, path: &str) -> serde_json::Value {
@@ -138,8 +162,13 @@ components:
 }
 
 pub fn get_json(url: &str) -> serde_json::Value {
-    let body = ureq::get(url).timeout(Duration::from_secs(5)).call().map(|r| r.into_string().unwrap_or_default());
-    body.ok().and_then(|b| serde_json::from_str(&b).ok()).unwrap_or(serde_json::Value::Null)
+    let body = ureq::get(url)
+        .timeout(Duration::from_secs(5))
+        .call()
+        .map(|r| r.into_string().unwrap_or_default());
+    body.ok()
+        .and_then(|b| serde_json::from_str(&b).ok())
+        .unwrap_or(serde_json::Value::Null)
 }
 
 /// Polls `check` until it returns true or `secs` pass.
@@ -155,27 +184,42 @@ pub fn eventually(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
 }
 
 pub fn docker(args: &[&str]) -> String {
-    let output = Command::new("docker").args(args).output().expect("docker runs");
+    let output = Command::new("docker")
+        .args(args)
+        .output()
+        .expect("docker runs");
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 fn docker_ok() -> bool {
-    Command::new("docker").args(["info", "-f", "{{.ServerVersion}}"]).output().is_ok_and(|o| o.status.success())
+    Command::new("docker")
+        .args(["info", "-f", "{{.ServerVersion}}"])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn image_exists(image: &str) -> bool {
-    Command::new("docker").args(["image", "inspect", image]).output().is_ok_and(|o| o.status.success())
+    Command::new("docker")
+        .args(["image", "inspect", image])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// A TCP port free right now on 127.0.0.1.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// Removes every container, network and volume labelled with `project`.
 pub fn remove_project(project: &str) {
     let filter = format!("label=com.docker.compose.project={project}");
-    let ids: Vec<String> = docker(&["ps", "-aq", "--filter", &filter]).lines().map(str::to_string).collect();
+    let ids: Vec<String> = docker(&["ps", "-aq", "--filter", &filter])
+        .lines()
+        .map(str::to_string)
+        .collect();
     if !ids.is_empty() {
         let mut args = vec!["rm", "-f", "-v"];
         args.extend(ids.iter().map(String::as_str));

@@ -121,7 +121,9 @@ impl<E: Engine> Context<'_, E> {
             ServiceAction::Start { container } => {
                 // A crash-looping container is stopped first, so it starts now with the
                 // current files instead of at the end of Docker's restart back-off.
-                self.engine.stop_container(container, STOP_TIMEOUT_SECS).await?;
+                self.engine
+                    .stop_container(container, STOP_TIMEOUT_SECS)
+                    .await?;
                 self.engine
                     .inject_files(
                         container,
@@ -252,4 +254,121 @@ fn docker_socket_gid() -> Option<u32> {
     let address = crate::docker::daemon_address();
     let path = address.strip_prefix("unix://")?;
     std::fs::metadata(path).ok().map(|m| m.gid())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::commands::deploy::fake_engine::FakeEngine;
+    use crate::plan::{Plan, ServiceStep};
+
+    fn session(dir: &std::path::Path) -> Session {
+        let manifest = "version: 1\nproject: fake\ncomponents:\n  node_exporter: {port: null}\n  pushgateway: {port: null}\n";
+        std::fs::write(dir.join("stackctl.yaml"), manifest).unwrap();
+        let global = crate::cli::GlobalArgs {
+            file: dir.join("stackctl.yaml"),
+            out: None,
+        };
+        let mut session = Session::open(&global).unwrap();
+        for d in &mut session.desired {
+            d.spec.ready = None; // the fake has no network to probe
+        }
+        session
+    }
+
+    fn step(service: &str, action: ServiceAction) -> ServiceStep {
+        ServiceStep {
+            service: service.into(),
+            action,
+        }
+    }
+
+    #[test]
+    fn recreate_creates_the_replacement_first_then_stops_removes_and_renames() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = session(dir.path());
+        let engine = FakeEngine::default();
+        let old = "0123456789abcdef";
+        engine.add_running(old, "fake-pushgateway-1");
+        let plan = Plan {
+            project: "fake".into(),
+            levels: vec![vec![step(
+                "pushgateway",
+                ServiceAction::Recreate {
+                    container: old.into(),
+                    reason: "image changed".into(),
+                },
+            )]],
+            ..Default::default()
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let outcomes = runtime
+            .block_on(apply(&engine, &session, &plan, Duration::from_secs(5)))
+            .unwrap();
+        assert_eq!(
+            outcomes,
+            vec![(
+                "pushgateway".to_string(),
+                "recreated (image changed)".to_string()
+            )]
+        );
+        assert_eq!(
+            engine.calls.borrow().clone(),
+            vec![
+                "create 0123456789ab_fake-pushgateway-1".to_string(),
+                format!("stop {old}"),
+                format!("remove {old}"),
+                "rename new-pushgateway fake-pushgateway-1".to_string(),
+                "start new-pushgateway".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn cold_apply_creates_network_and_volumes_before_containers_and_keeps_what_is_current() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = session(dir.path());
+        let engine = FakeEngine::default();
+        engine.add_running("node-id", "fake-node-exporter-1");
+        let plan = Plan {
+            project: "fake".into(),
+            create_network: Some("fake_default".into()),
+            create_volumes: vec!["fake_pushgateway-data".into()],
+            levels: vec![vec![
+                step(
+                    "node-exporter",
+                    ServiceAction::Keep {
+                        container: "node-id".into(),
+                    },
+                ),
+                step("pushgateway", ServiceAction::Create),
+            ]],
+            ..Default::default()
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let outcomes: BTreeMap<String, String> = runtime
+            .block_on(apply(&engine, &session, &plan, Duration::from_secs(5)))
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(outcomes["node-exporter"], "unchanged");
+        assert_eq!(outcomes["pushgateway"], "created");
+        assert_eq!(
+            engine.calls.borrow().clone(),
+            vec![
+                "create network fake_default".to_string(),
+                "create volume fake_pushgateway-data".to_string(),
+                "create fake-pushgateway-1".to_string(),
+                "start new-pushgateway".to_string(),
+            ]
+        );
+    }
 }

@@ -34,6 +34,13 @@ impl Backup {
         Ok(Self { files })
     }
 
+    /// No backup: nothing to restore.
+    pub fn empty() -> Self {
+        Self {
+            files: BTreeMap::new(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

@@ -82,7 +82,10 @@ fn text(value: &Value, key: &str) -> String {
 /// Targets that are up, and those whose last scrape failed; targets not scraped yet
 /// (`unknown`, right after a deploy or reload) are neither.
 pub fn parse_targets(body: &Value) -> (usize, Vec<DownTarget>) {
-    let active = body["data"]["activeTargets"].as_array().cloned().unwrap_or_default();
+    let active = body["data"]["activeTargets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let up = active.iter().filter(|t| t["health"] == "up").count();
     let down = active
         .iter()

@@ -198,3 +198,21 @@ fn unknown_thresholds_and_disabled_names_are_problems() {
     );
     assert!(draft.files().is_empty());
 }
+
+#[test]
+fn tuning_a_preset_that_is_not_rendered_is_a_warning() {
+    let yaml = "{version: 1, project: p, components: {prometheus: {}}, alerts: {thresholds: {host_memory_used: 0.5, prometheus_notification_errors: 0.1}, disable: [RedisDown, Watchdog]}}";
+    let manifest: Manifest = serde_yaml::from_str(yaml).unwrap();
+    let templates = Templates::embedded();
+    let stack = Stack::new(&manifest, std::path::Path::new("."), &templates);
+    let mut draft = Draft::new(&[]);
+    render(&stack, &mut draft).unwrap();
+    assert!(draft.problems.is_empty(), "{:?}", draft.problems);
+    assert_eq!(
+        draft.warnings,
+        [
+            "`alerts.thresholds` names `host_memory_used` of preset `host`, which this stack does not render; it has no effect",
+            "`alerts.disable` names `RedisDown` of preset `redis`, which this stack does not render; it has no effect",
+        ]
+    );
+}

@@ -10,6 +10,7 @@ use crate::manifest::{Diagnostic, Exporter, Secret};
 use crate::render::Draft;
 use crate::service::ServiceSpec;
 
+use super::address::{percent_encode, split_host_port, with_scheme};
 use super::dsn::{mongodb_without_credentials, MysqlDsn, PostgresDsn};
 
 /// What configuring one exporter needs: where it is in the manifest and who it runs as.
@@ -270,21 +271,6 @@ fn refuse_dsn(cx: &ExporterContext, draft: &mut Draft, instead: &str) {
     }
 }
 
-fn with_scheme(target: &str, scheme: &str) -> String {
-    if target.contains("://") {
-        target.to_string()
-    } else {
-        format!("{scheme}{target}")
-    }
-}
-
-fn split_host_port(address: &str, default_port: u16) -> (String, u16) {
-    match address.rsplit_once(':').map(|(h, p)| (h, p.parse::<u16>())) {
-        Some((host, Ok(port))) => (host.to_string(), port),
-        _ => (address.to_string(), default_port),
-    }
-}
-
 /// A my.cnf value read verbatim by go-ini: backquotes keep `#`, `;`, quotes and spaces.
 fn ini_value(value: &str) -> String {
     if value.contains('`') {
@@ -294,45 +280,13 @@ fn ini_value(value: &str) -> String {
     }
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters (for URL userinfo).
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn targets_get_the_scheme_the_exporter_expects() {
-        assert_eq!(with_scheme("redis:6379", "redis://"), "redis://redis:6379");
-        assert_eq!(
-            with_scheme("rediss://cache:6380", "redis://"),
-            "rediss://cache:6380"
-        );
-    }
-
-    #[test]
-    fn host_and_port_fall_back_to_the_default_port() {
-        assert_eq!(split_host_port("db:3307", 3306), ("db".to_string(), 3307));
-        assert_eq!(split_host_port("db", 3306), ("db".to_string(), 3306));
-    }
-
-    #[test]
     fn ini_values_are_quoted_so_comment_characters_survive() {
         assert_eq!(ini_value("p#ss;w\"rd"), "`p#ss;w\"rd`");
         assert_eq!(ini_value("a`b"), "\"\"\"a`b\"\"\"");
-    }
-
-    #[test]
-    fn userinfo_is_percent_encoded() {
-        assert_eq!(percent_encode("p@ss:w/rd~ok"), "p%40ss%3Aw%2Frd~ok");
     }
 }

@@ -4,6 +4,7 @@
 //! Commands and Grafana's environment come from the config owners (`render::<component>`);
 //! this module only wires them to containers. It writes no file (the compose step does).
 
+mod address;
 mod dsn;
 mod exporters;
 mod host_access;
@@ -154,5 +155,7 @@ fn config_files(draft: &Draft, runtime: &runtime::Runtime, spec: &ServiceSpec) -
     files
 }
 
+#[cfg(test)]
+mod exporter_tests;
 #[cfg(test)]
 mod tests;
