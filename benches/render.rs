@@ -61,18 +61,41 @@ fn measure(path: &std::path::Path) -> Sample {
     PEAK.store(baseline, Ordering::Relaxed);
     let start = Instant::now();
     let cpu_start = cpu_time();
-    let loaded = stackctl::manifest::load(path).unwrap_or_else(|e| panic!("generated manifest does not load:\n{e}"));
+    let loaded = stackctl::manifest::load(path)
+        .unwrap_or_else(|e| panic!("generated manifest does not load:\n{e}"));
     let load = start.elapsed();
     let templates = stackctl::render::Templates::embedded();
-    let rendered = stackctl::render::render(&loaded, &templates).unwrap_or_else(|e| panic!("does not render:\n{e}"));
+    let rendered = stackctl::render::render(&loaded, &templates)
+        .unwrap_or_else(|e| panic!("does not render:\n{e}"));
     let total = start.elapsed();
     let cpu = cpu_time().saturating_sub(cpu_start);
     let files = rendered.files.len();
     drop((rendered, templates, loaded));
-    Sample { cpu, total, load, heap_peak: PEAK.load(Ordering::Relaxed) - baseline, files }
+    Sample {
+        cpu,
+        total,
+        load,
+        heap_peak: PEAK.load(Ordering::Relaxed) - baseline,
+        files,
+    }
 }
 
 fn main() {
+    // `STACKCTL_BENCH_MANIFESTS=DIR cargo bench --bench render` only writes the generated
+    // manifests (for measuring the release binary's RSS with `/usr/bin/time -v`).
+    if let Some(dir) = std::env::var_os("STACKCTL_BENCH_MANIFESTS") {
+        for scale in [1, 2, 4] {
+            let project = std::path::Path::new(&dir).join(format!("x{scale}"));
+            std::fs::create_dir_all(&project).expect("create manifest dir");
+            std::fs::write(project.join("stackctl.yaml"), generate::manifest(scale))
+                .expect("write manifest");
+        }
+        println!(
+            "wrote x1, x2, x4 manifests under {}",
+            std::path::Path::new(&dir).display()
+        );
+        return;
+    }
     let full = std::env::args().any(|a| a == "--bench");
     let (scales, runs): (&[usize], usize) = if full { (&[1, 2, 4], 7) } else { (&[1], 1) };
     let dir = tempfile::tempdir().expect("temp dir");
@@ -115,6 +138,9 @@ fn main() {
     if full {
         let first = per_target[0];
         let last = per_target[per_target.len() - 1];
-        println!("cpu time per 1k targets at 4x / at 1x: {:.2} (1.00 = linear)", last / first);
+        println!(
+            "cpu time per 1k targets at 4x / at 1x: {:.2} (1.00 = linear)",
+            last / first
+        );
     }
 }

@@ -17,7 +17,13 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// The manifest to read
-    #[arg(short = 'f', long = "file", global = true, value_name = "PATH", default_value = "stackctl.yaml")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        global = true,
+        value_name = "PATH",
+        default_value = "stackctl.yaml"
+    )]
     pub file: PathBuf,
 
     /// Where rendered files go (default: `rendered/` beside the manifest)

@@ -113,7 +113,11 @@ pub fn print_checks(results: &[CheckResult]) {
 }
 
 pub fn format_check(result: &CheckResult) -> String {
-    let by = result.checker.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+    let by = result
+        .checker
+        .as_deref()
+        .map(|c| format!(" [{c}]"))
+        .unwrap_or_default();
     let mut text = match &result.outcome {
         CheckOutcome::Passed => format!("ok       {}{by}\n", result.name),
         CheckOutcome::Failed(output) => format!("FAILED   {}{by}\n{}", result.name, indent(output)),
@@ -131,7 +135,11 @@ pub fn format_check(result: &CheckResult) -> String {
 }
 
 fn indent(output: &str) -> String {
-    output.trim_end().lines().map(|line| format!("    | {line}\n")).collect()
+    output
+        .trim_end()
+        .lines()
+        .map(|line| format!("    | {line}\n"))
+        .collect()
 }
 
 /// `validate: 5 passed, 1 failed, 0 unsure, 1 not run`.

@@ -21,7 +21,9 @@ fn second_render_reports_unchanged_and_a_change_reports_changed() {
         .arg("render")
         .assert()
         .success()
-        .stdout(predicate::str::contains("created   prometheus/prometheus.yml"))
+        .stdout(predicate::str::contains(
+            "created   prometheus/prometheus.yml",
+        ))
         .stdout(predicate::str::contains("created   docker-compose.yml"));
     let rendered = dir.path().join("rendered/prometheus/prometheus.yml");
     let mtime = std::fs::metadata(&rendered).unwrap().modified().unwrap();
@@ -29,57 +31,103 @@ fn second_render_reports_unchanged_and_a_change_reports_changed() {
         .arg("render")
         .assert()
         .success()
-        .stdout(predicate::str::contains("unchanged prometheus/prometheus.yml"))
+        .stdout(predicate::str::contains(
+            "unchanged prometheus/prometheus.yml",
+        ))
         .stdout(predicate::str::contains(" 0 created, 0 changed"));
-    assert_eq!(std::fs::metadata(&rendered).unwrap().modified().unwrap(), mtime, "unchanged file not rewritten");
+    assert_eq!(
+        std::fs::metadata(&rendered).unwrap().modified().unwrap(),
+        mtime,
+        "unchanged file not rewritten"
+    );
     let edited = MANIFEST.replace("prometheus: {}", "prometheus: {scrape_interval: 30s}");
     common::write(dir.path(), "stackctl.yaml", &edited);
     common::stackctl_in(dir.path())
         .arg("render")
         .assert()
         .success()
-        .stdout(predicate::str::contains("changed   prometheus/prometheus.yml"));
+        .stdout(predicate::str::contains(
+            "changed   prometheus/prometheus.yml",
+        ));
 }
 
 #[test]
 fn removing_a_component_removes_its_files() {
     let dir = common::project(MANIFEST, Some(ENV));
-    common::stackctl_in(dir.path()).arg("render").assert().success();
-    assert!(dir.path().join("rendered/alertmanager/alertmanager.yml").exists());
-    common::write(dir.path(), "stackctl.yaml", &MANIFEST.replace("  alertmanager: {}\n", ""));
+    common::stackctl_in(dir.path())
+        .arg("render")
+        .assert()
+        .success();
+    assert!(dir
+        .path()
+        .join("rendered/alertmanager/alertmanager.yml")
+        .exists());
+    common::write(
+        dir.path(),
+        "stackctl.yaml",
+        &MANIFEST.replace("  alertmanager: {}\n", ""),
+    );
     common::stackctl_in(dir.path())
         .arg("render")
         .assert()
         .success()
-        .stdout(predicate::str::contains("removed   alertmanager/alertmanager.yml"));
+        .stdout(predicate::str::contains(
+            "removed   alertmanager/alertmanager.yml",
+        ));
     assert!(!dir.path().join("rendered/alertmanager").exists());
 }
 
 #[test]
 fn out_flag_chooses_the_output_directory() {
     let dir = common::project(MANIFEST, Some(ENV));
-    common::stackctl_in(dir.path()).args(["render", "--out", "elsewhere"]).assert().success();
-    assert!(dir.path().join("elsewhere/prometheus/prometheus.yml").is_file());
+    common::stackctl_in(dir.path())
+        .args(["render", "--out", "elsewhere"])
+        .assert()
+        .success();
+    assert!(dir
+        .path()
+        .join("elsewhere/prometheus/prometheus.yml")
+        .is_file());
     assert!(!dir.path().join("rendered").exists());
 }
 
 #[test]
 fn secrets_are_private_and_never_printed() {
     let dir = common::project(MANIFEST, Some(ENV));
-    let output = common::stackctl_in(dir.path()).arg("render").output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let printed = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let output = common::stackctl_in(dir.path())
+        .arg("render")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(!printed.contains("fake-cli-render-password"));
     let out = dir.path().join("rendered");
     assert_eq!(common::mode(&out.join("secrets")), 0o700);
-    let secrets: Vec<String> = common::list_files(&out).into_iter().filter(|p| p.starts_with("secrets/")).collect();
+    let secrets: Vec<String> = common::list_files(&out)
+        .into_iter()
+        .filter(|p| p.starts_with("secrets/"))
+        .collect();
     assert!(!secrets.is_empty(), "the Grafana password is a secret file");
     for file in &secrets {
         assert_eq!(common::mode(&out.join(file)), 0o600, "{file}");
     }
-    for file in common::list_files(&out).iter().filter(|p| !p.starts_with("secrets/")) {
+    for file in common::list_files(&out)
+        .iter()
+        .filter(|p| !p.starts_with("secrets/"))
+    {
         let text = std::fs::read_to_string(out.join(file)).unwrap_or_default();
-        assert!(!text.contains("fake-cli-render-password"), "the password leaked into {file}");
+        assert!(
+            !text.contains("fake-cli-render-password"),
+            "the password leaked into {file}"
+        );
         assert_eq!(common::mode(&out.join(file)), 0o644, "{file}");
     }
 }
@@ -94,7 +142,10 @@ fn invalid_manifest_exits_2_and_writes_nothing() {
         .code(2)
         .stderr(predicate::str::contains("error:"))
         .stderr(predicate::str::contains("stackctl.yaml:"));
-    assert!(!dir.path().join("rendered").exists(), "not even the output directory");
+    assert!(
+        !dir.path().join("rendered").exists(),
+        "not even the output directory"
+    );
 }
 
 #[test]

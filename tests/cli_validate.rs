@@ -6,18 +6,33 @@ use predicates::prelude::*;
 
 #[test]
 fn validate_passes_on_the_full_preset() {
-    let (Some(_), Some(_)) = (common::require_tool("promtool"), common::require_tool("amtool")) else { return };
+    let (Some(_), Some(_)) = (
+        common::require_tool("promtool"),
+        common::require_tool("amtool"),
+    ) else {
+        return;
+    };
     let dir = common::tempdir();
-    common::stackctl_in(dir.path()).args(["init", "--stack", "full", "--project", "demo"]).assert().success();
+    common::stackctl_in(dir.path())
+        .args(["init", "--stack", "full", "--project", "demo"])
+        .assert()
+        .success();
     common::stackctl_in(dir.path())
         .args(["validate", "--no-docker"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("promtool check config prometheus/prometheus.yml"))
+        .stdout(predicate::str::contains(
+            "promtool check config prometheus/prometheus.yml",
+        ))
         .stdout(predicate::str::contains("promtool check rules"))
-        .stdout(predicate::str::contains("amtool check-config alertmanager/alertmanager.yml"))
+        .stdout(predicate::str::contains(
+            "amtool check-config alertmanager/alertmanager.yml",
+        ))
         .stdout(predicate::str::contains(" 0 failed"));
-    assert!(!dir.path().join("rendered").exists(), "validate writes nothing into the output directory");
+    assert!(
+        !dir.path().join("rendered").exists(),
+        "validate writes nothing into the output directory"
+    );
 }
 
 const PINNED: &str = "version: 1
@@ -31,7 +46,12 @@ alerts:
 
 #[test]
 fn validate_fails_with_promtools_message_on_a_rule_file_it_rejects() {
-    let (Some(_), Some(_)) = (common::require_tool("promtool"), common::require_tool("amtool")) else { return };
+    let (Some(_), Some(_)) = (
+        common::require_tool("promtool"),
+        common::require_tool("amtool"),
+    ) else {
+        return;
+    };
     let dir = common::project(PINNED, None);
     common::write(
         dir.path(),
@@ -49,25 +69,47 @@ fn validate_fails_with_promtools_message_on_a_rule_file_it_rejects() {
 
 #[test]
 fn validate_passes_pinned_releases_with_the_local_tools() {
-    let (Some(_), Some(_)) = (common::require_tool("promtool"), common::require_tool("amtool")) else { return };
-    let dir = common::project(&PINNED.replace("alerts:\n  files: [rules/broken.yml]\n", ""), None);
+    let (Some(_), Some(_)) = (
+        common::require_tool("promtool"),
+        common::require_tool("amtool"),
+    ) else {
+        return;
+    };
+    let dir = common::project(
+        &PINNED.replace("alerts:\n  files: [rules/broken.yml]\n", ""),
+        None,
+    );
     common::stackctl_in(dir.path())
         .args(["validate", "--no-docker"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("ok       promtool check config prometheus/prometheus.yml [local promtool 2.42.0]"))
-        .stdout(predicate::str::contains("ok       amtool check-config alertmanager/alertmanager.yml [local amtool 0.25.0]"));
+        .stdout(predicate::str::contains(
+            "ok       promtool check config prometheus/prometheus.yml [local promtool 2.42.0]",
+        ))
+        .stdout(predicate::str::contains(
+            "ok       amtool check-config alertmanager/alertmanager.yml [local amtool 0.25.0]",
+        ));
 }
 
 #[test]
 fn validate_on_an_invalid_manifest_exits_2() {
-    let dir = common::project("version: 1\nproject: shop\ncomponents: {prometheus: {scrape_timeout: soon}}\n", None);
-    common::stackctl_in(dir.path()).arg("validate").assert().code(2).stderr(predicate::str::contains("error:"));
+    let dir = common::project(
+        "version: 1\nproject: shop\ncomponents: {prometheus: {scrape_timeout: soon}}\n",
+        None,
+    );
+    common::stackctl_in(dir.path())
+        .arg("validate")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error:"));
 }
 
 #[test]
 fn a_missing_checker_is_reported_as_not_run_with_how_to_get_it() {
-    let dir = common::project(&PINNED.replace("alerts:\n  files: [rules/broken.yml]\n", ""), None);
+    let dir = common::project(
+        &PINNED.replace("alerts:\n  files: [rules/broken.yml]\n", ""),
+        None,
+    );
     common::stackctl_in(dir.path())
         .env("PATH", "/nonexistent")
         .args(["validate", "--no-docker"])
@@ -75,5 +117,7 @@ fn a_missing_checker_is_reported_as_not_run_with_how_to_get_it() {
         .success()
         .stdout(predicate::str::contains("not run  promtool check config"))
         .stdout(predicate::str::contains("apt-get install prometheus"))
-        .stdout(predicate::str::contains("apt-get install prometheus-alertmanager"));
+        .stdout(predicate::str::contains(
+            "apt-get install prometheus-alertmanager",
+        ));
 }

@@ -17,26 +17,53 @@ const IMAGE: &str = "stackctl-test/checkers:2.42.0";
 /// with `/bin/false` as entrypoint and `nobody` as user.
 fn build_checker_image(work: &Path) -> bool {
     let root = work.join("rootfs");
-    for (source, name) in [("/usr/bin/promtool", "promtool"), ("/usr/bin/amtool", "amtool")] {
+    for (source, name) in [
+        ("/usr/bin/promtool", "promtool"),
+        ("/usr/bin/amtool", "amtool"),
+    ] {
         std::fs::create_dir_all(root.join("bin")).unwrap();
         std::fs::copy(source, root.join("bin").join(name)).unwrap();
         let ldd = Command::new("ldd").arg(source).output().unwrap();
-        for lib in String::from_utf8_lossy(&ldd.stdout).split_whitespace().filter(|w| w.starts_with('/')) {
+        for lib in String::from_utf8_lossy(&ldd.stdout)
+            .split_whitespace()
+            .filter(|w| w.starts_with('/'))
+        {
             let target = root.join(lib.trim_start_matches('/'));
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();
             std::fs::copy(lib, &target).unwrap();
         }
     }
     std::fs::create_dir_all(root.join("etc")).unwrap();
-    std::fs::write(root.join("etc/passwd"), "root:x:0:0::/:/bin/false\nnobody:x:65534:65534::/:/bin/false\n").unwrap();
+    std::fs::write(
+        root.join("etc/passwd"),
+        "root:x:0:0::/:/bin/false\nnobody:x:65534:65534::/:/bin/false\n",
+    )
+    .unwrap();
     std::fs::create_dir_all(root.join("tmp")).unwrap();
     // promtool test rules keeps its test storage in a temp dir, as `nobody`.
-    std::fs::set_permissions(root.join("tmp"), std::os::unix::fs::PermissionsExt::from_mode(0o1777)).unwrap();
+    std::fs::set_permissions(
+        root.join("tmp"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o1777),
+    )
+    .unwrap();
     let tar = work.join("rootfs.tar");
-    let packed = Command::new("tar").arg("-C").arg(&root).arg("-cf").arg(&tar).arg(".").status().unwrap();
+    let packed = Command::new("tar")
+        .arg("-C")
+        .arg(&root)
+        .arg("-cf")
+        .arg(&tar)
+        .arg(".")
+        .status()
+        .unwrap();
     assert!(packed.success());
     Command::new("docker")
-        .args(["import", "--change", "ENTRYPOINT [\"/bin/false\"]", "--change", "USER nobody"])
+        .args([
+            "import",
+            "--change",
+            "ENTRYPOINT [\"/bin/false\"]",
+            "--change",
+            "USER nobody",
+        ])
         .args(["--change", "ENV TMPDIR=/tmp"])
         .arg(&tar)
         .arg(IMAGE)
@@ -47,18 +74,30 @@ fn build_checker_image(work: &Path) -> bool {
 
 fn docker_ready() -> bool {
     common::require_tool("docker").is_some()
-        && Command::new("docker").arg("info").output().map(|o| o.status.success()).unwrap_or(false)
+        && Command::new("docker")
+            .arg("info")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
 }
 
 #[test]
 fn an_older_local_promtool_defers_to_the_one_in_the_image() {
-    let (Some(_), Some(_)) = (common::require_tool("promtool"), common::require_tool("amtool")) else { return };
+    let (Some(_), Some(_)) = (
+        common::require_tool("promtool"),
+        common::require_tool("amtool"),
+    ) else {
+        return;
+    };
     if !docker_ready() {
         common::skip::<()>("a running Docker daemon");
         return;
     }
     let work = common::tempdir();
-    assert!(build_checker_image(work.path()), "docker import of the checker image failed");
+    assert!(
+        build_checker_image(work.path()),
+        "docker import of the checker image failed"
+    );
     // Rendered for 2.50 / 0.25.1 (2.x keys only), judged in the image because local 2.42 < 2.50.
     let manifest = format!(
         "version: 1
@@ -83,5 +122,7 @@ scrape:
         .stdout(predicate::str::contains(format!(
             "ok       amtool check-config alertmanager/alertmanager.yml [amtool in {IMAGE}]"
         )))
-        .stdout(predicate::str::contains("used the image's promtool instead"));
+        .stdout(predicate::str::contains(
+            "used the image's promtool instead",
+        ));
 }

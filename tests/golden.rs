@@ -26,14 +26,23 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn fixture_name(manifest: &Path) -> String {
-    manifest.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+    manifest
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
 }
 
-fn render_fixture(manifest: &Path) -> (stackctl::manifest::LoadedManifest, Templates, RenderedStack) {
+fn render_fixture(
+    manifest: &Path,
+) -> (stackctl::manifest::LoadedManifest, Templates, RenderedStack) {
     let name = fixture_name(manifest);
-    let loaded = stackctl::manifest::load(manifest).unwrap_or_else(|e| panic!("fixture `{name}` does not load:\n{e}"));
-    let templates = Templates::with_overrides(Some(&loaded.dir.join("templates"))).expect("templates load");
-    let rendered = render::render(&loaded, &templates).unwrap_or_else(|e| panic!("fixture `{name}` does not render:\n{e}"));
+    let loaded = stackctl::manifest::load(manifest)
+        .unwrap_or_else(|e| panic!("fixture `{name}` does not load:\n{e}"));
+    let templates =
+        Templates::with_overrides(Some(&loaded.dir.join("templates"))).expect("templates load");
+    let rendered = render::render(&loaded, &templates)
+        .unwrap_or_else(|e| panic!("fixture `{name}` does not render:\n{e}"));
     (loaded, templates, rendered)
 }
 
@@ -45,9 +54,10 @@ fn snapshot_text(rendered: &RenderedStack) -> String {
     }
     for (path, file) in &rendered.files {
         match file.mode {
-            FileMode::Secret => {
-                text.push_str(&format!("=== {path} (0600)\n<secret: {} bytes>\n\n", file.contents.len()))
-            }
+            FileMode::Secret => text.push_str(&format!(
+                "=== {path} (0600)\n<secret: {} bytes>\n\n",
+                file.contents.len()
+            )),
             FileMode::Public => {
                 text.push_str(&format!("=== {path}\n{}", file.contents));
                 if !file.contents.ends_with('\n') {
@@ -64,13 +74,23 @@ fn snapshot_text(rendered: &RenderedStack) -> String {
 /// others' snapshots), then fails naming every fixture that failed.
 fn for_each_fixture(check: impl Fn(&Path)) {
     let manifests = fixtures();
-    assert!(manifests.len() >= 6, "expected at least 6 fixtures, found {}", manifests.len());
+    assert!(
+        manifests.len() >= 6,
+        "expected at least 6 fixtures, found {}",
+        manifests.len()
+    );
     let failed: Vec<String> = manifests
         .iter()
-        .filter(|manifest| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(manifest))).is_err())
+        .filter(|manifest| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(manifest))).is_err()
+        })
         .map(|manifest| fixture_name(manifest))
         .collect();
-    assert!(failed.is_empty(), "fixtures failed (see above): {}", failed.join(", "));
+    assert!(
+        failed.is_empty(),
+        "fixtures failed (see above): {}",
+        failed.join(", ")
+    );
 }
 
 #[test]
@@ -89,9 +109,17 @@ fn every_ok_fixture_renders_to_its_snapshot() {
 fn no_secret_value_of_a_fixture_appears_in_a_public_file() {
     for_each_fixture(|manifest| {
         let (loaded, _, rendered) = render_fixture(manifest);
-        for (path, file) in rendered.files.iter().filter(|(_, f)| f.mode == FileMode::Public) {
+        for (path, file) in rendered
+            .files
+            .iter()
+            .filter(|(_, f)| f.mode == FileMode::Public)
+        {
             for secret in loaded.secret_values.iter().filter(|s| s.len() >= 6) {
-                assert!(!file.contents.contains(secret.as_str()), "{}: a secret is in `{path}`", fixture_name(manifest));
+                assert!(
+                    !file.contents.contains(secret.as_str()),
+                    "{}: a secret is in `{path}`",
+                    fixture_name(manifest)
+                );
             }
         }
     });
@@ -103,7 +131,12 @@ fn no_secret_value_of_a_fixture_appears_in_a_public_file() {
 /// Fixtures pinning `version: 2.42.0` / `0.25.0` are judged strictly by the Debian tools.
 #[test]
 fn every_ok_fixture_passes_promtool_and_amtool() {
-    let (Some(_), Some(_)) = (common::require_tool("promtool"), common::require_tool("amtool")) else { return };
+    let (Some(_), Some(_)) = (
+        common::require_tool("promtool"),
+        common::require_tool("amtool"),
+    ) else {
+        return;
+    };
     for_each_fixture(|manifest| {
         let name = fixture_name(manifest);
         let (loaded, templates, rendered) = render_fixture(manifest);
@@ -111,8 +144,11 @@ fn every_ok_fixture_passes_promtool_and_amtool() {
         stackctl::writer::write(&rendered, work.path()).expect("write scratch copy");
         let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
         let images = Remembering::new(NoDocker);
-        let mut results = promtool::checks(&stack, &rendered, work.path(), &images).expect("promtool checks");
-        results.extend(amtool::checks(&stack, &rendered, work.path(), &images).expect("amtool checks"));
+        let mut results =
+            promtool::checks(&stack, &rendered, work.path(), &images).expect("promtool checks");
+        results.extend(
+            amtool::checks(&stack, &rendered, work.path(), &images).expect("amtool checks"),
+        );
         let mut failures = Vec::new();
         for result in results {
             let line = stackctl::output::format_check(&result);
@@ -125,24 +161,43 @@ fn every_ok_fixture_passes_promtool_and_amtool() {
                 }
             }
         }
-        assert!(failures.is_empty(), "real checkers rejected rendered files:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "real checkers rejected rendered files:\n{}",
+            failures.join("\n")
+        );
     });
 }
 
 /// The fixtures pinned to the Debian releases must be judged strictly, never UNSURE.
 #[test]
 fn pinned_fixtures_are_judged_by_the_local_tools_without_doubt() {
-    let (Some(_), Some(_)) = (common::require_tool("promtool"), common::require_tool("amtool")) else { return };
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ok/debian-versions/stackctl.yaml");
+    let (Some(_), Some(_)) = (
+        common::require_tool("promtool"),
+        common::require_tool("amtool"),
+    ) else {
+        return;
+    };
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ok/debian-versions/stackctl.yaml");
     let (loaded, templates, rendered) = render_fixture(&manifest);
     let work = common::tempdir();
     stackctl::writer::write(&rendered, work.path()).expect("write scratch copy");
     let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
     let images = Remembering::new(NoDocker);
-    let mut results = promtool::checks(&stack, &rendered, work.path(), &images).expect("promtool checks");
+    let mut results =
+        promtool::checks(&stack, &rendered, work.path(), &images).expect("promtool checks");
     results.extend(amtool::checks(&stack, &rendered, work.path(), &images).expect("amtool checks"));
-    assert!(results.len() >= 4, "config, rules, tests and alertmanager checks expected: {results:?}");
+    assert!(
+        results.len() >= 4,
+        "config, rules, tests and alertmanager checks expected: {results:?}"
+    );
     for result in results {
-        assert_eq!(result.outcome, CheckOutcome::Passed, "{}", stackctl::output::format_check(&result));
+        assert_eq!(
+            result.outcome,
+            CheckOutcome::Passed,
+            "{}",
+            stackctl::output::format_check(&result)
+        );
     }
 }

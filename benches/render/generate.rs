@@ -14,7 +14,11 @@ pub struct Size {
 }
 
 pub fn size(scale: usize) -> Size {
-    Size { jobs: JOBS * scale, targets: JOBS * scale * TARGETS_PER_JOB, rules: GROUPS * scale * RULES_PER_GROUP }
+    Size {
+        jobs: JOBS * scale,
+        targets: JOBS * scale * TARGETS_PER_JOB,
+        rules: GROUPS * scale * RULES_PER_GROUP,
+    }
 }
 
 pub fn manifest(scale: usize) -> String {
@@ -23,10 +27,14 @@ pub fn manifest(scale: usize) -> String {
     );
     for job in 0..JOBS * scale {
         text.push_str(&format!("  - job: service-{job}\n    targets: ["));
-        let targets: Vec<String> =
-            (0..TARGETS_PER_JOB).map(|t| format!("host-{job}-{t}.internal:{}", 9100 + t)).collect();
+        let targets: Vec<String> = (0..TARGETS_PER_JOB)
+            .map(|t| format!("host-{job}-{t}.internal:{}", 9100 + t))
+            .collect();
         text.push_str(&targets.join(", "));
-        text.push_str(&format!("]\n    labels: {{team: team-{}, tier: backend}}\n", job % 17));
+        text.push_str(&format!(
+            "]\n    labels: {{team: team-{}, tier: backend}}\n",
+            job % 17
+        ));
     }
     text.push_str("alerts:\n  presets: auto\n  groups:\n");
     for group in 0..GROUPS * scale {

@@ -33,8 +33,15 @@ pub fn presets() -> Vec<Preset> {
         .filter(|f| f.path().extension().is_some_and(|e| e == "yaml"))
         .filter_map(|f| {
             let name = f.path().file_stem()?.to_str()?.to_string();
-            let env = PRESETS.get_file(format!("{name}.env")).and_then(|e| e.contents_utf8()).unwrap_or("");
-            Some(Preset { name, manifest: f.contents_utf8()?, env })
+            let env = PRESETS
+                .get_file(format!("{name}.env"))
+                .and_then(|e| e.contents_utf8())
+                .unwrap_or("");
+            Some(Preset {
+                name,
+                manifest: f.contents_utf8()?,
+                env,
+            })
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -42,19 +49,22 @@ pub fn presets() -> Vec<Preset> {
 }
 
 pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
-    let preset = presets().into_iter().find(|p| p.name == args.stack).ok_or_else(|| {
-        let names: Vec<String> = presets().iter().map(|p| format!("`{}`", p.name)).collect();
-        UsageError::new(format!("there is no preset `{}`", args.stack))
-            .hint(format!("choose one of {}", names.join(", ")))
-    })?;
+    let preset = presets()
+        .into_iter()
+        .find(|p| p.name == args.stack)
+        .ok_or_else(|| {
+            let names: Vec<String> = presets().iter().map(|p| format!("`{}`", p.name)).collect();
+            UsageError::new(format!("there is no preset `{}`", args.stack))
+                .hint(format!("choose one of {}", names.join(", ")))
+        })?;
     let dir = super::manifest_dir(global);
     let project = match &args.project {
         Some(name) if is_project_name(name) => name.clone(),
-        Some(name) => {
-            return Err(UsageError::new(format!("`{name}` is not a valid project name"))
+        Some(name) => return Err(
+            UsageError::new(format!("`{name}` is not a valid project name"))
                 .hint("use lowercase letters, digits, `-` and `_`, starting with a letter or digit")
-                .into())
-        }
+                .into(),
+        ),
         None => project_from_dir(&dir),
     };
     let manifest_path = global.file.clone();
@@ -73,14 +83,28 @@ pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
     }
     fs_err::create_dir_all(&dir)?;
     let (env_text, generated) = fill_env(preset.env);
-    write_atomic(&manifest_path, &with_project(preset.manifest, &project), 0o644)?;
+    write_atomic(
+        &manifest_path,
+        &with_project(preset.manifest, &project),
+        0o644,
+    )?;
     write_atomic(&env_path, &env_text, 0o600)?;
     print_next_steps(&preset, &project, &manifest_path, &env_path, &generated);
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_next_steps(preset: &Preset, project: &str, manifest: &Path, env: &Path, generated: &[String]) {
-    println!("created {} (preset `{}`, project `{project}`)", manifest.display(), preset.name);
+fn print_next_steps(
+    preset: &Preset,
+    project: &str,
+    manifest: &Path,
+    env: &Path,
+    generated: &[String],
+) {
+    println!(
+        "created {} (preset `{}`, project `{project}`)",
+        manifest.display(),
+        preset.name
+    );
     println!("created {} (mode 0600)", env.display());
     for name in generated {
         println!("  {name}: generated ({SECRET_LENGTH} random characters; read it in the file)");
@@ -89,7 +113,11 @@ fn print_next_steps(preset: &Preset, project: &str, manifest: &Path, env: &Path,
     println!("next steps:");
     let mut step = 1;
     if !placeholders.is_empty() {
-        println!("  {step}. edit {}: set {} to your real values", env.display(), placeholders.join(", "));
+        println!(
+            "  {step}. edit {}: set {} to your real values",
+            env.display(),
+            placeholders.join(", ")
+        );
         step += 1;
     }
     let file_flag = if manifest == Path::new(crate::manifest::DEFAULT_MANIFEST) {
@@ -97,8 +125,13 @@ fn print_next_steps(preset: &Preset, project: &str, manifest: &Path, env: &Path,
     } else {
         format!(" -f {}", manifest.display())
     };
-    println!("  {step}. stackctl validate{file_flag}   check the manifest and every rendered config");
-    println!("  {}. stackctl deploy{file_flag}     start the stack on Docker", step + 1);
+    println!(
+        "  {step}. stackctl validate{file_flag}   check the manifest and every rendered config"
+    );
+    println!(
+        "  {}. stackctl deploy{file_flag}     start the stack on Docker",
+        step + 1
+    );
     println!("  keep .env out of version control: it holds your secrets");
 }
 
@@ -132,7 +165,11 @@ fn placeholder_vars(template: &str) -> Vec<String> {
 }
 
 fn random_secret() -> String {
-    rand::rng().sample_iter(rand::distr::Alphanumeric).take(SECRET_LENGTH).map(char::from).collect()
+    rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(SECRET_LENGTH)
+        .map(char::from)
+        .collect()
 }
 
 /// Sets the preset's `project:` line to `project`.
@@ -158,7 +195,10 @@ pub fn is_project_name(name: &str) -> bool {
 /// The directory's name, lowercased, with other characters turned into `-`.
 fn project_from_dir(dir: &Path) -> String {
     let absolute = fs_err::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let raw = absolute.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let raw = absolute
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     normalise_project(&raw)
 }
 
@@ -166,7 +206,13 @@ pub fn normalise_project(raw: &str) -> String {
     let mapped: String = raw
         .to_lowercase()
         .chars()
-        .map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let trimmed = mapped.trim_start_matches(['-', '_']).trim_end_matches('-');
     let mut name = String::new();
@@ -191,7 +237,8 @@ fn write_atomic(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
         .prefix(".stackctl-")
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
-    temp.write_all(text.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))?;
+    temp.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
     fs_err::set_permissions(temp.path(), std::fs::Permissions::from_mode(mode))?;
     temp.persist(path)
         .map_err(|e| e.error)
@@ -238,10 +285,19 @@ mod tests {
     #[test]
     fn every_env_reference_of_a_preset_has_a_value_in_its_env_template() {
         for preset in presets() {
-            let defined: Vec<&str> = preset.env.lines().filter_map(|l| l.split_once('=')).map(|(n, _)| n).collect();
+            let defined: Vec<&str> = preset
+                .env
+                .lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(n, _)| n)
+                .collect();
             for part in preset.manifest.split("${").skip(1) {
                 let name = part.split(['}', ':']).next().unwrap_or_default();
-                assert!(defined.contains(&name), "preset `{}` uses `{name}` without a .env entry", preset.name);
+                assert!(
+                    defined.contains(&name),
+                    "preset `{}` uses `{name}` without a .env entry",
+                    preset.name
+                );
             }
         }
     }
@@ -259,6 +315,9 @@ mod tests {
 
     #[test]
     fn sets_the_project_line() {
-        assert_eq!(with_project("version: 1\nproject: demo\n", "shop"), "version: 1\nproject: shop\n");
+        assert_eq!(
+            with_project("version: 1\nproject: demo\n", "shop"),
+            "version: 1\nproject: shop\n"
+        );
     }
 }

@@ -19,12 +19,17 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
     let templates = super::templates_for(&loaded)?;
     let rendered = render::render(&loaded, &templates)?;
     output::print_warnings(&rendered.warnings);
-    println!("ok       manifest {} ({} files rendered, cross-file checks passed)", global.file.display(), rendered.files.len());
+    println!(
+        "ok       manifest {} ({} files rendered, cross-file checks passed)",
+        global.file.display(),
+        rendered.files.len()
+    );
     let work = tempfile::Builder::new()
         .prefix("stackctl-validate-")
         .tempdir()
         .context("cannot create a scratch directory for the checkers")?;
-    writer::write(&rendered, work.path()).context("cannot write the scratch copy for the checkers")?;
+    writer::write(&rendered, work.path())
+        .context("cannot write the scratch copy for the checkers")?;
     let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
     let results = if args.no_docker {
         let mut results = run_checks(&stack, &rendered, work.path(), &Remembering::new(NoDocker))?;
@@ -34,13 +39,21 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
         let docker = DockerImages::new(work.path())?;
         let images = Remembering::new(docker);
         let mut results = run_checks(&stack, &rendered, work.path(), &images)?;
-        results.extend(images.inner().component_checks(&stack, &rendered, work.path()));
+        results.extend(
+            images
+                .inner()
+                .component_checks(&stack, &rendered, work.path()),
+        );
         results
     };
     output::print_checks(&results);
     println!("{}", output::check_summary(&results));
     let failed = results.iter().any(CheckResult::failed);
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn run_checks<R: ImageRunner>(
@@ -62,6 +75,11 @@ fn skipped_component_checks(
 ) -> Vec<CheckResult> {
     image_checks::checks(stack, rendered, work)
         .into_iter()
-        .map(|check| CheckResult::not_run(check.name, format!("runs inside `{}`; skipped (`--no-docker`)", check.image)))
+        .map(|check| {
+            CheckResult::not_run(
+                check.name,
+                format!("runs inside `{}`; skipped (`--no-docker`)", check.image),
+            )
+        })
         .collect()
 }

@@ -17,7 +17,9 @@ pub fn checks<R: ImageRunner>(
     work: &Path,
     images: &Remembering<R>,
 ) -> anyhow::Result<Vec<CheckResult>> {
-    let Some(alertmanager) = stack.get(&Kind::Alertmanager) else { return Ok(Vec::new()) };
+    let Some(alertmanager) = stack.get(&Kind::Alertmanager) else {
+        return Ok(Vec::new());
+    };
     if !rendered.files.contains_key(CONFIG) {
         return Ok(Vec::new());
     }
@@ -32,9 +34,19 @@ pub fn checks<R: ImageRunner>(
     let map = PathMap::for_service(work, &alertmanager.service, "alertmanager", CONTAINER_DIR);
     let input = CheckInput {
         local_args: vec!["check-config".into(), local_copy(work, CONFIG, &map)?],
-        image_args: vec!["check-config".into(), format!("{CONTAINER_DIR}/alertmanager.yml")],
+        image_args: vec![
+            "check-config".into(),
+            format!("{CONTAINER_DIR}/alertmanager.yml"),
+        ],
         binds: map.binds(),
     };
     let program = local::find("amtool");
-    Ok(vec![judge(&format!("amtool check-config {CONFIG}"), &checker, &input, program.as_ref(), images, work)])
+    Ok(vec![judge(
+        &format!("amtool check-config {CONFIG}"),
+        &checker,
+        &input,
+        program.as_ref(),
+        images,
+        work,
+    )])
 }

@@ -28,7 +28,10 @@ impl PathMap {
         Self {
             entries: vec![
                 (format!("{container_dir}/"), work.join(config_dir)),
-                (format!("{}/", crate::render::draft::SECRETS_DIR), work.join("secrets").join(service)),
+                (
+                    format!("{}/", crate::render::draft::SECRETS_DIR),
+                    work.join("secrets").join(service),
+                ),
             ],
         }
     }
@@ -53,7 +56,8 @@ impl PathMap {
 
     /// The config text with every file path key pointing at the host copy.
     pub fn rewrite_yaml(&self, text: &str) -> anyhow::Result<String> {
-        let mut value: Value = serde_yaml::from_str(text).context("the rendered file is not YAML")?;
+        let mut value: Value =
+            serde_yaml::from_str(text).context("the rendered file is not YAML")?;
         self.rewrite(&mut value);
         serde_yaml::to_string(&value).context("cannot write the local-check copy")
     }
@@ -90,14 +94,25 @@ mod tests {
     use super::*;
 
     fn map() -> PathMap {
-        PathMap::for_service(Path::new("/tmp/w"), "prometheus", "prometheus", "/etc/prometheus")
+        PathMap::for_service(
+            Path::new("/tmp/w"),
+            "prometheus",
+            "prometheus",
+            "/etc/prometheus",
+        )
     }
 
     #[test]
     fn maps_container_paths_under_mounted_dirs_only() {
         for (container, host) in [
-            ("/etc/prometheus/rules/*.yml", Some("/tmp/w/prometheus/rules/*.yml")),
-            ("/run/secrets/remote_write_password", Some("/tmp/w/secrets/prometheus/remote_write_password")),
+            (
+                "/etc/prometheus/rules/*.yml",
+                Some("/tmp/w/prometheus/rules/*.yml"),
+            ),
+            (
+                "/run/secrets/remote_write_password",
+                Some("/tmp/w/secrets/prometheus/remote_write_password"),
+            ),
             ("/etc/prometheusX/a", None),
             ("rules/relative.yml", None),
         ] {
@@ -113,7 +128,13 @@ mod tests {
         let out: Value = serde_yaml::from_str(&map().rewrite_yaml(text).unwrap()).unwrap();
         assert_eq!(out["rule_files"][0], "/tmp/w/prometheus/rules/*.yml");
         let job = &out["scrape_configs"][0];
-        assert_eq!(job["basic_auth"]["password_file"], "/tmp/w/secrets/prometheus/p");
-        assert_eq!(job["static_configs"][0]["labels"]["path"], "/etc/prometheus/x");
+        assert_eq!(
+            job["basic_auth"]["password_file"],
+            "/tmp/w/secrets/prometheus/p"
+        );
+        assert_eq!(
+            job["static_configs"][0]["labels"]["path"],
+            "/etc/prometheus/x"
+        );
     }
 }

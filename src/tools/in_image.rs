@@ -22,14 +22,25 @@ impl DockerImages {
     /// Prepares `work` (the scratch copy) for containers and starts a runtime.
     pub fn new(work: &Path) -> anyhow::Result<Self> {
         open_secrets_to_containers(&work.join("secrets"))?;
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         Ok(Self { runtime })
     }
 
     /// The in-image checks of the other components (`loki -verify-config`, `alloy validate`, ...).
-    pub fn component_checks(&self, stack: &Stack, rendered: &RenderedStack, work: &Path) -> Vec<CheckResult> {
+    pub fn component_checks(
+        &self,
+        stack: &Stack,
+        rendered: &RenderedStack,
+        work: &Path,
+    ) -> Vec<CheckResult> {
         let checks = image_checks::checks(stack, rendered, work);
-        self.runtime.block_on(image_checks::run(checks)).iter().map(|outcome| outcome.result()).collect()
+        self.runtime
+            .block_on(image_checks::run(checks))
+            .iter()
+            .map(|outcome| outcome.result())
+            .collect()
     }
 }
 
@@ -41,12 +52,13 @@ impl ImageRunner for DockerImages {
         args: Vec<String>,
         binds: Vec<(PathBuf, String)>,
     ) -> anyhow::Result<Option<OneShotOutput>> {
-        self.runtime.block_on(crate::docker::run_program_to_completion(
-            image,
-            vec![entrypoint.to_string()],
-            args,
-            binds,
-        ))
+        self.runtime
+            .block_on(crate::docker::run_program_to_completion(
+                image,
+                vec![entrypoint.to_string()],
+                args,
+                binds,
+            ))
     }
 }
 

@@ -25,7 +25,13 @@ pub trait ImageRunner {
 pub struct NoDocker;
 
 impl ImageRunner for NoDocker {
-    fn run(&self, _: &str, _: &str, _: Vec<String>, _: Vec<(PathBuf, String)>) -> anyhow::Result<Option<OneShotOutput>> {
+    fn run(
+        &self,
+        _: &str,
+        _: &str,
+        _: Vec<String>,
+        _: Vec<(PathBuf, String)>,
+    ) -> anyhow::Result<Option<OneShotOutput>> {
         anyhow::bail!("in-image checks are off (`--no-docker`)")
     }
 }
@@ -38,7 +44,10 @@ pub struct Remembering<R> {
 
 impl<R: ImageRunner> Remembering<R> {
     pub fn new(inner: R) -> Self {
-        Self { inner, unavailable: RefCell::new(BTreeMap::new()) }
+        Self {
+            inner,
+            unavailable: RefCell::new(BTreeMap::new()),
+        }
     }
 
     pub fn inner(&self) -> &R {
@@ -49,14 +58,23 @@ impl<R: ImageRunner> Remembering<R> {
         if let Some(why) = self.unavailable.borrow().get(&checker.image) {
             return Err(why.clone());
         }
-        let result =
-            self.inner.run(&checker.image, checker.in_image_path, input.image_args.clone(), input.binds.clone());
+        let result = self.inner.run(
+            &checker.image,
+            checker.in_image_path,
+            input.image_args.clone(),
+            input.binds.clone(),
+        );
         let why = match result {
             Ok(Some(output)) => return Ok(output),
-            Ok(None) => format!("Docker has no image `{}` (stackctl does not pull for validate)", checker.image),
+            Ok(None) => format!(
+                "Docker has no image `{}` (stackctl does not pull for validate)",
+                checker.image
+            ),
             Err(e) => format!("{e:#}"),
         };
-        self.unavailable.borrow_mut().insert(checker.image.clone(), why.clone());
+        self.unavailable
+            .borrow_mut()
+            .insert(checker.image.clone(), why.clone());
         Err(why)
     }
 }
@@ -77,9 +95,12 @@ pub fn judge<R: ImageRunner>(
     let older_note = local_program.map(|p| older_note(checker, p));
     let image_problem = match images.try_run(checker, input) {
         Ok(output) => {
-            let mut result = CheckResult::new(name, outcome(output.exit_code == 0, output.output, false));
+            let mut result =
+                CheckResult::new(name, outcome(output.exit_code == 0, output.output, false));
             result.checker = Some(format!("{} in {}", checker.program, checker.image));
-            result.notes.extend(older_note.map(|n| format!("{n}; used the image's {} instead", checker.program)));
+            result.notes.extend(
+                older_note.map(|n| format!("{n}; used the image's {} instead", checker.program)),
+            );
             return result;
         }
         Err(why) => why,
@@ -147,8 +168,17 @@ mod tests {
     struct FakeImages(Option<i64>);
 
     impl ImageRunner for FakeImages {
-        fn run(&self, _: &str, _: &str, _: Vec<String>, _: Vec<(PathBuf, String)>) -> anyhow::Result<Option<OneShotOutput>> {
-            Ok(self.0.map(|exit_code| OneShotOutput { exit_code, output: "from image".into() }))
+        fn run(
+            &self,
+            _: &str,
+            _: &str,
+            _: Vec<String>,
+            _: Vec<(PathBuf, String)>,
+        ) -> anyhow::Result<Option<OneShotOutput>> {
+            Ok(self.0.map(|exit_code| OneShotOutput {
+                exit_code,
+                output: "from image".into(),
+            }))
         }
     }
 
@@ -164,11 +194,18 @@ mod tests {
     }
 
     fn input(local_args: &[&str]) -> CheckInput {
-        CheckInput { local_args: local_args.iter().map(|s| s.to_string()).collect(), image_args: vec![], binds: vec![] }
+        CheckInput {
+            local_args: local_args.iter().map(|s| s.to_string()).collect(),
+            image_args: vec![],
+            binds: vec![],
+        }
     }
 
     fn program(path: &str, version: (u64, u64, u64)) -> LocalProgram {
-        LocalProgram { path: PathBuf::from(path), version: Some(Version::new(version.0, version.1, version.2)) }
+        LocalProgram {
+            path: PathBuf::from(path),
+            version: Some(Version::new(version.0, version.1, version.2)),
+        }
     }
 
     #[test]
@@ -176,18 +213,55 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // (local program, image exit code if present, expected outcome kind, expected checker prefix)
         let cases: Vec<(Option<LocalProgram>, Option<i64>, &str, &str)> = vec![
-            (Some(program("/bin/true", (3, 14, 0))), Some(1), "passed", "local"),
-            (Some(program("/bin/false", (3, 20, 0))), None, "failed", "local"),
-            (Some(program("/bin/true", (2, 42, 0))), Some(0), "passed", "promtool in"),
-            (Some(program("/bin/true", (2, 42, 0))), Some(1), "failed", "promtool in"),
-            (Some(program("/bin/false", (2, 42, 0))), None, "inconclusive", "local"),
-            (Some(program("/bin/true", (2, 42, 0))), None, "passed", "local"),
+            (
+                Some(program("/bin/true", (3, 14, 0))),
+                Some(1),
+                "passed",
+                "local",
+            ),
+            (
+                Some(program("/bin/false", (3, 20, 0))),
+                None,
+                "failed",
+                "local",
+            ),
+            (
+                Some(program("/bin/true", (2, 42, 0))),
+                Some(0),
+                "passed",
+                "promtool in",
+            ),
+            (
+                Some(program("/bin/true", (2, 42, 0))),
+                Some(1),
+                "failed",
+                "promtool in",
+            ),
+            (
+                Some(program("/bin/false", (2, 42, 0))),
+                None,
+                "inconclusive",
+                "local",
+            ),
+            (
+                Some(program("/bin/true", (2, 42, 0))),
+                None,
+                "passed",
+                "local",
+            ),
             (None, Some(0), "passed", "promtool in"),
             (None, None, "not run", ""),
         ];
         for (local, image, want, by) in cases {
             let images = Remembering::new(FakeImages(image));
-            let result = judge("check", &checker(), &input(&[]), local.as_ref(), &images, dir.path());
+            let result = judge(
+                "check",
+                &checker(),
+                &input(&[]),
+                local.as_ref(),
+                &images,
+                dir.path(),
+            );
             let kind = match result.outcome {
                 CheckOutcome::Passed => "passed",
                 CheckOutcome::Failed(_) => "failed",
@@ -195,15 +269,30 @@ mod tests {
                 CheckOutcome::NotRun(_) => "not run",
             };
             assert_eq!(kind, want, "{local:?} {image:?}");
-            assert!(result.checker.unwrap_or_default().starts_with(by), "{local:?} {image:?}");
+            assert!(
+                result.checker.unwrap_or_default().starts_with(by),
+                "{local:?} {image:?}"
+            );
         }
     }
 
     #[test]
     fn a_missing_tool_says_how_to_install_it() {
         let dir = tempfile::tempdir().unwrap();
-        let result = judge("check", &checker(), &input(&[]), None, &Remembering::new(NoDocker), dir.path());
-        let CheckOutcome::NotRun(why) = result.outcome else { panic!("{result:?}") };
-        assert!(why.contains("apt-get install prometheus") && why.contains("--no-docker"), "{why}");
+        let result = judge(
+            "check",
+            &checker(),
+            &input(&[]),
+            None,
+            &Remembering::new(NoDocker),
+            dir.path(),
+        );
+        let CheckOutcome::NotRun(why) = result.outcome else {
+            panic!("{result:?}")
+        };
+        assert!(
+            why.contains("apt-get install prometheus") && why.contains("--no-docker"),
+            "{why}"
+        );
     }
 }

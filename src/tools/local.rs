@@ -22,18 +22,28 @@ pub fn find(name: &str) -> Option<LocalProgram> {
         .arg("--version")
         .output()
         .ok()
-        .and_then(|out| parse_version(&format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))));
+        .and_then(|out| {
+            parse_version(&format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        });
     Some(LocalProgram { path, version })
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| is_executable(p))
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| is_executable(p))
 }
 
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt as _;
-    path.metadata().map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+    path.metadata()
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
 }
 
 /// `promtool, version 2.42.0+ds (branch: ...)` → 2.42.0.
@@ -58,7 +68,10 @@ pub fn run(program: &Path, args: &[String], dir: &Path) -> anyhow::Result<RunOut
         .with_context(|| format!("cannot run `{}`", program.display()))?;
     let mut output = String::from_utf8_lossy(&out.stdout).to_string();
     output.push_str(&String::from_utf8_lossy(&out.stderr));
-    Ok(RunOutput { success: out.status.success(), output })
+    Ok(RunOutput {
+        success: out.status.success(),
+        output,
+    })
 }
 
 #[cfg(test)]
@@ -68,9 +81,18 @@ mod tests {
     #[test]
     fn reads_versions_printed_by_prometheus_tools() {
         for (text, want) in [
-            ("promtool, version 2.42.0+ds (branch: debian/sid, revision: 2.42.0+ds-5)", Some(Version::new(2, 42, 0))),
-            ("amtool, version 0.25.0 (branch: HEAD)", Some(Version::new(0, 25, 0))),
-            ("promtool, version 3.14.0 (branch: HEAD, revision: abc)\n  build user: x", Some(Version::new(3, 14, 0))),
+            (
+                "promtool, version 2.42.0+ds (branch: debian/sid, revision: 2.42.0+ds-5)",
+                Some(Version::new(2, 42, 0)),
+            ),
+            (
+                "amtool, version 0.25.0 (branch: HEAD)",
+                Some(Version::new(0, 25, 0)),
+            ),
+            (
+                "promtool, version 3.14.0 (branch: HEAD, revision: abc)\n  build user: x",
+                Some(Version::new(3, 14, 0)),
+            ),
             ("usage: promtool", None),
         ] {
             assert_eq!(parse_version(text), want, "{text}");

@@ -40,7 +40,12 @@ pub struct CheckResult {
 
 impl CheckResult {
     pub fn new(name: impl Into<String>, outcome: CheckOutcome) -> Self {
-        Self { name: name.into(), checker: None, outcome, notes: Vec::new() }
+        Self {
+            name: name.into(),
+            checker: None,
+            outcome,
+            notes: Vec::new(),
+        }
     }
 
     pub fn not_run(name: impl Into<String>, why: impl Into<String>) -> Self {
