@@ -12,7 +12,11 @@ pub struct Version {
 
 impl Version {
     pub const fn new(major: u64, minor: u64, patch: u64) -> Self {
-        Self { major, minor, patch }
+        Self {
+            major,
+            minor,
+            patch,
+        }
     }
 
     /// Parses `3.14.0`, `v3.14.0`, `3.14`, `2.42.0+ds`, `1.18.1-rc.3`; `None` for `latest`.
@@ -26,7 +30,11 @@ impl Version {
         if parts.next().is_some() {
             return None;
         }
-        Some(Self { major, minor, patch })
+        Some(Self {
+            major,
+            minor,
+            patch,
+        })
     }
 
     pub fn at_least(&self, major: u64, minor: u64, patch: u64) -> bool {

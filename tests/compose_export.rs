@@ -417,5 +417,8 @@ fn services_wait_for_health_only_where_the_image_can_report_it() {
         assert_eq!(condition, "service_started", "{service}");
     }
     let port = &compose["services"]["grafana"]["ports"][0];
-    assert_eq!((str_of(&port["host_ip"]), str_of(&port["published"])), ("::1".into(), "3000".into()));
+    assert_eq!(
+        (str_of(&port["host_ip"]), str_of(&port["published"])),
+        ("::1".into(), "3000".into())
+    );
 }

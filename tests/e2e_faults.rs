@@ -196,15 +196,29 @@ fn a_missing_external_network_is_named_with_the_command_that_creates_it() {
     let output = s.run(&["deploy", "--timeout", "60"]);
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(text.contains(&format!("network `{network}` listed in `networks` does not exist")), "{text}");
-    assert!(text.contains(&format!("docker network create {network}")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "network `{network}` listed in `networks` does not exist"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("docker network create {network}")),
+        "{text}"
+    );
     assert!(s.containers().is_empty());
 
     e2e_support::docker(&["network", "create", &network]);
     let created = scopeguard(&network);
     s.ok(&["deploy", "--timeout", "60"]);
-    let joined = s.inspect("prometheus", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}");
-    assert!(joined.contains(&network) && joined.contains(&format!("{}_default", s.project)), "{joined}");
+    let joined = s.inspect(
+        "prometheus",
+        "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}",
+    );
+    assert!(
+        joined.contains(&network) && joined.contains(&format!("{}_default", s.project)),
+        "{joined}"
+    );
     s.ok(&["down"]);
     drop(created);
 }

@@ -82,6 +82,7 @@ fn every_stack_component_with_metrics_is_scraped_once() {
         "grafana",
         "loki",
         "alloy",
+        "jaeger",
         "node",
         "cadvisor",
         "blackbox",

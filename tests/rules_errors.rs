@@ -16,6 +16,9 @@ fn alert_mistakes_are_reported_together_with_locations_and_hints() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(!out.path().join("rendered").exists(), "nothing is written on errors");
+    assert!(
+        !out.path().join("rendered").exists(),
+        "nothing is written on errors"
+    );
     insta::assert_snapshot!(stderr);
 }

@@ -44,7 +44,11 @@ pub struct Dashboards {
 
 impl Default for Dashboards {
     fn default() -> Self {
-        Self { folder: None, generated: true, files: Vec::new() }
+        Self {
+            folder: None,
+            generated: true,
+            files: Vec::new(),
+        }
     }
 }
 

@@ -65,20 +65,39 @@ impl Draft {
 
     /// Adds a file in a format stackctl cannot parse back (Alloy's syntax); quote inputs with care.
     pub fn add_text(&mut self, path: &str, text: String) {
-        self.files.insert(path.to_string(), RenderedFile { contents: text, mode: FileMode::Public });
+        self.files.insert(
+            path.to_string(),
+            RenderedFile {
+                contents: text,
+                mode: FileMode::Public,
+            },
+        );
     }
 
     /// Writes a secret for `service` into `secrets/<service>/<name>` (0600) and returns the path
     /// the program reads it from (`/run/secrets/<name>`).
-    pub fn add_secret(&mut self, service: &str, name: &str, value: &Secret, uid: Option<u32>) -> String {
+    pub fn add_secret(
+        &mut self,
+        service: &str,
+        name: &str,
+        value: &Secret,
+        uid: Option<u32>,
+    ) -> String {
         let file = format!("secrets/{service}/{name}");
         self.files.insert(
             file.clone(),
-            RenderedFile { contents: value.expose().to_string(), mode: FileMode::Secret },
+            RenderedFile {
+                contents: value.expose().to_string(),
+                mode: FileMode::Secret,
+            },
         );
         let mounts = self.secret_mounts.entry(service.to_string()).or_default();
         if !mounts.iter().any(|m| m.name == name) {
-            mounts.push(SecretMount { name: name.to_string(), file, uid });
+            mounts.push(SecretMount {
+                name: name.to_string(),
+                file,
+                uid,
+            });
         }
         format!("{SECRETS_DIR}/{name}")
     }
@@ -86,7 +105,9 @@ impl Draft {
     /// Whether `value` is, or contains, a value substituted from a `${VAR}` reference: such a
     /// value must reach a program through a secret file, never through a public config file.
     pub fn is_secret_value(&self, value: &str) -> bool {
-        self.secret_values.iter().any(|s| !s.is_empty() && value.contains(s.as_str()))
+        self.secret_values
+            .iter()
+            .any(|s| !s.is_empty() && value.contains(s.as_str()))
     }
 
     pub fn files(&self) -> &BTreeMap<String, RenderedFile> {
@@ -135,6 +156,10 @@ impl Draft {
                 problems: self.problems,
             }));
         }
-        Ok(RenderedStack { files: self.files, services: self.services, warnings: self.warnings })
+        Ok(RenderedStack {
+            files: self.files,
+            services: self.services,
+            warnings: self.warnings,
+        })
     }
 }

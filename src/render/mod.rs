@@ -53,7 +53,12 @@ pub struct Stack<'a> {
 
 impl<'a> Stack<'a> {
     pub fn new(manifest: &'a Manifest, dir: &'a Path, templates: &'a Templates) -> Self {
-        Self { manifest, dir, components: topology::components(manifest), templates }
+        Self {
+            manifest,
+            dir,
+            components: topology::components(manifest),
+            templates,
+        }
     }
 
     pub fn get(&self, kind: &Kind) -> Option<&Component> {
@@ -69,7 +74,10 @@ impl<'a> Stack<'a> {
 ///
 /// Problems the operator can fix (a missing rule file, an `extra_config` that breaks the
 /// config) come back as a `ManifestError` with key paths; bugs come back as `anyhow` errors.
-pub fn render(loaded: &LoadedManifest, templates: &Templates) -> Result<RenderedStack, RenderError> {
+pub fn render(
+    loaded: &LoadedManifest,
+    templates: &Templates,
+) -> Result<RenderedStack, RenderError> {
     let stack = Stack::new(&loaded.manifest, &loaded.dir, templates);
     let mut draft = Draft::new(&loaded.secret_values);
     let steps: &[(&str, fn(&Stack, &mut Draft) -> anyhow::Result<()>)] = &[

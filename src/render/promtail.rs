@@ -93,8 +93,17 @@ mod tests {
             let stack = Stack::new(&manifest, Path::new("."), &templates);
             let mut draft = Draft::new(&[]);
             render(&stack, &mut draft).expect("renders");
-            assert_eq!(draft.warnings.len(), warnings, "{components}: {:?}", draft.warnings);
-            assert_eq!(draft.file("promtail/promtail.yaml").is_some(), warnings > 0, "{components}");
+            assert_eq!(
+                draft.warnings.len(),
+                warnings,
+                "{components}: {:?}",
+                draft.warnings
+            );
+            assert_eq!(
+                draft.file("promtail/promtail.yaml").is_some(),
+                warnings > 0,
+                "{components}"
+            );
         }
     }
 }

@@ -47,7 +47,9 @@ impl Templates {
                     .replace('\\', "/");
                 let text = fs_err::read_to_string(&path)?;
                 env.add_template_owned(name.clone(), text)
-                    .with_context(|| format!("template override `{}` does not parse", path.display()))?;
+                    .with_context(|| {
+                        format!("template override `{}` does not parse", path.display())
+                    })?;
             }
         }
         Ok(Self { env })
@@ -67,7 +69,10 @@ impl Templates {
 
     /// A file copied verbatim (templates without `.j2`).
     pub fn raw(&self, name: &str) -> anyhow::Result<String> {
-        let template = self.env.get_template(name).with_context(|| format!("no template `{name}`"))?;
+        let template = self
+            .env
+            .get_template(name)
+            .with_context(|| format!("no template `{name}`"))?;
         Ok(template.source().to_string())
     }
 }
@@ -75,7 +80,10 @@ impl Templates {
 fn collect(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {
-            out.push((file.path().to_string_lossy().replace('\\', "/"), text.to_string()));
+            out.push((
+                file.path().to_string_lossy().replace('\\', "/"),
+                text.to_string(),
+            ));
         }
     }
     for sub in dir.dirs() {
@@ -111,19 +119,33 @@ fn yaml_filter(value: Value) -> Result<Value, minijinja::Error> {
     }
     let escaped: String = text
         .chars()
-        .map(|c| if needs_yaml_escape(c) { format!("\\u{:04x}", c as u32) } else { c.to_string() })
+        .map(|c| {
+            if needs_yaml_escape(c) {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
         .collect();
     Ok(Value::from_safe_string(escaped))
 }
 
 fn needs_yaml_escape(c: char) -> bool {
-    matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}')
+    matches!(
+        c,
+        '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+    )
 }
 
 fn json_filter(value: Value) -> Result<Value, minijinja::Error> {
-    serde_json::to_string(&value).map(Value::from_safe_string).map_err(|e| {
-        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot encode value: {e}"))
-    })
+    serde_json::to_string(&value)
+        .map(Value::from_safe_string)
+        .map_err(|e| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("cannot encode value: {e}"),
+            )
+        })
 }
 
 /// An Alloy string literal: double-quoted with Go-style escapes, which JSON's escaping satisfies.
@@ -140,7 +162,16 @@ mod tests {
 
     #[test]
     fn yaml_filter_quotes_hostile_strings() {
-        for hostile in ["a: b", "x # y", "line\nbreak", "{{ $labels.x }}", "\"q\" 'q'", "ünï ✓", "- item", "nel\u{85} ls\u{2028} del\u{7f}"] {
+        for hostile in [
+            "a: b",
+            "x # y",
+            "line\nbreak",
+            "{{ $labels.x }}",
+            "\"q\" 'q'",
+            "ünï ✓",
+            "- item",
+            "nel\u{85} ls\u{2028} del\u{7f}",
+        ] {
             let quoted = yaml_filter(Value::from(hostile)).unwrap();
             let back: String = serde_yaml::from_str(quoted.as_str().unwrap()).unwrap();
             assert_eq!(back, hostile);
@@ -153,9 +184,16 @@ mod tests {
         env.add_filter("yaml", yaml_filter);
         env.add_filter("json", json_filter);
         env.add_template("a.yaml.j2", "k: {{ v | yaml }}").unwrap();
-        env.add_template("b.json.j2", "{\"k\": {{ v | json }}, \"n\": {{ n | json }}}").unwrap();
+        env.add_template(
+            "b.json.j2",
+            "{\"k\": {{ v | json }}, \"n\": {{ n | json }}}",
+        )
+        .unwrap();
         let ctx = minijinja::context! { v => "x: \"y\"", n => 3 };
-        assert_eq!(env.get_template("a.yaml.j2").unwrap().render(&ctx).unwrap(), r#"k: "x: \"y\"""#);
+        assert_eq!(
+            env.get_template("a.yaml.j2").unwrap().render(&ctx).unwrap(),
+            r#"k: "x: \"y\"""#
+        );
         assert_eq!(
             env.get_template("b.json.j2").unwrap().render(&ctx).unwrap(),
             r#"{"k": "x: \"y\"", "n": 3}"#

@@ -47,21 +47,103 @@ pub fn catalog(kind: &Kind) -> Catalog {
         metrics_path,
     };
     match kind {
-        Kind::Prometheus => c("prom/prometheus", "3.14.0", true, 9090, Some(9090), Some("/metrics")),
-        Kind::Alertmanager => c("prom/alertmanager", "0.34.0", true, 9093, Some(9093), Some("/metrics")),
-        Kind::Grafana => c("grafana/grafana", "13.2.3", false, 3000, Some(3000), Some("/metrics")),
-        Kind::Loki => c("grafana/loki", "3.7.6", false, 3100, Some(3100), Some("/metrics")),
-        Kind::Alloy => c("grafana/alloy", "1.18.1", true, 12345, None, Some("/metrics")),
-        Kind::Promtail => c("grafana/promtail", "3.6.15", false, 9080, None, Some("/metrics")),
-        Kind::Jaeger => c("jaegertracing/jaeger", "2.20.0", false, 16686, Some(16686), None),
-        Kind::NodeExporter => c("prom/node-exporter", "1.12.1", true, 9100, None, Some("/metrics")),
-        Kind::Cadvisor => c("ghcr.io/google/cadvisor", "0.60.5", true, 8080, None, Some("/metrics")),
-        Kind::BlackboxExporter => {
-            c("prom/blackbox-exporter", "0.28.0", true, 9115, None, Some("/metrics"))
-        }
-        Kind::Pushgateway => c("prom/pushgateway", "1.11.3", true, 9091, Some(9091), Some("/metrics")),
+        Kind::Prometheus => c(
+            "prom/prometheus",
+            "3.14.0",
+            true,
+            9090,
+            Some(9090),
+            Some("/metrics"),
+        ),
+        Kind::Alertmanager => c(
+            "prom/alertmanager",
+            "0.34.0",
+            true,
+            9093,
+            Some(9093),
+            Some("/metrics"),
+        ),
+        Kind::Grafana => c(
+            "grafana/grafana",
+            "13.2.3",
+            false,
+            3000,
+            Some(3000),
+            Some("/metrics"),
+        ),
+        Kind::Loki => c(
+            "grafana/loki",
+            "3.7.6",
+            false,
+            3100,
+            Some(3100),
+            Some("/metrics"),
+        ),
+        Kind::Alloy => c(
+            "grafana/alloy",
+            "1.18.1",
+            true,
+            12345,
+            None,
+            Some("/metrics"),
+        ),
+        Kind::Promtail => c(
+            "grafana/promtail",
+            "3.6.15",
+            false,
+            9080,
+            None,
+            Some("/metrics"),
+        ),
+        Kind::Jaeger => c(
+            "jaegertracing/jaeger",
+            "2.20.0",
+            false,
+            16686,
+            Some(16686),
+            Some("/metrics"),
+        ),
+        Kind::NodeExporter => c(
+            "prom/node-exporter",
+            "1.12.1",
+            true,
+            9100,
+            None,
+            Some("/metrics"),
+        ),
+        Kind::Cadvisor => c(
+            "ghcr.io/google/cadvisor",
+            "0.60.5",
+            true,
+            8080,
+            None,
+            Some("/metrics"),
+        ),
+        Kind::BlackboxExporter => c(
+            "prom/blackbox-exporter",
+            "0.28.0",
+            true,
+            9115,
+            None,
+            Some("/metrics"),
+        ),
+        Kind::Pushgateway => c(
+            "prom/pushgateway",
+            "1.11.3",
+            true,
+            9091,
+            Some(9091),
+            Some("/metrics"),
+        ),
         Kind::Exporter(kind) => match kind.as_str() {
-            "redis" => c("oliver006/redis_exporter", "1.88.0", true, 9121, None, Some("/metrics")),
+            "redis" => c(
+                "oliver006/redis_exporter",
+                "1.88.0",
+                true,
+                9121,
+                None,
+                Some("/metrics"),
+            ),
             "postgres" => c(
                 "quay.io/prometheuscommunity/postgres-exporter",
                 "0.20.1",
@@ -70,11 +152,46 @@ pub fn catalog(kind: &Kind) -> Catalog {
                 None,
                 Some("/metrics"),
             ),
-            "mysql" => c("prom/mysqld-exporter", "0.17.2", true, 9104, None, Some("/metrics")),
-            "mongodb" => c("percona/mongodb_exporter", "0.44.0", false, 9216, None, Some("/metrics")),
-            "nginx" => c("nginx/nginx-prometheus-exporter", "1.4.2", false, 9113, None, Some("/metrics")),
-            "kafka" => c("danielqsj/kafka-exporter", "1.9.0", true, 9308, None, Some("/metrics")),
-            "rabbitmq" => c("kbudde/rabbitmq-exporter", "1.0.0", true, 9419, None, Some("/metrics")),
+            "mysql" => c(
+                "prom/mysqld-exporter",
+                "0.17.2",
+                true,
+                9104,
+                None,
+                Some("/metrics"),
+            ),
+            "mongodb" => c(
+                "percona/mongodb_exporter",
+                "0.44.0",
+                false,
+                9216,
+                None,
+                Some("/metrics"),
+            ),
+            "nginx" => c(
+                "nginx/nginx-prometheus-exporter",
+                "1.4.2",
+                false,
+                9113,
+                None,
+                Some("/metrics"),
+            ),
+            "kafka" => c(
+                "danielqsj/kafka-exporter",
+                "1.9.0",
+                true,
+                9308,
+                None,
+                Some("/metrics"),
+            ),
+            "rabbitmq" => c(
+                "kbudde/rabbitmq-exporter",
+                "1.0.0",
+                true,
+                9419,
+                None,
+                Some("/metrics"),
+            ),
             // `validate` rejects unknown types before anything is rendered.
             _ => c(
                 "quay.io/prometheuscommunity/elasticsearch-exporter",
@@ -113,6 +230,15 @@ impl Component {
         format!("{}:{}", self.service, self.container_port)
     }
 
+    /// `service:port` where the program serves its own metrics; Jaeger serves them apart from
+    /// its UI (`jaeger:8888`), every other component on its main port.
+    pub fn metrics_address(&self) -> String {
+        match self.kind {
+            Kind::Jaeger => format!("{}:{}", self.service, crate::render::jaeger::METRICS_PORT),
+            _ => self.address(),
+        }
+    }
+
     /// `http://service:port` inside the stack's network.
     pub fn internal_url(&self) -> String {
         format!("http://{}", self.address())
@@ -123,14 +249,27 @@ impl Component {
 pub fn components(manifest: &Manifest) -> Vec<Component> {
     let c = &manifest.components;
     let mut out = Vec::new();
-    let mut add = |kind: Kind, key: &str, service: &str, job: &str, settings: &dyn ComponentSettings| {
-        out.push(component(kind, key, service, job, settings));
-    };
+    let mut add =
+        |kind: Kind, key: &str, service: &str, job: &str, settings: &dyn ComponentSettings| {
+            out.push(component(kind, key, service, job, settings));
+        };
     if let Some(s) = &c.prometheus {
-        add(Kind::Prometheus, "components.prometheus", "prometheus", "prometheus", s);
+        add(
+            Kind::Prometheus,
+            "components.prometheus",
+            "prometheus",
+            "prometheus",
+            s,
+        );
     }
     if let Some(s) = &c.alertmanager {
-        add(Kind::Alertmanager, "components.alertmanager", "alertmanager", "alertmanager", s);
+        add(
+            Kind::Alertmanager,
+            "components.alertmanager",
+            "alertmanager",
+            "alertmanager",
+            s,
+        );
     }
     if let Some(s) = &c.grafana {
         add(Kind::Grafana, "components.grafana", "grafana", "grafana", s);
@@ -142,22 +281,52 @@ pub fn components(manifest: &Manifest) -> Vec<Component> {
         add(Kind::Alloy, "components.alloy", "alloy", "alloy", s);
     }
     if let Some(s) = &c.promtail {
-        add(Kind::Promtail, "components.promtail", "promtail", "promtail", s);
+        add(
+            Kind::Promtail,
+            "components.promtail",
+            "promtail",
+            "promtail",
+            s,
+        );
     }
     if let Some(s) = &c.jaeger {
         add(Kind::Jaeger, "components.jaeger", "jaeger", "jaeger", s);
     }
     if let Some(s) = &c.node_exporter {
-        add(Kind::NodeExporter, "components.node_exporter", "node-exporter", "node", s);
+        add(
+            Kind::NodeExporter,
+            "components.node_exporter",
+            "node-exporter",
+            "node",
+            s,
+        );
     }
     if let Some(s) = &c.cadvisor {
-        add(Kind::Cadvisor, "components.cadvisor", "cadvisor", "cadvisor", s);
+        add(
+            Kind::Cadvisor,
+            "components.cadvisor",
+            "cadvisor",
+            "cadvisor",
+            s,
+        );
     }
     if let Some(s) = &c.blackbox_exporter {
-        add(Kind::BlackboxExporter, "components.blackbox_exporter", "blackbox-exporter", "blackbox", s);
+        add(
+            Kind::BlackboxExporter,
+            "components.blackbox_exporter",
+            "blackbox-exporter",
+            "blackbox",
+            s,
+        );
     }
     if let Some(s) = &c.pushgateway {
-        add(Kind::Pushgateway, "components.pushgateway", "pushgateway", "pushgateway", s);
+        add(
+            Kind::Pushgateway,
+            "components.pushgateway",
+            "pushgateway",
+            "pushgateway",
+            s,
+        );
     }
     for (i, e) in manifest.exporters.iter().enumerate() {
         let settings = ExporterSettings(e);
@@ -248,7 +417,10 @@ pub fn image_and_version(
             format!("{}:{}", catalog.repository, tag_for(version)),
             Version::parse(version).unwrap_or(pinned),
         ),
-        (None, None) => (format!("{}:{}", catalog.repository, tag_for(catalog.tag)), pinned),
+        (None, None) => (
+            format!("{}:{}", catalog.repository, tag_for(catalog.tag)),
+            pinned,
+        ),
     }
 }
 
@@ -266,20 +438,33 @@ mod tests {
     #[test]
     fn version_picks_tag_with_the_images_style() {
         let prom = catalog(&Kind::Prometheus);
-        assert_eq!(image_and_version(&prom, None, None).0, "prom/prometheus:v3.14.0");
-        assert_eq!(image_and_version(&prom, None, Some("3.5.5")).0, "prom/prometheus:v3.5.5");
+        assert_eq!(
+            image_and_version(&prom, None, None).0,
+            "prom/prometheus:v3.14.0"
+        );
+        assert_eq!(
+            image_and_version(&prom, None, Some("3.5.5")).0,
+            "prom/prometheus:v3.5.5"
+        );
         let loki = catalog(&Kind::Loki);
-        assert_eq!(image_and_version(&loki, None, Some("v3.6.0")).0, "grafana/loki:3.6.0");
+        assert_eq!(
+            image_and_version(&loki, None, Some("v3.6.0")).0,
+            "grafana/loki:3.6.0"
+        );
     }
 
     #[test]
     fn image_with_version_runs_image_and_renders_for_version() {
         let prom = catalog(&Kind::Prometheus);
-        let (image, version) =
-            image_and_version(&prom, Some("stackctl-test/prometheus:local"), Some("2.42.0"));
+        let (image, version) = image_and_version(
+            &prom,
+            Some("stackctl-test/prometheus:local"),
+            Some("2.42.0"),
+        );
         assert_eq!(image, "stackctl-test/prometheus:local");
         assert_eq!(version, Version::new(2, 42, 0));
-        let (image, version) = image_and_version(&prom, Some("registry:5000/prom/prometheus"), None);
+        let (image, version) =
+            image_and_version(&prom, Some("registry:5000/prom/prometheus"), None);
         assert_eq!(image, "registry:5000/prom/prometheus:v3.14.0");
         assert_eq!(version, Version::new(3, 14, 0));
     }

@@ -256,7 +256,7 @@ mod tests {
             ("scrape: [{job: api, targets: ['a:1']}, {job: api, targets: ['b:1']}]", Some(("scrape[1].job", "`api` is already used by `scrape[0]`"))),
             ("components: {prometheus: {}}\nscrape: [{job: prometheus, targets: ['p:9090']}]", Some(("scrape[0].job", "already used by `components.prometheus`"))),
             ("components: {node_exporter: {}}\nscrape: [{job: node, targets: ['h:9100']}]", Some(("scrape[0].job", "`node`"))),
-            ("components: {jaeger: {}}\nscrape: [{job: jaeger, targets: ['j:14269']}]", None),
+            ("components: {jaeger: {}}\nscrape: [{job: jaeger, targets: ['j:14269']}]", Some(("scrape[0].job", "already used by `components.jaeger`"))),
             ("exporters: [{type: redis, target: 'r:6379'}, {type: redis, target: 's:6379'}]", Some(("exporters[1].name", "job name `redis` of `exporters[1]` is already used by `exporters[0]`"))),
             ("exporters: [{type: redis, target: 'r:6379'}, {type: redis, name: sessions, target: 's:6379'}]", None),
             ("exporters: [{type: redis, name: cache, target: 'r:6379'}]\nscrape: [{job: cache, targets: ['c:1']}]", Some(("scrape[0].job", "already used by `exporters[0]`"))),

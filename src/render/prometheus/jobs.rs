@@ -56,14 +56,14 @@ pub fn scrape_configs(
 
 fn duplicate(path: &str, job: &str) -> Diagnostic {
     Diagnostic::new(path, format!("scrape job `{job}` is defined twice"))
-        .hint("job names must be unique: Prometheus refuses a config with two jobs of one name; the stack's own jobs are prometheus, alertmanager, grafana, loki, alloy, promtail, node, cadvisor, blackbox, pushgateway and each exporter's name")
+        .hint("job names must be unique: Prometheus refuses a config with two jobs of one name; the stack's own jobs are prometheus, alertmanager, grafana, loki, alloy, promtail, jaeger, node, cadvisor, blackbox, pushgateway and each exporter's name")
 }
 
 /// The job scraping one component of the stack; Prometheus scrapes itself on localhost.
 fn component_job(component: &Component) -> ScrapeConfig {
     let target = match component.kind {
         Kind::Prometheus => format!("localhost:{}", component.container_port),
-        _ => component.address(),
+        _ => component.metrics_address(),
     };
     let mut config = ScrapeConfig::fixed(&component.job, vec![target]);
     config.metrics_path = component
@@ -175,7 +175,14 @@ mod tests {
         );
         assert_eq!(
             names(&jobs),
-            ["prometheus", "alertmanager", "node", "pushgateway", "cache"]
+            [
+                "prometheus",
+                "alertmanager",
+                "jaeger",
+                "node",
+                "pushgateway",
+                "cache"
+            ]
         );
         let targets: Vec<&str> = jobs
             .iter()
@@ -186,6 +193,7 @@ mod tests {
             [
                 "localhost:9090",
                 "alertmanager:9093",
+                "jaeger:8888",
                 "node-exporter:9100",
                 "pushgateway:9091",
                 "cache-exporter:9121"
