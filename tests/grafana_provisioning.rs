@@ -46,7 +46,7 @@ fn each_component_gets_its_datasource_and_prometheus_is_the_only_default() {
                 want.push(uid);
                 let ds = datasources(&doc)
                     .into_iter()
-                    .find(|d| d["uid"] == Value::from(uid))
+                    .find(|d| d["uid"] == uid)
                     .expect("datasource");
                 assert_eq!(
                     ds["url"],
@@ -61,7 +61,7 @@ fn each_component_gets_its_datasource_and_prometheus_is_the_only_default() {
         assert_eq!(grafana::datasource_uids(&stack), want, "{}", fixture.name);
         let defaults: Vec<&str> = datasources(&doc)
             .iter()
-            .filter(|d| d["isDefault"] == Value::from(true))
+            .filter(|d| d["isDefault"] == true)
             .filter_map(|d| d["uid"].as_str())
             .collect();
         let want_defaults: Vec<&str> = if stack.has(&Kind::Prometheus) {
@@ -84,7 +84,7 @@ fn datasources_link_traces_logs_and_exemplars() {
         let find = |uid: &str| {
             datasources(&doc)
                 .into_iter()
-                .find(|d| d["uid"] == Value::from(uid))
+                .find(|d| d["uid"] == uid)
                 .cloned()
         };
         let (prometheus, loki, jaeger) = (find("prometheus"), find("loki"), find("jaeger"));

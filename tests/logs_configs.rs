@@ -279,7 +279,7 @@ fn docker_logs_carry_container_service_stream_and_project_labels() {
                 .as_sequence()
                 .into_iter()
                 .flatten()
-                .filter(|job| job["job_name"] == Value::from("docker"))
+                .filter(|job| job["job_name"] == "docker")
                 .flat_map(|job| {
                     job["relabel_configs"]
                         .as_sequence()

@@ -19,10 +19,10 @@ use bollard::Docker;
 use futures_util::StreamExt as _;
 
 use super::engine::{
-    ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile, NameConflict,
+    ContainerRequest, ContainerStatus, Engine, EngineError, InjectedFile, NameConflict,
     ObservedContainer, ObservedNetwork, PullProgress, RunState,
 };
-use super::{archive, container, labels};
+use super::{archive, container, inspect, labels};
 
 pub struct Daemon {
     docker: Docker,
@@ -352,49 +352,7 @@ impl Engine for Daemon {
                 ))
             }
         };
-        let state = found.state.unwrap_or_default();
-        let health = state.health.unwrap_or_default();
-        let health_log = health
-            .log
-            .as_ref()
-            .and_then(|log| log.last())
-            .filter(|last| last.exit_code.unwrap_or(0) != 0)
-            .and_then(|last| last.output.clone());
-        let health = match health.status.map(|s| s.to_string()).as_deref() {
-            Some("starting") => Health::Starting,
-            Some("healthy") => Health::Healthy,
-            Some("unhealthy") => Health::Unhealthy,
-            _ => Health::None,
-        };
-        let addresses = found
-            .network_settings
-            .and_then(|n| n.networks)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(name, e)| {
-                e.ip_address
-                    .filter(|ip| !ip.is_empty())
-                    .map(|ip| (name, ip))
-            })
-            .collect();
-        let config = found.config.unwrap_or_default();
-        Ok(ContainerStatus {
-            id: found.id.unwrap_or_default(),
-            name: found
-                .name
-                .unwrap_or_default()
-                .trim_start_matches('/')
-                .to_string(),
-            state: RunState::parse(&state.status.map(|s| s.to_string()).unwrap_or_default()),
-            health,
-            health_log,
-            exit_code: state.exit_code,
-            started_at: state.started_at,
-            restart_count: found.restart_count.unwrap_or(0),
-            addresses,
-            image: config.image.unwrap_or_default(),
-            labels: to_btree(config.labels),
-        })
+        Ok(inspect::status_of(found))
     }
 
     async fn logs_tail(&self, container: &str, lines: usize) -> anyhow::Result<String> {

@@ -7,6 +7,7 @@ pub mod connect;
 pub mod container;
 mod daemon;
 pub mod engine;
+mod inspect;
 pub mod labels;
 mod oneshot;
 

@@ -31,72 +31,74 @@ pub fn type_error(path: &[Segment], message: &str, positions: &Positions) -> Dia
     } else {
         format!("`{at}`")
     };
-    let mut diagnostic = if let Some(field) = between(message, "missing field `", "`") {
-        let key = if at.is_empty() {
-            field.to_string()
-        } else {
-            format!("{at}.{field}")
-        };
-        // Written but left empty (`project:`): say so, at the key.
-        let mut d = if positions.has(&key) {
-            Diagnostic::new(&key, format!("`{key}` is empty"))
-                .hint(format!("give `{field}` a value"))
-        } else {
-            Diagnostic::new(
-                &key,
-                format!("{subject} is missing the required key `{field}`"),
-            )
-            .hint(format!("add `{field}: ...` here"))
-        };
-        d.location = positions.find_key(&key);
-        return d;
-    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
-        let (found, expected) = rest
-            .split_once(", expected ")
-            .unwrap_or((rest, "another type"));
-        let d = Diagnostic::new(
-            at.clone(),
-            format!(
-                "{subject} must be {}, found {}",
-                expected_name(expected),
-                found_name(found)
-            ),
-        );
-        let expected_name = expected_name(expected);
-        if expected.contains("string")
-            && !found.starts_with("map")
-            && !found.starts_with("sequence")
-        {
-            d.hint("quote the value to keep it as text")
-        } else if expected_name == "a list" {
-            d.hint("write one item per line, each starting with `- `, or `[a, b]` on one line")
-        } else if expected_name == "a mapping" {
-            d.hint("write `key: value` pairs indented below it, or `{}` for all defaults")
-        } else if found.starts_with("string") {
-            d.hint(format!("write {expected_name} without quotes"))
-        } else {
-            d.hint(format!("write {expected_name} here"))
-        }
+    if let Some(field) = between(message, "missing field `", "`") {
+        return missing_key(&at, &subject, field, positions);
+    }
+    let mut diagnostic = if let Some(rest) = message.strip_prefix("invalid type: ") {
+        wrong_type(&at, &subject, rest)
     } else if let Some(rest) = message.strip_prefix("unknown variant ") {
         let (value, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let d = Diagnostic::new(at.clone(), format!("{subject} cannot be {value}"));
+        let d = Diagnostic::new(&at, format!("{subject} cannot be {value}"));
         match expected {
             "" => d,
             expected => d.hint(format!("use {expected}")),
         }
     } else if let Some(rest) = message.strip_prefix("invalid value: ") {
-        Diagnostic::new(
-            at.clone(),
-            format!("{subject} has an invalid value: {rest}"),
-        )
+        Diagnostic::new(&at, format!("{subject} has an invalid value: {rest}"))
     } else if at.ends_with(".port") {
-        Diagnostic::new(at.clone(), format!("{subject}: {message}"))
+        Diagnostic::new(&at, format!("{subject}: {message}"))
             .hint("use a host port 1-65535, or `null` to not publish it")
     } else {
-        Diagnostic::new(at.clone(), format!("{subject}: {message}"))
+        Diagnostic::new(&at, format!("{subject}: {message}"))
     };
     diagnostic.location = positions.find(&at);
     diagnostic
+}
+
+/// A required key that is absent, or written but left empty (`project:`), at the key.
+fn missing_key(at: &str, subject: &str, field: &str, positions: &Positions) -> Diagnostic {
+    let key = if at.is_empty() {
+        field.to_string()
+    } else {
+        format!("{at}.{field}")
+    };
+    let mut d = if positions.has(&key) {
+        Diagnostic::new(&key, format!("`{key}` is empty")).hint(format!("give `{field}` a value"))
+    } else {
+        Diagnostic::new(
+            &key,
+            format!("{subject} is missing the required key `{field}`"),
+        )
+        .hint(format!("add `{field}: ...` here"))
+    };
+    d.location = positions.find_key(&key);
+    d
+}
+
+/// `invalid type: map, expected a sequence` → "must be a list, found a mapping", with a hint.
+fn wrong_type(at: &str, subject: &str, rest: &str) -> Diagnostic {
+    let (found, expected) = rest
+        .split_once(", expected ")
+        .unwrap_or((rest, "another type"));
+    let expected_name = expected_name(expected);
+    let d = Diagnostic::new(
+        at,
+        format!(
+            "{subject} must be {expected_name}, found {}",
+            found_name(found)
+        ),
+    );
+    if expected.contains("string") && !found.starts_with("map") && !found.starts_with("sequence") {
+        d.hint("quote the value to keep it as text")
+    } else if expected_name == "a list" {
+        d.hint("write one item per line, each starting with `- `, or `[a, b]` on one line")
+    } else if expected_name == "a mapping" {
+        d.hint("write `key: value` pairs indented below it, or `{}` for all defaults")
+    } else if found.starts_with("string") {
+        d.hint(format!("write {expected_name} without quotes"))
+    } else {
+        d.hint(format!("write {expected_name} here"))
+    }
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {

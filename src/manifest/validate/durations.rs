@@ -114,92 +114,108 @@ fn check_scrape_timeouts(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
 }
 
 /// Every duration field of the manifest with its key path.
-fn all_durations<'a>(manifest: &'a Manifest) -> Vec<(String, &'a PromDuration)> {
-    let mut out: Vec<(String, &'a PromDuration)> = Vec::new();
-    let mut add = |path: String, duration: Option<&'a PromDuration>| {
-        if let Some(duration) = duration {
-            out.push((path, duration));
-        }
-    };
+fn all_durations(manifest: &Manifest) -> Vec<(String, &PromDuration)> {
+    let mut out = Vec::new();
+    component_durations(manifest, &mut out);
+    rule_durations(manifest, &mut out);
+    notify_durations(manifest, &mut out);
+    out
+}
+
+type Found<'a> = Vec<(String, &'a PromDuration)>;
+
+fn add<'a>(out: &mut Found<'a>, path: String, duration: Option<&'a PromDuration>) {
+    if let Some(duration) = duration {
+        out.push((path, duration));
+    }
+}
+
+fn component_durations<'a>(manifest: &'a Manifest, out: &mut Found<'a>) {
     let c = &manifest.components;
     if let Some(p) = &c.prometheus {
+        let at = |key: &str| format!("components.prometheus.{key}");
+        add(out, at("scrape_interval"), p.scrape_interval.as_ref());
+        add(out, at("scrape_timeout"), p.scrape_timeout.as_ref());
         add(
-            "components.prometheus.scrape_interval".into(),
-            p.scrape_interval.as_ref(),
-        );
-        add(
-            "components.prometheus.scrape_timeout".into(),
-            p.scrape_timeout.as_ref(),
-        );
-        add(
-            "components.prometheus.evaluation_interval".into(),
+            out,
+            at("evaluation_interval"),
             p.evaluation_interval.as_ref(),
         );
         add(
-            "components.prometheus.retention.time".into(),
+            out,
+            at("retention.time"),
             p.retention.as_ref().and_then(|r| r.time.as_ref()),
         );
     }
     add(
+        out,
         "components.loki.retention".into(),
         c.loki.as_ref().and_then(|l| l.retention.as_ref()),
     );
     add(
+        out,
         "components.jaeger.retention".into(),
         c.jaeger.as_ref().and_then(|j| j.retention.as_ref()),
     );
     for (i, job) in manifest.scrape.iter().enumerate() {
-        add(format!("scrape[{i}].interval"), job.interval.as_ref());
-        add(format!("scrape[{i}].timeout"), job.timeout.as_ref());
+        add(out, format!("scrape[{i}].interval"), job.interval.as_ref());
+        add(out, format!("scrape[{i}].timeout"), job.timeout.as_ref());
     }
+}
+
+fn rule_durations<'a>(manifest: &'a Manifest, out: &mut Found<'a>) {
     for (g, group) in manifest.alerts.groups.iter().enumerate() {
         add(
+            out,
             format!("alerts.groups[{g}].interval"),
             group.interval.as_ref(),
         );
         for (r, rule) in group.rules.iter().enumerate() {
-            add(
-                format!("alerts.groups[{g}].rules[{r}].for"),
-                rule.for_.as_ref(),
-            );
-            add(
-                format!("alerts.groups[{g}].rules[{r}].keep_firing_for"),
-                rule.keep_firing_for.as_ref(),
-            );
+            let at = |key: &str| format!("alerts.groups[{g}].rules[{r}].{key}");
+            add(out, at("for"), rule.for_.as_ref());
+            add(out, at("keep_firing_for"), rule.keep_firing_for.as_ref());
         }
     }
     for (i, slo) in manifest.slos.iter().enumerate() {
-        add(format!("slos[{i}].window"), slo.window.as_ref());
+        add(out, format!("slos[{i}].window"), slo.window.as_ref());
         add(
+            out,
             format!("slos[{i}].latency.threshold"),
             slo.latency.as_ref().map(|l| &l.threshold),
         );
     }
-    if let Some(notify) = &manifest.notify {
-        add("notify.group_wait".into(), notify.group_wait.as_ref());
+}
+
+fn notify_durations<'a>(manifest: &'a Manifest, out: &mut Found<'a>) {
+    let Some(notify) = &manifest.notify else {
+        return;
+    };
+    add(out, "notify.group_wait".into(), notify.group_wait.as_ref());
+    add(
+        out,
+        "notify.group_interval".into(),
+        notify.group_interval.as_ref(),
+    );
+    add(
+        out,
+        "notify.repeat_interval".into(),
+        notify.repeat_interval.as_ref(),
+    );
+    let mut routes = Vec::new();
+    collect_routes("notify", &notify.routes, &mut routes);
+    for (path, route) in routes {
+        add(out, format!("{path}.group_wait"), route.group_wait.as_ref());
         add(
-            "notify.group_interval".into(),
-            notify.group_interval.as_ref(),
+            out,
+            format!("{path}.group_interval"),
+            route.group_interval.as_ref(),
         );
         add(
-            "notify.repeat_interval".into(),
-            notify.repeat_interval.as_ref(),
+            out,
+            format!("{path}.repeat_interval"),
+            route.repeat_interval.as_ref(),
         );
-        let mut routes = Vec::new();
-        collect_routes("notify", &notify.routes, &mut routes);
-        for (path, route) in routes {
-            add(format!("{path}.group_wait"), route.group_wait.as_ref());
-            add(
-                format!("{path}.group_interval"),
-                route.group_interval.as_ref(),
-            );
-            add(
-                format!("{path}.repeat_interval"),
-                route.repeat_interval.as_ref(),
-            );
-        }
     }
-    out
 }
 
 /// Every route at any depth, with its key path (`notify.routes[0].routes[1]`).

@@ -86,30 +86,7 @@ fn check_scrape_job(
     job: &ScrapeJob,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let mut sources = Vec::new();
-    if !job.targets.is_empty() {
-        sources.push("targets");
-    }
-    if job.probe.is_some() {
-        sources.push("probe");
-    }
-    if job.docker.is_some() {
-        sources.push("docker");
-    }
-    match sources.len() {
-        0 => problems.push(
-            Diagnostic::new(path, format!("scrape job `{}` has nothing to scrape", job.job))
-                .hint("give it `targets: [host:port]`, a blackbox `probe`, or `docker` discovery"),
-        ),
-        1 => {}
-        _ => problems.push(
-            Diagnostic::new(
-                format!("{path}.{}", sources[1]),
-                format!("scrape job `{}` has both {}", job.job, quoted_list(&sources)),
-            )
-            .hint("a job scrapes static `targets`, probes through blackbox, or discovers Docker containers; split it into one job each"),
-        ),
-    }
+    check_sources(path, job, problems);
     for (index, target) in job.targets.iter().enumerate() {
         if !is_host_port(target) {
             problems.push(target_problem(&format!("{path}.targets[{index}]"), target));
@@ -163,6 +140,34 @@ fn check_scrape_job(
     }
     if let Some(probe) = &job.probe {
         check_probe(manifest, path, probe, problems);
+    }
+}
+
+/// Exactly one of static `targets`, a blackbox `probe`, or `docker` discovery.
+fn check_sources(path: &str, job: &ScrapeJob, problems: &mut Vec<Diagnostic>) {
+    let mut sources = Vec::new();
+    if !job.targets.is_empty() {
+        sources.push("targets");
+    }
+    if job.probe.is_some() {
+        sources.push("probe");
+    }
+    if job.docker.is_some() {
+        sources.push("docker");
+    }
+    match sources.len() {
+        0 => problems.push(
+            Diagnostic::new(path, format!("scrape job `{}` has nothing to scrape", job.job))
+                .hint("give it `targets: [host:port]`, a blackbox `probe`, or `docker` discovery"),
+        ),
+        1 => {}
+        _ => problems.push(
+            Diagnostic::new(
+                format!("{path}.{}", sources[1]),
+                format!("scrape job `{}` has both {}", job.job, quoted_list(&sources)),
+            )
+            .hint("a job scrapes static `targets`, probes through blackbox, or discovers Docker containers; split it into one job each"),
+        ),
     }
 }
 

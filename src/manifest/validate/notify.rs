@@ -6,7 +6,7 @@ use super::durations::collect_routes;
 use super::names::{is_host_port, is_label_name};
 use super::quoted_list;
 use super::top::check_label_names;
-use crate::manifest::{did_you_mean, Diagnostic, Manifest, Notify, Receiver, Route, Secret};
+use crate::manifest::{did_you_mean, Diagnostic, Email, Manifest, Notify, Receiver, Route, Secret};
 
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     let Some(notify) = &manifest.notify else {
@@ -147,55 +147,7 @@ fn check_receiver(path: &str, name: &str, receiver: &Receiver, problems: &mut Ve
         );
     }
     if let Some(email) = &receiver.email {
-        let path = format!("{path}.email");
-        if email.to.is_empty() {
-            problems.push(
-                Diagnostic::new(
-                    format!("{path}.to"),
-                    format!("email receiver `{name}` has no recipients"),
-                )
-                .hint("list addresses: `to: [oncall@example.com]`"),
-            );
-        }
-        for (index, address) in email.to.iter().enumerate() {
-            if !address.contains('@') {
-                problems.push(
-                    Diagnostic::new(
-                        format!("{path}.to[{index}]"),
-                        format!("`{address}` is not an email address"),
-                    )
-                    .hint("write `name@domain`, e.g. `oncall@example.com`"),
-                );
-            }
-        }
-        match &email.smarthost {
-            None => problems.push(
-                Diagnostic::new(
-                    format!("{path}.smarthost"),
-                    format!("email receiver `{name}` needs a `smarthost`"),
-                )
-                .hint("name the SMTP server as `host:port`, e.g. `smtp.example.com:587`"),
-            ),
-            Some(host) if !is_host_port(host) => problems.push(
-                Diagnostic::new(
-                    format!("{path}.smarthost"),
-                    format!("smarthost `{host}` is not `host:port`"),
-                )
-                .hint("add the SMTP port, e.g. `smtp.example.com:587`"),
-            ),
-            Some(_) => {}
-        }
-        match &email.from {
-            None => problems.push(
-                Diagnostic::new(format!("{path}.from"), format!("email receiver `{name}` needs a `from` address"))
-                    .hint("Alertmanager refuses email without a sender, e.g. `from: alertmanager@example.com`"),
-            ),
-            Some(from) if !from.contains('@') => problems.push(
-                Diagnostic::new(format!("{path}.from"), format!("`{from}` is not an email address"))
-                    .hint("write `name@domain`, e.g. `alertmanager@example.com`"),
-            ),
-            Some(_) => {}
-        }
+        check_email(&format!("{path}.email"), name, email, problems);
     }
     // The URLs may carry tokens: messages never repeat them.
     let urls: [(&str, Option<&Secret>); 3] = [
@@ -226,6 +178,57 @@ fn check_receiver(path: &str, name: &str, receiver: &Receiver, problems: &mut Ve
                     .hint("use the integration key of a PagerDuty Events v2 service: `routing_key: \"${PAGERDUTY_KEY}\"`"),
             );
         }
+    }
+}
+
+fn check_email(path: &str, name: &str, email: &Email, problems: &mut Vec<Diagnostic>) {
+    if email.to.is_empty() {
+        problems.push(
+            Diagnostic::new(
+                format!("{path}.to"),
+                format!("email receiver `{name}` has no recipients"),
+            )
+            .hint("list addresses: `to: [oncall@example.com]`"),
+        );
+    }
+    for (index, address) in email.to.iter().enumerate() {
+        if !address.contains('@') {
+            problems.push(
+                Diagnostic::new(
+                    format!("{path}.to[{index}]"),
+                    format!("`{address}` is not an email address"),
+                )
+                .hint("write `name@domain`, e.g. `oncall@example.com`"),
+            );
+        }
+    }
+    match &email.smarthost {
+        None => problems.push(
+            Diagnostic::new(
+                format!("{path}.smarthost"),
+                format!("email receiver `{name}` needs a `smarthost`"),
+            )
+            .hint("name the SMTP server as `host:port`, e.g. `smtp.example.com:587`"),
+        ),
+        Some(host) if !is_host_port(host) => problems.push(
+            Diagnostic::new(
+                format!("{path}.smarthost"),
+                format!("smarthost `{host}` is not `host:port`"),
+            )
+            .hint("add the SMTP port, e.g. `smtp.example.com:587`"),
+        ),
+        Some(_) => {}
+    }
+    match &email.from {
+        None => problems.push(
+            Diagnostic::new(format!("{path}.from"), format!("email receiver `{name}` needs a `from` address"))
+                .hint("Alertmanager refuses email without a sender, e.g. `from: alertmanager@example.com`"),
+        ),
+        Some(from) if !from.contains('@') => problems.push(
+            Diagnostic::new(format!("{path}.from"), format!("`{from}` is not an email address"))
+                .hint("write `name@domain`, e.g. `alertmanager@example.com`"),
+        ),
+        Some(_) => {}
     }
 }
 

@@ -221,7 +221,7 @@ pub struct Dashboard {
 #[derive(Debug, Clone)]
 enum Item {
     Row(String),
-    Panel(Panel),
+    Panel(Box<Panel>),
 }
 
 impl Dashboard {
@@ -240,25 +240,8 @@ impl Dashboard {
     }
 
     pub fn panel(&mut self, panel: Panel) -> &mut Self {
-        self.items.push(Item::Panel(panel));
+        self.items.push(Item::Panel(Box::new(panel)));
         self
-    }
-
-    /// Which datasources the panels query.
-    pub fn sources(&self) -> Vec<Source> {
-        let mut sources: Vec<Source> = Vec::new();
-        for item in &self.items {
-            if let Item::Panel(Panel {
-                source: Some(source),
-                ..
-            }) = item
-            {
-                if !sources.contains(source) {
-                    sources.push(*source);
-                }
-            }
-        }
-        sources
     }
 
     /// The `panels` array: ids 1, 2, ... in order, positions from the grid.
