@@ -157,9 +157,7 @@ fn placeholder_vars(template: &str) -> Vec<String> {
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once('='))
-        .filter(|(name, value)| {
-            *value != GENERATED || name.starts_with("SMTP_") // a generated SMTP password is only a stand-in
-        })
+        .filter(|(_, value)| *value != GENERATED)
         .map(|(name, _)| name.to_string())
         .collect()
 }
