@@ -20,17 +20,21 @@ pub struct Resolution {
 /// Replaces references in every string value (not in keys) of `value`, in place.
 pub fn resolve_value(value: &mut Value, lookup: &dyn Fn(&str) -> Option<String>) -> Resolution {
     let mut resolution = Resolution::default();
-    walk(value, "", lookup, &mut resolution);
+    let mut path = String::new();
+    walk(value, &mut path, lookup, &mut resolution);
     resolution
 }
 
+/// `path` is a buffer each level extends and restores, so a large manifest without references
+/// costs no string building.
 fn walk(
     value: &mut Value,
-    path: &str,
+    path: &mut String,
     lookup: &dyn Fn(&str) -> Option<String>,
     out: &mut Resolution,
 ) {
     match value {
+        Value::String(text) if !text.contains('$') => {}
         Value::String(text) => match resolve_str(text, lookup) {
             Ok(resolved) => {
                 for secret in resolved.from_environment {
@@ -43,14 +47,22 @@ fn walk(
             Err(problem) => out.problems.push(problem.into_diagnostic(path)),
         },
         Value::Sequence(items) => {
+            let len = path.len();
             for (index, item) in items.iter_mut().enumerate() {
-                walk(item, &format!("{path}[{index}]"), lookup, out);
+                use std::fmt::Write as _;
+                let _ = write!(path, "[{index}]");
+                walk(item, path, lookup, out);
+                path.truncate(len);
             }
         }
         Value::Mapping(map) => {
+            let len = path.len();
             for (key, item) in map.iter_mut() {
-                let key = super::positions::key_text(key);
-                walk(item, &child_path(path, &key), lookup, out);
+                let child = child_path(path, &super::positions::key_text(key));
+                path.clear();
+                path.push_str(&child);
+                walk(item, path, lookup, out);
+                path.truncate(len);
             }
         }
         Value::Tagged(tagged) => walk(&mut tagged.value, path, lookup, out),

@@ -82,13 +82,20 @@ pub fn load_str(
         source_text: source.to_string(),
         problems,
     };
-    let positions = Positions::build(source).map_err(|problem| fail(vec![problem]))?;
-    let duplicates = positions.duplicate_keys();
-    if !duplicates.is_empty() {
-        return Err(fail(duplicates));
-    }
-    let mut value: serde_yaml::Value =
-        serde_yaml::from_str(source).map_err(|error| fail(vec![yaml_error(&error)]))?;
+    // Text that serde_yaml parses (it also refuses repeated keys) is indexed only when a
+    // problem needs a location; otherwise the yaml-rust2 index explains what is wrong.
+    let mut value: serde_yaml::Value = match serde_yaml::from_str(source) {
+        Ok(value) => value,
+        Err(error) => {
+            let positions = Positions::build(source).map_err(|problem| fail(vec![problem]))?;
+            let duplicates = positions.duplicate_keys();
+            if !duplicates.is_empty() {
+                return Err(fail(duplicates));
+            }
+            return Err(fail(vec![yaml_error(&error)]));
+        }
+    };
+    let positions = Positions::lazy(source);
     if value.is_null() {
         return Err(fail(vec![Diagnostic::new("", "the manifest is empty")
             .hint("`stackctl init` writes a starting manifest; the minimum is `version: 1`, `project` and `components`")]));

@@ -4,14 +4,23 @@
 //! (unknown key, type error, validation problem, render problem) can point into the file.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::diagnostic::{Diagnostic, Location};
 
+/// The index, built at once (`build`) or on first use (`lazy`): a manifest that loads without
+/// a problem never needs it, and indexing a large file costs as much as parsing it.
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
+    source: Option<String>,
+    index: OnceLock<Index>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Index {
     /// Scalars: the value itself. Mappings and sequences: the key that introduces them, else
     /// their first token.
     by_path: HashMap<String, Location>,
@@ -24,6 +33,56 @@ pub struct Positions {
 impl Positions {
     /// Indexes `source`; a YAML syntax error comes back as a diagnostic at the parser's position.
     pub fn build(source: &str) -> Result<Self, Diagnostic> {
+        let index = Index::build(source)?;
+        Ok(Self {
+            source: None,
+            index: OnceLock::from(index),
+        })
+    }
+
+    /// Indexes `source` when a location is first asked for; use only for text that parses.
+    pub fn lazy(source: &str) -> Self {
+        Self {
+            source: Some(source.to_string()),
+            index: OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            self.source
+                .as_deref()
+                .and_then(|source| Index::build(source).ok())
+                .unwrap_or_default()
+        })
+    }
+
+    pub fn find(&self, path: &str) -> Option<Location> {
+        self.index().find(path)
+    }
+
+    pub fn has(&self, path: &str) -> bool {
+        self.index().has(path)
+    }
+
+    pub fn find_key(&self, path: &str) -> Option<Location> {
+        self.index().find_key(path)
+    }
+
+    pub fn duplicate_keys(&self) -> Vec<Diagnostic> {
+        self.index().duplicate_keys()
+    }
+
+    pub fn insert(&mut self, path: String, location: Location) {
+        self.index();
+        if let Some(index) = self.index.get_mut() {
+            index.by_path.insert(path, location);
+        }
+    }
+}
+
+impl Index {
+    fn build(source: &str) -> Result<Self, Diagnostic> {
         let mut recorder = Recorder::new(source);
         let mut parser = Parser::new_from_str(source);
         match parser.load(&mut recorder, false) {
@@ -80,10 +139,6 @@ impl Positions {
                 problem
             })
             .collect()
-    }
-
-    pub fn insert(&mut self, path: String, location: Location) {
-        self.by_path.insert(path, location);
     }
 }
 
@@ -148,7 +203,7 @@ enum Frame {
 struct Recorder<'a> {
     lines: Vec<&'a str>,
     stack: Vec<Frame>,
-    positions: Positions,
+    positions: Index,
     /// A block mapping's start mark is not where it starts: it takes its first key's place.
     pending_container: Option<String>,
 }
@@ -158,7 +213,7 @@ impl<'a> Recorder<'a> {
         Self {
             lines: source.lines().collect(),
             stack: Vec::new(),
-            positions: Positions::default(),
+            positions: Index::default(),
             pending_container: None,
         }
     }
