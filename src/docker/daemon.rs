@@ -74,6 +74,14 @@ fn split_reference(image: &str) -> (&str, &str) {
     }
 }
 
+fn observed_network(network: bollard::models::Network) -> ObservedNetwork {
+    ObservedNetwork {
+        id: network.id.unwrap_or_default(),
+        name: network.name.unwrap_or_default(),
+        labels: to_btree(network.labels),
+    }
+}
+
 impl Engine for Daemon {
     async fn list_containers(&self, project: &str) -> anyhow::Result<Vec<ObservedContainer>> {
         let options = ListContainersOptionsBuilder::default()
@@ -120,11 +128,7 @@ impl Engine for Daemon {
         Ok(list
             .into_iter()
             .filter(|n| n.name.as_deref() == Some(name))
-            .map(|n| ObservedNetwork {
-                id: n.id.unwrap_or_default(),
-                name: n.name.unwrap_or_default(),
-                labels: to_btree(n.labels),
-            })
+            .map(observed_network)
             .next())
     }
 
@@ -137,14 +141,7 @@ impl Engine for Daemon {
             .list_networks(Some(options))
             .await
             .context("cannot list networks")?;
-        Ok(list
-            .into_iter()
-            .map(|n| ObservedNetwork {
-                id: n.id.unwrap_or_default(),
-                name: n.name.unwrap_or_default(),
-                labels: to_btree(n.labels),
-            })
-            .collect())
+        Ok(list.into_iter().map(observed_network).collect())
     }
 
     async fn list_volumes(&self, project: &str) -> anyhow::Result<Vec<String>> {

@@ -101,23 +101,8 @@ fn in_dir(path: &str, dir: &str, extensions: &[&str]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_files as files;
     use super::*;
-    use crate::render::{FileMode, RenderedFile};
-
-    fn files(entries: &[(&str, &str)]) -> Files {
-        entries
-            .iter()
-            .map(|(p, c)| {
-                (
-                    p.to_string(),
-                    RenderedFile {
-                        contents: c.to_string(),
-                        mode: FileMode::Public,
-                    },
-                )
-            })
-            .collect()
-    }
 
     const DATASOURCES: &str = "apiVersion: 1\ndatasources: [{name: Prometheus, type: prometheus, uid: prometheus}, {name: Loki, type: loki, uid: loki}]";
 

@@ -79,3 +79,19 @@ fn findings(stack: &Stack, files: &Files) -> (Vec<Diagnostic>, Vec<String>) {
     }
     (problems, warnings)
 }
+
+/// A file map for the checks' unit tests: every entry public.
+#[cfg(test)]
+fn test_files(entries: &[(&str, &str)]) -> Files {
+    use crate::render::{FileMode, RenderedFile};
+    entries
+        .iter()
+        .map(|(path, contents)| {
+            let file = RenderedFile {
+                contents: contents.to_string(),
+                mode: FileMode::Public,
+            };
+            (path.to_string(), file)
+        })
+        .collect()
+}

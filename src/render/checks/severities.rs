@@ -145,23 +145,8 @@ fn problem(
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_files as files;
     use super::*;
-    use crate::render::{FileMode, RenderedFile};
-
-    fn files(entries: &[(&str, &str)]) -> Files {
-        entries
-            .iter()
-            .map(|(p, c)| {
-                (
-                    p.to_string(),
-                    RenderedFile {
-                        contents: c.to_string(),
-                        mode: FileMode::Public,
-                    },
-                )
-            })
-            .collect()
-    }
 
     fn notify(yaml: &str) -> Notify {
         serde_yaml::from_str(yaml).expect("notify parses")
