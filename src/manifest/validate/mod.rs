@@ -7,12 +7,17 @@ mod alerts;
 mod components;
 mod durations;
 mod exporters;
+mod expressions;
+mod identifiers;
 mod jobs;
 pub mod names;
 mod notify;
 mod quiet_hours;
+mod regexes;
+mod relabel;
 mod slos;
 mod top;
+mod versions;
 
 use super::diagnostic::Diagnostic;
 use super::model::Manifest;
@@ -27,6 +32,11 @@ pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
     alerts::check(manifest, &mut problems);
     slos::check(manifest, &mut problems);
     notify::check(manifest, &mut problems);
+    expressions::check(manifest, &mut problems);
+    regexes::check(manifest, &mut problems);
+    relabel::check(manifest, &mut problems);
+    versions::check(manifest, &mut problems);
+    identifiers::check(manifest, &mut problems);
     problems
 }
 

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::routes::FALLBACK_RECEIVER;
 use super::secret_fields::{Fallback, SecretField, Secrets};
+use crate::catalog::gates;
 use crate::manifest::{Diagnostic, Email, MsTeams, Notify, PagerDuty, Receiver, Slack, Webhook};
 use crate::render::Draft;
 use crate::version::Version;
@@ -104,7 +105,7 @@ impl<'a> ReceiversBuilder<'a> {
                 path: format!("{path}.password"),
                 inline_key: "auth_password",
                 file_key: "auth_password_file",
-                file_since: Some(Version::new(0, 25, 0)),
+                file_since: Some(gates::ALERTMANAGER_EMAIL_PASSWORD_FILE.since),
                 fallback: Fallback::Never,
             };
             self.secrets.write(
@@ -132,7 +133,7 @@ impl<'a> ReceiversBuilder<'a> {
             path: format!("{path}.routing_key"),
             inline_key: "routing_key",
             file_key: "routing_key_file",
-            file_since: Some(Version::new(0, 25, 0)),
+            file_since: Some(gates::ALERTMANAGER_PAGERDUTY_ROUTING_KEY_FILE.since),
             fallback: Fallback::Never,
         };
         self.secrets.write(
@@ -154,7 +155,7 @@ impl<'a> ReceiversBuilder<'a> {
             path: format!("{path}.webhook_url"),
             inline_key: "api_url",
             file_key: "api_url_file",
-            file_since: Some(Version::new(0, 22, 0)),
+            file_since: Some(gates::ALERTMANAGER_SLACK_API_URL_FILE.since),
             fallback: Fallback::InlineLiteral,
         };
         self.secrets.write(
@@ -182,7 +183,7 @@ impl<'a> ReceiversBuilder<'a> {
             path: format!("{path}.url"),
             inline_key: "url",
             file_key: "url_file",
-            file_since: Some(Version::new(0, 26, 0)),
+            file_since: Some(gates::ALERTMANAGER_WEBHOOK_URL_FILE.since),
             fallback: Fallback::InlineLiteral,
         };
         self.secrets.write(
@@ -206,9 +207,9 @@ impl<'a> ReceiversBuilder<'a> {
         teams: &MsTeams,
         path: &str,
     ) -> Option<(&'static str, Map<String, Value>)> {
-        let key = if self.version.at_least(0, 28, 0) {
+        let key = if gates::ALERTMANAGER_MSTEAMS_V2.holds(&self.version) {
             "msteamsv2_configs"
-        } else if self.version.at_least(0, 26, 0) {
+        } else if gates::ALERTMANAGER_MSTEAMS.holds(&self.version) {
             "msteams_configs"
         } else {
             self.secrets.problems.push(
@@ -222,7 +223,8 @@ impl<'a> ReceiversBuilder<'a> {
             path: format!("{path}.webhook_url"),
             inline_key: "webhook_url",
             file_key: "webhook_url_file",
-            file_since: (key == "msteamsv2_configs").then_some(Version::new(0, 28, 0)),
+            file_since: (key == "msteamsv2_configs")
+                .then_some(gates::ALERTMANAGER_MSTEAMS_V2.since),
             fallback: Fallback::InlineLiteral,
         };
         self.secrets.write(
