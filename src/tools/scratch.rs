@@ -1,0 +1,113 @@
+//! Private scratch directories for the checkers (`stackctl-validate-*`, `stackctl-deploy-check-*`).
+//!
+//! A scratch copy holds the rendered secrets, so it is created 0700 (set explicitly: the
+//! temp-dir default depends on the platform and umask) and removed on every way out: `Drop`
+//! for returns and errors, and a SIGINT/SIGTERM handler, installed with the first scratch
+//! directory, that removes every one still registered and exits with the conventional code
+//! (128 + signal). Nothing in a scratch copy is ever widened for containers: in-image checks
+//! get their files copied in with an owner (see `container_files`).
+
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
+
+use anyhow::Context as _;
+
+/// Scratch directories alive in this process, for the signal handler.
+static REGISTERED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static HANDLER: Once = Once::new();
+
+/// A 0700 directory in the system temp dir, removed when dropped or when the process is
+/// interrupted.
+pub struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    /// Creates `<tmp>/<prefix>XXXXXX` with mode 0700 and registers it for removal on a signal.
+    pub fn new(prefix: &str) -> anyhow::Result<Self> {
+        HANDLER.call_once(install_signal_handler);
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .permissions(std::fs::Permissions::from_mode(0o700))
+            .tempdir()
+            .context("cannot create a scratch directory for the checkers")?;
+        fs_err::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
+        lock().push(dir.path().to_path_buf());
+        Ok(Self { dir })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        lock().retain(|p| p != self.dir.path());
+        // `TempDir`'s own drop removes the tree.
+    }
+}
+
+fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    REGISTERED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes every registered scratch directory (signal path; errors cannot be reported).
+fn remove_registered() {
+    for dir in lock().drain(..) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// A thread of its own waits for SIGINT/SIGTERM, so the handler runs whatever the main thread
+/// is blocked on (a checker process, a container).
+fn install_signal_handler() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(_) => return,
+    };
+    // Register before returning, so a signal right after `Scratch::new` is already caught.
+    let streams = runtime.block_on(async {
+        Some((
+            signal(SignalKind::interrupt()).ok()?,
+            signal(SignalKind::terminate()).ok()?,
+        ))
+    });
+    let Some((mut interrupt, mut terminate)) = streams else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let code = runtime.block_on(async {
+            tokio::select! {
+                _ = interrupt.recv() => 130,
+                _ = terminate.recv() => 143,
+            }
+        });
+        remove_registered();
+        std::process::exit(code);
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_is_private_registered_and_removed_on_drop() {
+        let scratch = Scratch::new("stackctl-unit-scratch-").unwrap();
+        let path = scratch.path().to_path_buf();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        assert!(lock().contains(&path));
+        drop(scratch);
+        assert!(!path.exists());
+        assert!(!lock().contains(&path));
+    }
+}
