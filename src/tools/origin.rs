@@ -30,9 +30,12 @@ pub fn locate(output: &str, loaded: &LoadedManifest) -> Vec<Origin> {
     let fields = super::newer_keys::unknown_fields(output);
     let mut found: Vec<(String, bool)> = Vec::new();
     walk(&tree, "", &mut |path, key, value| {
+        // A name (rule, job, receiver) anywhere; any other quoted value only in pass-through
+        // config, where the checker is the first to read it.
+        let quotable = NAME_KEYS.contains(&key) || path.contains("extra_config");
         let named = value
             .as_str()
-            .is_some_and(|v| NAME_KEYS.contains(&key) && names.iter().any(|n| n == v));
+            .is_some_and(|v| quotable && names.iter().any(|n| n == v));
         if named && !found.iter().any(|(p, _)| p == path) {
             found.push((path.to_string(), false));
         }
