@@ -175,9 +175,10 @@ fn judge_older(
     let Some(version) = program.version.filter(|v| *v == input.local_release) else {
         let mut result = run_local(name, checker, input, program, work_dir);
         if let CheckOutcome::Failed(output) = result.outcome {
-            let reason =
-                "the local checker's release is unknown, so no copy could be rendered for it"
-                    .to_string();
+            let reason = format!(
+                "local {} judged the files rendered for {} {} (no copy could be rendered for its own release) and rejected them; it may lack keys added since",
+                checker.program, checker.component, checker.target
+            );
             result.outcome = CheckOutcome::Inconclusive { reason, output };
         }
         return result;

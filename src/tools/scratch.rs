@@ -63,36 +63,40 @@ fn remove_registered() {
 }
 
 /// A thread of its own waits for SIGINT/SIGTERM, so the handler runs whatever the main thread
-/// is blocked on (a checker process, a container).
+/// is blocked on (a checker process, a container), and whether or not the caller is itself
+/// inside a tokio runtime (deploy is). Returns once the handler is registered, so a signal
+/// right after `Scratch::new` is already caught.
 fn install_signal_handler() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(_) => return,
-    };
-    // Register before returning, so a signal right after `Scratch::new` is already caught.
-    let streams = runtime.block_on(async {
-        Some((
-            signal(SignalKind::interrupt()).ok()?,
-            signal(SignalKind::terminate()).ok()?,
-        ))
-    });
-    let Some((mut interrupt, mut terminate)) = streams else {
-        return;
-    };
+    let (registered, wait) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+        else {
+            return;
+        };
         let code = runtime.block_on(async {
+            let streams = (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            );
+            let (Ok(mut interrupt), Ok(mut terminate)) = streams else {
+                let _ = registered.send(());
+                return None;
+            };
+            let _ = registered.send(());
             tokio::select! {
-                _ = interrupt.recv() => 130,
-                _ = terminate.recv() => 143,
+                _ = interrupt.recv() => Some(130),
+                _ = terminate.recv() => Some(143),
             }
         });
-        remove_registered();
-        std::process::exit(code);
+        if let Some(code) = code {
+            remove_registered();
+            std::process::exit(code);
+        }
     });
+    let _ = wait.recv();
 }
 
 #[cfg(test)]
