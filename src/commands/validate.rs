@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use crate::cli::{GlobalArgs, ValidateArgs};
 use crate::render::{self, Stack};
 use crate::tools::in_image::DockerImages;
-use crate::tools::judge::{NoDocker, Remembering};
+use crate::tools::judge::{NoDocker, Remembering, VALIDATE_NO_DOCKER};
 use crate::tools::scratch::Scratch;
 use crate::tools::{image_checks, pipeline, report, CheckResult};
 use crate::{output, writer};
@@ -27,7 +27,7 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
         .context("cannot write the scratch copy for the checkers")?;
     let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
     let results = if args.no_docker {
-        let images = Remembering::new(NoDocker);
+        let images = Remembering::new(NoDocker(VALIDATE_NO_DOCKER));
         let mut results =
             pipeline::local_checks(&loaded, &templates, &rendered, scratch.path(), &images)?;
         results.extend(skipped_component_checks(&stack, &rendered));

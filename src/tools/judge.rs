@@ -25,8 +25,11 @@ pub trait ImageRunner {
     ) -> anyhow::Result<Option<OneShotOutput>>;
 }
 
-/// `--no-docker`: never runs anything in an image.
-pub struct NoDocker;
+/// Never runs anything in an image; says why (`--no-docker`, or deploy's local-only checks).
+pub struct NoDocker(pub &'static str);
+
+/// Why `validate --no-docker` judges without images.
+pub const VALIDATE_NO_DOCKER: &str = "in-image checks are off (`--no-docker`)";
 
 impl ImageRunner for NoDocker {
     fn run(
@@ -36,7 +39,7 @@ impl ImageRunner for NoDocker {
         _: Vec<String>,
         _: Vec<InjectedFile>,
     ) -> anyhow::Result<Option<OneShotOutput>> {
-        anyhow::bail!("in-image checks are off (`--no-docker`)")
+        anyhow::bail!("{}", self.0)
     }
 }
 
@@ -420,7 +423,7 @@ mod tests {
             &checker(),
             &input(&[]),
             None,
-            &Remembering::new(NoDocker),
+            &Remembering::new(NoDocker(VALIDATE_NO_DOCKER)),
             dir.path(),
         );
         let CheckOutcome::NotRun(why) = result.outcome else {
@@ -482,7 +485,7 @@ mod tests {
                 &checker(),
                 &input(&["p.yml"]),
                 Some(&program),
-                &Remembering::new(NoDocker),
+                &Remembering::new(NoDocker(VALIDATE_NO_DOCKER)),
                 dir.path(),
             );
             let (verdict, shown) = match &result.outcome {
@@ -521,7 +524,7 @@ mod tests {
             &checker(),
             &input(&["p.yml"]),
             Some(&program),
-            &Remembering::new(NoDocker),
+            &Remembering::new(NoDocker(VALIDATE_NO_DOCKER)),
             dir.path(),
         );
         assert!(result.failed(), "{result:?}");

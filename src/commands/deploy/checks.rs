@@ -17,7 +17,9 @@ pub fn judge(session: &Session) -> anyhow::Result<()> {
     let scratch = Scratch::new("stackctl-deploy-check-")?;
     writer::write(&session.stack, scratch.path())
         .context("cannot write the scratch copy for the checkers")?;
-    let images = Remembering::new(NoDocker);
+    let images = Remembering::new(NoDocker(
+        "deploy judges with the local checkers only (`stackctl validate` also uses the images)",
+    ));
     let results = pipeline::local_checks(
         &session.loaded,
         &templates,
