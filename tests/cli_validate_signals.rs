@@ -166,3 +166,21 @@ fn deploy_removes_its_check_copy_on_sigterm() {
     }
     interrupted_run_leaves_nothing(&["deploy"], "stackctl-deploy-check-", "TERM", 143);
 }
+
+#[test]
+fn validate_with_docker_never_widens_secret_modes_and_cleans_up_on_sigterm() {
+    if common::require_tool("amtool").is_none() {
+        return;
+    }
+    let docker_up = common::require_tool("docker").is_some()
+        && Command::new("docker")
+            .arg("info")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+    if !docker_up {
+        common::skip::<()>("a running Docker daemon");
+        return;
+    }
+    interrupted_run_leaves_nothing(&["validate"], "stackctl-validate-", "TERM", 143);
+}
