@@ -64,6 +64,10 @@ fn validate_fails_with_promtools_message_on_a_rule_file_it_rejects() {
         .code(1)
         .stdout(predicate::str::contains("FAILED   promtool check rules"))
         .stdout(predicate::str::contains("broken.yml"))
+        // The copy is byte for byte: promtool's position holds in the operator's own file.
+        .stdout(predicate::str::contains(
+            "    --> rules/broken.yml:5:15 `alerts.files[0]`",
+        ))
         .stdout(predicate::str::contains("parse error").or(predicate::str::contains("unclosed")));
 }
 

@@ -3,7 +3,10 @@
 //! looked up in the manifest the operator wrote, and each match becomes a `file:line:col`.
 //!
 //! The lookup walks the manifest's own YAML (as written, before defaults), so a pointer is
-//! only ever a place the operator can edit. Pure.
+//! only ever a place the operator can edit. A position in a copied rule file
+//! (`prometheus/rules/x.yml: 5:15`) points into the operator's own file from `alerts.files`
+//! (copied byte for byte, so lines and columns hold); finding it lists the glob's matches, the
+//! only disk access here.
 
 use serde_yaml::Value;
 
@@ -26,10 +29,16 @@ pub fn locate(output: &str, loaded: &LoadedManifest) -> Vec<Origin> {
     let Ok(tree) = serde_yaml::from_str::<Value>(&loaded.source) else {
         return Vec::new();
     };
+    let mut origins = manifest_origins(&tree, output, loaded);
+    origins.extend(rule_file_origins(output, loaded));
+    origins
+}
+
+fn manifest_origins(tree: &Value, output: &str, loaded: &LoadedManifest) -> Vec<Origin> {
     let names = quoted_names(output);
     let fields = super::newer_keys::unknown_fields(output);
     let mut found: Vec<(String, bool)> = Vec::new();
-    walk(&tree, "", &mut |path, key, value| {
+    walk(tree, "", &mut |path, key, value| {
         // A name (rule, job, receiver) anywhere; any other quoted value only in pass-through
         // config, where the checker is the first to read it.
         let quotable = NAME_KEYS.contains(&key) || path.contains("extra_config");
@@ -63,6 +72,52 @@ pub fn locate(output: &str, loaded: &LoadedManifest) -> Vec<Origin> {
             })
         })
         .collect()
+}
+
+/// `prometheus/rules/NAME.yml: LINE:COL` in promtool's output → the `alerts.files` source.
+fn rule_file_origins(output: &str, loaded: &LoadedManifest) -> Vec<Origin> {
+    let mut out: Vec<Origin> = Vec::new();
+    for rest in output.split("prometheus/rules/").skip(1) {
+        let Some((name, after)) = rest.split_once(": ") else {
+            continue;
+        };
+        let position: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ':')
+            .collect();
+        let position = position.trim_end_matches(':');
+        if !position.contains(':') {
+            continue;
+        }
+        for (i, pattern) in loaded.manifest.alerts.files.iter().enumerate() {
+            for source in matches(&loaded.dir, pattern) {
+                let stem = source.file_stem().map(|s| s.to_string_lossy().to_string());
+                if stem.map(|s| format!("{s}.yml")).as_deref() != Some(name) {
+                    continue;
+                }
+                let shown = source.strip_prefix(&loaded.dir).unwrap_or(&source);
+                let origin = Origin {
+                    at: format!("{}:{position}", shown.display()),
+                    key: format!("alerts.files[{i}]"),
+                };
+                if !out.contains(&origin) {
+                    out.push(origin);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The files an `alerts.files` entry names (a path, or a glob's matches).
+fn matches(dir: &std::path::Path, pattern: &str) -> Vec<std::path::PathBuf> {
+    let full = dir.join(pattern);
+    if !pattern.contains(['*', '?', '[']) {
+        return vec![full];
+    }
+    glob::glob(&full.to_string_lossy())
+        .map(|paths| paths.filter_map(Result::ok).collect())
+        .unwrap_or_default()
 }
 
 /// Double-quoted words in a checker's output (`group "g", rule 1, "Broken"`).
