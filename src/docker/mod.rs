@@ -13,7 +13,7 @@ mod oneshot;
 
 use std::path::PathBuf;
 
-pub use connect::{connect, daemon_address, Unreachable};
+pub use connect::{connect, daemon_address, Unreachable, UnsupportedHost};
 pub use daemon::Daemon;
 pub use engine::{
     ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile, NameConflict,
