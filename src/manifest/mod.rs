@@ -25,7 +25,9 @@ pub use duration::{format_millis, parse_decimal_seconds, parse_millis, PromDurat
 pub use load::{load, load_str, LoadError, LoadedManifest};
 pub use model::*;
 pub use notify::{
-    Email, Inhibit, MsTeams, Notify, PagerDuty, Receiver, Route, Slack, TimeInterval, Webhook,
+    Discord, Email, Inhibit, MsTeams, Notify, Opsgenie, OpsgenieResponder, PagerDuty,
+    PagerDutyImage, PagerDutyLink, Receiver, Route, Slack, SlackField, Smtp, Telegram,
+    TimeInterval, Watchdog, Webhook, WebhookAuth, WebhookBasicAuth,
 };
 pub use positions::Positions;
 pub use scrape::{DockerDiscovery, Exporter, Probe, ScrapeJob, EXPORTER_TYPES};
