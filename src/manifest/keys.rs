@@ -12,7 +12,9 @@ use super::notify::{
     Email, Inhibit, MsTeams, Notify, PagerDuty, Receiver, Route, Slack, TimeInterval, Webhook,
 };
 use super::scrape::{DockerDiscovery, Exporter, Probe, ScrapeJob};
-use super::telemetry::{Dashboards, LogFile, Logs, Traces};
+use super::telemetry::{
+    Dashboards, DropStage, LogFile, Logs, MultilineStage, PipelineStage, TimestampStage, Traces,
+};
 
 /// One step of a key path: a mapping key or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +89,10 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("notify.quiet_hours.*[]", fields_of::<TimeInterval>()),
         ("logs", fields_of::<Logs>()),
         ("logs.files[]", fields_of::<LogFile>()),
+        ("logs.pipeline[]", fields_of::<PipelineStage>()),
+        ("logs.pipeline[].timestamp", fields_of::<TimestampStage>()),
+        ("logs.pipeline[].multiline", fields_of::<MultilineStage>()),
+        ("logs.pipeline[].drop", fields_of::<DropStage>()),
         ("traces", fields_of::<Traces>()),
         ("dashboards", fields_of::<Dashboards>()),
     ]

@@ -30,7 +30,10 @@ pub use notify::{
 pub use positions::Positions;
 pub use scrape::{DockerDiscovery, Exporter, Probe, ScrapeJob, EXPORTER_TYPES};
 pub use secret::Secret;
-pub use telemetry::{Dashboards, LogFile, Logs, Traces};
+pub use telemetry::{
+    Dashboards, DropStage, LogFile, Logs, MultilineStage, PipelineStage, RegexStage, StageKind,
+    TimestampStage, Traces,
+};
 
 /// The file name `stackctl` looks for when `-f` is not given.
 pub const DEFAULT_MANIFEST: &str = "stackctl.yaml";
