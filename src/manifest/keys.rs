@@ -6,7 +6,7 @@
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
-use super::alerts::{Alerts, LatencySli, Rule, RuleGroup, Slo};
+use super::alerts::{AlertOverride, Alerts, LatencySli, Rule, RuleGroup, Slo};
 use super::model::*;
 use super::notify::{
     Email, Inhibit, MsTeams, Notify, PagerDuty, Receiver, Route, Slack, TimeInterval, Webhook,
@@ -73,6 +73,7 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("scrape[].docker", fields_of::<DockerDiscovery>()),
         ("exporters[]", fields_of::<Exporter>()),
         ("alerts", fields_of::<Alerts>()),
+        ("alerts.overrides.*", fields_of::<AlertOverride>()),
         ("alerts.groups[]", fields_of::<RuleGroup>()),
         ("alerts.groups[].rules[]", fields_of::<Rule>()),
         ("slos[]", fields_of::<Slo>()),

@@ -19,7 +19,7 @@ mod type_errors;
 mod typed;
 pub mod validate;
 
-pub use alerts::{Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
+pub use alerts::{AlertOverride, Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
 pub use diagnostic::{Diagnostic, Location, ManifestError};
 pub use duration::{format_millis, parse_decimal_seconds, parse_millis, PromDuration};
 pub use load::{load, load_str, LoadError, LoadedManifest};

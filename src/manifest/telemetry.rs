@@ -142,6 +142,9 @@ pub struct Dashboards {
     /// Your own dashboard JSON (globs relative to the manifest), provisioned as it is.
     #[serde(default)]
     pub files: Vec<String>,
+    /// Dashboards written as panel lists, rendered to Grafana JSON.
+    #[serde(default)]
+    pub boards: Vec<Board>,
 }
 
 impl Default for Dashboards {
@@ -150,8 +153,54 @@ impl Default for Dashboards {
             folder: None,
             generated: true,
             files: Vec::new(),
+            boards: Vec::new(),
         }
     }
+}
+
+/// One `dashboards.boards` entry.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Board {
+    pub title: String,
+    /// Default: stable, from the title.
+    pub uid: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub description: Option<String>,
+    pub panels: Vec<BoardPanel>,
+}
+
+/// One panel of a board: one of `expr`, `exprs` (PromQL) or `logql`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BoardPanel {
+    pub title: String,
+    /// timeseries (default), stat, gauge, bargauge, table, heatmap, logs.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub expr: Option<String>,
+    /// Legend of `expr` (`{{instance}}`).
+    pub legend: Option<String>,
+    #[serde(default)]
+    pub exprs: Vec<PanelExpr>,
+    pub logql: Option<String>,
+    /// A Grafana unit id (`s`, `bytes`, `percentunit`, `reqps`, `ops`...).
+    pub unit: Option<String>,
+    /// Ascending steps: green below the first, then yellow, then red.
+    #[serde(default)]
+    pub thresholds: Vec<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub description: Option<String>,
+    /// Grid columns out of 24 (default by type).
+    pub width: Option<u32>,
+    /// Grid rows (default by type).
+    pub height: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PanelExpr {
+    pub expr: String,
+    pub legend: Option<String>,
 }
 
 fn yes() -> bool {
