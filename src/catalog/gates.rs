@@ -112,12 +112,6 @@ pub const ALERTMANAGER_PAGERDUTY_ROUTING_KEY_FILE: Gate = gate(
     v(0, 25, 0),
     "PagerDuty routing key read from a secret file; older: refused",
 );
-pub const ALERTMANAGER_SLACK_API_URL_FILE: Gate = gate(
-    "Alertmanager",
-    "slack_configs[].api_url_file",
-    v(0, 22, 0),
-    "Slack webhook read from a secret file",
-);
 pub const ALERTMANAGER_TIME_INTERVALS: Gate = gate(
     "Alertmanager",
     "time_intervals",
@@ -161,6 +155,15 @@ pub const ALLOY_VALIDATE: Gate = gate(
     "`stackctl validate` also runs `alloy validate` in the image (always `alloy fmt`)",
 );
 
+/// Alertmanager receiver channels and their keys: key `channel` (the channel itself) or
+/// `channel.key`, read through `render::alertmanager::features`.
+pub const ALERTMANAGER_CHANNELS: &str = "Alertmanager receivers";
+/// Alertmanager secret keys read from a file: key `channel.file_key`.
+pub const ALERTMANAGER_SECRET_FILES: &str = "Alertmanager secret files";
+
+const CHANNEL_EFFECT: &str = "rendered; older: refused, naming the release that added it";
+const FILE_EFFECT: &str = "secret handed by file; older: refused (the secret would be inline)";
+
 /// Every gate, in the order the docs list them.
 pub const GATES: &[Gate] = &[
     PROMETHEUS_RETENTION_IN_CONFIG,
@@ -170,12 +173,154 @@ pub const GATES: &[Gate] = &[
     PROMETHEUS_KEEP_FIRING_FOR,
     ALERTMANAGER_MSTEAMS_V2,
     ALERTMANAGER_UTF8_LABEL_NAMES,
-    ALERTMANAGER_MSTEAMS,
-    ALERTMANAGER_WEBHOOK_URL_FILE,
-    ALERTMANAGER_EMAIL_PASSWORD_FILE,
-    ALERTMANAGER_PAGERDUTY_ROUTING_KEY_FILE,
     ALERTMANAGER_TIME_INTERVALS,
-    ALERTMANAGER_SLACK_API_URL_FILE,
+    // CHANGELOG.md of prometheus/alertmanager, per channel key.
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "telegram",
+        v(0, 24, 0),
+        CHANNEL_EFFECT,
+    ), // #2827
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "opsgenie.update_alerts",
+        v(0, 24, 0),
+        CHANNEL_EFFECT,
+    ), // #2519
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "opsgenie.entity",
+        v(0, 24, 0),
+        CHANNEL_EFFECT,
+    ), // #2753
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "opsgenie.actions",
+        v(0, 24, 0),
+        CHANNEL_EFFECT,
+    ), // #2753
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "discord",
+        v(0, 25, 0),
+        CHANNEL_EFFECT,
+    ), // #2948
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "pagerduty.source",
+        v(0, 25, 0),
+        CHANNEL_EFFECT,
+    ), // #3106
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "msteams",
+        v(0, 26, 0),
+        "legacy connectors (`msteams_configs`, 0.26–0.27); older: refused",
+    ),
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "telegram.message_thread_id",
+        v(0, 27, 0),
+        CHANNEL_EFFECT,
+    ),
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "webhook.timeout",
+        v(0, 28, 0),
+        CHANNEL_EFFECT,
+    ), // #4137
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "discord.content",
+        v(0, 28, 0),
+        CHANNEL_EFFECT,
+    ),
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "discord.username",
+        v(0, 28, 0),
+        CHANNEL_EFFECT,
+    ),
+    gate(
+        ALERTMANAGER_CHANNELS,
+        "discord.avatar_url",
+        v(0, 28, 0),
+        CHANNEL_EFFECT,
+    ),
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "slack.api_url_file",
+        v(0, 22, 0),
+        FILE_EFFECT,
+    ),
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "opsgenie.api_key_file",
+        v(0, 24, 0),
+        FILE_EFFECT,
+    ), // #2728
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "email.auth_password_file",
+        v(0, 25, 0),
+        FILE_EFFECT,
+    ), // #3038
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "smtp.smtp_auth_password_file",
+        v(0, 25, 0),
+        FILE_EFFECT,
+    ), // #3038
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "pagerduty.routing_key_file",
+        v(0, 25, 0),
+        FILE_EFFECT,
+    ), // #3107
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "pagerduty.service_key_file",
+        v(0, 25, 0),
+        FILE_EFFECT,
+    ), // #3107
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "webhook.url_file",
+        v(0, 26, 0),
+        FILE_EFFECT,
+    ),
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "telegram.bot_token_file",
+        v(0, 26, 0),
+        FILE_EFFECT,
+    ),
+    // 0.27.0 added `webhook_url_file` for Discord and Teams; it is read only from 0.28.0.
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "discord.webhook_url_file",
+        v(0, 28, 0),
+        FILE_EFFECT,
+    ),
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "msteamsv2.webhook_url_file",
+        v(0, 28, 0),
+        FILE_EFFECT,
+    ),
+    // http_config (prometheus/common) has read these for long.
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "http_config.credentials_file",
+        v(0, 0, 0),
+        FILE_EFFECT,
+    ),
+    gate(
+        ALERTMANAGER_SECRET_FILES,
+        "http_config.password_file",
+        v(0, 0, 0),
+        FILE_EFFECT,
+    ),
     GRAFANA_NO_ANGULAR,
     GRAFANA_PLUGINS_PREINSTALL,
     LOKI_HEALTH_FLAG,
@@ -183,10 +328,22 @@ pub const GATES: &[Gate] = &[
     ALLOY_VALIDATE,
 ];
 
-/// The docs table: one row per gate.
+/// The first release of `component` that has `key`, if that is gated.
+pub fn since(component: &str, key: &str) -> Option<Version> {
+    GATES
+        .iter()
+        .find(|gate| gate.component == component && gate.key == key)
+        .map(|gate| gate.since)
+}
+
+/// The docs table: one row per gate (gates every release has are left out).
+
 pub fn markdown_table() -> String {
     let mut out = String::from("| component | key | since | effect |\n|---|---|---|---|\n");
-    for gate in GATES {
+    for gate in GATES
+        .iter()
+        .filter(|gate| gate.since > Version::new(0, 0, 0))
+    {
         out.push_str(&format!(
             "| {} | `{}` | {} | {} |\n",
             gate.component, gate.key, gate.since, gate.effect
@@ -243,7 +400,10 @@ mod tests {
 
     #[test]
     fn each_gate_holds_from_its_first_release_on() {
-        for gate in GATES {
+        for gate in GATES
+            .iter()
+            .filter(|gate| gate.since > Version::new(0, 0, 0))
+        {
             let before = just_before(gate.since);
             assert!(gate.holds(&gate.since), "{gate:?}");
             assert!(!gate.holds(&before), "{gate:?}");

@@ -8,6 +8,8 @@ mod components;
 mod durations;
 mod exporters;
 mod expressions;
+mod grafana;
+mod host_targets;
 mod identifiers;
 mod jobs;
 pub mod names;
@@ -29,6 +31,8 @@ pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
     components::check(manifest, &mut problems);
     jobs::check(manifest, &mut problems);
     exporters::check(manifest, &mut problems);
+    grafana::check(manifest, &mut problems);
+    host_targets::check(manifest, &mut problems);
     alerts::check(manifest, &mut problems);
     slos::check(manifest, &mut problems);
     notify::check(manifest, &mut problems);
