@@ -5,6 +5,7 @@
 //! [`ExprError`] into a located diagnostic; render and its tests call it to prove that every
 //! expression stackctl generates parses. Nothing here knows about the manifest or the disk.
 
+pub mod dashboard;
 pub mod go_template;
 pub mod promql;
 pub mod regex;

@@ -8,6 +8,7 @@ mod expand;
 mod model;
 mod test_files;
 mod unit_tests;
+mod user_file_exprs;
 mod user_files;
 
 use std::collections::BTreeMap;
