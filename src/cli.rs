@@ -36,7 +36,7 @@ pub enum Command {
     /// Write a stackctl.yaml from a preset, and a .env (0600) with generated secrets
     Init(InitArgs),
     /// Render every config file and docker-compose.yml into the output directory
-    Render,
+    Render(RenderArgs),
     /// Check the manifest and the rendered files with the programs' own checkers
     Validate(ValidateArgs),
     /// Render, validate, and bring the stack up on Docker
@@ -58,6 +58,13 @@ pub struct InitArgs {
     #[arg(long)]
     pub project: Option<String>,
     /// Overwrite an existing stackctl.yaml and .env
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Replace files in the output directory that stackctl did not write
     #[arg(long)]
     pub force: bool,
 }

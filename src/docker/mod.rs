@@ -11,7 +11,9 @@ mod inspect;
 pub mod labels;
 mod oneshot;
 
-pub use connect::{connect, daemon_address, Unreachable};
+use std::path::PathBuf;
+
+pub use connect::{connect, daemon_address, Unreachable, UnsupportedHost};
 pub use daemon::Daemon;
 pub use engine::{
     ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile, NameConflict,
