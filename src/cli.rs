@@ -74,6 +74,12 @@ pub struct ValidateArgs {
     /// Skip the checks that run inside component images on Docker
     #[arg(long)]
     pub no_docker: bool,
+    /// Exit 1 also when a check is UNSURE or could not run (for CI)
+    #[arg(long)]
+    pub strict: bool,
+    /// Print one JSON document (schema_version 1) instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

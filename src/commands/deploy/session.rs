@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 
 use crate::cli::GlobalArgs;
-use crate::commands::Failure;
-use crate::docker::{self, Daemon, Unreachable};
+use crate::commands::{Failure, UsageError};
+use crate::docker::{self, Daemon, Unreachable, UnsupportedHost};
 use crate::manifest::LoadedManifest;
 use crate::plan::{self, DesiredService};
 use crate::render::{self, RenderedStack};
@@ -93,6 +93,10 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// Connects to Docker; when it is unreachable, says where stackctl looked and what to try.
 pub async fn connect() -> anyhow::Result<Daemon> {
     docker::connect().await.map_err(|error| {
+        if let Some(unsupported) = error.downcast_ref::<UnsupportedHost>() {
+            let usage = UsageError::new(unsupported.to_string()).hint(unsupported.hint());
+            return anyhow::Error::new(usage);
+        }
         let Some(unreachable) = error.downcast_ref::<Unreachable>() else {
             return error;
         };

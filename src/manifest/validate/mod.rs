@@ -8,6 +8,7 @@ mod components;
 mod durations;
 mod exporters;
 mod grafana;
+mod host_targets;
 mod jobs;
 pub mod names;
 mod notify;
@@ -26,6 +27,7 @@ pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
     jobs::check(manifest, &mut problems);
     exporters::check(manifest, &mut problems);
     grafana::check(manifest, &mut problems);
+    host_targets::check(manifest, &mut problems);
     alerts::check(manifest, &mut problems);
     slos::check(manifest, &mut problems);
     notify::check(manifest, &mut problems);
