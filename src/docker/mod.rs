@@ -28,15 +28,15 @@ pub struct OneShotOutput {
     pub output: String,
 }
 
-/// Runs `image` with `args` (entrypoint kept) and the given read-only bind mounts
-/// (host dir → container dir), waits for it to exit and removes it.
+/// Runs `image` with `args` (entrypoint kept) and `files` copied in before it starts (owner and
+/// mode as given), waits for it to exit and removes it.
 /// `Ok(None)` when the image is not present locally (nothing is pulled).
 pub async fn run_to_completion(
     image: &str,
     args: Vec<String>,
-    binds: Vec<(PathBuf, String)>,
+    files: Vec<InjectedFile>,
 ) -> anyhow::Result<Option<OneShotOutput>> {
-    oneshot::run(image, None, args, binds).await
+    oneshot::run(image, None, args, files).await
 }
 
 /// Like `run_to_completion`, with the image's entrypoint replaced by `entrypoint` (e.g.
@@ -45,7 +45,7 @@ pub async fn run_program_to_completion(
     image: &str,
     entrypoint: Vec<String>,
     args: Vec<String>,
-    binds: Vec<(PathBuf, String)>,
+    files: Vec<InjectedFile>,
 ) -> anyhow::Result<Option<OneShotOutput>> {
-    oneshot::run(image, Some(entrypoint), args, binds).await
+    oneshot::run(image, Some(entrypoint), args, files).await
 }

@@ -83,17 +83,24 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     if !super::dashboards::any(stack) {
         return Ok(());
     }
-    let folder = stack
-        .manifest
-        .dashboards
-        .folder
-        .clone()
-        .unwrap_or_else(|| stack.manifest.project.clone());
+    let folder = provisioning_literal(
+        stack
+            .manifest
+            .dashboards
+            .folder
+            .as_deref()
+            .unwrap_or(&stack.manifest.project),
+    );
     let text = stack.templates.render(
         "grafana/dashboards.yaml.j2",
         minijinja::context! { folder, path => DASHBOARDS_DIR },
     )?;
     draft.add_yaml("grafana/provisioning/dashboards/stackctl.yaml", text)
+}
+
+/// Grafana expands `$VAR` and `${VAR}` in every provisioning value; `$$` is a literal `$`.
+fn provisioning_literal(value: &str) -> String {
+    value.replace('$', "$$")
 }
 
 fn datasources(stack: &Stack) -> DatasourcesContext {
@@ -165,4 +172,32 @@ pub fn environment(stack: &Stack) -> BTreeMap<String, String> {
     set("GF_ANALYTICS_CHECK_FOR_UPDATES", "false".to_string());
     set("GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", "false".to_string());
     env
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::manifest::Manifest;
+    use crate::render::Templates;
+
+    #[test]
+    fn dollar_signs_in_provisioning_values_are_escaped_for_grafana() {
+        let yaml = "version: 1\nproject: t\ncomponents: {prometheus: {}, grafana: {admin_password: x}}\ndashboards: {folder: 'Ops $HOME ${GF_SECURITY_ADMIN_PASSWORD} $$'}\n";
+        let manifest: Manifest = serde_yaml::from_str(yaml).unwrap();
+        let templates = Templates::embedded();
+        let stack = Stack::new(&manifest, Path::new("."), &templates);
+        let mut draft = Draft::new(&[]);
+        render(&stack, &mut draft).unwrap();
+        let text = &draft
+            .file("grafana/provisioning/dashboards/stackctl.yaml")
+            .expect("provider")
+            .contents;
+        let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        assert_eq!(
+            doc["providers"][0]["folder"].as_str(),
+            Some("Ops $$HOME $${GF_SECURITY_ADMIN_PASSWORD} $$$$")
+        );
+    }
 }

@@ -20,6 +20,7 @@ pub mod promtail;
 pub mod rules;
 pub mod services;
 pub mod slo;
+pub mod source_files;
 pub mod templates;
 pub mod topology;
 pub mod web_auth;

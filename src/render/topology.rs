@@ -297,7 +297,7 @@ pub fn components(manifest: &Manifest) -> Vec<Component> {
             Kind::NodeExporter,
             "components.node_exporter",
             "node-exporter",
-            "node",
+            s.job.as_deref().unwrap_or("node"),
             s,
         );
     }
@@ -333,8 +333,8 @@ pub fn components(manifest: &Manifest) -> Vec<Component> {
         out.push(component(
             Kind::Exporter(e.kind.clone()),
             &format!("exporters[{i}]"),
-            &format!("{}-exporter", e.name()),
-            e.name(),
+            &e.service_name(),
+            e.job_name(),
             &settings,
         ));
     }

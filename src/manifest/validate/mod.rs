@@ -7,6 +7,8 @@ mod alerts;
 mod components;
 mod durations;
 mod exporters;
+mod grafana;
+mod host_targets;
 mod jobs;
 pub mod names;
 mod notify;
@@ -24,6 +26,8 @@ pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
     components::check(manifest, &mut problems);
     jobs::check(manifest, &mut problems);
     exporters::check(manifest, &mut problems);
+    grafana::check(manifest, &mut problems);
+    host_targets::check(manifest, &mut problems);
     alerts::check(manifest, &mut problems);
     slos::check(manifest, &mut problems);
     notify::check(manifest, &mut problems);
