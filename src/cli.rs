@@ -90,6 +90,9 @@ pub struct DeployArgs {
     /// Seconds to wait for each service to become ready
     #[arg(long, default_value_t = 120)]
     pub timeout: u64,
+    /// Also remove containers labelled with the project that stackctl did not create
+    #[arg(long)]
+    pub remove_orphans: bool,
 }
 
 #[derive(Debug, Args)]
@@ -104,4 +107,7 @@ pub struct DownArgs {
     /// Also remove the stack's data volumes
     #[arg(long)]
     pub volumes: bool,
+    /// Also remove containers labelled with the project that stackctl did not create
+    #[arg(long)]
+    pub remove_orphans: bool,
 }
