@@ -61,6 +61,10 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("components.promtail", fields_of::<Promtail>()),
         ("components.jaeger", fields_of::<Jaeger>()),
         ("components.node_exporter", fields_of::<NodeExporter>()),
+        (
+            "components.node_exporter.collectors",
+            fields_of::<Collectors>(),
+        ),
         ("components.cadvisor", fields_of::<Cadvisor>()),
         (
             "components.blackbox_exporter",

@@ -108,7 +108,9 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         },
     };
     let text = stack.templates.render("jaeger/config.yaml.j2", &context)?;
-    draft.add_yaml("jaeger/config.yaml", text)
+    let extra = settings.extra_config.as_ref();
+    let key = "components.jaeger.extra_config";
+    super::yaml_overlay::add_yaml(draft, "jaeger/config.yaml", text, extra, key)
 }
 
 /// A Go `time.Duration` spelling (`72h`, `1h30m`): Go has no `d` or `w` units.

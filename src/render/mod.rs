@@ -22,6 +22,7 @@ pub mod services;
 pub mod slo;
 pub mod templates;
 pub mod topology;
+pub mod yaml_overlay;
 
 use std::collections::BTreeMap;
 use std::path::Path;
