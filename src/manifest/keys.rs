@@ -60,6 +60,11 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("components.alloy", fields_of::<Alloy>()),
         ("components.promtail", fields_of::<Promtail>()),
         ("components.jaeger", fields_of::<Jaeger>()),
+        (
+            "components.jaeger.elasticsearch",
+            fields_of::<SearchStorage>(),
+        ),
+        ("components.jaeger.opensearch", fields_of::<SearchStorage>()),
         ("components.node_exporter", fields_of::<NodeExporter>()),
         (
             "components.node_exporter.collectors",

@@ -303,6 +303,20 @@ pub enum TraceStorage {
     Memory,
     #[default]
     Badger,
+    Elasticsearch,
+    Opensearch,
+}
+
+/// An Elasticsearch or OpenSearch cluster Jaeger stores traces in.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SearchStorage {
+    /// Full URLs (`http://es:9200`).
+    #[serde(default)]
+    pub servers: Vec<String>,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    /// Indices are named `<index_prefix>-jaeger-*`.
+    pub index_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -322,6 +336,12 @@ pub struct Jaeger {
     pub storage: TraceStorage,
     /// How long traces are kept with badger storage (default 72h).
     pub retention: Option<PromDuration>,
+    /// Settings of `storage: elasticsearch`.
+    pub elasticsearch: Option<SearchStorage>,
+    /// Settings of `storage: opensearch`.
+    pub opensearch: Option<SearchStorage>,
+    /// Serve the UI and API under this path (`/jaeger`), e.g. behind a reverse proxy.
+    pub base_path: Option<String>,
     /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
     /// `null` removes a key).
     pub extra_config: Option<serde_yaml::Mapping>,
