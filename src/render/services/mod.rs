@@ -9,6 +9,7 @@ mod dsn;
 mod exporters;
 mod host_access;
 mod order;
+mod passthrough;
 mod ports;
 mod runtime;
 
@@ -72,6 +73,7 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
         spec.mounts.push(MountSpec::volume(volume, target));
     }
     host_access::grant(stack, component, &mut spec);
+    passthrough::apply(manifest, component, &mut spec, draft);
     spec.ready = runtime.ready.clone();
     spec.reload = runtime.reload.clone();
     spec.web_auth = web_auth::protected(stack, &component.kind);
