@@ -6,6 +6,8 @@ pub mod cli;
 pub mod commands;
 pub mod docker;
 pub mod manifest;
+pub mod metrics;
+pub mod notify_test;
 pub mod output;
 pub mod plan;
 pub mod render;
