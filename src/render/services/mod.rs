@@ -142,11 +142,13 @@ fn exporter_of<'a>(
 
 /// Services that talk to the operator's applications by container name: Prometheus and the
 /// probes/exporters scrape them, applications push traces to Jaeger and metrics to the
-/// Pushgateway. The rest of the stack stays off the applications' networks.
+/// Pushgateway, Alertmanager posts to webhook receivers running beside them
+/// (`http://bot:5001/alerts`). The rest of the stack stays off the applications' networks.
 fn joins_external_networks(kind: &Kind) -> bool {
     matches!(
         kind,
         Kind::Prometheus
+            | Kind::Alertmanager
             | Kind::BlackboxExporter
             | Kind::Pushgateway
             | Kind::Jaeger
