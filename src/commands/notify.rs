@@ -278,10 +278,11 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> anyhow::Result<T> + Sen
 fn receiver_secrets(receiver: &crate::manifest::Receiver) -> Vec<String> {
     let email = receiver.email.as_ref().and_then(|e| e.password.as_ref());
     let slack = receiver.slack.as_ref().map(|s| &s.webhook_url);
-    let pagerduty = receiver.pagerduty.as_ref().map(|p| &p.routing_key);
+    let pagerduty = receiver.pagerduty.as_ref().and_then(|p| p.routing_key.as_ref());
+    let pagerduty_v1 = receiver.pagerduty.as_ref().and_then(|p| p.service_key.as_ref());
     let webhook = receiver.webhook.as_ref().map(|w| &w.url);
     let teams = receiver.msteams.as_ref().map(|t| &t.webhook_url);
-    [email, slack, pagerduty, webhook, teams]
+    [email, slack, pagerduty, pagerduty_v1, webhook, teams]
         .into_iter()
         .flatten()
         .map(|secret| secret.expose().to_string())
