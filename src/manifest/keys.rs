@@ -6,7 +6,7 @@
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
-use super::alerts::{Alerts, LatencySli, Rule, RuleGroup, Slo};
+use super::alerts::{AlertOverride, Alerts, LatencySli, Rule, RuleGroup, Slo};
 use super::model::*;
 use super::notify::{
     Discord, Email, Inhibit, MsTeams, Notify, Opsgenie, OpsgenieResponder, PagerDuty,
@@ -14,7 +14,9 @@ use super::notify::{
     TimeInterval, Watchdog, Webhook, WebhookAuth, WebhookBasicAuth,
 };
 use super::scrape::{DockerDiscovery, Exporter, Probe, ScrapeJob};
-use super::telemetry::{Dashboards, LogFile, Logs, Traces};
+use super::telemetry::{
+    Dashboards, DropStage, LogFile, Logs, MultilineStage, PipelineStage, TimestampStage, Traces,
+};
 
 /// One step of a key path: a mapping key or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +84,7 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("scrape[].docker", fields_of::<DockerDiscovery>()),
         ("exporters[]", fields_of::<Exporter>()),
         ("alerts", fields_of::<Alerts>()),
+        ("alerts.overrides.*", fields_of::<AlertOverride>()),
         ("alerts.groups[]", fields_of::<RuleGroup>()),
         ("alerts.groups[].rules[]", fields_of::<Rule>()),
         ("slos[]", fields_of::<Slo>()),
@@ -127,6 +130,10 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("notify.quiet_hours.*[]", fields_of::<TimeInterval>()),
         ("logs", fields_of::<Logs>()),
         ("logs.files[]", fields_of::<LogFile>()),
+        ("logs.pipeline[]", fields_of::<PipelineStage>()),
+        ("logs.pipeline[].timestamp", fields_of::<TimestampStage>()),
+        ("logs.pipeline[].multiline", fields_of::<MultilineStage>()),
+        ("logs.pipeline[].drop", fields_of::<DropStage>()),
         ("traces", fields_of::<Traces>()),
         ("dashboards", fields_of::<Dashboards>()),
     ]

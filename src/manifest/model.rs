@@ -349,6 +349,8 @@ pub struct Jaeger {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct NodeExporter {
+    /// The scrape job's name (default `node`).
+    pub job: Option<String>,
     pub version: Option<String>,
     pub image: Option<String>,
     #[serde(default)]

@@ -29,7 +29,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     else {
         return Ok(());
     };
-    if !loki.version.at_least(3, 0, 0) {
+    if loki.version < crate::catalog::versions::LOKI.oldest {
         draft.problem(
             Diagnostic::new(
                 format!("{}.version", loki.key),
