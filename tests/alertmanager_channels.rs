@@ -433,3 +433,79 @@ fn null_receiver_named_by_the_operator_takes_the_watchdog() {
         stack.warnings
     );
 }
+
+/// Which config key each channel lands in, release by release (structure check for the
+/// releases amtool 0.25 cannot judge).
+#[test]
+fn each_release_gets_the_keys_it_reads() {
+    let extra = r#"
+    tg:
+      telegram: {bot_token: "${TG_TOKEN}", chat_id: 1}
+    disco:
+      discord: {webhook_url: "https://discord.com/api/webhooks/1/literal"}
+    teams:
+      msteams: {webhook_url: "https://x.webhook.office.com/literal"}
+"#;
+    // (release, telegram secret key, discord URL key, teams configs key, teams URL key)
+    let table = [
+        (
+            "0.26.0",
+            "bot_token_file",
+            "webhook_url",
+            "msteams_configs",
+            "webhook_url",
+        ),
+        (
+            "0.27.0",
+            "bot_token_file",
+            "webhook_url",
+            "msteams_configs",
+            "webhook_url",
+        ),
+        (
+            "0.28.0",
+            "bot_token_file",
+            "webhook_url_file",
+            "msteamsv2_configs",
+            "webhook_url_file",
+        ),
+        (
+            "0.31.0",
+            "bot_token_file",
+            "webhook_url_file",
+            "msteamsv2_configs",
+            "webhook_url_file",
+        ),
+        (
+            "0.34.0",
+            "bot_token_file",
+            "webhook_url_file",
+            "msteamsv2_configs",
+            "webhook_url_file",
+        ),
+    ];
+    for (release, telegram_key, discord_key, teams_configs, teams_key) in table {
+        let yaml_text = manifest(release, extra, "").replace(
+            "  routes:\n",
+            "  routes:\n    - {match: {team: tg}, receiver: tg}\n    - {match: {team: disco}, receiver: disco}\n    - {match: {team: teams}, receiver: teams}\n",
+        );
+        let doc = config(&rendered(&yaml_text));
+        let has = |receiver_name: &str, configs: &str, key: &str| {
+            receiver(&doc, receiver_name)[configs][0].get(key).is_some()
+        };
+        assert!(
+            has("tg", "telegram_configs", telegram_key),
+            "{release} telegram"
+        );
+        assert!(
+            has("disco", "discord_configs", discord_key),
+            "{release} discord"
+        );
+        assert!(has("teams", teams_configs, teams_key), "{release} teams");
+        assert_eq!(
+            receiver(&doc, "pager")["pagerduty_configs"][0]["routing_key_file"],
+            "/run/secrets/pager_pagerduty_routing_key",
+            "{release}"
+        );
+    }
+}

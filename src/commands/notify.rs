@@ -80,7 +80,7 @@ impl TestPlan {
         let integrations = routing::integrations(channels, version);
         if integrations.is_empty() {
             return Err(UsageError::new(format!("receiver `{name}` has no channels: nothing to test"))
-                .hint(format!("give `notify.receivers.{name}` a channel (email, slack, pagerduty, webhook, msteams)"))
+                .hint(format!("give `notify.receivers.{name}` a channel (email, slack, pagerduty, webhook, msteams, opsgenie, telegram, discord)"))
                 .into());
         }
         let labels = routing::labels_for(notify, name).map_err(|message| {
@@ -278,12 +278,21 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> anyhow::Result<T> + Sen
 fn receiver_secrets(receiver: &crate::manifest::Receiver) -> Vec<String> {
     let email = receiver.email.as_ref().and_then(|e| e.password.as_ref());
     let slack = receiver.slack.as_ref().map(|s| &s.webhook_url);
-    let pagerduty = receiver.pagerduty.as_ref().and_then(|p| p.routing_key.as_ref());
-    let pagerduty_v1 = receiver.pagerduty.as_ref().and_then(|p| p.service_key.as_ref());
+    let routing_key = receiver.pagerduty.as_ref().and_then(|p| p.routing_key.as_ref());
+    let service_key = receiver.pagerduty.as_ref().and_then(|p| p.service_key.as_ref());
     let webhook = receiver.webhook.as_ref().map(|w| &w.url);
+    let auth = receiver.webhook.as_ref().and_then(|w| w.auth.as_ref());
+    let bearer = auth.and_then(|a| a.bearer.as_ref());
+    let basic = auth.and_then(|a| a.basic.as_ref()).map(|b| &b.password);
     let teams = receiver.msteams.as_ref().map(|t| &t.webhook_url);
-    [email, slack, pagerduty, pagerduty_v1, webhook, teams]
-        .into_iter()
+    let opsgenie = receiver.opsgenie.as_ref().map(|o| &o.api_key);
+    let telegram = receiver.telegram.as_ref().map(|t| &t.bot_token);
+    let discord = receiver.discord.as_ref().map(|d| &d.webhook_url);
+    let all = [
+        email, slack, routing_key, service_key, webhook, bearer, basic, teams, opsgenie, telegram,
+        discord,
+    ];
+    all.into_iter()
         .flatten()
         .map(|secret| secret.expose().to_string())
         .filter(|value| !value.is_empty())

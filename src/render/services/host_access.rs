@@ -32,6 +32,23 @@ pub fn ships_docker_logs(manifest: &Manifest) -> bool {
     manifest.logs.docker.unwrap_or(true)
 }
 
+/// A scrape target `localhost:9090`/`127.0.0.1:9090` is valid (validate refuses other loopback
+/// ports) but is Prometheus itself, which stackctl already scrapes: almost always an app on the
+/// host was meant (seed 001 silently scraped Prometheus instead of its app).
+pub fn warn_about_self_scrapes(manifest: &Manifest, draft: &mut crate::render::Draft) {
+    for (index, job) in manifest.scrape.iter().enumerate() {
+        for (t, target) in job.targets.iter().enumerate() {
+            let (host, port) = target.rsplit_once(':').unwrap_or((target, ""));
+            let loopback = host.eq_ignore_ascii_case("localhost") || host.starts_with("127.");
+            if loopback && port == "9090" {
+                draft.warn(format!(
+                    "`scrape[{index}].targets[{t}]` (`{target}`) is Prometheus itself inside its container, which stackctl already scrapes as job `prometheus`; an app on the Docker host's port 9090 is `host.docker.internal:9090`"
+                ));
+            }
+        }
+    }
+}
+
 /// Grants `spec` what its kind needs of the host.
 pub fn grant(stack: &Stack, component: &Component, spec: &mut ServiceSpec) {
     let manifest = stack.manifest;

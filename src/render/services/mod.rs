@@ -23,6 +23,7 @@ pub use ports::url_host;
 pub use runtime::{JAEGER_VOLUME_TARGET, PUSHGATEWAY_PERSISTENCE_FILE};
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
+    host_access::warn_about_self_scrapes(stack.manifest, draft);
     let mut specs = Vec::new();
     for component in &stack.components {
         specs.push(spec(stack, component, draft));

@@ -147,6 +147,18 @@ fn every_container_resolves_host_docker_internal_to_the_docker_host() {
 }
 
 #[test]
+fn a_self_scrape_on_localhost_9090_is_warned_about() {
+    let (_, draft) = specs_with(
+        "{version: 1, project: t, components: {prometheus: {}}, scrape: [{job: app, targets: ['api:8080', 'localhost:9090']}]}",
+        |_| {},
+    );
+    assert_eq!(draft.warnings.len(), 1, "{:?}", draft.warnings);
+    assert!(draft.warnings[0]
+        .contains("`scrape[0].targets[1]` (`localhost:9090`) is Prometheus itself"));
+    assert!(draft.warnings[0].contains("`host.docker.internal:9090`"));
+}
+
+#[test]
 fn jaeger_keeps_badger_data_on_its_volume() {
     let dir = crate::render::jaeger::DATA_DIR;
     assert!(
@@ -434,8 +446,14 @@ fn old_loki_without_health_flag_gets_no_self_check() {
 fn only_services_talking_to_applications_join_external_networks() {
     let specs = specs(FULL);
     for spec in &specs {
-        let joins = ["prometheus", "blackbox-exporter", "pushgateway", "jaeger"]
-            .contains(&spec.name.as_str());
+        let joins = [
+            "prometheus",
+            "alertmanager",
+            "blackbox-exporter",
+            "pushgateway",
+            "jaeger",
+        ]
+        .contains(&spec.name.as_str());
         assert_eq!(spec.networks == ["shop-network"], joins, "{}", spec.name);
     }
 }
