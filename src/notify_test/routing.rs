@@ -59,8 +59,15 @@ fn collect(routes: &[Route], inherited: &Labels, receiver: &str, out: &mut Vec<L
 
 /// A value a `match_re` pattern matches: its first alternative when that is a plain literal.
 fn example_of(pattern: &str) -> Option<String> {
-    let first = pattern.split('|').next()?.trim_start_matches('(').trim_end_matches(')');
-    let literal = !first.is_empty() && first.chars().all(|c| c.is_alphanumeric() || "_-:/ ".contains(c));
+    let first = pattern
+        .split('|')
+        .next()?
+        .trim_start_matches('(')
+        .trim_end_matches(')');
+    let literal = !first.is_empty()
+        && first
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-:/ ".contains(c));
     let value = literal.then(|| first.to_string())?;
     anchored(pattern)?.is_match(&value).then_some(value)
 }
@@ -72,7 +79,11 @@ fn anchored(pattern: &str) -> Option<Regex> {
 /// Alertmanager's integration names for the channels of `receiver` (its metrics' `integration`
 /// label), on Alertmanager `version` (Teams is `msteamsv2` from 0.28).
 pub fn integrations(receiver: &Receiver, version: Version) -> Vec<&'static str> {
-    let teams = if version.at_least(0, 28, 0) { "msteamsv2" } else { "msteams" };
+    let teams = if version.at_least(0, 28, 0) {
+        "msteamsv2"
+    } else {
+        "msteams"
+    };
     [
         (receiver.email.is_some(), "email"),
         (receiver.slack.is_some(), "slack"),
@@ -154,12 +165,24 @@ routes:
         let n = notify(ROUTES);
         let cases = [
             ("ops", vec![("alertname", "StackctlTest")]),
-            ("pager", vec![("alertname", "StackctlTest"), ("severity", "critical")]),
-            ("chat", vec![("alertname", "StackctlTest"), ("severity", "warning")]),
-            ("db", vec![("alertname", "StackctlTest"), ("service", "postgres")]),
+            (
+                "pager",
+                vec![("alertname", "StackctlTest"), ("severity", "critical")],
+            ),
+            (
+                "chat",
+                vec![("alertname", "StackctlTest"), ("severity", "warning")],
+            ),
+            (
+                "db",
+                vec![("alertname", "StackctlTest"), ("service", "postgres")],
+            ),
         ];
         for (receiver, want) in cases {
-            let want: Labels = want.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+            let want: Labels = want
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             assert_eq!(labels_for(&n, receiver).as_ref(), Ok(&want), "{receiver}");
         }
     }
@@ -168,16 +191,31 @@ routes:
     fn routes_like_alertmanager() {
         let n = notify(ROUTES);
         let labels = |pairs: &[(&str, &str)]| -> Labels {
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
         };
         assert_eq!(receivers(&n, &labels(&[])), ["ops"]);
         // `continue` on the critical route lets the alert reach the db route too.
         assert_eq!(
-            receivers(&n, &labels(&[("severity", "critical"), ("service", "mysql")])),
+            receivers(
+                &n,
+                &labels(&[("severity", "critical"), ("service", "mysql")])
+            ),
             ["pager", "db"]
         );
-        assert_eq!(receivers(&n, &labels(&[("severity", "warning"), ("service", "mysql")])), ["chat"]);
-        assert_eq!(receivers(&n, &labels(&[("severity", "info"), ("service", "mysql")])), ["chat"]);
+        assert_eq!(
+            receivers(
+                &n,
+                &labels(&[("severity", "warning"), ("service", "mysql")])
+            ),
+            ["chat"]
+        );
+        assert_eq!(
+            receivers(&n, &labels(&[("severity", "info"), ("service", "mysql")])),
+            ["chat"]
+        );
     }
 
     #[test]
@@ -191,6 +229,8 @@ routes:
     receiver: hidden
 ",
         );
-        assert!(labels_for(&n, "hidden").unwrap_err().contains("receiver `hidden`"));
+        assert!(labels_for(&n, "hidden")
+            .unwrap_err()
+            .contains("receiver `hidden`"));
     }
 }

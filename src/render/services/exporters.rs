@@ -4,14 +4,15 @@
 //!
 //! Programs that read a password file get one (`*_FILE`, my.cnf, redis' JSON map); the
 //! kingpin-based ones (kafka, elasticsearch, nginx exporters) read secret flags from an
-//! `@file` of arguments.
+//! `@file` of arguments. What goes into those files is composed by `credentials`, the only
+//! place here that reads a secret's text.
 
 use crate::manifest::{Diagnostic, Exporter, Secret};
 use crate::render::Draft;
 use crate::service::ServiceSpec;
 
 use super::address::{percent_encode, split_host_port, with_scheme};
-use super::dsn::{mongodb_without_credentials, MysqlDsn, PostgresDsn};
+use super::credentials::{self, Arg};
 
 /// What configuring one exporter needs: where it is in the manifest and who it runs as.
 pub struct ExporterContext<'a> {
@@ -66,8 +67,8 @@ fn redis(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
     }
     if let Some(password) = &cx.exporter.password {
         // redis_exporter reads a JSON map address → password, not a bare password.
-        let map = serde_json::json!({ addr.clone(): password.expose() }).to_string();
-        let path = cx.secret(spec, draft, "redis-passwords.json", &Secret::new(map));
+        let map = credentials::redis_password_map(&addr, password);
+        let path = cx.secret(spec, draft, "redis-passwords.json", &map);
         spec.environment.insert("REDIS_PASSWORD_FILE".into(), path);
     }
     spec.environment.insert("REDIS_ADDR".into(), addr);
@@ -78,7 +79,7 @@ fn redis(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
 /// `DATA_SOURCE_USER[_FILE]` and `DATA_SOURCE_PASS[_FILE]`: a `dsn` becomes those three files.
 fn postgres(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
     if let Some(dsn) = &cx.exporter.dsn {
-        let Some(parsed) = PostgresDsn::parse(dsn.expose()) else {
+        let Some(files) = credentials::postgres_files(dsn) else {
             let hint = "write it as `postgresql://USER:PASSWORD@HOST:5432/DB?sslmode=disable`, or use `target`, `username` and `password`";
             cx.problem(
                 draft,
@@ -88,12 +89,8 @@ fn postgres(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
             );
             return;
         };
-        for (name, variable, value) in [
-            ("data-source-uri", "DATA_SOURCE_URI_FILE", parsed.uri),
-            ("data-source-user", "DATA_SOURCE_USER_FILE", parsed.user),
-            ("data-source-pass", "DATA_SOURCE_PASS_FILE", parsed.password),
-        ] {
-            let path = cx.secret(spec, draft, name, &Secret::new(value));
+        for (name, variable, value) in files {
+            let path = cx.secret(spec, draft, name, &value);
             spec.environment.insert(variable.into(), path);
         }
         return;
@@ -121,8 +118,8 @@ fn postgres(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
 /// mysqld_exporter reads its connection from a my.cnf `[client]` section.
 fn mysql(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
     let from_dsn = match &cx.exporter.dsn {
-        Some(dsn) => match MysqlDsn::parse(dsn.expose()) {
-            Some(parsed) => Some(parsed),
+        Some(dsn) => match credentials::mysql_login(dsn) {
+            Some(login) => Some(login),
             None => {
                 let hint = "write it as `USER:PASSWORD@tcp(HOST:3306)/`, or use `target`, `username` and `password`";
                 cx.problem(
@@ -137,61 +134,37 @@ fn mysql(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
         None => None,
     };
     let address = match &from_dsn {
-        Some(parsed) if !parsed.address.is_empty() => parsed.address.clone(),
+        Some(login) if !login.address.is_empty() => login.address.clone(),
         _ => cx.target("mysql:3306"),
     };
     let (host, port) = split_host_port(&address, 3306);
-    let user = from_dsn
-        .as_ref()
-        .map(|d| d.user.clone())
-        .or_else(|| cx.exporter.username.clone());
-    let password = match &from_dsn {
-        Some(parsed) => Some(parsed.password.clone()),
-        None => cx
-            .exporter
-            .password
-            .as_ref()
-            .map(|p| p.expose().to_string()),
+    let (user, password) = match &from_dsn {
+        Some(login) => (Some(login.user.as_str()), Some(&login.password)),
+        None => (
+            cx.exporter.username.as_deref(),
+            cx.exporter.password.as_ref(),
+        ),
     };
-    let field = if from_dsn.is_some() {
-        "dsn"
-    } else {
-        "password"
-    };
-    let entries = [
-        ("host", Some(host), "target"),
-        ("port", Some(port.to_string()), "target"),
-        ("user", user, "username"),
-        ("password", password, field),
-    ];
-    let mut cnf = String::from("[client]\n");
-    for (key, value, field) in entries {
-        let Some(value) = value.filter(|v| !v.is_empty()) else {
-            continue;
-        };
-        let plain = value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".-_:[]".contains(c));
-        let written = if plain && matches!(key, "host" | "port") {
-            Some(value)
-        } else {
-            ini_value(&value)
-        };
-        match written {
-            Some(written) => cnf.push_str(&format!("{key}={written}\n")),
-            None => {
-                let message = format!("the mysql `{key}` cannot be written into my.cnf: it holds a line break or control character, or both `` ` `` and `\"\"\"`");
-                cx.problem(
-                    draft,
-                    field,
-                    message,
-                    "remove the control character; my.cnf holds one value a line",
-                );
-                return;
-            }
+    let cnf = match credentials::my_cnf(&host, port, user, password) {
+        Ok(cnf) => cnf,
+        Err(key) => {
+            let field = match key {
+                "host" | "port" if from_dsn.is_none() => "target",
+                "user" if from_dsn.is_none() => "username",
+                "password" if from_dsn.is_none() => "password",
+                _ => "dsn",
+            };
+            let message = format!("the mysql `{key}` cannot be written into my.cnf: it holds a line break or control character, or both `` ` `` and `\"\"\"`");
+            cx.problem(
+                draft,
+                field,
+                message,
+                "remove the control character; my.cnf holds one value a line",
+            );
+            return;
         }
-    }
-    let path = cx.secret(spec, draft, "my.cnf", &Secret::new(cnf));
+    };
+    let path = cx.secret(spec, draft, "my.cnf", &cnf);
     spec.command.push(format!("--config.my-cnf={path}"));
 }
 
@@ -211,9 +184,9 @@ fn rabbitmq(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
 /// mongodb_exporter takes credentials only as flags or variables, which `docker inspect`
 /// shows; stackctl leaves them out and says so.
 fn mongodb(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
-    let uri = match &cx.exporter.dsn {
-        Some(dsn) => match mongodb_without_credentials(dsn.expose()) {
-            Some(uri) => uri,
+    let (uri, dsn_has_credentials) = match &cx.exporter.dsn {
+        Some(dsn) => match credentials::mongodb_public_uri(dsn) {
+            Some(found) => found,
             None => {
                 let hint = "write it as `mongodb://USER:PASSWORD@HOST:27017`, or use `target`";
                 cx.problem(
@@ -225,9 +198,11 @@ fn mongodb(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
                 return;
             }
         },
-        None => with_scheme(&cx.target("mongodb:27017"), "mongodb://"),
+        None => (
+            with_scheme(&cx.target("mongodb:27017"), "mongodb://"),
+            false,
+        ),
     };
-    let dsn_has_credentials = cx.exporter.dsn.as_ref().is_some_and(|d| d.expose() != uri);
     if dsn_has_credentials || cx.exporter.password.is_some() {
         draft.warn(format!(
             "`{}`: mongodb_exporter cannot read credentials from a file, and stackctl never puts them in flags or environment; `{}` connects without them (give MongoDB a monitoring user that needs none, or run the exporter yourself and list it under `scrape`)",
@@ -242,12 +217,12 @@ fn kafka(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
     spec.command
         .push(format!("--kafka.server={}", cx.target("kafka:9092")));
     if let Some(password) = &cx.exporter.password {
-        let mut args = vec!["--sasl.enabled".to_string()];
+        let mut args = vec![Arg::Plain("--sasl.enabled".into())];
         if let Some(user) = &cx.exporter.username {
-            args.push(format!("--sasl.username={user}"));
+            args.push(Arg::Plain(format!("--sasl.username={user}")));
         }
-        args.push(format!("--sasl.password={}", password.expose()));
-        secret_args(cx, spec, draft, "password", args);
+        args.push(Arg::Secret("--sasl.password=".into(), password));
+        secret_args(cx, spec, draft, "password", &args);
     }
     refuse_dsn(cx, draft, "use `target`, `username` and `password`");
 }
@@ -262,37 +237,32 @@ fn url_flag(
     default: &str,
 ) {
     if let Some(dsn) = &cx.exporter.dsn {
-        let args = vec![format!("{flag}={}", dsn.expose())];
-        return secret_args(cx, spec, draft, "dsn", args);
+        let args = [Arg::Secret(format!("{flag}="), dsn)];
+        return secret_args(cx, spec, draft, "dsn", &args);
     }
     let url = with_scheme(&cx.target(default), "http://");
     match &cx.exporter.password {
         Some(password) => {
             let user = cx.exporter.username.as_deref().unwrap_or_default();
             let (scheme, rest) = url.split_once("://").unwrap_or(("http", &url));
-            let userinfo = format!(
-                "{}:{}",
-                percent_encode(user),
-                percent_encode(password.expose())
-            );
-            let args = vec![format!("{flag}={scheme}://{userinfo}@{rest}")];
-            secret_args(cx, spec, draft, "password", args);
+            let prefix = format!("{flag}={scheme}://{}:", percent_encode(user));
+            let args = [Arg::InUrl(prefix, password, format!("@{rest}"))];
+            secret_args(cx, spec, draft, "password", &args);
         }
         None => spec.command.push(format!("{flag}={url}")),
     }
 }
 
-/// Kingpin reads `@FILE` as more arguments, one per line (a line starting with `#` is a
-/// comment): a value with a line break would add arguments, so it is refused, never written.
-/// `field` names the manifest key the secret part came from, for the message.
+/// Kingpin reads `@FILE` as more arguments, one per line: a value with a line break would add
+/// arguments, so it is refused at `field` (the key the secret part came from), never written.
 fn secret_args(
     cx: &ExporterContext,
     spec: &mut ServiceSpec,
     draft: &mut Draft,
     field: &str,
-    args: Vec<String>,
+    args: &[Arg],
 ) {
-    if args.iter().any(|a| a.chars().any(char::is_control)) {
+    let Some(file) = credentials::args_file(args) else {
         let message = format!(
             "the `{}` exporter's `{field}` holds a line break or control character, which would add arguments to the exporter",
             cx.exporter.kind
@@ -304,9 +274,8 @@ fn secret_args(
             "remove the control character from the value",
         );
         return;
-    }
-    let text = args.join("\n") + "\n";
-    let path = cx.secret(spec, draft, "args", &Secret::new(text));
+    };
+    let path = cx.secret(spec, draft, "args", &file);
     spec.command.push(format!("@{path}"));
 }
 
@@ -317,39 +286,5 @@ fn refuse_dsn(cx: &ExporterContext, draft: &mut Draft, instead: &str) {
             cx.exporter.kind
         );
         cx.problem(draft, "dsn", message, instead);
-    }
-}
-
-/// A my.cnf value read verbatim by go-ini: backquotes keep `#`, `;`, quotes and spaces.
-/// `None` for what no quoting can carry: a line break or other control character (it would
-/// start a new key), or both kinds of quote.
-fn ini_value(value: &str) -> Option<String> {
-    if value.chars().any(char::is_control) {
-        return None;
-    }
-    if !value.contains('`') {
-        Some(format!("`{value}`"))
-    } else if !value.contains("\"\"\"") && !value.ends_with('"') {
-        Some(format!("\"\"\"{value}\"\"\""))
-    } else {
-        None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ini_values_are_quoted_so_comment_characters_survive() {
-        assert_eq!(ini_value("p#ss;w\"rd").as_deref(), Some("`p#ss;w\"rd`"));
-        assert_eq!(ini_value("a`b").as_deref(), Some("\"\"\"a`b\"\"\""));
-    }
-
-    #[test]
-    fn ini_values_no_quoting_can_carry_are_refused() {
-        for value in ["pw\nhost=evil", "pw\r", "a`b\"\"\"c", "a`b\"", "tab\there"] {
-            assert_eq!(ini_value(value), None, "{value:?}");
-        }
     }
 }

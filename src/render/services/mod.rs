@@ -5,6 +5,7 @@
 //! this module only wires them to containers. It writes no file (the compose step does).
 
 mod address;
+mod credentials;
 mod dsn;
 mod exporters;
 mod host_access;

@@ -233,9 +233,8 @@ fn env(
         );
         return;
     }
-    if !draft.is_from_env(value) {
-        spec.environment
-            .insert(name.to_string(), value.expose().to_string());
+    if let Some(text) = draft.inline_literal(value) {
+        spec.environment.insert(name.to_string(), text.to_string());
         return;
     }
     if component.kind == Kind::Grafana && name.starts_with("GF_") && !name.ends_with("__FILE") {
