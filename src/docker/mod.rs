@@ -11,8 +11,6 @@ mod inspect;
 pub mod labels;
 mod oneshot;
 
-use std::path::PathBuf;
-
 pub use connect::{connect, daemon_address, Unreachable, UnsupportedHost};
 pub use daemon::Daemon;
 pub use engine::{
@@ -48,4 +46,10 @@ pub async fn run_program_to_completion(
     files: Vec<InjectedFile>,
 ) -> anyhow::Result<Option<OneShotOutput>> {
     oneshot::run(image, Some(entrypoint), args, files).await
+}
+
+/// Force-removes the one-shot containers this process started and has not removed yet (for an
+/// interrupted run: they hold copies of the files they judge).
+pub async fn remove_active_oneshots() {
+    oneshot::remove_active().await
 }
