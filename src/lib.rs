@@ -8,6 +8,8 @@ pub mod commands;
 pub mod docker;
 pub mod expr;
 pub mod manifest;
+pub mod metrics;
+pub mod notify_test;
 pub mod output;
 pub mod plan;
 pub mod render;

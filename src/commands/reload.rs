@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::deploy::session::{self, Session};
-use super::deploy::{observe, record_state};
+use super::deploy::{lock, observe, record_state};
 use crate::cli::GlobalArgs;
 use crate::commands::Failure;
 use crate::docker::{labels, RunState};
@@ -28,6 +28,7 @@ pub fn exec(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
 async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
     let engine = session::connect().await?;
+    let _lock = lock::acquire(&session.out_dir, &session.project, "reload")?;
     let observed = observe(&engine, session).await?;
     let survey = survey(session, &observed);
     if survey.nothing_deployed {

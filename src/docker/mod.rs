@@ -15,7 +15,7 @@ pub use connect::{connect, daemon_address, Unreachable, UnsupportedHost};
 pub use daemon::Daemon;
 pub use engine::{
     ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile, NameConflict,
-    ObservedContainer, ObservedNetwork, PullProgress, RunState,
+    ObservedContainer, ObservedNetwork, ObservedVolume, PullProgress, RunState,
 };
 
 /// The result of running a one-shot container to completion.

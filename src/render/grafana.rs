@@ -133,7 +133,10 @@ fn datasources(stack: &Stack) -> DatasourcesContext {
             .map(|d| d.as_str().to_string())
             .unwrap_or_else(|| DEFAULT_SCRAPE_INTERVAL.to_string()),
         loki: source(Kind::Loki, "Loki", "loki", LOKI_UID),
-        jaeger: source(Kind::Jaeger, "Jaeger", "jaeger", JAEGER_UID),
+        jaeger: source(Kind::Jaeger, "Jaeger", "jaeger", JAEGER_UID).map(|mut jaeger| {
+            jaeger.url.push_str(super::jaeger::base_path(stack));
+            jaeger
+        }),
         alertmanager: source(
             Kind::Alertmanager,
             "Alertmanager",

@@ -11,7 +11,7 @@ use crate::commands::{Failure, UsageError};
 use crate::docker::{self, Daemon, Unreachable, UnsupportedHost};
 use crate::manifest::LoadedManifest;
 use crate::plan::{self, DesiredService};
-use crate::render::{self, RenderedStack};
+use crate::render::{self, web_auth, RenderedStack};
 
 pub struct Session {
     pub loaded: LoadedManifest,
@@ -22,6 +22,8 @@ pub struct Session {
     pub desired: Vec<DesiredService>,
     /// Manifest key of each service (`components.prometheus`, `exporters[0]`), for hints.
     pub keys: BTreeMap<String, String>,
+    /// User and password for the programs that require basic auth (`web_auth`).
+    web_credentials: Option<(String, String)>,
 }
 
 impl Session {
@@ -43,14 +45,27 @@ impl Session {
             .into_iter()
             .map(|c| (c.service, c.key))
             .collect();
+        let web_credentials = stack
+            .services
+            .iter()
+            .any(|s| s.web_auth)
+            .then(|| web_auth::password(&loaded.dir))
+            .flatten()
+            .map(|p| (web_auth::USER.to_string(), p.expose().to_string()));
         Ok(Self {
             project: loaded.manifest.project.clone(),
+            web_credentials,
             loaded,
             stack,
             out_dir,
             desired,
             keys,
         })
+    }
+
+    /// The basic-auth credentials stackctl sends to `spec`'s program, when it requires them.
+    pub fn credentials(&self, spec: &crate::service::ServiceSpec) -> Option<(String, String)> {
+        self.web_credentials.clone().filter(|_| spec.web_auth)
     }
 
     pub fn service(&self, name: &str) -> Option<&DesiredService> {
