@@ -39,7 +39,7 @@ fn problems(body: &str) -> Vec<(String, String)> {
 fn reports_what_the_operator_can_fix() {
     let cases: &[(&str, &str, &str)] = &[
         ("components: {loki: {retention: 12h}}\n", "components.loki.retention", ""),
-        ("components: {loki: {version: 2.9.4}}\n", "components.loki.version", "older than 3.0"),
+        ("components: {loki: {version: 2.9.4}}\n", "components.loki.version", "Loki 2.9.4 is no longer supported"),
         ("components: {jaeger: {}}\ntraces: {otlp: false}\n", "traces.otlp", "turns off every receiver"),
         ("components: {alloy: {}}\n", "components.alloy", "no Loki to push to"),
         ("components: {loki: {}, alloy: {}}\nlogs: {files: [{path: /*.log}]}\n", "logs.files[0].path", "whole host filesystem"),

@@ -337,7 +337,6 @@ pub fn since(component: &str, key: &str) -> Option<Version> {
 }
 
 /// The docs table: one row per gate (gates every release has are left out).
-
 pub fn markdown_table() -> String {
     let mut out = String::from("| component | key | since | effect |\n|---|---|---|---|\n");
     for gate in GATES

@@ -212,24 +212,23 @@ impl Checker {
             Some(open @ ("if" | "range" | "with" | "define" | "block")) => {
                 self.blocks.push(open.to_string());
             }
-            Some("else") => {
+            Some("else")
                 if !matches!(
                     self.blocks.last().map(String::as_str),
                     Some("if" | "range" | "with")
-                ) {
-                    return Err(error(
-                        format!("`{shown}` is outside an `if`, `range` or `with`"),
-                        "`else` belongs between `{{ if … }}` and its `{{ end }}`",
-                    ));
-                }
+                ) =>
+            {
+                return Err(error(
+                    format!("`{shown}` is outside an `if`, `range` or `with`"),
+                    "`else` belongs between `{{ if … }}` and its `{{ end }}`",
+                ));
             }
-            Some("end") => {
-                if self.blocks.pop().is_none() {
-                    return Err(error(
-                        format!("`{shown}` closes nothing"),
-                        "remove it, or open the block it ends (`{{ if … }}`, `{{ range … }}`)",
-                    ));
-                }
+            // The guard pops the block `end` closes; only an `end` with none open is an error.
+            Some("end") if self.blocks.pop().is_none() => {
+                return Err(error(
+                    format!("`{shown}` closes nothing"),
+                    "remove it, or open the block it ends (`{{ if … }}`, `{{ range … }}`)",
+                ));
             }
             _ => {}
         }

@@ -3,7 +3,7 @@
 //! (expanded by Prometheus) and notification templates (expanded by Alertmanager).
 
 use crate::expr::{go_template, promql, ExprError};
-use crate::manifest::{Diagnostic, Manifest, Rule, Slo};
+use crate::manifest::{Diagnostic, Manifest, Receiver, Rule, Slo};
 
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     for (g, group) in manifest.alerts.groups.iter().enumerate() {
@@ -16,32 +16,52 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     }
     if let Some(notify) = &manifest.notify {
         for (name, receiver) in &notify.receivers {
-            let path = format!("notify.receivers.{name}");
-            let fields = [
-                (
-                    "slack.title",
-                    receiver.slack.as_ref().and_then(|s| s.title.as_ref()),
-                ),
-                (
-                    "slack.text",
-                    receiver.slack.as_ref().and_then(|s| s.text.as_ref()),
-                ),
-                (
-                    "msteams.title",
-                    receiver.msteams.as_ref().and_then(|m| m.title.as_ref()),
-                ),
-                (
-                    "msteams.text",
-                    receiver.msteams.as_ref().and_then(|m| m.text.as_ref()),
-                ),
-            ];
-            for (key, text) in fields {
-                if let Some(text) = text {
-                    let result = go_template::check(text, go_template::Dialect::Alertmanager);
-                    push(&format!("{path}.{key}"), result, problems);
-                }
+            check_receiver(&format!("notify.receivers.{name}"), receiver, problems);
+        }
+    }
+}
+
+/// Alertmanager expands every string field of a channel as a template. The channels'
+/// serialized form holds exactly the pass-through fields (secrets are never serialized), so
+/// each string in it is checked, at its own key.
+fn check_receiver(path: &str, receiver: &Receiver, problems: &mut Vec<Diagnostic>) {
+    let channels = [
+        ("email", serde_json::to_value(&receiver.email)),
+        ("slack", serde_json::to_value(&receiver.slack)),
+        ("pagerduty", serde_json::to_value(&receiver.pagerduty)),
+        ("webhook", serde_json::to_value(&receiver.webhook)),
+        ("msteams", serde_json::to_value(&receiver.msteams)),
+        ("opsgenie", serde_json::to_value(&receiver.opsgenie)),
+        ("telegram", serde_json::to_value(&receiver.telegram)),
+        ("discord", serde_json::to_value(&receiver.discord)),
+    ];
+    for (channel, value) in channels {
+        if let Ok(value) = value {
+            check_strings(&format!("{path}.{channel}"), &value, problems);
+        }
+    }
+}
+
+fn check_strings(path: &str, value: &serde_json::Value, problems: &mut Vec<Diagnostic>) {
+    match value {
+        serde_json::Value::String(text) if text.contains("{{") => {
+            push(
+                path,
+                go_template::check(text, go_template::Dialect::Alertmanager),
+                problems,
+            );
+        }
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                check_strings(&format!("{path}.{key}"), value, problems);
             }
         }
+        serde_json::Value::Array(items) => {
+            for (index, value) in items.iter().enumerate() {
+                check_strings(&format!("{path}[{index}]"), value, problems);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -127,6 +147,8 @@ mod tests {
             ("slos: [{name: a, objective: 99, latency: {histogram: h, selector: '{job=~\"(\"}', threshold: 1s}}]".to_string(), Some(("slos[0].latency.selector".to_string(), "PromQL does not parse"))),
             ("components: {alertmanager: {}}\nnotify: {default: a, receivers: {a: {slack: {webhook_url: 'https://h/x', title: '{{ .Status | toUpper }}', text: '{{ range .Alerts }}x{{ end }}'}}}}".to_string(), None),
             ("components: {alertmanager: {}}\nnotify: {default: a, receivers: {a: {slack: {webhook_url: 'https://h/x', text: '{{ range .Alerts }}x'}}}}".to_string(), Some(("notify.receivers.a.slack.text".to_string(), "has no matching `{{ end }}`"))),
+            ("components: {alertmanager: {}}\nnotify: {default: a, receivers: {a: {email: {to: [x@y.z], from: a@y.z, smarthost: 'smtp:25', headers: {Subject: '{{ .CommonLabels.alertname | toUpper }}'}}}}}".to_string(), None),
+            ("components: {alertmanager: {}}\nnotify: {default: a, receivers: {a: {email: {to: [x@y.z], from: a@y.z, smarthost: 'smtp:25', headers: {Subject: '{{ .Status | upper }}'}}}}}".to_string(), Some(("notify.receivers.a.email.headers.Subject".to_string(), "function `upper`"))),
         ];
         for (extra, want) in &cases {
             check_case(extra, want.as_ref().map(|(p, w)| (p.as_str(), *w)));
