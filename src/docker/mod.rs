@@ -11,8 +11,6 @@ mod inspect;
 pub mod labels;
 mod oneshot;
 
-use std::path::PathBuf;
-
 pub use connect::{connect, daemon_address, Unreachable, UnsupportedHost};
 pub use daemon::Daemon;
 pub use engine::{
