@@ -47,6 +47,8 @@ pub enum Command {
     Reload,
     /// Remove the stack's containers and network (data volumes are kept)
     Down(DownArgs),
+    /// Prove the alert path: send a test alert through Alertmanager to a receiver
+    Notify(NotifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +95,9 @@ pub struct DeployArgs {
     /// Also remove containers labelled with the project that stackctl did not create
     #[arg(long)]
     pub remove_orphans: bool,
+    /// After the deploy, run `stackctl notify test` on the default receiver
+    #[arg(long)]
+    pub test_notify: bool,
 }
 
 #[derive(Debug, Args)]
@@ -110,4 +115,27 @@ pub struct DownArgs {
     /// Also remove containers labelled with the project that stackctl did not create
     #[arg(long)]
     pub remove_orphans: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NotifyArgs {
+    #[command(subcommand)]
+    pub command: NotifyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Send a synthetic alert (`alertname=StackctlTest`) routed to RECEIVER, report per
+    /// integration whether Alertmanager delivered it (with its error when not), then resolve it.
+    /// Exit 0 when every integration delivered, 1 otherwise
+    Test(NotifyTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NotifyTestArgs {
+    /// The receiver (`notify.receivers`) to test; default: `notify.default`
+    pub receiver: Option<String>,
+    /// Seconds to wait for Alertmanager to report every integration
+    #[arg(long, default_value_t = 90)]
+    pub timeout: u64,
 }

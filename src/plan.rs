@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use hmac::{Hmac, Mac as _};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -205,11 +206,13 @@ impl Plan {
 }
 
 /// Turns rendered specs into desired services: hashes of the container-shaping fields and of
-/// the config content. `out_dir` (absolute) shapes the container too (bind sources).
+/// the config content. `out_dir` (absolute) shapes the container too (bind sources). `key` is
+/// the project's hash key (`writer::HashKey`): the config hash covers secrets.
 pub fn desired(
     specs: &[ServiceSpec],
     files: &BTreeMap<String, RenderedFile>,
     out_dir: &str,
+    key: &[u8],
 ) -> Vec<DesiredService> {
     specs
         .iter()
@@ -219,7 +222,7 @@ pub fn desired(
                 spec: spec.clone(),
                 spec_hash: sha256(spec_json.as_bytes()),
                 spec_json,
-                config_hash: config_hash(spec, files),
+                config_hash: config_hash(spec, files, key),
             }
         })
         .collect()
@@ -253,8 +256,14 @@ fn canonical_spec(spec: &ServiceSpec, out_dir: &str) -> String {
 }
 
 /// Hash of every rendered file the service reads (`config_files`: files or directories) and of
-/// its secrets, so a changed file or password is noticed.
-pub fn config_hash(spec: &ServiceSpec, files: &BTreeMap<String, RenderedFile>) -> String {
+/// its secrets, so a changed file or password is noticed. An HMAC-SHA256 under the project's
+/// random `key`: the hash is stored in a 0644 state file and a label, and a plain SHA-256 over
+/// a secret would let anyone test guesses of it offline.
+pub fn config_hash(
+    spec: &ServiceSpec,
+    files: &BTreeMap<String, RenderedFile>,
+    key: &[u8],
+) -> String {
     let reads = |path: &str| {
         spec.config_files.iter().any(|entry| {
             let entry = entry.trim_end_matches('/');
@@ -264,14 +273,14 @@ pub fn config_hash(spec: &ServiceSpec, files: &BTreeMap<String, RenderedFile>) -
                     .is_some_and(|rest| rest.starts_with('/'))
         }) || spec.secrets.iter().any(|s| s.file == path)
     };
-    let mut hasher = Sha256::new();
+    let mut hasher = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
     for (path, file) in files.iter().filter(|(path, _)| reads(path)) {
         hasher.update(path.as_bytes());
-        hasher.update([0]);
+        hasher.update(&[0]);
         hasher.update(file.contents.as_bytes());
-        hasher.update([0]);
+        hasher.update(&[0]);
     }
-    hex::encode(hasher.finalize())
+    hex::encode(hasher.finalize().into_bytes())
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -549,7 +558,7 @@ mod tests {
     }
 
     fn desired_one(s: ServiceSpec, content: &str) -> Vec<DesiredService> {
-        desired(&[s], &files(content), "/out")
+        desired(&[s], &files(content), "/out", b"test key")
     }
 
     /// The container a previous deploy of `d` left behind.
@@ -905,7 +914,7 @@ mod tests {
             uid: None,
         });
         let mut f = files("a");
-        let base = config_hash(&s, &f);
+        let base = config_hash(&s, &f, b"k");
         f.insert(
             "grafana/x.yml".into(),
             RenderedFile {
@@ -921,7 +930,7 @@ mod tests {
             },
         );
         assert_eq!(
-            config_hash(&s, &f),
+            config_hash(&s, &f, b"k"),
             base,
             "other services' files do not count"
         );
@@ -932,6 +941,9 @@ mod tests {
                 mode: FileMode::Secret,
             },
         );
-        assert_ne!(config_hash(&s, &f), base, "a changed secret counts");
+        assert_ne!(config_hash(&s, &f, b"k"), base, "a changed secret counts");
+        // Keyed: the same files under another project's key give an unrelated hash, so a
+        // stored hash cannot be matched against guessed secrets without the 0600 key.
+        assert_ne!(config_hash(&s, &f, b"k"), config_hash(&s, &f, b"other key"));
     }
 }

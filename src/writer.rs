@@ -12,6 +12,7 @@
 //!
 //! Everything is rendered in memory before this runs; nothing here decides file contents.
 
+mod hash_key;
 mod lock;
 mod tree;
 
@@ -20,6 +21,7 @@ use std::path::{Component as PathPart, Path, PathBuf};
 
 use crate::render::{FileMode, RenderedStack};
 
+pub use hash_key::{HashKey, KEY_FILE};
 use lock::OutputLock;
 pub use lock::LOCK_FILE;
 use tree::{Existing, Staged, Tree};

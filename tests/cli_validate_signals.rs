@@ -184,3 +184,103 @@ fn validate_with_docker_never_widens_secret_modes_and_cleans_up_on_sigterm() {
     }
     interrupted_run_leaves_nothing(&["validate"], "stackctl-validate-", "TERM", 143);
 }
+
+const SLOW_IMAGE: &str = "stackctl-test/slow-checker:cval";
+
+/// An image whose `/bin/promtool` waits a minute (static busybox; entrypoint `/bin/false`,
+/// user `nobody`), so an in-image check can be interrupted while it runs.
+fn build_slow_checker_image(work: &Path) -> bool {
+    let Some(busybox) = common::find_on_path("busybox") else {
+        return false;
+    };
+    let root = work.join("rootfs");
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::copy(busybox, root.join("bin/busybox")).unwrap();
+    for link in ["sh", "sleep"] {
+        std::os::unix::fs::symlink("busybox", root.join("bin").join(link)).unwrap();
+    }
+    let promtool = root.join("bin/promtool");
+    std::fs::write(&promtool, "#!/bin/sh\nexec sleep 60\n").unwrap();
+    std::fs::set_permissions(&promtool, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let tar = work.join("rootfs.tar");
+    let packed = Command::new("tar")
+        .arg("-C")
+        .arg(&root)
+        .args(["-cf"])
+        .arg(&tar)
+        .arg(".")
+        .status()
+        .unwrap();
+    assert!(packed.success());
+    Command::new("docker")
+        .args(["import", "--change", "ENTRYPOINT [\"/bin/false\"]"])
+        .args(["--change", "USER nobody"])
+        .arg(&tar)
+        .arg(SLOW_IMAGE)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+fn oneshots_of(image: &str) -> Vec<String> {
+    let out = Command::new("docker")
+        .args(["ps", "-a", "--filter", "label=io.stackctl.oneshot=true"])
+        .args(["--filter", &format!("ancestor={image}")])
+        .args(["--format", "{{.Names}}"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn sigterm_during_an_in_image_check_removes_its_container_and_the_scratch_copy() {
+    if common::require_tool("promtool").is_none() || common::require_tool("busybox").is_none() {
+        return;
+    }
+    let docker_up = common::require_tool("docker").is_some()
+        && Command::new("docker")
+            .arg("info")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+    if !docker_up {
+        common::skip::<()>("a running Docker daemon");
+        return;
+    }
+    let work = common::tempdir();
+    assert!(
+        build_slow_checker_image(work.path()),
+        "docker import failed"
+    );
+    // Local promtool 2.42 is older than 2.50, so the image's (slow) promtool judges.
+    let manifest = format!(
+        "version: 1\nproject: cvalslow\ncomponents:\n  prometheus: {{version: 2.50.0, image: \"{SLOW_IMAGE}\"}}\n\
+         scrape:\n  - job: api\n    targets: [api:8080]\n    basic_auth: {{username: m, password: \"${{API_PASSWORD}}\"}}\n"
+    );
+    let dir = common::project(&manifest, Some("API_PASSWORD=fake-api-password-123\n"));
+    let tmp = work.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let bin = work.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let mut child = spawn(dir.path(), &tmp, &bin, &["validate"]);
+    wait_for("the in-image check", Duration::from_secs(60), || {
+        !oneshots_of(SLOW_IMAGE).is_empty() || child.try_wait().unwrap().is_some()
+    });
+    assert!(child.try_wait().unwrap().is_none(), "validate ended early");
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    let left = oneshots_of(SLOW_IMAGE);
+    let _ = Command::new("docker")
+        .args(["rmi", "-f", SLOW_IMAGE])
+        .output();
+    assert_eq!(status.code(), Some(143));
+    assert_eq!(left, Vec::<String>::new(), "one-shot containers left");
+    assert_eq!(scratch_dirs(&tmp, "stackctl-"), Vec::<PathBuf>::new());
+}

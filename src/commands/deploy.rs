@@ -33,7 +33,11 @@ use state::DeployedState;
 pub fn exec(global: &GlobalArgs, args: DeployArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
     output::print_warnings(&session.stack.warnings);
-    session::runtime()?.block_on(deploy(&session, &args))
+    let code = session::runtime()?.block_on(deploy(&session, &args))?;
+    if args.test_notify && !args.dry_run && code == ExitCode::SUCCESS {
+        return super::notify::run(&session, None, Duration::from_secs(90));
+    }
+    Ok(code)
 }
 
 async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode> {

@@ -3,6 +3,7 @@
 mod deploy;
 mod down;
 mod init;
+mod notify;
 mod reload;
 mod render;
 mod status;
@@ -73,6 +74,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status(args) => status::exec(&global, args),
         Command::Reload => reload::exec(&global),
         Command::Down(args) => down::exec(&global, args),
+        Command::Notify(args) => notify::exec(&global, args),
     }
 }
 

@@ -39,6 +39,8 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
         results.extend(images.inner().component_checks(&stack, &rendered));
         results
     };
+    // Checks cut short by SIGINT/SIGTERM are not results: the handler exits instead.
+    crate::tools::scratch::wait_if_interrupted();
     let manifest = global.file.display().to_string();
     if args.json {
         let document = report::json(&manifest, rendered.files.len(), &results, args.strict);

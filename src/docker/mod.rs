@@ -47,3 +47,9 @@ pub async fn run_program_to_completion(
 ) -> anyhow::Result<Option<OneShotOutput>> {
     oneshot::run(image, Some(entrypoint), args, files).await
 }
+
+/// Force-removes the one-shot containers this process started and has not removed yet (for an
+/// interrupted run: they hold copies of the files they judge).
+pub async fn remove_active_oneshots() {
+    oneshot::remove_active().await
+}

@@ -50,6 +50,7 @@ pub async fn run(
         .create_container(Some(options), body)
         .await
         .with_context(|| format!("cannot create a container from `{image}`"))?;
+    active().push(name.clone());
     let result = match copy_in(docker, &name, &files).await {
         Ok(()) => run_created(docker, &name).await,
         Err(e) => Err(e),
@@ -59,7 +60,39 @@ pub async fn run(
         .v(true)
         .build();
     let _ = docker.remove_container(&name, Some(remove)).await;
+    active().retain(|n| n != &name);
     result.map(Some)
+}
+
+/// One-shot containers created and not yet removed: they hold copies of the files they judge
+/// (secrets too), so an interrupted run removes them (`remove_active`).
+static ACTIVE: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn active() -> std::sync::MutexGuard<'static, Vec<String>> {
+    ACTIVE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Force-removes every one-shot container this process still has (signal path: best effort).
+pub async fn remove_active() {
+    let names: Vec<String> = active().drain(..).collect();
+    if names.is_empty() {
+        return;
+    }
+    let Ok(daemon) = super::connect().await else {
+        return;
+    };
+    let remove = RemoveContainerOptionsBuilder::default()
+        .force(true)
+        .v(true)
+        .build();
+    for name in names {
+        let _ = daemon
+            .client()
+            .remove_container(&name, Some(remove.clone()))
+            .await;
+    }
 }
 
 async fn copy_in(

@@ -62,7 +62,16 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("components.alloy", fields_of::<Alloy>()),
         ("components.promtail", fields_of::<Promtail>()),
         ("components.jaeger", fields_of::<Jaeger>()),
+        (
+            "components.jaeger.elasticsearch",
+            fields_of::<SearchStorage>(),
+        ),
+        ("components.jaeger.opensearch", fields_of::<SearchStorage>()),
         ("components.node_exporter", fields_of::<NodeExporter>()),
+        (
+            "components.node_exporter.collectors",
+            fields_of::<Collectors>(),
+        ),
         ("components.cadvisor", fields_of::<Cadvisor>()),
         (
             "components.blackbox_exporter",

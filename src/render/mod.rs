@@ -24,6 +24,7 @@ pub mod source_files;
 pub mod templates;
 pub mod topology;
 pub mod web_auth;
+pub mod yaml_overlay;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -136,7 +136,7 @@ pub fn checks(stack: &Stack, rendered: &RenderedStack) -> Vec<ImageCheck> {
 /// `alloy fmt` checks syntax on every release; `alloy validate` exists from 1.9 on.
 fn alloy_checks(component: &Component, files: &[InjectedFile]) -> Vec<ImageCheck> {
     let mut runs = vec![("alloy fmt", vec!["fmt", "/etc/alloy/config.alloy"])];
-    if component.version.at_least(1, 9, 0) {
+    if crate::catalog::gates::ALLOY_VALIDATE.holds(&component.version) {
         runs.push((
             "alloy validate",
             vec!["validate", "/etc/alloy/config.alloy"],

@@ -4,11 +4,13 @@
 //! temp-dir default depends on the platform and umask) and removed on every way out: `Drop`
 //! for returns and errors, and a SIGINT/SIGTERM handler, installed with the first scratch
 //! directory, that removes every one still registered and exits with the conventional code
-//! (128 + signal). Nothing in a scratch copy is ever widened for containers: in-image checks
-//! get their files copied in with an owner (see `container_files`).
+//! (128 + signal), after force-removing any one-shot check container still running (it holds
+//! copies of the files). Nothing in a scratch copy is ever widened for containers: in-image
+//! checks get their files copied in with an owner (see `container_files`).
 
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
 
 use anyhow::Context as _;
@@ -16,6 +18,8 @@ use anyhow::Context as _;
 /// Scratch directories alive in this process, for the signal handler.
 static REGISTERED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static HANDLER: Once = Once::new();
+/// Set when a signal arrived: the handler thread owns the exit from then on.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// A 0700 directory in the system temp dir, removed when dropped or when the process is
 /// interrupted.
@@ -42,8 +46,17 @@ impl Scratch {
     }
 }
 
+/// Once a signal has arrived, parks the calling thread so that it neither reports results
+/// nor exits with its own code while the handler cleans up and exits with 128 + signal.
+pub fn wait_if_interrupted() {
+    while INTERRUPTED.load(Ordering::SeqCst) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 impl Drop for Scratch {
     fn drop(&mut self) {
+        wait_if_interrupted();
         lock().retain(|p| p != self.dir.path());
         // `TempDir`'s own drop removes the tree.
     }
@@ -71,7 +84,7 @@ fn install_signal_handler() {
     std::thread::spawn(move || {
         use tokio::signal::unix::{signal, SignalKind};
         let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
+            .enable_all()
             .build()
         else {
             return;
@@ -92,7 +105,13 @@ fn install_signal_handler() {
             }
         });
         if let Some(code) = code {
+            INTERRUPTED.store(true, Ordering::SeqCst);
             remove_registered();
+            // A one-shot container of an in-image check holds copies of the files too.
+            runtime.block_on(async {
+                let limit = std::time::Duration::from_secs(10);
+                let _ = tokio::time::timeout(limit, crate::docker::remove_active_oneshots()).await;
+            });
             std::process::exit(code);
         }
     });

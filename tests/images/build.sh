@@ -57,7 +57,7 @@ build() {
   # image's own prepare function (editing another image's lines rebuilds nothing else).
   input=$( (cat "$src" "$BUSYBOX"; printf '%s\n' "$@" "$image_entry"
             sed -n -e '/^copy_binary()/,/^}/p' -e '/^build()/,/^}/p' "$0"
-            [ -n "$image_prepare" ] && sed -n "/^$image_prepare()/,/^}/p" "$0") \
+            [ -n "$image_prepare" ] && sed -n -e "/^$image_prepare()/,/^}/p" -e '/^[A-Z_]*=/p' "$0") \
           | sha256sum | cut -c1-16)
   if [ "$FORCE" = 0 ] && docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$name" 2>/dev/null \
       | grep -qx "STACKCTL_TEST_IMAGE=$input"; then
@@ -107,7 +107,7 @@ build stackctl-test/pushgateway:1.5.1 /usr/bin/prometheus-pushgateway pushgatewa
 
 # --- Exporters and the servers they watch (tests/e2e_exporters.rs) ---------------------------
 # Test credentials, also written in tests/e2e_exporters.rs.
-PG_PASSWORD='pg s3cret#1'
+PG_PASSWORD='pg-s3cret#1'  # postgres_exporter 0.11's DSN parser breaks on a space
 MYSQL_PASSWORD='my s3cret#1'
 
 # Upstream's redis_exporter image runs as uid 59000 (FROM scratch).

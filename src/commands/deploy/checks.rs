@@ -27,6 +27,7 @@ pub fn judge(session: &Session) -> anyhow::Result<()> {
         scratch.path(),
         &images,
     )?;
+    crate::tools::scratch::wait_if_interrupted();
     let unsure: Vec<CheckResult> = results.iter().filter(|r| r.unsure()).cloned().collect();
     let failed: Vec<CheckResult> = results.into_iter().filter(CheckResult::failed).collect();
     if !failed.is_empty() {

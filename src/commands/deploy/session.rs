@@ -34,7 +34,13 @@ impl Session {
         let stack = render::render(&loaded, &templates)?;
         let out_dir = std::path::absolute(crate::commands::out_dir(global))
             .context("cannot resolve the output directory")?;
-        let desired = plan::desired(&stack.services, &stack.files, &out_dir.to_string_lossy());
+        let key = crate::writer::HashKey::load_or_create(&out_dir)?;
+        let desired = plan::desired(
+            &stack.services,
+            &stack.files,
+            &out_dir.to_string_lossy(),
+            key.as_bytes(),
+        );
         let keys = render::topology::components(&loaded.manifest)
             .into_iter()
             .map(|c| (c.service, c.key))

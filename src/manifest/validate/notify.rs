@@ -62,7 +62,8 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     }
     for (name, receiver) in &notify.receivers {
         let path = format!("notify.receivers.{name}");
-        if !used.contains(name.as_str()) {
+        // An unnamed receiver is reported once, as unnamed.
+        if !used.contains(name.as_str()) && !name.trim().is_empty() {
             problems.push(
                 Diagnostic::new(&path, format!("receiver `{name}` is not used by any route"))
                     .hint(format!("route alerts to it (`routes: [{{match: {{severity: critical}}, receiver: {name}}}]`) or remove it")),

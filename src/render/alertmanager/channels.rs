@@ -299,7 +299,8 @@ impl ReceiversBuilder<'_> {
         if !self.gate("msteams", "", path) {
             return None;
         }
-        let (key, channel) = if self.version.at_least(0, 28, 0) {
+        let (key, channel) = if crate::catalog::gates::ALERTMANAGER_MSTEAMS_V2.holds(&self.version)
+        {
             ("msteamsv2_configs", "msteamsv2")
         } else {
             ("msteams_configs", "msteams")

@@ -1,72 +1,30 @@
-//! Which receiver keys an Alertmanager release knows: one table, each row citing the release
-//! (CHANGELOG entry) that added the key.
+//! Which receiver keys an Alertmanager release knows, read from the one gate table
+//! (`catalog::gates`, rows `Alertmanager receivers` and `Alertmanager secret files`).
 //!
 //! Every version-dependent decision about channels and their fields reads `since`; a key the
 //! pinned release lacks is refused naming the release that added it. Secret `*_file` keys are
 //! gated here too (`file_since`), so the table test below is the whole story of the gates.
 
+use crate::catalog::gates;
 use crate::manifest::Diagnostic;
 use crate::version::Version;
 
-/// `(channel, manifest key, first release)`; `""` as key: the channel itself.
-const SINCE: &[(&str, &str, Version)] = &[
-    // 0.24.0: "Add Telegram integration" (#2827).
-    ("telegram", "", Version::new(0, 24, 0)),
-    // 0.24.0: OpsGenie `update_alerts` (#2519), `entity` and `actions` (#2753).
-    ("opsgenie", "update_alerts", Version::new(0, 24, 0)),
-    ("opsgenie", "entity", Version::new(0, 24, 0)),
-    ("opsgenie", "actions", Version::new(0, 24, 0)),
-    // 0.25.0: "Add Discord integration" (#2948); PagerDuty `source` (#3106).
-    ("discord", "", Version::new(0, 25, 0)),
-    ("pagerduty", "source", Version::new(0, 25, 0)),
-    // 0.26.0: Microsoft Teams (legacy connectors, `msteams_configs`).
-    ("msteams", "", Version::new(0, 26, 0)),
-    // 0.27.0: Telegram `message_thread_id` (forum topics).
-    ("telegram", "message_thread_id", Version::new(0, 27, 0)),
-    // 0.28.0: webhook `timeout` (#4137); Discord `content`, `username`, `avatar_url`.
-    ("webhook", "timeout", Version::new(0, 28, 0)),
-    ("discord", "content", Version::new(0, 28, 0)),
-    ("discord", "username", Version::new(0, 28, 0)),
-    ("discord", "avatar_url", Version::new(0, 28, 0)),
-];
-
-/// `(channel, Alertmanager file key, first release reading it)`.
-const FILE_SINCE: &[(&str, &str, Version)] = &[
-    // 0.22.0: `api_url_file` for Slack.
-    ("slack", "api_url_file", Version::new(0, 22, 0)),
-    // 0.24.0: OpsGenie `api_key_file` (#2728).
-    ("opsgenie", "api_key_file", Version::new(0, 24, 0)),
-    // 0.25.0: SMTP passwords from files, global and per receiver (#3038); PagerDuty routing
-    // and service keys from files (#3107).
-    ("email", "auth_password_file", Version::new(0, 25, 0)),
-    ("smtp", "smtp_auth_password_file", Version::new(0, 25, 0)),
-    ("pagerduty", "routing_key_file", Version::new(0, 25, 0)),
-    ("pagerduty", "service_key_file", Version::new(0, 25, 0)),
-    // 0.26.0: webhook `url_file`, Telegram `bot_token_file`.
-    ("webhook", "url_file", Version::new(0, 26, 0)),
-    ("telegram", "bot_token_file", Version::new(0, 26, 0)),
-    // 0.27.0 added `webhook_url_file` for Discord and Teams; it is read only from 0.28.0.
-    ("discord", "webhook_url_file", Version::new(0, 28, 0)),
-    ("msteamsv2", "webhook_url_file", Version::new(0, 28, 0)),
-    // http_config (prometheus/common) has read `credentials_file`/`password_file` for long.
-    ("http_config", "credentials_file", Version::new(0, 0, 0)),
-    ("http_config", "password_file", Version::new(0, 0, 0)),
-];
-
 /// The first release knowing `key` of `channel` (`""`: the channel), if it is gated.
 pub fn since(channel: &str, key: &str) -> Option<Version> {
-    SINCE
-        .iter()
-        .find(|(c, k, _)| *c == channel && *k == key)
-        .map(|(_, _, v)| *v)
+    let key = if key.is_empty() {
+        channel.to_string()
+    } else {
+        format!("{channel}.{key}")
+    };
+    gates::since(gates::ALERTMANAGER_CHANNELS, &key)
 }
 
 /// The first release reading `file_key` of `channel` from a file; `None`: never.
 pub fn file_since(channel: &str, file_key: &str) -> Option<Version> {
-    FILE_SINCE
-        .iter()
-        .find(|(c, k, _)| *c == channel && *k == file_key)
-        .map(|(_, _, v)| *v)
+    gates::since(
+        gates::ALERTMANAGER_SECRET_FILES,
+        &format!("{channel}.{file_key}"),
+    )
 }
 
 /// A problem when `version` lacks `key` of `channel` (set at manifest path `path`).

@@ -112,7 +112,7 @@ fn document(
     doc.insert("receivers".into(), Value::Array(builder.build(notify)));
     problems.extend(builder.take_problems());
     if let Some(notify) = notify.filter(|n| !n.quiet_hours.is_empty()) {
-        if version.at_least(0, 24, 0) {
+        if crate::catalog::gates::ALERTMANAGER_TIME_INTERVALS.holds(version) {
             let intervals = time_intervals::time_intervals(&notify.quiet_hours, problems);
             doc.insert("time_intervals".into(), Value::Array(intervals));
         } else {

@@ -260,7 +260,7 @@ fn check_label_names(
     version: &Version,
     problems: &mut Vec<Diagnostic>,
 ) {
-    if version.at_least(0, 27, 0) {
+    if crate::catalog::gates::ALERTMANAGER_UTF8_LABEL_NAMES.holds(version) {
         return;
     }
     for (i, name) in names.iter().enumerate() {

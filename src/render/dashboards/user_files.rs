@@ -36,6 +36,9 @@ fn copy_one(
         draft.problem(Diagnostic::new(key, message).hint(hint));
         return Ok(());
     }
+    if !super::user_queries::check(&text, &shown, key, draft) {
+        return Ok(());
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())

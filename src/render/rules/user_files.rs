@@ -51,6 +51,9 @@ fn copy_rule_files(stack: &Stack, draft: &mut Draft) -> anyhow::Result<BTreeMap<
                 );
                 continue;
             }
+            if !super::user_file_exprs::check(&text, &shown, &key, draft) {
+                continue;
+            }
             let name = format!("{}.yml", stem(&source));
             let dest = format!("{RULES_DIR}/{name}");
             if draft.file(&dest).is_some() {

@@ -9,6 +9,7 @@ mod dsn;
 mod exporters;
 mod host_access;
 mod order;
+mod passthrough;
 mod ports;
 mod runtime;
 
@@ -72,6 +73,7 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
         spec.mounts.push(MountSpec::volume(volume, target));
     }
     host_access::grant(stack, component, &mut spec);
+    passthrough::apply(manifest, component, &mut spec, draft);
     spec.ready = runtime.ready.clone();
     spec.reload = runtime.reload.clone();
     spec.web_auth = web_auth::protected(stack, &component.kind);
@@ -140,11 +142,13 @@ fn exporter_of<'a>(
 
 /// Services that talk to the operator's applications by container name: Prometheus and the
 /// probes/exporters scrape them, applications push traces to Jaeger and metrics to the
-/// Pushgateway. The rest of the stack stays off the applications' networks.
+/// Pushgateway, Alertmanager posts to webhook receivers running beside them
+/// (`http://bot:5001/alerts`). The rest of the stack stays off the applications' networks.
 fn joins_external_networks(kind: &Kind) -> bool {
     matches!(
         kind,
         Kind::Prometheus
+            | Kind::Alertmanager
             | Kind::BlackboxExporter
             | Kind::Pushgateway
             | Kind::Jaeger

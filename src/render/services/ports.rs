@@ -1,12 +1,15 @@
 //! Which ports each service publishes on the manifest's `bind` address, and the URL an
 //! operator opens. Nothing is published on another address; exporters only when asked.
 
-use crate::render::jaeger::{OTLP_GRPC_PORT, OTLP_HTTP_PORT, ZIPKIN_PORT};
+use crate::render::jaeger::{
+    JAEGER_GRPC_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, THRIFT_HTTP_PORT, ZIPKIN_PORT,
+};
 use crate::render::{web_auth, Component, Kind, Stack};
 use crate::service::PortSpec;
 
 /// Ports published on `bind`: the component's own (`host_port`), and for Jaeger the trace
-/// receivers the manifest enables (OTLP by default, Zipkin when asked).
+/// receivers the manifest enables (OTLP by default, Zipkin and the legacy Jaeger receivers
+/// when asked). Loki and Jaeger may stay on loopback (`web_auth::host_ip`).
 pub fn published(stack: &Stack, component: &Component) -> Vec<PortSpec> {
     let manifest = stack.manifest;
     let host_ip = web_auth::host_ip(stack, &component.kind);
@@ -29,6 +32,10 @@ pub fn published(stack: &Stack, component: &Component) -> Vec<PortSpec> {
         if manifest.traces.zipkin {
             ports.push(tcp(ZIPKIN_PORT, ZIPKIN_PORT));
         }
+        if manifest.traces.jaeger {
+            ports.push(tcp(THRIFT_HTTP_PORT, THRIFT_HTTP_PORT));
+            ports.push(tcp(JAEGER_GRPC_PORT, JAEGER_GRPC_PORT));
+        }
     }
     ports
 }
@@ -47,8 +54,19 @@ pub fn url(stack: &Stack, component: &Component) -> Option<String> {
             | Kind::BlackboxExporter
     );
     let port = component.host_port.filter(|_| has_ui)?;
+    let manifest = stack.manifest;
+    let path = match component.kind {
+        Kind::Jaeger => manifest
+            .components
+            .jaeger
+            .as_ref()
+            .and_then(|j| j.base_path.as_deref())
+            .filter(|p| *p != "/")
+            .unwrap_or(""),
+        _ => "",
+    };
     let host = web_auth::host_ip(stack, &component.kind);
-    Some(format!("http://{}:{port}", url_host(&host)))
+    Some(format!("http://{}:{port}{path}", url_host(&host)))
 }
 
 /// The host part of a URL for a listen address: a wildcard becomes loopback, IPv6 gets brackets.
