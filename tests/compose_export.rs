@@ -127,6 +127,12 @@ const MANIFESTS: &[(&str, &str)] = &[
 
 /// Loads and renders `yaml` the way `stackctl render` does, with `ENV` as the environment.
 fn rendered(yaml: &str, dir: &Path) -> RenderedStack {
+    // A stack bound beyond loopback needs its web password (`stackctl` generates it into .env).
+    std::fs::write(
+        dir.join(".env"),
+        "STACKCTL_WEB_PASSWORD=compose-export-test\n",
+    )
+    .expect(".env is written");
     let env = |name: &str| {
         ENV.iter()
             .find(|(k, _)| *k == name)

@@ -286,3 +286,140 @@ fn foreign_containers_and_volumes_under_the_project_name_are_kept_and_listed() {
     assert!(out.contains(&format!("removed {app}")), "{out}");
     assert!(s.containers().is_empty());
 }
+
+fn status_code(url: &str, method: &str, credentials: Option<(&str, &str)>) -> u16 {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(5))
+        .build();
+    let mut request = agent.request(method, url);
+    if let Some((user, password)) = credentials {
+        use base64_like::encode;
+        request = request.set(
+            "Authorization",
+            &format!("Basic {}", encode(&format!("{user}:{password}"))),
+        );
+    }
+    match request.call() {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(code, _)) => code,
+        Err(e) => panic!("{url}: {e}"),
+    }
+}
+
+/// Basic auth's base64 (RFC 4648), enough for a test.
+mod base64_like {
+    pub fn encode(text: &str) -> String {
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in text.as_bytes().chunks(3) {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..4 {
+                out.push(if i <= chunk.len() {
+                    ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char
+                } else {
+                    '='
+                });
+            }
+        }
+        out
+    }
+}
+
+#[test]
+fn an_exposed_stack_refuses_strangers_and_still_deploys_reports_and_reloads() {
+    let Some(s) = e_stack("exposed") else {
+        return;
+    };
+    s.write_manifest(&s.manifest("", "bind: 0.0.0.0\n"));
+    let output = s.run(&["deploy", "--timeout", "90"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("generated `STACKCTL_WEB_PASSWORD`"));
+    let env = std::fs::read_to_string(s.path().join(".env")).unwrap();
+    let password = env
+        .lines()
+        .find_map(|l| l.strip_prefix("STACKCTL_WEB_PASSWORD="))
+        .expect("the password is in .env")
+        .to_string();
+    assert!(!stdout(&output).contains(&password) && !stderr(&output).contains(&password));
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(s.path().join(".env"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, ".env is private: {mode:o}");
+
+    let base = |port: u16| format!("http://127.0.0.1:{port}");
+    let ports = [s.prometheus_port, s.alertmanager_port, s.pushgateway_port];
+    let me = Some(("stackctl", password.as_str()));
+    for port in ports {
+        assert_eq!(
+            status_code(&format!("{}/-/ready", base(port)), "GET", None),
+            401,
+            "{port}"
+        );
+        assert_eq!(
+            status_code(&format!("{}/metrics", base(port)), "GET", None),
+            401,
+            "{port}"
+        );
+        assert_eq!(
+            status_code(&format!("{}/-/ready", base(port)), "GET", me),
+            200,
+            "{port}"
+        );
+    }
+    let prometheus = base(s.prometheus_port);
+    assert_eq!(
+        status_code(&format!("{prometheus}/-/quit"), "POST", None),
+        401
+    );
+    assert_eq!(
+        status_code(&format!("{prometheus}/-/quit"), "POST", me),
+        403,
+        "no lifecycle API even with the password"
+    );
+    assert_eq!(
+        status_code(&format!("{prometheus}/-/reload"), "POST", me),
+        403
+    );
+
+    // Prometheus' own scrapes of the protected programs authenticate: every target is up,
+    // and `status` (which reads the API with the password) says so.
+    e2e_support::eventually(60, "every target up in `status`", || {
+        let output = s.run(&["status"]);
+        output.status.success() && stdout(&output).contains("targets: 5 up, 0 down")
+    });
+
+    // Reload by SIGHUP, confirmed by the program's reload metrics.
+    s.write_manifest(&s.manifest("", "bind: 0.0.0.0\nlabels: {cluster: exposed-reloaded}\n"));
+    let out = s.ok(&["reload"]);
+    assert!(
+        out.contains("prometheus") && out.contains("reloaded"),
+        "{out}"
+    );
+    let agent = ureq::AgentBuilder::new().build();
+    let config = agent
+        .get(&format!("{prometheus}/api/v1/status/config"))
+        .set(
+            "Authorization",
+            &format!(
+                "Basic {}",
+                base64_like::encode(&format!("stackctl:{password}"))
+            ),
+        )
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(config.contains("exposed-reloaded"), "the new config runs");
+    assert!(
+        s.ok(&["deploy"]).contains("is up to date"),
+        "nothing left to change"
+    );
+}

@@ -8,6 +8,7 @@ mod reload;
 mod render;
 mod status;
 mod validate;
+mod web_password;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -108,7 +109,10 @@ pub fn load_manifest(global: &GlobalArgs) -> anyhow::Result<crate::manifest::Loa
         return Err(missing().into());
     }
     match crate::manifest::load(&global.file) {
-        Ok(loaded) => Ok(loaded),
+        Ok(loaded) => {
+            web_password::ensure(&loaded)?;
+            Ok(loaded)
+        }
         Err(LoadError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             Err(missing().into())
         }

@@ -35,6 +35,9 @@ struct Datasource {
     uid: &'static str,
     url: String,
     is_default: bool,
+    /// Basic auth for a program that requires it (`render::web_auth`): user and the path of
+    /// the password file inside Grafana.
+    basic_auth: Option<(&'static str, String)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -83,9 +86,10 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
             grafana.key, grafana.version
         ));
     }
-    let text = stack
-        .templates
-        .render("grafana/datasources.yaml.j2", datasources(stack))?;
+    let text = stack.templates.render(
+        "grafana/datasources.yaml.j2",
+        datasources(stack, &grafana.service, draft),
+    )?;
     draft.add_yaml("grafana/provisioning/datasources/stackctl.yaml", text)?;
     // Without dashboards the directory is not mounted, and a provider would log errors.
     if !super::dashboards::any(stack) {
@@ -111,14 +115,18 @@ fn provisioning_literal(value: &str) -> String {
     value.replace('$', "$$")
 }
 
-fn datasources(stack: &Stack) -> DatasourcesContext {
-    let source = |kind: Kind, name, ds_kind, uid| {
+fn datasources(stack: &Stack, grafana: &str, draft: &mut Draft) -> DatasourcesContext {
+    let mut source = |kind: Kind, name, ds_kind, uid| {
+        let basic_auth =
+            super::web_auth::client_password_file(stack, &kind, grafana, GRAFANA_UID, draft)
+                .map(|file| (super::web_auth::USER, file));
         stack.get(&kind).map(|c| Datasource {
             name,
             kind: ds_kind,
             uid,
             url: c.internal_url(),
             is_default: uid == PROMETHEUS_UID,
+            basic_auth,
         })
     };
     let prometheus = stack.manifest.components.prometheus.as_ref();

@@ -64,6 +64,33 @@ pub fn flag(stack: &Stack, kind: &Kind) -> Option<String> {
     })
 }
 
+/// Programs with no authentication at all that an exposed stack keeps on loopback unless the
+/// manifest names their port explicitly.
+fn unauthenticated(kind: &Kind) -> bool {
+    matches!(kind, Kind::Loki | Kind::Jaeger)
+}
+
+/// Whether the manifest sets the component's port itself (`components.loki.port: 3100`).
+fn port_named(stack: &Stack, kind: &Kind) -> bool {
+    use crate::manifest::{ComponentSettings as _, PortSetting};
+    let components = &stack.manifest.components;
+    let port = match kind {
+        Kind::Loki => components.loki.as_ref().map(|c| c.port()),
+        Kind::Jaeger => components.jaeger.as_ref().map(|c| c.port()),
+        _ => None,
+    };
+    matches!(port, Some(PortSetting::Host(_)))
+}
+
+/// The address `kind`'s ports are published on: `bind`, except that Loki and Jaeger, which
+/// cannot require a login, stay on 127.0.0.1 in an exposed stack unless their `port` is set.
+pub fn host_ip(stack: &Stack, kind: &Kind) -> String {
+    if exposed(stack) && unauthenticated(kind) && !port_named(stack, kind) {
+        return "127.0.0.1".to_string();
+    }
+    stack.manifest.bind.clone()
+}
+
 /// The password: `STACKCTL_WEB_PASSWORD` from the environment, else from `.env` in `dir`.
 pub fn password(dir: &Path) -> Option<Secret> {
     if let Some(value) = std::env::var(PASSWORD_VAR).ok().filter(|v| !v.is_empty()) {
@@ -93,6 +120,15 @@ pub fn web_config(password: &Secret) -> anyhow::Result<String> {
 /// The render step: a web config secret for each protected program; without a password, a
 /// problem at `bind` (the commands generate one before rendering).
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
+    for component in &stack.components {
+        if exposed(stack) && unauthenticated(&component.kind) && port_named(stack, &component.kind)
+        {
+            draft.warn(format!(
+                "`{}.port` publishes {} on {} without authentication: anyone who reaches it can read and write its data; leave `port` out to keep it on 127.0.0.1, or put an authenticating proxy in front",
+                component.key, component.service, stack.manifest.bind
+            ));
+        }
+    }
     let protected: Vec<_> = stack
         .components
         .iter()
@@ -181,5 +217,122 @@ mod tests {
             web_config(&Secret::new("another")).unwrap(),
             "the salt follows the password"
         );
+    }
+
+    fn render_in(dir: &Path, manifest: &str) -> crate::render::RenderedStack {
+        std::fs::write(dir.join("stackctl.yaml"), manifest).unwrap();
+        std::fs::write(dir.join(".env"), format!("{PASSWORD_VAR}=s3cret-web-pw\n")).unwrap();
+        let env = |name: &str| (name == "GRAFANA_ADMIN_PASSWORD").then(|| "gpw-123456".to_string());
+        let loaded = crate::manifest::load_str(&dir.join("stackctl.yaml"), manifest, &env).unwrap();
+        crate::render::render(&loaded, &crate::render::Templates::embedded()).unwrap()
+    }
+
+    const STACK: &str = "version: 1\nproject: t\nbind: BIND\ncomponents:\n  prometheus: {}\n  alertmanager: {}\n  pushgateway: {}\n  loki: LOKI\n  jaeger: {}\n  grafana: {admin_password: \"${GRAFANA_ADMIN_PASSWORD}\"}\n";
+
+    /// The whole exposed stack, one assertion per promise; the loopback stack keeps none of it.
+    #[test]
+    fn an_exposed_stack_requires_basic_auth_everywhere_and_keeps_unauthenticated_ports_local() {
+        let dir = tempfile::tempdir().unwrap();
+        let exposed = render_in(
+            dir.path(),
+            &STACK.replace("BIND", "0.0.0.0").replace("LOKI", "{}"),
+        );
+        let spec = |name: &str| exposed.services.iter().find(|s| s.name == name).unwrap();
+        let text = |path: &str| exposed.files[path].contents.clone();
+        for name in ["prometheus", "alertmanager", "pushgateway"] {
+            let s = spec(name);
+            assert!(s.web_auth, "{name}");
+            assert!(
+                s.command
+                    .contains(&"--web.config.file=/run/secrets/web.yml".to_string()),
+                "{name}"
+            );
+            assert!(
+                s.healthcheck.is_none(),
+                "{name}: the image's probe has no credentials"
+            );
+            assert!(s.secrets.iter().any(|m| m.name == WEB_CONFIG), "{name}");
+            assert_eq!(
+                exposed.files[&format!("secrets/{name}/{WEB_CONFIG}")].mode,
+                crate::render::FileMode::Secret
+            );
+        }
+        assert!(!spec("prometheus")
+            .command
+            .iter()
+            .any(|a| a == "--web.enable-lifecycle"));
+        for name in ["prometheus", "alertmanager"] {
+            assert_eq!(
+                spec(name).reload,
+                crate::service::ReloadMethod::Signal("SIGHUP".into())
+            );
+        }
+        let prometheus_yml = text("prometheus/prometheus.yml");
+        assert_eq!(
+            prometheus_yml
+                .matches("password_file: \"/run/secrets/web-password\"")
+                .count(),
+            4,
+            "self, alertmanager and pushgateway scrapes, and alert delivery:\n{prometheus_yml}"
+        );
+        let datasources = text("grafana/provisioning/datasources/stackctl.yaml");
+        assert_eq!(
+            datasources
+                .matches("basicAuthPassword: \"$__file{/run/secrets/web-password}\"")
+                .count(),
+            2,
+            "Prometheus and Alertmanager datasources:\n{datasources}"
+        );
+        for name in ["loki", "jaeger"] {
+            assert!(
+                spec(name).ports.iter().all(|p| p.host_ip == "127.0.0.1"),
+                "{name}"
+            );
+        }
+        assert!(spec("grafana").ports.iter().all(|p| p.host_ip == "0.0.0.0"));
+        for (path, file) in &exposed.files {
+            assert!(
+                !file.contents.contains("s3cret-web-pw") || path.ends_with(PASSWORD_FILE),
+                "{path}"
+            );
+        }
+
+        let opened = render_in(
+            dir.path(),
+            &STACK
+                .replace("BIND", "0.0.0.0")
+                .replace("LOKI", "{port: 3100}"),
+        );
+        let loki = opened.services.iter().find(|s| s.name == "loki").unwrap();
+        assert_eq!(
+            loki.ports[0].host_ip, "0.0.0.0",
+            "an explicit port opens it"
+        );
+        assert!(
+            opened.warnings.iter().any(|w| w.contains(
+                "`components.loki.port` publishes loki on 0.0.0.0 without authentication"
+            )),
+            "{:?}",
+            opened.warnings
+        );
+
+        let local = render_in(
+            dir.path(),
+            &STACK.replace("BIND", "127.0.0.1").replace("LOKI", "{}"),
+        );
+        assert!(local.services.iter().all(|s| !s.web_auth));
+        assert!(!local
+            .files
+            .keys()
+            .any(|p| p.ends_with(WEB_CONFIG) || p.ends_with(PASSWORD_FILE)));
+        let prometheus = local
+            .services
+            .iter()
+            .find(|s| s.name == "prometheus")
+            .unwrap();
+        assert!(prometheus
+            .command
+            .iter()
+            .any(|a| a == "--web.enable-lifecycle"));
     }
 }

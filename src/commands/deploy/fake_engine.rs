@@ -9,11 +9,14 @@ use crate::docker::{
     ObservedContainer, ObservedNetwork, ObservedVolume, PullProgress, RunState,
 };
 
+/// A container as the fake keeps it: name, state, labels.
+type FakeContainer = (String, RunState, BTreeMap<String, String>);
+
 #[derive(Default)]
 pub struct FakeEngine {
     pub calls: RefCell<Vec<String>>,
     /// id → (name, state, labels)
-    containers: RefCell<BTreeMap<String, (String, RunState, BTreeMap<String, String>)>>,
+    containers: RefCell<BTreeMap<String, FakeContainer>>,
 }
 
 impl FakeEngine {

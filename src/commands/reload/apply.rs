@@ -17,6 +17,8 @@ use crate::render::RenderedFile;
 use crate::service::{ReloadMethod, ServiceSpec};
 
 const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a program may take to report the reload a signal asked for.
+const SIGNAL_RELOAD_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A service to reload and the container running it.
 pub struct Target<'a> {
@@ -139,12 +141,27 @@ async fn reload_one<E: Engine>(
             Ok("reloaded")
         }
         ReloadMethod::Signal(signal) => {
+            let before = metrics(spec, &status, session).await;
             engine
                 .signal_container(&target.container, signal)
                 .await
                 .map_err(fail)?;
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            confirm(spec, &status, session).await?;
+            match before.as_deref().and_then(last_reload_timestamp) {
+                Some(before) => {
+                    await_signalled_reload(
+                        engine,
+                        spec,
+                        (&status, &target.container),
+                        session,
+                        before,
+                    )
+                    .await?
+                }
+                None => {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    confirm(spec, &status, session).await?;
+                }
+            }
             Ok("reloaded")
         }
         ReloadMethod::Restart => {
@@ -203,6 +220,76 @@ async fn confirm(
     }
 }
 
+/// The program's metrics text, when it serves metrics and answers.
+async fn metrics(
+    spec: &ServiceSpec,
+    status: &ContainerStatus,
+    session: &Session,
+) -> Option<String> {
+    let port = spec.metrics_port?;
+    let address = ready::endpoint(spec, port, status, &session.project)?;
+    let url = format!("http://{address}/metrics");
+    let reply = http::get_as(&url, session.credentials(spec), HTTP_TIMEOUT)
+        .await
+        .ok()?;
+    reply.ok().then_some(reply.body)
+}
+
+/// After a reload signal: waits until the program reports a newer successful reload, or a
+/// failed one (then its own error, from its log, is the rejection).
+async fn await_signalled_reload<E: Engine>(
+    engine: &E,
+    spec: &ServiceSpec,
+    (status, container): (&ContainerStatus, &str),
+    session: &Session,
+    before: f64,
+) -> Result<(), Rejected> {
+    let started = std::time::Instant::now();
+    while started.elapsed() < SIGNAL_RELOAD_TIMEOUT {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let Some(text) = metrics(spec, status, session).await else {
+            continue;
+        };
+        if last_reload_successful(&text) == Some(false) {
+            let logs = engine.logs_tail(container, 20).await.unwrap_or_default();
+            let errors: Vec<&str> = logs
+                .lines()
+                .filter(|l| l.contains("level=error") || l.contains("level=ERROR"))
+                .collect();
+            return Err(Rejected(if errors.is_empty() {
+                format!(
+                    "`{}` reports that its last config reload failed (see `docker logs`)",
+                    spec.name
+                )
+            } else {
+                errors.join("\n")
+            }));
+        }
+        if last_reload_timestamp(&text).is_some_and(|t| t > before) {
+            return Ok(());
+        }
+    }
+    Err(Rejected(format!(
+        "`{}` did not report a config reload within {}s of the signal",
+        spec.name,
+        SIGNAL_RELOAD_TIMEOUT.as_secs()
+    )))
+}
+
+/// The `*_config_last_reload_success_timestamp_seconds` sample, in Prometheus text format.
+pub fn last_reload_timestamp(metrics: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find(|l| {
+            l.split([' ', '{'])
+                .next()
+                .is_some_and(|name| name.ends_with("_config_last_reload_success_timestamp_seconds"))
+        })
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|value| value.trim().parse().ok())
+}
+
 /// `Some(ok)` from a `*_config_last_reload_successful` sample in Prometheus text format.
 pub fn last_reload_successful(metrics: &str) -> Option<bool> {
     metrics
@@ -243,6 +330,24 @@ fn grafana_admin(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_time_of_the_last_successful_reload() {
+        let cases = [
+            (
+                "# TYPE x gauge\nprometheus_config_last_reload_success_timestamp_seconds 1.7e+09\n",
+                Some(1.7e9),
+            ),
+            (
+                "alertmanager_config_last_reload_success_timestamp_seconds 1764441000\n",
+                Some(1764441000.0),
+            ),
+            ("prometheus_config_last_reload_successful 1\n", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(last_reload_timestamp(text), want, "{text}");
+        }
+    }
 
     #[test]
     fn reads_the_programs_reload_verdict() {

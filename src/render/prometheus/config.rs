@@ -17,6 +17,8 @@ pub struct PrometheusConfig {
     pub rule_files: Vec<String>,
     /// `host:port` of each Alertmanager (API v2, Prometheus' only and default version).
     pub alertmanagers: Vec<String>,
+    /// Basic auth for the Alertmanagers, when they require it (`render::web_auth`).
+    pub alertmanager_auth: Option<BasicAuth>,
     pub scrape_configs: Vec<ScrapeConfig>,
     pub remote_write: Vec<RemoteWrite>,
     /// `storage.tsdb.retention` (Prometheus ≥ 3.8; older releases get flags instead).

@@ -29,7 +29,9 @@ pub fn scrape_configs(
     let mut jobs = Vec::new();
     for component in stack.components.iter().filter(|c| c.metrics_path.is_some()) {
         if names.insert(component.job.clone()) {
-            jobs.push(component_job(component));
+            let mut job = component_job(component);
+            job.basic_auth = web_auth_of(stack, &component.kind, &prometheus.service, draft);
+            jobs.push(job);
         } else {
             let path = match component.kind {
                 Kind::Exporter(_) => format!("{}.name", component.key),
@@ -60,6 +62,26 @@ fn duplicate(path: &str, job: &str) -> Diagnostic {
 }
 
 /// The job scraping one component of the stack; Prometheus scrapes itself on localhost.
+/// Basic auth for a stack program that requires it (`render::web_auth`).
+pub fn web_auth_of(
+    stack: &Stack,
+    kind: &Kind,
+    prometheus_service: &str,
+    draft: &mut Draft,
+) -> Option<BasicAuth> {
+    let password_file = crate::render::web_auth::client_password_file(
+        stack,
+        kind,
+        prometheus_service,
+        PROMETHEUS_UID,
+        draft,
+    )?;
+    Some(BasicAuth {
+        username: crate::render::web_auth::USER.to_string(),
+        password_file,
+    })
+}
+
 fn component_job(component: &Component) -> ScrapeConfig {
     let target = match component.kind {
         Kind::Prometheus => format!("localhost:{}", component.container_port),

@@ -68,6 +68,12 @@ pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> Prom
             .map(Component::address)
             .into_iter()
             .collect(),
+        alertmanager_auth: jobs::web_auth_of(
+            stack,
+            &Kind::Alertmanager,
+            &prometheus.service,
+            draft,
+        ),
         scrape_configs: jobs::scrape_configs(stack, prometheus, &features, draft),
         remote_write: remote_write(stack, prometheus, draft),
         retention,

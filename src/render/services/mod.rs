@@ -58,8 +58,8 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
             exporters::configure(&cx, &mut spec, draft);
         }
     }
-    spec.ports = ports::published(manifest, component);
-    spec.url = ports::url(manifest, component);
+    spec.ports = ports::published(stack, component);
+    spec.url = ports::url(stack, component);
     for (dir, target) in &runtime.config_dirs {
         let rendered = || {
             draft

@@ -1,19 +1,20 @@
 //! Which ports each service publishes on the manifest's `bind` address, and the URL an
 //! operator opens. Nothing is published on another address; exporters only when asked.
 
-use crate::manifest::Manifest;
 use crate::render::jaeger::{
     JAEGER_GRPC_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, THRIFT_HTTP_PORT, ZIPKIN_PORT,
 };
-use crate::render::{Component, Kind};
+use crate::render::{web_auth, Component, Kind, Stack};
 use crate::service::PortSpec;
 
 /// Ports published on `bind`: the component's own (`host_port`), and for Jaeger the trace
 /// receivers the manifest enables (OTLP by default, Zipkin and the legacy Jaeger receivers
-/// when asked).
-pub fn published(manifest: &Manifest, component: &Component) -> Vec<PortSpec> {
+/// when asked). Loki and Jaeger may stay on loopback (`web_auth::host_ip`).
+pub fn published(stack: &Stack, component: &Component) -> Vec<PortSpec> {
+    let manifest = stack.manifest;
+    let host_ip = web_auth::host_ip(stack, &component.kind);
     let tcp = |host_port: u16, container_port: u16| PortSpec {
-        host_ip: manifest.bind.clone(),
+        host_ip: host_ip.clone(),
         host_port,
         container_port,
         protocol: "tcp".to_string(),
@@ -40,7 +41,7 @@ pub fn published(manifest: &Manifest, component: &Component) -> Vec<PortSpec> {
 }
 
 /// `http://127.0.0.1:9090` for components with a web UI that are published.
-pub fn url(manifest: &Manifest, component: &Component) -> Option<String> {
+pub fn url(stack: &Stack, component: &Component) -> Option<String> {
     let has_ui = matches!(
         component.kind,
         Kind::Prometheus
@@ -53,6 +54,7 @@ pub fn url(manifest: &Manifest, component: &Component) -> Option<String> {
             | Kind::BlackboxExporter
     );
     let port = component.host_port.filter(|_| has_ui)?;
+    let manifest = stack.manifest;
     let path = match component.kind {
         Kind::Jaeger => manifest
             .components
@@ -63,7 +65,8 @@ pub fn url(manifest: &Manifest, component: &Component) -> Option<String> {
             .unwrap_or(""),
         _ => "",
     };
-    Some(format!("http://{}:{port}{path}", url_host(&manifest.bind)))
+    let host = web_auth::host_ip(stack, &component.kind);
+    Some(format!("http://{}:{port}{path}", url_host(&host)))
 }
 
 /// The host part of a URL for a listen address: a wildcard becomes loopback, IPv6 gets brackets.
