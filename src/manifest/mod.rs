@@ -28,11 +28,11 @@ pub use notify::{
     Email, Inhibit, MsTeams, Notify, PagerDuty, Receiver, Route, Slack, TimeInterval, Webhook,
 };
 pub use positions::Positions;
-pub use scrape::{DockerDiscovery, Exporter, Probe, ScrapeJob, EXPORTER_TYPES};
+pub use scrape::{DockerDiscovery, Exporter, HttpMetrics, Probe, ScrapeJob, EXPORTER_TYPES};
 pub use secret::Secret;
 pub use telemetry::{
-    Dashboards, DropStage, LogFile, Logs, MultilineStage, PipelineStage, RegexStage, StageKind,
-    TimestampStage, Traces,
+    Board, BoardPanel, Dashboards, DropStage, LogFile, Logs, MultilineStage, PanelExpr,
+    PipelineStage, RegexStage, StageKind, TimestampStage, Traces,
 };
 
 /// The file name `stackctl` looks for when `-f` is not given.

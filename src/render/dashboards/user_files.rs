@@ -69,6 +69,15 @@ fn copy_one(
             return Ok(());
         }
     };
+    let text = match unwrap_api_wrapper(&text) {
+        Some(inner) => {
+            draft.warn(format!(
+                "`{shown}` is in the HTTP API form `{{\"dashboard\": {{...}}}}`; stackctl provisions the inner dashboard (file provisioning would refuse the wrapper: \"Dashboard title cannot be empty\")"
+            ));
+            inner
+        }
+        None => text,
+    };
     if let Some((message, hint)) = check(&text, &shown) {
         draft.problem(Diagnostic::new(key, message).hint(hint));
         return Ok(());
@@ -92,6 +101,18 @@ fn copy_one(
     draft.add_json(&format!("grafana/dashboards/{name}"), text)
 }
 
+/// The dashboard inside the HTTP API body `{"dashboard": {...}, "overwrite": ...}`, pretty
+/// printed; `None` when the file is already a dashboard model.
+fn unwrap_api_wrapper(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let object = value.as_object()?;
+    let inner = object.get("dashboard").filter(|d| d.is_object())?;
+    if object.contains_key("panels") || object.contains_key("title") {
+        return None;
+    }
+    serde_json::to_string_pretty(inner).ok().map(|t| t + "\n")
+}
+
 /// Why a dashboard file cannot be provisioned as it is: (message, hint).
 fn check(text: &str, shown: &str) -> Option<(String, String)> {
     let value: serde_json::Value = match serde_json::from_str(text) {
@@ -110,6 +131,16 @@ fn check(text: &str, shown: &str) -> Option<(String, String)> {
             "a dashboard file holds one JSON object".to_string(),
         ));
     }
+    if value
+        .get("title")
+        .and_then(|t| t.as_str())
+        .is_none_or(|t| t.trim().is_empty())
+    {
+        return Some((
+            format!("`{shown}` has no `title`"),
+            "Grafana's file provisioning refuses it (\"Dashboard title cannot be empty\"): add a `title`".to_string(),
+        ));
+    }
     if value.get("__inputs").is_some() || text.contains("${DS_") {
         return Some((
             format!("`{shown}` was exported for sharing externally (`__inputs` / `${{DS_...}}`)"),
@@ -124,17 +155,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_http_api_wrapper_is_unwrapped() {
+        let wrapped =
+            r#"{"dashboard": {"uid": "a", "title": "A", "panels": []}, "overwrite": true}"#;
+        let inner: serde_json::Value =
+            serde_json::from_str(&unwrap_api_wrapper(wrapped).expect("unwrapped")).unwrap();
+        assert_eq!(inner["title"], "A");
+        assert_eq!(
+            unwrap_api_wrapper(r#"{"uid": "a", "title": "A", "panels": []}"#),
+            None
+        );
+        assert_eq!(unwrap_api_wrapper("not json"), None);
+    }
+
+    #[test]
     fn refuses_what_file_provisioning_cannot_load() {
         let cases = [
-            (r#"{"uid": "a", "panels": []}"#, None),
+            (r#"{"uid": "a", "title": "A", "panels": []}"#, None),
+            (r#"{"uid": "a", "panels": []}"#, Some("has no `title`")),
             ("{ not json", Some("is not valid JSON")),
             ("[1, 2]", Some("is not a dashboard")),
             (
-                r#"{"__inputs": [], "panels": []}"#,
+                r#"{"__inputs": [], "title": "A", "panels": []}"#,
                 Some("exported for sharing"),
             ),
             (
-                r#"{"panels": [{"datasource": "${DS_PROMETHEUS}"}]}"#,
+                r#"{"title": "A", "panels": [{"datasource": "${DS_PROMETHEUS}"}]}"#,
                 Some("exported for sharing"),
             ),
         ];
