@@ -257,23 +257,8 @@ fn seed_001_zpro_is_reproduced() {
 #[test]
 fn seed_002_pytake_is_reproduced() {
     let s = seed("pytake");
-    let prometheus = s.service("prometheus");
-    assert!(
-        prometheus
-            .command
-            .iter()
-            .any(|a| a == "--storage.tsdb.retention.time=30d"),
-        "{:?}",
-        prometheus.command
-    );
-    assert!(
-        prometheus
-            .command
-            .iter()
-            .any(|a| a == "--storage.tsdb.retention.size=10GB"),
-        "{:?}",
-        prometheus.command
-    );
+    assert_eq!(s.retention("time").as_deref(), Some("30d"));
+    assert_eq!(s.retention("size").as_deref(), Some("10GB"));
     for (service, port) in [
         ("prometheus", 9090),
         ("grafana", 3000),
@@ -353,11 +338,7 @@ fn seed_003_chatsdk_is_reproduced() {
         prometheus["global"]["external_labels"]["environment"],
         "production"
     );
-    assert!(s
-        .service("prometheus")
-        .command
-        .iter()
-        .any(|a| a == "--storage.tsdb.retention.time=30d"));
+    assert_eq!(s.retention("time").as_deref(), Some("30d"));
     s.assert_job(
         "chatsdk-api",
         &["api:5500"],
@@ -605,7 +586,7 @@ fn seed_004_quikapp_is_reproduced() {
         Some("Memory usage is {{ $value | humanizePercentage }}"),
     );
     let loki = s.yaml("loki/loki.yaml");
-    assert_eq!(loki["limits_config"]["retention_period"], "30d");
+    assert_eq!(loki["limits_config"]["retention_period"], "720h", "30 days");
     assert!(
         !s.text("loki/loki.yaml").contains("boltdb"),
         "Loki 3: no boltdb-shipper"

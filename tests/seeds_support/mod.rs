@@ -180,6 +180,20 @@ impl Seed {
         }
     }
 
+    /// Prometheus retention `time`/`size`: the config file's `storage.tsdb.retention` (3.8+)
+    /// or the `--storage.tsdb.retention.*` flag (older releases).
+    pub fn retention(&self, what: &str) -> Option<String> {
+        let doc = self.yaml("prometheus/prometheus.yml");
+        if let Some(value) = doc["storage"]["tsdb"]["retention"][what].as_str() {
+            return Some(value.to_string());
+        }
+        let flag = format!("--storage.tsdb.retention.{what}=");
+        self.service("prometheus")
+            .command
+            .iter()
+            .find_map(|a| a.strip_prefix(&flag).map(str::to_string))
+    }
+
     pub fn alertmanager(&self) -> Value {
         self.yaml("alertmanager/alertmanager.yml")
     }
