@@ -5,6 +5,7 @@
 //! dashboard panels. Where the document is wrong or obsolete the fixture says why (comments)
 //! and the expectation here is the corrected form.
 
+mod common;
 mod seeds_support;
 
 use seeds_support::{seed, squash};
@@ -629,4 +630,72 @@ fn seed_004_quikapp_is_reproduced() {
     );
     let nest = s.queries("stackctl-job-nestjs-services").join("\n");
     assert!(nest.contains(r#"status_code=~"5..""#), "{nest}");
+}
+
+/// Every seed, pinned to the Prometheus and Alertmanager releases Debian ships (the local
+/// promtool 2.42 / amtool 0.25), is judged strictly by them: config, rules and Alertmanager
+/// config all pass, none is left unsure.
+#[test]
+fn every_seed_pinned_to_the_debian_releases_passes_promtool_and_amtool() {
+    use stackctl::render::{render, Stack, Templates};
+    use stackctl::tools::judge::{NoDocker, Remembering};
+    use stackctl::tools::{amtool, promtool, CheckOutcome};
+
+    let (Some(_), Some(_)) = (
+        common::require_tool("promtool"),
+        common::require_tool("amtool"),
+    ) else {
+        return;
+    };
+    for name in SEEDS {
+        let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/ok")
+            .join(format!("seed-{name}"));
+        let work = common::tempdir();
+        copy_tree(&source, work.path());
+        let path = work.path().join("stackctl.yaml");
+        let mut manifest: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        manifest["components"]["prometheus"]["version"] = "2.42.0".into();
+        manifest["components"]["alertmanager"]["version"] = "0.25.0".into();
+        std::fs::write(&path, serde_yaml::to_string(&manifest).unwrap()).unwrap();
+        let loaded = stackctl::manifest::load(&path)
+            .unwrap_or_else(|e| panic!("seed-{name} pinned loads:\n{e}"));
+        let templates = Templates::embedded();
+        let rendered = render(&loaded, &templates)
+            .unwrap_or_else(|e| panic!("seed-{name} pinned renders:\n{e}"));
+        let out = common::tempdir();
+        stackctl::writer::write(&rendered, out.path()).expect("write scratch copy");
+        let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
+        let images = Remembering::new(NoDocker);
+        let mut results =
+            promtool::checks(&stack, &rendered, out.path(), &images).expect("promtool");
+        results.extend(amtool::checks(&stack, &rendered, out.path(), &images).expect("amtool"));
+        assert!(
+            results.len() >= 3,
+            "seed-{name}: config, rules and alertmanager checks: {results:?}"
+        );
+        for result in results {
+            assert_eq!(
+                result.outcome,
+                CheckOutcome::Passed,
+                "seed-{name}: {}",
+                stackctl::output::format_check(&result)
+            );
+        }
+    }
+}
+
+const SEEDS: [&str; 5] = ["baileys", "zpro", "pytake", "chatsdk", "quikapp"];
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
