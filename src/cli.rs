@@ -36,7 +36,7 @@ pub enum Command {
     /// Write a stackctl.yaml from a preset, and a .env (0600) with generated secrets
     Init(InitArgs),
     /// Render every config file and docker-compose.yml into the output directory
-    Render,
+    Render(RenderArgs),
     /// Check the manifest and the rendered files with the programs' own checkers
     Validate(ValidateArgs),
     /// Render, validate, and bring the stack up on Docker
@@ -47,6 +47,8 @@ pub enum Command {
     Reload,
     /// Remove the stack's containers and network (data volumes are kept)
     Down(DownArgs),
+    /// Prove the alert path: send a test alert through Alertmanager to a receiver
+    Notify(NotifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -63,10 +65,23 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Replace files in the output directory that stackctl did not write
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Skip the checks that run inside component images on Docker
     #[arg(long)]
     pub no_docker: bool,
+    /// Exit 1 also when a check is UNSURE or could not run (for CI)
+    #[arg(long)]
+    pub strict: bool,
+    /// Print one JSON document (schema_version 1) instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +92,12 @@ pub struct DeployArgs {
     /// Seconds to wait for each service to become ready
     #[arg(long, default_value_t = 120)]
     pub timeout: u64,
+    /// Also remove containers labelled with the project that stackctl did not create
+    #[arg(long)]
+    pub remove_orphans: bool,
+    /// After the deploy, run `stackctl notify test` on the default receiver
+    #[arg(long)]
+    pub test_notify: bool,
 }
 
 #[derive(Debug, Args)]
@@ -91,4 +112,30 @@ pub struct DownArgs {
     /// Also remove the stack's data volumes
     #[arg(long)]
     pub volumes: bool,
+    /// Also remove containers labelled with the project that stackctl did not create
+    #[arg(long)]
+    pub remove_orphans: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NotifyArgs {
+    #[command(subcommand)]
+    pub command: NotifyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Send a synthetic alert (`alertname=StackctlTest`) routed to RECEIVER, report per
+    /// integration whether Alertmanager delivered it (with its error when not), then resolve it.
+    /// Exit 0 when every integration delivered, 1 otherwise
+    Test(NotifyTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NotifyTestArgs {
+    /// The receiver (`notify.receivers`) to test; default: `notify.default`
+    pub receiver: Option<String>,
+    /// Seconds to wait for Alertmanager to report every integration
+    #[arg(long, default_value_t = 90)]
+    pub timeout: u64,
 }

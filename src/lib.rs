@@ -2,10 +2,14 @@
 //!
 //! Pipeline: `manifest::load` → `manifest::validate` → `render` → `writer` / `plan` → `docker`.
 
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod docker;
+pub mod expr;
 pub mod manifest;
+pub mod metrics;
+pub mod notify_test;
 pub mod output;
 pub mod plan;
 pub mod render;

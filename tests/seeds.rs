@@ -637,9 +637,9 @@ fn seed_004_quikapp_is_reproduced() {
 /// config all pass, none is left unsure.
 #[test]
 fn every_seed_pinned_to_the_debian_releases_passes_promtool_and_amtool() {
-    use stackctl::render::{render, Stack, Templates};
-    use stackctl::tools::judge::{NoDocker, Remembering};
-    use stackctl::tools::{amtool, promtool, CheckOutcome};
+    use stackctl::render::{render, Templates};
+    use stackctl::tools::judge::{NoDocker, Remembering, VALIDATE_NO_DOCKER};
+    use stackctl::tools::{pipeline, CheckOutcome};
 
     let (Some(_), Some(_)) = (
         common::require_tool("promtool"),
@@ -666,11 +666,9 @@ fn every_seed_pinned_to_the_debian_releases_passes_promtool_and_amtool() {
             .unwrap_or_else(|e| panic!("seed-{name} pinned renders:\n{e}"));
         let out = common::tempdir();
         stackctl::writer::write(&rendered, out.path()).expect("write scratch copy");
-        let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
-        let images = Remembering::new(NoDocker);
-        let mut results =
-            promtool::checks(&stack, &rendered, out.path(), &images).expect("promtool");
-        results.extend(amtool::checks(&stack, &rendered, out.path(), &images).expect("amtool"));
+        let images = Remembering::new(NoDocker(VALIDATE_NO_DOCKER));
+        let results = pipeline::local_checks(&loaded, &templates, &rendered, out.path(), &images)
+            .expect("promtool and amtool checks");
         assert!(
             results.len() >= 3,
             "seed-{name}: config, rules and alertmanager checks: {results:?}"

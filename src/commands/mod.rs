@@ -3,6 +3,7 @@
 mod deploy;
 mod down;
 mod init;
+mod notify;
 mod reload;
 mod render;
 mod status;
@@ -66,12 +67,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = cli.global;
     match cli.command {
         Command::Init(args) => init::exec(&global, args),
-        Command::Render => render::exec(&global),
+        Command::Render(args) => render::exec(&global, &args),
         Command::Validate(args) => validate::exec(&global, args),
         Command::Deploy(args) => deploy::exec(&global, args),
         Command::Status(args) => status::exec(&global, args),
         Command::Reload => reload::exec(&global),
         Command::Down(args) => down::exec(&global, args),
+        Command::Notify(args) => notify::exec(&global, args),
     }
 }
 

@@ -9,7 +9,9 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use super::alerts::{AlertOverride, Alerts, LatencySli, Rule, RuleGroup, Slo};
 use super::model::*;
 use super::notify::{
-    Email, Inhibit, MsTeams, Notify, PagerDuty, Receiver, Route, Slack, TimeInterval, Webhook,
+    Discord, Email, Inhibit, MsTeams, Notify, Opsgenie, OpsgenieResponder, PagerDuty,
+    PagerDutyImage, PagerDutyLink, Receiver, Route, Slack, SlackField, Smtp, Telegram,
+    TimeInterval, Watchdog, Webhook, WebhookAuth, WebhookBasicAuth,
 };
 use super::scrape::{DockerDiscovery, Exporter, HttpMetrics, Probe, ScrapeJob};
 use super::telemetry::{
@@ -61,7 +63,16 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("components.alloy", fields_of::<Alloy>()),
         ("components.promtail", fields_of::<Promtail>()),
         ("components.jaeger", fields_of::<Jaeger>()),
+        (
+            "components.jaeger.elasticsearch",
+            fields_of::<SearchStorage>(),
+        ),
+        ("components.jaeger.opensearch", fields_of::<SearchStorage>()),
         ("components.node_exporter", fields_of::<NodeExporter>()),
+        (
+            "components.node_exporter.collectors",
+            fields_of::<Collectors>(),
+        ),
         ("components.cadvisor", fields_of::<Cadvisor>()),
         (
             "components.blackbox_exporter",
@@ -87,6 +98,35 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("notify.receivers.*.pagerduty", fields_of::<PagerDuty>()),
         ("notify.receivers.*.webhook", fields_of::<Webhook>()),
         ("notify.receivers.*.msteams", fields_of::<MsTeams>()),
+        (
+            "notify.receivers.*.slack.fields[]",
+            fields_of::<SlackField>(),
+        ),
+        (
+            "notify.receivers.*.pagerduty.images[]",
+            fields_of::<PagerDutyImage>(),
+        ),
+        (
+            "notify.receivers.*.pagerduty.links[]",
+            fields_of::<PagerDutyLink>(),
+        ),
+        (
+            "notify.receivers.*.webhook.auth",
+            fields_of::<WebhookAuth>(),
+        ),
+        (
+            "notify.receivers.*.webhook.auth.basic",
+            fields_of::<WebhookBasicAuth>(),
+        ),
+        ("notify.receivers.*.opsgenie", fields_of::<Opsgenie>()),
+        (
+            "notify.receivers.*.opsgenie.responders[]",
+            fields_of::<OpsgenieResponder>(),
+        ),
+        ("notify.receivers.*.telegram", fields_of::<Telegram>()),
+        ("notify.receivers.*.discord", fields_of::<Discord>()),
+        ("notify.smtp", fields_of::<Smtp>()),
+        ("notify.watchdog", fields_of::<Watchdog>()),
         ("notify.routes[]", fields_of::<Route>()),
         ("notify.inhibit[]", fields_of::<Inhibit>()),
         ("notify.quiet_hours.*[]", fields_of::<TimeInterval>()),

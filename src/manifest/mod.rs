@@ -22,10 +22,13 @@ pub mod validate;
 pub use alerts::{AlertOverride, Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
 pub use diagnostic::{Diagnostic, Location, ManifestError};
 pub use duration::{format_millis, parse_decimal_seconds, parse_millis, PromDuration};
+pub use env::parse_dotenv;
 pub use load::{load, load_str, LoadError, LoadedManifest};
 pub use model::*;
 pub use notify::{
-    Email, Inhibit, MsTeams, Notify, PagerDuty, Receiver, Route, Slack, TimeInterval, Webhook,
+    Discord, Email, Inhibit, MsTeams, Notify, Opsgenie, OpsgenieResponder, PagerDuty,
+    PagerDutyImage, PagerDutyLink, Receiver, Route, Slack, SlackField, Smtp, Telegram,
+    TimeInterval, Watchdog, Webhook, WebhookAuth, WebhookBasicAuth,
 };
 pub use positions::Positions;
 pub use scrape::{DockerDiscovery, Exporter, HttpMetrics, Probe, ScrapeJob, EXPORTER_TYPES};

@@ -132,6 +132,9 @@ pub struct Traces {
     /// Zipkin 9411.
     #[serde(default)]
     pub zipkin: bool,
+    /// Jaeger's legacy receivers: thrift over HTTP 14268 and Jaeger gRPC 14250.
+    #[serde(default)]
+    pub jaeger: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

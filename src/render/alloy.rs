@@ -46,8 +46,28 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let text = stack
         .templates
         .render("alloy/config.alloy.j2", context(plan))?;
-    draft.add_text("alloy/config.alloy", text);
+    let extra = stack
+        .manifest
+        .components
+        .alloy
+        .as_ref()
+        .and_then(|a| a.extra_config.as_deref());
+    draft.add_text("alloy/config.alloy", with_extra_config(text, extra));
     Ok(())
+}
+
+/// `components.alloy.extra_config` (Alloy syntax) appended after the rendered components;
+/// `validate` formats the whole file with `alloy fmt`, which judges it.
+fn with_extra_config(text: String, extra: Option<&str>) -> String {
+    match extra.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(extra) => format!(
+            "{text}
+// components.alloy.extra_config
+{extra}
+"
+        ),
+        None => text,
+    }
 }
 
 fn context(plan: LogPlan) -> AlloyContext {

@@ -1,0 +1,1 @@
+//! The metric-name lint (filled in below).
