@@ -85,7 +85,17 @@ fn seed_000_baileys_is_reproduced() {
         s.route_for(r#"severity="warning""#)["receiver"],
         "warning-alerts"
     );
+    let global = &am["global"];
+    assert_eq!(global["smtp_smarthost"], "localhost:587");
+    assert_eq!(global["smtp_from"], "alerts@yourdomain.com");
     let critical = s.receiver("critical-alerts");
+    assert_eq!(
+        critical["email_configs"][0]["headers"]["Subject"],
+        "CRITICAL: {{ .GroupLabels.alertname }}"
+    );
+    assert!(critical["email_configs"][0]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("Alert: {{ .Annotations.summary }}")));
     assert_eq!(critical["email_configs"][0]["to"], "admin@yourdomain.com");
     assert_eq!(critical["slack_configs"][0]["channel"], "#alerts");
     assert_eq!(critical["slack_configs"][0]["title"], "Critical Alert");
@@ -447,7 +457,16 @@ fn seed_003_chatsdk_is_reproduced() {
     let slack = &s.receiver("slack")["slack_configs"][0];
     assert_eq!(slack["channel"], "#alerts");
     assert_eq!(slack["title"], "{{ .GroupLabels.alertname }}");
-    assert!(s.receiver("pagerduty")["pagerduty_configs"].is_sequence());
+    assert_eq!(
+        email["headers"]["Subject"],
+        "[ChatSDK] {{ .GroupLabels.alertname }}"
+    );
+    let pagerduty = &s.receiver("pagerduty")["pagerduty_configs"][0];
+    assert!(
+        pagerduty["service_key_file"].is_string() || pagerduty["service_key"].is_string(),
+        "{pagerduty:?}"
+    );
+    assert_eq!(pagerduty["description"], "{{ .GroupLabels.alertname }}");
     let inhibit = &am["inhibit_rules"][0];
     let equal: Vec<&str> = inhibit["equal"]
         .as_sequence()
