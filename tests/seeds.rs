@@ -630,6 +630,11 @@ fn seed_004_quikapp_is_reproduced() {
             "{what}"
         );
     }
+    let jaeger = s.text("jaeger/config.yaml");
+    for wanted in ["http://elasticsearch:9200", "jaeger", "/jaeger"] {
+        assert!(jaeger.contains(wanted), "jaeger config lacks {wanted}");
+    }
+    assert!(jaeger.contains("elasticsearch"), "elasticsearch storage");
     assert_eq!(
         s.panels("quikapp-services"),
         [
