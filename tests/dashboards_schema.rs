@@ -172,7 +172,8 @@ fn the_schema_check_catches_wrong_types_enums_and_keys() {
                     "options": {"legend": {"displayMode": "list", "placement": "bottom", "showLegend": true}}}]
     });
     assert_eq!(check_dashboard(&schemas, &good), Vec::<String>::new());
-    let mutations: [(&str, Box<dyn Fn(&mut Value)>); 4] = [
+    type Mutation = (&'static str, Box<dyn Fn(&mut Value)>);
+    let mutations: [Mutation; 4] = [
         (
             "wrong type",
             Box::new(|d| d["panels"][0]["gridPos"]["w"] = json!("12")),

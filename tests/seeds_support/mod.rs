@@ -129,7 +129,8 @@ impl Seed {
     }
 
     /// Checks one alert: group, expression (whitespace aside), `for`, severity, summary and
-    /// description as the seed writes them.
+    /// description as the seed writes them. (One argument per column of the seed's rule table.)
+    #[allow(clippy::too_many_arguments)]
     pub fn assert_alert(
         &self,
         group: &str,
