@@ -13,9 +13,10 @@ use super::notify::{
     PagerDutyImage, PagerDutyLink, Receiver, Route, Slack, SlackField, Smtp, Telegram,
     TimeInterval, Watchdog, Webhook, WebhookAuth, WebhookBasicAuth,
 };
-use super::scrape::{DockerDiscovery, Exporter, Probe, ScrapeJob};
+use super::scrape::{DockerDiscovery, Exporter, HttpMetrics, Probe, ScrapeJob};
 use super::telemetry::{
-    Dashboards, DropStage, LogFile, Logs, MultilineStage, PipelineStage, TimestampStage, Traces,
+    Board, BoardPanel, Dashboards, DropStage, LogFile, Logs, MultilineStage, PanelExpr,
+    PipelineStage, TimestampStage, Traces,
 };
 
 /// One step of a key path: a mapping key or a list index.
@@ -82,6 +83,7 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("scrape[].basic_auth", fields_of::<BasicAuth>()),
         ("scrape[].probe", fields_of::<Probe>()),
         ("scrape[].docker", fields_of::<DockerDiscovery>()),
+        ("scrape[].http", fields_of::<HttpMetrics>()),
         ("exporters[]", fields_of::<Exporter>()),
         ("alerts", fields_of::<Alerts>()),
         ("alerts.overrides.*", fields_of::<AlertOverride>()),
@@ -136,6 +138,12 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("logs.pipeline[].drop", fields_of::<DropStage>()),
         ("traces", fields_of::<Traces>()),
         ("dashboards", fields_of::<Dashboards>()),
+        ("dashboards.boards[]", fields_of::<Board>()),
+        ("dashboards.boards[].panels[]", fields_of::<BoardPanel>()),
+        (
+            "dashboards.boards[].panels[].exprs[]",
+            fields_of::<PanelExpr>(),
+        ),
     ]
 }
 

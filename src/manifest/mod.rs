@@ -31,11 +31,11 @@ pub use notify::{
     TimeInterval, Watchdog, Webhook, WebhookAuth, WebhookBasicAuth,
 };
 pub use positions::Positions;
-pub use scrape::{DockerDiscovery, Exporter, Probe, ScrapeJob, EXPORTER_TYPES};
+pub use scrape::{DockerDiscovery, Exporter, HttpMetrics, Probe, ScrapeJob, EXPORTER_TYPES};
 pub use secret::Secret;
 pub use telemetry::{
-    Dashboards, DropStage, LogFile, Logs, MultilineStage, PipelineStage, RegexStage, StageKind,
-    TimestampStage, Traces,
+    Board, BoardPanel, Dashboards, DropStage, LogFile, Logs, MultilineStage, PanelExpr,
+    PipelineStage, RegexStage, StageKind, TimestampStage, Traces,
 };
 
 /// The file name `stackctl` looks for when `-f` is not given.

@@ -55,14 +55,6 @@ pub struct HttpMetrics {
     pub status_label: Option<String>,
 }
 
-pub const FRAMEWORKS: &[&str] = &[
-    "prom-client",
-    "micrometer",
-    "prometheus-client",
-    "go",
-    "generic",
-];
-
 #[derive(Debug, Clone, Deserialize)]
 pub struct Probe {
     pub module: String,

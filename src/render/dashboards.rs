@@ -5,7 +5,9 @@
 //! datasources by `{type, uid}` and non-overlapping positions; never `__inputs`.
 
 mod areas;
-mod jobs;
+pub mod boards;
+mod expr_check;
+pub mod jobs;
 pub mod layout;
 mod overview;
 pub mod panel;
@@ -29,14 +31,26 @@ pub const SCHEMA_VERSION: u32 = 41;
 const MAX_UID: usize = 40;
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
+    check_frameworks(stack, draft);
     if !stack.has(&Kind::Grafana) {
         if !stack.manifest.dashboards.files.is_empty() {
             draft.warn("`dashboards.files` is ignored: there is no Grafana (add `grafana` under `components`)");
         }
+        if !stack.manifest.dashboards.boards.is_empty() {
+            draft.warn("`dashboards.boards` is ignored: there is no Grafana (add `grafana` under `components`)");
+        }
         return Ok(());
     }
     let mut taken = BTreeSet::new();
-    for dashboard in generated(stack) {
+    let boards = boards::build(&stack.manifest.dashboards.boards, draft);
+    for dashboard in generated(stack).into_iter().chain(boards) {
+        if taken.contains(&format!("uid:{}", dashboard.uid)) {
+            draft.problem(
+                crate::manifest::Diagnostic::new("dashboards.boards", format!("two dashboards share the uid `{}`", dashboard.uid))
+                    .hint("give each board its own `uid` (or title); generated ones start with `stackctl-`"),
+            );
+            continue;
+        }
         taken.insert(format!("uid:{}", dashboard.uid));
         taken.insert(format!("file:{}.json", dashboard.uid));
         let text = dashboard_json(stack, &dashboard)?;
@@ -47,7 +61,31 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
 
 /// Whether Grafana gets any dashboard, generated or the operator's.
 pub fn any(stack: &Stack) -> bool {
-    !stack.manifest.dashboards.files.is_empty() || !generated(stack).is_empty()
+    !stack.manifest.dashboards.files.is_empty()
+        || !stack.manifest.dashboards.boards.is_empty()
+        || !generated(stack).is_empty()
+}
+
+/// `scrape[].framework` names one whose metrics stackctl knows.
+fn check_frameworks(stack: &Stack, draft: &mut Draft) {
+    for (i, job) in stack.manifest.scrape.iter().enumerate() {
+        let Some(framework) = &job.framework else {
+            continue;
+        };
+        if !jobs::FRAMEWORK_METRICS.iter().any(|(f, ..)| f == framework) {
+            let known: Vec<&str> = jobs::FRAMEWORK_METRICS.iter().map(|(f, ..)| *f).collect();
+            draft.problem(
+                crate::manifest::Diagnostic::new(
+                    format!("scrape[{i}].framework"),
+                    format!("unknown framework `{framework}`"),
+                )
+                .hint(format!(
+                    "use one of {}, or name the metrics with `http: {{requests, duration, status_label}}`",
+                    known.join(", ")
+                )),
+            );
+        }
+    }
 }
 
 /// The dashboards generated for this stack (none without Prometheus or with `generated: false`).
@@ -74,6 +112,7 @@ pub fn dashboard_json(stack: &Stack, dashboard: &Dashboard) -> anyhow::Result<St
             .iter()
             .map(|(k, v)| format!("{k}:{v}")),
     );
+    tags.extend(dashboard.tags.iter().cloned());
     let text = stack.templates.render(
         "grafana/dashboard.json.j2",
         minijinja::context! {

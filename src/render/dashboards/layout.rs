@@ -1,12 +1,12 @@
 //! Where panels go on Grafana's 24-column grid: left to right, wrapping to a new line, with
 //! full-width rows. Also the overlap check every generated dashboard must pass.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Grafana's grid is 24 columns wide.
 pub const COLUMNS: u32 = 24;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridPos {
     pub x: u32,
     pub y: u32,

@@ -14,6 +14,7 @@ pub const PANEL_TYPES: &[&str] = &[
     "bargauge",
     "table",
     "logs",
+    "heatmap",
     "text",
     "row",
 ];
@@ -69,7 +70,7 @@ pub struct Panel {
     pub h: u32,
     pub source: Option<Source>,
     pub queries: Vec<Query>,
-    pub unit: Option<&'static str>,
+    pub unit: Option<String>,
     pub options: Value,
     pub field_defaults: Value,
 }
@@ -118,6 +119,21 @@ impl Panel {
         panel
     }
 
+    pub fn bargauge(title: &str, w: u32, h: u32) -> Self {
+        let mut panel = Self::new("bargauge", title, w, h, Some(Source::Prometheus));
+        panel.options = json!({"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": false},
+                               "displayMode": "gradient", "orientation": "horizontal", "showUnfilled": true});
+        panel
+    }
+
+    pub fn heatmap(title: &str, w: u32, h: u32) -> Self {
+        let mut panel = Self::new("heatmap", title, w, h, Some(Source::Prometheus));
+        panel.options = json!({"calculate": false, "cellGap": 1, "color": {"mode": "scheme", "scheme": "Oranges", "steps": 64},
+                               "yAxis": {"axisPlacement": "left"}, "tooltip": {"mode": "single", "yHistogram": false},
+                               "legend": {"show": true}});
+        panel
+    }
+
     pub fn logs(title: &str, w: u32, h: u32) -> Self {
         let mut panel = Self::new("logs", title, w, h, Some(Source::Loki));
         panel.options = json!({"showTime": true, "wrapLogMessage": true, "sortOrder": "Descending",
@@ -136,8 +152,8 @@ impl Panel {
         self
     }
 
-    pub fn unit(mut self, unit: &'static str) -> Self {
-        self.unit = Some(unit);
+    pub fn unit(mut self, unit: impl Into<String>) -> Self {
+        self.unit = Some(unit.into());
         self
     }
 
@@ -175,11 +191,17 @@ impl Panel {
                 .iter()
                 .enumerate()
                 .map(|(i, q)| target(source, q, i))
+                .map(|mut t| {
+                    if self.kind == "heatmap" {
+                        t["format"] = json!("heatmap");
+                    }
+                    t
+                })
                 .collect();
             panel["targets"] = Value::Array(targets);
         }
         let mut defaults = self.field_defaults.clone();
-        if let Some(unit) = self.unit {
+        if let Some(unit) = &self.unit {
             defaults["unit"] = json!(unit);
         }
         if self.kind != "text" && self.kind != "logs" {

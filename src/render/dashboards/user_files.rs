@@ -32,6 +32,15 @@ fn copy_one(
     else {
         return Ok(());
     };
+    let text = match unwrap_api_wrapper(&text) {
+        Some(inner) => {
+            draft.warn(format!(
+                "`{shown}` is in the HTTP API form `{{\"dashboard\": {{...}}}}`; stackctl provisions the inner dashboard (file provisioning would refuse the wrapper: \"Dashboard title cannot be empty\")"
+            ));
+            inner
+        }
+        None => text,
+    };
     if let Some((message, hint)) = check(&text, &shown) {
         draft.problem(Diagnostic::new(key, message).hint(hint));
         return Ok(());
@@ -58,6 +67,18 @@ fn copy_one(
     draft.add_json(&format!("grafana/dashboards/{name}"), text)
 }
 
+/// The dashboard inside the HTTP API body `{"dashboard": {...}, "overwrite": ...}`, pretty
+/// printed; `None` when the file is already a dashboard model.
+fn unwrap_api_wrapper(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let object = value.as_object()?;
+    let inner = object.get("dashboard").filter(|d| d.is_object())?;
+    if object.contains_key("panels") || object.contains_key("title") {
+        return None;
+    }
+    serde_json::to_string_pretty(inner).ok().map(|t| t + "\n")
+}
+
 /// Why a dashboard file cannot be provisioned as it is: (message, hint).
 fn check(text: &str, shown: &str) -> Option<(String, String)> {
     let value: serde_json::Value = match serde_json::from_str(text) {
@@ -82,6 +103,16 @@ fn check(text: &str, shown: &str) -> Option<(String, String)> {
             "file provisioning cannot resolve inputs: export again without \"Export for sharing externally\", or replace `${DS_...}` with a datasource uid (`prometheus`, `loki`)".to_string(),
         ));
     }
+    if value
+        .get("title")
+        .and_then(|t| t.as_str())
+        .is_none_or(|t| t.trim().is_empty())
+    {
+        return Some((
+            format!("`{shown}` has no `title`"),
+            "Grafana's file provisioning refuses it (\"Dashboard title cannot be empty\"): add a `title`".to_string(),
+        ));
+    }
     None
 }
 
@@ -90,17 +121,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_http_api_wrapper_is_unwrapped() {
+        let wrapped =
+            r#"{"dashboard": {"uid": "a", "title": "A", "panels": []}, "overwrite": true}"#;
+        let inner: serde_json::Value =
+            serde_json::from_str(&unwrap_api_wrapper(wrapped).expect("unwrapped")).unwrap();
+        assert_eq!(inner["title"], "A");
+        assert_eq!(
+            unwrap_api_wrapper(r#"{"uid": "a", "title": "A", "panels": []}"#),
+            None
+        );
+        assert_eq!(unwrap_api_wrapper("not json"), None);
+    }
+
+    #[test]
     fn refuses_what_file_provisioning_cannot_load() {
         let cases = [
-            (r#"{"uid": "a", "panels": []}"#, None),
+            (r#"{"uid": "a", "title": "A", "panels": []}"#, None),
+            (r#"{"uid": "a", "panels": []}"#, Some("has no `title`")),
             ("{ not json", Some("is not valid JSON")),
             ("[1, 2]", Some("is not a dashboard")),
             (
-                r#"{"__inputs": [], "panels": []}"#,
+                r#"{"__inputs": [], "title": "A", "panels": []}"#,
                 Some("exported for sharing"),
             ),
             (
-                r#"{"panels": [{"datasource": "${DS_PROMETHEUS}"}]}"#,
+                r#"{"title": "A", "panels": [{"datasource": "${DS_PROMETHEUS}"}]}"#,
                 Some("exported for sharing"),
             ),
         ];
