@@ -53,7 +53,24 @@ pub fn load(path: &Path) -> Result<LoadedManifest, LoadError> {
                 .map(|(_, value)| value.clone())
         })
     };
-    Ok(load_str(path, &source, &lookup)?)
+    let loaded = load_str(path, &source, &lookup)?;
+    for warning in warnings(&loaded.manifest) {
+        eprintln!("warning: {warning}");
+    }
+    Ok(loaded)
+}
+
+/// What loads but does nothing: settings whose component is not in the stack.
+pub fn warnings(manifest: &Manifest) -> Vec<String> {
+    let logs = &manifest.logs;
+    let components = &manifest.components;
+    let asks_for_logs =
+        logs.docker == Some(true) || !logs.files.is_empty() || !logs.json_fields.is_empty();
+    if asks_for_logs && components.alloy.is_none() && components.promtail.is_none() {
+        vec!["`logs` is set but no log shipper runs: add `components.alloy: {}` (and `loki`), or remove `logs`".to_string()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// One problem with a whole file (no line to point at).
@@ -415,6 +432,18 @@ scrape:
         );
         assert_eq!(loaded.dir, PathBuf::from("dir"));
         assert_eq!(manifest_dir(Path::new("stackctl.yaml")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn warns_about_logs_without_a_shipper() {
+        let load = |extra: &str| {
+            let source = format!("version: 1\nproject: demo\ncomponents: {{loki: {{}}{extra}}}\nlogs: {{files: [{{path: /var/log/x.log}}]}}\n");
+            load_str(Path::new("stackctl.yaml"), &source, &env)
+                .unwrap()
+                .manifest
+        };
+        assert_eq!(warnings(&load("")).len(), 1);
+        assert!(warnings(&load(", alloy: {}")).is_empty());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{Error, MessageFormatter};
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::{Diagnostic, Location};
 use super::spans::Positions;
 use super::typed::{location, MAX_DEPTH};
 
@@ -163,7 +163,8 @@ pub fn describe(
         .flatten();
     diagnostic.location = empty_at_key
         .or_else(|| error.location().and_then(|at| location(&at)))
-        .or_else(|| positions.find(path));
+        .or_else(|| positions.find(path))
+        .or_else(|| path.is_empty().then_some(Location { line: 1, column: 1 }));
     (diagnostic, recoverable)
 }
 
