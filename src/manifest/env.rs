@@ -147,6 +147,12 @@ pub struct DotenvError {
     pub problem: String,
 }
 
+/// Parses `.env` text as the loader does; double-quoted references fall back to the process
+/// environment (read, never changed).
+pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, DotenvError> {
+    parse_dotenv_with(text, &|name| std::env::var(name).ok())
+}
+
 /// Parses `.env` text, without touching the process environment.
 ///
 /// - `NAME=value` per line (an `export ` before it is allowed); blank lines and lines starting
@@ -157,7 +163,7 @@ pub struct DotenvError {
 ///   `${NAME}` and `${NAME:-default}` (defaults may nest: `${A:-${B}}`) from the lines above
 ///   and then `outer` (the process environment).
 /// - A name given twice: the last value wins.
-pub fn parse_dotenv(
+pub fn parse_dotenv_with(
     text: &str,
     outer: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<(String, String)>, DotenvError> {
@@ -429,7 +435,7 @@ mod tests {
     }
 
     fn dotenv(text: &str) -> Result<Vec<(String, String)>, DotenvError> {
-        parse_dotenv(text, &|name| {
+        parse_dotenv_with(text, &|name| {
             (name == "OUTER").then(|| "from-env".to_string())
         })
     }

@@ -254,7 +254,7 @@ fn read_dotenv(manifest: &Path) -> Result<Vec<(String, String)>, LoadError> {
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| fail("`.env` is not UTF-8 text".to_string(), None))?;
     let outer = |name: &str| std::env::var(name).ok();
-    env::parse_dotenv(text, &outer).map_err(|error| {
+    env::parse_dotenv_with(text, &outer).map_err(|error| {
         fail(
             format!(
                 "cannot parse line {} of `.env`: {}",

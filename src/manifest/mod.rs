@@ -22,6 +22,7 @@ mod yaml_problems;
 pub use alerts::{Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
 pub use diagnostic::{Diagnostic, Location, ManifestError};
 pub use duration::{format_millis, parse_decimal_seconds, parse_millis, PromDuration};
+pub use env::parse_dotenv;
 pub use load::{load, load_str, LoadError, LoadedManifest};
 pub use model::*;
 pub use notify::{
