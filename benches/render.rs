@@ -135,6 +135,10 @@ fn main() {
             peak as f64 / MIB
         );
     }
+    compare_with_promtool(
+        &dir.path().join("stackctl-1.yaml"),
+        if full { 7 } else { 1 },
+    );
     if full {
         let first = per_target[0];
         let last = per_target[per_target.len() - 1];
@@ -143,4 +147,68 @@ fn main() {
             last / first
         );
     }
+}
+
+/// The goal: load + validate + render of the 1x manifest takes no longer than real promtool
+/// 2.42 takes to `check config --syntax-only` the prometheus.yml it renders. Both are timed
+/// here, side by side, as wall-clock medians; peak RSS is this process's high-water mark.
+fn compare_with_promtool(manifest: &std::path::Path, runs: usize) {
+    let loaded = stackctl::manifest::load(manifest).expect("generated manifest loads");
+    let templates = stackctl::render::Templates::embedded();
+    let rendered = stackctl::render::render(&loaded, &templates).expect("renders");
+    let config = rendered
+        .files
+        .get("prometheus/prometheus.yml")
+        .expect("prometheus.yml is rendered");
+    let out = manifest.with_file_name("prometheus.yml");
+    std::fs::write(&out, &config.contents).expect("write prometheus.yml");
+    drop((rendered, templates, loaded));
+    let mut ours = Vec::new();
+    for _ in 0..runs {
+        ours.push(measure(manifest).total);
+    }
+    let mut theirs = Vec::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let status = std::process::Command::new("promtool")
+            .args(["check", "config", "--syntax-only"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        match status {
+            Ok(status) if status.success() => theirs.push(start.elapsed()),
+            Ok(status) => {
+                // It checks the file alone, without the rule and secret files it names.
+                println!("promtool check config --syntax-only exits {status} on the lone prometheus.yml: no comparison");
+                return;
+            }
+            Err(error) => {
+                println!("SKIP: promtool comparison needs promtool ({error})");
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("promtool is missing under CI=true");
+                }
+                return;
+            }
+        }
+    }
+    ours.sort();
+    theirs.sort();
+    let ours = ours[ours.len() / 2].as_secs_f64() * 1000.0;
+    let theirs = theirs[theirs.len() / 2].as_secs_f64() * 1000.0;
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0);
+    println!("1x load+validate+render (stackctl, in process): {ours:.1} ms");
+    println!("1x promtool check config --syntax-only prometheus.yml: {theirs:.1} ms");
+    println!(
+        "ratio stackctl / promtool: {:.2} (goal <= 1.00)",
+        ours / theirs
+    );
+    println!("peak RSS of this benchmark process: {rss:.1} MiB (goal < 50)");
 }

@@ -58,7 +58,9 @@ fn render_error_output(name: &str, dir: &Path) -> String {
         !out.exists(),
         "{name}: `render` created the output directory despite errors"
     );
-    stderr.replace(&manifest.display().to_string(), "stackctl.yaml")
+    stderr
+        .replace(&manifest.display().to_string(), "stackctl.yaml")
+        .replace(&dir.display().to_string(), "<fixture>")
 }
 
 #[test]

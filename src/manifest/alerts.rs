@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::duration::PromDuration;
@@ -40,26 +41,33 @@ pub enum PresetSelection {
 
 impl<'de> Deserialize<'de> for PresetSelection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_yaml::Value::deserialize(deserializer)?;
-        match value {
-            serde_yaml::Value::String(s) if s == "auto" => Ok(Self::Auto),
-            serde_yaml::Value::String(s) if s == "none" => Ok(Self::None),
-            serde_yaml::Value::Sequence(items) => items
-                .into_iter()
-                .map(|item| match item {
-                    serde_yaml::Value::String(s) => Ok(s),
-                    other => Err(serde::de::Error::custom(format!(
-                        "expected a preset name, found {}",
-                        super::describe_value(&other)
-                    ))),
-                })
-                .collect::<Result<_, _>>()
-                .map(Self::List),
-            other => Err(serde::de::Error::custom(format!(
-                "expected `auto`, `none` or a list of preset names, found {}",
-                super::describe_value(&other)
-            ))),
+        deserializer.deserialize_any(PresetVisitor)
+    }
+}
+
+struct PresetVisitor;
+
+impl<'de> Visitor<'de> for PresetVisitor {
+    type Value = PresetSelection;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("`auto`, `none` or a list of preset names")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<PresetSelection, E> {
+        match text {
+            "auto" => Ok(PresetSelection::Auto),
+            "none" => Ok(PresetSelection::None),
+            _ => Err(E::invalid_value(de::Unexpected::Str(text), &self)),
         }
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<PresetSelection, A::Error> {
+        let mut names = Vec::new();
+        while let Some(name) = seq.next_element::<String>()? {
+            names.push(name);
+        }
+        Ok(PresetSelection::List(names))
     }
 }
 

@@ -70,15 +70,15 @@ impl fmt::Display for ManifestError {
                         loc.column
                     )?;
                     if let Some(text) = lines.get(loc.line.saturating_sub(1)) {
-                        let text = text.replace('\t', " ");
+                        let (text, column) = snippet(&text.replace('\t', " "), loc.column);
                         writeln!(f, "{:width$} |", "")?;
                         writeln!(f, "{:>width$} | {}", loc.line, text)?;
                         writeln!(
                             f,
                             "{:width$} | {}{}",
                             "",
-                            " ".repeat(loc.column.saturating_sub(1)),
-                            "^".repeat(caret_length(&text, loc.column))
+                            " ".repeat(column.saturating_sub(1)),
+                            "^".repeat(caret_length(&text, column))
                         )?;
                     }
                 }
@@ -99,6 +99,30 @@ impl fmt::Display for ManifestError {
             if n == 1 { "" } else { "s" }
         )
     }
+}
+
+/// A line longer than `LONG_LINE` characters is cut to `SNIPPET_WIDTH` around `column`,
+/// marked with `…` where cut; the column is moved to match. A 200 KB line is never echoed whole.
+const LONG_LINE: usize = 200;
+const SNIPPET_WIDTH: usize = 120;
+
+fn snippet(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= LONG_LINE {
+        return (line.to_string(), column);
+    }
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(SNIPPET_WIDTH / 3);
+    let end = (start + SNIPPET_WIDTH).min(chars.len());
+    let mut text = String::new();
+    if start > 0 {
+        text.push('…');
+    }
+    text.extend(&chars[start..end]);
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, column - start + usize::from(start > 0))
 }
 
 /// Underline the token that starts at `column`: a quoted string, a key, or a plain scalar
@@ -160,6 +184,21 @@ mod tests {
         for (line, column, want) in cases {
             assert_eq!(caret_length(line, column), want, "{line:?} at {column}");
         }
+    }
+
+    #[test]
+    fn cuts_long_lines_around_the_column() {
+        let long = format!("key: [{}, oops]", "a, ".repeat(70_000));
+        let (text, column) = snippet(&long, long.len() - 4);
+        assert!(text.chars().count() <= SNIPPET_WIDTH + 2, "{}", text.len());
+        assert!(text.starts_with('…') && text.ends_with("oops]"), "{text}");
+        assert_eq!(text.chars().nth(column - 1), Some('o'));
+        assert_eq!(snippet("short: x", 8), ("short: x".to_string(), 8));
+        let head = format!("{}{}", "b".repeat(10), "c".repeat(500));
+        let (medium, _) = snippet(&"d".repeat(LONG_LINE), 3);
+        assert_eq!(medium.len(), LONG_LINE);
+        let (text, column) = snippet(&head, 3);
+        assert_eq!((text.chars().count(), column), (SNIPPET_WIDTH + 1, 3));
     }
 
     #[test]

@@ -65,19 +65,9 @@ impl fmt::Display for PromDuration {
 
 impl<'de> Deserialize<'de> for PromDuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Accept numbers too (`interval: 30` is a common slip) so validate can explain it.
-        let value = serde_yaml::Value::deserialize(deserializer)?;
-        let raw = match value {
-            serde_yaml::Value::String(s) => s,
-            serde_yaml::Value::Number(n) => n.to_string(),
-            other => {
-                return Err(serde::de::Error::custom(format!(
-                    "expected a duration such as `30s`, found {}",
-                    crate::manifest::describe_value(&other)
-                )))
-            }
-        };
-        Ok(Self::parse(&raw))
+        // Numbers are read as text too (`interval: 30` is a common slip), so validate can
+        // explain it.
+        String::deserialize(deserializer).map(|raw| Self::parse(&raw))
     }
 }
 

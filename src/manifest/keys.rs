@@ -42,6 +42,24 @@ pub fn path_string(segments: &[Segment]) -> String {
     out
 }
 
+/// The segments of `scrape[2].timeout` (a key holding `.` or `[` reads as several).
+pub fn segments_of(path: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut pieces = part.split('[');
+        if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
+            out.push(Segment::Key(key.to_string()));
+        }
+        for index in pieces {
+            match index.trim_end_matches(']').parse() {
+                Ok(index) => out.push(Segment::Index(index)),
+                Err(_) => out.push(Segment::Key(format!("[{index}"))),
+            }
+        }
+    }
+    out
+}
+
 /// Which struct sits where: `*` is any mapping key, `[]` any list index.
 fn table() -> Vec<(&'static str, &'static [&'static str])> {
     vec![
@@ -279,15 +297,7 @@ mod tests {
     use super::*;
 
     fn path(text: &str) -> Vec<Segment> {
-        let mut out = Vec::new();
-        for part in text.split('.').filter(|p| !p.is_empty()) {
-            let mut pieces = part.split('[');
-            out.push(Segment::Key(pieces.next().unwrap_or("").to_string()));
-            for index in pieces {
-                out.push(Segment::Index(index.trim_end_matches(']').parse().unwrap()));
-            }
-        }
-        out
+        segments_of(text)
     }
 
     #[test]

@@ -1,13 +1,19 @@
-//! Reading a manifest: the file, `.env` beside it, `${VAR}` references, then typed parsing.
+//! Reading a manifest: the file, `.env` beside it, then one typed parse and validation.
 //!
-//! This is the only manifest code that touches the disk or the environment.
+//! This is the only manifest code that touches the disk or the environment. Every way a file
+//! can be unfit (a directory, a FIFO, a device, too large, not UTF-8, binary) is refused before
+//! or while reading, quickly and with exit code 2.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::diagnostic::{Diagnostic, Location, ManifestError};
 use super::model::Manifest;
-use super::positions::Positions;
+use super::spans::Positions;
 use super::{env, typed, validate};
+
+/// Manifests (and `.env` files) larger than this are refused unread.
+pub const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A parsed, validated manifest and what was learned while reading it.
 #[derive(Debug, Clone)]
@@ -19,7 +25,7 @@ pub struct LoadedManifest {
     pub dir: PathBuf,
     pub source: String,
     pub positions: Positions,
-    /// Values substituted from `${VAR}` references: never printed, never world-readable.
+    /// Values substituted from `${VAR}` into secret keys: never printed, never world-readable.
     pub secret_values: Vec<String>,
 }
 
@@ -37,29 +43,8 @@ pub enum LoadError {
 
 /// Reads, resolves and validates the manifest at `path`.
 pub fn load(path: &Path) -> Result<LoadedManifest, LoadError> {
-    let source = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let dotenv_path = manifest_dir(path).join(".env");
-    let dotenv = match std::fs::read_to_string(&dotenv_path) {
-        Ok(text) => env::parse_dotenv(&text).map_err(|error| {
-            let problem = Diagnostic::new("", dotenv_problem(&text, &error))
-                .hint("each line of `.env` is `NAME=value`; quote values with spaces or `#`, and close every quote");
-            ManifestError {
-                file: path.to_path_buf(),
-                source_text: source.clone(),
-                problems: vec![problem],
-            }
-        })?,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(source) => {
-            return Err(LoadError::Read {
-                path: dotenv_path,
-                source,
-            })
-        }
-    };
+    let source = read_manifest(path)?;
+    let dotenv = read_dotenv(path)?;
     let lookup = |name: &str| {
         std::env::var(name).ok().or_else(|| {
             dotenv
@@ -68,7 +53,219 @@ pub fn load(path: &Path) -> Result<LoadedManifest, LoadError> {
                 .map(|(_, value)| value.clone())
         })
     };
-    Ok(load_str(path, &source, &lookup)?)
+    let loaded = load_str(path, &source, &lookup)?;
+    for warning in warnings(&loaded.manifest) {
+        eprintln!("warning: {warning}");
+    }
+    Ok(loaded)
+}
+
+/// What loads but does nothing: settings whose component is not in the stack.
+pub fn warnings(manifest: &Manifest) -> Vec<String> {
+    let logs = &manifest.logs;
+    let components = &manifest.components;
+    let asks_for_logs =
+        logs.docker == Some(true) || !logs.files.is_empty() || !logs.json_fields.is_empty();
+    if asks_for_logs && components.alloy.is_none() && components.promtail.is_none() {
+        vec!["`logs` is set but no log shipper runs: add `components.alloy: {}` (and `loki`), or remove `logs`".to_string()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// One problem with a whole file (no line to point at).
+fn refuse(file: &Path, message: String, hint: &str) -> LoadError {
+    LoadError::Invalid(ManifestError {
+        file: file.to_path_buf(),
+        source_text: String::new(),
+        problems: vec![Diagnostic::new("", message).hint(hint)],
+    })
+}
+
+/// The bytes of a regular file of at most `MAX_MANIFEST_BYTES`, checked before anything is
+/// read: a FIFO is never opened for reading (it would block), a device never read.
+fn read_capped(path: &Path, what: &str) -> Result<Vec<u8>, LoadError> {
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(source) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Err(LoadError::Read {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+        Err(error) => {
+            return Err(refuse(
+                path,
+                format!("cannot read {what}: {error}"),
+                "check the path and its permissions",
+            ))
+        }
+    };
+    if metadata.is_dir() {
+        return Err(refuse(
+            path,
+            format!("{what} is a directory"),
+            "name the file itself: `-f DIR/stackctl.yaml`",
+        ));
+    }
+    if !metadata.is_file() {
+        return Err(refuse(
+            path,
+            format!("{what} is not a regular file (a FIFO, socket or device)"),
+            "give the path of a YAML file",
+        ));
+    }
+    let too_large = || {
+        refuse(
+            path,
+            format!(
+                "{what} is larger than {} MiB",
+                MAX_MANIFEST_BYTES / 1024 / 1024
+            ),
+            "a stackctl manifest is a few hundred lines; keep rules and dashboards in their own files",
+        )
+    };
+    if metadata.len() > MAX_MANIFEST_BYTES {
+        return Err(too_large());
+    }
+    // Non-blocking open: should the path have become a FIFO since the check, opening it
+    // does not wait for a writer, and the type is checked again on the open file.
+    let open = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(O_NONBLOCK)
+            .open(path)
+    };
+    let unreadable = |error: std::io::Error| {
+        refuse(
+            path,
+            format!("cannot read {what}: {error}"),
+            "check the file's permissions",
+        )
+    };
+    let file = open.map_err(unreadable)?;
+    if !file.metadata().map_err(unreadable)?.is_file() {
+        return Err(refuse(
+            path,
+            format!("{what} is not a regular file (a FIFO, socket or device)"),
+            "give the path of a YAML file",
+        ));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(MAX_MANIFEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// `O_NONBLOCK` on Linux.
+const O_NONBLOCK: i32 = 0o4000;
+
+fn read_manifest(path: &Path) -> Result<String, LoadError> {
+    let bytes = read_capped(path, "the manifest")?;
+    decode(&bytes).map_err(|problem| {
+        LoadError::Invalid(ManifestError {
+            file: path.to_path_buf(),
+            source_text: String::from_utf8_lossy(&bytes).into_owned(),
+            problems: vec![problem],
+        })
+    })
+}
+
+/// UTF-8 text without a byte order mark, and without NUL bytes; else where the first bad
+/// byte is.
+fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let at = |offset: usize| {
+        let before = &bytes[..offset];
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        Location {
+            line: before.iter().filter(|b| **b == b'\n').count() + 1,
+            column: String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1,
+        }
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let mut problem = Diagnostic::new(
+                "",
+                format!(
+                    "the manifest is not UTF-8 text (byte {} is invalid)",
+                    error.valid_up_to()
+                ),
+            )
+            .hint("save the file as UTF-8; a binary file is not a manifest");
+            problem.location = Some(at(error.valid_up_to()));
+            return Err(problem);
+        }
+    };
+    if let Some(offset) = text.find('\0') {
+        let mut problem = Diagnostic::new("", "the manifest holds a NUL byte")
+            .hint("remove it; a binary file is not a manifest");
+        problem.location = Some(at(offset));
+        return Err(problem);
+    }
+    Ok(text.to_string())
+}
+
+/// The `.env` beside the manifest, parsed; none is no variables. A `.env` that others may
+/// read is used with a warning.
+fn read_dotenv(manifest: &Path) -> Result<Vec<(String, String)>, LoadError> {
+    let path = manifest_dir(manifest).join(".env");
+    let bytes = match read_capped(&path, "`.env`") {
+        Ok(bytes) => bytes,
+        Err(LoadError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Vec::new())
+        }
+        Err(error) => return Err(error),
+    };
+    if let Ok(metadata) = std::fs::metadata(&path) {
+        use std::os::unix::fs::PermissionsExt;
+        if metadata.permissions().mode() & 0o077 != 0 {
+            eprintln!(
+                "warning: `{}` holds secrets but others may read it; run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    let fail = |problem: String, at: Option<Location>| {
+        let mut diagnostic = Diagnostic::new("", problem).hint(
+            "each line of `.env` is `NAME=value`; quote a value with `'...'` (literal) or `\"...\"` (escapes and `${NAME}`), and close every quote",
+        );
+        diagnostic.location = at;
+        // No source text: a line of `.env` is never echoed.
+        LoadError::Invalid(ManifestError {
+            file: path.clone(),
+            source_text: String::new(),
+            problems: vec![diagnostic],
+        })
+    };
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| fail("`.env` is not UTF-8 text".to_string(), None))?;
+    let outer = |name: &str| std::env::var(name).ok();
+    env::parse_dotenv_with(text, &outer).map_err(|error| {
+        fail(
+            format!(
+                "cannot parse line {} of `.env`: {}",
+                error.line, error.problem
+            ),
+            Some(Location {
+                line: error.line,
+                column: 1,
+            }),
+        )
+    })
 }
 
 /// Parses manifest text; `env` answers `${VAR}` lookups (process environment, then `.env`).
@@ -77,45 +274,20 @@ pub fn load_str(
     source: &str,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<LoadedManifest, ManifestError> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let fail = |problems: Vec<Diagnostic>| ManifestError {
         file: path.to_path_buf(),
         source_text: source.to_string(),
         problems,
     };
-    // Text that serde_yaml parses (it also refuses repeated keys) is indexed only when a
-    // problem needs a location; otherwise the yaml-rust2 index explains what is wrong.
-    let mut value: serde_yaml::Value = match serde_yaml::from_str(source) {
-        Ok(value) => value,
-        Err(error) => {
-            let positions = Positions::build(source).map_err(|problem| fail(vec![problem]))?;
-            let duplicates = positions.duplicate_keys();
-            if !duplicates.is_empty() {
-                return Err(fail(duplicates));
-            }
-            return Err(fail(vec![yaml_error(&error)]));
-        }
-    };
-    let positions = Positions::lazy(source);
-    if value.is_null() {
+    if is_empty(source) {
         return Err(fail(vec![Diagnostic::new("", "the manifest is empty")
             .hint("`stackctl init` writes a starting manifest; the minimum is `version: 1`, `project` and `components`")]));
     }
-    // YAML merge keys (`<<: *defaults`) are how operators share settings between jobs.
-    value.apply_merge().map_err(|error| {
-        fail(vec![Diagnostic::new(
-            "",
-            format!("invalid YAML merge key `<<`: {error}"),
-        )
-        .hint(
-            "`<<` takes an alias of a mapping (`<<: *defaults`) or a list of them",
-        )])
-    })?;
-    let resolution = env::resolve_value(&mut value, env);
-    let mut problems = resolution.problems;
-    let typed = typed::parse(value, &positions);
-    problems.extend(typed.problems);
+    let typed = typed::parse(source, env);
+    let mut problems = typed.problems;
     if let Some(manifest) = &typed.manifest {
-        // A problem already reported (a missing variable, a misspelt key) explains these.
+        // A problem already reported (a refused reference, a misspelt key) explains these.
         let explained: Vec<String> = problems.iter().map(|p| p.path.clone()).collect();
         problems.extend(validate::validate(manifest).into_iter().filter(|p| {
             !explained.iter().any(|e| is_within(&p.path, e)) && !typed.shadowed.contains(&p.path)
@@ -123,9 +295,8 @@ pub fn load_str(
     }
     for problem in &mut problems {
         if problem.location.is_none() {
-            problem.location = positions.find(&problem.path);
+            problem.location = typed.positions.find(&problem.path);
         }
-        conceal(problem, &resolution.secret_values);
     }
     match typed.manifest {
         Some(manifest) if problems.is_empty() => Ok(LoadedManifest {
@@ -133,27 +304,19 @@ pub fn load_str(
             path: path.to_path_buf(),
             dir: manifest_dir(path),
             source: source.to_string(),
-            positions,
-            secret_values: resolution.secret_values,
+            positions: typed.positions,
+            secret_values: typed.secret_values,
         }),
         _ => Err(fail(problems)),
     }
 }
 
-/// A value from the environment is a secret even when a message quotes it (`bind` from
-/// `${BIND}`): it is shown as `***`. Very short values are left alone, or every message would
-/// be riddled with stars.
-fn conceal(problem: &mut Diagnostic, secrets: &[String]) {
-    for secret in secrets.iter().filter(|s| s.chars().count() >= 4) {
-        if problem.message.contains(secret.as_str()) {
-            problem.message = problem.message.replace(secret.as_str(), "***");
-        }
-        if let Some(hint) = &mut problem.hint {
-            if hint.contains(secret.as_str()) {
-                *hint = hint.replace(secret.as_str(), "***");
-            }
-        }
-    }
+/// Nothing but blank lines, comments and document markers.
+fn is_empty(source: &str) -> bool {
+    source.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#') || line == "---" || line == "..."
+    })
 }
 
 /// The directory the manifest is in (`.` for a bare file name).
@@ -171,40 +334,6 @@ fn is_within(path: &str, ancestor: &str) -> bool {
             && matches!(path.as_bytes().get(ancestor.len()), Some(b'.') | Some(b'[')))
 }
 
-/// A syntax error that yaml-rust2 accepted but serde_yaml did not.
-fn yaml_error(error: &serde_yaml::Error) -> Diagnostic {
-    let mut message = error.to_string();
-    if let Some(cut) = message.find(" at line ") {
-        message.truncate(cut);
-    }
-    let mut problem = Diagnostic::new("", format!("invalid YAML: {message}"));
-    problem.location = error.location().map(|at| Location {
-        line: at.line(),
-        column: at.column(),
-    });
-    problem.hint("check the indentation and the quoting near this line")
-}
-
-/// Which line of `.env` is wrong, by number and variable name only: the value may be a secret.
-fn dotenv_problem(text: &str, error: &dotenvy::Error) -> String {
-    match error {
-        dotenvy::Error::LineParse(rest, _) => {
-            let first = rest.lines().next().unwrap_or("");
-            let line = text
-                .find(rest.as_str())
-                .or_else(|| text.find(first))
-                .map(|at| text[..at].matches('\n').count() + 1);
-            let name = first.split('=').next().unwrap_or("").trim();
-            match (line, name.is_empty()) {
-                (Some(line), false) => format!("cannot parse line {line} of `.env` (`{name}`)"),
-                (Some(line), true) => format!("cannot parse line {line} of `.env`"),
-                (None, _) => "cannot parse `.env` beside the manifest".to_string(),
-            }
-        }
-        _ => "cannot read `.env` beside the manifest".to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +342,7 @@ mod tests {
         match name {
             "BIND" => Some("localhost:9999".to_string()),
             "PASSWORD" => Some("hunter22".to_string()),
+            "P" => Some("x1".to_string()),
             _ => None,
         }
     }
@@ -225,15 +355,24 @@ mod tests {
     }
 
     #[test]
-    fn never_quotes_a_value_from_the_environment() {
+    fn refuses_references_outside_secret_keys_at_their_key() {
         let found = problems("version: 1\nproject: demo\nbind: ${BIND}\n");
         assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].path, "bind");
+        assert_eq!(found[0].location, Some(Location { line: 3, column: 7 }));
+        assert!(found[0]
+            .message
+            .contains("cannot take a value from the environment"));
         assert!(
             !found[0].message.contains("localhost:9999"),
             "{}",
             found[0].message
         );
-        assert!(found[0].message.contains("***"), "{}", found[0].message);
+        // The value of a short variable is not printed either (there is nothing to hide it from:
+        // it is never substituted).
+        let found = problems("version: 1\nproject: \"${P}\"\n");
+        assert!(found.iter().all(|p| !p.message.contains("x1")), "{found:?}");
+        assert_eq!(found[0].path, "project");
     }
 
     #[test]
@@ -280,13 +419,49 @@ scrape:
 
     #[test]
     fn loads_a_minimal_manifest_and_records_its_secrets() {
-        let source = "version: 1\nproject: demo\ncomponents:\n  grafana: {admin_password: \"${PASSWORD}\"}\n";
+        let source = "\u{feff}version: 1\nproject: demo\ncomponents:\n  grafana: {admin_password: \"${PASSWORD}\"}\n";
         let loaded = match load_str(Path::new("dir/stackctl.yaml"), source, &env) {
             Ok(loaded) => loaded,
             Err(error) => panic!("{error}"),
         };
         assert_eq!(loaded.secret_values, vec!["hunter22".to_string()]);
+        let password = loaded.manifest.components.grafana.unwrap().admin_password;
+        assert_eq!(
+            password.map(|p| p.expose().to_string()).as_deref(),
+            Some("hunter22")
+        );
         assert_eq!(loaded.dir, PathBuf::from("dir"));
         assert_eq!(manifest_dir(Path::new("stackctl.yaml")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn warns_about_logs_without_a_shipper() {
+        let load = |extra: &str| {
+            let source = format!("version: 1\nproject: demo\ncomponents: {{loki: {{}}{extra}}}\nlogs: {{files: [{{path: /var/log/x.log}}]}}\n");
+            load_str(Path::new("stackctl.yaml"), &source, &env)
+                .unwrap()
+                .manifest
+        };
+        assert_eq!(warnings(&load("")).len(), 1);
+        assert!(warnings(&load(", alloy: {}")).is_empty());
+    }
+
+    #[test]
+    fn finds_the_line_of_a_bad_byte() {
+        let cases: [(&[u8], usize, usize); 4] = [
+            (b"version: 1\nproject: \xff\n", 2, 10),
+            (b"version: 1\n\nproject: a\0b\n", 3, 11),
+            (b"\xEF\xBB\xBFversion: 1\nx: \xc3\n", 2, 4),
+            (b"a: \xe2\x82\xac \xfe", 1, 6),
+        ];
+        for (bytes, line, column) in cases {
+            let problem = decode(bytes).expect_err("refused");
+            assert_eq!(
+                problem.location,
+                Some(Location { line, column }),
+                "{bytes:?}"
+            );
+        }
+        assert_eq!(decode(b"\xEF\xBB\xBFa: 1\n").as_deref(), Ok("a: 1\n"));
     }
 }

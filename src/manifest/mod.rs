@@ -11,13 +11,13 @@ pub use keys::did_you_mean;
 mod load;
 mod model;
 mod notify;
-mod positions;
 mod scrape;
 mod secret;
+mod spans;
 mod telemetry;
-mod type_errors;
 mod typed;
 pub mod validate;
+mod yaml_problems;
 
 pub use alerts::{AlertOverride, Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
 pub use diagnostic::{Diagnostic, Location, ManifestError};
@@ -30,9 +30,9 @@ pub use notify::{
     PagerDutyImage, PagerDutyLink, Receiver, Route, Slack, SlackField, Smtp, Telegram,
     TimeInterval, Watchdog, Webhook, WebhookAuth, WebhookBasicAuth,
 };
-pub use positions::Positions;
 pub use scrape::{DockerDiscovery, Exporter, HttpMetrics, Probe, ScrapeJob, EXPORTER_TYPES};
 pub use secret::Secret;
+pub use spans::Positions;
 pub use telemetry::{
     Board, BoardPanel, Dashboards, DropStage, LogFile, Logs, MultilineStage, PanelExpr,
     PipelineStage, RegexStage, StageKind, TimestampStage, Traces,
@@ -41,7 +41,8 @@ pub use telemetry::{
 /// The file name `stackctl` looks for when `-f` is not given.
 pub const DEFAULT_MANIFEST: &str = "stackctl.yaml";
 
-/// A short description of a YAML value for error messages (`a list`, `the number 30`).
+/// A short description of a pass-through YAML value (`extra_config`, probe modules) for the
+/// render-time checks of those values (`a list`, `the number 30`).
 pub fn describe_value(value: &serde_yaml::Value) -> String {
     match value {
         serde_yaml::Value::Null => "nothing (null)".to_string(),

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::alerts::{Alerts, Slo};
@@ -74,24 +75,44 @@ impl PortSetting {
 
 impl<'de> Deserialize<'de> for PortSetting {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_yaml::Value::deserialize(deserializer)?;
-        match &value {
-            serde_yaml::Value::Null => Ok(PortSetting::Unpublished),
-            serde_yaml::Value::Number(n) => match n.as_u64() {
-                Some(p) if (1..=65535).contains(&p) => Ok(PortSetting::Host(p as u16)),
-                _ => Err(serde::de::Error::custom(format!(
-                    "port {n} is outside 1-65535"
-                ))),
-            },
-            serde_yaml::Value::String(s) => match s.parse::<u16>() {
-                Ok(p) if p > 0 => Ok(PortSetting::Host(p)),
-                _ => Err(serde::de::Error::custom(format!(
-                    "expected a port number or `null`, found `{s}`"
-                ))),
-            },
-            other => Err(serde::de::Error::custom(format!(
-                "expected a port number or `null`, found {}",
-                super::describe_value(other)
+        deserializer.deserialize_any(PortVisitor)
+    }
+}
+
+struct PortVisitor;
+
+impl Visitor<'_> for PortVisitor {
+    type Value = PortSetting;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a port number or `null`")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<PortSetting, E> {
+        Ok(PortSetting::Unpublished)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<PortSetting, E> {
+        Ok(PortSetting::Unpublished)
+    }
+
+    fn visit_u64<E: de::Error>(self, port: u64) -> Result<PortSetting, E> {
+        match u16::try_from(port) {
+            Ok(port) if port > 0 => Ok(PortSetting::Host(port)),
+            _ => Err(E::custom(format!("port {port} is outside 1-65535"))),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, port: i64) -> Result<PortSetting, E> {
+        Err(E::custom(format!("port {port} is outside 1-65535")))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<PortSetting, E> {
+        match text.parse::<u16>() {
+            Ok(port) if port > 0 => Ok(PortSetting::Host(port)),
+            _ => Err(E::custom(format!(
+                "expected a port number or `null`, found `{}`",
+                text.chars().take(40).collect::<String>()
             ))),
         }
     }

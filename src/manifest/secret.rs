@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -37,17 +38,49 @@ impl fmt::Display for Secret {
     }
 }
 
+/// A secret asks for itself by name (`SECRET_NEWTYPE`): the manifest loader resolves `${VAR}`
+/// only inside such a request, so a value from the environment can reach no other key. Any
+/// other deserializer simply hands over the text.
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_yaml::Value::deserialize(deserializer)?;
-        match value {
-            serde_yaml::Value::String(s) => Ok(Self(s)),
-            serde_yaml::Value::Number(n) => Ok(Self(n.to_string())),
-            serde_yaml::Value::Bool(b) => Ok(Self(b.to_string())),
-            other => Err(serde::de::Error::custom(format!(
-                "expected a string, found {}",
-                crate::manifest::describe_value(&other)
-            ))),
-        }
+        deserializer.deserialize_newtype_struct(super::typed::SECRET_NEWTYPE, SecretVisitor)
+    }
+}
+
+struct SecretVisitor;
+
+impl<'de> Visitor<'de> for SecretVisitor {
+    type Value = Secret;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Secret, D::Error> {
+        // Plain scalars (`password: 1234`) are text here, as YAML's schema allows for a string.
+        String::deserialize(deserializer).map(Secret)
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Secret, E> {
+        Ok(Secret(value.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Secret, E> {
+        Ok(Secret(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Secret, E> {
+        Ok(Secret(value.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Secret, E> {
+        Ok(Secret(value.to_string()))
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Secret, E> {
+        Ok(Secret(value.to_string()))
     }
 }

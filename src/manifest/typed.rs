@@ -1,104 +1,850 @@
-//! Typed parsing of the env-resolved YAML: every unknown key and every type error, with paths.
+//! One typed parse of the manifest text, straight into the model, with every key's place.
 //!
-//! serde stops at the first type error, so the offending node is removed and parsing retried:
-//! one run reports them all. Unknown keys are collected by `serde_ignored` (the structs do not
-//! `deny_unknown_fields`, which would also stop at the first).
+//! serde-saphyr reads the YAML into the plain `#[derive(Deserialize)]` model. A thin wrapping
+//! deserializer (`Tracked`) rides along and, from the parser's own spans:
+//! - records where each key path is written (`Positions`), for every later diagnostic;
+//! - collects the keys the model does not know (serde calls `deserialize_ignored_any` for them);
+//! - resolves `${VAR}`, but only where the model asks for a `Secret` (by the newtype name
+//!   `SECRET_NEWTYPE`): everywhere else a reference is refused at its key;
+//! - treats a key written with nothing after it as absent (`alerts:` is `alerts: {}`).
+//!
+//! serde stops at the first type error; the path that failed is then skipped and the text
+//! parsed again, so one run reports every type error (at most `MAX_TYPE_ERRORS`).
 
-use serde_yaml::Value;
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::fmt;
 
-use super::diagnostic::Diagnostic;
-use super::keys::{did_you_mean, keys_at, path_string, Segment};
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde::Deserialize;
+
+use super::diagnostic::{Diagnostic, Location};
+use super::env;
+use super::keys::{did_you_mean, keys_at, path_string, segments_of, Segment};
 use super::model::Manifest;
-use super::positions::Positions;
-use super::type_errors::{bare_message, type_error};
+use super::spans::Positions;
+use super::yaml_problems;
+
+/// The newtype name by which `Secret` asks the loader for a value that may come from `${VAR}`.
+pub const SECRET_NEWTYPE: &str = "stackctl::manifest::Secret";
+
+/// serde-saphyr's name for "hand me this node's span with its value".
+const SPANNED: &str = "__yaml_spanned";
 
 /// At most this many type errors are reported before giving up on the rest.
 const MAX_TYPE_ERRORS: usize = 32;
 
+/// The deepest nesting of mappings and sequences a manifest may have.
+pub const MAX_DEPTH: usize = 64;
+
 /// The typed manifest when it could be built, and every problem found on the way.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Typed {
     pub manifest: Option<Manifest>,
     pub problems: Vec<Diagnostic>,
     /// Key paths a misspelt key was probably meant for, and the mappings holding misspelt
     /// keys: a validation problem there (`receiver has no channel`) is a consequence, not news.
     pub shadowed: Vec<String>,
+    pub positions: Positions,
+    /// Values substituted from `${VAR}` into secret fields; never printed.
+    pub secret_values: Vec<String>,
 }
 
-pub fn parse(mut value: Value, positions: &Positions) -> Typed {
-    treat_empty_sections_as_defaults(&mut value);
-    let mut problems: Vec<Diagnostic> = Vec::new();
-    let mut unknown: Vec<Vec<Segment>> = Vec::new();
-    let mut manifest = None;
-    for _ in 0..MAX_TYPE_ERRORS {
-        let mut ignored = Vec::new();
-        let result = deserialize(value.clone(), &mut ignored);
-        for path in ignored {
-            if !unknown.contains(&path) && !is_extension(&path) {
-                unknown.push(path);
+/// Parses `source`; `env` answers `${VAR}` lookups for secret fields.
+pub fn parse(source: &str, env: &dyn Fn(&str) -> Option<String>) -> Typed {
+    let mut skip: HashSet<String> = HashSet::new();
+    let mut type_problems: Vec<Diagnostic> = Vec::new();
+    // Unknown keys of every attempt, with their place: a later attempt skips the nodes that
+    // failed before and so may not see them again.
+    let mut unknown: Vec<(String, Option<Location>)> = Vec::new();
+    loop {
+        let context = Context {
+            skip: &skip,
+            env,
+            state: RefCell::new(State::default()),
+        };
+        let result = serde_saphyr::with_deserializer_from_str_with_options(
+            source,
+            options(),
+            |deserializer| {
+                Manifest::deserialize(Tracked {
+                    de: deserializer,
+                    cx: &context,
+                    spanned: true,
+                    key: false,
+                })
+            },
+        );
+        let mut state = context.state.into_inner();
+        for path in std::mem::take(&mut state.unknown) {
+            if !unknown.iter().any(|(known, _)| *known == path) {
+                let at = state.positions.find_key(&path);
+                unknown.push((path, at));
             }
         }
         match result {
-            Ok(parsed) => {
-                manifest = Some(parsed);
-                break;
-            }
-            Err((path, message)) => {
-                problems.push(type_error(&path, &message, positions));
-                if path.is_empty() || !remove(&mut value, &path) {
-                    break;
+            Ok(manifest) => return finish(Some(manifest), state, type_problems, &unknown),
+            Err(error) => {
+                let path = state.error_path.clone().unwrap_or_default();
+                let (problem, recoverable) =
+                    yaml_problems::describe(&error, &path, &state.positions, source);
+                // A required key that was skipped because its value was wrong is not also
+                // "missing" (`version: 'one'` is one problem, not two).
+                if !skip.contains(&problem.path) {
+                    type_problems.push(problem);
                 }
+                let retry = recoverable
+                    && !path.is_empty()
+                    && !skip.contains(&path)
+                    && type_problems.len() < MAX_TYPE_ERRORS;
+                if !retry {
+                    return finish(None, state, type_problems, &unknown);
+                }
+                skip.insert(path);
             }
         }
     }
-    let shadowed = shadowed_paths(&unknown);
+}
+
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
+            max_documents: 1,
+        },
+        reject_unsupported_tags: true,
+        with_snippet: false,
+    }
+}
+
+fn finish(
+    manifest: Option<Manifest>,
+    state: State,
+    type_problems: Vec<Diagnostic>,
+    unknown: &[(String, Option<Location>)],
+) -> Typed {
+    let unknown: Vec<(Vec<Segment>, Option<Location>)> = unknown
+        .iter()
+        .map(|(path, at)| (segments_of(path), *at))
+        .filter(|(path, _)| !is_extension(path))
+        .collect();
+    let paths: Vec<Vec<Segment>> = unknown.iter().map(|(p, _)| p.clone()).collect();
+    let shadowed = shadowed_paths(&paths);
+    let mut problems = state.problems;
     // A missing key that a misspelt one was meant to be is not repeated.
-    problems.retain(|p| {
+    problems.extend(type_problems.into_iter().filter(|p| {
         !(p.message.contains("is missing the required key") && shadowed.contains(&p.path))
-    });
-    problems.extend(unknown.iter().map(|p| unknown_key(p, positions)));
+    }));
+    problems.extend(unknown.iter().map(|(p, at)| unknown_key(p, *at)));
     Typed {
         manifest,
         problems,
         shadowed,
+        positions: state.positions,
+        secret_values: state.secrets,
     }
 }
 
-/// `alerts:` or `prometheus:` with nothing after it reads as "present, with defaults", as `{}`
-/// does. Other empty values count as absent: serde would otherwise read `project:` as the
-/// text `null`. `port: null` keeps its meaning (not published), and pass-through YAML
-/// (`extra_config`, probe `modules`, relabelling) is left as written.
-fn treat_empty_sections_as_defaults(value: &mut Value) {
-    if let Some(Value::Mapping(components)) = value.get_mut("components") {
-        for (_, component) in components.iter_mut() {
-            if component.is_null() {
-                *component = Value::Mapping(serde_yaml::Mapping::new());
-            }
+/// What one parse shares with every level of the wrapping deserializer.
+struct Context<'a> {
+    /// Paths that failed to parse in an earlier attempt: read as absent this time.
+    skip: &'a HashSet<String>,
+    env: &'a dyn Fn(&str) -> Option<String>,
+    state: RefCell<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The key path being read (`scrape[2].timeout`).
+    path: String,
+    positions: Positions,
+    /// Key paths the model did not ask for.
+    unknown: Vec<String>,
+    /// Where the first error arose (the innermost path).
+    error_path: Option<String>,
+    /// Inside a `Secret`: the only place `${VAR}` is resolved.
+    in_secret: bool,
+    secrets: Vec<String>,
+    /// Reference problems: reported, without stopping the parse.
+    problems: Vec<Diagnostic>,
+    /// Where the mapping key read last is written.
+    key_location: Option<Location>,
+}
+
+impl State {
+    fn child(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
         }
     }
-    drop_empty_values(value);
-}
 
-const PASS_THROUGH: [&str; 5] = [
-    "extra_config",
-    "modules",
-    "relabel",
-    "metric_relabel",
-    "params",
-];
+    fn note_error(&mut self) {
+        if self.error_path.is_none() {
+            self.error_path = Some(self.path.clone());
+        }
+    }
 
-fn drop_empty_values(value: &mut Value) {
-    match value {
-        Value::Mapping(map) => {
-            map.retain(|key, item| !item.is_null() || key.as_str() == Some("port"));
-            for (key, item) in map.iter_mut() {
-                if !key.as_str().is_some_and(|k| PASS_THROUGH.contains(&k)) {
-                    drop_empty_values(item);
+    /// `text` with its references resolved, if it has any; a refused reference is recorded.
+    fn resolve(&mut self, text: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+        if !text.contains('$') {
+            return None;
+        }
+        let lookup = if self.in_secret { Some(env) } else { None };
+        match env::resolve_str(text, lookup) {
+            Ok(resolved) => {
+                for value in resolved.from_environment {
+                    if !value.is_empty() && !self.secrets.contains(&value) {
+                        self.secrets.push(value);
+                    }
                 }
+                (resolved.text != text).then_some(resolved.text)
+            }
+            Err(problem) => {
+                let diagnostic = problem.into_diagnostic(&self.path);
+                self.problems.push(diagnostic);
+                None
             }
         }
-        Value::Sequence(items) => items.iter_mut().for_each(drop_empty_values),
-        _ => {}
+    }
+}
+
+/// Which `deserialize_*` the model called, replayed on the inner deserializer.
+#[derive(Clone, Copy)]
+enum Call {
+    Any,
+    Bool,
+    I8,
+    I16,
+    I32,
+    I64,
+    I128,
+    U8,
+    U16,
+    U32,
+    U64,
+    U128,
+    F32,
+    F64,
+    Char,
+    Str,
+    String,
+    Bytes,
+    ByteBuf,
+    Option,
+    Unit,
+    UnitStruct(&'static str),
+    NewtypeStruct(&'static str),
+    Seq,
+    Tuple(usize),
+    TupleStruct(&'static str, usize),
+    Map,
+    Struct(&'static str, &'static [&'static str]),
+    Enum(&'static str, &'static [&'static str]),
+    Identifier,
+    IgnoredAny,
+}
+
+impl Call {
+    fn is_container(self) -> bool {
+        matches!(self, Call::Seq | Call::Map | Call::Struct(..))
+    }
+
+    fn dispatch<'de, D: Deserializer<'de>, V: Visitor<'de>>(
+        self,
+        de: D,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        match self {
+            Call::Any => de.deserialize_any(visitor),
+            Call::Bool => de.deserialize_bool(visitor),
+            Call::I8 => de.deserialize_i8(visitor),
+            Call::I16 => de.deserialize_i16(visitor),
+            Call::I32 => de.deserialize_i32(visitor),
+            Call::I64 => de.deserialize_i64(visitor),
+            Call::I128 => de.deserialize_i128(visitor),
+            Call::U8 => de.deserialize_u8(visitor),
+            Call::U16 => de.deserialize_u16(visitor),
+            Call::U32 => de.deserialize_u32(visitor),
+            Call::U64 => de.deserialize_u64(visitor),
+            Call::U128 => de.deserialize_u128(visitor),
+            Call::F32 => de.deserialize_f32(visitor),
+            Call::F64 => de.deserialize_f64(visitor),
+            Call::Char => de.deserialize_char(visitor),
+            Call::Str => de.deserialize_str(visitor),
+            Call::String => de.deserialize_string(visitor),
+            Call::Bytes => de.deserialize_bytes(visitor),
+            Call::ByteBuf => de.deserialize_byte_buf(visitor),
+            Call::Option => de.deserialize_option(visitor),
+            Call::Unit => de.deserialize_unit(visitor),
+            Call::UnitStruct(name) => de.deserialize_unit_struct(name, visitor),
+            Call::NewtypeStruct(name) => de.deserialize_newtype_struct(name, visitor),
+            Call::Seq => de.deserialize_seq(visitor),
+            Call::Tuple(len) => de.deserialize_tuple(len, visitor),
+            Call::TupleStruct(name, len) => de.deserialize_tuple_struct(name, len, visitor),
+            Call::Map => de.deserialize_map(visitor),
+            Call::Struct(name, fields) => de.deserialize_struct(name, fields, visitor),
+            Call::Enum(name, variants) => de.deserialize_enum(name, variants, visitor),
+            Call::Identifier => de.deserialize_identifier(visitor),
+            Call::IgnoredAny => de.deserialize_ignored_any(visitor),
+        }
+    }
+}
+
+/// The wrapping deserializer: one per node.
+struct Tracked<'a, D> {
+    de: D,
+    cx: &'a Context<'a>,
+    /// Ask the inner deserializer for this node's span (once per node, not again for the
+    /// `Some` or newtype inside it).
+    spanned: bool,
+    /// This node is a mapping key.
+    key: bool,
+}
+
+impl<'a, 'de, D: Deserializer<'de>> Tracked<'a, D> {
+    fn run<V: Visitor<'de>>(self, call: Call, visitor: V) -> Result<V::Value, D::Error> {
+        let cx = self.cx;
+        if matches!(call, Call::IgnoredAny) {
+            // A key the model does not know: noted, and its value skipped unread.
+            if !self.key {
+                let mut state = cx.state.borrow_mut();
+                let path = state.path.clone();
+                state.unknown.push(path);
+            }
+            return self.de.deserialize_ignored_any(visitor);
+        }
+        let was_secret = {
+            let mut state = cx.state.borrow_mut();
+            let was = state.in_secret;
+            if matches!(call, Call::NewtypeStruct(SECRET_NEWTYPE)) {
+                state.in_secret = true;
+            }
+            was
+        };
+        // Containers go through `deserialize_any` so that an empty value (`alerts:`) reaches
+        // `Wrap`, which reads it as an empty container instead of failing.
+        let inner = if call.is_container() { Call::Any } else { call };
+        let wrap = Wrap {
+            visitor,
+            cx,
+            call,
+            key: self.key,
+        };
+        let result = if self.spanned {
+            self.de.deserialize_newtype_struct(
+                SPANNED,
+                SpanCatcher {
+                    call: inner,
+                    wrap,
+                    key: self.key,
+                },
+            )
+        } else {
+            inner.dispatch(self.de, wrap)
+        };
+        let mut state = cx.state.borrow_mut();
+        state.in_secret = was_secret;
+        if result.is_err() {
+            state.note_error();
+        }
+        result
+    }
+}
+
+macro_rules! tracked_methods {
+    ($($method:ident => $call:expr,)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.run($call, visitor)
+        }
+    )*};
+}
+
+impl<'a, 'de, D: Deserializer<'de>> Deserializer<'de> for Tracked<'a, D> {
+    type Error = D::Error;
+
+    tracked_methods! {
+        deserialize_any => Call::Any,
+        deserialize_bool => Call::Bool,
+        deserialize_i8 => Call::I8,
+        deserialize_i16 => Call::I16,
+        deserialize_i32 => Call::I32,
+        deserialize_i64 => Call::I64,
+        deserialize_i128 => Call::I128,
+        deserialize_u8 => Call::U8,
+        deserialize_u16 => Call::U16,
+        deserialize_u32 => Call::U32,
+        deserialize_u64 => Call::U64,
+        deserialize_u128 => Call::U128,
+        deserialize_f32 => Call::F32,
+        deserialize_f64 => Call::F64,
+        deserialize_char => Call::Char,
+        deserialize_str => Call::Str,
+        deserialize_string => Call::String,
+        deserialize_bytes => Call::Bytes,
+        deserialize_byte_buf => Call::ByteBuf,
+        deserialize_option => Call::Option,
+        deserialize_unit => Call::Unit,
+        deserialize_seq => Call::Seq,
+        deserialize_map => Call::Map,
+        deserialize_identifier => Call::Identifier,
+        deserialize_ignored_any => Call::IgnoredAny,
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.run(Call::UnitStruct(name), visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.run(Call::NewtypeStruct(name), visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.run(Call::Tuple(len), visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.run(Call::TupleStruct(name, len), visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.run(Call::Struct(name, fields), visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.run(Call::Enum(name, variants), visitor)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.de.is_human_readable()
+    }
+}
+
+/// Receives serde-saphyr's `{value, referenced, defined}` view of a node: the value is read
+/// with the call the model made, then its place is recorded.
+struct SpanCatcher<'a, V> {
+    call: Call,
+    wrap: Wrap<'a, V>,
+    key: bool,
+}
+
+impl<'a, 'de, V: Visitor<'de>> Visitor<'de> for SpanCatcher<'a, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.wrap.visitor.expecting(f)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, de: D) -> Result<V::Value, D::Error> {
+        de.deserialize_any(SpanFields(self))
+    }
+}
+
+struct SpanFields<'a, V>(SpanCatcher<'a, V>);
+
+impl<'a, 'de, V: Visitor<'de>> Visitor<'de> for SpanFields<'a, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.0.wrap.visitor.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<V::Value, A::Error> {
+        let SpanCatcher { call, wrap, key } = self.0;
+        let cx = wrap.cx;
+        // marker, value, referenced, defined: in this order.
+        map.next_key::<IgnoredAny>()?;
+        map.next_value::<IgnoredAny>()?;
+        map.next_key::<IgnoredAny>()?;
+        let value = map.next_value_seed(CallSeed { call, wrap })?;
+        map.next_key::<IgnoredAny>()?;
+        let referenced: serde_saphyr::Location = map.next_value()?;
+        map.next_key::<IgnoredAny>()?;
+        let _defined: serde_saphyr::Location = map.next_value()?;
+        let Some(at) = location(&referenced) else {
+            return Ok(value);
+        };
+        let mut state = cx.state.borrow_mut();
+        if key {
+            state.key_location = Some(at);
+        } else {
+            let path = state.path.clone();
+            // A value written below its key, or an empty value: point at the key. (A mapping
+            // or list was placed when it was entered, see `Wrap::enter`.)
+            let at = match state.positions.key(&path) {
+                Some(key_at) if key_at.line != at.line => key_at,
+                _ => at,
+            };
+            state.positions.insert_if_absent(path, at);
+        }
+        Ok(value)
+    }
+}
+
+pub(super) fn location(at: &serde_saphyr::Location) -> Option<Location> {
+    (at.line() > 0).then(|| Location {
+        line: at.line() as usize,
+        column: at.column().max(1) as usize,
+    })
+}
+
+struct CallSeed<'a, V> {
+    call: Call,
+    wrap: Wrap<'a, V>,
+}
+
+impl<'a, 'de, V: Visitor<'de>> DeserializeSeed<'de> for CallSeed<'a, V> {
+    type Value = V::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<V::Value, D::Error> {
+        self.call.dispatch(de, self.wrap)
+    }
+}
+
+/// The model's visitor, wrapped: containers keep being tracked, strings are resolved.
+struct Wrap<'a, V> {
+    visitor: V,
+    cx: &'a Context<'a>,
+    /// What the model asked for.
+    call: Call,
+    key: bool,
+}
+
+impl<'a, V> Wrap<'a, V> {
+    fn text(&self, text: &str) -> Option<String> {
+        if self.key {
+            return None;
+        }
+        let env = self.cx.env;
+        self.cx.state.borrow_mut().resolve(text, env)
+    }
+
+    /// A mapping or list introduced by a key is placed at its key (an item of a list, or the
+    /// whole file, at its first key: see `TrackedMap`).
+    fn enter(&self) {
+        if self.key {
+            return;
+        }
+        let mut state = self.cx.state.borrow_mut();
+        let path = state.path.clone();
+        if let Some(at) = state.positions.key(&path) {
+            state.positions.insert_if_absent(path, at);
+        }
+    }
+
+    /// `components.grafana` written with nothing after it.
+    fn is_component(&self) -> bool {
+        let state = self.cx.state.borrow();
+        state
+            .path
+            .strip_prefix("components.")
+            .is_some_and(|name| !name.contains(['.', '[']))
+    }
+}
+
+macro_rules! forward_scalars {
+    ($($method:ident($ty:ty),)*) => {$(
+        fn $method<E: de::Error>(self, value: $ty) -> Result<V::Value, E> {
+            self.visitor.$method(value)
+        }
+    )*};
+}
+
+impl<'a, 'de, V: Visitor<'de>> Visitor<'de> for Wrap<'a, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+
+    forward_scalars! {
+        visit_bool(bool),
+        visit_i8(i8),
+        visit_i16(i16),
+        visit_i32(i32),
+        visit_i64(i64),
+        visit_i128(i128),
+        visit_u8(u8),
+        visit_u16(u16),
+        visit_u32(u32),
+        visit_u64(u64),
+        visit_u128(u128),
+        visit_f32(f32),
+        visit_f64(f64),
+        visit_char(char),
+        visit_bytes(&[u8]),
+        visit_byte_buf(Vec<u8>),
+    }
+
+    fn visit_borrowed_bytes<E: de::Error>(self, value: &'de [u8]) -> Result<V::Value, E> {
+        self.visitor.visit_borrowed_bytes(value)
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<V::Value, E> {
+        match self.text(value) {
+            Some(resolved) => self.visitor.visit_string(resolved),
+            None => self.visitor.visit_str(value),
+        }
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<V::Value, E> {
+        match self.text(value) {
+            Some(resolved) => self.visitor.visit_string(resolved),
+            None => self.visitor.visit_borrowed_str(value),
+        }
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<V::Value, E> {
+        match self.text(&value) {
+            Some(resolved) => self.visitor.visit_string(resolved),
+            None => self.visitor.visit_string(value),
+        }
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.empty(|visitor| visitor.visit_none())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.empty(|visitor| visitor.visit_unit())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<V::Value, D::Error> {
+        self.visitor.visit_some(Tracked {
+            de,
+            cx: self.cx,
+            spanned: false,
+            key: self.key,
+        })
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, de: D) -> Result<V::Value, D::Error> {
+        self.visitor.visit_newtype_struct(Tracked {
+            de,
+            cx: self.cx,
+            spanned: false,
+            key: self.key,
+        })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        if let Call::Struct(..) = self.call {
+            // serde's structs also take a list of their fields in order: not in a manifest.
+            return Err(de::Error::invalid_type(de::Unexpected::Seq, &self.visitor));
+        }
+        self.enter();
+        self.visitor.visit_seq(TrackedSeq {
+            seq,
+            cx: self.cx,
+            index: 0,
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.enter();
+        self.visitor.visit_map(TrackedMap {
+            map,
+            cx: self.cx,
+            value_path: None,
+        })
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_enum(data)
+    }
+}
+
+impl<'a, 'de, V: Visitor<'de>> Wrap<'a, V> {
+    /// A key written with nothing after it: an empty list or mapping where the model wants
+    /// one, a component with all defaults, else what the model makes of null.
+    fn empty<E: de::Error>(
+        self,
+        otherwise: impl FnOnce(V) -> Result<V::Value, E>,
+    ) -> Result<V::Value, E> {
+        match self.call {
+            Call::Seq => self
+                .visitor
+                .visit_seq(de::value::SeqDeserializer::<_, E>::new(
+                    std::iter::empty::<()>(),
+                )),
+            Call::Map | Call::Struct(..) => {
+                self.visitor
+                    .visit_map(de::value::MapDeserializer::<_, E>::new(
+                        std::iter::empty::<((), ())>(),
+                    ))
+            }
+            Call::Option if self.is_component() => {
+                self.visitor
+                    .visit_some(de::value::MapDeserializer::<_, E>::new(
+                        std::iter::empty::<((), ())>(),
+                    ))
+            }
+            _ => otherwise(self.visitor),
+        }
+    }
+}
+
+struct TrackedSeq<'a, A> {
+    seq: A,
+    cx: &'a Context<'a>,
+    index: usize,
+}
+
+impl<'a, 'de, A: SeqAccess<'de>> SeqAccess<'de> for TrackedSeq<'a, A> {
+    type Error = A::Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, A::Error> {
+        loop {
+            let parent_len = {
+                let mut state = self.cx.state.borrow_mut();
+                let len = state.path.len();
+                use std::fmt::Write as _;
+                let _ = write!(state.path, "[{}]", self.index);
+                if self.cx.skip.contains(&state.path) {
+                    state.path.truncate(len);
+                    drop(state);
+                    self.index += 1;
+                    if self.seq.next_element::<IgnoredAny>()?.is_none() {
+                        return Ok(None);
+                    }
+                    continue;
+                }
+                len
+            };
+            let result = self.seq.next_element_seed(TrackedSeed {
+                seed,
+                cx: self.cx,
+                key: false,
+            });
+            if result.is_ok() {
+                self.cx.state.borrow_mut().path.truncate(parent_len);
+            }
+            self.index += 1;
+            return result;
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.seq.size_hint()
+    }
+}
+
+struct TrackedMap<'a, A> {
+    map: A,
+    cx: &'a Context<'a>,
+    /// The path of the value about to be read.
+    value_path: Option<String>,
+}
+
+impl<'a, 'de, A: MapAccess<'de>> MapAccess<'de> for TrackedMap<'a, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let key: Option<String> = self.map.next_key_seed(TrackedSeed {
+                seed: std::marker::PhantomData::<String>,
+                cx: self.cx,
+                key: true,
+            })?;
+            let Some(key) = key else {
+                return Ok(None);
+            };
+            let path = {
+                let mut state = self.cx.state.borrow_mut();
+                let path = state.child(&key);
+                if let Some(at) = state.key_location.take() {
+                    state.positions.insert_key(path.clone(), at);
+                    let parent = state.path.clone();
+                    state.positions.insert_if_absent(parent, at);
+                }
+                path
+            };
+            if self.cx.skip.contains(&path) {
+                self.map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            self.value_path = Some(path);
+            return seed
+                .deserialize(de::value::StringDeserializer::<A::Error>::new(key))
+                .map(Some);
+        }
+    }
+
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
+        let parent = {
+            let mut state = self.cx.state.borrow_mut();
+            let path = self.value_path.take().unwrap_or_else(|| state.path.clone());
+            std::mem::replace(&mut state.path, path)
+        };
+        let result = self.map.next_value_seed(TrackedSeed {
+            seed,
+            cx: self.cx,
+            key: false,
+        });
+        if result.is_ok() {
+            self.cx.state.borrow_mut().path = parent;
+        }
+        result
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint()
+    }
+}
+
+struct TrackedSeed<'a, S> {
+    seed: S,
+    cx: &'a Context<'a>,
+    key: bool,
+}
+
+impl<'a, 'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for TrackedSeed<'a, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(Tracked {
+            de,
+            cx: self.cx,
+            spanned: true,
+            key: self.key,
+        })
     }
 }
 
@@ -123,78 +869,7 @@ fn shadowed_paths(unknown: &[Vec<Segment>]) -> Vec<String> {
     out
 }
 
-fn deserialize(
-    value: Value,
-    ignored: &mut Vec<Vec<Segment>>,
-) -> Result<Manifest, (Vec<Segment>, String)> {
-    // Through text, not `Value`: serde_yaml then reads a plain `1` as a string where the model
-    // wants one (`labels: {replica: 1}`), exactly as when parsing the file directly.
-    let text = serde_yaml::to_string(&value).map_err(|e| (Vec::new(), e.to_string()))?;
-    let mut record = |path: serde_ignored::Path| ignored.push(segments_of_ignored(&path));
-    let deserializer =
-        serde_ignored::Deserializer::new(serde_yaml::Deserializer::from_str(&text), &mut record);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let segments = error
-            .path()
-            .iter()
-            .filter_map(|segment| match segment {
-                serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
-                serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
-                serde_path_to_error::Segment::Enum { .. }
-                | serde_path_to_error::Segment::Unknown => None,
-            })
-            .collect();
-        (segments, bare_message(&error.inner().to_string()))
-    })
-}
-
-fn segments_of_ignored(path: &serde_ignored::Path) -> Vec<Segment> {
-    let mut out = match path {
-        serde_ignored::Path::Root => return Vec::new(),
-        serde_ignored::Path::Seq { parent, .. }
-        | serde_ignored::Path::Map { parent, .. }
-        | serde_ignored::Path::Some { parent }
-        | serde_ignored::Path::NewtypeStruct { parent }
-        | serde_ignored::Path::NewtypeVariant { parent } => segments_of_ignored(parent),
-    };
-    match path {
-        serde_ignored::Path::Seq { index, .. } => out.push(Segment::Index(*index)),
-        serde_ignored::Path::Map { key, .. } => out.push(Segment::Key(key.clone())),
-        _ => {}
-    }
-    out
-}
-
-/// Drops the node at `path` so the next attempt can get past it.
-fn remove(value: &mut Value, path: &[Segment]) -> bool {
-    let Some((last, parents)) = path.split_last() else {
-        return false;
-    };
-    let mut node = value;
-    for segment in parents {
-        node = match (segment, node) {
-            (Segment::Key(key), Value::Mapping(map)) => match map.get_mut(key.as_str()) {
-                Some(child) => child,
-                None => return false,
-            },
-            (Segment::Index(index), Value::Sequence(items)) => match items.get_mut(*index) {
-                Some(child) => child,
-                None => return false,
-            },
-            _ => return false,
-        };
-    }
-    match (last, node) {
-        (Segment::Key(key), Value::Mapping(map)) => map.remove(key.as_str()).is_some(),
-        (Segment::Index(index), Value::Sequence(items)) if *index < items.len() => {
-            items.remove(*index);
-            true
-        }
-        _ => false,
-    }
-}
-
-fn unknown_key(path: &[Segment], positions: &Positions) -> Diagnostic {
+fn unknown_key(path: &[Segment], at: Option<Location>) -> Diagnostic {
     let full = path_string(path);
     let (key, parent) = match path.split_last() {
         Some((Segment::Key(key), parent)) => (key.clone(), parent),
@@ -218,7 +893,7 @@ fn unknown_key(path: &[Segment], positions: &Positions) -> Diagnostic {
             )),
         };
     }
-    diagnostic.location = positions.find_key(&full);
+    diagnostic.location = at;
     diagnostic
 }
 
@@ -226,10 +901,12 @@ fn unknown_key(path: &[Segment], positions: &Positions) -> Diagnostic {
 mod tests {
     use super::*;
 
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
     fn problems(source: &str) -> Vec<(String, String)> {
-        let positions = Positions::build(source).unwrap();
-        let value: Value = serde_yaml::from_str(source).unwrap();
-        parse(value, &positions)
+        parse(source, &no_env)
             .problems
             .into_iter()
             .map(|p| {
@@ -292,11 +969,6 @@ mod tests {
                 "`email`",
             ),
             (
-                "notify: {default: a, receivers: {a: {email: {to: [x], smarthots: 'h:25'}}}}",
-                "notify.receivers.a.email.smarthots",
-                "`smarthost`",
-            ),
-            (
                 "notify: {default: a, routes: [{receiver: a, routes: [{reciever: a}]}]}",
                 "notify.routes[0].routes[0].reciever",
                 "`receiver`",
@@ -344,6 +1016,15 @@ mod tests {
     }
 
     #[test]
+    fn a_quoted_version_is_read_as_the_number() {
+        // The model is the schema: `'1'` where a number is wanted is the number 1.
+        assert_eq!(problems("version: '1'\nproject: demo\n"), vec![]);
+        let found = problems("version: 'one'\nproject: demo\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "version");
+    }
+
+    #[test]
     fn reads_plain_numbers_as_text_where_text_is_expected() {
         let source = format!("{BASE}labels: {{replica: 1}}\nnotify: {{default: a, quiet_hours: {{q: [{{years: [2026], months: [12]}}]}}}}\n");
         assert_eq!(problems(&source), vec![]);
@@ -352,28 +1033,101 @@ mod tests {
     #[test]
     fn reads_empty_sections_and_components_as_defaults() {
         let source = format!("{BASE}components:\n  prometheus:\n  node_exporter:\nalerts:\nlogs:\nscrape:\nnotify:\n");
-        let positions = Positions::build(&source).unwrap();
-        let typed = parse(serde_yaml::from_str(&source).unwrap(), &positions);
+        let typed = parse(&source, &no_env);
         assert!(typed.problems.is_empty(), "{:?}", typed.problems);
         let manifest = typed.manifest.unwrap();
         assert!(manifest.components.prometheus.is_some());
         assert!(manifest.components.node_exporter.is_some());
         assert!(manifest.notify.is_none());
-        let missing_project = parse(
-            serde_yaml::from_str("version: 1\nproject:\n").unwrap(),
-            &positions,
-        );
-        assert!(missing_project.manifest.is_none());
+        let missing = parse("version: 1\nproject:\n", &no_env);
+        assert!(missing.manifest.is_none());
+        assert_eq!(missing.problems[0].message, "`project` is empty");
     }
 
     #[test]
-    fn points_unknown_keys_at_the_key() {
-        let source = format!("{BASE}components:\n  prometeus: {{}}\n");
-        let positions = Positions::build(&source).unwrap();
-        let found = parse(serde_yaml::from_str(&source).unwrap(), &positions).problems;
-        assert_eq!(
-            found[0].location,
-            Some(super::super::Location { line: 4, column: 3 })
+    fn points_keys_and_values_at_their_place() {
+        let source = format!(
+            "{BASE}components:\n  prometeus: {{}}\nscrape:\n  - job: api\n    targets: ['a:1']\n"
         );
+        let typed = parse(&source, &no_env);
+        assert_eq!(
+            typed.problems[0].location,
+            Some(Location { line: 4, column: 3 })
+        );
+        assert_eq!(
+            typed.positions.find("scrape[0].job"),
+            Some(Location {
+                line: 6,
+                column: 10
+            })
+        );
+        assert_eq!(
+            typed.positions.find("scrape[0].targets[0]"),
+            Some(Location {
+                line: 7,
+                column: 15
+            })
+        );
+        assert_eq!(
+            typed.positions.find("project"),
+            Some(Location {
+                line: 2,
+                column: 10
+            })
+        );
+    }
+
+    #[test]
+    fn resolves_references_only_in_secret_keys() {
+        let env = |name: &str| (name == "T").then(|| "tok-value".to_string());
+        let source = format!("{BASE}scrape: [{{job: a, targets: ['a:1'], bearer_token: \"${{T}}\", labels: {{x: \"${{T}}\", y: \"$${{T}}\"}}}}]\n");
+        let typed = parse(&source, &env);
+        assert_eq!(typed.problems.len(), 1, "{:?}", typed.problems);
+        assert_eq!(typed.problems[0].path, "scrape[0].labels.x");
+        assert!(!typed.problems[0].message.contains("tok-value"));
+        assert_eq!(typed.secret_values, vec!["tok-value".to_string()]);
+        let job = &typed.manifest.unwrap().scrape[0];
+        assert_eq!(
+            job.bearer_token.as_ref().map(|t| t.expose()),
+            Some("tok-value")
+        );
+        assert_eq!(job.labels["y"], "${T}");
+    }
+
+    #[test]
+    fn refuses_tags_deep_nesting_and_second_documents_with_a_place() {
+        let cases = [
+            (
+                format!("{BASE}labels: {{a: !!python/object:os.system x}}\n"),
+                "tag",
+                3,
+            ),
+            (
+                format!("{BASE}labels: {}\n", "[".repeat(80_000)),
+                "recursion limit",
+                3,
+            ),
+            (
+                format!("{BASE}---\nversion: 1\n"),
+                "more than one YAML document",
+                3,
+            ),
+            (format!("{BASE}labels: {{a: }}\n"), "is empty", 3),
+        ];
+        for (source, words, line) in cases {
+            let started = std::time::Instant::now();
+            let found = parse(&source, &no_env).problems;
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(1),
+                "{words}"
+            );
+            let problem = found.iter().find(|p| p.message.contains(words));
+            let problem = problem.unwrap_or_else(|| panic!("{words}: {found:?}"));
+            assert_eq!(
+                problem.location.map(|l| l.line),
+                Some(line),
+                "{words}: {found:?}"
+            );
+        }
     }
 }
