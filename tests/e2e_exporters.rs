@@ -66,10 +66,22 @@ impl Apps {
             project: project.to_string(),
         };
         docker(&["network", "create", &network]);
-        apps.run("redis", "stackctl-test/redis:7.0.15", &[
-            "--bind", "0.0.0.0", "--protected-mode", "no", "--save", "", "--dir", "/tmp",
-            "--requirepass", REDIS_PASSWORD,
-        ]);
+        apps.run(
+            "redis",
+            "stackctl-test/redis:7.0.15",
+            &[
+                "--bind",
+                "0.0.0.0",
+                "--protected-mode",
+                "no",
+                "--save",
+                "",
+                "--dir",
+                "/tmp",
+                "--requirepass",
+                REDIS_PASSWORD,
+            ],
+        );
         apps.run("postgres", "stackctl-test/postgres:15", &[]);
         apps.run("mysql", "stackctl-test/mariadb:10.11", &[]);
         apps.run("nginx", "stackctl-test/nginx:1.22.1", &[]);
@@ -80,7 +92,14 @@ impl Apps {
     fn run(&mut self, alias: &str, image: &str, args: &[&str]) {
         let name = self.container(alias);
         let mut command = vec![
-            "run", "-d", "--name", &name, "--network", &self.network, "--network-alias", alias,
+            "run",
+            "-d",
+            "--name",
+            &name,
+            "--network",
+            &self.network,
+            "--network-alias",
+            alias,
             image,
         ];
         command.extend_from_slice(args);
@@ -101,7 +120,12 @@ impl Apps {
         files
             .iter()
             .filter_map(|file| {
-                let body = docker(&["exec", &self.container("hook"), "cat", &format!("/tmp/hooks/{file}")]);
+                let body = docker(&[
+                    "exec",
+                    &self.container("hook"),
+                    "cat",
+                    &format!("/tmp/hooks/{file}"),
+                ]);
                 serde_json::from_str(&body).ok()
             })
             .collect()
@@ -119,7 +143,11 @@ impl Drop for Apps {
 }
 
 fn manifest(s: &Stack, network: &str, grafana: bool) -> String {
-    let grafana = if grafana { "  grafana: {}\n" } else { "" };
+    let grafana = if grafana {
+        "  grafana: {admin_password: not-deployed-here}\n"
+    } else {
+        ""
+    };
     format!(
         "version: 1
 project: {project}
@@ -159,9 +187,16 @@ notify:
 
 #[test]
 fn real_exporters_expose_every_preset_metric_and_alerts_reach_a_webhook() {
-    let Some(s) = e2e_support::stack("h-exporters") else { return };
-    if let Some(missing) = IMAGES.iter().find(|image| docker(&["images", "-q", image]).trim().is_empty()) {
-        let _: Option<()> = common::skip(&format!("the local test image `{missing}` (run tests/images/build.sh)"));
+    let Some(s) = e2e_support::stack("h-exporters") else {
+        return;
+    };
+    if let Some(missing) = IMAGES
+        .iter()
+        .find(|image| docker(&["images", "-q", image]).trim().is_empty())
+    {
+        let _: Option<()> = common::skip(&format!(
+            "the local test image `{missing}` (run tests/images/build.sh)"
+        ));
         return;
     }
     let apps = Apps::start(&s.project);
@@ -216,7 +251,8 @@ fn check_preset_metrics(s: &Stack, exposed: &BTreeSet<String>) {
     let mut conditional = Vec::new();
     for (preset, _) in JUDGED {
         let path = s.out(&format!("prometheus/rules/preset-{preset}.yml"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
         for group in file["groups"].as_sequence().unwrap() {
             for rule in group["rules"].as_sequence().unwrap() {
@@ -226,15 +262,24 @@ fn check_preset_metrics(s: &Stack, exposed: &BTreeSet<String>) {
                         continue;
                     }
                     match catalog.condition(&metric) {
-                        Some(reason) => conditional.push(format!("{preset}/{name}: {metric} ({reason})")),
+                        Some(reason) => {
+                            conditional.push(format!("{preset}/{name}: {metric} ({reason})"))
+                        }
                         None => missing.push(format!("{preset}/{name}: {metric}")),
                     }
                 }
             }
         }
     }
-    eprintln!("conditional metrics (not exposed here, reason in the catalog):\n  {}", conditional.join("\n  "));
-    assert!(missing.is_empty(), "preset rules read metrics no exporter exposes:\n  {}", missing.join("\n  "));
+    eprintln!(
+        "conditional metrics (not exposed here, reason in the catalog):\n  {}",
+        conditional.join("\n  ")
+    );
+    assert!(
+        missing.is_empty(),
+        "preset rules read metrics no exporter exposes:\n  {}",
+        missing.join("\n  ")
+    );
 }
 
 /// The generated dashboards of the exporters present (Host for node_exporter) read only
@@ -243,18 +288,25 @@ fn check_dashboard_metrics(s: &Stack, network: &str, exposed: &BTreeSet<String>)
     let dir = s.path().join("with-grafana");
     common::write(&dir, "stackctl.yaml", &manifest(s, network, true));
     let output = common::stackctl_in(&dir).args(["render"]).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let dashboards = find_files(&dir.join("rendered"), "stackctl-host");
     assert!(!dashboards.is_empty(), "the Host dashboard is rendered");
     let catalog = Catalog::embedded();
     let mut missing = Vec::new();
     for path in dashboards {
-        let board: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let board: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let mut exprs = Vec::new();
         collect_exprs(&board, &mut exprs);
         assert!(!exprs.is_empty(), "{} has queries", path.display());
         for expr in exprs {
-            let expr = expr.replace("$__rate_interval", "5m").replace("$__interval", "1m");
+            let expr = expr
+                .replace("$__rate_interval", "5m")
+                .replace("$__interval", "1m");
             for metric in metric_names(&expr) {
                 if !exposed.contains(&metric) && catalog.condition(&metric).is_none() {
                     missing.push(format!("{}: {metric}", path.display()));
@@ -262,7 +314,11 @@ fn check_dashboard_metrics(s: &Stack, network: &str, exposed: &BTreeSet<String>)
             }
         }
     }
-    assert!(missing.is_empty(), "dashboard queries read metrics no exporter exposes:\n  {}", missing.join("\n  "));
+    assert!(
+        missing.is_empty(),
+        "dashboard queries read metrics no exporter exposes:\n  {}",
+        missing.join("\n  ")
+    );
 }
 
 fn find_files(dir: &Path, contains: &str) -> Vec<std::path::PathBuf> {
@@ -300,7 +356,9 @@ fn check_rules_are_healthy(s: &Stack) {
     let mut unhealthy = Vec::new();
     eventually(30, "every rule evaluated once", || {
         let answer = s.prometheus("/api/v1/rules");
-        let Some(groups) = answer["data"]["groups"].as_array() else { return false };
+        let Some(groups) = answer["data"]["groups"].as_array() else {
+            return false;
+        };
         unhealthy.clear();
         let mut count = 0;
         for group in groups {
@@ -316,7 +374,11 @@ fn check_rules_are_healthy(s: &Stack) {
         }
         count > 0 && unhealthy.iter().all(|u| u.contains("\"unknown\""))
     });
-    assert!(unhealthy.is_empty(), "rules not healthy:\n  {}", unhealthy.join("\n  "));
+    assert!(
+        unhealthy.is_empty(),
+        "rules not healthy:\n  {}",
+        unhealthy.join("\n  ")
+    );
 }
 
 /// The catalog holds exactly the names and labels the exporters expose here.
@@ -367,11 +429,69 @@ fn check_catalog(s: &Stack) {
     }
 }
 
-fn check_notify_test(_s: &Stack, _apps: &Apps) {}
+/// `notify test` reports the webhook delivered (and the payload arrived) and the receiver on a
+/// closed port failed with Alertmanager's reason.
+fn check_notify_test(s: &Stack, apps: &Apps) {
+    let output = s.run(&["notify", "test"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("receiver `hook`") && stdout.contains("webhook  delivered"),
+        "{stdout}"
+    );
+    eventually(10, "the test alert at the webhook", || {
+        apps.hooks().iter().any(|h| {
+            h["receiver"] == "hook" && h["alerts"][0]["labels"]["alertname"] == "StackctlTest"
+        })
+    });
 
-fn check_fault_reaches_webhook(_s: &Stack, _apps: &Apps) {}
+    let output = s.run(&["notify", "test", "closed", "--timeout", "60"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("webhook  FAILED: closed/webhook[0]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("connection refused"), "{stdout}");
+    assert!(
+        stdout.contains("notify test: 0 delivered, 1 failed"),
+        "{stdout}"
+    );
+}
 
-#[allow(dead_code)]
-fn since(start: Instant) -> Duration {
-    start.elapsed()
+/// Stopping the redis server fires `RedisDown` (`for: 1m`), which reaches the webhook through
+/// Prometheus and Alertmanager; prints the time from the fault to the notification.
+fn check_fault_reaches_webhook(s: &Stack, apps: &Apps) {
+    let fault = Instant::now();
+    docker(&["stop", "-t", "1", &apps.container("redis")]);
+    let mut arrived = None;
+    eventually(120, "RedisDown at the webhook", || {
+        let found = apps.hooks().iter().any(|h| {
+            h["status"] == "firing"
+                && h["alerts"].as_array().is_some_and(|alerts| {
+                    alerts
+                        .iter()
+                        .any(|a| a["labels"]["alertname"] == "RedisDown")
+                })
+        });
+        if found {
+            arrived = Some(fault.elapsed());
+        }
+        found
+    });
+    let elapsed = arrived.unwrap();
+    // `for: 1m`, plus 1s evaluation and scrape intervals, 1s group_wait, and the webhook's poll.
+    println!(
+        "fault-to-notification: redis stopped → RedisDown at the webhook in {:.1}s",
+        elapsed.as_secs_f64()
+    );
+    eprintln!("fault-to-notification: {:.1}s", elapsed.as_secs_f64());
+    assert!(
+        elapsed >= Duration::from_secs(60),
+        "RedisDown waits its `for: 1m`: {elapsed:?}"
+    );
+    assert!(
+        elapsed <= Duration::from_secs(75),
+        "RedisDown took {elapsed:?}"
+    );
 }

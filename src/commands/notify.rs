@@ -26,6 +26,9 @@ use crate::render::{Component, Kind};
 const ALERTMANAGER_PORT: u16 = 9093;
 const HTTP_TIMEOUT: Duration = Duration::from_secs(5);
 const POLL: Duration = Duration::from_millis(500);
+/// After `group_wait`, how long a success must stand without a failed request of the same
+/// integration type before it is taken as this receiver's delivery.
+const SETTLE: Duration = Duration::from_secs(2);
 /// How long the test alert lives if it cannot be resolved.
 const ALERT_LIFETIME: Duration = Duration::from_secs(600);
 
@@ -33,13 +36,21 @@ pub fn exec(global: &GlobalArgs, args: NotifyArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         NotifyCommand::Test(test) => {
             let session = Session::open(global)?;
-            run(&session, test.receiver.as_deref(), Duration::from_secs(test.timeout))
+            run(
+                &session,
+                test.receiver.as_deref(),
+                Duration::from_secs(test.timeout),
+            )
         }
     }
 }
 
 /// Runs the test on an opened session (also used by `deploy --test-notify`).
-pub fn run(session: &Session, receiver: Option<&str>, timeout: Duration) -> anyhow::Result<ExitCode> {
+pub fn run(
+    session: &Session,
+    receiver: Option<&str>,
+    timeout: Duration,
+) -> anyhow::Result<ExitCode> {
     let plan = TestPlan::new(session, receiver)?;
     let report = session::runtime()?.block_on(send_and_watch(session, &plan, timeout))?;
     print!("{}", report::format(&report));
@@ -57,15 +68,20 @@ struct TestPlan {
     integrations: Vec<&'static str>,
     /// Secret values Alertmanager's errors may quote (a webhook URL with a token).
     secrets: Vec<String>,
+    /// Alertmanager sends nothing for the receiver before this; a success counted earlier
+    /// belongs to another alert.
+    group_wait: Duration,
 }
 
 impl TestPlan {
     fn new(session: &Session, receiver: Option<&str>) -> anyhow::Result<Self> {
         let manifest = &session.loaded.manifest;
         let Some(notify) = &manifest.notify else {
-            return Err(UsageError::new("the manifest has no `notify` section: there is no receiver to test")
-                .hint("add `notify` with a receiver (see docs/manifest.md#notify)")
-                .into());
+            return Err(UsageError::new(
+                "the manifest has no `notify` section: there is no receiver to test",
+            )
+            .hint("add `notify` with a receiver (see docs/manifest.md#notify)")
+            .into());
         };
         let name = receiver.unwrap_or(&notify.default);
         let Some(channels) = notify.receivers.get(name) else {
@@ -74,7 +90,11 @@ impl TestPlan {
                 Some(close) => format!("did you mean `{close}`? receivers: {}", known.join(", ")),
                 None => format!("receivers: {}", known.join(", ")),
             };
-            return Err(UsageError::new(format!("`notify.receivers` has no receiver `{name}`")).hint(hint).into());
+            return Err(
+                UsageError::new(format!("`notify.receivers` has no receiver `{name}`"))
+                    .hint(hint)
+                    .into(),
+            );
         };
         let version = alertmanager(session)?.version;
         let integrations = routing::integrations(channels, version);
@@ -90,6 +110,7 @@ impl TestPlan {
         secrets.extend(receiver_secrets(channels));
         Ok(Self {
             receiver: name.to_string(),
+            group_wait: routing::group_wait(notify, name),
             labels,
             integrations,
             secrets,
@@ -97,7 +118,11 @@ impl TestPlan {
     }
 
     fn label_text(&self) -> String {
-        let pairs: Vec<String> = self.labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+        let pairs: Vec<String> = self
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v:?}"))
+            .collect();
         format!("{{{}}}", pairs.join(", "))
     }
 }
@@ -107,25 +132,43 @@ fn alertmanager(session: &Session) -> anyhow::Result<Component> {
         .into_iter()
         .find(|c| c.kind == Kind::Alertmanager)
         .ok_or_else(|| {
-            UsageError::new("the manifest declares no Alertmanager: there is nothing to send a test alert to")
-                .hint("add `components.alertmanager`")
-                .into()
+            UsageError::new(
+                "the manifest declares no Alertmanager: there is nothing to send a test alert to",
+            )
+            .hint("add `components.alertmanager`")
+            .into()
         })
 }
 
-async fn send_and_watch(session: &Session, plan: &TestPlan, timeout: Duration) -> anyhow::Result<Report> {
+async fn send_and_watch(
+    session: &Session,
+    plan: &TestPlan,
+    timeout: Duration,
+) -> anyhow::Result<Report> {
     let engine = session::connect().await?;
     let (base, container) = alertmanager_endpoint(&engine, session).await?;
     let before = quiet_counters(&base).await?;
     let started = now();
     let ends = humantime::format_rfc3339_seconds(SystemTime::now() + ALERT_LIFETIME).to_string();
-    post_alerts(&base, alert::firing(&plan.labels, &plan.receiver, &started, &ends)).await?;
+    post_alerts(
+        &base,
+        alert::firing(&plan.labels, &plan.receiver, &started, &ends),
+    )
+    .await?;
     let clock = Instant::now();
-    let watched = Watch { engine: &engine, base: &base, container: &container, since: &started };
+    let watched = Watch {
+        engine: &engine,
+        base: &base,
+        container: &container,
+        since: &started,
+    };
     let outcomes = watched.until_settled(plan, &before, clock, timeout).await?;
-    let resolved = post_alerts(&base, alert::resolved(&plan.labels, &plan.receiver, &started, &now()))
-        .await
-        .is_ok();
+    let resolved = post_alerts(
+        &base,
+        alert::resolved(&plan.labels, &plan.receiver, &started, &now()),
+    )
+    .await
+    .is_ok();
     let waited = clock.elapsed().as_secs();
     let results = plan
         .integrations
@@ -171,17 +214,31 @@ impl<E: Engine> Watch<'_, E> {
                 .integrations
                 .iter()
                 .map(|i| {
-                    let get = |m: &BTreeMap<String, Counters>| m.get(*i).copied().unwrap_or_default();
+                    let get =
+                        |m: &BTreeMap<String, Counters>| m.get(*i).copied().unwrap_or_default();
                     let (before, after) = (get(before), get(&after));
                     match counters::outcome(before, after) {
                         // No failure of this receiver was logged, and a request succeeded.
-                        Outcome::Retrying if timed_out && counters::succeeded(before, after) => Outcome::Delivered,
+                        Outcome::Retrying if timed_out && counters::succeeded(before, after) => {
+                            Outcome::Delivered
+                        }
+                        // Before group_wait (and a moment for a failing request to be counted)
+                        // a success is another alert's.
+                        Outcome::Delivered if clock.elapsed() < plan.group_wait + SETTLE => {
+                            Outcome::Waiting
+                        }
                         outcome => outcome,
                     }
                 })
                 .collect();
-            let log = if counted.iter().any(|o| matches!(o, Outcome::Failed | Outcome::Retrying)) {
-                self.engine.logs_tail(self.container, 400).await.unwrap_or_default()
+            let log = if counted
+                .iter()
+                .any(|o| matches!(o, Outcome::Failed | Outcome::Retrying))
+            {
+                self.engine
+                    .logs_tail(self.container, 400)
+                    .await
+                    .unwrap_or_default()
             } else {
                 String::new()
             };
@@ -190,7 +247,8 @@ impl<E: Engine> Watch<'_, E> {
                 .iter()
                 .zip(counted)
                 .map(|(integration, outcome)| {
-                    let logged = counters::error_in_log(&log, &plan.receiver, integration, self.since);
+                    let logged =
+                        counters::error_in_log(&log, &plan.receiver, integration, self.since);
                     match (outcome, logged) {
                         (Outcome::Delivered, _) => (Outcome::Delivered, None),
                         (_, Some(error)) => (Outcome::Failed, Some(error)),
@@ -210,19 +268,32 @@ impl<E: Engine> Watch<'_, E> {
 }
 
 /// `http://host:port` of the running Alertmanager and its container.
-async fn alertmanager_endpoint<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<(String, String)> {
+async fn alertmanager_endpoint<E: Engine>(
+    engine: &E,
+    session: &Session,
+) -> anyhow::Result<(String, String)> {
     let not_running = || {
         anyhow::Error::new(
-            super::Failure::new(format!("Alertmanager of stack `{}` is not running", session.project))
-                .hint("run `stackctl deploy` first"),
+            super::Failure::new(format!(
+                "Alertmanager of stack `{}` is not running",
+                session.project
+            ))
+            .hint("run `stackctl deploy` first"),
         )
     };
     let desired = session.service("alertmanager").ok_or_else(not_running)?;
     let name = labels::container_name(&session.project, &desired.spec.name);
     let containers = engine.list_containers(&session.project).await?;
-    let container = containers.iter().find(|c| c.name == name).ok_or_else(not_running)?;
-    let status = engine.inspect_container(&container.id).await.map_err(|_| not_running())?;
-    let address = ready::endpoint(&desired.spec, ALERTMANAGER_PORT, &status, &session.project).ok_or_else(not_running)?;
+    let container = containers
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(not_running)?;
+    let status = engine
+        .inspect_container(&container.id)
+        .await
+        .map_err(|_| not_running())?;
+    let address = ready::endpoint(&desired.spec, ALERTMANAGER_PORT, &status, &session.project)
+        .ok_or_else(not_running)?;
     Ok((format!("http://{address}"), container.id.clone()))
 }
 
@@ -271,7 +342,9 @@ async fn post_alerts(base: &str, body: serde_json::Value) -> anyhow::Result<()> 
     .await
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> anyhow::Result<T> + Send + 'static) -> anyhow::Result<T> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
     tokio::task::spawn_blocking(f).await?
 }
 
@@ -293,9 +366,9 @@ fn receiver_secrets(receiver: &crate::manifest::Receiver) -> Vec<String> {
 fn redact(text: &str, secrets: &[String]) -> String {
     let mut secrets: Vec<&String> = secrets.iter().collect();
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets
-        .into_iter()
-        .fold(text.to_string(), |text, secret| text.replace(secret.as_str(), "<redacted>"))
+    secrets.into_iter().fold(text.to_string(), |text, secret| {
+        text.replace(secret.as_str(), "<redacted>")
+    })
 }
 
 fn now() -> String {
@@ -308,7 +381,10 @@ mod tests {
 
     #[test]
     fn alertmanagers_errors_never_show_a_secret() {
-        let secrets = vec!["https://hooks.example/T0/abc".to_string(), "abc".to_string()];
+        let secrets = vec![
+            "https://hooks.example/T0/abc".to_string(),
+            "abc".to_string(),
+        ];
         assert_eq!(
             redact("Post \"https://hooks.example/T0/abc\": 403 (abc)", &secrets),
             "Post \"<redacted>\": 403 (<redacted>)"

@@ -128,9 +128,21 @@ mod tests {
     #[test]
     fn the_embedded_catalog_records_releases_and_names() {
         let catalog = Catalog::embedded();
-        for kind in ["redis", "postgres", "mysql", "nginx", "elasticsearch", "node"] {
-            let entry = catalog.exporter(kind).unwrap_or_else(|| panic!("{kind} is recorded"));
-            assert!(!entry.release.is_empty() && !entry.prefixes.is_empty(), "{kind}");
+        for kind in [
+            "redis",
+            "postgres",
+            "mysql",
+            "nginx",
+            "elasticsearch",
+            "node",
+        ] {
+            let entry = catalog
+                .exporter(kind)
+                .unwrap_or_else(|| panic!("{kind} is recorded"));
+            assert!(
+                !entry.release.is_empty() && !entry.prefixes.is_empty(),
+                "{kind}"
+            );
             assert!(!entry.metrics.is_empty(), "{kind} has recorded metrics");
         }
         assert!(catalog.exporter("redis").unwrap().knows("redis_up"));
@@ -140,6 +152,10 @@ mod tests {
     #[test]
     fn the_catalog_round_trips_through_its_file_format() {
         let text = Catalog::embedded().to_yaml();
-        assert_eq!(text, include_str!("catalog.yml"), "catalog.yml is in canonical form");
+        assert_eq!(
+            text,
+            include_str!("catalog.yml"),
+            "catalog.yml is in canonical form"
+        );
     }
 }

@@ -145,7 +145,12 @@ mod tests {
             r#"sum(rate(a_total{job="api"}[5m])) / on(job) b{job=~"x|y"} + {__name__="c"} + count(up offset 5m)"#,
         )
         .unwrap();
-        let want = [("a_total", Some("api")), ("b", None), ("c", None), ("up", None)];
+        let want = [
+            ("a_total", Some("api")),
+            ("b", None),
+            ("c", None),
+            ("up", None),
+        ];
         let got: Vec<(&str, Option<&str>)> = found
             .iter()
             .map(|s| (s.metric.as_str(), s.job.as_deref()))

@@ -31,9 +31,17 @@ mod tests {
     #[test]
     fn carries_the_routing_labels_and_times() {
         let labels: Labels = [("alertname".to_string(), "StackctlTest".to_string())].into();
-        let body = firing(&labels, "ops", "2026-01-01T00:00:00Z", "2026-01-01T00:10:00Z");
+        let body = firing(
+            &labels,
+            "ops",
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:10:00Z",
+        );
         assert_eq!(body[0]["labels"]["alertname"], "StackctlTest");
         assert_eq!(body[0]["endsAt"], "2026-01-01T00:10:00Z");
-        assert!(body[0]["annotations"]["summary"].as_str().unwrap().contains("ops"));
+        assert!(body[0]["annotations"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("ops"));
     }
 }

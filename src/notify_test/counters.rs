@@ -99,7 +99,9 @@ pub fn error_in_log(log: &str, receiver: &str, integration: &str, since: &str) -
 
 /// The `ts=` of a logfmt line, cut to whole seconds so it compares with an RFC 3339 time.
 fn timestamp(line: &str) -> Option<String> {
-    let ts = line.split(' ').find_map(|field| field.strip_prefix("ts="))?;
+    let ts = line
+        .split(' ')
+        .find_map(|field| field.strip_prefix("ts="))?;
     let seconds = ts.get(..19)?;
     Some(format!("{seconds}Z"))
 }
@@ -139,14 +141,24 @@ alertmanager_notification_latency_seconds_bucket{integration="webhook",le="1"} 2
         let counters = parse(METRICS);
         assert_eq!(
             counters["webhook"],
-            Counters { notifications: 3.0, notifications_failed: 1.0, requests: 7.0, requests_failed: 5.0 }
+            Counters {
+                notifications: 3.0,
+                notifications_failed: 1.0,
+                requests: 7.0,
+                requests_failed: 5.0
+            }
         );
         assert_eq!(counters["email"], Counters::default());
     }
 
     #[test]
     fn judges_each_change() {
-        let c = |n, nf, r, rf| Counters { notifications: n, notifications_failed: nf, requests: r, requests_failed: rf };
+        let c = |n, nf, r, rf| Counters {
+            notifications: n,
+            notifications_failed: nf,
+            requests: r,
+            requests_failed: rf,
+        };
         let cases = [
             (c(0., 0., 0., 0.), c(0., 0., 0., 0.), Outcome::Waiting),
             (c(0., 0., 0., 0.), c(1., 0., 1., 0.), Outcome::Delivered),
@@ -168,8 +180,14 @@ ts=2026-01-01T00:00:01Z level=error msg="Notify for alerts failed" err="other/we
             error_in_log(log, "closed", "webhook", "2026-01-01T00:00:00Z").as_deref(),
             Some("closed/webhook[0]: notify retry canceled after 4 attempts: Post \"<redacted>\": dial tcp 172.20.0.3:9: connect: connection refused")
         );
-        assert_eq!(error_in_log(log, "closed", "email", "2026-01-01T00:00:00Z"), None);
+        assert_eq!(
+            error_in_log(log, "closed", "email", "2026-01-01T00:00:00Z"),
+            None
+        );
         // A failure from before the test alert was sent is someone else's.
-        assert_eq!(error_in_log(log, "closed", "webhook", "2026-01-01T00:00:01Z"), None);
+        assert_eq!(
+            error_in_log(log, "closed", "webhook", "2026-01-01T00:00:01Z"),
+            None
+        );
     }
 }

@@ -27,7 +27,12 @@ impl Report {
 }
 
 /// The result for an integration whose counters ended in `outcome` after `waited_secs`.
-pub fn result(integration: &str, outcome: &Outcome, logged: Option<String>, waited_secs: u64) -> IntegrationResult {
+pub fn result(
+    integration: &str,
+    outcome: &Outcome,
+    logged: Option<String>,
+    waited_secs: u64,
+) -> IntegrationResult {
     let (delivered, reason) = match outcome {
         Outcome::Delivered => (true, None),
         Outcome::Failed => (
@@ -100,7 +105,12 @@ mod tests {
             labels: "{alertname=\"StackctlTest\"}".into(),
             results: vec![
                 result("webhook", &Outcome::Delivered, None, 3),
-                result("email", &Outcome::Failed, Some("ops/email[0]: dial tcp: connection refused".into()), 12),
+                result(
+                    "email",
+                    &Outcome::Failed,
+                    Some("ops/email[0]: dial tcp: connection refused".into()),
+                    12,
+                ),
             ],
             resolved: true,
         };

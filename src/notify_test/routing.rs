@@ -59,8 +59,15 @@ fn collect(routes: &[Route], inherited: &Labels, receiver: &str, out: &mut Vec<L
 
 /// A value a `match_re` pattern matches: its first alternative when that is a plain literal.
 fn example_of(pattern: &str) -> Option<String> {
-    let first = pattern.split('|').next()?.trim_start_matches('(').trim_end_matches(')');
-    let literal = !first.is_empty() && first.chars().all(|c| c.is_alphanumeric() || "_-:/ ".contains(c));
+    let first = pattern
+        .split('|')
+        .next()?
+        .trim_start_matches('(')
+        .trim_end_matches(')');
+    let literal = !first.is_empty()
+        && first
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-:/ ".contains(c));
     let value = literal.then(|| first.to_string())?;
     anchored(pattern)?.is_match(&value).then_some(value)
 }
@@ -69,10 +76,40 @@ fn anchored(pattern: &str) -> Option<Regex> {
     Regex::new(&format!("^(?:{pattern})$")).ok()
 }
 
+/// How long Alertmanager holds a new alert group for `receiver` before its first notification:
+/// the longest `group_wait` on the way to it (Alertmanager's default 30s when none is set).
+pub fn group_wait(notify: &Notify, receiver: &str) -> std::time::Duration {
+    fn walk(routes: &[Route], inherited: u64, receiver: &str, longest: &mut u64) {
+        for route in routes {
+            let wait = route
+                .group_wait
+                .as_ref()
+                .and_then(|d| d.millis())
+                .unwrap_or(inherited);
+            if route.receiver.as_deref() == Some(receiver) {
+                *longest = (*longest).max(wait);
+            }
+            walk(&route.routes, wait, receiver, longest);
+        }
+    }
+    let root = notify
+        .group_wait
+        .as_ref()
+        .and_then(|d| d.millis())
+        .unwrap_or(30_000);
+    let mut longest = if notify.default == receiver { root } else { 0 };
+    walk(&notify.routes, root, receiver, &mut longest);
+    std::time::Duration::from_millis(longest)
+}
+
 /// Alertmanager's integration names for the channels of `receiver` (its metrics' `integration`
 /// label), on Alertmanager `version` (Teams is `msteamsv2` from 0.28).
 pub fn integrations(receiver: &Receiver, version: Version) -> Vec<&'static str> {
-    let teams = if version.at_least(0, 28, 0) { "msteamsv2" } else { "msteams" };
+    let teams = if version.at_least(0, 28, 0) {
+        "msteamsv2"
+    } else {
+        "msteams"
+    };
     [
         (receiver.email.is_some(), "email"),
         (receiver.slack.is_some(), "slack"),
@@ -151,12 +188,24 @@ routes:
         let n = notify(ROUTES);
         let cases = [
             ("ops", vec![("alertname", "StackctlTest")]),
-            ("pager", vec![("alertname", "StackctlTest"), ("severity", "critical")]),
-            ("chat", vec![("alertname", "StackctlTest"), ("severity", "warning")]),
-            ("db", vec![("alertname", "StackctlTest"), ("service", "postgres")]),
+            (
+                "pager",
+                vec![("alertname", "StackctlTest"), ("severity", "critical")],
+            ),
+            (
+                "chat",
+                vec![("alertname", "StackctlTest"), ("severity", "warning")],
+            ),
+            (
+                "db",
+                vec![("alertname", "StackctlTest"), ("service", "postgres")],
+            ),
         ];
         for (receiver, want) in cases {
-            let want: Labels = want.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+            let want: Labels = want
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect();
             assert_eq!(labels_for(&n, receiver).as_ref(), Ok(&want), "{receiver}");
         }
     }
@@ -165,16 +214,50 @@ routes:
     fn routes_like_alertmanager() {
         let n = notify(ROUTES);
         let labels = |pairs: &[(&str, &str)]| -> Labels {
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
         };
         assert_eq!(receivers(&n, &labels(&[])), ["ops"]);
         // `continue` on the critical route lets the alert reach the db route too.
         assert_eq!(
-            receivers(&n, &labels(&[("severity", "critical"), ("service", "mysql")])),
+            receivers(
+                &n,
+                &labels(&[("severity", "critical"), ("service", "mysql")])
+            ),
             ["pager", "db"]
         );
-        assert_eq!(receivers(&n, &labels(&[("severity", "warning"), ("service", "mysql")])), ["chat"]);
-        assert_eq!(receivers(&n, &labels(&[("severity", "info"), ("service", "mysql")])), ["chat"]);
+        assert_eq!(
+            receivers(
+                &n,
+                &labels(&[("severity", "warning"), ("service", "mysql")])
+            ),
+            ["chat"]
+        );
+        assert_eq!(
+            receivers(&n, &labels(&[("severity", "info"), ("service", "mysql")])),
+            ["chat"]
+        );
+    }
+
+    #[test]
+    fn group_wait_is_the_longest_on_the_way_to_the_receiver() {
+        let n = notify(
+            "
+default: ops
+group_wait: 10s
+receivers: {ops: {}, pager: {}, chat: {}}
+routes:
+  - match: {severity: critical}
+    receiver: pager
+    group_wait: 2s
+  - match: {severity: warning}
+    receiver: chat
+",
+        );
+        let secs = |r| group_wait(&n, r).as_secs();
+        assert_eq!((secs("ops"), secs("pager"), secs("chat")), (10, 2, 10));
     }
 
     #[test]
@@ -188,6 +271,8 @@ routes:
     receiver: hidden
 ",
         );
-        assert!(labels_for(&n, "hidden").unwrap_err().contains("receiver `hidden`"));
+        assert!(labels_for(&n, "hidden")
+            .unwrap_err()
+            .contains("receiver `hidden`"));
     }
 }
