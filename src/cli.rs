@@ -36,7 +36,7 @@ pub enum Command {
     /// Write a stackctl.yaml from a preset, and a .env (0600) with generated secrets
     Init(InitArgs),
     /// Render every config file and docker-compose.yml into the output directory
-    Render,
+    Render(RenderArgs),
     /// Check the manifest and the rendered files with the programs' own checkers
     Validate(ValidateArgs),
     /// Render, validate, and bring the stack up on Docker
@@ -65,10 +65,23 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Replace files in the output directory that stackctl did not write
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Skip the checks that run inside component images on Docker
     #[arg(long)]
     pub no_docker: bool,
+    /// Exit 1 also when a check is UNSURE or could not run (for CI)
+    #[arg(long)]
+    pub strict: bool,
+    /// Print one JSON document (schema_version 1) instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +92,9 @@ pub struct DeployArgs {
     /// Seconds to wait for each service to become ready
     #[arg(long, default_value_t = 120)]
     pub timeout: u64,
+    /// Also remove containers labelled with the project that stackctl did not create
+    #[arg(long)]
+    pub remove_orphans: bool,
     /// After the deploy, run `stackctl notify test` on the default receiver
     #[arg(long)]
     pub test_notify: bool,
@@ -96,6 +112,9 @@ pub struct DownArgs {
     /// Also remove the stack's data volumes
     #[arg(long)]
     pub volumes: bool,
+    /// Also remove containers labelled with the project that stackctl did not create
+    #[arg(long)]
+    pub remove_orphans: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,9 +2,11 @@
 //!
 //! Pipeline: `manifest::load` → `manifest::validate` → `render` → `writer` / `plan` → `docker`.
 
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod docker;
+pub mod expr;
 pub mod manifest;
 pub mod metrics;
 pub mod notify_test;

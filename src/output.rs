@@ -121,13 +121,14 @@ pub fn format_check(result: &CheckResult) -> String {
     let mut text = match &result.outcome {
         CheckOutcome::Passed => format!("ok       {}{by}\n", result.name),
         CheckOutcome::Failed(output) => format!("FAILED   {}{by}\n{}", result.name, indent(output)),
-        CheckOutcome::Inconclusive(output) => format!(
-            "UNSURE   {}{by}: rejected by an older local checker\n{}",
-            result.name,
-            indent(output)
-        ),
+        CheckOutcome::Inconclusive { reason, output } => {
+            format!("UNSURE   {}{by}: {reason}\n{}", result.name, indent(output))
+        }
         CheckOutcome::NotRun(why) => format!("not run  {}: {why}\n", result.name),
     };
+    for origin in &result.origins {
+        text.push_str(&format!("    --> {} `{}`\n", origin.at, origin.key));
+    }
     for note in &result.notes {
         text.push_str(&format!("         note: {note}\n"));
     }
@@ -146,10 +147,10 @@ fn indent(output: &str) -> String {
 pub fn check_summary(results: &[CheckResult]) -> String {
     let count = |f: fn(&CheckOutcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
     format!(
-        "validate: {} passed, {} failed, {} unsure (older local checker), {} not run",
+        "validate: {} passed, {} failed, {} unsure (keys newer than the local checker), {} not run",
         count(|o| matches!(o, CheckOutcome::Passed)),
         count(|o| matches!(o, CheckOutcome::Failed(_))),
-        count(|o| matches!(o, CheckOutcome::Inconclusive(_))),
+        count(|o| matches!(o, CheckOutcome::Inconclusive { .. })),
         count(|o| matches!(o, CheckOutcome::NotRun(_))),
     )
 }

@@ -1,18 +1,26 @@
 //! Desired services vs observed containers → the actions that converge them (pure).
 //!
+//! The project network: the existing `PROJECT_default` most of the project's containers use
+//! (the oldest on a tie) is kept; duplicates two concurrent creates left are removed once
+//! empty; none → create.
+//!
 //! The decision for each service, in order: no container → create; spec hash differs (image,
-//! ports, flags, mounts...) or its image tag now names another image → recreate; stopped →
+//! ports, flags, mounts...) or its image tag now names another image → recreate; not attached
+//! to the kept project network (it was removed, recreated or disconnected) → recreate; stopped →
 //! start; config content differs → reload; else keep. Leftover temporary containers of an
-//! interrupted recreate and containers of services no longer declared are removed.
+//! interrupted recreate and containers of services no longer declared are removed — only those
+//! stackctl created: a container that carries only the compose project label (an app using the
+//! same project name) is listed as foreign and removed only when asked (`--remove-orphans`).
 //! `deploy --dry-run` prints this plan; nothing here talks to Docker.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use hmac::{Hmac, Mac as _};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::docker::labels;
-use crate::docker::{ObservedContainer, RunState};
+use crate::docker::{ObservedContainer, ObservedNetwork, RunState};
 use crate::render::RenderedFile;
 use crate::service::{MountSource, ServiceSpec};
 
@@ -31,7 +39,8 @@ pub struct DesiredService {
 #[derive(Debug, Clone, Default)]
 pub struct Observed {
     pub containers: Vec<ObservedContainer>,
-    pub network_exists: bool,
+    /// Every network named `PROJECT_default`, oldest first (two after concurrent creates).
+    pub networks: Vec<ObservedNetwork>,
     /// The manifest's `networks`: name → exists.
     pub external_networks: BTreeMap<String, bool>,
     pub volumes: BTreeSet<String>,
@@ -65,6 +74,14 @@ pub struct Removal {
     pub reason: String,
 }
 
+/// A duplicate project network and the project containers to detach from it first (they
+/// are recreated onto the kept network).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NetworkRemoval {
+    pub id: String,
+    pub detach: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pull {
     pub image: String,
@@ -76,6 +93,14 @@ pub struct Plan {
     pub project: String,
     /// The project network to create, if missing.
     pub create_network: Option<String>,
+    /// The ID of the existing project network the services join.
+    pub network_id: Option<String>,
+    /// Duplicate project networks, removed before any container starts (Docker refuses to
+    /// start a container while its network's name is ambiguous).
+    pub remove_networks: Vec<NetworkRemoval>,
+    /// Containers with the project's compose label that stackctl did not create: kept, and
+    /// listed (removed with `--remove-orphans`).
+    pub foreign: Vec<Removal>,
     /// Named volumes to create (full names).
     pub create_volumes: Vec<String>,
     pub pulls: Vec<Pull>,
@@ -106,9 +131,18 @@ impl PlanError {
 }
 
 impl Plan {
+    /// `--remove-orphans`: the foreign containers are removed too.
+    pub fn remove_foreign(&mut self) {
+        for mut foreign in std::mem::take(&mut self.foreign) {
+            foreign.reason = format!("{}; `--remove-orphans`", foreign.reason);
+            self.removals.push(foreign);
+        }
+    }
+
     /// True when applying the plan would touch nothing.
     pub fn is_up_to_date(&self) -> bool {
         self.create_network.is_none()
+            && self.remove_networks.is_empty()
             && self.create_volumes.is_empty()
             && self.pulls.is_empty()
             && self.removals.is_empty()
@@ -142,6 +176,18 @@ impl Plan {
                 removal.container, removal.reason
             ));
         }
+        for network in &self.remove_networks {
+            lines.push(format!(
+                "remove    network {} (duplicate project network)",
+                network.id
+            ));
+        }
+        for foreign in &self.foreign {
+            lines.push(format!(
+                "keep      {} ({})",
+                foreign.container, foreign.reason
+            ));
+        }
         for step in self.steps() {
             lines.push(match &step.action {
                 ServiceAction::Create => format!("create    {}", step.service),
@@ -160,11 +206,13 @@ impl Plan {
 }
 
 /// Turns rendered specs into desired services: hashes of the container-shaping fields and of
-/// the config content. `out_dir` (absolute) shapes the container too (bind sources).
+/// the config content. `out_dir` (absolute) shapes the container too (bind sources). `key` is
+/// the project's hash key (`writer::HashKey`): the config hash covers secrets.
 pub fn desired(
     specs: &[ServiceSpec],
     files: &BTreeMap<String, RenderedFile>,
     out_dir: &str,
+    key: &[u8],
 ) -> Vec<DesiredService> {
     specs
         .iter()
@@ -174,7 +222,7 @@ pub fn desired(
                 spec: spec.clone(),
                 spec_hash: sha256(spec_json.as_bytes()),
                 spec_json,
-                config_hash: config_hash(spec, files),
+                config_hash: config_hash(spec, files, key),
             }
         })
         .collect()
@@ -186,7 +234,14 @@ pub fn desired(
 fn canonical_spec(spec: &ServiceSpec, out_dir: &str) -> String {
     let mut value = serde_json::to_value(spec).unwrap_or_default();
     if let Some(map) = value.as_object_mut() {
-        for key in ["url", "ready", "reload", "config_files", "metrics_port"] {
+        for key in [
+            "url",
+            "ready",
+            "reload",
+            "config_files",
+            "metrics_port",
+            "web_auth",
+        ] {
             map.remove(key);
         }
         let has_relative_bind = spec
@@ -201,8 +256,14 @@ fn canonical_spec(spec: &ServiceSpec, out_dir: &str) -> String {
 }
 
 /// Hash of every rendered file the service reads (`config_files`: files or directories) and of
-/// its secrets, so a changed file or password is noticed.
-pub fn config_hash(spec: &ServiceSpec, files: &BTreeMap<String, RenderedFile>) -> String {
+/// its secrets, so a changed file or password is noticed. An HMAC-SHA256 under the project's
+/// random `key`: the hash is stored in a 0644 state file and a label, and a plain SHA-256 over
+/// a secret would let anyone test guesses of it offline.
+pub fn config_hash(
+    spec: &ServiceSpec,
+    files: &BTreeMap<String, RenderedFile>,
+    key: &[u8],
+) -> String {
     let reads = |path: &str| {
         spec.config_files.iter().any(|entry| {
             let entry = entry.trim_end_matches('/');
@@ -212,14 +273,14 @@ pub fn config_hash(spec: &ServiceSpec, files: &BTreeMap<String, RenderedFile>) -
                     .is_some_and(|rest| rest.starts_with('/'))
         }) || spec.secrets.iter().any(|s| s.file == path)
     };
-    let mut hasher = Sha256::new();
+    let mut hasher = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
     for (path, file) in files.iter().filter(|(path, _)| reads(path)) {
         hasher.update(path.as_bytes());
-        hasher.update([0]);
+        hasher.update(&[0]);
         hasher.update(file.contents.as_bytes());
-        hasher.update([0]);
+        hasher.update(&[0]);
     }
-    hex::encode(hasher.finalize())
+    hex::encode(hasher.finalize().into_bytes())
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -275,8 +336,26 @@ pub fn plan(
         project: project.to_string(),
         ..Default::default()
     };
-    if !observed.network_exists {
-        plan.create_network = Some(labels::default_network(project));
+    let network = kept_network(&observed.networks, &observed.containers);
+    match network {
+        Some(kept) => {
+            plan.network_id = Some(kept.id.clone());
+            plan.remove_networks = observed
+                .networks
+                .iter()
+                .filter(|n| n.id != kept.id)
+                .map(|n| NetworkRemoval {
+                    id: n.id.clone(),
+                    detach: observed
+                        .containers
+                        .iter()
+                        .filter(|c| c.is_stackctl() && c.networks.values().any(|id| *id == n.id))
+                        .map(|c| c.id.clone())
+                        .collect(),
+                })
+                .collect();
+        }
+        None => plan.create_network = Some(labels::default_network(project)),
     }
     plan.create_volumes = volume_names(project, &specs)
         .into_iter()
@@ -295,6 +374,14 @@ pub fn plan(
         desired.iter().map(|d| (d.spec.name.as_str(), d)).collect();
     let mut current: BTreeMap<&str, &ObservedContainer> = BTreeMap::new();
     for c in &observed.containers {
+        if !c.is_stackctl() {
+            plan.foreign.push(Removal {
+                container: c.name.clone(),
+                id: c.id.clone(),
+                reason: "not created by stackctl".to_string(),
+            });
+            continue;
+        }
         let final_name = by_name
             .get(c.service.as_str())
             .map(|d| labels::container_name(project, &d.spec.name));
@@ -329,6 +416,7 @@ pub fn plan(
                     by_name[name.as_str()],
                     current.get(name.as_str()).copied(),
                     observed,
+                    (project, plan.network_id.as_deref()),
                 ),
             })
             .collect();
@@ -337,10 +425,27 @@ pub fn plan(
     Ok(plan)
 }
 
+/// The project network to keep: the one most of the project's containers are attached to,
+/// the oldest on a tie (`networks` is oldest first).
+fn kept_network<'a>(
+    networks: &'a [ObservedNetwork],
+    containers: &[ObservedContainer],
+) -> Option<&'a ObservedNetwork> {
+    let users = |n: &ObservedNetwork| {
+        containers
+            .iter()
+            .filter(|c| c.networks.values().any(|id| *id == n.id))
+            .count()
+    };
+    let most = networks.iter().map(users).max()?;
+    networks.iter().find(|n| users(n) == most)
+}
+
 fn decide(
     d: &DesiredService,
     container: Option<&ObservedContainer>,
     observed: &Observed,
+    (project, network_id): (&str, Option<&str>),
 ) -> ServiceAction {
     let Some(c) = container else {
         return ServiceAction::Create;
@@ -357,6 +462,13 @@ fn decide(
         if !c.image_id.is_empty() && &c.image_id != image_id {
             return recreate(format!("`{}` now names another image", d.spec.image));
         }
+    }
+    let network = labels::default_network(project);
+    let attached = c.networks.get(&network).map(String::as_str);
+    if network_id.is_none() || attached != network_id {
+        return recreate(format!(
+            "not attached to network `{network}` (it was removed, recreated or disconnected)"
+        ));
     }
     match c.state {
         RunState::Running => {}
@@ -446,7 +558,7 @@ mod tests {
     }
 
     fn desired_one(s: ServiceSpec, content: &str) -> Vec<DesiredService> {
-        desired(&[s], &files(content), "/out")
+        desired(&[s], &files(content), "/out", b"test key")
     }
 
     /// The container a previous deploy of `d` left behind.
@@ -463,13 +575,23 @@ mod tests {
                 (labels::SPEC.to_string(), d.spec_json.clone()),
                 (labels::CONFIG_HASH.to_string(), d.config_hash.clone()),
             ]),
+            networks: BTreeMap::from([(labels::default_network(project), "net1".to_string())]),
+        }
+    }
+
+    fn network(id: &str) -> ObservedNetwork {
+        ObservedNetwork {
+            id: id.into(),
+            name: "p_default".into(),
+            labels: BTreeMap::new(),
+            created: id.into(),
         }
     }
 
     fn observed_with(containers: Vec<ObservedContainer>) -> Observed {
         Observed {
             containers,
-            network_exists: true,
+            networks: vec![network("net1")],
             images: BTreeMap::from([("img/prometheus:1".to_string(), Some("sha256:aaa".into()))]),
             ..Default::default()
         }
@@ -672,6 +794,83 @@ mod tests {
         assert!(matches!(only_action(&plan), ServiceAction::Keep { .. }));
     }
 
+    /// M1: a container off the kept project network is recreated onto it, stopped or running.
+    #[test]
+    fn recreates_containers_that_lost_the_project_network() {
+        let d = desired_one(spec("prometheus", &[]), "a");
+        let stopped = deployed("p", &d[0], RunState::Exited);
+        let mut removed = observed_with(vec![stopped]);
+        removed.networks.clear();
+        let plan_removed = plan("p", &d, &removed).unwrap();
+        assert_eq!(plan_removed.create_network.as_deref(), Some("p_default"));
+        let mut running = deployed("p", &d[0], RunState::Running);
+        running.networks.clear();
+        let plan_disconnected = plan("p", &d, &observed_with(vec![running])).unwrap();
+        for (case, plan) in [
+            ("network removed while stopped", plan_removed),
+            ("disconnected while running", plan_disconnected),
+        ] {
+            assert!(
+                matches!(only_action(&plan), ServiceAction::Recreate { reason, .. } if reason.contains("not attached to network `p_default`")),
+                "{case}: {:?}",
+                plan.describe()
+            );
+        }
+    }
+
+    /// H6: two concurrent creates left two `p_default`; the one in use is kept, the other removed.
+    #[test]
+    fn keeps_the_used_network_of_duplicates_and_removes_the_others() {
+        let d = desired_one(spec("prometheus", &[]), "a");
+        let mut c = deployed("p", &d[0], RunState::Running);
+        c.networks.insert("p_default".into(), "net2".into());
+        let mut observed = observed_with(vec![c]);
+        observed.networks = vec![network("net1"), network("net2")];
+        let plan = plan("p", &d, &observed).unwrap();
+        assert_eq!(plan.network_id.as_deref(), Some("net2"));
+        assert_eq!(
+            plan.remove_networks,
+            vec![NetworkRemoval {
+                id: "net1".into(),
+                detach: vec![]
+            }]
+        );
+        assert!(plan.create_network.is_none());
+        assert!(matches!(only_action(&plan), ServiceAction::Keep { .. }));
+        assert!(!plan.is_up_to_date(), "the duplicate is still to remove");
+
+        let mut empty = observed_with(vec![]);
+        empty.networks = vec![network("net1"), network("net2")];
+        let plan = super::plan("p", &d, &empty).unwrap();
+        assert_eq!(
+            plan.network_id.as_deref(),
+            Some("net1"),
+            "the oldest on a tie"
+        );
+    }
+
+    /// M2: a container with only the compose project label is not stackctl's to remove.
+    #[test]
+    fn lists_foreign_containers_and_removes_them_only_when_asked() {
+        let d = desired_one(spec("prometheus", &[]), "a");
+        let current = deployed("p", &d[0], RunState::Running);
+        let mut app = current.clone();
+        app.id = "a".repeat(64);
+        app.name = "p-web-1".into();
+        app.service = "web".into();
+        app.labels = BTreeMap::from([(labels::PROJECT.to_string(), "p".to_string())]);
+        let mut plan = plan("p", &d, &observed_with(vec![current, app])).unwrap();
+        assert!(plan.removals.is_empty(), "{:?}", plan.removals);
+        assert_eq!(plan.foreign.len(), 1);
+        assert!(plan.is_up_to_date(), "a foreign container changes nothing");
+        assert!(plan
+            .describe()
+            .contains(&"keep      p-web-1 (not created by stackctl)".to_string()));
+        plan.remove_foreign();
+        assert_eq!(plan.removals[0].container, "p-web-1");
+        assert!(plan.foreign.is_empty());
+    }
+
     #[test]
     fn refuses_a_missing_external_network_with_a_hint() {
         let d = desired_one(spec("prometheus", &[]), "a");
@@ -715,7 +914,7 @@ mod tests {
             uid: None,
         });
         let mut f = files("a");
-        let base = config_hash(&s, &f);
+        let base = config_hash(&s, &f, b"k");
         f.insert(
             "grafana/x.yml".into(),
             RenderedFile {
@@ -731,7 +930,7 @@ mod tests {
             },
         );
         assert_eq!(
-            config_hash(&s, &f),
+            config_hash(&s, &f, b"k"),
             base,
             "other services' files do not count"
         );
@@ -742,6 +941,9 @@ mod tests {
                 mode: FileMode::Secret,
             },
         );
-        assert_ne!(config_hash(&s, &f), base, "a changed secret counts");
+        assert_ne!(config_hash(&s, &f, b"k"), base, "a changed secret counts");
+        // Keyed: the same files under another project's key give an unrelated hash, so a
+        // stored hash cannot be matched against guessed secrets without the 0600 key.
+        assert_ne!(config_hash(&s, &f, b"k"), config_hash(&s, &f, b"other key"));
     }
 }

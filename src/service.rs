@@ -54,6 +54,10 @@ pub struct ServiceSpec {
     /// read the socket. The gid differs between hosts: the engine resolves it at deploy time,
     /// the compose export reads it from `DOCKER_GID`.
     pub docker_socket_group: bool,
+    /// The program requires basic auth (the stack is published beyond loopback): stackctl's
+    /// own calls send user `stackctl` and the stack's web password.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub web_auth: bool,
 }
 
 impl ServiceSpec {
@@ -86,6 +90,7 @@ impl ServiceSpec {
             metrics_port: None,
             networks: Vec::new(),
             docker_socket_group: false,
+            web_auth: false,
         }
     }
 

@@ -1,17 +1,30 @@
-//! Writes a `RenderedStack` into the output directory: each file atomically (temp file + rename
-//! in the same directory), secrets 0600 under a 0700 `secrets/`, unchanged files left untouched
-//! (their mtimes stay), and files a previous render wrote but this one did not removed.
+//! Writes a `RenderedStack` into the output directory as one switch-over: every new or changed
+//! file is first staged in full beside its final name (secrets 0600 under a 0700 `secrets/`,
+//! everything else 0644 in 0755 directories, whatever the umask), then renamed into place under
+//! an exclusive lock on the directory, so two renders never interleave and every stackctl
+//! command sees the old tree or the new one. Unchanged files are left untouched (their mtimes
+//! stay); files a previous render wrote but this one did not are removed.
+//!
+//! No path below the output directory is followed through a symlink (see `tree`), and a file
+//! stackctl did not write is never overwritten unless the caller passes `Overwrite::Force`.
+//! The file list is written before the switch as the union of old and new, so a failure midway
+//! still records every file that may have been written.
 //!
 //! Everything is rendered in memory before this runs; nothing here decides file contents.
 
+mod hash_key;
+mod lock;
+mod tree;
+
 use std::collections::BTreeSet;
-use std::io::Write as _;
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Component as PathPart, Path, PathBuf};
 
-use anyhow::Context as _;
-
 use crate::render::{FileMode, RenderedStack};
+
+pub use hash_key::{HashKey, KEY_FILE};
+use lock::OutputLock;
+pub use lock::LOCK_FILE;
+use tree::{Existing, Staged, Tree};
 
 /// The list of files stackctl wrote last time, one relative path a line, inside the output dir.
 pub const FILE_LIST: &str = ".stackctl-files";
@@ -36,6 +49,15 @@ impl FileStatus {
     }
 }
 
+/// Whether a file stackctl did not write (absent from its file list) may be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// Refuse: it may be the operator's own `docker-compose.yml`.
+    Refuse,
+    /// `render --force`.
+    Force,
+}
+
 /// What happened to each file, in path order (removed files last).
 #[derive(Debug, Clone, Default)]
 pub struct WriteReport {
@@ -53,33 +75,150 @@ impl WriteReport {
     }
 }
 
-/// Writes every file of `stack` under `out_dir` (created if missing).
+/// Writes every file of `stack` under `out_dir` (created if missing), refusing to replace a
+/// file stackctl did not write.
 pub fn write(stack: &RenderedStack, out_dir: &Path) -> anyhow::Result<WriteReport> {
+    write_with(stack, out_dir, Overwrite::Refuse)
+}
+
+/// What to do with one rendered file.
+enum Step {
+    Keep,
+    Chmod(u32),
+    Write {
+        contents: Vec<u8>,
+        mode: u32,
+        existed: bool,
+    },
+}
+
+pub fn write_with(
+    stack: &RenderedStack,
+    out_dir: &Path,
+    overwrite: Overwrite,
+) -> anyhow::Result<WriteReport> {
     for path in stack.files.keys() {
         check_relative(path)?;
     }
-    fs_err::create_dir_all(out_dir)
-        .with_context(|| format!("cannot create the output directory `{}`", out_dir.display()))?;
+    let tree = Tree::open(out_dir)?;
+    let _lock = OutputLock::acquire(&tree)?;
+    let previous = previous_files(&tree)?;
+    let mut steps = Vec::new();
+    let mut foreign = Vec::new();
+    for (path, file) in &stack.files {
+        let step = plan_file(&tree, path, file.contents.as_bytes(), file.mode)?;
+        if let Step::Write { existed: true, .. } | Step::Chmod(_) = step {
+            if !previous.contains(path) {
+                foreign.push(path.as_str());
+            }
+        }
+        steps.push((path, step));
+    }
+    if overwrite == Overwrite::Refuse && !foreign.is_empty() {
+        anyhow::bail!(
+            "refusing to overwrite {} in `{}` that stackctl did not write: {}\n  hint: move {} away, choose another `--out`, or run `stackctl render --force` to replace {}",
+            if foreign.len() == 1 { "a file" } else { "files" },
+            out_dir.display(),
+            foreign.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
+            if foreign.len() == 1 { "it" } else { "them" },
+            if foreign.len() == 1 { "it" } else { "them" },
+        );
+    }
+    let staged = stage_all(&tree, &steps)?;
+    let current: BTreeSet<String> = stack.files.keys().cloned().collect();
+    // Recorded before the switch: a failure midway still lists every file that may be new.
+    write_list(&tree, &previous.union(&current).cloned().collect())?;
     let mut report = WriteReport {
         out_dir: out_dir.to_path_buf(),
         files: Vec::new(),
     };
-    for (path, file) in &stack.files {
-        let status = write_file(out_dir, path, file.contents.as_bytes(), file.mode)?;
+    let mut staged = staged.into_iter();
+    for (path, step) in steps {
+        let status = match step {
+            Step::Keep => FileStatus::Unchanged,
+            Step::Chmod(mode) => {
+                tree.set_mode(path, mode)?;
+                FileStatus::Changed
+            }
+            Step::Write { existed, .. } => {
+                let next = staged.next().expect("one staged file per write step");
+                if let Err(e) = tree.commit(next) {
+                    staged.for_each(Staged::discard);
+                    return Err(e);
+                }
+                if existed {
+                    FileStatus::Changed
+                } else {
+                    FileStatus::Created
+                }
+            }
+        };
         report.files.push((path.clone(), status));
     }
-    let current: BTreeSet<String> = stack.files.keys().cloned().collect();
-    for stale in previous_files(out_dir)?.difference(&current) {
+    for stale in previous.difference(&current) {
         if check_relative(stale).is_err() {
             continue; // a hand-edited list must never make stackctl delete outside its directory
         }
-        if remove_stale(out_dir, stale)? {
+        if tree.remove_stale(stale)? {
             report.files.push((stale.clone(), FileStatus::Removed));
         }
     }
-    let list: String = current.iter().map(|p| format!("{p}\n")).collect();
-    write_file(out_dir, FILE_LIST, list.as_bytes(), FileMode::Public)?;
+    write_list(&tree, &current)?;
     Ok(report)
+}
+
+fn plan_file(tree: &Tree, path: &str, contents: &[u8], mode: FileMode) -> anyhow::Result<Step> {
+    let wanted = match mode {
+        FileMode::Secret => 0o600,
+        FileMode::Public => 0o644,
+    };
+    let write = |existed| Step::Write {
+        contents: contents.to_vec(),
+        mode: wanted,
+        existed,
+    };
+    Ok(match tree.existing(path)? {
+        Existing::Missing => write(false),
+        Existing::Other => write(true), // a symlink or special file is replaced, never written through
+        Existing::Directory => anyhow::bail!(
+            "cannot write `{}`: a directory is in the way",
+            tree.path().join(path).display()
+        ),
+        Existing::File {
+            contents: old,
+            mode,
+        } if old == contents => {
+            if mode == wanted {
+                Step::Keep
+            } else {
+                Step::Chmod(wanted)
+            }
+        }
+        Existing::File { .. } => write(true),
+    })
+}
+
+/// Writes every new or changed file beside its final name; on a failure, none stays.
+fn stage_all(tree: &Tree, steps: &[(&String, Step)]) -> anyhow::Result<Vec<Staged>> {
+    let mut staged = Vec::new();
+    for (path, step) in steps {
+        if let Step::Write { contents, mode, .. } = step {
+            match tree.stage(path, contents, *mode) {
+                Ok(s) => staged.push(s),
+                Err(e) => {
+                    staged.into_iter().for_each(Staged::discard);
+                    return Err(e);
+                }
+            }
+        }
+    }
+    Ok(staged)
+}
+
+fn write_list(tree: &Tree, files: &BTreeSet<String>) -> anyhow::Result<()> {
+    let list: String = files.iter().map(|p| format!("{p}\n")).collect();
+    let staged = tree.stage(FILE_LIST, list.as_bytes(), 0o644)?;
+    tree.commit(staged)
 }
 
 /// Rendered paths are relative, plain and inside the output directory.
@@ -93,126 +232,23 @@ fn check_relative(path: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn is_secret_path(path: &str) -> bool {
-    path.starts_with("secrets/")
-}
-
-fn write_file(
-    out_dir: &Path,
-    rel: &str,
-    contents: &[u8],
-    mode: FileMode,
-) -> anyhow::Result<FileStatus> {
-    let target = out_dir.join(rel);
-    let parent = target.parent().unwrap_or(out_dir);
-    create_parents(out_dir, rel)?;
-    let wanted_mode = match mode {
-        FileMode::Secret => 0o600,
-        FileMode::Public => 0o644,
+fn previous_files(tree: &Tree) -> anyhow::Result<BTreeSet<String>> {
+    let text = match tree.existing(FILE_LIST)? {
+        Existing::File { contents, .. } => String::from_utf8_lossy(&contents).into_owned(),
+        _ => return Ok(BTreeSet::new()),
     };
-    let existing = match fs_err::symlink_metadata(&target) {
-        Ok(meta) if meta.is_file() => Some(meta),
-        Ok(meta) if meta.is_dir() => {
-            anyhow::bail!(
-                "cannot write `{}`: a directory is in the way",
-                target.display()
-            )
-        }
-        Ok(_) => None, // a symlink or special file is replaced, never written through
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e.into()),
-    };
-    if let Some(meta) = &existing {
-        let same = fs_err::read(&target)
-            .map(|old| old == contents)
-            .unwrap_or(false);
-        if same {
-            if meta.permissions().mode() & 0o777 == wanted_mode {
-                return Ok(FileStatus::Unchanged);
-            }
-            set_mode(&target, wanted_mode)?;
-            return Ok(FileStatus::Changed);
-        }
-    }
-    // NamedTempFile starts at 0600, so a secret is never readable by others, even for a moment.
-    let mut temp = tempfile::Builder::new()
-        .prefix(".stackctl-")
-        .tempfile_in(parent)
-        .with_context(|| format!("cannot create a temporary file in `{}`", parent.display()))?;
-    temp.write_all(contents)
-        .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("cannot write `{}`", target.display()))?;
-    set_mode(temp.path(), wanted_mode)?;
-    temp.persist(&target)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot move the new `{}` into place", target.display()))?;
-    Ok(if existing.is_some() {
-        FileStatus::Changed
-    } else {
-        FileStatus::Created
-    })
-}
-
-/// Creates the directories of `rel` under `out_dir`; those under `secrets/` get 0700.
-fn create_parents(out_dir: &Path, rel: &str) -> anyhow::Result<()> {
-    let mut dir = out_dir.to_path_buf();
-    let parts: Vec<&str> = rel.split('/').collect();
-    for (i, part) in parts[..parts.len().saturating_sub(1)].iter().enumerate() {
-        dir.push(part);
-        let secret = is_secret_path(&format!("{}/", parts[..=i].join("/")));
-        match fs_err::symlink_metadata(&dir) {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => anyhow::bail!(
-                "cannot write `{rel}`: `{}` is not a directory",
-                dir.display()
-            ),
-            Err(_) => fs_err::create_dir(&dir)?,
-        }
-        if secret {
-            set_mode(&dir, 0o700)?;
-        }
-    }
-    Ok(())
-}
-
-fn set_mode(path: &Path, mode: u32) -> anyhow::Result<()> {
-    fs_err::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
-    Ok(())
-}
-
-fn previous_files(out_dir: &Path) -> anyhow::Result<BTreeSet<String>> {
-    match fs_err::read_to_string(out_dir.join(FILE_LIST)) {
-        Ok(text) => Ok(text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeSet::new()),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Deletes a file an earlier render wrote, and any directories it leaves empty.
-fn remove_stale(out_dir: &Path, rel: &str) -> anyhow::Result<bool> {
-    let target = out_dir.join(rel);
-    match fs_err::remove_file(&target) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e.into()),
-    }
-    let mut dir = target.parent().map(Path::to_path_buf);
-    while let Some(d) = dir {
-        if d == out_dir || !d.starts_with(out_dir) || std::fs::remove_dir(&d).is_err() {
-            break; // not empty (or not ours): stop climbing
-        }
-        dir = d.parent().map(Path::to_path_buf);
-    }
-    Ok(true)
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt as _;
+
     use super::*;
     use crate::render::RenderedFile;
 
@@ -346,5 +382,145 @@ mod tests {
         let report = write(&s, dir.path()).unwrap();
         assert_eq!(report.status("secrets/am/key"), Some(FileStatus::Changed));
         assert_eq!(mode_of(&path), 0o600);
+    }
+
+    #[test]
+    fn stale_removal_never_follows_a_symlinked_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("rendered");
+        let victim = dir.path().join("victim");
+        std::fs::create_dir(&victim).unwrap();
+        std::fs::write(victim.join("precious.txt"), "keep me").unwrap();
+        std::fs::write(victim.join("alertmanager.yml"), "keep me too").unwrap();
+        write(
+            &stack(&[
+                ("a.yml", "1", FileMode::Public),
+                ("alertmanager/alertmanager.yml", "x", FileMode::Public),
+            ]),
+            &out,
+        )
+        .unwrap();
+        // A tampered file list and a planted link; the service directory swapped for a link.
+        std::os::unix::fs::symlink(&victim, out.join("evil")).unwrap();
+        std::fs::remove_dir_all(out.join("alertmanager")).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("alertmanager")).unwrap();
+        let mut list = std::fs::read_to_string(out.join(FILE_LIST)).unwrap();
+        list.push_str("evil/precious.txt\n");
+        std::fs::write(out.join(FILE_LIST), list).unwrap();
+
+        let report = write(&stack(&[("a.yml", "1", FileMode::Public)]), &out).unwrap();
+        assert_eq!(report.status("evil/precious.txt"), None);
+        assert_eq!(report.status("alertmanager/alertmanager.yml"), None);
+        assert!(victim.join("precious.txt").exists());
+        assert!(victim.join("alertmanager.yml").exists());
+    }
+
+    #[test]
+    fn writing_never_goes_through_a_symlinked_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("rendered");
+        let victim = dir.path().join("victim");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir(&victim).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("prometheus")).unwrap();
+        let err = write(
+            &stack(&[("prometheus/prometheus.yml", "a: 1", FileMode::Public)]),
+            &out,
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("is a symbolic link"), "{err:#}");
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_symlinked_file_is_replaced_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("rendered");
+        write(&stack(&[("a.yml", "1", FileMode::Public)]), &out).unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "keep").unwrap();
+        std::fs::remove_file(out.join("a.yml")).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("a.yml")).unwrap();
+        write(&stack(&[("a.yml", "2", FileMode::Public)]), &out).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+        assert_eq!(std::fs::read_to_string(out.join("a.yml")).unwrap(), "2");
+    }
+
+    #[test]
+    fn refuses_to_overwrite_a_file_stackctl_did_not_write_unless_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("docker-compose.yml"), "mine").unwrap();
+        let s = stack(&[
+            ("docker-compose.yml", "stackctl's", FileMode::Public),
+            ("a.yml", "1", FileMode::Public),
+        ]);
+        let err = write(&s, dir.path()).unwrap_err().to_string();
+        assert!(err.contains("`docker-compose.yml`"), "{err}");
+        assert!(err.contains("--force"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap(),
+            "mine"
+        );
+        assert!(!dir.path().join("a.yml").exists(), "nothing is written");
+        write_with(&s, dir.path(), Overwrite::Force).unwrap();
+        let report = write(&s, dir.path()).unwrap();
+        assert_eq!(report.count(FileStatus::Unchanged), 2, "now it is ours");
+    }
+
+    #[test]
+    fn a_failure_midway_switches_nothing_and_leaves_no_staged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        write(&stack(&[("a.yml", "old", FileMode::Public)]), out).unwrap();
+        std::fs::create_dir_all(out.join("z/in-the-way")).unwrap();
+        let err = write(
+            &stack(&[
+                ("a.yml", "new", FileMode::Public),
+                ("b.yml", "new", FileMode::Public),
+                ("z/in-the-way", "new", FileMode::Public),
+            ]),
+            out,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("a directory is in the way"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(out.join("a.yml")).unwrap(), "old");
+        assert!(!out.join("b.yml").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(out)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".stackctl-new-")
+            })
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_second_writer_waits_for_the_lock_and_names_its_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = Tree::open(dir.path()).unwrap();
+        let held = OutputLock::acquire(&tree).unwrap();
+        let err = OutputLock::acquire_within(&tree, std::time::Duration::from_millis(100))
+            .err()
+            .expect("the lock is held");
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("pid {}", std::process::id())),
+            "{text}"
+        );
+        let waiter = std::thread::spawn(move || {
+            let tree = Tree::open(tree.path()).unwrap();
+            let start = std::time::Instant::now();
+            OutputLock::acquire(&tree).unwrap();
+            start.elapsed()
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        drop(held);
+        assert!(waiter.join().unwrap() >= std::time::Duration::from_millis(250));
     }
 }

@@ -25,12 +25,17 @@ fn routes_render_as_quoted_matchers_under_a_root_route_with_the_manifest_timing(
         route.get("matchers").is_none(),
         "the root route must not match"
     );
-    let critical = &route["routes"][0];
+    assert_eq!(
+        route["routes"][0],
+        yaml(r#"{matchers: ['alertname="Watchdog"'], receiver: 'null'}"#),
+        "the built-in Watchdog route comes first"
+    );
+    let critical = &route["routes"][1];
     assert_eq!(critical["matchers"], yaml(r#"['severity="critical"']"#));
     assert_eq!(critical["receiver"], "oncall");
     assert_eq!(critical["continue"], true);
     assert_eq!(critical["mute_time_intervals"], yaml("[nights]"));
-    let warning = &route["routes"][1];
+    let warning = &route["routes"][2];
     assert_eq!(
         warning["matchers"],
         yaml(r#"['severity="warning"', 'service=~"api|web"']"#)
@@ -98,7 +103,7 @@ fn receivers_carry_their_channel_settings_and_reference_secrets_by_file() {
         .iter()
         .map(|r| r["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["team-email", "oncall", "chat", "bot"]);
+    assert_eq!(names, ["team-email", "oncall", "chat", "bot", "null"]);
     let email = &receivers[0]["email_configs"][0];
     assert_eq!(email["to"], "alerts@shop.example.com, ops@shop.example.com");
     assert_eq!(email["smarthost"], "smtp.example.com:587");
@@ -209,7 +214,11 @@ fn msteams_before_0_26_is_reported_with_a_version_hint() {
     let problems = problem_paths(&teams("0.25.0", "http://teams-relay:8080/hook"), &[]);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].0, "notify.receivers.teams.msteams");
-    assert!(problems[0].1.contains("0.28.0"), "{}", problems[0].1);
+    assert!(
+        problems[0].1.contains("added in 0.26.0"),
+        "{}",
+        problems[0].1
+    );
 }
 
 #[test]
@@ -248,7 +257,11 @@ notify:
         ),
         (&yaml("30s"), &yaml("5m"), &yaml("4h"))
     );
-    assert!(route.get("routes").is_none());
+    assert_eq!(
+        route["routes"],
+        yaml(r#"[{matchers: ['alertname="Watchdog"'], receiver: 'null'}]"#),
+        "only the built-in Watchdog route"
+    );
 }
 
 #[test]
@@ -289,7 +302,7 @@ fn extra_config_is_merged_last_and_maps_merge_recursively() {
         doc["route"]["receiver"], "team-email",
         "siblings of merged keys stay"
     );
-    assert_eq!(doc["route"]["routes"].as_sequence().map(Vec::len), Some(2));
+    assert_eq!(doc["route"]["routes"].as_sequence().map(Vec::len), Some(3));
 }
 
 #[test]

@@ -422,3 +422,27 @@ fn services_wait_for_health_only_where_the_image_can_report_it() {
         ("::1".into(), "3000".into())
     );
 }
+
+#[test]
+fn every_exported_service_resolves_host_docker_internal_after_compose_config() {
+    let Some((output, _)) = compose_config("full", FULL, Some("999")) else {
+        return;
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let config: serde_yaml::Value =
+        serde_yaml::from_slice(&output.stdout).expect("compose config prints YAML");
+    let services = config["services"].as_mapping().expect("services");
+    assert!(services.len() >= 5);
+    for (name, service) in services {
+        // Compose prints `host=ip` (newer) or `host:ip` (older) for the same entry.
+        let hosts: Vec<String> = seq(&service["extra_hosts"])
+            .iter()
+            .map(|h| str_of(h).replacen('=', ":", 1))
+            .collect();
+        assert_eq!(hosts, ["host.docker.internal:host-gateway"], "{name:?}");
+    }
+}

@@ -141,9 +141,11 @@ fn deploy_killed_halfway_is_finished_by_the_next_one() {
     // A recreate interrupted after creating its replacement leaves a temporary container.
     let id = s.inspect("pushgateway", "{{.Id}}");
     let leftover = format!("{}_{}", &id[..12], s.container("pushgateway"));
+    // stackctl's own label is on every container it creates (only those are removed).
     let labels = [
         format!("com.docker.compose.project={}", s.project),
         "com.docker.compose.service=pushgateway".to_string(),
+        format!("io.stackctl.project={}", s.project),
     ];
     e2e_support::docker(&[
         "create",
@@ -153,6 +155,8 @@ fn deploy_killed_halfway_is_finished_by_the_next_one() {
         &labels[0],
         "--label",
         &labels[1],
+        "--label",
+        &labels[2],
         e2e_support::PUSHGATEWAY,
     ]);
     let out = s.ok(&["deploy"]);

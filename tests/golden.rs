@@ -9,9 +9,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use stackctl::render::{self, FileMode, RenderedStack, Stack, Templates};
-use stackctl::tools::judge::{NoDocker, Remembering};
-use stackctl::tools::{amtool, promtool, CheckOutcome};
+use stackctl::render::{self, FileMode, RenderedStack, Templates};
+use stackctl::tools::judge::{NoDocker, Remembering, VALIDATE_NO_DOCKER};
+use stackctl::tools::{pipeline, CheckOutcome};
 
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ok");
@@ -125,10 +125,9 @@ fn no_secret_value_of_a_fixture_appears_in_a_public_file() {
     });
 }
 
-/// promtool and amtool judge every fixture as `stackctl validate --no-docker` would: a local
-/// tool at least as new as the rendered release must pass the files; an older local tool's
-/// rejection is reported (UNSURE) but cannot fail the test, because it may not know newer keys.
-/// Fixtures pinning `version: 2.42.0` / `0.25.0` are judged strictly by the Debian tools.
+/// promtool and amtool judge every fixture as `stackctl validate --no-docker` does (the same
+/// pipeline): an older local tool judges a copy rendered for its own release, so every
+/// rejection fails the test; only keys newer than the tool (UNSURE) are reported.
 #[test]
 fn every_ok_fixture_passes_promtool_and_amtool() {
     let (Some(_), Some(_)) = (
@@ -142,19 +141,15 @@ fn every_ok_fixture_passes_promtool_and_amtool() {
         let (loaded, templates, rendered) = render_fixture(manifest);
         let work = common::tempdir();
         stackctl::writer::write(&rendered, work.path()).expect("write scratch copy");
-        let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
-        let images = Remembering::new(NoDocker);
-        let mut results =
-            promtool::checks(&stack, &rendered, work.path(), &images).expect("promtool checks");
-        results.extend(
-            amtool::checks(&stack, &rendered, work.path(), &images).expect("amtool checks"),
-        );
+        let images = Remembering::new(NoDocker(VALIDATE_NO_DOCKER));
+        let results = pipeline::local_checks(&loaded, &templates, &rendered, work.path(), &images)
+            .expect("promtool and amtool checks");
         let mut failures = Vec::new();
         for result in results {
             let line = stackctl::output::format_check(&result);
             match &result.outcome {
                 CheckOutcome::Passed => print!("{name}: {line}"),
-                CheckOutcome::Inconclusive(_) => eprint!("{name}: {line}"),
+                CheckOutcome::Inconclusive { .. } => eprint!("{name}: {line}"),
                 CheckOutcome::Failed(_) => failures.push(format!("{name}: {line}")),
                 CheckOutcome::NotRun(why) => {
                     common::skip::<()>(&format!("{} ({why})", result.name));
@@ -183,11 +178,9 @@ fn pinned_fixtures_are_judged_by_the_local_tools_without_doubt() {
     let (loaded, templates, rendered) = render_fixture(&manifest);
     let work = common::tempdir();
     stackctl::writer::write(&rendered, work.path()).expect("write scratch copy");
-    let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
-    let images = Remembering::new(NoDocker);
-    let mut results =
-        promtool::checks(&stack, &rendered, work.path(), &images).expect("promtool checks");
-    results.extend(amtool::checks(&stack, &rendered, work.path(), &images).expect("amtool checks"));
+    let images = Remembering::new(NoDocker(VALIDATE_NO_DOCKER));
+    let results = pipeline::local_checks(&loaded, &templates, &rendered, work.path(), &images)
+        .expect("promtool and amtool checks");
     assert!(
         results.len() >= 4,
         "config, rules, tests and alertmanager checks expected: {results:?}"

@@ -319,9 +319,10 @@ fn json_fields_and_files_reach_both_shippers() {
             })
             .collect();
         if let Some(alloy) = fixture.file("alloy/config.alloy") {
+            let json_stage = logs.pipeline.iter().any(|s| s.json.is_some());
             assert_eq!(
                 alloy.contains("stage.json"),
-                !logs.json_fields.is_empty(),
+                !logs.json_fields.is_empty() || json_stage,
                 "{}",
                 fixture.name
             );
@@ -344,9 +345,10 @@ fn json_fields_and_files_reach_both_shippers() {
                 .collect();
             assert_eq!(paths, inside, "{}", fixture.name);
             let text = fixture.file("promtail/promtail.yaml").unwrap_or_default();
+            let json_stage = logs.pipeline.iter().any(|s| s.json.is_some());
             assert_eq!(
                 text.contains("- json:"),
-                !logs.json_fields.is_empty(),
+                !logs.json_fields.is_empty() || json_stage,
                 "{}",
                 fixture.name
             );
@@ -427,4 +429,110 @@ fn jaeger_configs_are_v2_with_reachable_endpoints() {
                 .is_some_and(|k| k.starts_with("/tmp/badger/")));
         }
     }
+}
+
+/// `logs.pipeline` reaches Alloy's `loki.process` and Promtail's `pipeline_stages` with the
+/// same stages in the same order, after the `json_fields` stages.
+#[test]
+fn pipeline_stages_reach_both_shippers_in_order() {
+    let yaml = r#"
+version: 1
+project: pipe
+components: {loki: {}, alloy: {}, promtail: {}}
+logs:
+  json_fields: [trace_id]
+  pipeline:
+    - json: {level: level, message: msg, ts: time}
+    - labels: [level]
+    - regex: {expression: '^(?P<method>[A-Z]+) ', source: message}
+    - timestamp: {source: ts, format: RFC3339Nano}
+    - multiline: {firstline: '^\d{4}-\d{2}-\d{2}', max_wait_time: 3s}
+    - drop: {source: level, value: debug}
+    - output: message
+"#;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let loaded = stackctl::manifest::load_str(&dir.path().join("stackctl.yaml"), yaml, &|_| None)
+        .expect("manifest loads");
+    let rendered = stackctl::render::render(&loaded, &Templates::embedded()).expect("renders");
+    let alloy = &rendered.files["alloy/config.alloy"].contents;
+    let blocks: Vec<&str> = alloy
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("stage."))
+        .collect();
+    assert_eq!(
+        blocks,
+        [
+            "stage.json {",
+            "stage.labels {",
+            "stage.json {",
+            "stage.labels {",
+            "stage.regex {",
+            "stage.timestamp {",
+            "stage.multiline {",
+            "stage.drop {",
+            "stage.output {"
+        ]
+    );
+    assert!(
+        alloy.contains("forward_to    = [loki.process.pipeline.receiver]"),
+        "{alloy}"
+    );
+    for line in [
+        r#""message" = "msg","#,
+        r#"source = "message""#,
+        r#"format = "RFC3339Nano""#,
+        r#"firstline = "^\\d{4}-\\d{2}-\\d{2}""#,
+        r#"max_wait_time = "3s""#,
+        r#"value = "debug""#,
+    ] {
+        assert!(alloy.contains(line), "alloy lacks `{line}`:\n{alloy}");
+    }
+    let promtail: Value =
+        serde_yaml::from_str(&rendered.files["promtail/promtail.yaml"].contents).expect("yaml");
+    let stages = promtail["scrape_configs"][0]["pipeline_stages"]
+        .as_sequence()
+        .expect("docker job has pipeline_stages");
+    let kinds: Vec<String> = stages
+        .iter()
+        .map(|s| {
+            s.as_mapping()
+                .and_then(|m| m.keys().next())
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "json",
+            "labels",
+            "json",
+            "labels",
+            "regex",
+            "timestamp",
+            "multiline",
+            "drop",
+            "output"
+        ]
+    );
+    assert_eq!(
+        at(&stages[2], "json.expressions.message").and_then(Value::as_str),
+        Some("msg")
+    );
+    assert!(stages[3]["labels"]
+        .as_mapping()
+        .is_some_and(|m| m.contains_key("level")));
+    assert_eq!(stages[4]["regex"]["source"].as_str(), Some("message"));
+    assert_eq!(
+        stages[5]["timestamp"]["format"].as_str(),
+        Some("RFC3339Nano")
+    );
+    assert_eq!(
+        stages[6]["multiline"]["firstline"].as_str(),
+        Some(r"^\d{4}-\d{2}-\d{2}")
+    );
+    assert_eq!(stages[7]["drop"]["value"].as_str(), Some("debug"));
+    assert_eq!(stages[8]["output"]["source"].as_str(), Some("message"));
 }

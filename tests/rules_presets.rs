@@ -121,3 +121,33 @@ fn every_preset_alert_has_a_unit_test() {
         }
     }
 }
+
+#[test]
+fn overrides_retune_a_preset_alert_and_promtool_still_passes() {
+    let yaml = format!(
+        "{}alerts:\n  overrides:\n    TargetDown: {{for: 7m, severity: warning, labels: {{team: ops}}}}\n",
+        full_stack("3.14.0")
+    );
+    let out = tempfile::tempdir().unwrap();
+    let draft = render_rules(&yaml, out.path());
+    assert!(draft.problems.is_empty(), "{:?}", draft.problems);
+    let text = &draft
+        .file("prometheus/rules/preset-stack.yml")
+        .expect("stack preset")
+        .contents;
+    let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+    let rule = doc["groups"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["rules"].as_sequence().into_iter().flatten())
+        .find(|r| r["alert"] == "TargetDown")
+        .expect("TargetDown rendered");
+    assert_eq!(rule["for"], "7m");
+    assert_eq!(rule["labels"]["severity"], "warning");
+    assert_eq!(rule["labels"]["team"], "ops");
+    let Some(promtool) = promtool() else { return };
+    let (rules, tests) = write_tree(&draft, out.path());
+    promtool_ok(&promtool, &["check", "rules"], &rules);
+    promtool_ok(&promtool, &["test", "rules"], &tests);
+}

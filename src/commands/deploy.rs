@@ -7,6 +7,7 @@ mod checks;
 #[cfg(test)]
 mod fake_engine;
 pub(crate) mod http;
+pub(crate) mod lock;
 mod observe;
 mod ports;
 mod pull;
@@ -41,13 +42,23 @@ pub fn exec(global: &GlobalArgs, args: DeployArgs) -> anyhow::Result<ExitCode> {
 
 async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode> {
     let engine = session::connect().await?;
+    // Held until deploy returns: a second deploy waits instead of racing this one.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(lock::acquire(&session.out_dir, &session.project, "deploy")?)
+    };
     let observed = observe(&engine, session).await?;
-    let plan = plan::plan(&session.project, &session.desired, &observed)
+    let mut plan = plan::plan(&session.project, &session.desired, &observed)
         .map_err(|e| anyhow::Error::new(Failure::new(e.to_string()).hint(e.hint())))?;
+    if args.remove_orphans {
+        plan.remove_foreign();
+    }
     if args.dry_run {
         print_plan(session, &plan);
         return Ok(ExitCode::SUCCESS);
     }
+    print_foreign(&plan);
     if !plan.is_up_to_date() {
         checks::judge(session)?;
     }
@@ -145,6 +156,20 @@ fn print_plan(session: &Session, plan: &Plan) {
     for line in plan.describe() {
         println!("  {line}");
     }
+}
+
+/// Containers under the project's name that stackctl did not create are left alone.
+fn print_foreign(plan: &Plan) {
+    if plan.foreign.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = plan.foreign.iter().map(|f| f.container.as_str()).collect();
+    eprintln!(
+        "warning: kept {} container(s) labelled with project `{}` that stackctl did not create: {}\n  hint: `stackctl deploy --remove-orphans` removes them",
+        names.len(),
+        plan.project,
+        names.join(", ")
+    );
 }
 
 fn print_urls(session: &Session) {

@@ -1,30 +1,43 @@
-//! `stackctl down [--volumes]`: stop and remove the project's containers (dependents first),
-//! then its networks; named volumes only with `--volumes`. Works from labels alone, so it
-//! also removes what a previous manifest deployed.
+//! `stackctl down [--volumes] [--remove-orphans]`: stop and remove the project's containers
+//! (dependents first), then its networks (duplicates of `PROJECT_default` included); named
+//! volumes only with `--volumes`. Works from labels alone, so it also removes what a previous
+//! manifest deployed — but only what stackctl created: containers and volumes that carry just
+//! the compose project label (an app using the same project name) are listed and kept;
+//! `--remove-orphans` removes such containers too.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 
 use futures_util::future::try_join_all;
 
-use super::deploy::session;
+use super::deploy::{lock, session};
 use crate::cli::{DownArgs, GlobalArgs};
-use crate::docker::{labels, Engine, ObservedContainer};
+use crate::docker::{labels, Engine, ObservedContainer, ObservedNetwork};
 
 const STOP_TIMEOUT_SECS: i64 = 10;
 
 pub fn exec(global: &GlobalArgs, args: DownArgs) -> anyhow::Result<ExitCode> {
     let loaded = super::load_manifest(global)?;
     let project = loaded.manifest.project;
+    let out_dir = std::path::absolute(super::out_dir(global))?;
     session::runtime()?.block_on(async {
         let engine = session::connect().await?;
-        down(&engine, &project, args.volumes).await
+        let _lock = lock::acquire(&out_dir, &project, "down")?;
+        down(&engine, &project, &args).await
     })
 }
 
-pub async fn down<E: Engine>(engine: &E, project: &str, volumes: bool) -> anyhow::Result<ExitCode> {
-    let containers = engine.list_containers(project).await?;
-    for wave in removal_order(&containers) {
+pub async fn down<E: Engine>(
+    engine: &E,
+    project: &str,
+    args: &DownArgs,
+) -> anyhow::Result<ExitCode> {
+    let (ours, foreign): (Vec<ObservedContainer>, Vec<ObservedContainer>) = engine
+        .list_containers(project)
+        .await?
+        .into_iter()
+        .partition(|c| c.is_stackctl() || args.remove_orphans);
+    for wave in removal_order(&ours) {
         try_join_all(wave.iter().map(|c| async move {
             engine.stop_container(&c.id, STOP_TIMEOUT_SECS).await?;
             engine.remove_container(&c.id, false).await?;
@@ -33,36 +46,76 @@ pub async fn down<E: Engine>(engine: &E, project: &str, volumes: bool) -> anyhow
         }))
         .await?;
     }
-    let mut networks = engine.list_networks(project).await?;
-    if let Some(default) = engine
-        .find_network(&labels::default_network(project))
-        .await?
-    {
-        if !networks.iter().any(|n| n.id == default.id) {
-            networks.push(default);
+    if !foreign.is_empty() {
+        let names: Vec<&str> = foreign.iter().map(|c| c.name.as_str()).collect();
+        println!(
+            "kept {} container(s) stackctl did not create: {} (`stackctl down --remove-orphans` removes them too)",
+            names.len(),
+            names.join(", ")
+        );
+    }
+    remove_networks(engine, project, !foreign.is_empty()).await?;
+    remove_volumes(engine, project, args.volumes).await?;
+    println!("stack `{project}` is down");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every `PROJECT_default` (duplicates too) and the project's other stackctl networks. While
+/// kept containers may still use one, a network that will not go is reported, not an error.
+async fn remove_networks<E: Engine>(
+    engine: &E,
+    project: &str,
+    containers_kept: bool,
+) -> anyhow::Result<()> {
+    let mut networks: Vec<ObservedNetwork> = engine
+        .networks_named(&labels::default_network(project))
+        .await?;
+    for network in engine.list_networks(project).await? {
+        if labels::is_stackctl(&network.labels) && !networks.iter().any(|n| n.id == network.id) {
+            networks.push(network);
         }
     }
     for network in networks {
-        engine.remove_network(&network.name).await?;
-        println!("removed network {}", network.name);
+        match engine.remove_network(&network.id).await {
+            Ok(()) => println!("removed network {}", network.name),
+            Err(e) if containers_kept => {
+                println!("kept network {} ({:#})", network.name, e)
+            }
+            Err(e) => return Err(e),
+        }
     }
-    if volumes {
-        for volume in engine.list_volumes(project).await? {
-            engine.remove_volume(&volume).await?;
+    Ok(())
+}
+
+/// Named volumes stackctl created, with `--volumes`; others are only listed.
+async fn remove_volumes<E: Engine>(engine: &E, project: &str, remove: bool) -> anyhow::Result<()> {
+    let (ours, foreign): (Vec<_>, Vec<_>) = engine
+        .list_volumes(project)
+        .await?
+        .into_iter()
+        .partition(|v| v.is_stackctl());
+    let ours: Vec<String> = ours.into_iter().map(|v| v.name).collect();
+    if remove {
+        for volume in &ours {
+            engine.remove_volume(volume).await?;
             println!("removed volume {volume}");
         }
-    } else {
-        let kept = engine.list_volumes(project).await?;
-        if !kept.is_empty() {
-            println!(
-                "kept {} data volume(s): {} (`stackctl down --volumes` removes them)",
-                kept.len(),
-                kept.join(", ")
-            );
-        }
+    } else if !ours.is_empty() {
+        println!(
+            "kept {} data volume(s): {} (`stackctl down --volumes` removes them)",
+            ours.len(),
+            ours.join(", ")
+        );
     }
-    println!("stack `{project}` is down");
-    Ok(ExitCode::SUCCESS)
+    if !foreign.is_empty() {
+        let names: Vec<String> = foreign.into_iter().map(|v| v.name).collect();
+        println!(
+            "kept {} volume(s) with the project's label that stackctl did not create: {} (`docker volume rm` removes one you no longer need)",
+            names.len(),
+            names.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// Containers in waves: a container goes after every container that depends on it
@@ -119,6 +172,7 @@ mod tests {
             state: RunState::Running,
             image_id: String::new(),
             labels: BTreeMap::from([(labels::DEPENDS_ON.to_string(), depends_on.to_string())]),
+            networks: BTreeMap::new(),
         }
     }
 

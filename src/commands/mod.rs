@@ -67,7 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = cli.global;
     match cli.command {
         Command::Init(args) => init::exec(&global, args),
-        Command::Render => render::exec(&global),
+        Command::Render(args) => render::exec(&global, &args),
         Command::Validate(args) => validate::exec(&global, args),
         Command::Deploy(args) => deploy::exec(&global, args),
         Command::Status(args) => status::exec(&global, args),

@@ -9,9 +9,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::deploy::session::{self, Session};
-use super::deploy::{observe, record_state};
+use super::deploy::{lock, observe, record_state};
 use crate::cli::GlobalArgs;
+use crate::commands::Failure;
 use crate::docker::{labels, RunState};
+use crate::plan::Observed;
 use crate::{output, writer};
 use apply::Target;
 use backup::Backup;
@@ -26,8 +28,57 @@ pub fn exec(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
 async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
     let engine = session::connect().await?;
+    let _lock = lock::acquire(&session.out_dir, &session.project, "reload")?;
     let observed = observe(&engine, session).await?;
-    let mut targets = Vec::new();
+    let survey = survey(session, &observed);
+    if survey.nothing_deployed {
+        return Err(Failure::new(format!(
+            "nothing is deployed for project `{}`: no service to reload",
+            session.project
+        ))
+        .hint("run `stackctl deploy` to start the stack")
+        .into());
+    }
+    for service in &survey.outdated {
+        eprintln!("warning: `{service}` needs a new container (image, ports or flags changed); run `stackctl deploy`");
+    }
+    if survey.targets.is_empty() && survey.not_running.is_empty() {
+        println!("nothing to reload: every running service has its current config");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !survey.targets.is_empty() {
+        let backup = Backup::take(&session.out_dir)?;
+        writer::write(&session.stack, &session.out_dir)?;
+        let done = apply::reload_all(&engine, session, &survey.targets, &backup, TIMEOUT).await?;
+        record_state(&engine, session).await?;
+        for (service, how) in done {
+            println!("{service:<20} {how}");
+        }
+    }
+    if survey.not_running.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    Err(not_running(&survey.not_running).into())
+}
+
+/// What reload finds: the services to reload, the ones it cannot reach, the ones only a
+/// deploy can bring up to date.
+struct Survey<'a> {
+    targets: Vec<Target<'a>>,
+    /// Declared services without a running container (stopped, or never created).
+    not_running: Vec<String>,
+    outdated: Vec<String>,
+    /// No container of the project at all.
+    nothing_deployed: bool,
+}
+
+fn survey<'a>(session: &'a Session, observed: &Observed) -> Survey<'a> {
+    let mut survey = Survey {
+        targets: Vec::new(),
+        not_running: Vec::new(),
+        outdated: Vec::new(),
+        nothing_deployed: observed.containers.is_empty(),
+    };
     for d in &session.desired {
         let name = labels::container_name(&session.project, &d.spec.name);
         let Some(c) = observed
@@ -35,14 +86,11 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
             .iter()
             .find(|c| c.name == name && c.state == RunState::Running)
         else {
-            eprintln!(
-                "warning: `{}` is not running; run `stackctl deploy` to start it",
-                d.spec.name
-            );
+            survey.not_running.push(d.spec.name.clone());
             continue;
         };
         if c.label(labels::SPEC_HASH) != Some(d.spec_hash.as_str()) {
-            eprintln!("warning: `{}` needs a new container (image, ports or flags changed); run `stackctl deploy`", d.spec.name);
+            survey.outdated.push(d.spec.name.clone());
         }
         let deployed = observed
             .deployed_config
@@ -50,22 +98,33 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
             .map(String::as_str)
             .or(c.label(labels::CONFIG_HASH));
         if deployed != Some(d.config_hash.as_str()) {
-            targets.push(Target {
+            survey.targets.push(Target {
                 desired: d,
                 container: c.id.clone(),
             });
         }
     }
-    if targets.is_empty() {
-        println!("nothing to reload: every running service has its current config");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let backup = Backup::take(&session.out_dir)?;
-    writer::write(&session.stack, &session.out_dir)?;
-    let done = apply::reload_all(&engine, session, &targets, &backup, TIMEOUT).await?;
-    record_state(&engine, session).await?;
-    for (service, how) in done {
-        println!("{service:<20} {how}");
-    }
-    Ok(ExitCode::SUCCESS)
+    survey
+}
+
+/// A reload cannot put config into a program that does not run: exit 1, naming each one.
+fn not_running(services: &[String]) -> Failure {
+    let names: Vec<String> = services.iter().map(|s| format!("`{s}`")).collect();
+    let (verb, pronoun) = if services.len() == 1 {
+        ("is", "it")
+    } else {
+        ("are", "them")
+    };
+    Failure::new(format!(
+        "{} {verb} not running, so {} not take the current config",
+        names.join(", "),
+        if services.len() == 1 {
+            "it does"
+        } else {
+            "they do"
+        }
+    ))
+    .hint(format!(
+        "run `stackctl deploy` to start {pronoun} with the current files"
+    ))
 }

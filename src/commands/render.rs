@@ -4,15 +4,20 @@
 
 use std::process::ExitCode;
 
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, RenderArgs};
 use crate::{output, render, writer};
 
-pub fn exec(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+pub fn exec(global: &GlobalArgs, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     let loaded = super::load_manifest(global)?;
     let templates = super::templates_for(&loaded)?;
     let stack = render::render(&loaded, &templates)?;
     let out = super::out_dir(global);
-    let report = writer::write(&stack, &out)?;
+    let overwrite = if args.force {
+        writer::Overwrite::Force
+    } else {
+        writer::Overwrite::Refuse
+    };
+    let report = writer::write_with(&stack, &out, overwrite)?;
     output::print_write_report(&report);
     output::print_warnings(&stack.warnings);
     Ok(ExitCode::SUCCESS)

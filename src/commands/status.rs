@@ -2,6 +2,7 @@
 //! drift; Prometheus' view (down targets with their last error, failing rules, firing alerts).
 //! Exit 0 when healthy, 1 otherwise. One list call, parallel inspects, short HTTP timeouts.
 
+mod network;
 mod prometheus;
 mod uptime;
 
@@ -60,7 +61,11 @@ pub fn exec(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Report> {
-    let containers = engine.list_containers(&session.project).await?;
+    let network_name = labels::default_network(&session.project);
+    let (containers, networks) = futures_util::try_join!(
+        engine.list_containers(&session.project),
+        engine.networks_named(&network_name),
+    )?;
     let deployed = DeployedState::read(&session.out_dir).by_container();
     let current: Vec<Option<&ObservedContainer>> = session
         .desired
@@ -81,15 +86,22 @@ async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Rep
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    let mut problems = Vec::new();
+    let deployed_services: Vec<(&str, &ObservedContainer)> = session
+        .desired
+        .iter()
+        .zip(&current)
+        .filter_map(|(d, c)| Some((d.spec.name.as_str(), (*c)?)))
+        .collect();
+    let mut problems = network::problems(&session.project, &networks, &deployed_services);
     let mut services = Vec::new();
     let mut prometheus_base = None;
+    let mut prometheus_credentials = None;
     let probes = join_all(
         session
             .desired
             .iter()
             .zip(&inspected)
-            .map(|(d, s)| answers_ready(d, s.as_ref(), &session.project)),
+            .map(|(d, s)| answers_ready(d, s.as_ref(), session)),
     )
     .await;
     for (((d, c), status), ready) in session
@@ -112,6 +124,7 @@ async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Rep
                 .map(|p| p.port)
                 .or(d.spec.metrics_port)
                 .unwrap_or(9090);
+            prometheus_credentials = session.credentials(&d.spec);
             prometheus_base = status
                 .as_ref()
                 .and_then(|s| ready::endpoint(&d.spec, port, s, &session.project))
@@ -120,7 +133,7 @@ async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Rep
         services.push(row);
     }
     let prometheus = match prometheus_base {
-        Some(base) => Some(prometheus::read(&base).await),
+        Some(base) => Some(prometheus::read(&base, prometheus_credentials).await),
         None => None,
     };
     if let Some(view) = &prometheus {
@@ -139,8 +152,9 @@ async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Rep
 async fn answers_ready(
     d: &DesiredService,
     status: Option<&ContainerStatus>,
-    project: &str,
+    session: &Session,
 ) -> bool {
+    let project = &session.project;
     let (Some(status), Some(probe)) = (status, &d.spec.ready) else {
         return false;
     };
@@ -151,7 +165,8 @@ async fn answers_ready(
         return false;
     };
     let url = format!("http://{address}{}", probe.path);
-    http::get(&url, std::time::Duration::from_millis(500))
+    let timeout = std::time::Duration::from_millis(500);
+    http::get_as(&url, session.credentials(&d.spec), timeout)
         .await
         .is_ok_and(|r| r.ok())
 }

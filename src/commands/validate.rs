@@ -1,7 +1,9 @@
 //! `stackctl validate`: load → validate → render in memory (with the cross-file checks) → the
-//! real checkers on a scratch copy of the rendered files. The output directory is not touched.
+//! real checkers on a private scratch copy of the rendered files. The output directory is not
+//! touched; the scratch copy is removed on every exit path (signals included).
 //!
-//! Exit 0 when every check that ran passed, 1 when one failed, 2 when the manifest is invalid.
+//! Exit 0 when no check failed, 1 when one failed (with `--strict` also when one is `UNSURE` or
+//! did not run), 2 when the manifest is invalid.
 
 use std::process::ExitCode;
 
@@ -10,8 +12,9 @@ use anyhow::Context as _;
 use crate::cli::{GlobalArgs, ValidateArgs};
 use crate::render::{self, Stack};
 use crate::tools::in_image::DockerImages;
-use crate::tools::judge::{ImageRunner, NoDocker, Remembering};
-use crate::tools::{amtool, image_checks, promtool, CheckResult};
+use crate::tools::judge::{NoDocker, Remembering, VALIDATE_NO_DOCKER};
+use crate::tools::scratch::Scratch;
+use crate::tools::{image_checks, pipeline, report, CheckResult};
 use crate::{output, writer};
 
 pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode> {
@@ -19,61 +22,43 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
     let templates = super::templates_for(&loaded)?;
     let rendered = render::render(&loaded, &templates)?;
     output::print_warnings(&rendered.warnings);
-    println!(
-        "ok       manifest {} ({} files rendered, cross-file checks passed)",
-        global.file.display(),
-        rendered.files.len()
-    );
-    let work = tempfile::Builder::new()
-        .prefix("stackctl-validate-")
-        .tempdir()
-        .context("cannot create a scratch directory for the checkers")?;
-    writer::write(&rendered, work.path())
+    let scratch = Scratch::new("stackctl-validate-")?;
+    writer::write(&rendered, scratch.path())
         .context("cannot write the scratch copy for the checkers")?;
     let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
     let results = if args.no_docker {
-        let mut results = run_checks(&stack, &rendered, work.path(), &Remembering::new(NoDocker))?;
-        results.extend(skipped_component_checks(&stack, &rendered, work.path()));
+        let images = Remembering::new(NoDocker(VALIDATE_NO_DOCKER));
+        let mut results =
+            pipeline::local_checks(&loaded, &templates, &rendered, scratch.path(), &images)?;
+        results.extend(skipped_component_checks(&stack, &rendered));
         results
     } else {
-        let docker = DockerImages::new(work.path())?;
-        let images = Remembering::new(docker);
-        let mut results = run_checks(&stack, &rendered, work.path(), &images)?;
-        results.extend(
-            images
-                .inner()
-                .component_checks(&stack, &rendered, work.path()),
-        );
+        let images = Remembering::new(DockerImages::new()?);
+        let mut results =
+            pipeline::local_checks(&loaded, &templates, &rendered, scratch.path(), &images)?;
+        results.extend(images.inner().component_checks(&stack, &rendered));
         results
     };
-    output::print_checks(&results);
-    println!("{}", output::check_summary(&results));
-    let failed = results.iter().any(CheckResult::failed);
-    Ok(if failed {
-        ExitCode::from(1)
+    // Checks cut short by SIGINT/SIGTERM are not results: the handler exits instead.
+    crate::tools::scratch::wait_if_interrupted();
+    let manifest = global.file.display().to_string();
+    if args.json {
+        let document = report::json(&manifest, rendered.files.len(), &results, args.strict);
+        println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn run_checks<R: ImageRunner>(
-    stack: &Stack,
-    rendered: &render::RenderedStack,
-    work: &std::path::Path,
-    images: &Remembering<R>,
-) -> anyhow::Result<Vec<CheckResult>> {
-    let mut results = promtool::checks(stack, rendered, work, images)?;
-    results.extend(amtool::checks(stack, rendered, work, images)?);
-    Ok(results)
+        println!(
+            "ok       manifest {manifest} ({} files rendered, cross-file checks passed)",
+            rendered.files.len()
+        );
+        output::print_checks(&results);
+        println!("{}", output::check_summary(&results));
+    }
+    Ok(ExitCode::from(report::exit_code(&results, args.strict)))
 }
 
 /// With `--no-docker` the in-image checks are listed as not run, so their absence is visible.
-fn skipped_component_checks(
-    stack: &Stack,
-    rendered: &render::RenderedStack,
-    work: &std::path::Path,
-) -> Vec<CheckResult> {
-    image_checks::checks(stack, rendered, work)
+fn skipped_component_checks(stack: &Stack, rendered: &render::RenderedStack) -> Vec<CheckResult> {
+    image_checks::checks(stack, rendered)
         .into_iter()
         .map(|check| {
             CheckResult::not_run(

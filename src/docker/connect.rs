@@ -37,9 +37,35 @@ impl Unreachable {
     }
 }
 
+/// `DOCKER_HOST` names a daemon stackctl cannot drive. The rendered config directories are
+/// bind-mounted from this machine, so the daemon must run here: a daemon reached over ssh
+/// would look for them on its own host and start the stack without its config.
+#[derive(Debug, thiserror::Error)]
+#[error("`DOCKER_HOST={address}`: stackctl does not drive a Docker daemon over ssh")]
+pub struct UnsupportedHost {
+    pub address: String,
+}
+
+impl UnsupportedHost {
+    pub fn hint(&self) -> &'static str {
+        "containers bind-mount the rendered files from this machine, so run stackctl on the Docker host itself (`DOCKER_HOST=unix:///var/run/docker.sock`, or unset it)"
+    }
+}
+
+/// Refuses addresses whose daemon cannot see this machine's files (pure, for the test).
+pub fn check_address(address: &str) -> Result<(), UnsupportedHost> {
+    if address.starts_with("ssh://") {
+        return Err(UnsupportedHost {
+            address: address.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// Connects and pings the daemon (one round trip: `stackctl status` must stay fast).
 pub async fn connect() -> anyhow::Result<Daemon> {
     let address = daemon_address();
+    check_address(&address)?;
     let unreachable = || Unreachable {
         address: address.clone(),
     };
@@ -53,4 +79,21 @@ pub async fn connect() -> anyhow::Result<Daemon> {
         Err(_) => return Err(anyhow::anyhow!("no answer within 5s").context(unreachable())),
     }
     Ok(Daemon::new(docker))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_ssh_hosts_and_accepts_local_and_tcp_ones() {
+        let cases = [
+            ("ssh://me@docker-host", false),
+            ("unix:///var/run/docker.sock", true),
+            ("tcp://127.0.0.1:2375", true),
+        ];
+        for (address, ok) in cases {
+            assert_eq!(check_address(address).is_ok(), ok, "{address}");
+        }
+    }
 }

@@ -236,6 +236,21 @@ mod tests {
     }
 
     #[test]
+    fn passes_extra_hosts_so_host_docker_internal_resolves() {
+        let mut r = request();
+        r.spec.extra_hosts = vec!["host.docker.internal:host-gateway".into()];
+        let host = create_body(&r).host_config.unwrap();
+        assert_eq!(
+            host.extra_hosts,
+            Some(vec!["host.docker.internal:host-gateway".to_string()])
+        );
+        assert_eq!(
+            create_body(&request()).host_config.unwrap().extra_hosts,
+            None
+        );
+    }
+
+    #[test]
     fn binds_rendered_dirs_by_absolute_path_and_prefixes_volumes() {
         let mounts = create_body(&request()).host_config.unwrap().mounts.unwrap();
         assert_eq!(

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::Context as _;
 use bollard::errors::Error as BollardError;
 use bollard::models::{
-    EndpointSettings, NetworkConnectRequest, NetworkCreateRequest, VolumeCreateRequest,
+    EndpointSettings, NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest,
+    VolumeCreateRequest,
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, KillContainerOptionsBuilder,
@@ -20,7 +21,7 @@ use futures_util::StreamExt as _;
 
 use super::engine::{
     ContainerRequest, ContainerStatus, Engine, EngineError, InjectedFile, NameConflict,
-    ObservedContainer, ObservedNetwork, PullProgress, RunState,
+    ObservedContainer, ObservedNetwork, ObservedVolume, PullProgress, RunState,
 };
 use super::{archive, container, inspect, labels};
 
@@ -79,7 +80,20 @@ fn observed_network(network: bollard::models::Network) -> ObservedNetwork {
         id: network.id.unwrap_or_default(),
         name: network.name.unwrap_or_default(),
         labels: to_btree(network.labels),
+        created: network.created.map(|c| c.to_string()).unwrap_or_default(),
     }
+}
+
+/// Network name → network ID of a listed container.
+fn attached_networks(
+    settings: Option<bollard::models::ContainerSummaryNetworkSettings>,
+) -> BTreeMap<String, String> {
+    settings
+        .and_then(|s| s.networks)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, endpoint)| (name, endpoint.network_id.unwrap_or_default()))
+        .collect()
 }
 
 impl Engine for Daemon {
@@ -110,12 +124,13 @@ impl Engine for Daemon {
                     state: RunState::parse(&c.state.map(|s| s.to_string()).unwrap_or_default()),
                     image_id: c.image_id.unwrap_or_default(),
                     labels,
+                    networks: attached_networks(c.network_settings),
                 }
             })
             .collect())
     }
 
-    async fn find_network(&self, name: &str) -> anyhow::Result<Option<ObservedNetwork>> {
+    async fn networks_named(&self, name: &str) -> anyhow::Result<Vec<ObservedNetwork>> {
         let filters = HashMap::from([("name".to_string(), vec![name.to_string()])]);
         let options = ListNetworksOptionsBuilder::default()
             .filters(&filters)
@@ -125,11 +140,13 @@ impl Engine for Daemon {
             .list_networks(Some(options))
             .await
             .context("cannot list networks")?;
-        Ok(list
+        let mut found: Vec<ObservedNetwork> = list
             .into_iter()
             .filter(|n| n.name.as_deref() == Some(name))
             .map(observed_network)
-            .next())
+            .collect();
+        found.sort_by(|a, b| (&a.created, &a.id).cmp(&(&b.created, &b.id)));
+        Ok(found)
     }
 
     async fn list_networks(&self, project: &str) -> anyhow::Result<Vec<ObservedNetwork>> {
@@ -144,7 +161,7 @@ impl Engine for Daemon {
         Ok(list.into_iter().map(observed_network).collect())
     }
 
-    async fn list_volumes(&self, project: &str) -> anyhow::Result<Vec<String>> {
+    async fn list_volumes(&self, project: &str) -> anyhow::Result<Vec<ObservedVolume>> {
         let options: ListVolumesOptions = ListVolumesOptionsBuilder::default()
             .filters(&project_filter(project))
             .build();
@@ -157,7 +174,10 @@ impl Engine for Daemon {
             .volumes
             .unwrap_or_default()
             .into_iter()
-            .map(|v| v.name)
+            .map(|v| ObservedVolume {
+                name: v.name,
+                labels: v.labels.into_iter().collect(),
+            })
             .collect())
     }
 
@@ -204,18 +224,19 @@ impl Engine for Daemon {
         &self,
         name: &str,
         labels: BTreeMap<String, String>,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<String> {
         let request = NetworkCreateRequest {
             name: name.to_string(),
             driver: Some("bridge".to_string()),
             labels: Some(labels.into_iter().collect()),
             ..Default::default()
         };
-        self.docker
+        let created = self
+            .docker
             .create_network(request)
             .await
             .with_context(|| format!("cannot create network `{name}`"))?;
-        Ok(())
+        Ok(created.id)
     }
 
     async fn create_volume(
@@ -381,6 +402,18 @@ impl Engine for Daemon {
         match self.docker.remove_network(name).await {
             Err(e) if is_not_found(&e) => Ok(()),
             other => other.with_context(|| format!("cannot remove network `{name}`")),
+        }
+    }
+
+    async fn disconnect_network(&self, network: &str, container: &str) -> anyhow::Result<()> {
+        let request = NetworkDisconnectRequest {
+            container: container.to_string(),
+            force: Some(true),
+        };
+        match self.docker.disconnect_network(network, request).await {
+            Err(e) if is_not_found(&e) => Ok(()),
+            other => other
+                .with_context(|| format!("cannot detach `{container}` from network `{network}`")),
         }
     }
 

@@ -59,11 +59,20 @@ pub struct ObservedContainer {
     /// The image ID the container runs (`sha256:...`).
     pub image_id: String,
     pub labels: BTreeMap<String, String>,
+    /// The networks the container is attached to: name → network ID (kept by Docker even
+    /// when the network has since been removed).
+    pub networks: BTreeMap<String, String>,
 }
 
 impl ObservedContainer {
     pub fn label(&self, key: &str) -> Option<&str> {
         self.labels.get(key).map(String::as_str)
+    }
+
+    /// Whether stackctl created this container (it carries stackctl's own labels, not only
+    /// the compose project label another tool may share).
+    pub fn is_stackctl(&self) -> bool {
+        super::labels::is_stackctl(&self.labels)
     }
 }
 
@@ -73,6 +82,21 @@ pub struct ObservedNetwork {
     pub id: String,
     pub name: String,
     pub labels: BTreeMap<String, String>,
+    /// RFC 3339 creation time (orders duplicates of one name).
+    pub created: String,
+}
+
+/// A volume labelled with the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedVolume {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+}
+
+impl ObservedVolume {
+    pub fn is_stackctl(&self) -> bool {
+        super::labels::is_stackctl(&self.labels)
+    }
 }
 
 /// Health as the container's healthcheck reports it.
@@ -134,7 +158,7 @@ pub struct ContainerRequest {
     pub labels: BTreeMap<String, String>,
     /// Absolute output directory: relative bind sources start here.
     pub out_dir: PathBuf,
-    /// The project network (`PROJECT_default`), joined at create.
+    /// The project network (`PROJECT_default`, by ID when known), joined at create.
     pub network: String,
     /// Existing networks joined after create (`networks` in the manifest).
     pub extra_networks: Vec<String>,
@@ -171,12 +195,17 @@ pub struct NameConflict(pub String);
 pub trait Engine {
     /// Every container of the project, stopped ones included (one list call).
     async fn list_containers(&self, project: &str) -> anyhow::Result<Vec<ObservedContainer>>;
-    /// The network with exactly this name (the daemon's name filter matches substrings).
-    async fn find_network(&self, name: &str) -> anyhow::Result<Option<ObservedNetwork>>;
+    /// Every network with exactly this name, oldest first: Docker allows duplicates when two
+    /// clients create one name at once (the daemon's name filter matches substrings).
+    async fn networks_named(&self, name: &str) -> anyhow::Result<Vec<ObservedNetwork>>;
+    /// The (oldest) network with exactly this name.
+    async fn find_network(&self, name: &str) -> anyhow::Result<Option<ObservedNetwork>> {
+        Ok(self.networks_named(name).await?.into_iter().next())
+    }
     /// Networks labelled with the project.
     async fn list_networks(&self, project: &str) -> anyhow::Result<Vec<ObservedNetwork>>;
-    /// Names of the volumes labelled with the project.
-    async fn list_volumes(&self, project: &str) -> anyhow::Result<Vec<String>>;
+    /// The volumes labelled with the project.
+    async fn list_volumes(&self, project: &str) -> anyhow::Result<Vec<ObservedVolume>>;
     /// The local image ID of `image`, or `None` when it is not present.
     async fn image_id(&self, image: &str) -> anyhow::Result<Option<String>>;
     async fn pull_image(
@@ -184,11 +213,12 @@ pub trait Engine {
         image: &str,
         progress: &mut dyn FnMut(PullProgress),
     ) -> anyhow::Result<()>;
+    /// Creates a bridge network; returns its ID.
     async fn create_network(
         &self,
         name: &str,
         labels: BTreeMap<String, String>,
-    ) -> anyhow::Result<()>;
+    ) -> anyhow::Result<String>;
     async fn create_volume(
         &self,
         name: &str,
@@ -208,6 +238,9 @@ pub trait Engine {
     /// The last `lines` lines of the container's output.
     async fn logs_tail(&self, container: &str, lines: usize) -> anyhow::Result<String>;
     async fn signal_container(&self, container: &str, signal: &str) -> anyhow::Result<()>;
+    /// Removes a network by name or ID.
     async fn remove_network(&self, name: &str) -> anyhow::Result<()>;
+    /// Detaches a container from a network (forced: the container may be stopped).
+    async fn disconnect_network(&self, network: &str, container: &str) -> anyhow::Result<()>;
     async fn remove_volume(&self, name: &str) -> anyhow::Result<()>;
 }

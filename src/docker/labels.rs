@@ -26,6 +26,16 @@ pub const SPEC: &str = "io.stackctl.spec";
 /// Hash of the service's rendered config files and secrets when the container was created.
 pub const CONFIG_HASH: &str = "io.stackctl.config-hash";
 
+/// On every container, network and volume stackctl creates: the project. The compose project
+/// label alone does not make an object stackctl's (an app may use the same project name).
+pub const MANAGED: &str = "io.stackctl.project";
+
+/// Whether an object with these labels was created by stackctl (containers of earlier
+/// releases carry only the spec hash).
+pub fn is_stackctl(labels: &BTreeMap<String, String>) -> bool {
+    labels.contains_key(MANAGED) || labels.contains_key(SPEC_HASH)
+}
+
 /// The compose release whose label format these follow.
 pub const COMPOSE_VERSION: &str = "2.40.3";
 
@@ -62,6 +72,7 @@ pub fn network_labels(project: &str, key: &str) -> BTreeMap<String, String> {
         (PROJECT.to_string(), project.to_string()),
         (NETWORK.to_string(), key.to_string()),
         (VERSION.to_string(), COMPOSE_VERSION.to_string()),
+        (MANAGED.to_string(), project.to_string()),
     ])
 }
 
@@ -70,6 +81,7 @@ pub fn volume_labels(project: &str, key: &str) -> BTreeMap<String, String> {
         (PROJECT.to_string(), project.to_string()),
         (VOLUME.to_string(), key.to_string()),
         (VERSION.to_string(), COMPOSE_VERSION.to_string()),
+        (MANAGED.to_string(), project.to_string()),
     ])
 }
 
@@ -112,6 +124,7 @@ pub fn container_labels(id: &ContainerIdentity) -> BTreeMap<String, String> {
         (SPEC_HASH.to_string(), id.spec_hash.to_string()),
         (SPEC.to_string(), id.spec_json.to_string()),
         (CONFIG_HASH.to_string(), id.config_hash.to_string()),
+        (MANAGED.to_string(), id.project.to_string()),
     ]);
     if let Some(replaces) = id.replaces {
         labels.insert(REPLACE.to_string(), format!("{replaces}-1"));

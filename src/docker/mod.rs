@@ -11,13 +11,11 @@ mod inspect;
 pub mod labels;
 mod oneshot;
 
-use std::path::PathBuf;
-
-pub use connect::{connect, daemon_address, Unreachable};
+pub use connect::{connect, daemon_address, Unreachable, UnsupportedHost};
 pub use daemon::Daemon;
 pub use engine::{
     ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile, NameConflict,
-    ObservedContainer, ObservedNetwork, PullProgress, RunState,
+    ObservedContainer, ObservedNetwork, ObservedVolume, PullProgress, RunState,
 };
 
 /// The result of running a one-shot container to completion.
@@ -28,15 +26,15 @@ pub struct OneShotOutput {
     pub output: String,
 }
 
-/// Runs `image` with `args` (entrypoint kept) and the given read-only bind mounts
-/// (host dir → container dir), waits for it to exit and removes it.
+/// Runs `image` with `args` (entrypoint kept) and `files` copied in before it starts (owner and
+/// mode as given), waits for it to exit and removes it.
 /// `Ok(None)` when the image is not present locally (nothing is pulled).
 pub async fn run_to_completion(
     image: &str,
     args: Vec<String>,
-    binds: Vec<(PathBuf, String)>,
+    files: Vec<InjectedFile>,
 ) -> anyhow::Result<Option<OneShotOutput>> {
-    oneshot::run(image, None, args, binds).await
+    oneshot::run(image, None, args, files).await
 }
 
 /// Like `run_to_completion`, with the image's entrypoint replaced by `entrypoint` (e.g.
@@ -45,7 +43,13 @@ pub async fn run_program_to_completion(
     image: &str,
     entrypoint: Vec<String>,
     args: Vec<String>,
-    binds: Vec<(PathBuf, String)>,
+    files: Vec<InjectedFile>,
 ) -> anyhow::Result<Option<OneShotOutput>> {
-    oneshot::run(image, Some(entrypoint), args, binds).await
+    oneshot::run(image, Some(entrypoint), args, files).await
+}
+
+/// Force-removes the one-shot containers this process started and has not removed yet (for an
+/// interrupted run: they hold copies of the files they judge).
+pub async fn remove_active_oneshots() {
+    oneshot::remove_active().await
 }

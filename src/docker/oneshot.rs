@@ -1,44 +1,31 @@
 //! One-shot containers: run a program from an image to completion (validators that have no
-//! local binary), collect its output, remove the container.
+//! local binary), collect its output, remove the container. Its input files are copied in
+//! (owner and mode set, through the archive API) before it starts: nothing is bind-mounted.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use anyhow::Context as _;
-use bollard::models::{ContainerCreateBody, HostConfig, Mount, MountType};
+use bollard::models::{ContainerCreateBody, HostConfig};
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
+    UploadToContainerOptionsBuilder,
 };
 use futures_util::StreamExt as _;
 
 use super::engine::Engine as _;
-use super::OneShotOutput;
+use super::{InjectedFile, OneShotOutput};
 
 pub async fn run(
     image: &str,
     entrypoint: Option<Vec<String>>,
     args: Vec<String>,
-    binds: Vec<(PathBuf, String)>,
+    files: Vec<InjectedFile>,
 ) -> anyhow::Result<Option<OneShotOutput>> {
     let daemon = super::connect().await?;
     if daemon.image_id(image).await?.is_none() {
         return Ok(None);
     }
     let docker = daemon.client();
-    let mounts = binds
-        .into_iter()
-        .map(|(host, target)| -> anyhow::Result<Mount> {
-            let host = std::path::absolute(&host)
-                .with_context(|| format!("cannot resolve `{}`", host.display()))?;
-            Ok(Mount {
-                source: Some(host.to_string_lossy().into_owned()),
-                target: Some(target),
-                typ: Some(MountType::BIND),
-                read_only: Some(true),
-                ..Default::default()
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
     let name = format!(
         "stackctl-oneshot-{}-{}",
         std::process::id(),
@@ -53,7 +40,6 @@ pub async fn run(
             "true".to_string(),
         )])),
         host_config: Some(HostConfig {
-            mounts: Some(mounts),
             network_mode: Some("none".to_string()),
             ..Default::default()
         }),
@@ -64,13 +50,72 @@ pub async fn run(
         .create_container(Some(options), body)
         .await
         .with_context(|| format!("cannot create a container from `{image}`"))?;
-    let result = run_created(docker, &name).await;
+    active().push(name.clone());
+    let result = match copy_in(docker, &name, &files).await {
+        Ok(()) => run_created(docker, &name).await,
+        Err(e) => Err(e),
+    };
     let remove = RemoveContainerOptionsBuilder::default()
         .force(true)
         .v(true)
         .build();
     let _ = docker.remove_container(&name, Some(remove)).await;
+    active().retain(|n| n != &name);
     result.map(Some)
+}
+
+/// One-shot containers created and not yet removed: they hold copies of the files they judge
+/// (secrets too), so an interrupted run removes them (`remove_active`).
+static ACTIVE: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn active() -> std::sync::MutexGuard<'static, Vec<String>> {
+    ACTIVE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Force-removes every one-shot container this process still has (signal path: best effort).
+pub async fn remove_active() {
+    let names: Vec<String> = active().drain(..).collect();
+    if names.is_empty() {
+        return;
+    }
+    let Ok(daemon) = super::connect().await else {
+        return;
+    };
+    let remove = RemoveContainerOptionsBuilder::default()
+        .force(true)
+        .v(true)
+        .build();
+    for name in names {
+        let _ = daemon
+            .client()
+            .remove_container(&name, Some(remove.clone()))
+            .await;
+    }
+}
+
+async fn copy_in(
+    docker: &bollard::Docker,
+    name: &str,
+    files: &[InjectedFile],
+) -> anyhow::Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let options = UploadToContainerOptionsBuilder::default().path("/").build();
+    let mtime = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    docker
+        .upload_to_container(
+            name,
+            Some(options),
+            bollard::body_full(super::archive::tar(files, mtime).into()),
+        )
+        .await
+        .with_context(|| format!("cannot copy the files to check into `{name}`"))
 }
 
 async fn run_created(docker: &bollard::Docker, name: &str) -> anyhow::Result<OneShotOutput> {

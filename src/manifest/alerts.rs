@@ -16,6 +16,9 @@ pub struct Alerts {
     /// Preset rules switched off by alert name.
     #[serde(default)]
     pub disable: Vec<String>,
+    /// Preset alerts retuned by alert name: `InstanceDown: {for: 5m, severity: warning}`.
+    #[serde(default)]
+    pub overrides: BTreeMap<String, AlertOverride>,
     #[serde(default)]
     pub groups: Vec<RuleGroup>,
     /// Existing Prometheus rule files (paths relative to the manifest), deployed as they are.
@@ -58,6 +61,22 @@ impl<'de> Deserialize<'de> for PresetSelection {
             ))),
         }
     }
+}
+
+/// What an operator may change in a preset alert; the expression stays the preset's.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AlertOverride {
+    #[serde(rename = "for")]
+    pub for_: Option<PromDuration>,
+    pub keep_firing_for: Option<PromDuration>,
+    /// Replaces `labels.severity`.
+    pub severity: Option<String>,
+    /// Added to (or replacing) the preset's labels.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Added to (or replacing) the preset's annotations.
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -6,13 +6,17 @@
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
-use super::alerts::{Alerts, LatencySli, Rule, RuleGroup, Slo};
+use super::alerts::{AlertOverride, Alerts, LatencySli, Rule, RuleGroup, Slo};
 use super::model::*;
 use super::notify::{
-    Email, Inhibit, MsTeams, Notify, PagerDuty, Receiver, Route, Slack, TimeInterval, Webhook,
+    Discord, Email, Inhibit, MsTeams, Notify, Opsgenie, OpsgenieResponder, PagerDuty,
+    PagerDutyImage, PagerDutyLink, Receiver, Route, Slack, SlackField, Smtp, Telegram,
+    TimeInterval, Watchdog, Webhook, WebhookAuth, WebhookBasicAuth,
 };
 use super::scrape::{DockerDiscovery, Exporter, Probe, ScrapeJob};
-use super::telemetry::{Dashboards, LogFile, Logs, Traces};
+use super::telemetry::{
+    Dashboards, DropStage, LogFile, Logs, MultilineStage, PipelineStage, TimestampStage, Traces,
+};
 
 /// One step of a key path: a mapping key or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +62,16 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("components.alloy", fields_of::<Alloy>()),
         ("components.promtail", fields_of::<Promtail>()),
         ("components.jaeger", fields_of::<Jaeger>()),
+        (
+            "components.jaeger.elasticsearch",
+            fields_of::<SearchStorage>(),
+        ),
+        ("components.jaeger.opensearch", fields_of::<SearchStorage>()),
         ("components.node_exporter", fields_of::<NodeExporter>()),
+        (
+            "components.node_exporter.collectors",
+            fields_of::<Collectors>(),
+        ),
         ("components.cadvisor", fields_of::<Cadvisor>()),
         (
             "components.blackbox_exporter",
@@ -71,6 +84,7 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("scrape[].docker", fields_of::<DockerDiscovery>()),
         ("exporters[]", fields_of::<Exporter>()),
         ("alerts", fields_of::<Alerts>()),
+        ("alerts.overrides.*", fields_of::<AlertOverride>()),
         ("alerts.groups[]", fields_of::<RuleGroup>()),
         ("alerts.groups[].rules[]", fields_of::<Rule>()),
         ("slos[]", fields_of::<Slo>()),
@@ -82,11 +96,44 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("notify.receivers.*.pagerduty", fields_of::<PagerDuty>()),
         ("notify.receivers.*.webhook", fields_of::<Webhook>()),
         ("notify.receivers.*.msteams", fields_of::<MsTeams>()),
+        (
+            "notify.receivers.*.slack.fields[]",
+            fields_of::<SlackField>(),
+        ),
+        (
+            "notify.receivers.*.pagerduty.images[]",
+            fields_of::<PagerDutyImage>(),
+        ),
+        (
+            "notify.receivers.*.pagerduty.links[]",
+            fields_of::<PagerDutyLink>(),
+        ),
+        (
+            "notify.receivers.*.webhook.auth",
+            fields_of::<WebhookAuth>(),
+        ),
+        (
+            "notify.receivers.*.webhook.auth.basic",
+            fields_of::<WebhookBasicAuth>(),
+        ),
+        ("notify.receivers.*.opsgenie", fields_of::<Opsgenie>()),
+        (
+            "notify.receivers.*.opsgenie.responders[]",
+            fields_of::<OpsgenieResponder>(),
+        ),
+        ("notify.receivers.*.telegram", fields_of::<Telegram>()),
+        ("notify.receivers.*.discord", fields_of::<Discord>()),
+        ("notify.smtp", fields_of::<Smtp>()),
+        ("notify.watchdog", fields_of::<Watchdog>()),
         ("notify.routes[]", fields_of::<Route>()),
         ("notify.inhibit[]", fields_of::<Inhibit>()),
         ("notify.quiet_hours.*[]", fields_of::<TimeInterval>()),
         ("logs", fields_of::<Logs>()),
         ("logs.files[]", fields_of::<LogFile>()),
+        ("logs.pipeline[]", fields_of::<PipelineStage>()),
+        ("logs.pipeline[].timestamp", fields_of::<TimestampStage>()),
+        ("logs.pipeline[].multiline", fields_of::<MultilineStage>()),
+        ("logs.pipeline[].drop", fields_of::<DropStage>()),
         ("traces", fields_of::<Traces>()),
         ("dashboards", fields_of::<Dashboards>()),
     ]

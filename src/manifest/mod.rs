@@ -19,18 +19,24 @@ mod type_errors;
 mod typed;
 pub mod validate;
 
-pub use alerts::{Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
+pub use alerts::{AlertOverride, Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
 pub use diagnostic::{Diagnostic, Location, ManifestError};
 pub use duration::{format_millis, parse_decimal_seconds, parse_millis, PromDuration};
+pub use env::parse_dotenv;
 pub use load::{load, load_str, LoadError, LoadedManifest};
 pub use model::*;
 pub use notify::{
-    Email, Inhibit, MsTeams, Notify, PagerDuty, Receiver, Route, Slack, TimeInterval, Webhook,
+    Discord, Email, Inhibit, MsTeams, Notify, Opsgenie, OpsgenieResponder, PagerDuty,
+    PagerDutyImage, PagerDutyLink, Receiver, Route, Slack, SlackField, Smtp, Telegram,
+    TimeInterval, Watchdog, Webhook, WebhookAuth, WebhookBasicAuth,
 };
 pub use positions::Positions;
 pub use scrape::{DockerDiscovery, Exporter, Probe, ScrapeJob, EXPORTER_TYPES};
 pub use secret::Secret;
-pub use telemetry::{Dashboards, LogFile, Logs, Traces};
+pub use telemetry::{
+    Dashboards, DropStage, LogFile, Logs, MultilineStage, PipelineStage, RegexStage, StageKind,
+    TimestampStage, Traces,
+};
 
 /// The file name `stackctl` looks for when `-f` is not given.
 pub const DEFAULT_MANIFEST: &str = "stackctl.yaml";

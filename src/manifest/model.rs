@@ -104,12 +104,22 @@ pub trait ComponentSettings {
     fn port(&self) -> PortSetting;
 }
 
+/// What every component passes through to its program unchanged: extra flags and environment.
+pub trait Passthrough {
+    fn args(&self) -> &[String];
+    fn env(&self) -> &BTreeMap<String, Secret>;
+}
+
 macro_rules! component_settings {
     ($($ty:ty),* $(,)?) => {$(
         impl ComponentSettings for $ty {
             fn version(&self) -> Option<&str> { self.version.as_deref() }
             fn image(&self) -> Option<&str> { self.image.as_deref() }
             fn port(&self) -> PortSetting { self.port }
+        }
+        impl Passthrough for $ty {
+            fn args(&self) -> &[String] { &self.args }
+            fn env(&self) -> &BTreeMap<String, Secret> { &self.env }
         }
     )*};
 }
@@ -149,6 +159,13 @@ pub struct Prometheus {
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
     pub scrape_interval: Option<PromDuration>,
     pub scrape_timeout: Option<PromDuration>,
     pub evaluation_interval: Option<PromDuration>,
@@ -187,6 +204,13 @@ pub struct Alertmanager {
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
     /// Deep-merged into alertmanager.yml last.
     pub extra_config: Option<serde_yaml::Mapping>,
 }
@@ -197,6 +221,13 @@ pub struct Grafana {
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
     pub admin_user: Option<String>,
     /// Required: there is no default password.
     pub admin_password: Option<Secret>,
@@ -205,6 +236,10 @@ pub struct Grafana {
     pub plugins: Vec<String>,
     #[serde(default)]
     pub anonymous: bool,
+    /// grafana.ini settings by section: `{users: {allow_sign_up: false}}` →
+    /// `GF_USERS_ALLOW_SIGN_UP=false`.
+    #[serde(default)]
+    pub settings: BTreeMap<String, BTreeMap<String, Secret>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -213,8 +248,18 @@ pub struct Loki {
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
     /// How long logs are kept (default 30d; minimum 24h).
     pub retention: Option<PromDuration>,
+    /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
+    /// `null` removes a key).
+    pub extra_config: Option<serde_yaml::Mapping>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -223,6 +268,15 @@ pub struct Alloy {
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
+    /// Alloy syntax appended to the rendered config.alloy.
+    pub extra_config: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -231,6 +285,16 @@ pub struct Promtail {
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
+    /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
+    /// `null` removes a key).
+    pub extra_config: Option<serde_yaml::Mapping>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -239,6 +303,20 @@ pub enum TraceStorage {
     Memory,
     #[default]
     Badger,
+    Elasticsearch,
+    Opensearch,
+}
+
+/// An Elasticsearch or OpenSearch cluster Jaeger stores traces in.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SearchStorage {
+    /// Full URLs (`http://es:9200`).
+    #[serde(default)]
+    pub servers: Vec<String>,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    /// Indices are named `<index_prefix>-jaeger-*`.
+    pub index_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -247,18 +325,53 @@ pub struct Jaeger {
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
     #[serde(default)]
     pub storage: TraceStorage,
     /// How long traces are kept with badger storage (default 72h).
     pub retention: Option<PromDuration>,
+    /// Settings of `storage: elasticsearch`.
+    pub elasticsearch: Option<SearchStorage>,
+    /// Settings of `storage: opensearch`.
+    pub opensearch: Option<SearchStorage>,
+    /// Serve the UI and API under this path (`/jaeger`), e.g. behind a reverse proxy.
+    pub base_path: Option<String>,
+    /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
+    /// `null` removes a key).
+    pub extra_config: Option<serde_yaml::Mapping>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct NodeExporter {
+    /// The scrape job's name (default `node`).
+    pub job: Option<String>,
     pub version: Option<String>,
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
+    /// Collectors to turn on (`--collector.NAME`) or off (`--no-collector.NAME`).
+    pub collectors: Option<Collectors>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Collectors {
+    #[serde(default)]
+    pub enable: Vec<String>,
+    #[serde(default)]
+    pub disable: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -267,6 +380,13 @@ pub struct Cadvisor {
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -275,9 +395,19 @@ pub struct BlackboxExporter {
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
     /// Extra probe modules merged over the defaults (`http_2xx`, `tcp_connect`, `icmp`).
     #[serde(default)]
     pub modules: BTreeMap<String, serde_yaml::Value>,
+    /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
+    /// `null` removes a key).
+    pub extra_config: Option<serde_yaml::Mapping>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -286,4 +416,11 @@ pub struct Pushgateway {
     pub image: Option<String>,
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
 }

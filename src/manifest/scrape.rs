@@ -38,7 +38,30 @@ pub struct ScrapeJob {
     pub probe: Option<Probe>,
     /// Docker service discovery instead of static targets.
     pub docker: Option<DockerDiscovery>,
+    /// The HTTP metrics the job exposes, for its dashboard (overrides `framework`).
+    pub http: Option<HttpMetrics>,
+    /// Metric names by framework: prom-client, micrometer, prometheus-client, go, generic.
+    pub framework: Option<String>,
 }
+
+/// Which metrics describe a job's HTTP traffic.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HttpMetrics {
+    /// A counter of requests (`http_requests_total`).
+    pub requests: Option<String>,
+    /// A histogram of request durations, base name without `_bucket`.
+    pub duration: Option<String>,
+    /// The label holding the status code (default `code`).
+    pub status_label: Option<String>,
+}
+
+pub const FRAMEWORKS: &[&str] = &[
+    "prom-client",
+    "micrometer",
+    "prometheus-client",
+    "go",
+    "generic",
+];
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Probe {
@@ -69,8 +92,10 @@ pub const EXPORTER_TYPES: &[&str] = &[
 pub struct Exporter {
     #[serde(rename = "type")]
     pub kind: String,
-    /// Job and service name (default: the type).
+    /// Service name prefix (default: the type); also the job name unless `job` is set.
     pub name: Option<String>,
+    /// The scrape job's name (default: `name`).
+    pub job: Option<String>,
     /// What the exporter connects to (`redis:6379`).
     pub target: Option<String>,
     pub username: Option<String>,
@@ -87,5 +112,54 @@ pub struct Exporter {
 impl Exporter {
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.kind)
+    }
+
+    /// `<name>-exporter`, or `name` itself when it already ends in `-exporter`
+    /// (`name: redis-exporter` is service `redis-exporter`, not `redis-exporter-exporter`).
+    pub fn service_name(&self) -> String {
+        let name = self.name();
+        if name.ends_with("-exporter") {
+            name.to_string()
+        } else {
+            format!("{name}-exporter")
+        }
+    }
+
+    /// The scrape job: `job`, else `name`, else the type.
+    pub fn job_name(&self) -> &str {
+        self.job.as_deref().unwrap_or_else(|| self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exporter_job_and_service_names() {
+        let cases = [
+            ("{type: redis}", "redis", "redis-exporter"),
+            ("{type: redis, name: cache}", "cache", "cache-exporter"),
+            (
+                "{type: redis, name: redis-exporter}",
+                "redis-exporter",
+                "redis-exporter",
+            ),
+            (
+                "{type: redis, job: redis-exporter}",
+                "redis-exporter",
+                "redis-exporter",
+            ),
+            (
+                "{type: postgres, name: pg, job: postgres}",
+                "postgres",
+                "pg-exporter",
+            ),
+        ];
+        for (yaml, job, service) in cases {
+            let exporter: Exporter = serde_yaml::from_str(yaml).expect("test exporter parses");
+            assert_eq!(exporter.job_name(), job, "{yaml}");
+            assert_eq!(exporter.service_name(), service, "{yaml}");
+        }
     }
 }

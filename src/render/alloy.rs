@@ -30,8 +30,10 @@ struct AlloyContext {
     plan: LogPlan,
     docker_host: &'static str,
     docker_rules: Vec<DockerRule>,
-    /// Where sources forward: the JSON stage when fields are lifted, else the writer.
-    receiver: &'static str,
+    /// Where sources forward: the processing stages when there are any, else the writer.
+    receiver: String,
+    /// `json_fields` when only JSON fields are lifted (the name older configs used), else `pipeline`.
+    process_name: &'static str,
 }
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
@@ -44,15 +46,40 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let text = stack
         .templates
         .render("alloy/config.alloy.j2", context(plan))?;
-    draft.add_text("alloy/config.alloy", text);
+    let extra = stack
+        .manifest
+        .components
+        .alloy
+        .as_ref()
+        .and_then(|a| a.extra_config.as_deref());
+    draft.add_text("alloy/config.alloy", with_extra_config(text, extra));
     Ok(())
 }
 
+/// `components.alloy.extra_config` (Alloy syntax) appended after the rendered components;
+/// `validate` formats the whole file with `alloy fmt`, which judges it.
+fn with_extra_config(text: String, extra: Option<&str>) -> String {
+    match extra.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(extra) => format!(
+            "{text}
+// components.alloy.extra_config
+{extra}
+"
+        ),
+        None => text,
+    }
+}
+
 fn context(plan: LogPlan) -> AlloyContext {
-    let receiver = if plan.json_fields.is_empty() {
-        "loki.write.loki.receiver"
+    let process_name = if plan.stages.is_empty() {
+        "json_fields"
     } else {
-        "loki.process.json_fields.receiver"
+        "pipeline"
+    };
+    let receiver = if plan.processes() {
+        format!("loki.process.{process_name}.receiver")
+    } else {
+        "loki.write.loki.receiver".to_string()
     };
     AlloyContext {
         plan,
@@ -66,6 +93,7 @@ fn context(plan: LogPlan) -> AlloyContext {
             })
             .collect(),
         receiver,
+        process_name,
     }
 }
 

@@ -45,7 +45,9 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         modules: modules(&settings.modules),
     };
     let text = stack.templates.render(TEMPLATE, &config)?;
-    draft.add_yaml(FILE, text)
+    let extra = settings.extra_config.as_ref();
+    let key = "components.blackbox_exporter.extra_config";
+    super::yaml_overlay::add_yaml(draft, FILE, text, extra, key)
 }
 
 /// The default modules with the manifest's modules over them (same name: replaced).

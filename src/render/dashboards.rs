@@ -12,6 +12,7 @@ pub mod panel;
 pub mod query;
 mod slos;
 mod user_files;
+mod user_queries;
 
 use std::collections::BTreeSet;
 

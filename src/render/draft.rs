@@ -1,4 +1,10 @@
 //! The render in progress: files added so far (each parsed back), secrets, services, problems.
+//!
+//! This is the secret writer of render: a `Secret` becomes file contents only in `add_secret`
+//! (a 0600 file under `secrets/`) or, for a literal typed into the manifest, in
+//! `inline_literal`. A value from `${VAR}` can only be a `Secret` (the loader refuses it in any
+//! other key), so no public file and no diagnostic can hold one: nothing scans the output for
+//! secret text, which could neither see escaped forms nor tell a secret from ordinary words.
 
 use std::collections::BTreeMap;
 
@@ -29,21 +35,23 @@ pub struct Draft {
     pub services: Vec<ServiceSpec>,
     pub problems: Vec<Diagnostic>,
     pub warnings: Vec<String>,
-    secret_values: Vec<String>,
+    /// Values substituted from `${VAR}`, only to tell such a `Secret` from a literal one
+    /// (`is_from_env`); never used to search rendered text.
+    env_values: Vec<String>,
 }
 
 /// Where secret files appear inside a container.
 pub const SECRETS_DIR: &str = "/run/secrets";
 
 impl Draft {
-    pub fn new(secret_values: &[String]) -> Self {
+    pub fn new(env_values: &[String]) -> Self {
         Self {
             files: BTreeMap::new(),
             secret_mounts: BTreeMap::new(),
             services: Vec::new(),
             problems: Vec::new(),
             warnings: Vec::new(),
-            secret_values: secret_values.to_vec(),
+            env_values: env_values.to_vec(),
         }
     }
 
@@ -102,12 +110,18 @@ impl Draft {
         format!("{SECRETS_DIR}/{name}")
     }
 
-    /// Whether `value` is, or contains, a value substituted from a `${VAR}` reference: such a
-    /// value must reach a program through a secret file, never through a public config file.
-    pub fn is_secret_value(&self, value: &str) -> bool {
-        self.secret_values
+    /// Whether `secret` holds a value substituted from a `${VAR}` reference (all of it or part).
+    /// Errs toward `true`: its only use is to refuse inlining.
+    pub fn is_from_env(&self, secret: &Secret) -> bool {
+        self.env_values
             .iter()
-            .any(|s| !s.is_empty() && value.contains(s.as_str()))
+            .any(|s| !s.is_empty() && secret.expose().contains(s.as_str()))
+    }
+
+    /// The text of a secret the operator typed into the manifest itself (no `${VAR}`), for a
+    /// config key that has no `*_file` variant; `None` for a value from the environment.
+    pub fn inline_literal<'s>(&self, secret: &'s Secret) -> Option<&'s str> {
+        (!self.is_from_env(secret)).then(|| secret.expose())
     }
 
     pub fn files(&self) -> &BTreeMap<String, RenderedFile> {
@@ -126,24 +140,8 @@ impl Draft {
         self.warnings.push(warning.into());
     }
 
-    /// Ends the render: operator problems become a `ManifestError`; a secret value found in a
-    /// public file is refused.
+    /// Ends the render: operator problems become a `ManifestError`.
     pub fn finish(mut self, loaded: &LoadedManifest) -> Result<RenderedStack, RenderError> {
-        for (path, file) in &self.files {
-            if file.mode == FileMode::Public {
-                for secret in self.secret_values.iter().filter(|s| s.len() >= 6) {
-                    if file.contents.contains(secret.as_str()) {
-                        self.problems.push(
-                            Diagnostic::new(
-                                "",
-                                format!("a value from a `${{VAR}}` reference would be written into `{path}`, which is world-readable"),
-                            )
-                            .hint("use `${VAR}` only in secret fields (passwords, tokens, webhook URLs), which stackctl writes to `secrets/`"),
-                        );
-                    }
-                }
-            }
-        }
         if !self.problems.is_empty() {
             for problem in &mut self.problems {
                 if problem.location.is_none() {

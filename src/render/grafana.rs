@@ -3,7 +3,7 @@
 //! file, and the container's environment.
 //!
 //! Datasource uids are fixed (`prometheus`, `loki`, `jaeger`, `alertmanager`): dashboards refer
-//! to them. Never emits `GF_INSTALL_PLUGINS`, an `X` beside its `X__FILE`, more than one default
+//! to them. Emits `GF_INSTALL_PLUGINS` only for Grafana before 11.5, never an `X` beside its `X__FILE`, more than one default
 //! datasource, or an unescaped `${...}` in provisioning YAML (reference/config-formats.md §6.7).
 
 use std::collections::BTreeMap;
@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Draft, Kind, Stack};
+use crate::catalog::gates;
 use crate::manifest::Diagnostic;
+use crate::version::Version;
 
 pub const PROMETHEUS_UID: &str = "prometheus";
 pub const LOKI_UID: &str = "loki";
@@ -75,6 +77,12 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
                 .hint("set `admin_password: \"${GRAFANA_ADMIN_PASSWORD}\"` and put the value in `.env` (`stackctl init` generates one)"),
         ),
     }
+    for plugin in angular_plugins(&grafana.version, &settings.plugins) {
+        draft.warn(format!(
+            "`{}.plugins`: `{plugin}` is an AngularJS plugin, which Grafana {} no longer loads; its panels will show an error (use a React alternative, e.g. the built-in pie chart, or Grafana 11)",
+            grafana.key, grafana.version
+        ));
+    }
     let text = stack
         .templates
         .render("grafana/datasources.yaml.j2", datasources(stack))?;
@@ -83,17 +91,24 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     if !super::dashboards::any(stack) {
         return Ok(());
     }
-    let folder = stack
-        .manifest
-        .dashboards
-        .folder
-        .clone()
-        .unwrap_or_else(|| stack.manifest.project.clone());
+    let folder = provisioning_literal(
+        stack
+            .manifest
+            .dashboards
+            .folder
+            .as_deref()
+            .unwrap_or(&stack.manifest.project),
+    );
     let text = stack.templates.render(
         "grafana/dashboards.yaml.j2",
         minijinja::context! { folder, path => DASHBOARDS_DIR },
     )?;
     draft.add_yaml("grafana/provisioning/dashboards/stackctl.yaml", text)
+}
+
+/// Grafana expands `$VAR` and `${VAR}` in every provisioning value; `$$` is a literal `$`.
+fn provisioning_literal(value: &str) -> String {
+    value.replace('$', "$$")
 }
 
 fn datasources(stack: &Stack) -> DatasourcesContext {
@@ -118,7 +133,10 @@ fn datasources(stack: &Stack) -> DatasourcesContext {
             .map(|d| d.as_str().to_string())
             .unwrap_or_else(|| DEFAULT_SCRAPE_INTERVAL.to_string()),
         loki: source(Kind::Loki, "Loki", "loki", LOKI_UID),
-        jaeger: source(Kind::Jaeger, "Jaeger", "jaeger", JAEGER_UID),
+        jaeger: source(Kind::Jaeger, "Jaeger", "jaeger", JAEGER_UID).map(|mut jaeger| {
+            jaeger.url.push_str(super::jaeger::base_path(stack));
+            jaeger
+        }),
         alertmanager: source(
             Kind::Alertmanager,
             "Alertmanager",
@@ -126,6 +144,30 @@ fn datasources(stack: &Stack) -> DatasourcesContext {
             ALERTMANAGER_UID,
         ),
     }
+}
+
+/// `GF_PLUGINS_PREINSTALL` from Grafana 11.5 on; older releases only read `GF_INSTALL_PLUGINS`.
+fn plugins_variable(stack: &Stack) -> &'static str {
+    let preinstall = stack
+        .get(&Kind::Grafana)
+        .is_none_or(|grafana| gates::GRAFANA_PLUGINS_PREINSTALL.holds(&grafana.version));
+    if preinstall {
+        "GF_PLUGINS_PREINSTALL"
+    } else {
+        "GF_INSTALL_PLUGINS"
+    }
+}
+
+/// Plugins built on AngularJS, which the Grafana release no longer loads.
+fn angular_plugins<'a>(version: &Version, plugins: &'a [String]) -> Vec<&'a str> {
+    if !gates::GRAFANA_NO_ANGULAR.holds(version) {
+        return Vec::new();
+    }
+    plugins
+        .iter()
+        .map(|plugin| plugin.split([' ', '@']).next().unwrap_or(plugin))
+        .filter(|id| gates::ANGULAR_PLUGINS.contains(id))
+        .collect()
 }
 
 /// Plain environment of the Grafana container (secrets only as `*__FILE` paths).
@@ -159,10 +201,86 @@ pub fn environment(stack: &Stack) -> BTreeMap<String, String> {
         set("GF_SERVER_ROOT_URL", url.clone());
     }
     if !settings.plugins.is_empty() {
-        set("GF_PLUGINS_PREINSTALL", settings.plugins.join(","));
+        set(plugins_variable(stack), settings.plugins.join(","));
     }
     set("GF_ANALYTICS_REPORTING_ENABLED", "false".to_string());
     set("GF_ANALYTICS_CHECK_FOR_UPDATES", "false".to_string());
     set("GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", "false".to_string());
     env
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::manifest::Manifest;
+    use crate::render::Templates;
+
+    #[test]
+    fn dollar_signs_in_provisioning_values_are_escaped_for_grafana() {
+        let yaml = "version: 1\nproject: t\ncomponents: {prometheus: {}, grafana: {admin_password: x}}\ndashboards: {folder: 'Ops $HOME ${GF_SECURITY_ADMIN_PASSWORD} $$'}\n";
+        let manifest: Manifest = serde_yaml::from_str(yaml).unwrap();
+        let templates = Templates::embedded();
+        let stack = Stack::new(&manifest, Path::new("."), &templates);
+        let mut draft = Draft::new(&[]);
+        render(&stack, &mut draft).unwrap();
+        let text = &draft
+            .file("grafana/provisioning/dashboards/stackctl.yaml")
+            .expect("provider")
+            .contents;
+        let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        assert_eq!(
+            doc["providers"][0]["folder"].as_str(),
+            Some("Ops $$HOME $${GF_SECURITY_ADMIN_PASSWORD} $$$$")
+        );
+    }
+
+    fn grafana(
+        version: &str,
+        plugins: &str,
+    ) -> (std::collections::BTreeMap<String, String>, Vec<String>) {
+        let yaml = format!(
+            "version: 1\nproject: p\ncomponents: {{grafana: {{version: '{version}', admin_password: x, plugins: [{plugins}]}}}}\n"
+        );
+        let manifest: Manifest = serde_yaml::from_str(&yaml).expect("test manifest parses");
+        let templates = Templates::embedded();
+        let stack = Stack::new(&manifest, Path::new("."), &templates);
+        let mut draft = Draft::new(&[]);
+        render(&stack, &mut draft).expect("grafana renders");
+        (environment(&stack), draft.warnings)
+    }
+
+    #[test]
+    fn plugins_go_to_the_variable_the_release_reads() {
+        let cases = [
+            ("10.1.0", "GF_INSTALL_PLUGINS"),
+            ("11.4.9", "GF_INSTALL_PLUGINS"),
+            ("11.5.0", "GF_PLUGINS_PREINSTALL"),
+            ("13.2.3", "GF_PLUGINS_PREINSTALL"),
+        ];
+        for (version, variable) in cases {
+            let (env, _) = grafana(version, "grafana-clock-panel");
+            assert_eq!(
+                env.get(variable).map(String::as_str),
+                Some("grafana-clock-panel"),
+                "{version}"
+            );
+            let other = if variable == "GF_INSTALL_PLUGINS" {
+                "GF_PLUGINS_PREINSTALL"
+            } else {
+                "GF_INSTALL_PLUGINS"
+            };
+            assert!(!env.contains_key(other), "{version}: {env:?}");
+        }
+    }
+
+    #[test]
+    fn warns_about_angular_plugins_from_grafana_12() {
+        let (_, warnings) = grafana("12.0.0", "grafana-piechart-panel, grafana-clock-panel");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("`grafana-piechart-panel` is an AngularJS plugin, which Grafana 12.0.0 no longer loads"), "{warnings:?}");
+        let (_, warnings) = grafana("11.6.0", "grafana-piechart-panel");
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
 }

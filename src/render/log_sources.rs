@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Draft, Kind, Stack};
+
+mod pipeline;
 use crate::manifest::Diagnostic;
+pub use pipeline::Stage;
 
 /// Where host log directories appear inside the shipper container.
 pub const HOST_ROOT: &str = "/host";
@@ -60,8 +63,17 @@ pub struct LogPlan {
     pub docker: bool,
     pub json_fields: Vec<JsonField>,
     pub files: Vec<FileSource>,
+    /// `logs.pipeline`, applied after the `json_fields` stages.
+    pub stages: Vec<Stage>,
     /// `http://loki:3100/loki/api/v1/push`.
     pub push_url: String,
+}
+
+impl LogPlan {
+    /// Whether lines pass a `loki.process` / `pipeline_stages` before Loki.
+    pub fn processes(&self) -> bool {
+        !self.json_fields.is_empty() || !self.stages.is_empty()
+    }
 }
 
 /// Whether any shipper runs in this stack.
@@ -131,10 +143,12 @@ pub fn plan(stack: &Stack, draft: &mut Draft, shipper_key: &str) -> Option<LogPl
     if !docker && files.is_empty() {
         draft.warn("logs: `docker: false` and no `files`: the log shipper has nothing to collect");
     }
+    let stages = pipeline::stages(&logs.pipeline, draft);
     Some(LogPlan {
         docker,
         json_fields,
         files,
+        stages,
         push_url: format!("{}/loki/api/v1/push", loki.internal_url()),
     })
 }

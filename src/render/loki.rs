@@ -29,7 +29,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     else {
         return Ok(());
     };
-    if !loki.version.at_least(3, 0, 0) {
+    if loki.version < crate::catalog::versions::LOKI.oldest {
         draft.problem(
             Diagnostic::new(
                 format!("{}.version", loki.key),
@@ -57,7 +57,9 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         alertmanager_url: stack.get(&Kind::Alertmanager).map(Component::internal_url),
     };
     let text = stack.templates.render("loki/loki.yaml.j2", &context)?;
-    draft.add_yaml("loki/loki.yaml", text)
+    let extra = settings.extra_config.as_ref();
+    let key = "components.loki.extra_config";
+    super::yaml_overlay::add_yaml(draft, "loki/loki.yaml", text, extra, key)
 }
 
 /// Loki's `retention_period`: at least 24h in Go spelling (`720h`), or `0s` (keep forever).

@@ -20,8 +20,11 @@ pub mod promtail;
 pub mod rules;
 pub mod services;
 pub mod slo;
+pub mod source_files;
 pub mod templates;
 pub mod topology;
+pub mod web_auth;
+pub mod yaml_overlay;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -81,6 +84,7 @@ pub fn render(
     let stack = Stack::new(&loaded.manifest, &loaded.dir, templates);
     let mut draft = Draft::new(&loaded.secret_values);
     let steps: &[(&str, fn(&Stack, &mut Draft) -> anyhow::Result<()>)] = &[
+        ("web auth", web_auth::render),
         ("rules", rules::render),
         ("prometheus", prometheus::render),
         ("alertmanager", alertmanager::render),

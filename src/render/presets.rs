@@ -152,6 +152,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let mut problems = selection.problems;
     problems.extend(knobs::check_thresholds(&alerts.thresholds, &all_knobs));
     problems.extend(knobs::check_disable(&alerts.disable, &all_alerts));
+    problems.extend(knobs::check_overrides(&alerts.overrides, &all_alerts));
     let failed = !problems.is_empty();
     problems.into_iter().for_each(|p| draft.problem(p));
     selection.warnings.into_iter().for_each(|w| draft.warn(w));
@@ -159,7 +160,8 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         .thresholds
         .keys()
         .map(|k| ("alerts.thresholds", k))
-        .chain(alerts.disable.iter().map(|a| ("alerts.disable", a)));
+        .chain(alerts.disable.iter().map(|a| ("alerts.disable", a)))
+        .chain(alerts.overrides.keys().map(|a| ("alerts.overrides", a)));
     for (key, name) in names {
         if let Some(preset) = owner.get(name).filter(|p| !selection.presets.contains(*p)) {
             draft.warn(format!("`{key}` names `{name}` of preset `{preset}`, which this stack does not render; it has no effect"));
@@ -227,6 +229,7 @@ pub fn build(
         .iter()
         .map(String::as_str)
         .collect();
+    let overrides = &stack.manifest.alerts.overrides;
     let mut groups = Vec::new();
     for group in &data.groups {
         if group
@@ -247,10 +250,12 @@ pub fn build(
                 .as_deref()
                 .or(rule.record.as_deref())
                 .unwrap_or("?");
-            rendered.push(
-                rules::expand(rule)
-                    .map_err(|_| anyhow::anyhow!("preset `{name}` rule `{what}` is malformed"))?,
-            );
+            let mut expanded = rules::expand(rule)
+                .map_err(|_| anyhow::anyhow!("preset `{name}` rule `{what}` is malformed"))?;
+            if let Some(change) = rule.alert.as_ref().and_then(|a| overrides.get(a)) {
+                knobs::apply_override(&mut expanded, change);
+            }
+            rendered.push(expanded);
         }
         if !rendered.is_empty() {
             let interval = group.interval.as_ref().map(|d| d.as_str().to_string());
@@ -269,10 +274,12 @@ pub fn build(
         .version;
     let file = rules::fit_to_release(RuleFile { groups }, version);
     let present: BTreeSet<&str> = file.alert_names().collect();
+    // A preset's unit tests pin its own `for` and labels: an overridden alert keeps its rule
+    // (judged by promtool) but not those tests.
     let tests = data
         .tests
         .into_iter()
-        .filter_map(|t| t.retain_alerts(|a| present.contains(a)))
+        .filter_map(|t| t.retain_alerts(|a| present.contains(a) && !overrides.contains_key(a)))
         .collect();
     Ok((file, tests))
 }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::log_sources::{self, LogPlan, DOCKER_LABELS, DOCKER_SOCKET};
-use super::{Component, Draft, Kind, Stack};
+use super::{yaml_overlay, Component, Draft, Kind, Stack};
 
 pub use super::log_sources::host_log_mounts;
 
@@ -62,7 +62,19 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let text = stack
         .templates
         .render("promtail/promtail.yaml.j2", &context)?;
-    draft.add_yaml("promtail/promtail.yaml", text)
+    let extra = stack
+        .manifest
+        .components
+        .promtail
+        .as_ref()
+        .and_then(|p| p.extra_config.as_ref());
+    yaml_overlay::add_yaml(
+        draft,
+        "promtail/promtail.yaml",
+        text,
+        extra,
+        "components.promtail.extra_config",
+    )
 }
 
 /// The container command line.

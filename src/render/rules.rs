@@ -8,6 +8,7 @@ mod expand;
 mod model;
 mod test_files;
 mod unit_tests;
+mod user_file_exprs;
 mod user_files;
 
 use std::collections::BTreeMap;
@@ -113,12 +114,12 @@ fn invalid_duration(path: &str, raw: &str) -> Diagnostic {
 
 /// Whether rule groups may carry `labels` (Prometheus 3.0 added them).
 pub fn supports_group_labels(version: Version) -> bool {
-    version.at_least(3, 0, 0)
+    crate::catalog::gates::PROMETHEUS_GROUP_LABELS.holds(&version)
 }
 
 /// Whether alerting rules may carry `keep_firing_for` (Prometheus 2.42 added it).
 pub fn supports_keep_firing_for(version: Version) -> bool {
-    version.at_least(2, 42, 0)
+    crate::catalog::gates::PROMETHEUS_KEEP_FIRING_FOR.holds(&version)
 }
 
 /// Before Prometheus 3.0 a group cannot carry labels: they move onto each of its rules (a label

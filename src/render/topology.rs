@@ -3,6 +3,7 @@
 //! The single source of truth for "what is `alertmanager:9093`": prometheus.yml, Grafana
 //! datasources, the compose export and `deploy` all read these values, never their own copies.
 
+use crate::catalog::versions;
 use crate::manifest::{ComponentSettings, Manifest};
 use crate::version::Version;
 
@@ -23,7 +24,8 @@ pub enum Kind {
     Exporter(String),
 }
 
-/// Pinned defaults of one kind of component (see reference/config-formats.md §0).
+/// Pinned defaults of one kind of component (see reference/config-formats.md §0); the tag is
+/// the newest release of `catalog::versions`.
 #[derive(Debug, Clone, Copy)]
 pub struct Catalog {
     pub repository: &'static str,
@@ -49,7 +51,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
     match kind {
         Kind::Prometheus => c(
             "prom/prometheus",
-            "3.14.0",
+            versions::PROMETHEUS.newest,
             true,
             9090,
             Some(9090),
@@ -57,7 +59,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         ),
         Kind::Alertmanager => c(
             "prom/alertmanager",
-            "0.34.0",
+            versions::ALERTMANAGER.newest,
             true,
             9093,
             Some(9093),
@@ -65,7 +67,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         ),
         Kind::Grafana => c(
             "grafana/grafana",
-            "13.2.3",
+            versions::GRAFANA.newest,
             false,
             3000,
             Some(3000),
@@ -73,7 +75,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         ),
         Kind::Loki => c(
             "grafana/loki",
-            "3.7.6",
+            versions::LOKI.newest,
             false,
             3100,
             Some(3100),
@@ -81,7 +83,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         ),
         Kind::Alloy => c(
             "grafana/alloy",
-            "1.18.1",
+            versions::ALLOY.newest,
             true,
             12345,
             None,
@@ -89,7 +91,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         ),
         Kind::Promtail => c(
             "grafana/promtail",
-            "3.6.15",
+            versions::PROMTAIL.newest,
             false,
             9080,
             None,
@@ -97,7 +99,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         ),
         Kind::Jaeger => c(
             "jaegertracing/jaeger",
-            "2.20.0",
+            versions::JAEGER.newest,
             false,
             16686,
             Some(16686),
@@ -105,7 +107,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         ),
         Kind::NodeExporter => c(
             "prom/node-exporter",
-            "1.12.1",
+            versions::NODE_EXPORTER.newest,
             true,
             9100,
             None,
@@ -113,7 +115,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         ),
         Kind::Cadvisor => c(
             "ghcr.io/google/cadvisor",
-            "0.60.5",
+            versions::CADVISOR.newest,
             true,
             8080,
             None,
@@ -121,7 +123,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         ),
         Kind::BlackboxExporter => c(
             "prom/blackbox-exporter",
-            "0.28.0",
+            versions::BLACKBOX_EXPORTER.newest,
             true,
             9115,
             None,
@@ -129,7 +131,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         ),
         Kind::Pushgateway => c(
             "prom/pushgateway",
-            "1.11.3",
+            versions::PUSHGATEWAY.newest,
             true,
             9091,
             Some(9091),
@@ -138,7 +140,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
         Kind::Exporter(kind) => match kind.as_str() {
             "redis" => c(
                 "oliver006/redis_exporter",
-                "1.88.0",
+                versions::REDIS_EXPORTER.newest,
                 true,
                 9121,
                 None,
@@ -146,7 +148,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
             ),
             "postgres" => c(
                 "quay.io/prometheuscommunity/postgres-exporter",
-                "0.20.1",
+                versions::POSTGRES_EXPORTER.newest,
                 true,
                 9187,
                 None,
@@ -154,7 +156,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
             ),
             "mysql" => c(
                 "prom/mysqld-exporter",
-                "0.17.2",
+                versions::MYSQLD_EXPORTER.newest,
                 true,
                 9104,
                 None,
@@ -162,7 +164,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
             ),
             "mongodb" => c(
                 "percona/mongodb_exporter",
-                "0.44.0",
+                versions::MONGODB_EXPORTER.newest,
                 false,
                 9216,
                 None,
@@ -170,7 +172,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
             ),
             "nginx" => c(
                 "nginx/nginx-prometheus-exporter",
-                "1.4.2",
+                versions::NGINX_EXPORTER.newest,
                 false,
                 9113,
                 None,
@@ -178,7 +180,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
             ),
             "kafka" => c(
                 "danielqsj/kafka-exporter",
-                "1.9.0",
+                versions::KAFKA_EXPORTER.newest,
                 true,
                 9308,
                 None,
@@ -186,7 +188,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
             ),
             "rabbitmq" => c(
                 "kbudde/rabbitmq-exporter",
-                "1.0.0",
+                versions::RABBITMQ_EXPORTER.newest,
                 true,
                 9419,
                 None,
@@ -195,7 +197,7 @@ pub fn catalog(kind: &Kind) -> Catalog {
             // `validate` rejects unknown types before anything is rendered.
             _ => c(
                 "quay.io/prometheuscommunity/elasticsearch-exporter",
-                "1.9.0",
+                versions::ELASTICSEARCH_EXPORTER.newest,
                 true,
                 9114,
                 None,
@@ -297,7 +299,7 @@ pub fn components(manifest: &Manifest) -> Vec<Component> {
             Kind::NodeExporter,
             "components.node_exporter",
             "node-exporter",
-            "node",
+            s.job.as_deref().unwrap_or("node"),
             s,
         );
     }
@@ -333,8 +335,8 @@ pub fn components(manifest: &Manifest) -> Vec<Component> {
         out.push(component(
             Kind::Exporter(e.kind.clone()),
             &format!("exporters[{i}]"),
-            &format!("{}-exporter", e.name()),
-            e.name(),
+            &e.service_name(),
+            e.job_name(),
             &settings,
         ));
     }

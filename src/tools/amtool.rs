@@ -1,52 +1,63 @@
 //! `amtool check-config` on the rendered `alertmanager/alertmanager.yml`.
 
-use std::path::Path;
-
 use super::container_paths::PathMap;
 use super::judge::{judge, ImageRunner, Remembering};
+use super::local::LocalProgram;
+use super::newer_keys::Config;
+use super::pipeline::LocalCopy;
 use super::promtool::local_copy;
-use super::{local, CheckInput, CheckResult, Checker};
+use super::{container_files, CheckInput, CheckResult, Checker};
 use crate::render::{Kind, RenderedStack, Stack};
 
 const CONFIG: &str = "alertmanager/alertmanager.yml";
 const CONTAINER_DIR: &str = "/etc/alertmanager";
 
+/// The check of alertmanager.yml in `target`; a local `program` judges `local` (see promtool).
 pub fn checks<R: ImageRunner>(
     stack: &Stack,
-    rendered: &RenderedStack,
-    work: &Path,
+    target: &RenderedStack,
+    local: &LocalCopy,
+    program: Option<&LocalProgram>,
     images: &Remembering<R>,
 ) -> anyhow::Result<Vec<CheckResult>> {
     let Some(alertmanager) = stack.get(&Kind::Alertmanager) else {
         return Ok(Vec::new());
     };
-    if !rendered.files.contains_key(CONFIG) {
+    if !target.files.contains_key(CONFIG) {
         return Ok(Vec::new());
     }
     let checker = Checker {
         program: "amtool",
         component: "Alertmanager",
+        config: Config::Alertmanager,
         target: alertmanager.version,
         image: alertmanager.image.clone(),
         in_image_path: "/bin/amtool",
         install_hint: "`apt-get install prometheus-alertmanager` on Debian/Ubuntu, or a release from https://prometheus.io/download",
     };
-    let map = PathMap::for_service(work, &alertmanager.service, "alertmanager", CONTAINER_DIR);
+    let service = &alertmanager.service;
+    let map = PathMap::for_service(local.dir, service, "alertmanager", CONTAINER_DIR);
     let input = CheckInput {
-        local_args: vec!["check-config".into(), local_copy(work, CONFIG, &map)?],
+        files: vec![CONFIG.to_string()],
+        local_args: vec!["check-config".into(), local_copy(local.dir, CONFIG, &map)?],
+        local_release: local.release,
         image_args: vec![
             "check-config".into(),
             format!("{CONTAINER_DIR}/alertmanager.yml"),
         ],
-        binds: map.binds(),
+        container_files: container_files::for_service(
+            target,
+            service,
+            "alertmanager",
+            CONTAINER_DIR,
+        ),
     };
-    let program = local::find("amtool");
     Ok(vec![judge(
         &format!("amtool check-config {CONFIG}"),
         &checker,
         &input,
-        program.as_ref(),
+        program,
         images,
-        work,
+        local.dir,
     )])
 }

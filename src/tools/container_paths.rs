@@ -4,7 +4,6 @@
 //! `/run/secrets/<name>`: paths inside the container. A local `promtool` cannot see those, so
 //! `validate` writes a copy of the config whose file paths (`rule_files`, `scrape_config_files`,
 //! `files`, `templates`, every `*_file` key) point at the same files in its work directory.
-//! The same map gives the bind mounts that let the original file be judged inside the image.
 
 use std::path::{Path, PathBuf};
 
@@ -43,15 +42,6 @@ impl PathMap {
                 .strip_prefix(prefix.as_str())
                 .map(|rest| host.join(rest).to_string_lossy().to_string())
         })
-    }
-
-    /// Read-only bind mounts (host dir → container dir) for the directories that exist.
-    pub fn binds(&self) -> Vec<(PathBuf, String)> {
-        self.entries
-            .iter()
-            .filter(|(_, host)| host.is_dir())
-            .map(|(prefix, host)| (host.clone(), prefix.trim_end_matches('/').to_string()))
-            .collect()
     }
 
     /// The config text with every file path key pointing at the host copy.

@@ -6,11 +6,9 @@
 //! release; `run` is the thin shell that hands them to the Docker engine. Nothing is pulled:
 //! a missing image is reported as a check that could not run, never as a pass.
 
-use std::path::{Path, PathBuf};
-
-use crate::docker::{self, OneShotOutput};
+use crate::docker::{self, InjectedFile, OneShotOutput};
 use crate::render::{Component, Kind, RenderedStack, Stack};
-use crate::tools::{CheckOutcome, CheckResult};
+use crate::tools::{container_files, CheckOutcome, CheckResult};
 
 /// One program run inside its image against the rendered files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +20,8 @@ pub struct ImageCheck {
     pub image: String,
     /// Arguments after the image's entrypoint.
     pub args: Vec<String>,
-    /// Read-only bind mounts: rendered directory on the host → directory in the container.
-    pub binds: Vec<(PathBuf, String)>,
+    /// The rendered files it reads, copied into the container (secrets owned by its user).
+    pub files: Vec<InjectedFile>,
 }
 
 /// How one check ended.
@@ -79,6 +77,14 @@ impl ImageCheckOutcome {
         };
         let mut result = CheckResult::new(check.name.clone(), outcome);
         result.checker = Some(format!("{} in {}", check.service, check.image));
+        result.tool = check.name.split(' ').next().map(str::to_string);
+        result.tool_version = check.image.rsplit_once(':').map(|(_, tag)| tag.to_string());
+        result.files = check
+            .files
+            .iter()
+            .map(|f| f.path.clone())
+            .filter(|p| !p.starts_with(crate::render::draft::SECRETS_DIR))
+            .collect();
         result
     }
 
@@ -87,18 +93,20 @@ impl ImageCheckOutcome {
     }
 }
 
-/// The in-image checks for the files in `rendered`, which is written under `out_dir`.
-pub fn checks(stack: &Stack, rendered: &RenderedStack, out_dir: &Path) -> Vec<ImageCheck> {
+/// The in-image checks for the files in `rendered`.
+pub fn checks(stack: &Stack, rendered: &RenderedStack) -> Vec<ImageCheck> {
     let mut out = Vec::new();
     let has = |path: &str| rendered.files.contains_key(path);
-    let bind = |dir: &str, target: &str| vec![(out_dir.join(dir), target.to_string())];
     for component in &stack.components {
-        let check = |name: &str, args: &[&str], binds| ImageCheck {
+        let bind = |dir: &str, target: &str| {
+            container_files::for_service(rendered, &component.service, dir, target)
+        };
+        let check = |name: &str, args: &[&str], files| ImageCheck {
             service: component.service.clone(),
             name: name.to_string(),
             image: component.image.clone(),
             args: args.iter().map(|a| a.to_string()).collect(),
-            binds,
+            files,
         };
         match component.kind {
             Kind::Loki if has("loki/loki.yaml") => out.push(check(
@@ -126,9 +134,9 @@ pub fn checks(stack: &Stack, rendered: &RenderedStack, out_dir: &Path) -> Vec<Im
 }
 
 /// `alloy fmt` checks syntax on every release; `alloy validate` exists from 1.9 on.
-fn alloy_checks(component: &Component, binds: &[(PathBuf, String)]) -> Vec<ImageCheck> {
+fn alloy_checks(component: &Component, files: &[InjectedFile]) -> Vec<ImageCheck> {
     let mut runs = vec![("alloy fmt", vec!["fmt", "/etc/alloy/config.alloy"])];
-    if component.version.at_least(1, 9, 0) {
+    if crate::catalog::gates::ALLOY_VALIDATE.holds(&component.version) {
         runs.push((
             "alloy validate",
             vec!["validate", "/etc/alloy/config.alloy"],
@@ -140,7 +148,7 @@ fn alloy_checks(component: &Component, binds: &[(PathBuf, String)]) -> Vec<Image
             name: name.to_string(),
             image: component.image.clone(),
             args: args.into_iter().map(str::to_string).collect(),
-            binds: binds.to_vec(),
+            files: files.to_vec(),
         })
         .collect()
 }
@@ -150,7 +158,7 @@ pub async fn run(checks: Vec<ImageCheck>) -> Vec<ImageCheckOutcome> {
     let mut outcomes = Vec::new();
     for check in checks {
         let result =
-            docker::run_to_completion(&check.image, check.args.clone(), check.binds.clone()).await;
+            docker::run_to_completion(&check.image, check.args.clone(), check.files.clone()).await;
         outcomes.push(outcome(check, result));
     }
     outcomes

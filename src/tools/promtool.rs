@@ -1,13 +1,14 @@
 //! `promtool` on the rendered Prometheus files: `check config`, `check rules` on every rule file,
 //! `test rules` on every unit-test file under `prometheus/tests/`.
 
-use std::path::Path;
-
 use anyhow::Context as _;
 
 use super::container_paths::PathMap;
 use super::judge::{judge, ImageRunner, Remembering};
-use super::{local, CheckInput, CheckResult, Checker};
+use super::local::LocalProgram;
+use super::newer_keys::Config;
+use super::pipeline::LocalCopy;
+use super::{container_files, CheckInput, CheckResult, Checker};
 use crate::render::{Kind, RenderedStack, Stack};
 
 const CONFIG: &str = "prometheus/prometheus.yml";
@@ -15,10 +16,13 @@ const CONTAINER_DIR: &str = "/etc/prometheus";
 /// Local-check copies are written beside the originals, under this prefix.
 pub const LOCAL_COPY_PREFIX: &str = ".local-check-";
 
+/// The checks of the Prometheus files in `target` (rendered for the stack's release); a local
+/// `program` judges `local`, the same manifest rendered for the program's own release.
 pub fn checks<R: ImageRunner>(
     stack: &Stack,
-    rendered: &RenderedStack,
-    work: &Path,
+    target: &RenderedStack,
+    local: &LocalCopy,
+    program: Option<&LocalProgram>,
     images: &Remembering<R>,
 ) -> anyhow::Result<Vec<CheckResult>> {
     let Some(prometheus) = stack.get(&Kind::Prometheus) else {
@@ -27,86 +31,101 @@ pub fn checks<R: ImageRunner>(
     let checker = Checker {
         program: "promtool",
         component: "Prometheus",
+        config: Config::Prometheus,
         target: prometheus.version,
         image: prometheus.image.clone(),
         in_image_path: "/bin/promtool",
         install_hint: "`apt-get install prometheus` on Debian/Ubuntu, or a release from https://prometheus.io/download",
     };
-    let program = local::find("promtool");
-    let map = PathMap::for_service(work, &prometheus.service, "prometheus", CONTAINER_DIR);
+    let map = PathMap::for_service(local.dir, &prometheus.service, "prometheus", CONTAINER_DIR);
+    let container_files =
+        container_files::for_service(target, &prometheus.service, "prometheus", CONTAINER_DIR);
     let mut inputs: Vec<(String, CheckInput)> = Vec::new();
-    if rendered.files.contains_key(CONFIG) {
+    if target.files.contains_key(CONFIG) {
         inputs.push((
             format!("promtool check config {CONFIG}"),
-            batch("check config", &[CONFIG], work, &map)?,
+            batch("check config", &[CONFIG], &[CONFIG], local, &map)?,
         ));
     }
     for (dir, command) in [
         ("prometheus/rules/", "check rules"),
         ("prometheus/tests/", "test rules"),
     ] {
-        let files: Vec<&str> = rendered
-            .files
-            .keys()
-            .filter(|p| p.starts_with(dir) && is_yaml(p))
-            .map(String::as_str)
-            .collect();
+        let files = yaml_under(target, dir);
         if !files.is_empty() {
             inputs.push((
                 format!("promtool {command} {}", files.join(" ")),
-                batch(command, &files, work, &map)?,
+                batch(
+                    command,
+                    &files,
+                    &yaml_under(local.rendered, dir),
+                    local,
+                    &map,
+                )?,
             ));
         }
     }
     Ok(inputs
-        .iter()
-        .map(|(name, input)| judge(name, &checker, input, program.as_ref(), images, work))
+        .into_iter()
+        .map(|(name, mut input)| {
+            input.container_files = container_files.clone();
+            judge(&name, &checker, &input, program, images, local.dir)
+        })
         .collect())
 }
 
-fn is_yaml(path: &str) -> bool {
-    path.ends_with(".yml") || path.ends_with(".yaml")
+fn yaml_under<'a>(rendered: &'a RenderedStack, dir: &str) -> Vec<&'a str> {
+    rendered
+        .files
+        .keys()
+        .filter(|p| p.starts_with(dir) && (p.ends_with(".yml") || p.ends_with(".yaml")))
+        .map(String::as_str)
+        .collect()
 }
 
-/// One promtool run over `files` (paths relative to the work dir): locally on rewritten copies,
-/// in the image on the originals under `/etc/prometheus`.
-pub fn batch(
+/// One promtool run: locally over `local_files` of the local copy (rewritten where they hold
+/// paths), in the image over the target's `files` under `/etc/prometheus`.
+fn batch(
     command: &str,
     files: &[&str],
-    work: &Path,
+    local_files: &[&str],
+    local: &LocalCopy,
     map: &PathMap,
 ) -> anyhow::Result<CheckInput> {
     let mut local_args: Vec<String> = command.split(' ').map(String::from).collect();
     let mut image_args = local_args.clone();
-    for file in files {
+    for file in local_files {
         // Rule files hold no paths; copying them would put a second copy in the `rules/*.yml` glob.
-        let local = match command {
-            "check rules" => work.join(file).to_string_lossy().to_string(),
-            _ => local_copy(work, file, map)?,
-        };
-        local_args.push(local);
+        local_args.push(match command {
+            "check rules" => file.to_string(),
+            _ => local_copy(local.dir, file, map)?,
+        });
+    }
+    for file in files {
         let inside = file.strip_prefix("prometheus/").unwrap_or(file);
         image_args.push(format!("{CONTAINER_DIR}/{inside}"));
     }
     Ok(CheckInput {
+        files: files.iter().map(|f| f.to_string()).collect(),
         local_args,
+        local_release: local.release,
         image_args,
-        binds: map.binds(),
+        container_files: Vec::new(),
     })
 }
 
-/// Writes a copy of `file` whose container paths point into the work dir; returns its path.
-pub fn local_copy(work: &Path, file: &str, map: &PathMap) -> anyhow::Result<String> {
-    let original = work.join(file);
-    let text = fs_err::read_to_string(&original)?;
+/// Writes a 0600 copy of `file` (under `dir`) whose container paths point into `dir`; returns
+/// its path relative to `dir`.
+pub fn local_copy(dir: &std::path::Path, file: &str, map: &PathMap) -> anyhow::Result<String> {
+    let text = fs_err::read_to_string(dir.join(file))?;
     let rewritten = map
         .rewrite_yaml(&text)
         .with_context(|| format!("cannot prepare `{file}` for a local check"))?;
-    let name = original
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let copy = original.with_file_name(format!("{LOCAL_COPY_PREFIX}{name}"));
-    fs_err::write(&copy, rewritten)?;
-    Ok(copy.to_string_lossy().to_string())
+    let (parent, name) = file.rsplit_once('/').unwrap_or(("", file));
+    let copy = match parent {
+        "" => format!("{LOCAL_COPY_PREFIX}{name}"),
+        parent => format!("{parent}/{LOCAL_COPY_PREFIX}{name}"),
+    };
+    super::local::write_private(&dir.join(&copy), &rewritten)?;
+    Ok(copy)
 }

@@ -25,12 +25,17 @@ pub async fn apply<E: Engine>(
     timeout: Duration,
 ) -> anyhow::Result<Outcomes> {
     pull::pull_all(engine, session, &plan.pulls).await?;
-    if let Some(network) = &plan.create_network {
-        engine
-            .create_network(network, labels::network_labels(&session.project, "default"))
-            .await?;
-        println!("created network {network}");
-    }
+    let network = match &plan.create_network {
+        Some(network) => {
+            let id = engine
+                .create_network(network, labels::network_labels(&session.project, "default"))
+                .await?;
+            println!("created network {network}");
+            id
+        }
+        // By ID: with a duplicate of the name around, Docker calls the name ambiguous.
+        None => plan.network_id.clone().unwrap_or_default(),
+    };
     for volume in &plan.create_volumes {
         let key = volume
             .strip_prefix(&format!("{}_", session.project))
@@ -44,12 +49,22 @@ pub async fn apply<E: Engine>(
         engine.remove_container(&removal.id, false).await?;
         println!("removed {} ({})", removal.container, removal.reason);
     }
+    for duplicate in &plan.remove_networks {
+        // Its containers are recreated onto the kept network; with the name ambiguous no
+        // container could start.
+        for container in &duplicate.detach {
+            engine.disconnect_network(&duplicate.id, container).await?;
+        }
+        engine.remove_network(&duplicate.id).await?;
+        println!("removed duplicate network {}", duplicate.id);
+    }
     ports::check_free(session, plan)?;
     ensure_bind_sources(session)?;
     let image_ids = image_ids(engine, session).await?;
     let context = Context {
         engine,
         session,
+        network,
         image_ids,
         timeout,
         root_propagates: root_mount_propagates(),
@@ -89,6 +104,8 @@ async fn image_ids<E: Engine>(
 struct Context<'a, E> {
     engine: &'a E,
     session: &'a Session,
+    /// ID of the project network the services join.
+    network: String,
     image_ids: BTreeMap<String, String>,
     timeout: Duration,
     root_propagates: bool,
@@ -174,7 +191,7 @@ impl<E: Engine> Context<'_, E> {
             spec,
             labels: labels::container_labels(&identity),
             out_dir: s.out_dir.clone(),
-            network: labels::default_network(&s.project),
+            network: self.network.clone(),
             extra_networks: d.spec.networks.clone(),
             docker_socket_gid: docker_socket_gid(),
         };
@@ -193,10 +210,13 @@ impl<E: Engine> Context<'_, E> {
         Ok(id)
     }
 
-    /// Whether the container called `name` carries this project's label.
+    /// Whether the container called `name` is one stackctl created for this project.
     async fn owns(&self, name: &str) -> bool {
         let status = self.engine.inspect_container(name).await;
-        status.is_ok_and(|s| s.labels.get(labels::PROJECT) == Some(&self.session.project))
+        status.is_ok_and(|s| {
+            s.labels.get(labels::PROJECT) == Some(&self.session.project)
+                && labels::is_stackctl(&s.labels)
+        })
     }
 
     async fn start(&self, d: &DesiredService, id: &str) -> anyhow::Result<()> {
@@ -206,7 +226,7 @@ impl<E: Engine> Context<'_, E> {
         ready::wait_ready(
             self.engine,
             &d.spec,
-            id,
+            (id, self.session.credentials(&d.spec)),
             &self.session.project,
             self.timeout,
         )

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::docker::{
     ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile,
-    ObservedContainer, ObservedNetwork, PullProgress, RunState,
+    ObservedContainer, ObservedNetwork, ObservedVolume, PullProgress, RunState,
 };
 
 #[derive(Default)]
@@ -49,13 +49,13 @@ impl Engine for FakeEngine {
     async fn list_containers(&self, _project: &str) -> anyhow::Result<Vec<ObservedContainer>> {
         Ok(Vec::new())
     }
-    async fn find_network(&self, _name: &str) -> anyhow::Result<Option<ObservedNetwork>> {
-        Ok(None)
+    async fn networks_named(&self, _name: &str) -> anyhow::Result<Vec<ObservedNetwork>> {
+        Ok(Vec::new())
     }
     async fn list_networks(&self, _project: &str) -> anyhow::Result<Vec<ObservedNetwork>> {
         Ok(Vec::new())
     }
-    async fn list_volumes(&self, _project: &str) -> anyhow::Result<Vec<String>> {
+    async fn list_volumes(&self, _project: &str) -> anyhow::Result<Vec<ObservedVolume>> {
         Ok(Vec::new())
     }
     async fn image_id(&self, _image: &str) -> anyhow::Result<Option<String>> {
@@ -73,9 +73,9 @@ impl Engine for FakeEngine {
         &self,
         name: &str,
         _labels: BTreeMap<String, String>,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<String> {
         self.log(format!("create network {name}"));
-        Ok(())
+        Ok(format!("net-{name}"))
     }
     async fn create_volume(
         &self,
@@ -163,6 +163,10 @@ impl Engine for FakeEngine {
     }
     async fn remove_network(&self, name: &str) -> anyhow::Result<()> {
         self.log(format!("remove network {name}"));
+        Ok(())
+    }
+    async fn disconnect_network(&self, network: &str, container: &str) -> anyhow::Result<()> {
+        self.log(format!("disconnect {container} from {network}"));
         Ok(())
     }
     async fn remove_volume(&self, name: &str) -> anyhow::Result<()> {

@@ -33,8 +33,13 @@ pub async fn call(
     tokio::task::spawn_blocking(move || blocking_call(method, &url, basic_auth, timeout)).await?
 }
 
-pub async fn get(url: &str, timeout: Duration) -> anyhow::Result<Reply> {
-    call(Method::Get, url, None, timeout).await
+/// `GET` with basic auth when `credentials` are given.
+pub async fn get_as(
+    url: &str,
+    credentials: Option<(String, String)>,
+    timeout: Duration,
+) -> anyhow::Result<Reply> {
+    call(Method::Get, url, credentials, timeout).await
 }
 
 fn blocking_call(

@@ -23,22 +23,22 @@ pub async fn observe<E: Engine>(engine: &E, session: &Session) -> anyhow::Result
         .flat_map(|d| d.spec.networks.iter().map(String::as_str))
         .collect();
     let network_name = labels::default_network(project);
-    let (containers, network, volumes, image_ids, external_found) = futures_util::try_join!(
+    let (containers, networks, volumes, image_ids, external_found) = futures_util::try_join!(
         engine.list_containers(project),
-        engine.find_network(&network_name),
+        engine.networks_named(&network_name),
         engine.list_volumes(project),
         try_join_all(images.iter().map(|image| engine.image_id(image))),
         try_join_all(externals.iter().map(|name| engine.find_network(name))),
     )?;
     Ok(Observed {
         containers,
-        network_exists: network.is_some(),
+        networks,
         external_networks: externals
             .iter()
             .zip(external_found)
             .map(|(name, found)| (name.to_string(), found.is_some()))
             .collect(),
-        volumes: volumes.into_iter().collect(),
+        volumes: volumes.into_iter().map(|v| v.name).collect(),
         images: images
             .iter()
             .map(|i| i.to_string())

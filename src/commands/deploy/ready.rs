@@ -41,11 +41,12 @@ pub fn endpoint(
         .map(|ip| format!("{ip}:{port}"))
 }
 
-/// Waits until `container` of `spec` is ready or `deadline` passes.
+/// Waits until `container` of `spec` is ready or `deadline` passes; the probe sends
+/// `credentials` when the program requires basic auth.
 pub async fn wait_ready<E: Engine>(
     engine: &E,
     spec: &ServiceSpec,
-    container: &str,
+    (container, credentials): (&str, Option<(String, String)>),
     project: &str,
     timeout: Duration,
 ) -> anyhow::Result<()> {
@@ -59,7 +60,7 @@ pub async fn wait_ready<E: Engine>(
             _ => return Err(exited(engine, spec, (container, project), &status).await),
         }
         if status.state == RunState::Running {
-            match check(spec, &status, project).await {
+            match check(spec, &status, project, credentials.clone()).await {
                 Ok(()) => return Ok(()),
                 Err(detail) if status.health == Health::Unhealthy && spec.ready.is_none() => {
                     return Err(not_ready(
@@ -83,13 +84,18 @@ pub async fn wait_ready<E: Engine>(
 }
 
 /// One readiness check; `Err` says what is not ready yet.
-async fn check(spec: &ServiceSpec, status: &ContainerStatus, project: &str) -> Result<(), String> {
+async fn check(
+    spec: &ServiceSpec,
+    status: &ContainerStatus,
+    project: &str,
+    credentials: Option<(String, String)>,
+) -> Result<(), String> {
     if let Some(probe) = &spec.ready {
         let Some(address) = endpoint(spec, probe.port, status, project) else {
             return Err("no address to probe yet".to_string());
         };
         let url = format!("http://{address}{}", probe.path);
-        return match http::get(&url, Duration::from_millis(800)).await {
+        return match http::get_as(&url, credentials, Duration::from_millis(800)).await {
             Ok(reply) if reply.ok() => Ok(()),
             Ok(reply) => Err(format!("GET {url} answered {}", reply.status)),
             Err(e) => Err(format!("GET {e}")),

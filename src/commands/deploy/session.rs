@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 
 use crate::cli::GlobalArgs;
-use crate::commands::Failure;
-use crate::docker::{self, Daemon, Unreachable};
+use crate::commands::{Failure, UsageError};
+use crate::docker::{self, Daemon, Unreachable, UnsupportedHost};
 use crate::manifest::LoadedManifest;
 use crate::plan::{self, DesiredService};
-use crate::render::{self, RenderedStack};
+use crate::render::{self, web_auth, RenderedStack};
 
 pub struct Session {
     pub loaded: LoadedManifest,
@@ -22,6 +22,8 @@ pub struct Session {
     pub desired: Vec<DesiredService>,
     /// Manifest key of each service (`components.prometheus`, `exporters[0]`), for hints.
     pub keys: BTreeMap<String, String>,
+    /// User and password for the programs that require basic auth (`web_auth`).
+    web_credentials: Option<(String, String)>,
 }
 
 impl Session {
@@ -32,19 +34,38 @@ impl Session {
         let stack = render::render(&loaded, &templates)?;
         let out_dir = std::path::absolute(crate::commands::out_dir(global))
             .context("cannot resolve the output directory")?;
-        let desired = plan::desired(&stack.services, &stack.files, &out_dir.to_string_lossy());
+        let key = crate::writer::HashKey::load_or_create(&out_dir)?;
+        let desired = plan::desired(
+            &stack.services,
+            &stack.files,
+            &out_dir.to_string_lossy(),
+            key.as_bytes(),
+        );
         let keys = render::topology::components(&loaded.manifest)
             .into_iter()
             .map(|c| (c.service, c.key))
             .collect();
+        let web_credentials = stack
+            .services
+            .iter()
+            .any(|s| s.web_auth)
+            .then(|| web_auth::password(&loaded.dir))
+            .flatten()
+            .map(|p| (web_auth::USER.to_string(), p.expose().to_string()));
         Ok(Self {
             project: loaded.manifest.project.clone(),
+            web_credentials,
             loaded,
             stack,
             out_dir,
             desired,
             keys,
         })
+    }
+
+    /// The basic-auth credentials stackctl sends to `spec`'s program, when it requires them.
+    pub fn credentials(&self, spec: &crate::service::ServiceSpec) -> Option<(String, String)> {
+        self.web_credentials.clone().filter(|_| spec.web_auth)
     }
 
     pub fn service(&self, name: &str) -> Option<&DesiredService> {
@@ -87,6 +108,10 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// Connects to Docker; when it is unreachable, says where stackctl looked and what to try.
 pub async fn connect() -> anyhow::Result<Daemon> {
     docker::connect().await.map_err(|error| {
+        if let Some(unsupported) = error.downcast_ref::<UnsupportedHost>() {
+            let usage = UsageError::new(unsupported.to_string()).hint(unsupported.hint());
+            return anyhow::Error::new(usage);
+        }
         let Some(unreachable) = error.downcast_ref::<Unreachable>() else {
             return error;
         };

@@ -121,7 +121,7 @@ async fn reload_one<E: Engine>(
                 http::call(Method::Post, &url, None, HTTP_TIMEOUT).await,
                 &url,
             )?;
-            confirm(spec, &status, &session.project).await?;
+            confirm(spec, &status, session).await?;
             Ok("reloaded")
         }
         ReloadMethod::GrafanaProvisioning { port } => {
@@ -144,7 +144,7 @@ async fn reload_one<E: Engine>(
                 .await
                 .map_err(fail)?;
             tokio::time::sleep(Duration::from_millis(500)).await;
-            confirm(spec, &status, &session.project).await?;
+            confirm(spec, &status, session).await?;
             Ok("reloaded")
         }
         ReloadMethod::Restart => {
@@ -152,9 +152,15 @@ async fn reload_one<E: Engine>(
                 .restart_container(&target.container, 10)
                 .await
                 .map_err(fail)?;
-            ready::wait_ready(engine, spec, &target.container, &session.project, timeout)
-                .await
-                .map_err(fail)?;
+            ready::wait_ready(
+                engine,
+                spec,
+                (&target.container, session.credentials(spec)),
+                &session.project,
+                timeout,
+            )
+            .await
+            .map_err(fail)?;
             Ok("restarted")
         }
     }
@@ -175,15 +181,17 @@ fn expect_ok(reply: anyhow::Result<http::Reply>, url: &str) -> Result<(), Reject
 async fn confirm(
     spec: &ServiceSpec,
     status: &ContainerStatus,
-    project: &str,
+    session: &Session,
 ) -> Result<(), Rejected> {
+    let project = &session.project;
     let Some(port) = spec.metrics_port else {
         return Ok(());
     };
     let Some(address) = ready::endpoint(spec, port, status, project) else {
         return Ok(());
     };
-    let Ok(reply) = http::get(&format!("http://{address}/metrics"), HTTP_TIMEOUT).await else {
+    let url = format!("http://{address}/metrics");
+    let Ok(reply) = http::get_as(&url, session.credentials(spec), HTTP_TIMEOUT).await else {
         return Ok(());
     };
     match last_reload_successful(&reply.body) {

@@ -41,12 +41,13 @@ pub struct FiringAlert {
     pub labels: String,
 }
 
-/// Reads targets, rules and alerts in parallel from `base` (`http://127.0.0.1:9090`).
-pub async fn read(base: &str) -> PrometheusView {
+/// Reads targets, rules and alerts in parallel from `base` (`http://127.0.0.1:9090`), with
+/// basic auth when `credentials` are given.
+pub async fn read(base: &str, credentials: Option<(String, String)>) -> PrometheusView {
     let (targets, rules, alerts) = futures_util::join!(
-        fetch(base, "/api/v1/targets?state=active"),
-        fetch(base, "/api/v1/rules"),
-        fetch(base, "/api/v1/alerts"),
+        fetch(base, "/api/v1/targets?state=active", credentials.clone()),
+        fetch(base, "/api/v1/rules", credentials.clone()),
+        fetch(base, "/api/v1/alerts", credentials.clone()),
     );
     let mut view = PrometheusView::default();
     match (targets, rules, alerts) {
@@ -60,9 +61,13 @@ pub async fn read(base: &str) -> PrometheusView {
     view
 }
 
-async fn fetch(base: &str, path: &str) -> Result<Value, String> {
+async fn fetch(
+    base: &str,
+    path: &str,
+    credentials: Option<(String, String)>,
+) -> Result<Value, String> {
     let url = format!("{base}{path}");
-    let reply = http::get(&url, TIMEOUT)
+    let reply = http::get_as(&url, credentials, TIMEOUT)
         .await
         .map_err(|e| format!("{e:#}"))?;
     if !reply.ok() {

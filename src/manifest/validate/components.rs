@@ -38,20 +38,32 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
             if !is_byte_size(size) {
                 problems.push(
                     Diagnostic::new("components.prometheus.retention.size", format!("`{size}` is not a size Prometheus understands"))
-                        .hint("write a whole number and a unit: `50GB` (units: B, KB, MB, GB, TB, PB, EB)"),
+                        .hint("write a whole number and a unit, at most 7EB: `50GB` (units: B, KB, MB, GB, TB, PB, EB)"),
                 );
             }
         }
     }
 }
 
-/// Prometheus' `--storage.tsdb.retention.size` units.
+/// Prometheus' `--storage.tsdb.retention.size`: a whole number and a base-2 unit, at most
+/// 2^63-1 bytes (Prometheus parses it into an int64; a larger value fails at start-up).
 fn is_byte_size(text: &str) -> bool {
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    !number.is_empty() && ["B", "KB", "MB", "GB", "TB", "PB", "EB"].contains(&unit)
+    let Some(power) = ["B", "KB", "MB", "GB", "TB", "PB", "EB"]
+        .iter()
+        .position(|u| *u == unit)
+    else {
+        return false;
+    };
+    let Ok(number) = number.parse::<u128>() else {
+        return false;
+    };
+    number
+        .checked_mul(1u128 << (10 * power))
+        .is_some_and(|bytes| bytes <= i64::MAX as u128)
 }
 
 fn check_host_ports(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
@@ -143,6 +155,9 @@ mod tests {
             ("components: {prometheus: {remote_write: [{url: 'https://mimir/api/v1/push'}], retention: {size: 50GB}}}", None),
             ("components: {prometheus: {remote_write: [{url: 'mimir:9009'}]}}", Some(("components.prometheus.remote_write[0].url", "not an http(s) URL"))),
             ("components: {prometheus: {retention: {size: 50G}}}", Some(("components.prometheus.retention.size", "`50G`"))),
+            ("components: {prometheus: {retention: {size: 7EB}}}", None),
+            ("components: {prometheus: {retention: {size: 8EB}}}", Some(("components.prometheus.retention.size", "`8EB`"))),
+            ("components: {prometheus: {retention: {size: 99999999999999999999EB}}}", Some(("components.prometheus.retention.size", "`99999999999999999999EB`"))),
         ];
         for (extra, want) in cases {
             check_case(extra, *want);

@@ -40,6 +40,17 @@ fn check_exporter(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic
             );
         }
     }
+    if let Some(user) = &exporter.username {
+        if user.chars().any(char::is_control) {
+            problems.push(
+                Diagnostic::new(
+                    format!("{path}.username"),
+                    "the exporter `username` holds a control character (a newline or tab)",
+                )
+                .hint("it is written into the exporter's arguments or my.cnf, one value a line; remove the control character"),
+            );
+        }
+    }
     // Which types accept a `dsn` or credentials is decided by render, which knows each program.
     match (&exporter.target, &exporter.dsn) {
         (Some(_), Some(_)) => problems.push(
@@ -49,41 +60,90 @@ fn check_exporter(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic
             )
             .hint("the `dsn` already names the server; remove `target`"),
         ),
-        (Some(target), None) if !is_exporter_target(target) => problems.push(
-            Diagnostic::new(
-                format!("{path}.target"),
-                format!("exporter target `{target}` is not `host:port` or a URL"),
-            )
-            .hint(format!(
-                "write where `{kind}` listens, e.g. `{kind}:{}`",
-                default_port(kind)
-            )),
-        ),
+        (Some(target), None) => {
+            if let Some((message, hint)) = target_problem(kind, target) {
+                problems.push(Diagnostic::new(format!("{path}.target"), message).hint(hint));
+            }
+        }
         _ => {}
     }
 }
 
-/// `host:port`, optionally with a path (`db:5432/shop?sslmode=disable`), or a URL of any scheme
-/// (`http://nginx:8080/stub_status`, `mongodb://mongo:27017`).
-fn is_exporter_target(target: &str) -> bool {
-    let (rest, has_scheme) = match target.split_once("://") {
-        Some((scheme, rest)) => {
-            let scheme_ok = !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
-            if !scheme_ok {
-                return false;
-            }
-            (rest, true)
-        }
-        None => (target, false),
+/// What a `target` may be for one exporter type: whatever the type's program reads, and nothing
+/// that could add a line or a flag to the file or command it is written into.
+struct TargetForm {
+    /// URL schemes the program accepts (`None`: a bare `host:port` only).
+    schemes: &'static [&'static str],
+    /// Whether `host:port` may be followed by `/path?query` (postgres' database, nginx's page).
+    path: bool,
+}
+
+fn target_form(kind: &str) -> TargetForm {
+    let (schemes, path): (&'static [&'static str], bool) = match kind {
+        "redis" => (&["redis", "rediss"], false),
+        "postgres" => (&[], true),
+        "mysql" | "kafka" => (&[], false),
+        "mongodb" => (&["mongodb"], true),
+        "nginx" | "rabbitmq" | "elasticsearch" => (&["http", "https"], true),
+        _ => (&[], false),
     };
-    let authority = rest.split(['/', '?']).next().unwrap_or("");
-    let authority = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    is_host_port(authority) || (has_scheme && is_host(authority))
+    TargetForm { schemes, path }
+}
+
+/// Why `target` does not fit `kind`, as (message, hint); `None` when it fits.
+fn target_problem(kind: &str, target: &str) -> Option<(String, String)> {
+    let shown = target.escape_debug().to_string();
+    let example = format!("e.g. `{kind}:{}`", default_port(kind));
+    if target.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some((
+            format!("exporter target `{shown}` holds a space or control character"),
+            format!("write where `{kind}` listens without spaces or line breaks, {example}"),
+        ));
+    }
+    let form = target_form(kind);
+    let (rest, scheme) = match target.split_once("://") {
+        Some((scheme, rest)) => (rest, Some(scheme)),
+        None => (target, None),
+    };
+    if let Some(scheme) = scheme {
+        if !form.schemes.contains(&scheme) {
+            let accepted = if form.schemes.is_empty() {
+                "a bare `host:port`".to_string()
+            } else {
+                format!("`host:port` or a {} URL", quoted_list(form.schemes))
+            };
+            return Some((
+                format!("exporter target `{shown}`: the `{kind}` exporter does not take a `{scheme}://` URL"),
+                format!("write {accepted}, {example}"),
+            ));
+        }
+    }
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if authority.contains('@') {
+        return Some((
+            format!("exporter target `{shown}` holds credentials"),
+            "the target is written into world-readable files; put credentials in `username` and `password` (or `dsn`)".to_string(),
+        ));
+    }
+    if !tail.is_empty() && !form.path {
+        return Some((
+            format!(
+                "exporter target `{shown}` has a path, which the `{kind}` exporter does not take"
+            ),
+            format!("write only `host:port`, {example}"),
+        ));
+    }
+    let fits = is_host_port(authority) || (scheme.is_some() && is_host(authority));
+    if !fits {
+        return Some((
+            format!("exporter target `{shown}` is not `host:port` or a URL"),
+            format!("write where `{kind}` listens, {example}"),
+        ));
+    }
+    None
 }
 
 /// The usual port of each exporter's target, for hints.
@@ -114,10 +174,20 @@ mod tests {
             ("exporters: [{type: mysql, target: 'db:3306', dsn: x}]", Some(("exporters[0].dsn", "both `target` and `dsn`"))),
             ("exporters: [{type: redis, target: redis}]", Some(("exporters[0].target", "not `host:port` or a URL"))),
             ("exporters: [{type: postgres, target: 'db:5432/shop?sslmode=disable'}, {type: mongodb, target: 'mongodb://mongo:27017'}, {type: elasticsearch, target: 'http://es'}]", None),
-            ("exporters: [{type: kafka, target: 'kafka 9092'}]", Some(("exporters[0].target", "not `host:port` or a URL"))),
+            ("exporters: [{type: kafka, target: 'kafka 9092'}]", Some(("exporters[0].target", "space or control character"))),
             ("exporters: [{type: memcached, target: 'm:11211'}]", Some(("exporters[0].type", "unknown exporter type `memcached`"))),
             ("exporters: [{type: postgress, dsn: x}]", Some(("exporters[0].type", "`postgress`"))),
             ("exporters: [{type: redis, name: Cache, target: 'r:6379'}]", Some(("exporters[0].name", "not valid"))),
+            // Nothing that adds a line or a flag to an args file or my.cnf (H7).
+            ("exporters: [{type: nginx, target: \"http://nginx:8080/stub_status\\n--web.listen-address=:1\"}]", Some(("exporters[0].target", "control character"))),
+            ("exporters: [{type: elasticsearch, target: \"http://es:9200 --es.all\"}]", Some(("exporters[0].target", "space or control character"))),
+            ("exporters: [{type: mysql, target: \"db:3306\\npassword=x\"}]", Some(("exporters[0].target", "control character"))),
+            ("exporters: [{type: mysql, target: 'db:3306/x'}]", Some(("exporters[0].target", "has a path"))),
+            ("exporters: [{type: kafka, target: 'http://kafka:9092'}]", Some(("exporters[0].target", "does not take a `http://` URL"))),
+            ("exporters: [{type: nginx, target: 'ftp://nginx:21/x'}]", Some(("exporters[0].target", "does not take a `ftp://` URL"))),
+            ("exporters: [{type: nginx, target: 'http://u:p@nginx:8080/s'}]", Some(("exporters[0].target", "holds credentials"))),
+            ("exporters: [{type: kafka, username: \"u\\n--sasl.mechanism=x\", password: p}]", Some(("exporters[0].username", "control character"))),
+            ("exporters: [{type: redis, target: 'rediss://cache:6380'}, {type: rabbitmq, target: 'https://mq:15671'}, {type: nginx, target: 'nginx:8080/stub_status'}]", None),
         ];
         for (extra, want) in cases {
             check_case(extra, *want);

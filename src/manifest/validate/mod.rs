@@ -7,12 +7,19 @@ mod alerts;
 mod components;
 mod durations;
 mod exporters;
+mod expressions;
+mod grafana;
+mod host_targets;
+mod identifiers;
 mod jobs;
 pub mod names;
 mod notify;
 mod quiet_hours;
+mod regexes;
+mod relabel;
 mod slos;
 mod top;
+mod versions;
 
 use super::diagnostic::Diagnostic;
 use super::model::Manifest;
@@ -24,9 +31,16 @@ pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
     components::check(manifest, &mut problems);
     jobs::check(manifest, &mut problems);
     exporters::check(manifest, &mut problems);
+    grafana::check(manifest, &mut problems);
+    host_targets::check(manifest, &mut problems);
     alerts::check(manifest, &mut problems);
     slos::check(manifest, &mut problems);
     notify::check(manifest, &mut problems);
+    expressions::check(manifest, &mut problems);
+    regexes::check(manifest, &mut problems);
+    relabel::check(manifest, &mut problems);
+    versions::check(manifest, &mut problems);
+    identifiers::check(manifest, &mut problems);
     problems
 }
 

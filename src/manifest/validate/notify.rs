@@ -6,7 +6,9 @@ use super::durations::collect_routes;
 use super::names::{is_host_port, is_label_name};
 use super::quoted_list;
 use super::top::check_label_names;
-use crate::manifest::{did_you_mean, Diagnostic, Email, Manifest, Notify, Receiver, Route, Secret};
+use crate::manifest::{
+    did_you_mean, Diagnostic, Email, Manifest, Notify, PagerDuty, Receiver, Route, Secret, Smtp,
+};
 
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     let Some(notify) = &manifest.notify else {
@@ -27,7 +29,24 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
         &names,
         problems,
     ));
+    match &notify.watchdog.receiver {
+        Some(receiver) => {
+            used.insert(check_receiver_reference(
+                "notify.watchdog.receiver",
+                receiver,
+                &names,
+                problems,
+            ));
+        }
+        // The built-in Watchdog route uses a receiver called `null` when one is declared.
+        None => {
+            used.insert("null");
+        }
+    }
     check_group_by("notify.group_by", notify.group_by.as_deref(), problems);
+    if let Some(smtp) = &notify.smtp {
+        check_smtp(smtp, problems);
+    }
     let mut routes = Vec::new();
     collect_routes("notify", &notify.routes, &mut routes);
     for (path, route) in &routes {
@@ -43,13 +62,14 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     }
     for (name, receiver) in &notify.receivers {
         let path = format!("notify.receivers.{name}");
-        if !used.contains(name.as_str()) {
+        // An unnamed receiver is reported once, as unnamed.
+        if !used.contains(name.as_str()) && !name.trim().is_empty() {
             problems.push(
                 Diagnostic::new(&path, format!("receiver `{name}` is not used by any route"))
                     .hint(format!("route alerts to it (`routes: [{{match: {{severity: critical}}, receiver: {name}}}]`) or remove it")),
             );
         }
-        check_receiver(&path, name, receiver, problems);
+        check_receiver(&path, name, receiver, notify.smtp.as_ref(), problems);
     }
     for (index, inhibit) in notify.inhibit.iter().enumerate() {
         let path = format!("notify.inhibit[{index}]");
@@ -139,18 +159,23 @@ fn check_route(path: &str, route: &Route, notify: &Notify, problems: &mut Vec<Di
     }
 }
 
-fn check_receiver(path: &str, name: &str, receiver: &Receiver, problems: &mut Vec<Diagnostic>) {
-    if receiver.is_empty() {
-        problems.push(
-            Diagnostic::new(path, format!("receiver `{name}` has no channel"))
-                .hint("give it `email`, `slack`, `pagerduty`, `webhook` or `msteams`"),
-        );
-    }
+/// A receiver with no channel is allowed: it drops what reaches it (a null receiver).
+fn check_receiver(
+    path: &str,
+    name: &str,
+    receiver: &Receiver,
+    smtp: Option<&Smtp>,
+    problems: &mut Vec<Diagnostic>,
+) {
     if let Some(email) = &receiver.email {
-        check_email(&format!("{path}.email"), name, email, problems);
+        check_email(&format!("{path}.email"), name, email, smtp, problems);
     }
     // The URLs may carry tokens: messages never repeat them.
-    let urls: [(&str, Option<&Secret>); 3] = [
+    let urls: [(&str, Option<&Secret>); 4] = [
+        (
+            "discord.webhook_url",
+            receiver.discord.as_ref().map(|d| &d.webhook_url),
+        ),
         (
             "slack.webhook_url",
             receiver.slack.as_ref().map(|s| &s.webhook_url),
@@ -172,16 +197,69 @@ fn check_receiver(path: &str, name: &str, receiver: &Receiver, problems: &mut Ve
         }
     }
     if let Some(pagerduty) = &receiver.pagerduty {
-        if pagerduty.routing_key.is_empty() {
-            problems.push(
-                Diagnostic::new(format!("{path}.pagerduty.routing_key"), format!("PagerDuty receiver `{name}` has an empty `routing_key`"))
-                    .hint("use the integration key of a PagerDuty Events v2 service: `routing_key: \"${PAGERDUTY_KEY}\"`"),
-            );
-        }
+        check_pagerduty(&format!("{path}.pagerduty"), name, pagerduty, problems);
     }
 }
 
-fn check_email(path: &str, name: &str, email: &Email, problems: &mut Vec<Diagnostic>) {
+/// Exactly one of `routing_key` (Events API v2) and `service_key` (v1), not empty.
+fn check_pagerduty(path: &str, name: &str, pagerduty: &PagerDuty, problems: &mut Vec<Diagnostic>) {
+    let keys = [
+        ("routing_key", &pagerduty.routing_key),
+        ("service_key", &pagerduty.service_key),
+    ];
+    for (key, value) in keys {
+        if value.as_ref().is_some_and(Secret::is_empty) {
+            problems.push(
+                Diagnostic::new(format!("{path}.{key}"), format!("PagerDuty receiver `{name}` has an empty `{key}`"))
+                    .hint(format!("use the integration key of a PagerDuty service: `{key}: \"${{PAGERDUTY_KEY}}\"`")),
+            );
+        }
+    }
+    match (&pagerduty.routing_key, &pagerduty.service_key) {
+        (Some(_), Some(_)) => problems.push(
+            Diagnostic::new(path, format!("PagerDuty receiver `{name}` sets both `routing_key` and `service_key`"))
+                .hint("keep `routing_key` (Events API v2) or `service_key` (Events API v1), not both"),
+        ),
+        (None, None) => problems.push(
+            Diagnostic::new(path, format!("PagerDuty receiver `{name}` has no key"))
+                .hint("set `routing_key: \"${PAGERDUTY_KEY}\"` (Events API v2 integration) or `service_key` (Events API v1)"),
+        ),
+        _ => {}
+    }
+}
+
+/// `notify.smtp`: the server is `host:port`, the sender an address.
+fn check_smtp(smtp: &Smtp, problems: &mut Vec<Diagnostic>) {
+    if let Some(host) = smtp.smarthost.as_ref().filter(|h| !is_host_port(h)) {
+        problems.push(
+            Diagnostic::new(
+                "notify.smtp.smarthost",
+                format!("smarthost `{host}` is not `host:port`"),
+            )
+            .hint("add the SMTP port, e.g. `smtp.example.com:587`"),
+        );
+    }
+    if let Some(from) = smtp.from.as_ref().filter(|f| !f.contains('@')) {
+        problems.push(
+            Diagnostic::new(
+                "notify.smtp.from",
+                format!("`{from}` is not an email address"),
+            )
+            .hint("write `name@domain`, e.g. `alertmanager@example.com`"),
+        );
+    }
+}
+
+/// `from` and `smarthost` may come from `notify.smtp` instead of the receiver.
+fn check_email(
+    path: &str,
+    name: &str,
+    email: &Email,
+    smtp: Option<&Smtp>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let global_smarthost = smtp.is_some_and(|s| s.smarthost.is_some());
+    let global_from = smtp.is_some_and(|s| s.from.is_some());
     if email.to.is_empty() {
         problems.push(
             Diagnostic::new(
@@ -203,12 +281,13 @@ fn check_email(path: &str, name: &str, email: &Email, problems: &mut Vec<Diagnos
         }
     }
     match &email.smarthost {
+        None if global_smarthost => {}
         None => problems.push(
             Diagnostic::new(
                 format!("{path}.smarthost"),
                 format!("email receiver `{name}` needs a `smarthost`"),
             )
-            .hint("name the SMTP server as `host:port`, e.g. `smtp.example.com:587`"),
+            .hint("name the SMTP server as `host:port`, e.g. `smtp.example.com:587`, here or once for every receiver in `notify.smtp.smarthost`"),
         ),
         Some(host) if !is_host_port(host) => problems.push(
             Diagnostic::new(
@@ -220,9 +299,10 @@ fn check_email(path: &str, name: &str, email: &Email, problems: &mut Vec<Diagnos
         Some(_) => {}
     }
     match &email.from {
+        None if global_from => {}
         None => problems.push(
             Diagnostic::new(format!("{path}.from"), format!("email receiver `{name}` needs a `from` address"))
-                .hint("Alertmanager refuses email without a sender, e.g. `from: alertmanager@example.com`"),
+                .hint("without `notify.smtp.from` Alertmanager has no sender for this receiver; set `from: alertmanager@example.com` here or in `notify.smtp`"),
         ),
         Some(from) if !from.contains('@') => problems.push(
             Diagnostic::new(format!("{path}.from"), format!("`{from}` is not an email address"))
@@ -252,7 +332,10 @@ mod tests {
             (notify(&format!("default: team-emial, receivers: {{team-email: {HOOK}}}")), Some(("notify.default", "receiver `team-emial` is not defined"))),
             (notify(&format!("default: a, receivers: {{a: {HOOK}}}, routes: [{{receiver: a, routes: [{{receiver: oncall}}]}}]")), Some(("notify.routes[0].routes[0].receiver", "`oncall` is not defined"))),
             (notify(&format!("default: a, receivers: {{a: {HOOK}, chat: {HOOK}}}")), Some(("notify.receivers.chat", "receiver `chat` is not used by any route"))),
-            (notify("default: a, receivers: {a: {}}"), Some(("notify.receivers.a", "has no channel"))),
+            (notify("default: a, receivers: {a: {}}"), None),
+            (notify(&format!("default: a, receivers: {{a: {HOOK}, deadman: {HOOK}}}, watchdog: {{receiver: deadman, repeat_interval: 1m}}")), None),
+            (notify(&format!("default: a, receivers: {{a: {HOOK}}}, watchdog: {{receiver: deadmen}}")), Some(("notify.watchdog.receiver", "receiver `deadmen` is not defined"))),
+            (notify(&format!("default: a, receivers: {{a: {HOOK}, 'null': {{}}}}")), None),
             (notify(&format!("default: a, group_by: [alertname, '...', team-name], receivers: {{a: {HOOK}}}")), Some(("notify.group_by[2]", "not a valid label name"))),
             (notify(&format!("default: a, receivers: {{a: {HOOK}}}, routes: [{{receiver: a, match: {{bad-label: x}}}}]")), Some(("notify.routes[0].match.bad-label", "not a valid label name"))),
         ];
@@ -277,6 +360,14 @@ mod tests {
             (email("to: [ops@example.com], smarthost: 'smtp.example.com:587'"), Some(("notify.receivers.a.email.from", "needs a `from` address"))),
             (notify("default: a, receivers: {a: {slack: {webhook_url: hooks.slack.com/x}}}"), Some(("notify.receivers.a.slack.webhook_url", "not an http(s) URL"))),
             (notify("default: a, receivers: {a: {pagerduty: {routing_key: ''}}}"), Some(("notify.receivers.a.pagerduty.routing_key", "empty `routing_key`"))),
+            (notify("default: a, receivers: {a: {pagerduty: {service_key: k1}}}"), None),
+            (notify("default: a, receivers: {a: {pagerduty: {service_key: k1, routing_key: k2}}}"), Some(("notify.receivers.a.pagerduty", "sets both `routing_key` and `service_key`"))),
+            (notify("default: a, receivers: {a: {pagerduty: {severity: critical}}}"), Some(("notify.receivers.a.pagerduty", "has no key"))),
+            (notify("default: a, smtp: {smarthost: 'smtp.example.com:587', from: am@example.com}, receivers: {a: {email: {to: [ops@example.com]}}}"), None),
+            (notify("default: a, smtp: {smarthost: 'smtp.example.com:587'}, receivers: {a: {email: {to: [ops@example.com]}}}"), Some(("notify.receivers.a.email.from", "needs a `from` address"))),
+            (notify("default: a, smtp: {smarthost: smtp.example.com, from: am}, receivers: {a: {}}"), Some(("notify.smtp.from", "not an email address"))),
+            (notify("default: a, smtp: {smarthost: smtp.example.com}, receivers: {a: {}}"), Some(("notify.smtp.smarthost", "not `host:port`"))),
+            (notify("default: a, receivers: {a: {discord: {webhook_url: discord.com/api/webhooks/1}}}"), Some(("notify.receivers.a.discord.webhook_url", "not an http(s) URL"))),
             (notify("default: a, receivers: {a: {msteams: {webhook_url: 'https://x.webhook.office.com/y'}}}"), None),
         ];
         for (extra, want) in &cases {

@@ -91,14 +91,9 @@ fn check_interval(path: &str, interval: &TimeInterval, problems: &mut Vec<Diagno
         }
     }
     if let Some(location) = &interval.location {
-        if location.trim().is_empty() || location.contains(char::is_whitespace) {
-            problems.push(
-                Diagnostic::new(
-                    format!("{path}.location"),
-                    format!("`{location}` is not a time zone name"),
-                )
-                .hint("use an IANA time zone such as `Europe/Berlin`, or `UTC`"),
-            );
+        if let Err(error) = crate::expr::timezone::check(location) {
+            problems
+                .push(Diagnostic::new(format!("{path}.location"), error.message).hint(error.hint));
         }
     }
 }
@@ -177,7 +172,9 @@ mod tests {
             (notify("{days_of_month: ['32']}"), Some((format!("{p}.days_of_month[0]"), "not valid"))),
             (notify("{months: [13]}"), Some((format!("{p}.months[0]"), "not valid"))),
             (notify("{years: ['26']}"), Some((format!("{p}.years[0]"), "not valid"))),
-            (notify("{location: 'Europe Berlin'}"), Some((format!("{p}.location"), "not a time zone name"))),
+            (notify("{location: 'Europe Berlin'}"), Some((format!("{p}.location"), "`Europe Berlin` is not a time zone in the IANA database"))),
+            (notify("{location: Europe/Berln}"), Some((format!("{p}.location"), "`Europe/Berln` is not a time zone in the IANA database"))),
+            (notify("{location: '../../../../etc/passwd'}"), Some((format!("{p}.location"), "is not a time zone in the IANA database"))),
         ];
         for (extra, want) in &cases {
             check_case(extra, want.as_ref().map(|(p, w)| (p.as_str(), *w)));

@@ -16,7 +16,9 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
             .hint("set `version: 1`"),
         );
     }
-    if !is_project_name(&manifest.project) {
+    if manifest.project.chars().count() > super::identifiers::MAX_NAME_LENGTH {
+        // Reported by the name-length check.
+    } else if !is_project_name(&manifest.project) {
         problems.push(
             Diagnostic::new("project", format!("project name `{}` is not valid", manifest.project))
                 .hint("use lowercase letters, digits, `-` and `_`, starting with a letter or digit (it names containers, the network and volumes)"),

@@ -55,7 +55,9 @@ pub fn matcher(
 ) -> Result<String, BadLabelName> {
     let name = if is_classic_label_name(name) {
         name.to_string()
-    } else if version.at_least(0, 27, 0) && !name.is_empty() {
+    } else if crate::catalog::gates::ALERTMANAGER_UTF8_LABEL_NAMES.holds(version)
+        && !name.is_empty()
+    {
         quote(name)
     } else {
         return Err(BadLabelName(name.to_string()));

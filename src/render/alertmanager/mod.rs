@@ -5,13 +5,20 @@
 //! Keys follow `Component.version`; deprecated keys (`match`, `source_match`, top-level
 //! `mute_time_intervals`) are never rendered. Secrets only ever reach `secrets/alertmanager/`.
 
+mod channels;
 mod extra_config;
+mod features;
+mod global;
 mod layout;
 mod matchers;
+mod notification_templates;
 mod receivers;
 mod routes;
 mod secret_fields;
 mod time_intervals;
+mod watchdog;
+
+use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
@@ -44,7 +51,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         ));
     }
     let mut problems = Vec::new();
-    let mut document = document(notify, &component.version, draft, &mut problems);
+    let mut document = document(notify, stack.dir, &component.version, draft, &mut problems);
     let extra = stack
         .manifest
         .components
@@ -75,11 +82,22 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
 /// alertmanager.yml as data, before `extra_config`.
 fn document(
     notify: Option<&Notify>,
+    dir: &Path,
     version: &Version,
     draft: &mut Draft,
     problems: &mut Vec<Diagnostic>,
 ) -> Value {
     let mut doc = Map::new();
+    if let Some(smtp) = notify.and_then(|n| n.smtp.as_ref()) {
+        let global = global::smtp(smtp, version, draft, problems);
+        doc.insert("global".into(), Value::Object(global));
+    }
+    if let Some(notify) = notify.filter(|n| !n.templates.is_empty()) {
+        let files = notification_templates::copy(notify, dir, draft, problems);
+        if !files.is_empty() {
+            doc.insert("templates".into(), json!(files));
+        }
+    }
     doc.insert(
         "route".into(),
         routes::root_route(notify, version, problems),
@@ -94,7 +112,7 @@ fn document(
     doc.insert("receivers".into(), Value::Array(builder.build(notify)));
     problems.extend(builder.take_problems());
     if let Some(notify) = notify.filter(|n| !n.quiet_hours.is_empty()) {
-        if version.at_least(0, 24, 0) {
+        if crate::catalog::gates::ALERTMANAGER_TIME_INTERVALS.holds(version) {
             let intervals = time_intervals::time_intervals(&notify.quiet_hours, problems);
             doc.insert("time_intervals".into(), Value::Array(intervals));
         } else {

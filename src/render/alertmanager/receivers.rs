@@ -1,22 +1,26 @@
 //! `notify.receivers` → alertmanager.yml `receivers`, with every secret passed by file.
 //!
 //! A secret goes to `secrets/alertmanager/<name>` and is referenced with its `*_file` key when
-//! the pinned release has one. When it has none, a plain literal URL may stay inline, but a
-//! value from a `${VAR}` reference (or any password or key) is reported with a hint to raise
-//! `components.alertmanager.version`, because alertmanager.yml is world-readable.
+//! the pinned release has one (`features::file_since`). When it has none, a plain literal URL
+//! may stay inline, but a value from a `${VAR}` reference (or any password or key) is reported
+//! with a hint to raise `components.alertmanager.version`, because alertmanager.yml is
+//! world-readable. Plain fields keep Alertmanager's names and pass through, each checked
+//! against the release (`features::check`). The channels themselves live in `channels.rs`.
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::routes::FALLBACK_RECEIVER;
+use super::features;
+use super::routes::{FALLBACK_RECEIVER, WATCHDOG_NULL_RECEIVER};
 use super::secret_fields::{Fallback, SecretField, Secrets};
-use crate::manifest::{Diagnostic, Email, MsTeams, Notify, PagerDuty, Receiver, Slack, Webhook};
+use crate::manifest::{Diagnostic, Notify, Receiver, Secret};
 use crate::render::Draft;
 use crate::version::Version;
 
 /// Builds the receivers list; secrets are written through `draft`.
 pub struct ReceiversBuilder<'a> {
-    secrets: Secrets<'a>,
-    version: Version,
+    pub(super) secrets: Secrets<'a>,
+    pub(super) version: Version,
 }
 
 impl<'a> ReceiversBuilder<'a> {
@@ -32,37 +36,75 @@ impl<'a> ReceiversBuilder<'a> {
         std::mem::take(&mut self.secrets.problems)
     }
 
-    /// Every receiver; without `notify`, one receiver `default` with no channels.
+    /// Every receiver; without `notify`, one receiver `default` with no channels. With
+    /// `notify` and no `notify.watchdog.receiver`, also the null receiver Watchdog goes to.
     pub fn build(&mut self, notify: Option<&Notify>) -> Vec<Value> {
         let Some(notify) = notify else {
             return vec![json!({"name": FALLBACK_RECEIVER})];
         };
-        notify
+        let mut out: Vec<Value> = notify
             .receivers
             .iter()
-            .map(|(name, receiver)| self.receiver(name, receiver))
-            .collect()
+            .map(|(name, receiver)| self.receiver(name, receiver, notify))
+            .collect();
+        let builtin_null = notify.watchdog.receiver.is_none()
+            && !notify.receivers.contains_key(WATCHDOG_NULL_RECEIVER);
+        if builtin_null {
+            out.push(json!({"name": WATCHDOG_NULL_RECEIVER}));
+        }
+        out
     }
 
-    fn receiver(&mut self, name: &str, receiver: &Receiver) -> Value {
+    fn receiver(&mut self, name: &str, receiver: &Receiver, notify: &Notify) -> Value {
         let path = format!("notify.receivers.{name}");
         let mut out = Map::new();
         out.insert("name".into(), json!(name));
+        let mut add = |key: &str, config: Option<Map<String, Value>>| {
+            if let Some(config) = config {
+                out.insert(key.into(), json!([config]));
+            }
+        };
         if let Some(email) = &receiver.email {
-            let config = self.email(name, email, &format!("{path}.email"));
-            out.insert("email_configs".into(), json!([config]));
+            add(
+                "email_configs",
+                Some(self.email(name, email, notify.smtp.as_ref(), &format!("{path}.email"))),
+            );
         }
         if let Some(pagerduty) = &receiver.pagerduty {
-            let config = self.pagerduty(name, pagerduty, &format!("{path}.pagerduty"));
-            out.insert("pagerduty_configs".into(), json!([config]));
+            add(
+                "pagerduty_configs",
+                Some(self.pagerduty(name, pagerduty, &format!("{path}.pagerduty"))),
+            );
         }
         if let Some(slack) = &receiver.slack {
-            let config = self.slack(name, slack, &format!("{path}.slack"));
-            out.insert("slack_configs".into(), json!([config]));
+            add(
+                "slack_configs",
+                Some(self.slack(name, slack, &format!("{path}.slack"))),
+            );
         }
         if let Some(webhook) = &receiver.webhook {
-            let config = self.webhook(name, webhook, &format!("{path}.webhook"));
-            out.insert("webhook_configs".into(), json!([config]));
+            add(
+                "webhook_configs",
+                Some(self.webhook(name, webhook, &format!("{path}.webhook"))),
+            );
+        }
+        if let Some(opsgenie) = &receiver.opsgenie {
+            add(
+                "opsgenie_configs",
+                Some(self.opsgenie(name, opsgenie, &format!("{path}.opsgenie"))),
+            );
+        }
+        if let Some(telegram) = &receiver.telegram {
+            add(
+                "telegram_configs",
+                self.telegram(name, telegram, &format!("{path}.telegram")),
+            );
+        }
+        if let Some(discord) = &receiver.discord {
+            add(
+                "discord_configs",
+                self.discord(name, discord, &format!("{path}.discord")),
+            );
         }
         if let Some(teams) = &receiver.msteams {
             if let Some((key, config)) = self.msteams(name, teams, &format!("{path}.msteams")) {
@@ -72,178 +114,59 @@ impl<'a> ReceiversBuilder<'a> {
         Value::Object(out)
     }
 
-    fn email(&mut self, receiver: &str, email: &Email, path: &str) -> Map<String, Value> {
-        let mut out = Map::new();
-        out.insert("to".into(), json!(email.to.join(", ")));
-        for (key, value, what) in [
-            ("from", &email.from, "the sender address"),
-            (
-                "smarthost",
-                &email.smarthost,
-                "the SMTP server as `host:port`",
-            ),
-        ] {
-            match value {
-                Some(value) => {
-                    out.insert(key.into(), json!(value));
-                }
-                None => self.secrets.problems.push(
-                    Diagnostic::new(
-                        format!("{path}.{key}"),
-                        format!("email receiver `{receiver}` needs `{key}`"),
-                    )
-                    .hint(format!("set `{path}.{key}` to {what}")),
-                ),
-            }
-        }
-        if let Some(username) = &email.username {
-            out.insert("auth_username".into(), json!(username));
-        }
-        if let Some(password) = &email.password {
-            let field = SecretField {
-                path: format!("{path}.password"),
-                inline_key: "auth_password",
-                file_key: "auth_password_file",
-                file_since: Some(Version::new(0, 25, 0)),
-                fallback: Fallback::Never,
-            };
-            self.secrets.write(
-                &mut out,
-                field,
-                password,
-                &format!("{receiver}_email_password"),
-            );
-        }
-        if let Some(require_tls) = email.require_tls {
-            out.insert("require_tls".into(), json!(require_tls));
-        }
-        send_resolved(&mut out, email.send_resolved);
-        out
-    }
-
-    fn pagerduty(
+    /// The channel's plain fields (serialized under Alertmanager's names), each checked
+    /// against the release.
+    pub(super) fn plain<T: Serialize>(
         &mut self,
-        receiver: &str,
-        pagerduty: &PagerDuty,
+        channel: &str,
         path: &str,
+        value: &T,
     ) -> Map<String, Value> {
-        let mut out = Map::new();
-        let field = SecretField {
-            path: format!("{path}.routing_key"),
-            inline_key: "routing_key",
-            file_key: "routing_key_file",
-            file_since: Some(Version::new(0, 25, 0)),
-            fallback: Fallback::Never,
+        let map = match serde_json::to_value(value) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
         };
-        self.secrets.write(
-            &mut out,
-            field,
-            &pagerduty.routing_key,
-            &format!("{receiver}_pagerduty_routing_key"),
-        );
-        if let Some(severity) = &pagerduty.severity {
-            out.insert("severity".into(), json!(severity));
+        for key in map.keys() {
+            self.gate(channel, key, &format!("{path}.{key}"));
         }
-        send_resolved(&mut out, pagerduty.send_resolved);
-        out
+        map
     }
 
-    fn slack(&mut self, receiver: &str, slack: &Slack, path: &str) -> Map<String, Value> {
-        let mut out = Map::new();
-        let field = SecretField {
-            path: format!("{path}.webhook_url"),
-            inline_key: "api_url",
-            file_key: "api_url_file",
-            file_since: Some(Version::new(0, 22, 0)),
-            fallback: Fallback::InlineLiteral,
-        };
-        self.secrets.write(
-            &mut out,
-            field,
-            &slack.webhook_url,
-            &format!("{receiver}_slack_webhook_url"),
-        );
-        for (key, value) in [
-            ("channel", &slack.channel),
-            ("title", &slack.title),
-            ("text", &slack.text),
-        ] {
-            if let Some(value) = value {
-                out.insert(key.into(), json!(value));
+    /// Reports `key` of `channel` when the release lacks it; `false` then.
+    pub(super) fn gate(&mut self, channel: &str, key: &str, path: &str) -> bool {
+        match features::check(channel, key, path, &self.version) {
+            Some(problem) => {
+                self.secrets.problems.push(problem);
+                false
             }
+            None => true,
         }
-        send_resolved(&mut out, slack.send_resolved);
-        out
     }
 
-    fn webhook(&mut self, receiver: &str, webhook: &Webhook, path: &str) -> Map<String, Value> {
-        let mut out = Map::new();
-        let field = SecretField {
-            path: format!("{path}.url"),
-            inline_key: "url",
-            file_key: "url_file",
-            file_since: Some(Version::new(0, 26, 0)),
-            fallback: Fallback::InlineLiteral,
-        };
-        self.secrets.write(
-            &mut out,
-            field,
-            &webhook.url,
-            &format!("{receiver}_webhook_url"),
-        );
-        if let Some(max_alerts) = webhook.max_alerts {
-            out.insert("max_alerts".into(), json!(max_alerts));
-        }
-        send_resolved(&mut out, webhook.send_resolved);
-        out
-    }
-
-    /// Microsoft retired Office 365 connectors: 0.28+ gets `msteamsv2_configs` (Workflows);
-    /// 0.26–0.27 the legacy `msteams_configs`, whose `webhook_url_file` only works from 0.28.
-    fn msteams(
+    /// Writes one secret: `file_key` when `channel` reads it from a file in this release.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn secret(
         &mut self,
-        receiver: &str,
-        teams: &MsTeams,
-        path: &str,
-    ) -> Option<(&'static str, Map<String, Value>)> {
-        let key = if self.version.at_least(0, 28, 0) {
-            "msteamsv2_configs"
-        } else if self.version.at_least(0, 26, 0) {
-            "msteams_configs"
-        } else {
-            self.secrets.problems.push(
-                Diagnostic::new(path, format!("Alertmanager {} cannot notify Microsoft Teams", self.version))
-                    .hint("set `components.alertmanager.version` to 0.28.0 or newer (Teams Workflows via `msteamsv2_configs`)"),
-            );
-            return None;
-        };
-        let mut out = Map::new();
+        out: &mut Map<String, Value>,
+        channel: &str,
+        path: String,
+        (inline_key, file_key): (&'static str, &'static str),
+        fallback: Fallback,
+        value: &Secret,
+        name: &str,
+    ) {
         let field = SecretField {
-            path: format!("{path}.webhook_url"),
-            inline_key: "webhook_url",
-            file_key: "webhook_url_file",
-            file_since: (key == "msteamsv2_configs").then_some(Version::new(0, 28, 0)),
-            fallback: Fallback::InlineLiteral,
+            path,
+            inline_key,
+            file_key,
+            file_since: features::file_since(channel, file_key),
+            fallback,
         };
-        self.secrets.write(
-            &mut out,
-            field,
-            &teams.webhook_url,
-            &format!("{receiver}_msteams_webhook_url"),
-        );
-        for (k, value) in [("title", &teams.title), ("text", &teams.text)] {
-            if let Some(value) = value {
-                out.insert(k.into(), json!(value));
-            }
-        }
-        send_resolved(&mut out, teams.send_resolved);
-        Some((key, out))
+        self.secrets.write(out, field, value, name);
     }
-}
 
-fn send_resolved(out: &mut Map<String, Value>, value: Option<bool>) {
-    if let Some(value) = value {
-        out.insert("send_resolved".into(), json!(value));
+    pub(super) fn problem(&mut self, problem: Diagnostic) {
+        self.secrets.problems.push(problem);
     }
 }
 

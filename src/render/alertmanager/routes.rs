@@ -6,6 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::matchers::{is_classic_label_name, matcher, matchers, BadLabelName, Operator};
+pub use super::watchdog::WATCHDOG_NULL_RECEIVER;
 use crate::manifest::{Diagnostic, Notify, PromDuration, Route};
 use crate::version::Version;
 
@@ -60,6 +61,17 @@ pub fn root_route(
         ),
     );
     if let Some(notify) = notify {
+        if let Some(receiver) = &notify.watchdog.receiver {
+            if !notify.receivers.contains_key(receiver) {
+                problems.push(
+                    Diagnostic::new(
+                        "notify.watchdog.receiver",
+                        format!("receiver `{receiver}` is not defined"),
+                    )
+                    .hint(receiver_hint(notify)),
+                );
+            }
+        }
         if !notify.receivers.contains_key(&notify.default) {
             problems.push(
                 Diagnostic::new(
@@ -69,7 +81,14 @@ pub fn root_route(
                 .hint(receiver_hint(notify)),
             );
         }
-        let routes = child_routes(&notify.routes, "notify.routes", notify, version, problems);
+        let mut routes = vec![super::watchdog::route(notify, version)];
+        routes.extend(child_routes(
+            &notify.routes,
+            "notify.routes",
+            notify,
+            version,
+            problems,
+        ));
         if !routes.is_empty() {
             root.insert("routes".into(), Value::Array(routes));
         }
@@ -223,7 +242,7 @@ pub fn unused_receivers(notify: &Notify) -> Vec<&str> {
             collect(&route.routes, used);
         }
     }
-    let mut used = vec![notify.default.as_str()];
+    let mut used = vec![notify.default.as_str(), super::watchdog::receiver(notify)];
     collect(&notify.routes, &mut used);
     notify
         .receivers
@@ -241,7 +260,7 @@ fn check_label_names(
     version: &Version,
     problems: &mut Vec<Diagnostic>,
 ) {
-    if version.at_least(0, 27, 0) {
+    if crate::catalog::gates::ALERTMANAGER_UTF8_LABEL_NAMES.holds(version) {
         return;
     }
     for (i, name) in names.iter().enumerate() {
@@ -341,7 +360,10 @@ mod tests {
         let root = root_route(Some(&n), &V025, &mut Vec::new());
         assert_eq!(
             root["routes"],
-            serde_json::json!([{"matchers": ["severity=\"page\""]}])
+            serde_json::json!([
+                {"matchers": ["alertname=\"Watchdog\""], "receiver": "null"},
+                {"matchers": ["severity=\"page\""]}
+            ])
         );
     }
 }

@@ -67,11 +67,12 @@ impl<'a> Secrets<'a> {
             out.insert(field.file_key.into(), json!(file));
             return;
         }
-        let from_env = self.draft.is_secret_value(value.expose());
-        if field.fallback == Fallback::InlineLiteral && !from_env {
-            out.insert(field.inline_key.into(), json!(value.expose()));
+        let literal = self.draft.inline_literal(value);
+        if let (Fallback::InlineLiteral, Some(text)) = (field.fallback, literal) {
+            out.insert(field.inline_key.into(), json!(text));
             return;
         }
+        let from_env = literal.is_none();
         let reason = if from_env {
             "comes from a `${VAR}` reference"
         } else {

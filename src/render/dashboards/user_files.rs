@@ -1,53 +1,23 @@
 //! The operator's own dashboards (`dashboards.files`, globs relative to the manifest), copied
-//! as they are after checking that they parse and do not need import-time inputs.
+//! as they are after checking that they parse and do not need import-time inputs. Which files a
+//! pattern may reach is `source_files`' call.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::manifest::Diagnostic;
-use crate::render::{Draft, Stack};
+use crate::render::{source_files, Draft, Stack};
 
 /// Copies every matched file to `grafana/dashboards/<file name>`.
 /// `taken` holds the uids and file names already used by generated dashboards.
 pub fn copy(stack: &Stack, draft: &mut Draft, taken: &mut BTreeSet<String>) -> anyhow::Result<()> {
     for (i, pattern) in stack.manifest.dashboards.files.iter().enumerate() {
         let key = format!("dashboards.files[{i}]");
-        for path in matches(stack, &key, pattern, draft) {
+        for path in source_files::expand(stack.dir, pattern, &key, draft) {
             copy_one(stack, draft, taken, &key, &path)?;
         }
     }
     Ok(())
-}
-
-/// The files a glob names, relative to the manifest's directory; a problem when none.
-fn matches(stack: &Stack, key: &str, pattern: &str, draft: &mut Draft) -> Vec<PathBuf> {
-    // The manifest's directory is literal text, even if it holds `[` or `*`.
-    let dir = glob::Pattern::escape(&stack.dir.to_string_lossy());
-    let full = if pattern.starts_with('/') {
-        pattern.to_string()
-    } else {
-        format!("{dir}/{pattern}")
-    };
-    let paths: Vec<PathBuf> = match glob::glob(&full) {
-        Ok(paths) => paths
-            .filter_map(Result::ok)
-            .filter(|p| p.is_file())
-            .collect(),
-        Err(e) => {
-            draft.problem(Diagnostic::new(
-                key,
-                format!("`{pattern}` is not a valid glob: {e}"),
-            ));
-            return Vec::new();
-        }
-    };
-    if paths.is_empty() {
-        draft.problem(
-            Diagnostic::new(key, format!("`{pattern}` matches no file"))
-                .hint("paths are relative to the directory of stackctl.yaml"),
-        );
-    }
-    paths
 }
 
 fn copy_one(
@@ -57,20 +27,16 @@ fn copy_one(
     key: &str,
     path: &Path,
 ) -> anyhow::Result<()> {
-    let shown = path
-        .strip_prefix(stack.dir)
-        .unwrap_or(path)
-        .display()
-        .to_string();
-    let text = match fs_err::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => {
-            draft.problem(Diagnostic::new(key, format!("cannot read `{shown}`: {e}")));
-            return Ok(());
-        }
+    let Some(source_files::SourceFile { text, shown, .. }) =
+        source_files::read(stack.dir, path, key, draft)
+    else {
+        return Ok(());
     };
     if let Some((message, hint)) = check(&text, &shown) {
         draft.problem(Diagnostic::new(key, message).hint(hint));
+        return Ok(());
+    }
+    if !super::user_queries::check(&text, &shown, key, draft) {
         return Ok(());
     }
     let name = path

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::data::{format_number, Knob};
-use crate::manifest::Diagnostic;
+use crate::manifest::{AlertOverride, Diagnostic};
+use crate::render::rules::RenderedRule;
 
 /// `alerts.presets[i]` naming no preset.
 pub fn check_preset_names(selected: &[String], known: &[&str]) -> Vec<Diagnostic> {
@@ -86,6 +87,52 @@ pub fn check_disable(disable: &[String], alerts: &[String]) -> Vec<Diagnostic> {
             ))
         })
         .collect()
+}
+
+/// `alerts.overrides.<name>` naming no preset alert, or with a duration Prometheus refuses.
+pub fn check_overrides(
+    overrides: &BTreeMap<String, AlertOverride>,
+    alerts: &[String],
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (name, change) in overrides {
+        let path = format!("alerts.overrides.{name}");
+        if !alerts.contains(name) {
+            problems.push(
+                Diagnostic::new(&path, format!("no preset has an alert named `{name}`")).hint(
+                    suggestion(name, alerts.iter().map(String::as_str), "preset alerts"),
+                ),
+            );
+        }
+        let durations = [
+            ("for", &change.for_),
+            ("keep_firing_for", &change.keep_firing_for),
+        ];
+        for (key, duration) in durations {
+            if duration.as_ref().is_some_and(|d| !d.is_valid()) {
+                problems.push(
+                    Diagnostic::new(format!("{path}.{key}"), "not a Prometheus duration")
+                        .hint("write a number and a unit, such as `5m` or `1h30m`"),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// A preset alert with the operator's override applied: `for`, severity, labels, annotations.
+pub fn apply_override(rule: &mut RenderedRule, change: &AlertOverride) {
+    if let Some(for_) = &change.for_ {
+        rule.for_ = Some(for_.as_str().to_string());
+    }
+    if let Some(keep) = &change.keep_firing_for {
+        rule.keep_firing_for = Some(keep.as_str().to_string());
+    }
+    rule.labels.extend(change.labels.clone());
+    if let Some(severity) = &change.severity {
+        rule.labels.insert("severity".to_string(), severity.clone());
+    }
+    rule.annotations.extend(change.annotations.clone());
 }
 
 /// `did you mean `x`?` when a candidate is close, else the list of candidates.
@@ -184,6 +231,56 @@ mod tests {
             problems[0].hint.as_deref(),
             Some("did you mean `HostHighCpuLoad`?")
         );
+    }
+
+    #[test]
+    fn overrides_name_preset_alerts_and_valid_durations() {
+        let alerts = vec!["InstanceDown".to_string()];
+        let parse = |yaml: &str| -> BTreeMap<String, AlertOverride> {
+            serde_yaml::from_str(yaml).expect("test overrides parse")
+        };
+        let cases = [
+            ("{InstanceDown: {for: 5m}}", vec![]),
+            (
+                "{InstanceDwn: {for: 5m}}",
+                vec!["alerts.overrides.InstanceDwn"],
+            ),
+            (
+                "{InstanceDown: {for: 5 minutes}}",
+                vec!["alerts.overrides.InstanceDown.for"],
+            ),
+        ];
+        for (yaml, want) in cases {
+            let problems = check_overrides(&parse(yaml), &alerts);
+            let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+            assert_eq!(paths, want, "{yaml}");
+        }
+    }
+
+    #[test]
+    fn an_override_replaces_for_and_severity_and_adds_labels() {
+        let mut rule = RenderedRule {
+            alert: Some("InstanceDown".into()),
+            record: None,
+            expr: "up == 0".into(),
+            for_: Some("1m".into()),
+            keep_firing_for: None,
+            labels: BTreeMap::from([("severity".into(), "critical".into())]),
+            annotations: BTreeMap::from([("summary".into(), "down".into())]),
+        };
+        let change: AlertOverride =
+            serde_yaml::from_str("{for: 5m, severity: warning, labels: {team: ops}}").unwrap();
+        apply_override(&mut rule, &change);
+        assert_eq!(rule.for_.as_deref(), Some("5m"));
+        assert_eq!(rule.expr, "up == 0");
+        assert_eq!(
+            rule.labels,
+            BTreeMap::from([
+                ("severity".to_string(), "warning".to_string()),
+                ("team".to_string(), "ops".to_string())
+            ])
+        );
+        assert_eq!(rule.annotations["summary"], "down");
     }
 
     #[test]

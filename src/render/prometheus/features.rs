@@ -1,8 +1,9 @@
 //! Which prometheus.yml keys and command-line flags a Prometheus release knows.
 //!
-//! Every version-dependent decision of the Prometheus renderer reads a `Features`; nothing
-//! else compares versions, so the table test below is the whole story of the gates.
+//! Every version-dependent decision of the Prometheus renderer reads a `Features`, whose
+//! fields are rows of the one gate table (`catalog::gates`); the table test below pins them.
 
+use crate::catalog::gates;
 use crate::version::Version;
 
 /// The version-dependent parts of the Prometheus config, for one release.
@@ -25,9 +26,9 @@ pub struct Features {
 impl Features {
     pub fn of(version: &Version) -> Self {
         Self {
-            retention_in_config: version.at_least(3, 8, 0),
-            fallback_scrape_protocol: version.at_least(3, 0, 0),
-            external_labels_expand_env: version.at_least(3, 0, 0),
+            retention_in_config: gates::PROMETHEUS_RETENTION_IN_CONFIG.holds(version),
+            fallback_scrape_protocol: gates::PROMETHEUS_FALLBACK_SCRAPE_PROTOCOL.holds(version),
+            external_labels_expand_env: gates::PROMETHEUS_EXTERNAL_LABELS_EXPAND_ENV.holds(version),
         }
     }
 }

@@ -43,9 +43,12 @@ pub fn command(stack: &Stack, component: &Component) -> Vec<String> {
     let mut args = vec![
         format!("--config.file={CONFIG_FILE}"),
         format!("--storage.tsdb.path={DATA_DIR}"),
-        // `stackctl reload` posts to /-/reload, which only exists with this flag.
-        "--web.enable-lifecycle".to_string(),
     ];
+    if !crate::render::web_auth::exposed(stack) {
+        // `stackctl reload` posts to /-/reload, which only exists with this flag. A stack
+        // published beyond loopback reloads by SIGHUP instead: no `/-/quit` for anyone.
+        args.push("--web.enable-lifecycle".to_string());
+    }
     if let Some(Retention { time, size }) =
         retention(stack).filter(|_| !features.retention_in_config)
     {

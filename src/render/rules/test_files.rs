@@ -19,7 +19,10 @@ pub fn rewrite_test(
 ) -> Result<String, TestProblem> {
     let mut doc: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         TestProblem(
-            format!("not YAML: {e}"),
+            format!(
+                "not YAML: {}",
+                crate::render::source_files::parse_problem(&e)
+            ),
             "fix the file so that `promtool test rules` accepts it".into(),
         )
     })?;

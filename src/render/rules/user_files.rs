@@ -11,7 +11,8 @@
 //!    `preset-host.yml`, `slo-<name>.yml`, a copied file) or a glob becomes `../rules/<file name>`;
 //! 3. anything else is a problem at `alerts.tests[i]`.
 //!
-//! This step reads the operator's files from disk; the rest of rendering stays pure.
+//! This step reads the operator's files from disk (through `source_files`, which decides what
+//! a glob may reach); the rest of rendering stays pure.
 
 use std::collections::BTreeMap;
 use std::path::{Component as PathPart, Path, PathBuf};
@@ -21,6 +22,7 @@ use serde::Deserialize;
 use super::test_files::{rewrite_test, TestProblem};
 use super::{RULES_DIR, TESTS_DIR};
 use crate::manifest::Diagnostic;
+use crate::render::source_files::{expand, read, SourceFile};
 use crate::render::{Draft, Kind, Stack};
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
@@ -36,10 +38,9 @@ fn copy_rule_files(stack: &Stack, draft: &mut Draft) -> anyhow::Result<BTreeMap<
     for (i, pattern) in stack.manifest.alerts.files.iter().enumerate() {
         let key = format!("alerts.files[{i}]");
         for source in expand(stack.dir, pattern, &key, draft) {
-            let Some(text) = read(&source, pattern, &key, draft) else {
+            let Some(SourceFile { text, shown, .. }) = read(stack.dir, &source, &key, draft) else {
                 continue;
             };
-            let shown = shown(stack.dir, &source);
             if let Err(problem) = check_rule_file(&text, group_labels_allowed) {
                 draft.problem(
                     Diagnostic::new(
@@ -48,6 +49,9 @@ fn copy_rule_files(stack: &Stack, draft: &mut Draft) -> anyhow::Result<BTreeMap<
                     )
                     .hint("fix the file so that `promtool check rules` accepts it"),
                 );
+                continue;
+            }
+            if !super::user_file_exprs::check(&text, &shown, &key, draft) {
                 continue;
             }
             let name = format!("{}.yml", stem(&source));
@@ -75,10 +79,9 @@ fn copy_tests(
     for (i, pattern) in stack.manifest.alerts.tests.iter().enumerate() {
         let key = format!("alerts.tests[{i}]");
         for source in expand(stack.dir, pattern, &key, draft) {
-            let Some(text) = read(&source, pattern, &key, draft) else {
+            let Some(SourceFile { text, shown, .. }) = read(stack.dir, &source, &key, draft) else {
                 continue;
             };
-            let shown = shown(stack.dir, &source);
             let rewritten = match rewrite_test(&text, &source, copied, &rendered_rule_names(draft))
             {
                 Ok(rewritten) => rewritten,
@@ -105,68 +108,6 @@ fn copy_tests(
         }
     }
     Ok(())
-}
-
-/// A path or glob from the manifest, as the files it names (relative to the manifest's directory).
-fn expand(dir: &Path, pattern: &str, key: &str, draft: &mut Draft) -> Vec<PathBuf> {
-    let full = dir.join(pattern);
-    if !pattern.contains(['*', '?', '[']) {
-        return vec![full];
-    }
-    let matches: Vec<PathBuf> = glob::glob(&full.to_string_lossy())
-        .map(|paths| {
-            paths
-                .filter_map(Result::ok)
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default();
-    if matches.is_empty() {
-        draft.problem(
-            Diagnostic::new(key, format!("`{pattern}` matches no file"))
-                .hint("paths are relative to the directory of the manifest"),
-        );
-    }
-    matches
-}
-
-fn read(source: &Path, pattern: &str, key: &str, draft: &mut Draft) -> Option<String> {
-    match fs_err::read_to_string(source) {
-        Ok(text) => Some(text),
-        Err(error) => {
-            let cause = error.source_io_kind();
-            draft.problem(
-                Diagnostic::new(key, format!("cannot read `{pattern}`: {cause}"))
-                    .hint("paths are relative to the directory of the manifest"),
-            );
-            None
-        }
-    }
-}
-
-trait IoKind {
-    fn source_io_kind(&self) -> String;
-}
-
-impl IoKind for std::io::Error {
-    fn source_io_kind(&self) -> String {
-        match self.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            _ => {
-                std::error::Error::source(self).map_or_else(|| self.to_string(), |s| s.to_string())
-            }
-        }
-    }
-}
-
-/// `source` as the operator wrote it: relative to the manifest's directory.
-fn shown(dir: &Path, source: &Path) -> String {
-    source
-        .strip_prefix(dir)
-        .unwrap_or(source)
-        .display()
-        .to_string()
 }
 
 fn stem(path: &Path) -> String {
@@ -203,7 +144,8 @@ fn rendered_rule_names(draft: &Draft) -> Vec<String> {
 
 /// Checks that `text` has the shape of a Prometheus rule file (unknown keys are errors there too).
 pub fn check_rule_file(text: &str, group_labels_allowed: bool) -> Result<(), String> {
-    let file: RuleFileShape = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    let file: RuleFileShape =
+        serde_yaml::from_str(text).map_err(|e| crate::render::source_files::parse_problem(&e))?;
     for group in &file.groups {
         if group.rules.is_empty() {
             continue;

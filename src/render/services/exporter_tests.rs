@@ -121,3 +121,43 @@ fn exporters_without_password_files_get_credentials_another_way_or_a_warning() {
         "--sasl.enabled\n--sasl.username=k\n--sasl.password=kpw\n"
     );
 }
+
+/// A line break in a credential would add flags to a kingpin `@file` or keys to my.cnf: the
+/// render refuses it at the key, without quoting the value, and writes no such file.
+#[test]
+fn credentials_that_would_add_lines_to_an_args_file_or_my_cnf_are_refused() {
+    let yaml = "version: 1\nproject: t\nexporters:\n  - {type: elasticsearch, dsn: \"http://es:9200\\n--web.listen-address=:1\"}\n  - {type: kafka, username: k, password: \"kpw\\n--sasl.mechanism=plain\"}\n  - {type: mysql, username: mon, password: \"pw\\nhost=evil\"}\n  - {type: nginx, target: 'nginx:8080', username: u, password: \"p\\rq\"}\n";
+    let (_, draft) = specs_with(yaml, |_| {});
+    let found: Vec<(&str, &str)> = draft
+        .problems
+        .iter()
+        .map(|p| (p.path.as_str(), p.message.as_str()))
+        .collect();
+    let paths: Vec<&str> = found.iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        paths,
+        [
+            "exporters[0].dsn",
+            "exporters[1].password",
+            "exporters[2].password"
+        ]
+    );
+    // A password inside a URL is percent-encoded: quoted for the format, one line.
+    let nginx = &draft
+        .file("secrets/nginx-exporter/args")
+        .expect("args")
+        .contents;
+    assert_eq!(nginx, "--nginx.scrape-uri=http://u:p%0Dq@nginx:8080\n");
+    for (_, message) in &found {
+        for value in ["listen-address", "mechanism", "evil", "p\rq"] {
+            assert!(!message.contains(value), "{message}");
+        }
+    }
+    for file in [
+        "secrets/elasticsearch-exporter/args",
+        "secrets/kafka-exporter/args",
+        "secrets/mysql-exporter/my.cnf",
+    ] {
+        assert!(draft.file(file).is_none(), "{file} written");
+    }
+}

@@ -141,7 +141,6 @@ fn mysql(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
         _ => cx.target("mysql:3306"),
     };
     let (host, port) = split_host_port(&address, 3306);
-    let mut cnf = format!("[client]\nhost={host}\nport={port}\n");
     let user = from_dsn
         .as_ref()
         .map(|d| d.user.clone())
@@ -154,11 +153,43 @@ fn mysql(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
             .as_ref()
             .map(|p| p.expose().to_string()),
     };
-    if let Some(user) = user.filter(|u| !u.is_empty()) {
-        cnf.push_str(&format!("user={}\n", ini_value(&user)));
-    }
-    if let Some(password) = password.filter(|p| !p.is_empty()) {
-        cnf.push_str(&format!("password={}\n", ini_value(&password)));
+    let field = if from_dsn.is_some() {
+        "dsn"
+    } else {
+        "password"
+    };
+    let entries = [
+        ("host", Some(host), "target"),
+        ("port", Some(port.to_string()), "target"),
+        ("user", user, "username"),
+        ("password", password, field),
+    ];
+    let mut cnf = String::from("[client]\n");
+    for (key, value, field) in entries {
+        let Some(value) = value.filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let plain = value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-_:[]".contains(c));
+        let written = if plain && matches!(key, "host" | "port") {
+            Some(value)
+        } else {
+            ini_value(&value)
+        };
+        match written {
+            Some(written) => cnf.push_str(&format!("{key}={written}\n")),
+            None => {
+                let message = format!("the mysql `{key}` cannot be written into my.cnf: it holds a line break or control character, or both `` ` `` and `\"\"\"`");
+                cx.problem(
+                    draft,
+                    field,
+                    message,
+                    "remove the control character; my.cnf holds one value a line",
+                );
+                return;
+            }
+        }
     }
     let path = cx.secret(spec, draft, "my.cnf", &Secret::new(cnf));
     spec.command.push(format!("--config.my-cnf={path}"));
@@ -216,7 +247,7 @@ fn kafka(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
             args.push(format!("--sasl.username={user}"));
         }
         args.push(format!("--sasl.password={}", password.expose()));
-        secret_args(cx, spec, draft, args);
+        secret_args(cx, spec, draft, "password", args);
     }
     refuse_dsn(cx, draft, "use `target`, `username` and `password`");
 }
@@ -231,7 +262,8 @@ fn url_flag(
     default: &str,
 ) {
     if let Some(dsn) = &cx.exporter.dsn {
-        return secret_args(cx, spec, draft, vec![format!("{flag}={}", dsn.expose())]);
+        let args = vec![format!("{flag}={}", dsn.expose())];
+        return secret_args(cx, spec, draft, "dsn", args);
     }
     let url = with_scheme(&cx.target(default), "http://");
     match &cx.exporter.password {
@@ -243,19 +275,36 @@ fn url_flag(
                 percent_encode(user),
                 percent_encode(password.expose())
             );
-            secret_args(
-                cx,
-                spec,
-                draft,
-                vec![format!("{flag}={scheme}://{userinfo}@{rest}")],
-            );
+            let args = vec![format!("{flag}={scheme}://{userinfo}@{rest}")];
+            secret_args(cx, spec, draft, "password", args);
         }
         None => spec.command.push(format!("{flag}={url}")),
     }
 }
 
-/// Kingpin reads `@FILE` as more arguments, one per line.
-fn secret_args(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft, args: Vec<String>) {
+/// Kingpin reads `@FILE` as more arguments, one per line (a line starting with `#` is a
+/// comment): a value with a line break would add arguments, so it is refused, never written.
+/// `field` names the manifest key the secret part came from, for the message.
+fn secret_args(
+    cx: &ExporterContext,
+    spec: &mut ServiceSpec,
+    draft: &mut Draft,
+    field: &str,
+    args: Vec<String>,
+) {
+    if args.iter().any(|a| a.chars().any(char::is_control)) {
+        let message = format!(
+            "the `{}` exporter's `{field}` holds a line break or control character, which would add arguments to the exporter",
+            cx.exporter.kind
+        );
+        cx.problem(
+            draft,
+            field,
+            message,
+            "remove the control character from the value",
+        );
+        return;
+    }
     let text = args.join("\n") + "\n";
     let path = cx.secret(spec, draft, "args", &Secret::new(text));
     spec.command.push(format!("@{path}"));
@@ -272,11 +321,18 @@ fn refuse_dsn(cx: &ExporterContext, draft: &mut Draft, instead: &str) {
 }
 
 /// A my.cnf value read verbatim by go-ini: backquotes keep `#`, `;`, quotes and spaces.
-fn ini_value(value: &str) -> String {
-    if value.contains('`') {
-        format!("\"\"\"{value}\"\"\"")
+/// `None` for what no quoting can carry: a line break or other control character (it would
+/// start a new key), or both kinds of quote.
+fn ini_value(value: &str) -> Option<String> {
+    if value.chars().any(char::is_control) {
+        return None;
+    }
+    if !value.contains('`') {
+        Some(format!("`{value}`"))
+    } else if !value.contains("\"\"\"") && !value.ends_with('"') {
+        Some(format!("\"\"\"{value}\"\"\""))
     } else {
-        format!("`{value}`")
+        None
     }
 }
 
@@ -286,7 +342,14 @@ mod tests {
 
     #[test]
     fn ini_values_are_quoted_so_comment_characters_survive() {
-        assert_eq!(ini_value("p#ss;w\"rd"), "`p#ss;w\"rd`");
-        assert_eq!(ini_value("a`b"), "\"\"\"a`b\"\"\"");
+        assert_eq!(ini_value("p#ss;w\"rd").as_deref(), Some("`p#ss;w\"rd`"));
+        assert_eq!(ini_value("a`b").as_deref(), Some("\"\"\"a`b\"\"\""));
+    }
+
+    #[test]
+    fn ini_values_no_quoting_can_carry_are_refused() {
+        for value in ["pw\nhost=evil", "pw\r", "a`b\"\"\"c", "a`b\"", "tab\there"] {
+            assert_eq!(ini_value(value), None, "{value:?}");
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! What a container may see of the host: the Docker socket, host log directories, the host's
-//! root filesystem. Granted only to the components that need it, always read-only.
+//! What a container may see of the host: the host itself as `host.docker.internal`, the
+//! Docker socket, host log directories, the host's root filesystem. All but the first are
+//! granted only to the components that need them, always read-only.
 
 use crate::manifest::Manifest;
 use crate::render::log_sources::host_log_mounts;
@@ -7,6 +8,11 @@ use crate::render::{Component, Kind, Stack};
 use crate::service::{MountSpec, ServiceSpec};
 
 pub const DOCKER_SOCKET: &str = "/var/run/docker.sock";
+
+/// Every stack container resolves `host.docker.internal` to the Docker host (Docker's
+/// `host-gateway`, Engine 20.10+), so a target on the host is `host.docker.internal:PORT`
+/// on Linux as on Docker Desktop.
+pub const HOST_GATEWAY: &str = "host.docker.internal:host-gateway";
 
 /// Where node exporter sees the host's root filesystem (`--path.rootfs`).
 pub const NODE_ROOTFS: &str = "/host";
@@ -29,6 +35,7 @@ pub fn ships_docker_logs(manifest: &Manifest) -> bool {
 /// Grants `spec` what its kind needs of the host.
 pub fn grant(stack: &Stack, component: &Component, spec: &mut ServiceSpec) {
     let manifest = stack.manifest;
+    spec.extra_hosts.push(HOST_GATEWAY.to_string());
     if needs_docker_socket(manifest, &component.kind) {
         spec.mounts
             .push(MountSpec::bind_read_only(DOCKER_SOCKET, DOCKER_SOCKET));

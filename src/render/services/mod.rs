@@ -9,13 +9,14 @@ mod dsn;
 mod exporters;
 mod host_access;
 mod order;
+mod passthrough;
 mod ports;
 mod runtime;
 
 use crate::manifest::TraceStorage;
 use crate::render::{alertmanager, alloy, blackbox, grafana, jaeger, loki, prometheus, promtail};
-use crate::render::{Component, Draft, Kind, Stack};
-use crate::service::{MountSpec, ServiceSpec};
+use crate::render::{web_auth, Component, Draft, Kind, Stack};
+use crate::service::{MountSpec, ReloadMethod, ServiceSpec};
 
 pub use host_access::{needs_docker_socket, DOCKER_SOCKET, NODE_ROOTFS};
 pub use ports::url_host;
@@ -72,9 +73,21 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
         spec.mounts.push(MountSpec::volume(volume, target));
     }
     host_access::grant(stack, component, &mut spec);
-    spec.healthcheck = runtime::healthcheck(runtime.self_check, &component.kind);
+    passthrough::apply(manifest, component, &mut spec, draft);
     spec.ready = runtime.ready.clone();
     spec.reload = runtime.reload.clone();
+    spec.web_auth = web_auth::protected(stack, &component.kind);
+    if spec.web_auth {
+        // The image's probe has no credentials (and none may go into the container's
+        // config); stackctl's readiness check authenticates. Reload by signal: the HTTP
+        // reload endpoint would need the lifecycle API or credentials.
+        spec.reload = match spec.reload {
+            ReloadMethod::HttpPost { .. } => ReloadMethod::Signal("SIGHUP".to_string()),
+            other => other,
+        };
+    } else {
+        spec.healthcheck = runtime::healthcheck(runtime.self_check, &component.kind);
+    }
     spec.metrics_port = match component.kind {
         Kind::Jaeger => Some(jaeger::METRICS_PORT),
         _ => component.metrics_path.map(|_| component.container_port),
@@ -92,8 +105,15 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
     spec
 }
 
-/// The config owner's command line; components without a config file get theirs here.
+/// The config owner's command line; components without a config file get theirs here. A
+/// program `web_auth` protects also gets its web config.
 fn command(stack: &Stack, component: &Component) -> Vec<String> {
+    let mut command = owner_command(stack, component);
+    command.extend(web_auth::flag(stack, &component.kind));
+    command
+}
+
+fn owner_command(stack: &Stack, component: &Component) -> Vec<String> {
     match component.kind {
         Kind::Prometheus => prometheus::command(stack, component),
         Kind::Alertmanager => alertmanager::command(stack, component),

@@ -2,12 +2,15 @@
 //! operator opens. Nothing is published on another address; exporters only when asked.
 
 use crate::manifest::Manifest;
-use crate::render::jaeger::{OTLP_GRPC_PORT, OTLP_HTTP_PORT, ZIPKIN_PORT};
+use crate::render::jaeger::{
+    JAEGER_GRPC_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, THRIFT_HTTP_PORT, ZIPKIN_PORT,
+};
 use crate::render::{Component, Kind};
 use crate::service::PortSpec;
 
 /// Ports published on `bind`: the component's own (`host_port`), and for Jaeger the trace
-/// receivers the manifest enables (OTLP by default, Zipkin when asked).
+/// receivers the manifest enables (OTLP by default, Zipkin and the legacy Jaeger receivers
+/// when asked).
 pub fn published(manifest: &Manifest, component: &Component) -> Vec<PortSpec> {
     let tcp = |host_port: u16, container_port: u16| PortSpec {
         host_ip: manifest.bind.clone(),
@@ -28,6 +31,10 @@ pub fn published(manifest: &Manifest, component: &Component) -> Vec<PortSpec> {
         if manifest.traces.zipkin {
             ports.push(tcp(ZIPKIN_PORT, ZIPKIN_PORT));
         }
+        if manifest.traces.jaeger {
+            ports.push(tcp(THRIFT_HTTP_PORT, THRIFT_HTTP_PORT));
+            ports.push(tcp(JAEGER_GRPC_PORT, JAEGER_GRPC_PORT));
+        }
     }
     ports
 }
@@ -46,7 +53,17 @@ pub fn url(manifest: &Manifest, component: &Component) -> Option<String> {
             | Kind::BlackboxExporter
     );
     let port = component.host_port.filter(|_| has_ui)?;
-    Some(format!("http://{}:{port}", url_host(&manifest.bind)))
+    let path = match component.kind {
+        Kind::Jaeger => manifest
+            .components
+            .jaeger
+            .as_ref()
+            .and_then(|j| j.base_path.as_deref())
+            .filter(|p| *p != "/")
+            .unwrap_or(""),
+        _ => "",
+    };
+    Some(format!("http://{}:{port}{path}", url_host(&manifest.bind)))
 }
 
 /// The host part of a URL for a listen address: a wildcard becomes loopback, IPv6 gets brackets.

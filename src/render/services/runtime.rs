@@ -3,6 +3,7 @@
 //!
 //! Facts about images only (reference/config-formats.md §0, §10); no manifest decisions here.
 
+use crate::catalog::gates;
 use crate::render::{alloy, jaeger, promtail, Component, Kind};
 use crate::service::{HealthCheck, HttpProbe, ReloadMethod};
 
@@ -216,9 +217,9 @@ fn exporter_runtime(kind: &str, port: u16, base: Runtime) -> Runtime {
 /// Loki images are distroless from 3.5.8 (no wget) and gained `-health` in 3.7.
 fn loki_self_check(component: &Component) -> SelfCheck {
     let version = component.version;
-    if version.at_least(3, 7, 0) {
+    if gates::LOKI_HEALTH_FLAG.holds(&version) {
         SelfCheck::LokiHealth
-    } else if version.at_least(3, 5, 8) {
+    } else if gates::LOKI_DISTROLESS.holds(&version) {
         SelfCheck::None
     } else {
         SelfCheck::Wget {

@@ -132,6 +132,21 @@ fn every_component_gets_its_config_directory_read_only_and_its_data_volume() {
 }
 
 #[test]
+fn every_container_resolves_host_docker_internal_to_the_docker_host() {
+    let yaml = format!("{FULL}exporters: [{{type: redis, target: 'redis:6379'}}]\n");
+    let specs = specs(&yaml);
+    assert_eq!(specs.len(), 11);
+    for spec in &specs {
+        assert_eq!(
+            spec.extra_hosts,
+            ["host.docker.internal:host-gateway"],
+            "{}",
+            spec.name
+        );
+    }
+}
+
+#[test]
 fn jaeger_keeps_badger_data_on_its_volume() {
     let dir = crate::render::jaeger::DATA_DIR;
     assert!(

@@ -1,4 +1,4 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::*;
 use crate::manifest::{LoadedManifest, Manifest};
@@ -17,7 +17,7 @@ fn checks_for(manifest_yaml: &str) -> Vec<ImageCheck> {
     let templates = Templates::embedded();
     let rendered = render(&loaded, &templates).expect("renders");
     let stack = Stack::new(&loaded.manifest, &loaded.dir, &templates);
-    checks(&stack, &rendered, Path::new("/out"))
+    checks(&stack, &rendered)
 }
 
 #[test]
@@ -65,10 +65,12 @@ fn every_rendered_file_gets_its_programs_check() {
             ),
         ]
     );
-    assert_eq!(
-        checks[0].binds,
-        vec![(PathBuf::from("/out/loki"), "/etc/loki".to_string())]
-    );
+    let copied: Vec<(&str, u32)> = checks[0]
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.mode))
+        .collect();
+    assert_eq!(copied, vec![("/etc/loki/loki.yaml", 0o444)]);
 }
 
 #[test]
@@ -86,7 +88,7 @@ fn missing_image_is_not_a_pass() {
         name: "loki -verify-config".into(),
         image: "grafana/loki:3.7.6".into(),
         args: vec![],
-        binds: vec![],
+        files: vec![],
     };
     let cases = [
         (

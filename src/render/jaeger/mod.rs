@@ -1,13 +1,16 @@
-//! Jaeger v2 (`jaeger/config.yaml`, OpenTelemetry-collector style): OTLP/Zipkin receivers on
-//! 0.0.0.0, memory or badger storage, health check v2 and Prometheus metrics on 8888.
+//! Jaeger v2 (`jaeger/config.yaml`, OpenTelemetry-collector style): OTLP, Zipkin and legacy
+//! Jaeger (thrift HTTP, gRPC) receivers on 0.0.0.0, memory/badger/Elasticsearch/OpenSearch
+//! storage (`storage.rs`), the query base path, health check v2 and Prometheus metrics on 8888.
 //!
 //! Never emits Jaeger v1 settings (env vars, `--memory.max-traces`) or the old
 //! `service.telemetry.metrics.address` form (reference/config-formats.md §5.5).
 
 use serde::Serialize;
 
+mod storage;
+
 use super::{Component, Draft, Kind, Stack};
-use crate::manifest::{Diagnostic, PromDuration, TraceStorage};
+use crate::manifest::Diagnostic;
 
 pub const CONFIG_PATH: &str = "/etc/jaeger/config.yaml";
 /// Badger keeps its data here, on the `jaeger-data` volume mounted at `/tmp`: the image's
@@ -21,6 +24,9 @@ pub const HEALTH_PORT: u16 = 13133;
 pub const OTLP_GRPC_PORT: u16 = 4317;
 pub const OTLP_HTTP_PORT: u16 = 4318;
 pub const ZIPKIN_PORT: u16 = 9411;
+/// Jaeger's legacy receivers (`traces.jaeger`): thrift over HTTP and the Jaeger gRPC API.
+pub const THRIFT_HTTP_PORT: u16 = 14268;
+pub const JAEGER_GRPC_PORT: u16 = 14250;
 /// Traces are kept this long with badger unless `components.jaeger.retention` says otherwise.
 pub const DEFAULT_RETENTION: &str = "72h";
 /// Memory storage keeps at most this many traces.
@@ -31,11 +37,10 @@ struct JaegerContext {
     receivers: Vec<&'static str>,
     otlp: bool,
     zipkin: bool,
-    storage: &'static str,
-    max_traces: u64,
-    data_dir: &'static str,
-    /// Go duration (`72h`).
-    span_ttl: String,
+    /// Jaeger's legacy receivers (thrift HTTP, Jaeger gRPC).
+    legacy: bool,
+    storage: storage::StorageContext,
+    base_path: Option<String>,
     ports: Ports,
 }
 
@@ -46,11 +51,26 @@ struct Ports {
     otlp_grpc: u16,
     otlp_http: u16,
     zipkin: u16,
+    thrift_http: u16,
+    jaeger_grpc: u16,
 }
 
 /// Whether OTLP receivers run (`traces.otlp`, default true).
 pub fn otlp_enabled(stack: &Stack) -> bool {
     stack.manifest.traces.otlp.unwrap_or(true)
+}
+
+/// `components.jaeger.base_path` (`/jaeger`), or `""`: what follows `host:16686` in the
+/// UI's and the query API's URLs.
+pub fn base_path<'a>(stack: &Stack<'a>) -> &'a str {
+    stack
+        .manifest
+        .components
+        .jaeger
+        .as_ref()
+        .and_then(|j| j.base_path.as_deref())
+        .filter(|p| *p != "/")
+        .unwrap_or("")
 }
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
@@ -59,56 +79,74 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     else {
         return Ok(());
     };
+    let traces = &stack.manifest.traces;
     let otlp = otlp_enabled(stack);
-    let zipkin = stack.manifest.traces.zipkin;
-    let receivers: Vec<&'static str> = [(otlp, "otlp"), (zipkin, "zipkin")]
-        .into_iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, r)| r)
-        .collect();
+    let receivers: Vec<&'static str> = [
+        (otlp, "otlp"),
+        (traces.jaeger, "jaeger"),
+        (traces.zipkin, "zipkin"),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, r)| r)
+    .collect();
     if receivers.is_empty() {
         draft.problem(
             Diagnostic::new(
                 "traces.otlp",
                 "`traces` turns off every receiver, so Jaeger could not accept any trace",
             )
-            .hint("keep `otlp: true` (the default) or set `zipkin: true`"),
+            .hint("keep `otlp: true` (the default), or set `jaeger: true` or `zipkin: true`"),
         );
         return Ok(());
     }
-    let default = PromDuration::parse(DEFAULT_RETENTION);
-    let retention = settings.retention.as_ref().unwrap_or(&default);
-    let Some(span_ttl) = retention.millis().filter(|ms| *ms > 0).map(go_duration) else {
-        draft.problem(
-            Diagnostic::new(
-                format!("{}.retention", jaeger.key),
-                format!("`{retention}` is not a trace retention"),
-            )
-            .hint("use a positive duration such as `72h` or `7d`"),
-        );
+    let base_path = check_base_path(settings.base_path.as_deref(), &jaeger.key, draft);
+    let Some(storage) = storage::context(settings, &jaeger.key, draft) else {
         return Ok(());
     };
     let context = JaegerContext {
         receivers,
         otlp,
-        zipkin,
-        storage: match settings.storage {
-            TraceStorage::Memory => "memory",
-            TraceStorage::Badger => "badger",
-        },
-        max_traces: MEMORY_MAX_TRACES,
-        data_dir: DATA_DIR,
-        span_ttl,
+        zipkin: traces.zipkin,
+        legacy: traces.jaeger,
+        storage,
+        base_path: base_path.filter(|p| p != "/"),
         ports: Ports {
             health: HEALTH_PORT,
             metrics: METRICS_PORT,
             otlp_grpc: OTLP_GRPC_PORT,
             otlp_http: OTLP_HTTP_PORT,
             zipkin: ZIPKIN_PORT,
+            thrift_http: THRIFT_HTTP_PORT,
+            jaeger_grpc: JAEGER_GRPC_PORT,
         },
     };
     let text = stack.templates.render("jaeger/config.yaml.j2", &context)?;
-    draft.add_yaml("jaeger/config.yaml", text)
+    let extra = settings.extra_config.as_ref();
+    let key = "components.jaeger.extra_config";
+    super::yaml_overlay::add_yaml(draft, "jaeger/config.yaml", text, extra, key)
+}
+
+/// A path starting with `/`, without a trailing `/` or characters a URL path cannot hold.
+fn check_base_path(path: Option<&str>, key: &str, draft: &mut Draft) -> Option<String> {
+    let path = path?;
+    let valid = path == "/"
+        || (path.starts_with('/')
+            && !path.ends_with('/')
+            && path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/-_.~".contains(c)));
+    if !valid {
+        draft.problem(
+            Diagnostic::new(
+                format!("{key}.base_path"),
+                format!("`{path}` is not a base path"),
+            )
+            .hint("write a URL path starting with `/` and without a trailing `/`, e.g. `/jaeger`"),
+        );
+        return None;
+    }
+    Some(path.to_string())
 }
 
 /// A Go `time.Duration` spelling (`72h`, `1h30m`): Go has no `d` or `w` units.

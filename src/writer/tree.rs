@@ -1,0 +1,323 @@
+//! The output directory as a tree of open directory handles: every path below the root is
+//! resolved one component at a time with `O_NOFOLLOW`, so no write, rename or removal ever goes
+//! through a symbolic link planted inside the output directory (a link to `/etc` stays a link).
+//!
+//! Only the root itself is opened by path: it is the operator's own `--out` (or `rendered/`).
+//! Nothing here decides what to write; `writer` does.
+
+use std::fs::File;
+use std::io::{Read as _, Write as _};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::fs::DirBuilderExt as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, CWD};
+use rustix::io::Errno;
+
+/// Rendered directories: 0755 whatever the umask (a shared host may run with umask 000).
+pub const DIR_MODE: u32 = 0o755;
+/// `secrets/` and everything below it.
+pub const SECRET_DIR_MODE: u32 = 0o700;
+
+/// Prefix of files being staged; never a rendered name (rendered names never start with a dot
+/// inside a service directory, and a crash leaves only these behind).
+const STAGE_PREFIX: &str = ".stackctl-new-";
+
+pub struct Tree {
+    root: OwnedFd,
+    path: PathBuf,
+}
+
+/// What is at a path now.
+pub enum Existing {
+    Missing,
+    File {
+        contents: Vec<u8>,
+        mode: u32,
+    },
+    Directory,
+    /// A symlink, FIFO, socket or device: replaced by the rename, never opened or followed.
+    Other,
+}
+
+/// A file written in full beside its final name, waiting to be renamed into place.
+pub struct Staged {
+    dir: OwnedFd,
+    temp: String,
+    name: String,
+}
+
+impl Tree {
+    /// Opens `path`, creating it (and missing parents) 0755 first.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        if !path.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(DIR_MODE)
+                .create(path)
+                .with_context(|| {
+                    format!("cannot create the output directory `{}`", path.display())
+                })?;
+            set_path_mode(path, DIR_MODE)?;
+        }
+        let root = rustix::fs::open(
+            path,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("cannot open the output directory `{}`", path.display()))?;
+        Ok(Self {
+            root,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn shown(&self, rel: &str) -> String {
+        self.path.join(rel).display().to_string()
+    }
+
+    /// What is at `rel` now. A directory component that is a symlink (or not a directory) is an
+    /// error: stackctl would otherwise read or write through it.
+    pub fn existing(&self, rel: &str) -> anyhow::Result<Existing> {
+        let (parents, name) = split(rel);
+        let Some(dir) = self.walk(&parents, None)? else {
+            return Ok(Existing::Missing);
+        };
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        let fd = match rustix::fs::openat(&dir, name, flags, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(Errno::NOENT) => return Ok(Existing::Missing),
+            Err(Errno::LOOP) | Err(Errno::NXIO) => return Ok(Existing::Other),
+            Err(e) => {
+                return Err(std::io::Error::from(e))
+                    .with_context(|| format!("cannot read `{}`", self.shown(rel)))
+            }
+        };
+        let stat = rustix::fs::fstat(&fd).map_err(std::io::Error::from)?;
+        match FileType::from_raw_mode(stat.st_mode) {
+            FileType::RegularFile => {
+                let mut contents = Vec::new();
+                File::from(fd)
+                    .read_to_end(&mut contents)
+                    .with_context(|| format!("cannot read `{}`", self.shown(rel)))?;
+                Ok(Existing::File {
+                    contents,
+                    mode: stat.st_mode & 0o777,
+                })
+            }
+            FileType::Directory => Ok(Existing::Directory),
+            _ => Ok(Existing::Other),
+        }
+    }
+
+    /// Writes `contents` into a new file beside `rel` (creating its directories), mode `mode`,
+    /// flushed to disk. `rel` itself is untouched until `commit`.
+    pub fn stage(&self, rel: &str, contents: &[u8], mode: u32) -> anyhow::Result<Staged> {
+        let (parents, name) = split(rel);
+        let dir = self
+            .walk(&parents, Some(rel))?
+            .expect("walk with create always returns a directory");
+        let flags =
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let (temp, fd) = loop {
+            let temp = format!("{STAGE_PREFIX}{:016x}", rand::random::<u64>());
+            // 0600 from the first byte: a secret is never readable by others, even for a moment.
+            match rustix::fs::openat(&dir, temp.as_str(), flags, Mode::from_raw_mode(0o600)) {
+                Ok(fd) => break (temp, fd),
+                Err(Errno::EXIST) => continue,
+                Err(e) => {
+                    return Err(std::io::Error::from(e)).with_context(|| {
+                        format!(
+                            "cannot create a temporary file beside `{}`",
+                            self.shown(rel)
+                        )
+                    })
+                }
+            }
+        };
+        let staged = Staged {
+            dir,
+            temp,
+            name: name.to_string(),
+        };
+        let written = (|| -> std::io::Result<()> {
+            let mut file = File::from(fd);
+            file.write_all(contents)?;
+            rustix::fs::fchmod(file.as_fd(), Mode::from_raw_mode(mode))?;
+            file.sync_all()
+        })();
+        if let Err(e) = written {
+            staged.discard();
+            return Err(e).with_context(|| format!("cannot write `{}`", self.shown(rel)));
+        }
+        Ok(staged)
+    }
+
+    /// Renames a staged file over its final name (atomic: a reader sees the old or the new file).
+    pub fn commit(&self, staged: Staged) -> anyhow::Result<()> {
+        let result = rustix::fs::renameat(
+            &staged.dir,
+            staged.temp.as_str(),
+            &staged.dir,
+            staged.name.as_str(),
+        );
+        if let Err(e) = result {
+            let name = staged.name.clone();
+            staged.discard();
+            return Err(std::io::Error::from(e))
+                .with_context(|| format!("cannot move the new `{name}` into place"));
+        }
+        Ok(())
+    }
+
+    /// Sets the mode of the existing regular file `rel` (never through a link).
+    pub fn set_mode(&self, rel: &str, mode: u32) -> anyhow::Result<()> {
+        let (parents, name) = split(rel);
+        let dir = self.walk(&parents, None)?.context("directory vanished")?;
+        let fd = rustix::fs::openat(
+            &dir,
+            name,
+            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("cannot open `{}`", self.shown(rel)))?;
+        rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode))
+            .map_err(std::io::Error::from)
+            .with_context(|| format!("cannot set the mode of `{}`", self.shown(rel)))?;
+        Ok(())
+    }
+
+    /// Deletes the file `rel` and the directories it leaves empty. A path through a symlink,
+    /// or one that is no longer a plain file, is left alone: `false`.
+    pub fn remove_stale(&self, rel: &str) -> anyhow::Result<bool> {
+        let (parents, name) = split(rel);
+        let mut chain: Vec<OwnedFd> = Vec::new();
+        for part in &parents {
+            let parent = chain.last().map_or(self.root.as_fd(), |d| d.as_fd());
+            match open_dir(parent, part) {
+                Ok(fd) => chain.push(fd),
+                Err(_) => return Ok(false), // missing, or a link: nothing of ours there
+            }
+        }
+        let dir = chain.last().map_or(self.root.as_fd(), |d| d.as_fd());
+        match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(stat) if FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile => {}
+            _ => return Ok(false),
+        }
+        rustix::fs::unlinkat(dir, name, AtFlags::empty())
+            .map_err(std::io::Error::from)
+            .with_context(|| format!("cannot remove `{}`", self.shown(rel)))?;
+        // Climb while directories are empty; a non-empty one ends the climb.
+        for part in parents.iter().rev() {
+            chain.pop();
+            let parent = chain.last().map_or(self.root.as_fd(), |d| d.as_fd());
+            if rustix::fs::unlinkat(parent, *part, AtFlags::REMOVEDIR).is_err() {
+                break;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Opens the directories `parts` below the root without following links. With `creating`
+    /// (the rendered path, for messages), missing ones are made; else a missing one is `None`.
+    fn walk(&self, parts: &[&str], creating: Option<&str>) -> anyhow::Result<Option<OwnedFd>> {
+        let mut dir: Option<OwnedFd> = None;
+        for (i, part) in parts.iter().enumerate() {
+            let shown = self.shown(&parts[..=i].join("/"));
+            let parent = dir.as_ref().map_or(self.root.as_fd(), |d| d.as_fd());
+            let mode = if parts[0] == "secrets" {
+                SECRET_DIR_MODE
+            } else {
+                DIR_MODE
+            };
+            let next = match open_dir(parent, part) {
+                Ok(fd) => fd,
+                Err(Errno::NOENT) if creating.is_some() => {
+                    match rustix::fs::mkdirat(parent, *part, Mode::from_raw_mode(mode)) {
+                        Ok(()) | Err(Errno::EXIST) => {}
+                        Err(e) => {
+                            return Err(std::io::Error::from(e))
+                                .with_context(|| format!("cannot create `{shown}`"))
+                        }
+                    }
+                    let fd = open_dir(parent, part)
+                        .map_err(std::io::Error::from)
+                        .with_context(|| format!("cannot open `{shown}`"))?;
+                    rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode))
+                        .map_err(std::io::Error::from)?;
+                    fd
+                }
+                Err(Errno::NOENT) => return Ok(None),
+                Err(Errno::LOOP) | Err(Errno::NOTDIR) => {
+                    let what = match rustix::fs::statat(parent, *part, AtFlags::SYMLINK_NOFOLLOW) {
+                        Ok(s) if FileType::from_raw_mode(s.st_mode) == FileType::Symlink => {
+                            "a symbolic link"
+                        }
+                        _ => "not a directory",
+                    };
+                    anyhow::bail!(
+                        "cannot write `{}`: `{shown}` is {what}\n  hint: stackctl never writes through links inside its output directory; remove `{shown}` and render again",
+                        creating.unwrap_or(&parts.join("/"))
+                    );
+                }
+                Err(e) => {
+                    return Err(std::io::Error::from(e))
+                        .with_context(|| format!("cannot open `{shown}`"))
+                }
+            };
+            if mode == SECRET_DIR_MODE && creating.is_some() {
+                rustix::fs::fchmod(&next, Mode::from_raw_mode(mode))
+                    .map_err(std::io::Error::from)
+                    .with_context(|| format!("cannot set the mode of `{shown}`"))?;
+            }
+            dir = Some(next);
+        }
+        match dir {
+            Some(d) => Ok(Some(d)),
+            None => Ok(Some(
+                self.root
+                    .try_clone()
+                    .context("cannot duplicate the output directory handle")?,
+            )),
+        }
+    }
+
+    pub fn root(&self) -> &OwnedFd {
+        &self.root
+    }
+}
+
+impl Staged {
+    /// Removes the staged file (a failed write leaves nothing behind).
+    pub fn discard(self) {
+        let _ = rustix::fs::unlinkat(&self.dir, self.temp.as_str(), AtFlags::empty());
+    }
+}
+
+fn open_dir(parent: impl AsFd, name: &str) -> Result<OwnedFd, Errno> {
+    rustix::fs::openat(
+        parent,
+        name,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+}
+
+fn split(rel: &str) -> (Vec<&str>, &str) {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    let name = parts.pop().unwrap_or_default();
+    (parts, name)
+}
+
+fn set_path_mode(path: &Path, mode: u32) -> anyhow::Result<()> {
+    rustix::fs::chmodat(CWD, path, Mode::from_raw_mode(mode), AtFlags::empty())
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("cannot set the mode of `{}`", path.display()))
+}
