@@ -213,7 +213,7 @@ fn real_exporters_expose_every_preset_metric_and_alerts_reach_a_webhook() {
     check_rules_are_healthy(&s);
     check_catalog(&s);
     check_notify_test(&s, &apps);
-    check_fault_reaches_webhook(&s, &apps);
+    check_fault_reaches_webhook(&apps);
 }
 
 fn query_values(s: &Stack, query: &str) -> Vec<String> {
@@ -461,7 +461,7 @@ fn check_notify_test(s: &Stack, apps: &Apps) {
 
 /// Stopping the redis server fires `RedisDown` (`for: 1m`), which reaches the webhook through
 /// Prometheus and Alertmanager; prints the time from the fault to the notification.
-fn check_fault_reaches_webhook(s: &Stack, apps: &Apps) {
+fn check_fault_reaches_webhook(apps: &Apps) {
     let fault = Instant::now();
     docker(&["stop", "-t", "1", &apps.container("redis")]);
     let mut arrived = None;

@@ -351,15 +351,35 @@ async fn blocking<T: Send + 'static>(
 fn receiver_secrets(receiver: &crate::manifest::Receiver) -> Vec<String> {
     let email = receiver.email.as_ref().and_then(|e| e.password.as_ref());
     let slack = receiver.slack.as_ref().map(|s| &s.webhook_url);
-    let pagerduty = receiver.pagerduty.as_ref().map(|p| &p.routing_key);
+    let pagerduty = receiver
+        .pagerduty
+        .as_ref()
+        .and_then(|p| p.routing_key.as_ref());
+    let pagerduty_v1 = receiver
+        .pagerduty
+        .as_ref()
+        .and_then(|p| p.service_key.as_ref());
     let webhook = receiver.webhook.as_ref().map(|w| &w.url);
     let teams = receiver.msteams.as_ref().map(|t| &t.webhook_url);
-    [email, slack, pagerduty, webhook, teams]
-        .into_iter()
-        .flatten()
-        .map(|secret| secret.expose().to_string())
-        .filter(|value| !value.is_empty())
-        .collect()
+    let opsgenie = receiver.opsgenie.as_ref().map(|o| &o.api_key);
+    let telegram = receiver.telegram.as_ref().map(|t| &t.bot_token);
+    let discord = receiver.discord.as_ref().map(|d| &d.webhook_url);
+    [
+        email,
+        slack,
+        pagerduty,
+        pagerduty_v1,
+        webhook,
+        teams,
+        opsgenie,
+        telegram,
+        discord,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|secret| secret.expose().to_string())
+    .filter(|value| !value.is_empty())
+    .collect()
 }
 
 /// `text` with every secret value replaced by `<redacted>`, longest first.

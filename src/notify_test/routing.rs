@@ -116,6 +116,9 @@ pub fn integrations(receiver: &Receiver, version: Version) -> Vec<&'static str> 
         (receiver.pagerduty.is_some(), "pagerduty"),
         (receiver.webhook.is_some(), "webhook"),
         (receiver.msteams.is_some(), teams),
+        (receiver.opsgenie.is_some(), "opsgenie"),
+        (receiver.telegram.is_some(), "telegram"),
+        (receiver.discord.is_some(), "discord"),
     ]
     .into_iter()
     .filter_map(|(present, name)| present.then_some(name))

@@ -216,3 +216,33 @@ fn tuning_a_preset_that_is_not_rendered_is_a_warning() {
         ]
     );
 }
+
+/// Every metric a preset rule reads is one its exporter exposes, always or under a condition
+/// the catalog names (recorded from the real exporters by tests/e2e_exporters.rs).
+#[test]
+fn preset_rules_read_only_metrics_their_exporter_exposes() {
+    use crate::metrics::catalog::Catalog;
+    let yaml = "{version: 1, project: p, components: {prometheus: {}, node_exporter: {}, alertmanager: {}}, exporters: [{type: redis}, {type: postgres}, {type: mysql}, {type: nginx}, {type: kafka}, {type: elasticsearch}]}";
+    let catalog = Catalog::embedded();
+    let mut unknown = Vec::new();
+    for (preset, exporter) in [
+        ("redis", "redis"),
+        ("postgres", "postgres"),
+        ("mysql", "mysql"),
+        ("nginx", "nginx"),
+        ("kafka", "kafka"),
+        ("elasticsearch", "elasticsearch"),
+        ("host", "node"),
+    ] {
+        let entry = catalog.exporter(exporter).expect("a catalog entry");
+        let (file, _) = rendered(yaml, preset);
+        for rule in file.groups.iter().flat_map(|g| &g.rules) {
+            for metric in crate::metrics::names::metric_names(&rule.expr).unwrap() {
+                if !entry.knows(&metric) {
+                    unknown.push(format!("{preset}: {metric} (not in {})", entry.release));
+                }
+            }
+        }
+    }
+    assert!(unknown.is_empty(), "{unknown:#?}");
+}

@@ -233,7 +233,7 @@ fn env(
         );
         return;
     }
-    if !draft.is_secret_value(value.expose()) {
+    if !draft.is_from_env(value) {
         spec.environment
             .insert(name.to_string(), value.expose().to_string());
         return;
