@@ -434,8 +434,14 @@ fn old_loki_without_health_flag_gets_no_self_check() {
 fn only_services_talking_to_applications_join_external_networks() {
     let specs = specs(FULL);
     for spec in &specs {
-        let joins = ["prometheus", "blackbox-exporter", "pushgateway", "jaeger"]
-            .contains(&spec.name.as_str());
+        let joins = [
+            "prometheus",
+            "alertmanager",
+            "blackbox-exporter",
+            "pushgateway",
+            "jaeger",
+        ]
+        .contains(&spec.name.as_str());
         assert_eq!(spec.networks == ["shop-network"], joins, "{}", spec.name);
     }
 }
