@@ -143,7 +143,11 @@ impl Drop for Apps {
 }
 
 fn manifest(s: &Stack, network: &str, grafana: bool) -> String {
-    let grafana = if grafana { "  grafana: {}\n" } else { "" };
+    let grafana = if grafana {
+        "  grafana: {admin_password: not-deployed-here}\n"
+    } else {
+        ""
+    };
     format!(
         "version: 1
 project: {project}
@@ -209,7 +213,7 @@ fn real_exporters_expose_every_preset_metric_and_alerts_reach_a_webhook() {
     check_rules_are_healthy(&s);
     check_catalog(&s);
     check_notify_test(&s, &apps);
-    check_fault_reaches_webhook(&s, &apps);
+    check_fault_reaches_webhook(&apps);
 }
 
 fn query_values(s: &Stack, query: &str) -> Vec<String> {
@@ -425,11 +429,69 @@ fn check_catalog(s: &Stack) {
     }
 }
 
-fn check_notify_test(_s: &Stack, _apps: &Apps) {}
+/// `notify test` reports the webhook delivered (and the payload arrived) and the receiver on a
+/// closed port failed with Alertmanager's reason.
+fn check_notify_test(s: &Stack, apps: &Apps) {
+    let output = s.run(&["notify", "test"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("receiver `hook`") && stdout.contains("webhook  delivered"),
+        "{stdout}"
+    );
+    eventually(10, "the test alert at the webhook", || {
+        apps.hooks().iter().any(|h| {
+            h["receiver"] == "hook" && h["alerts"][0]["labels"]["alertname"] == "StackctlTest"
+        })
+    });
 
-fn check_fault_reaches_webhook(_s: &Stack, _apps: &Apps) {}
+    let output = s.run(&["notify", "test", "closed", "--timeout", "60"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("webhook  FAILED: closed/webhook[0]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("connection refused"), "{stdout}");
+    assert!(
+        stdout.contains("notify test: 0 delivered, 1 failed"),
+        "{stdout}"
+    );
+}
 
-#[allow(dead_code)]
-fn since(start: Instant) -> Duration {
-    start.elapsed()
+/// Stopping the redis server fires `RedisDown` (`for: 1m`), which reaches the webhook through
+/// Prometheus and Alertmanager; prints the time from the fault to the notification.
+fn check_fault_reaches_webhook(apps: &Apps) {
+    let fault = Instant::now();
+    docker(&["stop", "-t", "1", &apps.container("redis")]);
+    let mut arrived = None;
+    eventually(120, "RedisDown at the webhook", || {
+        let found = apps.hooks().iter().any(|h| {
+            h["status"] == "firing"
+                && h["alerts"].as_array().is_some_and(|alerts| {
+                    alerts
+                        .iter()
+                        .any(|a| a["labels"]["alertname"] == "RedisDown")
+                })
+        });
+        if found {
+            arrived = Some(fault.elapsed());
+        }
+        found
+    });
+    let elapsed = arrived.unwrap();
+    // `for: 1m`, plus 1s evaluation and scrape intervals, 1s group_wait, and the webhook's poll.
+    println!(
+        "fault-to-notification: redis stopped → RedisDown at the webhook in {:.1}s",
+        elapsed.as_secs_f64()
+    );
+    eprintln!("fault-to-notification: {:.1}s", elapsed.as_secs_f64());
+    assert!(
+        elapsed >= Duration::from_secs(60),
+        "RedisDown waits its `for: 1m`: {elapsed:?}"
+    );
+    assert!(
+        elapsed <= Duration::from_secs(75),
+        "RedisDown took {elapsed:?}"
+    );
 }

@@ -26,6 +26,9 @@ use crate::render::{Component, Kind};
 const ALERTMANAGER_PORT: u16 = 9093;
 const HTTP_TIMEOUT: Duration = Duration::from_secs(5);
 const POLL: Duration = Duration::from_millis(500);
+/// After `group_wait`, how long a success must stand without a failed request of the same
+/// integration type before it is taken as this receiver's delivery.
+const SETTLE: Duration = Duration::from_secs(2);
 /// How long the test alert lives if it cannot be resolved.
 const ALERT_LIFETIME: Duration = Duration::from_secs(600);
 
@@ -65,6 +68,9 @@ struct TestPlan {
     integrations: Vec<&'static str>,
     /// Secret values Alertmanager's errors may quote (a webhook URL with a token).
     secrets: Vec<String>,
+    /// Alertmanager sends nothing for the receiver before this; a success counted earlier
+    /// belongs to another alert.
+    group_wait: Duration,
 }
 
 impl TestPlan {
@@ -104,6 +110,7 @@ impl TestPlan {
         secrets.extend(receiver_secrets(channels));
         Ok(Self {
             receiver: name.to_string(),
+            group_wait: routing::group_wait(notify, name),
             labels,
             integrations,
             secrets,
@@ -214,6 +221,11 @@ impl<E: Engine> Watch<'_, E> {
                         // No failure of this receiver was logged, and a request succeeded.
                         Outcome::Retrying if timed_out && counters::succeeded(before, after) => {
                             Outcome::Delivered
+                        }
+                        // Before group_wait (and a moment for a failing request to be counted)
+                        // a success is another alert's.
+                        Outcome::Delivered if clock.elapsed() < plan.group_wait + SETTLE => {
+                            Outcome::Waiting
                         }
                         outcome => outcome,
                     }

@@ -22,6 +22,8 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
     let templates = super::templates_for(&loaded)?;
     let rendered = render::render(&loaded, &templates)?;
     output::print_warnings(&rendered.warnings);
+    let metric_warnings = crate::metrics::lint::located(&loaded);
+    output::print_warnings(&metric_warnings);
     let scratch = Scratch::new("stackctl-validate-")?;
     writer::write(&rendered, scratch.path())
         .context("cannot write the scratch copy for the checkers")?;
@@ -53,7 +55,14 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
         output::print_checks(&results);
         println!("{}", output::check_summary(&results));
     }
-    Ok(ExitCode::from(report::exit_code(&results, args.strict)))
+    let code = report::exit_code(&results, args.strict);
+    // `--strict`: a metric-name warning fails the run too.
+    let code = if args.strict && !metric_warnings.is_empty() {
+        code.max(1)
+    } else {
+        code
+    };
+    Ok(ExitCode::from(code))
 }
 
 /// With `--no-docker` the in-image checks are listed as not run, so their absence is visible.

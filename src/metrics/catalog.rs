@@ -16,8 +16,9 @@ const HEADER: &str = "\
 # instance), recorded from the real exporter release named in `release` by
 # tests/e2e_exporters.rs (STACKCTL_RECORD_CATALOG=1 re-records `metrics`; `conditional` is
 # written by hand: metrics the exporter exposes only in a situation the test stack does not
-# have, with the reason). `validate` warns when an expression names a metric of a known
-# exporter type that is in neither list.
+# have, with the reason; an entry with an empty `job` was read from the exporter's source, not
+# recorded). `validate` warns when an expression names a metric of a known exporter type that is
+# in neither list.
 ";
 
 static EMBEDDED: LazyLock<Catalog> = LazyLock::new(|| {
@@ -35,7 +36,8 @@ pub struct Catalog {
 pub struct ExporterMetrics {
     /// The exporter release (and server, if any) the names were recorded from.
     pub release: String,
-    /// The job the recording test scraped it as.
+    /// The job the recording test scraped it as; empty when the names were read from the
+    /// exporter's source (no packaged release to record from).
     pub job: String,
     /// Metric name prefixes of this exporter (`redis_`): an expression naming such a metric is
     /// checked even without a `job` matcher.
@@ -61,6 +63,7 @@ impl Catalog {
     pub fn recorded_jobs(&self) -> Vec<(String, String)> {
         self.exporters
             .iter()
+            .filter(|(_, e)| !e.job.is_empty())
             .map(|(kind, e)| (kind.clone(), e.job.clone()))
             .collect()
     }

@@ -1,11 +1,14 @@
-//! Metric names an expression reads, and `histogram_quantile` misuse, from the PromQL syntax
-//! tree (`promql-parser`, Prometheus 3.x grammar). Pure functions over one expression.
+//! Metric names an expression reads (with the job each selector is restricted to), and
+//! `histogram_quantile` misuse, from the syntax tree `expr::promql` parses. Pure functions over
+//! one expression.
 
 use std::collections::BTreeSet;
 
 use promql_parser::label::MatchOp;
-use promql_parser::parser::{self, Expr, VectorSelector};
+use promql_parser::parser::{Expr, VectorSelector};
 use promql_parser::util::{walk_expr, ExprVisitor};
+
+use crate::expr::promql;
 
 /// One selector of an expression: the metric it names and its `job` equality matcher.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,21 +24,21 @@ pub fn metric_names(expr: &str) -> Result<BTreeSet<String>, String> {
 
 /// Every named selector of `expr`, with the job it is restricted to, if any.
 pub fn selectors(expr: &str) -> Result<Vec<Selected>, String> {
-    let parsed = parser::parse(expr)?;
+    let parsed = promql::check(expr).map_err(|e| e.message)?;
     let mut visitor = Selectors::default();
     // The visitor never fails and never cuts the walk short.
-    let _ = walk_expr(&mut visitor, &parsed);
+    let _ = walk_expr(&mut visitor, parsed.ast());
     Ok(visitor.0)
 }
 
 /// Why a `histogram_quantile` of `expr` cannot work: its series is not a `_bucket` series, or
 /// it is not taken through `rate`/`increase` (a quantile of raw cumulative counters).
 pub fn histogram_problems(expr: &str) -> Vec<String> {
-    let Ok(parsed) = parser::parse(expr) else {
+    let Ok(parsed) = promql::check(expr) else {
         return Vec::new();
     };
     let mut visitor = Quantiles::default();
-    let _ = walk_expr(&mut visitor, &parsed);
+    let _ = walk_expr(&mut visitor, parsed.ast());
     visitor.0
 }
 

@@ -76,6 +76,32 @@ fn anchored(pattern: &str) -> Option<Regex> {
     Regex::new(&format!("^(?:{pattern})$")).ok()
 }
 
+/// How long Alertmanager holds a new alert group for `receiver` before its first notification:
+/// the longest `group_wait` on the way to it (Alertmanager's default 30s when none is set).
+pub fn group_wait(notify: &Notify, receiver: &str) -> std::time::Duration {
+    fn walk(routes: &[Route], inherited: u64, receiver: &str, longest: &mut u64) {
+        for route in routes {
+            let wait = route
+                .group_wait
+                .as_ref()
+                .and_then(|d| d.millis())
+                .unwrap_or(inherited);
+            if route.receiver.as_deref() == Some(receiver) {
+                *longest = (*longest).max(wait);
+            }
+            walk(&route.routes, wait, receiver, longest);
+        }
+    }
+    let root = notify
+        .group_wait
+        .as_ref()
+        .and_then(|d| d.millis())
+        .unwrap_or(30_000);
+    let mut longest = if notify.default == receiver { root } else { 0 };
+    walk(&notify.routes, root, receiver, &mut longest);
+    std::time::Duration::from_millis(longest)
+}
+
 /// Alertmanager's integration names for the channels of `receiver` (its metrics' `integration`
 /// label), on Alertmanager `version` (Teams is `msteamsv2` from 0.28).
 pub fn integrations(receiver: &Receiver, version: Version) -> Vec<&'static str> {
@@ -216,6 +242,25 @@ routes:
             receivers(&n, &labels(&[("severity", "info"), ("service", "mysql")])),
             ["chat"]
         );
+    }
+
+    #[test]
+    fn group_wait_is_the_longest_on_the_way_to_the_receiver() {
+        let n = notify(
+            "
+default: ops
+group_wait: 10s
+receivers: {ops: {}, pager: {}, chat: {}}
+routes:
+  - match: {severity: critical}
+    receiver: pager
+    group_wait: 2s
+  - match: {severity: warning}
+    receiver: chat
+",
+        );
+        let secs = |r| group_wait(&n, r).as_secs();
+        assert_eq!((secs("ops"), secs("pager"), secs("chat")), (10, 2, 10));
     }
 
     #[test]

@@ -1,0 +1,72 @@
+//! `validate` warns, at the rule's line with a did-you-mean, about metric names the stack's
+//! exporters do not expose and about `histogram_quantile` misuse (seeds 004 and 000);
+//! `--strict` turns the warnings into exit 1.
+
+mod common;
+
+const MANIFEST: &str = "version: 1
+project: lint
+components:
+  prometheus: {version: 2.42.0}
+exporters:
+  - {type: kafka}
+alerts:
+  groups:
+    - name: kafka-alerts
+      rules:
+        - alert: KafkaConsumerLag
+          expr: kafka_consumer_group_lag > 10000
+        - alert: HighMessageProcessingTime
+          expr: histogram_quantile(0.95, message_processing_duration_seconds) > 5
+        - alert: AppErrors
+          expr: rate(app_errors_total[5m]) > 1
+";
+
+#[test]
+fn warns_about_unknown_exporter_metrics_and_histogram_misuse_at_their_lines() {
+    if common::require_tool("promtool").is_none() {
+        return;
+    }
+    let dir = common::project(MANIFEST, None);
+    let output = common::stackctl_in(dir.path())
+        .args(["validate", "--no-docker"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "warnings only:\n{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: `kafka_consumer_group_lag` is not a metric the `kafka` exporter exposes"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "  --> stackctl.yaml:12:17\n   = hint: did you mean `kafka_consumergroup_lag`?"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: `histogram_quantile` reads `message_processing_duration_seconds`, which is not a histogram's `_bucket` series\n  --> stackctl.yaml:14:17"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: `histogram_quantile` is applied to cumulative bucket counters without `rate` or `increase`"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("app_errors_total"),
+        "an application's own metrics are unknown, not wrong:\n{stderr}"
+    );
+
+    let strict = common::stackctl_in(dir.path())
+        .args(["validate", "--no-docker", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        strict.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&strict.stderr)
+    );
+}
