@@ -351,8 +351,14 @@ async fn blocking<T: Send + 'static>(
 fn receiver_secrets(receiver: &crate::manifest::Receiver) -> Vec<String> {
     let email = receiver.email.as_ref().and_then(|e| e.password.as_ref());
     let slack = receiver.slack.as_ref().map(|s| &s.webhook_url);
-    let routing_key = receiver.pagerduty.as_ref().and_then(|p| p.routing_key.as_ref());
-    let service_key = receiver.pagerduty.as_ref().and_then(|p| p.service_key.as_ref());
+    let routing_key = receiver
+        .pagerduty
+        .as_ref()
+        .and_then(|p| p.routing_key.as_ref());
+    let service_key = receiver
+        .pagerduty
+        .as_ref()
+        .and_then(|p| p.service_key.as_ref());
     let webhook = receiver.webhook.as_ref().map(|w| &w.url);
     let auth = receiver.webhook.as_ref().and_then(|w| w.auth.as_ref());
     let bearer = auth.and_then(|a| a.bearer.as_ref());
@@ -362,7 +368,16 @@ fn receiver_secrets(receiver: &crate::manifest::Receiver) -> Vec<String> {
     let telegram = receiver.telegram.as_ref().map(|t| &t.bot_token);
     let discord = receiver.discord.as_ref().map(|d| &d.webhook_url);
     let all = [
-        email, slack, routing_key, service_key, webhook, bearer, basic, teams, opsgenie, telegram,
+        email,
+        slack,
+        routing_key,
+        service_key,
+        webhook,
+        bearer,
+        basic,
+        teams,
+        opsgenie,
+        telegram,
         discord,
     ];
     all.into_iter()
