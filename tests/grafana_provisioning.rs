@@ -48,9 +48,22 @@ fn each_component_gets_its_datasource_and_prometheus_is_the_only_default() {
                     .into_iter()
                     .find(|d| d["uid"] == uid)
                     .expect("datasource");
+                // Jaeger's UI (and its API) move under `components.jaeger.base_path`.
+                let base_path = match kind {
+                    Kind::Jaeger => fixture
+                        .loaded
+                        .manifest
+                        .components
+                        .jaeger
+                        .as_ref()
+                        .and_then(|j| j.base_path.clone())
+                        .filter(|p| p != "/")
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
                 assert_eq!(
                     ds["url"],
-                    Value::from(component.internal_url()),
+                    Value::from(format!("{}{base_path}", component.internal_url())),
                     "{}: {uid} url",
                     fixture.name
                 );
