@@ -71,8 +71,12 @@ pub const MYSQLD_EXPORTER: Releases =
     releases("mysqld_exporter", "0.17.2", v(0, 14, 0), v(1, 0, 0));
 pub const MONGODB_EXPORTER: Releases =
     releases("mongodb_exporter", "0.44.0", v(0, 40, 0), v(1, 0, 0));
-pub const NGINX_EXPORTER: Releases =
-    releases("nginx-prometheus-exporter", "1.4.2", v(0, 11, 0), v(2, 0, 0));
+pub const NGINX_EXPORTER: Releases = releases(
+    "nginx-prometheus-exporter",
+    "1.4.2",
+    v(0, 11, 0),
+    v(2, 0, 0),
+);
 pub const KAFKA_EXPORTER: Releases = releases("kafka_exporter", "1.9.0", v(1, 0, 0), v(2, 0, 0));
 pub const RABBITMQ_EXPORTER: Releases =
     releases("rabbitmq_exporter", "1.0.0", v(1, 0, 0), v(2, 0, 0));
