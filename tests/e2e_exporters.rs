@@ -414,10 +414,14 @@ fn check_catalog(s: &Stack) {
             .iter()
             .map(|(name, labels)| (name.clone(), labels.iter().cloned().collect()))
             .collect();
-        // Only the exporter's own families: scrape bookkeeping (`up`, `scrape_*`) is Prometheus'.
+        // Only the exporter's own families: scrape bookkeeping (`up`, `scrape_*`) and the
+        // `ALERTS*` series of rules that happen to be firing (they carry the job's labels) are
+        // Prometheus'.
         let live: BTreeMap<String, BTreeSet<String>> = metrics
             .iter()
-            .filter(|(name, _)| !name.starts_with("scrape_") && name.as_str() != "up")
+            .filter(|(name, _)| {
+                !name.starts_with("scrape_") && !name.starts_with("ALERTS") && name.as_str() != "up"
+            })
             .map(|(n, l)| (n.clone(), l.clone()))
             .collect();
         let added: Vec<&String> = live.keys().filter(|n| !recorded.contains_key(*n)).collect();

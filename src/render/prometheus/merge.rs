@@ -35,22 +35,8 @@ const REFUSED_KEYS: &[(&str, &str)] = &[
     ("scrape_classic_histograms", "Prometheus 3 renamed it `always_scrape_classic_histograms`"),
 ];
 
-/// Merges `extra` into `base` following the rules above.
-pub fn deep_merge(base: &mut Mapping, extra: &Mapping) {
-    for (key, value) in extra {
-        match (base.get_mut(key), value) {
-            (_, Value::Null) => {
-                base.remove(key);
-            }
-            (Some(Value::Mapping(inner)), Value::Mapping(extra_inner)) => {
-                deep_merge(inner, extra_inner)
-            }
-            _ => {
-                base.insert(key.clone(), value.clone());
-            }
-        }
-    }
-}
+/// The merge itself is the one every YAML-configured component uses.
+pub use crate::render::yaml_overlay::deep_merge;
 
 /// What is wrong with the merged file (`merged`), given the `extra_config` that produced it.
 pub fn problems(merged: &Mapping, extra: &Mapping) -> Vec<String> {
