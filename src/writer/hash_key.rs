@@ -49,7 +49,19 @@ impl HashKey {
                     .with_context(|| format!("cannot write `{}`", shown.display()))?;
                 Ok(Self(key))
             }
-            Err(Errno::EXIST) => Self::read(&tree, &shown),
+            Err(Errno::EXIST) => {
+                // A concurrent run may have created the file and not yet written the key.
+                let mut attempt = 0;
+                loop {
+                    match Self::read(&tree, &shown) {
+                        Err(_) if attempt < 50 => {
+                            attempt += 1;
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                        }
+                        result => break result,
+                    }
+                }
+            }
             Err(e) => Err(std::io::Error::from(e))
                 .with_context(|| format!("cannot create `{}`", shown.display())),
         }
