@@ -206,6 +206,9 @@ fn real_exporters_expose_every_preset_metric_and_alerts_reach_a_webhook() {
     for up in ["redis_up", "pg_up", "mysql_up", "nginx_up"] {
         eventually(60, &format!("{up} == 1"), || query_values(&s, up) == ["1"]);
     }
+    // The names Prometheus knows are those of scrapes done so far: read them only after
+    // every target (node_exporter and Prometheus itself included) has been scraped once.
+    eventually(60, "every target scraped and up", || every_target_up(&s));
     let exposed = exposed_names(&s);
 
     check_preset_metrics(&s, &exposed);
@@ -227,6 +230,15 @@ fn query_values(s: &Stack, query: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+fn every_target_up(s: &Stack) -> bool {
+    let answer = s.prometheus("/api/v1/targets?state=active");
+    let targets = answer["data"]["activeTargets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    !targets.is_empty() && targets.iter().all(|t| t["health"] == "up")
 }
 
 fn exposed_names(s: &Stack) -> BTreeSet<String> {
