@@ -29,41 +29,51 @@ impl HashKey {
     }
 
     /// Reads the key of the output directory at `out_dir`, creating both when missing.
+    ///
+    /// A new key is written whole to a private temporary file first and then hard-linked to
+    /// its name, so a concurrent run sees either no key file or a complete one, never an
+    /// empty file; of two runs racing, the first link wins and the other reads its key.
     pub fn load_or_create(out_dir: &std::path::Path) -> anyhow::Result<Self> {
         let tree = Tree::open(out_dir)?;
         let shown = out_dir.join(KEY_FILE);
-        let create = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW;
-        match rustix::fs::openat(
+        match Self::read(&tree, &shown) {
+            Err(e) if !is_not_found(&e) => return Err(e),
+            Err(_) => {}
+            found => return found,
+        }
+        let key: [u8; 32] = rand::random();
+        let temp = format!("{KEY_FILE}.{}.tmp", hex::encode(rand::random::<[u8; 8]>()));
+        let fd = rustix::fs::openat(
             tree.root(),
-            KEY_FILE,
-            create | OFlags::CLOEXEC,
+            &temp,
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
             Mode::from_raw_mode(0o600),
-        ) {
-            Ok(fd) => {
-                let key: [u8; 32] = rand::random();
-                let mut file = File::from(fd);
-                rustix::fs::fchmod(&file, Mode::from_raw_mode(0o600))
-                    .map_err(std::io::Error::from)?;
-                file.write_all(hex::encode(key).as_bytes())
-                    .and_then(|()| file.sync_all())
-                    .with_context(|| format!("cannot write `{}`", shown.display()))?;
-                Ok(Self(key))
-            }
-            Err(Errno::EXIST) => {
-                // A concurrent run may have created the file and not yet written the key.
-                let mut attempt = 0;
-                loop {
-                    match Self::read(&tree, &shown) {
-                        Err(_) if attempt < 50 => {
-                            attempt += 1;
-                            std::thread::sleep(std::time::Duration::from_millis(20));
-                        }
-                        result => break result,
-                    }
+        )
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("cannot create a key file in `{}`", out_dir.display()))?;
+        let mut file = File::from(fd);
+        let written = rustix::fs::fchmod(&file, Mode::from_raw_mode(0o600))
+            .map_err(std::io::Error::from)
+            .and_then(|()| file.write_all(hex::encode(key).as_bytes()))
+            .and_then(|()| file.sync_all())
+            .map_err(anyhow::Error::from)
+            .and_then(|()| {
+                match rustix::fs::linkat(
+                    tree.root(),
+                    &temp,
+                    tree.root(),
+                    KEY_FILE,
+                    rustix::fs::AtFlags::empty(),
+                ) {
+                    Ok(()) => Ok(Some(Self(key))),
+                    Err(Errno::EXIST) => Ok(None),
+                    Err(e) => Err(std::io::Error::from(e).into()),
                 }
-            }
-            Err(e) => Err(std::io::Error::from(e))
-                .with_context(|| format!("cannot create `{}`", shown.display())),
+            });
+        let _ = rustix::fs::unlinkat(tree.root(), &temp, rustix::fs::AtFlags::empty());
+        match written.with_context(|| format!("cannot write `{}`", shown.display()))? {
+            Some(created) => Ok(created),
+            None => Self::read(&tree, &shown),
         }
     }
 
@@ -95,6 +105,12 @@ impl HashKey {
     }
 }
 
+fn is_not_found(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+}
+
 #[cfg(test)]
 mod tests {
     use std::os::unix::fs::PermissionsExt as _;
@@ -116,5 +132,31 @@ mod tests {
         let other = HashKey::load_or_create(&dir.path().join("elsewhere")).unwrap();
         assert_ne!(first.as_bytes(), other.as_bytes());
         assert_eq!(format!("{first:?}"), "HashKey(***)");
+    }
+
+    #[test]
+    fn concurrent_runs_agree_on_one_key_and_leave_no_temporary_file() {
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join(format!("rendered-{round}"));
+            std::fs::create_dir(&out).unwrap();
+            let keys: Vec<[u8; 32]> = std::thread::scope(|scope| {
+                let runs: Vec<_> = (0..8)
+                    .map(|_| scope.spawn(|| HashKey::load_or_create(&out).map(|k| k.0)))
+                    .collect();
+                runs.into_iter()
+                    .map(|r| r.join().unwrap().unwrap())
+                    .collect()
+            });
+            assert!(
+                keys.iter().all(|k| *k == keys[0]),
+                "round {round}: keys differ"
+            );
+            let names: Vec<_> = std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            assert_eq!(names, [KEY_FILE], "round {round}");
+        }
     }
 }
