@@ -288,46 +288,9 @@ fn foreign_containers_and_volumes_under_the_project_name_are_kept_and_listed() {
 }
 
 fn status_code(url: &str, method: &str, credentials: Option<(&str, &str)>) -> u16 {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(std::time::Duration::from_secs(5))
-        .build();
-    let mut request = agent.request(method, url);
-    if let Some((user, password)) = credentials {
-        use base64_like::encode;
-        request = request.set(
-            "Authorization",
-            &format!("Basic {}", encode(&format!("{user}:{password}"))),
-        );
-    }
-    match request.call() {
-        Ok(r) => r.status(),
-        Err(ureq::Error::Status(code, _)) => code,
-        Err(e) => panic!("{url}: {e}"),
-    }
-}
-
-/// Basic auth's base64 (RFC 4648), enough for a test.
-mod base64_like {
-    pub fn encode(text: &str) -> String {
-        const ALPHABET: &[u8; 64] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in text.as_bytes().chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                out.push(if i <= chunk.len() {
-                    ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char
-                } else {
-                    '='
-                });
-            }
-        }
-        out
+    match common::http::call(method, url, credentials, None) {
+        Ok((status, _)) => status,
+        Err(e) => panic!("{e}"),
     }
 }
 
@@ -403,20 +366,13 @@ fn an_exposed_stack_refuses_strangers_and_still_deploys_reports_and_reloads() {
         out.contains("prometheus") && out.contains("reloaded"),
         "{out}"
     );
-    let agent = ureq::AgentBuilder::new().build();
-    let config = agent
-        .get(&format!("{prometheus}/api/v1/status/config"))
-        .set(
-            "Authorization",
-            &format!(
-                "Basic {}",
-                base64_like::encode(&format!("stackctl:{password}"))
-            ),
-        )
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
+    let (_, config) = common::http::call(
+        "GET",
+        &format!("{prometheus}/api/v1/status/config"),
+        Some(("stackctl", &password)),
+        None,
+    )
+    .unwrap();
     assert!(config.contains("exposed-reloaded"), "the new config runs");
     assert!(
         s.ok(&["deploy"]).contains("is up to date"),

@@ -1,11 +1,15 @@
 //! One file per command: turns arguments into domain values and calls the core.
 
+mod backup;
 mod deploy;
 mod down;
+mod endpoint;
 mod init;
+mod logs;
 mod notify;
 mod reload;
 mod render;
+mod silence;
 mod status;
 mod validate;
 mod web_password;
@@ -75,6 +79,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reload => reload::exec(&global),
         Command::Down(args) => down::exec(&global, args),
         Command::Notify(args) => notify::exec(&global, args),
+        Command::Logs(args) => logs::exec(&global, args),
+        Command::Silence(args) => silence::exec(&global, args),
+        Command::Backup(args) => backup::exec_backup(&global, args),
+        Command::Restore(args) => backup::exec_restore(&global, args),
     }
 }
 
