@@ -11,6 +11,7 @@ mod reload;
 mod render;
 mod silence;
 mod status;
+mod tls_pair;
 mod validate;
 mod web_password;
 
@@ -119,6 +120,7 @@ pub fn load_manifest(global: &GlobalArgs) -> anyhow::Result<crate::manifest::Loa
     match crate::manifest::load(&global.file) {
         Ok(loaded) => {
             web_password::ensure(&loaded)?;
+            tls_pair::ensure(&loaded)?;
             Ok(loaded)
         }
         Err(LoadError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
