@@ -294,6 +294,20 @@ fn status_code(url: &str, method: &str, credentials: Option<(&str, &str)>) -> u1
     }
 }
 
+/// Like `status_code`, over HTTPS trusting only the stack's certificate (`.stackctl/tls/tls.crt`).
+fn tls_status_code(
+    dir: &std::path::Path,
+    url: &str,
+    method: &str,
+    credentials: Option<(&str, &str)>,
+) -> u16 {
+    let cert = std::fs::read(dir.join(".stackctl/tls/tls.crt")).expect("the stack's certificate");
+    match common::http::call_trusting(method, url, credentials, None, Some(&cert)) {
+        Ok((status, _)) => status,
+        Err(e) => panic!("{e}"),
+    }
+}
+
 #[test]
 fn an_exposed_stack_refuses_strangers_and_still_deploys_reports_and_reloads() {
     let Some(s) = e_stack("exposed") else {
@@ -316,11 +330,26 @@ fn an_exposed_stack_refuses_strangers_and_still_deploys_reports_and_reloads() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o077, 0, ".env is private: {mode:o}");
+    assert!(stderr(&output).contains("generated a self-signed TLS certificate"));
+    for file in ["tls.crt", "tls.key"] {
+        let path = s.path().join(".stackctl/tls").join(file);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{file} is private: {mode:o}");
+    }
 
-    let base = |port: u16| format!("http://127.0.0.1:{port}");
+    let base = |port: u16| format!("https://127.0.0.1:{port}");
     let ports = [s.prometheus_port, s.alertmanager_port, s.pushgateway_port];
     let me = Some(("stackctl", password.as_str()));
+    let status_code = |url: &str, method: &str, credentials: Option<(&str, &str)>| {
+        tls_status_code(s.path(), url, method, credentials)
+    };
     for port in ports {
+        // Plain HTTP gets no service: Go's TLS server answers 400 to an HTTP request.
+        assert_eq!(
+            self::status_code(&format!("http://127.0.0.1:{port}/-/ready"), "GET", me),
+            400,
+            "{port} speaks only HTTPS"
+        );
         assert_eq!(
             status_code(&format!("{}/-/ready", base(port)), "GET", None),
             401,
@@ -366,11 +395,13 @@ fn an_exposed_stack_refuses_strangers_and_still_deploys_reports_and_reloads() {
         out.contains("prometheus") && out.contains("reloaded"),
         "{out}"
     );
-    let (_, config) = common::http::call(
+    let cert = std::fs::read(s.path().join(".stackctl/tls/tls.crt")).unwrap();
+    let (_, config) = common::http::call_trusting(
         "GET",
         &format!("{prometheus}/api/v1/status/config"),
         Some(("stackctl", &password)),
         None,
+        Some(&cert),
     )
     .unwrap();
     assert!(config.contains("exposed-reloaded"), "the new config runs");
@@ -378,4 +409,8 @@ fn an_exposed_stack_refuses_strangers_and_still_deploys_reports_and_reloads() {
         s.ok(&["deploy"]).contains("is up to date"),
         "nothing left to change"
     );
+
+    // The verbs that call Alertmanager's API go through HTTPS with the password too.
+    let id = s.ok(&["silence", "add", "--match", "alertname=Exposed"]);
+    assert!(s.ok(&["silence", "ls"]).contains(id.trim()));
 }
