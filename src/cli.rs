@@ -49,6 +49,19 @@ pub enum Command {
     Down(DownArgs),
     /// Prove the alert path: send a test alert through Alertmanager to a receiver
     Notify(NotifyArgs),
+    // --- operator verbs: logs, silence, backup, restore ---
+    /// Show the services' logs, prefixed like docker compose (`prometheus-1  | ...`); a
+    /// program's stdout goes to stdout, its stderr to stderr
+    #[command(
+        after_help = "Examples:\n  stackctl logs\n  stackctl logs prometheus alertmanager --tail 50\n  stackctl logs -f grafana\n\nIn `logs`, `-f` means --follow (as in docker compose); name the manifest with `--file`."
+    )]
+    Logs(LogsArgs),
+    /// Add, list and expire Alertmanager silences
+    Silence(SilenceArgs),
+    /// Archive the stack's data (Prometheus TSDB, silences, Grafana, Loki, Pushgateway) into one file
+    Backup(BackupArgs),
+    /// Restore a `stackctl backup` archive into the stack's volumes (the stack must be down)
+    Restore(RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -138,4 +151,124 @@ pub struct NotifyTestArgs {
     /// Seconds to wait for Alertmanager to report every integration
     #[arg(long, default_value_t = 90)]
     pub timeout: u64,
+}
+
+// --- operator verbs: logs, silence, backup, restore ---
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Services to show (default: every service with a container)
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Keep printing new lines as they are written, until interrupted
+    #[arg(long)]
+    pub follow: bool,
+    /// Only the last N lines of each service
+    #[arg(long, value_name = "N")]
+    pub tail: Option<usize>,
+    /// Show Docker's timestamp before each line
+    #[arg(short = 't', long)]
+    pub timestamps: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceArgs {
+    #[command(subcommand)]
+    pub command: SilenceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SilenceCommand {
+    /// Silence the alerts that match every `--match`; prints the silence ID
+    #[command(
+        after_help = "Examples:\n  stackctl silence add --match alertname=InstanceDown --for 2h --comment 'host rebuild'\n  stackctl silence add --match 'instance=~web-.*' --match severity!=critical"
+    )]
+    Add(SilenceAddArgs),
+    /// List active and pending silences
+    Ls(SilenceLsArgs),
+    /// End a silence now
+    Expire(SilenceExpireArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceAddArgs {
+    /// A matcher: `label=value`, `label!=value`, `label=~regex` or `label!~regex` (repeatable)
+    #[arg(long = "match", value_name = "MATCHER", required = true)]
+    pub matchers: Vec<String>,
+    /// How long the silence lasts (`30m`, `2h`, `1d`)
+    #[arg(long = "for", value_name = "DURATION", default_value = "1h")]
+    pub duration: String,
+    /// Why (Alertmanager requires one)
+    #[arg(long, default_value = "silenced with stackctl")]
+    pub comment: String,
+    /// Who (default: $USER)
+    #[arg(long)]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceLsArgs {
+    /// Also list expired silences
+    #[arg(long)]
+    pub all: bool,
+    /// Print Alertmanager's JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceExpireArgs {
+    /// The silence's ID (from `stackctl silence ls`)
+    #[arg(value_name = "ID", required = true)]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The archive to write (default: `PROJECT-backup-YYYYMMDDTHHMMSSZ.tar.gz` in the current
+    /// directory); after `backup`, `--out FILE` means this too
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The archive `stackctl backup` wrote
+    #[arg(value_name = "FILE")]
+    pub archive: PathBuf,
+    /// Replace data in volumes that already hold some
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The command line with the verbs' own meaning of two global flags after their name: in
+/// `logs`, `-f` is `--follow` (as in docker compose); in `backup`, `--out FILE` is the
+/// archive (`--output`). Before the subcommand, `-f/--file` and `--out` keep their meaning.
+pub fn args_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out: Vec<std::ffi::OsString> = Vec::new();
+    let mut subcommand: Option<String> = None;
+    let mut takes_value = false;
+    for (i, arg) in args.into_iter().enumerate() {
+        let text = arg.to_string_lossy().into_owned();
+        if i == 0 {
+            out.push(arg);
+            continue;
+        }
+        match &subcommand {
+            None if takes_value => takes_value = false,
+            None if text == "-f" || text == "--file" || text == "--out" => takes_value = true,
+            None if !text.starts_with('-') => subcommand = Some(text.clone()),
+            Some(name) if name == "logs" && text == "-f" => {
+                out.push("--follow".into());
+                continue;
+            }
+            Some(name) if name == "backup" && (text == "--out" || text.starts_with("--out=")) => {
+                out.push(text.replacen("--out", "--output", 1).into());
+                continue;
+            }
+            _ => {}
+        }
+        out.push(arg);
+    }
+    out
 }

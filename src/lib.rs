@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod docker;
 pub mod expr;
+pub mod http_client;
 pub mod manifest;
 pub mod metrics;
 pub mod notify_test;

@@ -58,6 +58,10 @@ pub struct ServiceSpec {
     /// own calls send user `stackctl` and the stack's web password.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub web_auth: bool,
+    /// The program serves HTTPS with the stack's certificate (`web_tls`): stackctl's own calls
+    /// use `https://` and trust that certificate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub web_tls: bool,
 }
 
 impl ServiceSpec {
@@ -91,6 +95,16 @@ impl ServiceSpec {
             networks: Vec::new(),
             docker_socket_group: false,
             web_auth: false,
+            web_tls: false,
+        }
+    }
+
+    /// `https` when the program serves TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.web_tls {
+            "https"
+        } else {
+            "http"
         }
     }
 

@@ -133,6 +133,13 @@ fn rendered(yaml: &str, dir: &Path) -> RenderedStack {
         "STACKCTL_WEB_PASSWORD=compose-export-test\n",
     )
     .expect(".env is written");
+    // …and its TLS pair (`stackctl` generates it into `.stackctl/tls/`).
+    let pair = stackctl::render::tls::generate("t", stackctl::render::tls::names("t", "0.0.0.0"))
+        .expect("a certificate");
+    let tls = stackctl::render::tls::dir(dir);
+    std::fs::create_dir_all(&tls).expect("tls dir");
+    std::fs::write(tls.join(stackctl::render::tls::CERT), &pair.cert).expect("cert");
+    std::fs::write(tls.join(stackctl::render::tls::KEY), pair.key.expose()).expect("key");
     let env = |name: &str| {
         ENV.iter()
             .find(|(k, _)| *k == name)

@@ -5,8 +5,6 @@
 mod common;
 mod e2e_support;
 
-use std::time::Duration;
-
 use e2e_support::{eventually, get_json, stack};
 
 struct RetaggedImage(String);
@@ -39,9 +37,10 @@ fn samples_pushed_metrics_and_silences_survive_redeploys_recreates_and_down() {
             None => false,
         }
     });
-    ureq::post(&format!("{gateway}/metrics/job/e2e"))
-        .send_string("e2e_pushed_total 42\n")
-        .unwrap();
+    common::http::post(
+        &format!("{gateway}/metrics/job/e2e"),
+        "e2e_pushed_total 42\n",
+    );
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -51,9 +50,7 @@ fn samples_pushed_metrics_and_silences_survive_redeploys_recreates_and_down() {
         "startsAt": rfc3339(now), "endsAt": rfc3339(now + 3600),
         "createdBy": "e2e", "comment": "must survive"
     });
-    ureq::post(&format!("{am}/api/v2/silences"))
-        .send_json(silence)
-        .unwrap();
+    common::http::post(&format!("{am}/api/v2/silences"), &silence.to_string());
 
     s.write_manifest(&s.manifest("", "labels: {cluster: data-1}\n"));
     s.ok(&["deploy"]);
@@ -74,12 +71,7 @@ fn samples_pushed_metrics_and_silences_survive_redeploys_recreates_and_down() {
     eventually(30, "the first sample to be queryable again", || {
         get_json(&at)["data"]["result"][0]["value"][1] == "1"
     });
-    let metrics = ureq::get(&format!("{gateway}/metrics"))
-        .timeout(Duration::from_secs(5))
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
+    let metrics = common::http::get_text(&format!("{gateway}/metrics"));
     assert!(
         metrics
             .lines()

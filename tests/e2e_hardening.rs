@@ -288,46 +288,23 @@ fn foreign_containers_and_volumes_under_the_project_name_are_kept_and_listed() {
 }
 
 fn status_code(url: &str, method: &str, credentials: Option<(&str, &str)>) -> u16 {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(std::time::Duration::from_secs(5))
-        .build();
-    let mut request = agent.request(method, url);
-    if let Some((user, password)) = credentials {
-        use base64_like::encode;
-        request = request.set(
-            "Authorization",
-            &format!("Basic {}", encode(&format!("{user}:{password}"))),
-        );
-    }
-    match request.call() {
-        Ok(r) => r.status(),
-        Err(ureq::Error::Status(code, _)) => code,
-        Err(e) => panic!("{url}: {e}"),
+    match common::http::call(method, url, credentials, None) {
+        Ok((status, _)) => status,
+        Err(e) => panic!("{e}"),
     }
 }
 
-/// Basic auth's base64 (RFC 4648), enough for a test.
-mod base64_like {
-    pub fn encode(text: &str) -> String {
-        const ALPHABET: &[u8; 64] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in text.as_bytes().chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                out.push(if i <= chunk.len() {
-                    ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char
-                } else {
-                    '='
-                });
-            }
-        }
-        out
+/// Like `status_code`, over HTTPS trusting only the stack's certificate (`.stackctl/tls/tls.crt`).
+fn tls_status_code(
+    dir: &std::path::Path,
+    url: &str,
+    method: &str,
+    credentials: Option<(&str, &str)>,
+) -> u16 {
+    let cert = std::fs::read(dir.join(".stackctl/tls/tls.crt")).expect("the stack's certificate");
+    match common::http::call_trusting(method, url, credentials, None, Some(&cert)) {
+        Ok((status, _)) => status,
+        Err(e) => panic!("{e}"),
     }
 }
 
@@ -353,11 +330,26 @@ fn an_exposed_stack_refuses_strangers_and_still_deploys_reports_and_reloads() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o077, 0, ".env is private: {mode:o}");
+    assert!(stderr(&output).contains("generated a self-signed TLS certificate"));
+    for file in ["tls.crt", "tls.key"] {
+        let path = s.path().join(".stackctl/tls").join(file);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{file} is private: {mode:o}");
+    }
 
-    let base = |port: u16| format!("http://127.0.0.1:{port}");
+    let base = |port: u16| format!("https://127.0.0.1:{port}");
     let ports = [s.prometheus_port, s.alertmanager_port, s.pushgateway_port];
     let me = Some(("stackctl", password.as_str()));
+    let status_code = |url: &str, method: &str, credentials: Option<(&str, &str)>| {
+        tls_status_code(s.path(), url, method, credentials)
+    };
     for port in ports {
+        // Plain HTTP gets no service: Go's TLS server answers 400 to an HTTP request.
+        assert_eq!(
+            self::status_code(&format!("http://127.0.0.1:{port}/-/ready"), "GET", me),
+            400,
+            "{port} speaks only HTTPS"
+        );
         assert_eq!(
             status_code(&format!("{}/-/ready", base(port)), "GET", None),
             401,
@@ -403,23 +395,22 @@ fn an_exposed_stack_refuses_strangers_and_still_deploys_reports_and_reloads() {
         out.contains("prometheus") && out.contains("reloaded"),
         "{out}"
     );
-    let agent = ureq::AgentBuilder::new().build();
-    let config = agent
-        .get(&format!("{prometheus}/api/v1/status/config"))
-        .set(
-            "Authorization",
-            &format!(
-                "Basic {}",
-                base64_like::encode(&format!("stackctl:{password}"))
-            ),
-        )
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
+    let cert = std::fs::read(s.path().join(".stackctl/tls/tls.crt")).unwrap();
+    let (_, config) = common::http::call_trusting(
+        "GET",
+        &format!("{prometheus}/api/v1/status/config"),
+        Some(("stackctl", &password)),
+        None,
+        Some(&cert),
+    )
+    .unwrap();
     assert!(config.contains("exposed-reloaded"), "the new config runs");
     assert!(
         s.ok(&["deploy"]).contains("is up to date"),
         "nothing left to change"
     );
+
+    // The verbs that call Alertmanager's API go through HTTPS with the password too.
+    let id = s.ok(&["silence", "add", "--match", "alertname=Exposed"]);
+    assert!(s.ok(&["silence", "ls"]).contains(id.trim()));
 }

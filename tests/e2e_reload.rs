@@ -89,11 +89,8 @@ fn rejected_reload_restores_the_previous_files_and_keeps_the_old_config_running(
         before,
         "files restored"
     );
-    let metrics = ureq::get(&format!("http://127.0.0.1:{}/metrics", s.prometheus_port))
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
+    let metrics =
+        common::http::get_text(&format!("http://127.0.0.1:{}/metrics", s.prometheus_port));
     assert!(
         metrics.contains("prometheus_config_last_reload_successful 1"),
         "reloaded back onto the good config"

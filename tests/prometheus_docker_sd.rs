@@ -106,10 +106,9 @@ fn targets_of(address: &str, job: &str) -> Vec<Value> {
     let url = format!("http://{address}/api/v1/targets?state=active");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let targets: Vec<Value> = ureq::get(&url)
-            .call()
+        let targets: Vec<Value> = common::http::call("GET", &url, None, None)
             .ok()
-            .and_then(|r| r.into_json::<Value>().ok())
+            .and_then(|(_, body)| serde_json::from_str::<Value>(&body).ok())
             .and_then(|v| v["data"]["activeTargets"].as_array().cloned())
             .unwrap_or_default()
             .into_iter()

@@ -1,12 +1,17 @@
 //! One file per command: turns arguments into domain values and calls the core.
 
+mod backup;
 mod deploy;
 mod down;
+mod endpoint;
 mod init;
+mod logs;
 mod notify;
 mod reload;
 mod render;
+mod silence;
 mod status;
+mod tls_pair;
 mod validate;
 mod web_password;
 
@@ -75,6 +80,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reload => reload::exec(&global),
         Command::Down(args) => down::exec(&global, args),
         Command::Notify(args) => notify::exec(&global, args),
+        Command::Logs(args) => logs::exec(&global, args),
+        Command::Silence(args) => silence::exec(&global, args),
+        Command::Backup(args) => backup::exec_backup(&global, args),
+        Command::Restore(args) => backup::exec_restore(&global, args),
     }
 }
 
@@ -111,6 +120,7 @@ pub fn load_manifest(global: &GlobalArgs) -> anyhow::Result<crate::manifest::Loa
     match crate::manifest::load(&global.file) {
         Ok(loaded) => {
             web_password::ensure(&loaded)?;
+            tls_pair::ensure(&loaded)?;
             Ok(loaded)
         }
         Err(LoadError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {

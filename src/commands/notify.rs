@@ -12,11 +12,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context as _;
 
-use super::deploy::ready;
 use super::deploy::session::{self, Session};
+use super::endpoint::Api;
 use super::UsageError;
 use crate::cli::{GlobalArgs, NotifyArgs, NotifyCommand};
-use crate::docker::{labels, Engine};
+use crate::docker::Engine;
+use crate::http_client::Method;
 use crate::manifest::did_you_mean;
 use crate::notify_test::counters::{self, Counters, Outcome};
 use crate::notify_test::report::{self, Report};
@@ -147,24 +148,25 @@ async fn send_and_watch(
 ) -> anyhow::Result<Report> {
     let engine = session::connect().await?;
     let (base, container) = alertmanager_endpoint(&engine, session).await?;
-    let before = quiet_counters(&base).await?;
+    let base = &base;
+    let before = quiet_counters(base).await?;
     let started = now();
     let ends = humantime::format_rfc3339_seconds(SystemTime::now() + ALERT_LIFETIME).to_string();
     post_alerts(
-        &base,
+        base,
         alert::firing(&plan.labels, &plan.receiver, &started, &ends),
     )
     .await?;
     let clock = Instant::now();
     let watched = Watch {
         engine: &engine,
-        base: &base,
+        base,
         container: &container,
         since: &started,
     };
     let outcomes = watched.until_settled(plan, &before, clock, timeout).await?;
     let resolved = post_alerts(
-        &base,
+        base,
         alert::resolved(&plan.labels, &plan.receiver, &started, &now()),
     )
     .await
@@ -190,7 +192,7 @@ async fn send_and_watch(
 /// Where the outcome is read: Alertmanager's counters and its container's log.
 struct Watch<'a, E: Engine> {
     engine: &'a E,
-    base: &'a str,
+    base: &'a Api,
     container: &'a str,
     /// When the test alert was sent (RFC 3339): older log lines are not about it.
     since: &'a str,
@@ -267,39 +269,19 @@ impl<E: Engine> Watch<'_, E> {
     }
 }
 
-/// `http://host:port` of the running Alertmanager and its container.
+/// `http(s)://host:port` of the running Alertmanager, its credentials and its container.
 async fn alertmanager_endpoint<E: Engine>(
     engine: &E,
     session: &Session,
-) -> anyhow::Result<(String, String)> {
-    let not_running = || {
-        anyhow::Error::new(
-            super::Failure::new(format!(
-                "Alertmanager of stack `{}` is not running",
-                session.project
-            ))
-            .hint("run `stackctl deploy` first"),
-        )
-    };
-    let desired = session.service("alertmanager").ok_or_else(not_running)?;
-    let name = labels::container_name(&session.project, &desired.spec.name);
-    let containers = engine.list_containers(&session.project).await?;
-    let container = containers
-        .iter()
-        .find(|c| c.name == name)
-        .ok_or_else(not_running)?;
-    let status = engine
-        .inspect_container(&container.id)
-        .await
-        .map_err(|_| not_running())?;
-    let address = ready::endpoint(&desired.spec, ALERTMANAGER_PORT, &status, &session.project)
-        .ok_or_else(not_running)?;
-    Ok((format!("http://{address}"), container.id.clone()))
+) -> anyhow::Result<(Api, String)> {
+    let api = super::endpoint::api(engine, session, "alertmanager", ALERTMANAGER_PORT).await?;
+    let container = api.container.clone();
+    Ok((api, container))
 }
 
 /// The counters once they stop moving (at most a few seconds): notifications still in flight
 /// from earlier alerts are not counted as the test's.
-async fn quiet_counters(base: &str) -> anyhow::Result<BTreeMap<String, Counters>> {
+async fn quiet_counters(base: &Api) -> anyhow::Result<BTreeMap<String, Counters>> {
     let mut last = read_counters(base).await?;
     for _ in 0..10 {
         tokio::time::sleep(POLL).await;
@@ -312,40 +294,38 @@ async fn quiet_counters(base: &str) -> anyhow::Result<BTreeMap<String, Counters>
     Ok(last)
 }
 
-async fn read_counters(base: &str) -> anyhow::Result<BTreeMap<String, Counters>> {
-    let url = format!("{base}/metrics");
-    let text = blocking(move || {
-        ureq::AgentBuilder::new()
-            .timeout(HTTP_TIMEOUT)
-            .build()
-            .get(&url)
-            .call()
-            .with_context(|| format!("cannot read Alertmanager's metrics at `{url}`"))?
-            .into_string()
-            .context("Alertmanager's metrics are not text")
-    })
-    .await?;
-    Ok(counters::parse(&text))
+async fn read_counters(base: &Api) -> anyhow::Result<BTreeMap<String, Counters>> {
+    let url = format!("{}/metrics", base.base);
+    let reply = base
+        .call(Method::Get, "/metrics", HTTP_TIMEOUT)
+        .send()
+        .await
+        .with_context(|| format!("cannot read Alertmanager's metrics at `{url}`"))?;
+    if !reply.ok() {
+        anyhow::bail!(
+            "Alertmanager's metrics at `{url}` answered {}",
+            reply.status
+        );
+    }
+    Ok(counters::parse(&reply.body))
 }
 
-async fn post_alerts(base: &str, body: serde_json::Value) -> anyhow::Result<()> {
-    let url = format!("{base}/api/v2/alerts");
-    blocking(move || {
-        ureq::AgentBuilder::new()
-            .timeout(HTTP_TIMEOUT)
-            .build()
-            .post(&url)
-            .send_json(body)
-            .with_context(|| format!("Alertmanager refused the test alert at `{url}`"))?;
-        Ok(())
-    })
-    .await
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
-) -> anyhow::Result<T> {
-    tokio::task::spawn_blocking(f).await?
+async fn post_alerts(base: &Api, body: serde_json::Value) -> anyhow::Result<()> {
+    let url = format!("{}/api/v2/alerts", base.base);
+    let reply = base
+        .call(Method::Post, "/api/v2/alerts", HTTP_TIMEOUT)
+        .json(body)
+        .send()
+        .await
+        .with_context(|| format!("Alertmanager refused the test alert at `{url}`"))?;
+    if !reply.ok() {
+        anyhow::bail!(
+            "Alertmanager refused the test alert at `{url}`: {} {}",
+            reply.status,
+            reply.body.trim()
+        );
+    }
+    Ok(())
 }
 
 fn receiver_secrets(receiver: &crate::manifest::Receiver) -> Vec<String> {

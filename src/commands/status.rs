@@ -128,7 +128,7 @@ async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Rep
             prometheus_base = status
                 .as_ref()
                 .and_then(|s| ready::endpoint(&d.spec, port, s, &session.project))
-                .map(|a| format!("http://{a}"));
+                .map(|a| format!("{}://{a}", d.spec.scheme()));
         }
         services.push(row);
     }
@@ -164,7 +164,7 @@ async fn answers_ready(
     let Some(address) = ready::endpoint(&d.spec, probe.port, status, project) else {
         return false;
     };
-    let url = format!("http://{address}{}", probe.path);
+    let url = format!("{}://{address}{}", d.spec.scheme(), probe.path);
     let timeout = std::time::Duration::from_millis(500);
     http::get_as(&url, session.credentials(&d.spec), timeout)
         .await

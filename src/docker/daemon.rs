@@ -298,12 +298,9 @@ impl Engine for Daemon {
             return Ok(());
         }
         let options = UploadToContainerOptionsBuilder::default().path("/").build();
+        let archive = archive::tar(files, now()).context("cannot pack the secrets")?;
         self.docker
-            .upload_to_container(
-                container,
-                Some(options),
-                bollard::body_full(archive::tar(files, now()).into()),
-            )
+            .upload_to_container(container, Some(options), bollard::body_full(archive.into()))
             .await
             .with_context(|| format!("cannot copy secrets into `{container}`"))
     }

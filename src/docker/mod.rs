@@ -9,7 +9,9 @@ mod daemon;
 pub mod engine;
 mod inspect;
 pub mod labels;
+pub mod logs;
 mod oneshot;
+pub mod volume_archive;
 
 pub use connect::{connect, daemon_address, Unreachable, UnsupportedHost};
 pub use daemon::Daemon;

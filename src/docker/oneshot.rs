@@ -108,12 +108,9 @@ async fn copy_in(
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
+    let archive = super::archive::tar(files, mtime).context("cannot pack the files to check")?;
     docker
-        .upload_to_container(
-            name,
-            Some(options),
-            bollard::body_full(super::archive::tar(files, mtime).into()),
-        )
+        .upload_to_container(name, Some(options), bollard::body_full(archive.into()))
         .await
         .with_context(|| format!("cannot copy the files to check into `{name}`"))
 }

@@ -41,28 +41,14 @@ fn suggestion(database: &TimeZoneDatabase, name: &str) -> Option<String> {
         .available()
         .map(|zone| {
             let zone = zone.as_str().to_string();
-            (edit_distance(&wanted, &zone.to_ascii_lowercase()), zone)
+            (
+                strsim::levenshtein(&wanted, &zone.to_ascii_lowercase()),
+                zone,
+            )
         })
         .filter(|(distance, zone)| *distance <= 2.max(zone.len() / 5))
         .min()
         .map(|(_, zone)| zone)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(above + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

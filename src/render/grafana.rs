@@ -38,6 +38,8 @@ struct Datasource {
     /// Basic auth for a program that requires it (`render::web_auth`): user and the path of
     /// the password file inside Grafana.
     basic_auth: Option<(&'static str, String)>,
+    /// The stack's certificate inside Grafana, when the program serves HTTPS (`render::tls`).
+    ca_file: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,13 +122,18 @@ fn datasources(stack: &Stack, grafana: &str, draft: &mut Draft) -> DatasourcesCo
         let basic_auth =
             super::web_auth::client_password_file(stack, &kind, grafana, GRAFANA_UID, draft)
                 .map(|file| (super::web_auth::USER, file));
+        let ca_file = super::web_auth::client_ca_file(stack, &kind, grafana, GRAFANA_UID, draft);
         stack.get(&kind).map(|c| Datasource {
             name,
             kind: ds_kind,
             uid,
-            url: c.internal_url(),
+            url: match ca_file {
+                Some(_) => format!("https://{}", c.address()),
+                None => c.internal_url(),
+            },
             is_default: uid == PROMETHEUS_UID,
             basic_auth,
+            ca_file,
         })
     };
     let prometheus = stack.manifest.components.prometheus.as_ref();

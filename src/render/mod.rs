@@ -22,6 +22,7 @@ pub mod services;
 pub mod slo;
 pub mod source_files;
 pub mod templates;
+pub mod tls;
 pub mod topology;
 pub mod web_auth;
 pub mod yaml_overlay;

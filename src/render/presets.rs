@@ -322,19 +322,9 @@ fn job_regex(jobs: &[String]) -> String {
     }
     let escaped: Vec<String> = jobs
         .iter()
-        .map(|j| promql_string(&regex_escape(j)))
+        .map(|j| promql_string(&crate::expr::regex::quote_meta(j)))
         .collect();
     escaped.join("|")
-}
-
-fn regex_escape(text: &str) -> String {
-    text.chars().fold(String::new(), |mut out, c| {
-        if r"\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-        out
-    })
 }
 
 /// Text safe inside a double-quoted PromQL string.

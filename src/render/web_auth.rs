@@ -7,6 +7,9 @@
 //!
 //! The hash is salted from the password, so an unchanged password renders an unchanged file
 //! (no reload on every deploy). The password reaches files only through the draft's secrets.
+//!
+//! The same programs serve HTTPS (`render::tls`): the web config also holds
+//! `tls_server_config`, and every client inside the stack trusts the stack's certificate.
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -24,6 +27,8 @@ pub const PASSWORD_VAR: &str = "STACKCTL_WEB_PASSWORD";
 pub const WEB_CONFIG: &str = "web.yml";
 /// The password as a file, for clients inside the stack (`/run/secrets/web-password`).
 pub const PASSWORD_FILE: &str = "web-password";
+/// The stack's certificate as a file, for clients inside the stack (`/run/secrets/web-ca.crt`).
+pub const CA_FILE: &str = "web-ca.crt";
 /// bcrypt cost: each request is checked (the exporter toolkit caches good logins).
 const COST: u32 = 10;
 /// The programs run as `nobody`; their secret files must be readable by that user.
@@ -105,15 +110,21 @@ pub fn password(dir: &Path) -> Option<Secret> {
         .map(|(_, value)| Secret::new(value))
 }
 
-/// `web.yml`: basic auth for `stackctl` with the bcrypt hash of `password`.
-pub fn web_config(password: &Secret) -> anyhow::Result<String> {
+/// `web.yml`: basic auth for `stackctl` with the bcrypt hash of `password`, and HTTPS with the
+/// stack's certificate when `tls`.
+pub fn web_config(password: &Secret, tls: bool) -> anyhow::Result<String> {
     let digest = Sha256::digest(format!("stackctl web.yml\0{}", password.expose()));
     let mut salt = [0u8; 16];
     salt.copy_from_slice(&digest[..16]);
     let hash = bcrypt::hash_with_salt(password.expose(), COST, salt)?
         .format_for_version(bcrypt::Version::TwoY);
+    let tls = if tls {
+        crate::render::tls::server_config(crate::render::draft::SECRETS_DIR)
+    } else {
+        String::new()
+    };
     Ok(format!(
-        "# Rendered by stackctl: `bind` publishes this program beyond loopback, so it requires\n# basic auth (user `{USER}`, password `{PASSWORD_VAR}` in .env).\nbasic_auth_users:\n  {USER}: {hash}\n"
+        "# Rendered by stackctl: `bind` publishes this program beyond loopback, so it requires\n# basic auth (user `{USER}`, password `{PASSWORD_VAR}` in .env) and serves HTTPS.\nbasic_auth_users:\n  {USER}: {hash}\n{tls}"
     ))
 }
 
@@ -152,11 +163,54 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         );
         return Ok(());
     };
-    let config = Secret::new(web_config(&password)?);
+    let Some(pair) = crate::render::tls::read(stack.dir) else {
+        draft.problem(
+            Diagnostic::new(
+                "bind",
+                format!(
+                    "`bind: {}` publishes Prometheus, Alertmanager and the Pushgateway beyond this host, but there is no TLS certificate in `{}`",
+                    stack.manifest.bind,
+                    crate::render::tls::DIR
+                ),
+            )
+            .hint("run `stackctl deploy` (it generates a self-signed one), or put your own `tls.crt` and `tls.key` there; or bind to 127.0.0.1"),
+        );
+        return Ok(());
+    };
+    let config = Secret::new(web_config(&password, true)?);
+    let cert = Secret::new(pair.cert.clone());
     for component in protected {
         draft.add_secret(&component.service, WEB_CONFIG, &config, Some(NOBODY));
+        draft.add_secret(
+            &component.service,
+            crate::render::tls::CERT,
+            &cert,
+            Some(NOBODY),
+        );
+        draft.add_secret(
+            &component.service,
+            crate::render::tls::KEY,
+            &pair.key,
+            Some(NOBODY),
+        );
     }
     Ok(())
+}
+
+/// The certificate file a client inside the stack (`service`, running as `uid`) trusts when
+/// the program it calls (`kind`) serves HTTPS; `None` when it serves plain HTTP.
+pub fn client_ca_file(
+    stack: &Stack,
+    kind: &Kind,
+    service: &str,
+    uid: u32,
+    draft: &mut Draft,
+) -> Option<String> {
+    if !protected(stack, kind) {
+        return None;
+    }
+    let pair = crate::render::tls::read(stack.dir)?;
+    Some(draft.add_secret(service, CA_FILE, &Secret::new(pair.cert), Some(uid)))
 }
 
 /// The password file a client inside the stack (`service`, running as `uid`) reads, when
@@ -200,10 +254,10 @@ mod tests {
     #[test]
     fn web_config_holds_a_stable_bcrypt_hash_of_the_password_only() {
         let password = Secret::new("correct horse battery staple");
-        let config = web_config(&password).unwrap();
+        let config = web_config(&password, false).unwrap();
         assert_eq!(
             config,
-            web_config(&password).unwrap(),
+            web_config(&password, false).unwrap(),
             "stable across renders"
         );
         assert!(!config.contains(password.expose()));
@@ -214,7 +268,7 @@ mod tests {
         assert!(!bcrypt::verify("wrong", hash).unwrap());
         assert_ne!(
             config,
-            web_config(&Secret::new("another")).unwrap(),
+            web_config(&Secret::new("another"), false).unwrap(),
             "the salt follows the password"
         );
     }
@@ -222,6 +276,12 @@ mod tests {
     fn render_in(dir: &Path, manifest: &str) -> crate::render::RenderedStack {
         std::fs::write(dir.join("stackctl.yaml"), manifest).unwrap();
         std::fs::write(dir.join(".env"), format!("{PASSWORD_VAR}=s3cret-web-pw\n")).unwrap();
+        let pair =
+            crate::render::tls::generate("t", crate::render::tls::names("t", "0.0.0.0")).unwrap();
+        let tls_dir = crate::render::tls::dir(dir);
+        std::fs::create_dir_all(&tls_dir).unwrap();
+        std::fs::write(tls_dir.join(crate::render::tls::CERT), &pair.cert).unwrap();
+        std::fs::write(tls_dir.join(crate::render::tls::KEY), pair.key.expose()).unwrap();
         let env = |name: &str| (name == "GRAFANA_ADMIN_PASSWORD").then(|| "gpw-123456".to_string());
         let loaded = crate::manifest::load_str(&dir.join("stackctl.yaml"), manifest, &env).unwrap();
         crate::render::render(&loaded, &crate::render::Templates::embedded()).unwrap()
@@ -267,6 +327,25 @@ mod tests {
                 crate::service::ReloadMethod::Signal("SIGHUP".into())
             );
         }
+        for name in ["prometheus", "alertmanager", "pushgateway"] {
+            assert!(spec(name).web_tls, "{name}");
+            assert!(
+                text(&format!("secrets/{name}/{WEB_CONFIG}")).contains("tls_server_config:\n  cert_file: /run/secrets/tls.crt\n  key_file: /run/secrets/tls.key\n"),
+                "{name}"
+            );
+            assert_eq!(
+                exposed.files[&format!("secrets/{name}/{}", crate::render::tls::KEY)].mode,
+                crate::render::FileMode::Secret
+            );
+            assert!(
+                spec(name)
+                    .url
+                    .as_deref()
+                    .unwrap_or("")
+                    .starts_with("https://"),
+                "{name}"
+            );
+        }
         let prometheus_yml = text("prometheus/prometheus.yml");
         assert_eq!(
             prometheus_yml
@@ -275,6 +354,18 @@ mod tests {
             4,
             "self, alertmanager and pushgateway scrapes, and alert delivery:\n{prometheus_yml}"
         );
+        assert_eq!(
+            prometheus_yml.matches("scheme: https").count()
+                + prometheus_yml.matches("scheme: \"https\"").count(),
+            4,
+            "self, alertmanager and pushgateway scrapes, and alert delivery over HTTPS:\n{prometheus_yml}"
+        );
+        assert_eq!(
+            prometheus_yml
+                .matches("ca_file: \"/run/secrets/web-ca.crt\"")
+                .count(),
+            4
+        );
         let datasources = text("grafana/provisioning/datasources/stackctl.yaml");
         assert_eq!(
             datasources
@@ -282,6 +373,15 @@ mod tests {
                 .count(),
             2,
             "Prometheus and Alertmanager datasources:\n{datasources}"
+        );
+        assert_eq!(
+            datasources.matches("tlsAuthWithCACert: true").count(),
+            2,
+            "{datasources}"
+        );
+        assert!(
+            datasources.contains("url: \"https://prometheus:9090\""),
+            "{datasources}"
         );
         for name in ["loki", "jaeger"] {
             assert!(

@@ -162,10 +162,7 @@ components:
 }
 
 pub fn get_json(url: &str) -> serde_json::Value {
-    let body = ureq::get(url)
-        .timeout(Duration::from_secs(5))
-        .call()
-        .map(|r| r.into_string().unwrap_or_default());
+    let body = common::http::call("GET", url, None, None).map(|(_, body)| body);
     body.ok()
         .and_then(|b| serde_json::from_str(&b).ok())
         .unwrap_or(serde_json::Value::Null)

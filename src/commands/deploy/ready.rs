@@ -94,7 +94,7 @@ async fn check(
         let Some(address) = endpoint(spec, probe.port, status, project) else {
             return Err("no address to probe yet".to_string());
         };
-        let url = format!("http://{address}{}", probe.path);
+        let url = format!("{}://{address}{}", spec.scheme(), probe.path);
         return match http::get_as(&url, credentials, Duration::from_millis(800)).await {
             Ok(reply) if reply.ok() => Ok(()),
             Ok(reply) => Err(format!("GET {url} answered {}", reply.status)),

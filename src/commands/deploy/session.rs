@@ -52,6 +52,12 @@ impl Session {
             .then(|| web_auth::password(&loaded.dir))
             .flatten()
             .map(|p| (web_auth::USER.to_string(), p.expose().to_string()));
+        if stack.services.iter().any(|s| s.web_tls) {
+            // stackctl's own calls trust the stack's certificate, and only it.
+            let pair =
+                render::tls::read(&loaded.dir).context("the stack's TLS certificate is missing")?;
+            crate::http_client::trust(pair.cert.as_bytes())?;
+        }
         Ok(Self {
             project: loaded.manifest.project.clone(),
             web_credentials,

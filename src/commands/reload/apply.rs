@@ -118,7 +118,7 @@ async fn reload_one<E: Engine>(
     };
     match &spec.reload {
         ReloadMethod::HttpPost { port, path } => {
-            let url = format!("http://{}{path}", address(*port)?);
+            let url = format!("{}://{}{path}", spec.scheme(), address(*port)?);
             expect_ok(
                 http::call(Method::Post, &url, None, HTTP_TIMEOUT).await,
                 &url,
@@ -207,7 +207,7 @@ async fn confirm(
     let Some(address) = ready::endpoint(spec, port, status, project) else {
         return Ok(());
     };
-    let url = format!("http://{address}/metrics");
+    let url = format!("{}://{address}/metrics", spec.scheme());
     let Ok(reply) = http::get_as(&url, session.credentials(spec), HTTP_TIMEOUT).await else {
         return Ok(());
     };
@@ -228,7 +228,7 @@ async fn metrics(
 ) -> Option<String> {
     let port = spec.metrics_port?;
     let address = ready::endpoint(spec, port, status, &session.project)?;
-    let url = format!("http://{address}/metrics");
+    let url = format!("{}://{address}/metrics", spec.scheme());
     let reply = http::get_as(&url, session.credentials(spec), HTTP_TIMEOUT)
         .await
         .ok()?;

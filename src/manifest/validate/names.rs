@@ -45,31 +45,17 @@ pub fn is_host(host: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | ':' | '@'))
 }
 
-/// `http(s)://host[:port][/path...]`, as a probe target.
+/// `http(s)://host[:port][/path...]`, as a probe target: a URL the `url` crate (WHATWG) parses,
+/// written out with its scheme, with a host and no port 0, and no whitespace or control
+/// characters (which the parser would silently strip).
 pub fn is_http_url(text: &str) -> bool {
-    let Some(rest) = text
-        .strip_prefix("http://")
-        .or_else(|| text.strip_prefix("https://"))
-    else {
+    if !(text.starts_with("http://") || text.starts_with("https://"))
+        || text.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let authority = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    if authority.starts_with('[') {
-        return match authority.rfind(']') {
-            Some(end) => {
-                is_host(&authority[..=end])
-                    && (authority.len() == end + 1 || is_host_port(authority))
-            }
-            None => false,
-        };
     }
-    match authority.rsplit_once(':') {
-        Some(_) => is_host_port(authority),
-        None => is_host(authority),
-    }
+    url::Url::parse(text)
+        .is_ok_and(|url| url.host_str().is_some_and(|h| !h.is_empty()) && url.port() != Some(0))
 }
 
 /// Whether `name` can be part of a Prometheus rule or alert name once `-` becomes `_`.

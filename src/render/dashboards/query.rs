@@ -13,19 +13,11 @@ pub fn matcher(label: &str, value: &str) -> String {
 
 /// `job=~"a|b"` with each value matched literally (RE2 metacharacters escaped).
 pub fn any_of(label: &str, values: &[String]) -> String {
-    let alternatives: Vec<String> = values.iter().map(|v| regex_escape(v)).collect();
+    let alternatives: Vec<String> = values
+        .iter()
+        .map(|v| crate::expr::regex::quote_meta(v))
+        .collect();
     format!("{label}=~{}", quoted(&alternatives.join("|")))
-}
-
-fn regex_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

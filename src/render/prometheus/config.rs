@@ -19,6 +19,8 @@ pub struct PrometheusConfig {
     pub alertmanagers: Vec<String>,
     /// Basic auth for the Alertmanagers, when they require it (`render::web_auth`).
     pub alertmanager_auth: Option<BasicAuth>,
+    /// The certificate to trust when the Alertmanagers serve HTTPS (`render::tls`).
+    pub alertmanager_tls: Option<TlsClient>,
     pub scrape_configs: Vec<ScrapeConfig>,
     pub remote_write: Vec<RemoteWrite>,
     /// `storage.tsdb.retention` (Prometheus ≥ 3.8; older releases get flags instead).
@@ -44,6 +46,7 @@ pub struct ScrapeConfig {
     pub fallback_scrape_protocol: Option<&'static str>,
     pub params: BTreeMap<String, Vec<String>>,
     pub basic_auth: Option<BasicAuth>,
+    pub tls_config: Option<TlsClient>,
     pub authorization: Option<Authorization>,
     pub static_configs: Vec<StaticConfig>,
     pub docker_sd_configs: Vec<DockerSdConfig>,
@@ -69,6 +72,12 @@ impl ScrapeConfig {
 pub struct StaticConfig {
     pub targets: Vec<String>,
     pub labels: BTreeMap<String, String>,
+}
+
+/// `tls_config` of a client of a stack program that serves HTTPS: trust the stack's certificate.
+#[derive(Debug, Clone, Serialize)]
+pub struct TlsClient {
+    pub ca_file: String,
 }
 
 /// `basic_auth` with the password in a secret file, never inline.

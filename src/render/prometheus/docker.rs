@@ -56,7 +56,10 @@ fn docker_relabeling(docker: &DockerDiscovery, networks: &[String]) -> Vec<Relab
         "__meta_docker_container_label_{}",
         label_name(&docker.label)
     );
-    let alternatives: Vec<String> = networks.iter().map(|n| regex_escape(n)).collect();
+    let alternatives: Vec<String> = networks
+        .iter()
+        .map(|n| crate::expr::regex::quote_meta(n))
+        .collect();
     let mut rules = vec![
         Relabel {
             source_labels: vec![meta.clone()],
@@ -116,18 +119,6 @@ pub fn label_name(label: &str) -> String {
         .collect()
 }
 
-/// An RE2 pattern matching `text` literally.
-fn regex_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,8 +137,11 @@ mod tests {
 
     #[test]
     fn network_names_match_literally() {
-        assert_eq!(regex_escape("shop_default"), "shop_default");
-        assert_eq!(regex_escape("a.b+c"), "a\\.b\\+c");
+        assert_eq!(
+            crate::expr::regex::quote_meta("shop_default"),
+            "shop_default"
+        );
+        assert_eq!(crate::expr::regex::quote_meta("a.b+c"), "a\\.b\\+c");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use super::config::{Authorization, BasicAuth, ScrapeConfig, StaticConfig};
+use super::config::{Authorization, BasicAuth, ScrapeConfig, StaticConfig, TlsClient};
 use super::features::{Features, FALLBACK_SCRAPE_PROTOCOL};
 use super::{docker, probes};
 use crate::manifest::{Diagnostic, ScrapeJob};
@@ -31,6 +31,10 @@ pub fn scrape_configs(
         if names.insert(component.job.clone()) {
             let mut job = component_job(component);
             job.basic_auth = web_auth_of(stack, &component.kind, &prometheus.service, draft);
+            job.tls_config = tls_of(stack, &component.kind, &prometheus.service, draft);
+            if job.tls_config.is_some() {
+                job.scheme = Some("https".to_string());
+            }
             jobs.push(job);
         } else {
             let path = match component.kind {
@@ -80,6 +84,23 @@ pub fn web_auth_of(
         username: crate::render::web_auth::USER.to_string(),
         password_file,
     })
+}
+
+/// The certificate to trust for a stack program that serves HTTPS (`render::tls`).
+pub fn tls_of(
+    stack: &Stack,
+    kind: &Kind,
+    prometheus_service: &str,
+    draft: &mut Draft,
+) -> Option<TlsClient> {
+    let ca_file = crate::render::web_auth::client_ca_file(
+        stack,
+        kind,
+        prometheus_service,
+        PROMETHEUS_UID,
+        draft,
+    )?;
+    Some(TlsClient { ca_file })
 }
 
 fn component_job(component: &Component) -> ScrapeConfig {

@@ -74,6 +74,7 @@ pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> Prom
             &prometheus.service,
             draft,
         ),
+        alertmanager_tls: jobs::tls_of(stack, &Kind::Alertmanager, &prometheus.service, draft),
         scrape_configs: jobs::scrape_configs(stack, prometheus, &features, draft),
         remote_write: remote_write(stack, prometheus, draft),
         retention,

@@ -66,7 +66,12 @@ pub fn url(stack: &Stack, component: &Component) -> Option<String> {
         _ => "",
     };
     let host = web_auth::host_ip(stack, &component.kind);
-    Some(format!("http://{}:{port}{path}", url_host(&host)))
+    let scheme = if web_auth::protected(stack, &component.kind) {
+        "https"
+    } else {
+        "http"
+    };
+    Some(format!("{scheme}://{}:{port}{path}", url_host(&host)))
 }
 
 /// The host part of a URL for a listen address: a wildcard becomes loopback, IPv6 gets brackets.
