@@ -1,6 +1,7 @@
 //! One file per command: turns arguments into domain values and calls the core.
 
 mod deploy;
+mod diff;
 mod down;
 mod init;
 mod notify;
@@ -65,6 +66,7 @@ impl Failure {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    crate::output::style::configure(&cli.output);
     let global = cli.global;
     match cli.command {
         Command::Init(args) => init::exec(&global, args),
@@ -72,6 +74,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::exec(&global, args),
         Command::Deploy(args) => deploy::exec(&global, args),
         Command::Status(args) => status::exec(&global, args),
+        Command::Diff(args) => diff::exec(&global, args),
         Command::Reload => reload::exec(&global),
         Command::Down(args) => down::exec(&global, args),
         Command::Notify(args) => notify::exec(&global, args),

@@ -22,7 +22,16 @@ pub enum Method {
     Post,
 }
 
-/// Calls `url`; `Err` only when no HTTP answer came (refused, timeout).
+/// No HTTP answer came from `url`: `cause` says why in a few words (`connection refused`,
+/// `timed out`), the URL once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{url}: {cause}")]
+pub struct Unanswered {
+    pub url: String,
+    pub cause: String,
+}
+
+/// Calls `url`; `Err` (an `Unanswered`) only when no HTTP answer came (refused, timeout).
 pub async fn call(
     method: Method,
     url: &str,
@@ -72,8 +81,51 @@ fn blocking_call(
             status,
             body: r.into_string().unwrap_or_default(),
         }),
-        Err(e) => Err(anyhow::anyhow!("{url}: {e}")),
+        Err(e) => Err(anyhow::Error::new(Unanswered {
+            url: url.to_string(),
+            cause: cause_of(&e),
+        })),
     }
+}
+
+/// One clean cause for a request that got no answer. ureq's own text repeats the URL and its
+/// error kind at each layer (`URL: Network Error: Network Error: ...`); the innermost I/O
+/// error says what happened.
+fn cause_of(error: &ureq::Error) -> String {
+    let mut innermost: Option<&(dyn std::error::Error + 'static)> = None;
+    let mut io = None;
+    let mut next = std::error::Error::source(error);
+    while let Some(cause) = next {
+        if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+            io = Some(e);
+        }
+        innermost = Some(cause);
+        next = cause.source();
+    }
+    if let Some(phrase) = io.and_then(|e| io_phrase(e.kind())) {
+        return phrase.to_string();
+    }
+    match (error, innermost) {
+        (_, Some(cause)) => cause.to_string(),
+        (ureq::Error::Transport(t), None) => match t.message() {
+            Some(message) => format!("{}: {message}", t.kind()),
+            None => t.kind().to_string(),
+        },
+        (ureq::Error::Status(status, _), None) => format!("answered {status}"),
+    }
+}
+
+fn io_phrase(kind: std::io::ErrorKind) -> Option<&'static str> {
+    use std::io::ErrorKind as K;
+    Some(match kind {
+        K::ConnectionRefused => "connection refused",
+        K::ConnectionReset => "connection reset",
+        K::ConnectionAborted => "connection aborted",
+        K::TimedOut | K::WouldBlock => "timed out",
+        K::UnexpectedEof => "closed the connection without answering",
+        K::AddrNotAvailable => "address not available",
+        _ => return None,
+    })
 }
 
 /// Standard base64 (basic auth needs nothing more).
@@ -102,6 +154,44 @@ fn base64(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn unanswered(url: &str) -> Unanswered {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let error = runtime
+            .block_on(get_as(url, None, Duration::from_millis(500)))
+            .unwrap_err();
+        error.downcast::<Unanswered>().expect("an Unanswered")
+    }
+
+    /// The readiness error used to read `URL: Network Error: Network Error: ...`.
+    #[test]
+    fn a_refused_connection_is_one_clean_cause_naming_the_url_once() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port(); // bound, then dropped: nothing listens there now
+        let url = format!("http://127.0.0.1:{port}/-/ready");
+        let error = unanswered(&url);
+        assert_eq!(error.cause, "connection refused");
+        assert_eq!(error.to_string(), format!("{url}: connection refused"));
+    }
+
+    #[test]
+    fn a_server_that_closes_without_answering_is_named_so() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            drop(stream);
+        });
+        let text = unanswered(&format!("http://127.0.0.1:{port}/")).to_string();
+        server.join().unwrap();
+        assert_eq!(text.matches("127.0.0.1").count(), 1, "{text}");
+        assert!(!text.contains("Network Error"), "{text}");
+    }
 
     #[test]
     fn encodes_basic_auth_like_rfc_4648() {
