@@ -24,7 +24,7 @@ fn status_json(s: &e2e_support::Stack) -> (serde_json::Value, Option<i32>) {
         serde_json::from_slice(&output.stdout).expect("status --json is JSON");
     let errors: Vec<String> = schema()
         .iter_errors(&report)
-        .map(|e| format!("{} at {}", e, e.instance_path))
+        .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "schema violations: {errors:#?}\n{report:#}");
     (report, output.status.code())
