@@ -36,11 +36,17 @@ fn color_always_paints_the_verdict_never_and_pipes_do_not() {
     for (args, env) in [
         (vec!["--color", "never", "status"], vec![]),
         (vec!["status"], vec![]), // auto, and stderr is a pipe here
-        (vec!["status", "--color=never"], vec![("CLICOLOR_FORCE", "1")]),
+        (
+            vec!["status", "--color=never"],
+            vec![("CLICOLOR_FORCE", "1")],
+        ),
     ] {
         let plain = stderr_of(&args, &env);
         assert!(!plain.contains(ESC), "{args:?}: {plain:?}");
-        assert!(plain.starts_with("error: no manifest at `stackctl.yaml`"), "{plain}");
+        assert!(
+            plain.starts_with("error: no manifest at `stackctl.yaml`"),
+            "{plain}"
+        );
     }
 }
 
@@ -83,7 +89,9 @@ fn quiet_render_prints_only_the_summary_and_verbose_the_files() {
         .args(["--verbose", "render"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("unchanged prometheus/prometheus.yml"));
+        .stdout(predicate::str::contains(
+            "unchanged prometheus/prometheus.yml",
+        ));
 }
 
 #[test]
@@ -96,9 +104,15 @@ fn diff_shows_unified_diffs_against_the_disk_and_hides_secrets() {
     let out = String::from_utf8_lossy(&before.get_output().stdout).into_owned();
     assert!(out.contains("+++ b/prometheus/prometheus.yml"), "{out}");
     assert!(out.contains("(secret: content not shown)"), "{out}");
-    assert!(!out.contains("fake-cli-output-password"), "never a secret: {out}");
+    assert!(
+        !out.contains("fake-cli-output-password"),
+        "never a secret: {out}"
+    );
 
-    common::stackctl_in(dir.path()).arg("render").assert().success();
+    common::stackctl_in(dir.path())
+        .arg("render")
+        .assert()
+        .success();
     common::stackctl_in(dir.path())
         .args(["diff", "--no-docker", "--detailed-exitcode"])
         .assert()
@@ -112,14 +126,19 @@ fn diff_shows_unified_diffs_against_the_disk_and_hides_secrets() {
         "stackctl.yaml",
         &MANIFEST.replace("prometheus: {}", "prometheus: {scrape_interval: 30s}"),
     );
-    common::write(dir.path(), ".env", "GRAFANA_ADMIN_PASSWORD=another-fake-password\n");
+    common::write(
+        dir.path(),
+        ".env",
+        "GRAFANA_ADMIN_PASSWORD=another-fake-password\n",
+    );
     let changed = common::stackctl_in(dir.path())
         .args(["diff", "--no-docker", "prometheus", "grafana"])
         .assert()
         .code(0);
     let out = String::from_utf8_lossy(&changed.get_output().stdout).into_owned();
     assert!(
-        out.contains("--- a/prometheus/prometheus.yml") && out.contains("+  scrape_interval: \"30s\""),
+        out.contains("--- a/prometheus/prometheus.yml")
+            && out.contains("+  scrape_interval: \"30s\""),
         "{out}"
     );
     assert!(!out.contains("another-fake-password"), "{out}");
@@ -134,7 +153,9 @@ fn diff_shows_unified_diffs_against_the_disk_and_hides_secrets() {
     assert_eq!(doc["services"], serde_json::Value::Null, "--no-docker");
     let files = doc["files"].as_array().unwrap();
     assert!(
-        files.iter().all(|f| f["path"].as_str().unwrap().starts_with("prometheus/")),
+        files
+            .iter()
+            .all(|f| f["path"].as_str().unwrap().starts_with("prometheus/")),
         "only prometheus' files: {files:?}"
     );
     assert_eq!(files[0]["status"], "changed");

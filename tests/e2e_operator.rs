@@ -26,7 +26,10 @@ fn status_json(s: &e2e_support::Stack) -> (serde_json::Value, Option<i32>) {
         .iter_errors(&report)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "schema violations: {errors:#?}\n{report:#}");
+    assert!(
+        errors.is_empty(),
+        "schema violations: {errors:#?}\n{report:#}"
+    );
     (report, output.status.code())
 }
 
@@ -48,10 +51,15 @@ fn status_json_validates_and_the_dry_run_diff_and_progress_say_what_changes() {
     );
 
     let out = s.ok(&["deploy", "--timeout", "60"]);
-    let ready_lines: Vec<&str> = out.lines().filter(|l| l.contains(" ready created")).collect();
+    let ready_lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains(" created: ready after "))
+        .collect();
     assert_eq!(ready_lines.len(), 5, "one outcome line per service: {out}");
     assert!(
-        ready_lines.iter().all(|l| l.starts_with("20") && l.contains("Z ")),
+        ready_lines
+            .iter()
+            .all(|l| l.starts_with("20") && l.contains("Z ")),
         "timestamped on a pipe: {ready_lines:?}"
     );
     assert!(!out.contains('\u{1b}'), "no colour on a pipe: {out}");
@@ -89,7 +97,10 @@ fn status_json_validates_and_the_dry_run_diff_and_progress_say_what_changes() {
         plan.contains(&format!("ports: {old_bind} → {new_bind}")),
         "{plan}"
     );
-    assert!(plan.contains("Plan: 0 to create, 1 to recreate, 0 to reload, 4 unchanged."), "{plan}");
+    assert!(
+        plan.contains("Plan: 0 to create, 1 to recreate, 0 to reload, 4 unchanged."),
+        "{plan}"
+    );
     let json = s.run(&["deploy", "--dry-run", "--json"]);
     assert_eq!(json.status.code(), Some(0), "no --detailed-exitcode: 0");
     let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
@@ -106,12 +117,17 @@ fn status_json_validates_and_the_dry_run_diff_and_progress_say_what_changes() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|c| c["field"] == "ports" && c["old"] == old_bind.as_str() && c["new"] == new_bind.as_str()));
+        .any(|c| c["field"] == "ports"
+            && c["old"] == old_bind.as_str()
+            && c["new"] == new_bind.as_str()));
     let diff = s.run(&["diff", "pushgateway", "--detailed-exitcode"]);
     assert_eq!(diff.status.code(), Some(2));
     let diff = stdout(&diff);
     assert!(diff.contains("--- a/pushgateway.spec.json"), "{diff}");
-    assert!(diff.contains(&format!("\"host_port\": {new_port}")), "{diff}");
+    assert!(
+        diff.contains(&format!("\"host_port\": {new_port}")),
+        "{diff}"
+    );
 
     // Degraded: a stopped service shows as such, still valid against the schema.
     s.write_manifest(&s.manifest("", ""));
@@ -140,7 +156,15 @@ fn a_stack_started_with_docker_compose_is_adopted_not_recreated() {
     let up = compose
         .arg("-f")
         .arg(&file)
-        .args(["-p", &s.project, "up", "-d", "--wait", "--wait-timeout", "90"])
+        .args([
+            "-p",
+            &s.project,
+            "up",
+            "-d",
+            "--wait",
+            "--wait-timeout",
+            "90",
+        ])
         .output()
         .expect("compose runs");
     assert!(
@@ -161,7 +185,12 @@ fn a_stack_started_with_docker_compose_is_adopted_not_recreated() {
         assert_eq!(service["config"], "current", "{report:#}");
     }
     let dry = s.run(&["deploy", "--dry-run", "--detailed-exitcode"]);
-    assert_eq!(dry.status.code(), Some(0), "nothing to do: {}", stdout(&dry));
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "nothing to do: {}",
+        stdout(&dry)
+    );
     let out = s.ok(&["deploy", "--timeout", "60"]);
     assert!(out.contains("is up to date"), "{out}");
     assert_eq!(ids(), before, "no container recreated");

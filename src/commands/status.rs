@@ -1,6 +1,8 @@
 //! `stackctl status [--json]`: per service state, health, uptime, image, URL and config
 //! drift; Prometheus' view (down targets with their last error, failing rules, firing alerts).
 //! Exit 0 when healthy, 1 otherwise. One list call, parallel inspects, short HTTP timeouts.
+//! `--json` follows docs/status.schema.json (`report`); a container `docker compose up`
+//! started from the export is recognised (`created_by: compose`) and its drift explained.
 
 mod network;
 mod prometheus;
@@ -338,6 +340,29 @@ fn prometheus_problems(view: &PrometheusView) -> Vec<Problem> {
 }
 
 fn print(report: &Report) {
+    if !style::quiet() {
+        print_details(report);
+    }
+    if report.healthy {
+        anstream::println!(
+            "stack `{}` is {}",
+            report.project,
+            style::verdict("healthy")
+        );
+    } else {
+        anstream::println!(
+            "stack `{}` is {}:",
+            report.project,
+            style::verdict("degraded")
+        );
+        for p in &report.problems {
+            println!("  - {}", p.message);
+        }
+    }
+}
+
+/// The table of services and Prometheus' view (left out under `-q`).
+fn print_details(report: &Report) {
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::NOTHING);
     table.set_header([
@@ -392,22 +417,6 @@ fn print(report: &Report) {
         }
     }
     println!();
-    if report.healthy {
-        anstream::println!(
-            "stack `{}` is {}",
-            report.project,
-            style::verdict("healthy")
-        );
-    } else {
-        anstream::println!(
-            "stack `{}` is {}:",
-            report.project,
-            style::verdict("degraded")
-        );
-        for p in &report.problems {
-            println!("  - {}", p.message);
-        }
-    }
 }
 
 /// A table row with its state, health and config words painted (widths are already laid out).

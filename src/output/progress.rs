@@ -99,10 +99,10 @@ impl ServiceLine {
         self.show(&format!("waiting: {check}"), &text);
     }
 
-    /// The service is done (`ready: created in 8s`): printed now, the live line removed.
+    /// The service is done (`created: ready after 8s`): printed now, the live line removed.
     pub fn done(&self, outcome: &str) {
         let line = format!(
-            "{:<NAME_WIDTH$} {} {outcome} ({}s)",
+            "{:<NAME_WIDTH$} {outcome}: {} after {}s",
             self.service,
             style::paint("ready", Tone::Good),
             self.started.elapsed().as_secs()

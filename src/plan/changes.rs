@@ -51,9 +51,17 @@ pub fn spec_changes(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<S
         if a == b {
             continue;
         }
+        let none: &[Value] = &[];
         match (key.as_str(), a, b) {
             ("environment", a, b) => changes.extend(environment(a, b)),
             (_, Some(Value::Array(a)), Some(Value::Array(b))) => changes.extend(list(key, a, b)),
+            // A list on one side only (compose leaves out an empty `ports:`).
+            (_, Some(Value::Array(a)), None | Some(Value::Null)) => {
+                changes.extend(list(key, a, none))
+            }
+            (_, None | Some(Value::Null), Some(Value::Array(b))) => {
+                changes.extend(list(key, none, b))
+            }
             (_, a, b) => changes.push(SpecChange {
                 field: key.clone(),
                 old: a.filter(|v| !v.is_null()).map(short),
@@ -240,6 +248,12 @@ mod tests {
                 serde_json::json!({"privileged": true, "user": null}),
                 serde_json::json!({"privileged": false, "user": "65534"}),
                 vec!["privileged: true → false", "user: + 65534"],
+            ),
+            (
+                "a list left out on one side",
+                serde_json::json!({"ports": [{"target": 9093, "published": "9093", "host_ip": "127.0.0.1", "protocol": "tcp"}]}),
+                serde_json::json!({}),
+                vec!["ports: - 127.0.0.1:9093:9093/tcp"],
             ),
         ];
         for (case, old, new, want) in rows {
