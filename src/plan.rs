@@ -360,7 +360,11 @@ pub fn plan(
     for c in &observed.containers {
         let adoption = match c.is_stackctl() {
             true => None,
-            false => Some(adoption(c, observed.compose_export.as_ref())),
+            false => Some(adoption(
+                c,
+                observed.compose_export.as_ref(),
+                observed.deployed_config.contains_key(&c.id),
+            )),
         };
         let from_export = adoption.as_ref().is_some_and(|a| *a != Adoption::Foreign);
         let own_name = labels::container_name(project, &c.service);
@@ -463,6 +467,12 @@ fn decide(
             reason: "started by `docker compose` from a docker-compose.yml that differs from the manifest".into(),
             changes: changes.clone(),
         };
+    }
+    if let Some(Adoption::Stale) = adopted {
+        return recreate(
+            "started by `docker compose` from a docker-compose.yml rewritten since: what it runs is unknown"
+                .into(),
+        );
     }
     if adopted.is_none() && c.label(labels::SPEC_HASH) != Some(d.spec_hash.as_str()) {
         return ServiceAction::Recreate {
@@ -599,6 +609,7 @@ mod tests {
             name: labels::container_name(project, &d.spec.name),
             service: d.spec.name.clone(),
             state,
+            created: 0,
             image_id: "sha256:aaa".into(),
             labels: BTreeMap::from([
                 (labels::SPEC_HASH.to_string(), d.spec_hash.clone()),

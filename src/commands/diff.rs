@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use super::deploy::on_disk;
 use super::deploy::session::{self, Session};
+use super::deploy::state::DeployedState;
 use super::UsageError;
 use crate::cli::{DiffArgs, GlobalArgs};
 use crate::docker::{labels, Engine, ObservedContainer};
@@ -199,8 +200,18 @@ fn service_diff(
             diff: Some(unified(&path, &old, &new_spec)),
         });
     }
-    match plan::adoption(c, export) {
+    let adopted_before = DeployedState::read(&session.out_dir)
+        .by_container()
+        .contains_key(&c.id);
+    match plan::adoption(c, export, adopted_before) {
         Adoption::Adopt => None,
+        Adoption::Stale => Some(ServiceDiff {
+            service,
+            status: "recreate",
+            created_by: Some("compose"),
+            changes: Vec::new(),
+            diff: None,
+        }),
         Adoption::Differs(changes) => {
             let section = |text: &str| compose_section(text, &d.spec.name);
             let old =

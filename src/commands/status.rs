@@ -194,7 +194,9 @@ fn row(
         return (row, Vec::new());
     };
     let name = d.spec.name.as_str();
-    let adoption = (!c.is_stackctl()).then(|| crate::plan::adoption(c, compose.export.as_ref()));
+    let adopted_before = deployed.contains_key(&c.id);
+    let adoption = (!c.is_stackctl())
+        .then(|| crate::plan::adoption(c, compose.export.as_ref(), adopted_before));
     let applied = deployed
         .get(&c.id)
         .map(String::as_str)
@@ -234,6 +236,15 @@ fn row(
                 )],
             )
         }
+        Some(Adoption::Stale) => (
+            Config::Outdated,
+            CreatedBy::Compose,
+            vec![Problem::new(
+                ProblemCode::SpecOutdated,
+                Some(name),
+                format!("`{name}` was started by `docker compose` from a docker-compose.yml that was rewritten after: what it runs is unknown (run `stackctl deploy` to recreate it, or `docker compose up -d` again)"),
+            )],
+        ),
         Some(Adoption::Foreign) => (
             Config::Outdated,
             CreatedBy::Other,

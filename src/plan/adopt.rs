@@ -6,8 +6,10 @@
 //! export and the export's section for its service, as it is on disk (what compose read), is
 //! the one the manifest renders now: then it runs what stackctl would have created, and only
 //! its config files (bind-mounted from the output directory) can differ. Otherwise every field
-//! that differs is listed (`ports: … → …`) and the service is recreated. Pure: observe reads
-//! the files, this compares them.
+//! that differs is listed (`ports: … → …`) and the service is recreated. An export rewritten
+//! after the container was created no longer says what it runs: unless a deploy already
+//! adopted that container (the state file names it), it is recreated. Pure: observe reads the
+//! files, this compares them.
 
 use std::collections::BTreeMap;
 
@@ -22,6 +24,8 @@ pub struct ComposeExport {
     pub paths: Vec<String>,
     /// Per service of the rendered export: how its on-disk section differs (empty: the same).
     pub differences: BTreeMap<String, Vec<SpecChange>>,
+    /// When the export on disk was last written, Unix seconds.
+    pub modified: Option<i64>,
 }
 
 /// What stackctl makes of a container it did not create.
@@ -31,12 +35,19 @@ pub enum Adoption {
     Adopt,
     /// Started from this project's export, which has since changed: these fields differ.
     Differs(Vec<SpecChange>),
+    /// Started from this project's export, rewritten since: what it runs is unknown.
+    Stale,
     /// Not from this project's export: another tool's container.
     Foreign,
 }
 
-/// Whether `container` (not created by stackctl) was started from `export` and still matches.
-pub fn adoption(container: &ObservedContainer, export: Option<&ComposeExport>) -> Adoption {
+/// Whether `container` (not created by stackctl) was started from `export` and still matches;
+/// `adopted_before` when a deploy already recorded it in the state file.
+pub fn adoption(
+    container: &ObservedContainer,
+    export: Option<&ComposeExport>,
+    adopted_before: bool,
+) -> Adoption {
     let Some(export) = export else {
         return Adoption::Foreign;
     };
@@ -48,10 +59,12 @@ pub fn adoption(container: &ObservedContainer, export: Option<&ComposeExport>) -
     if !from_export {
         return Adoption::Foreign;
     }
+    let rewritten = export.modified.is_some_and(|m| m > container.created);
     match export.differences.get(&container.service) {
         None => Adoption::Foreign, // a service the export does not have
-        Some(changes) if changes.is_empty() => Adoption::Adopt,
-        Some(changes) => Adoption::Differs(changes.clone()),
+        Some(changes) if !changes.is_empty() => Adoption::Differs(changes.clone()),
+        Some(_) if rewritten && !adopted_before => Adoption::Stale,
+        Some(_) => Adoption::Adopt,
     }
 }
 
@@ -99,6 +112,7 @@ mod tests {
             name: format!("p-{service}-1"),
             service: service.into(),
             state: RunState::Running,
+            created: 0,
             image_id: String::new(),
             labels,
             networks: BTreeMap::new(),
@@ -111,6 +125,7 @@ mod tests {
         let export = |on_disk: &str| ComposeExport {
             paths: vec!["/srv/shop/rendered/docker-compose.yml".into()],
             differences: section_differences(on_disk, EXPORT),
+            modified: Some(0),
         };
         let ours = Some("/srv/shop/rendered/docker-compose.yml");
         let rows = [
@@ -130,8 +145,10 @@ mod tests {
             ("no compose file recorded", EXPORT, None, "foreign"),
         ];
         for (case, on_disk, files, want) in rows {
-            let got = match adoption(&container("prometheus", files), Some(&export(on_disk))) {
+            let c = container("prometheus", files);
+            let got = match adoption(&c, Some(&export(on_disk)), false) {
                 Adoption::Adopt => "adopt".to_string(),
+                Adoption::Stale => "stale".to_string(),
                 Adoption::Foreign => "foreign".to_string(),
                 Adoption::Differs(changes) => format!(
                     "differs: {}",
@@ -146,9 +163,24 @@ mod tests {
         }
         let missing = section_differences("services: {}\n", EXPORT);
         assert_eq!(missing["grafana"][0].field, "service");
-        assert_eq!(
-            adoption(&container("prometheus", ours), None),
-            Adoption::Foreign
-        );
+        let c = container("prometheus", ours);
+        assert_eq!(adoption(&c, None, false), Adoption::Foreign);
+    }
+
+    /// Rewritten after compose created the container, the export no longer says what it runs,
+    /// unless a deploy already adopted it while it did.
+    #[test]
+    fn an_export_rewritten_after_the_container_was_created_is_trusted_only_once_adopted() {
+        let mut c = container("prometheus", Some("/srv/shop/rendered/docker-compose.yml"));
+        c.created = 2_000;
+        let export = |modified| ComposeExport {
+            paths: vec!["/srv/shop/rendered/docker-compose.yml".into()],
+            differences: section_differences(EXPORT, EXPORT),
+            modified: Some(modified),
+        };
+        assert_eq!(adoption(&c, Some(&export(1_999)), false), Adoption::Adopt);
+        assert_eq!(adoption(&c, Some(&export(2_000)), false), Adoption::Adopt);
+        assert_eq!(adoption(&c, Some(&export(2_001)), false), Adoption::Stale);
+        assert_eq!(adoption(&c, Some(&export(2_001)), true), Adoption::Adopt);
     }
 }

@@ -72,8 +72,14 @@ pub fn compose_export(session: &Session) -> Option<ComposeExport> {
             paths.push(real);
         }
     }
+    let modified = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64);
     Some(ComposeExport {
         paths,
         differences: plan::section_differences(&on_disk, rendered),
+        modified,
     })
 }

@@ -74,6 +74,7 @@ mod tests {
             name: "p-prometheus-1".into(),
             service: "prometheus".into(),
             state: RunState::Running,
+            created: 0,
             image_id: String::new(),
             labels: BTreeMap::new(),
             networks: on
