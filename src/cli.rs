@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -31,6 +33,38 @@ pub struct GlobalArgs {
     pub out: Option<PathBuf>,
 }
 
+// --- output flags (issue 11 §1) ---
+
+/// How much to print and whether to colour it; global, so they go before or after the command.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Print only errors, warnings and each command's verdict (no progress, no per-file lines)
+    #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more: every readiness check as it changes, the plan before a deploy applies it
+    #[arg(short = 'v', long, global = true)]
+    pub verbose: bool,
+    /// Colour verdicts (`FAILED`, `degraded`, `ok`): `auto` on a terminal unless `NO_COLOR`
+    /// is set
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorWhen::Auto
+    )]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+// --- end output flags ---
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a stackctl.yaml from a preset, and a .env (0600) with generated secrets
@@ -43,6 +77,9 @@ pub enum Command {
     Deploy(DeployArgs),
     /// Show containers, health, scrape targets, firing alerts and config drift
     Status(StatusArgs),
+    /// Show what a deploy would change: a unified diff of each rendered file against the one
+    /// on disk, and of each service's spec against what its container was created with
+    Diff(DiffArgs),
     /// Apply changed config: hot-reload where possible, roll back when rejected
     Reload,
     /// Remove the stack's containers and network (data volumes are kept)
@@ -111,6 +148,14 @@ pub struct DeployArgs {
     /// After the deploy, run `stackctl notify test` on the default receiver
     #[arg(long)]
     pub test_notify: bool,
+    // --- machine output of the plan (issue 11 §3) ---
+    /// With `--dry-run`: print the plan as one JSON document (`schema_version` 1)
+    #[arg(long, requires = "dry_run")]
+    pub json: bool,
+    /// With `--dry-run`: exit 0 when there is nothing to do, 2 when there are changes, 1 on
+    /// error (as `terraform plan -detailed-exitcode`)
+    #[arg(long, requires = "dry_run")]
+    pub detailed_exitcode: bool,
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +164,30 @@ pub struct StatusArgs {
     #[arg(long)]
     pub json: bool,
 }
+
+// --- `stackctl diff` (issue 11 §3) ---
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  stackctl diff                       what `deploy` would change, as unified diffs
+  stackctl diff prometheus            only prometheus' files and container
+  stackctl diff --detailed-exitcode   exit 2 when anything differs (for CI)")]
+pub struct DiffArgs {
+    /// Only these services (their files and containers); default: everything
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Print one JSON document (`schema_version` 1) instead of diffs
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 0 when nothing differs, 2 when something does, 1 on error
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Compare the rendered files only, without asking Docker about containers
+    #[arg(long)]
+    pub no_docker: bool,
+}
+
+// --- end `stackctl diff` ---
 
 #[derive(Debug, Args)]
 pub struct DownArgs {

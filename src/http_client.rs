@@ -37,6 +37,15 @@ pub enum Method {
     Delete,
 }
 
+/// No HTTP answer came from `url`: `cause` says why in a few words (`connection refused`,
+/// `timed out`), the URL once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{url}: {cause}")]
+pub struct Unanswered {
+    pub url: String,
+    pub cause: String,
+}
+
 /// One call: where, how, with which credentials and body, within how long.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -106,7 +115,12 @@ impl Call {
                 }
             }
         };
-        let mut response = result.map_err(|e| anyhow::anyhow!("{}: {}", self.url, cause(&e)))?;
+        let mut response = result.map_err(|e| {
+            anyhow::Error::new(Unanswered {
+                url: self.url.clone(),
+                cause: cause(&e),
+            })
+        })?;
         let status = response.status().as_u16();
         let body = response
             .body_mut()
@@ -171,6 +185,12 @@ fn cause(error: &ureq::Error) -> String {
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
             std::io::ErrorKind::ConnectionReset => "connection reset".to_string(),
+            std::io::ErrorKind::UnexpectedEof => {
+                "closed the connection without answering".to_string()
+            }
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+                "no answer in time".to_string()
+            }
             _ => io.to_string(),
         },
         ureq::Error::Timeout(_) => "no answer in time".to_string(),

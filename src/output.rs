@@ -1,5 +1,11 @@
 //! All printing: file reports, check summaries, warnings, and error display
 //! (`error:` / `  caused by:` / `  hint:`). Data goes to stdout, errors and warnings to stderr.
+//! `style` holds the global `-q`/`-v`/`--color` choice; `progress` the live deploy lines.
+
+pub mod diff;
+pub mod plan;
+pub mod progress;
+pub mod style;
 
 use std::path::Path;
 
@@ -14,7 +20,11 @@ use crate::writer::{FileStatus, WriteReport};
 /// A `ManifestError` carries its own cargo-style layout (locations, source lines, hints) and
 /// is printed as it is.
 pub fn print_error(error: &anyhow::Error) {
-    eprint!("{}", format_error(error));
+    let text = format_error(error);
+    match text.strip_prefix("error:") {
+        Some(rest) => anstream::eprint!("{}{rest}", style::error_label()),
+        None => anstream::eprint!("{text}"),
+    }
 }
 
 /// The text `print_error` writes, for tests.
@@ -63,8 +73,10 @@ fn hint_of(error: &anyhow::Error) -> Option<&str> {
 
 /// `created  prometheus/prometheus.yml` per file, then a one-line summary.
 pub fn print_write_report(report: &WriteReport) {
-    for (path, status) in &report.files {
-        println!("{:<9} {path}", status.as_str());
+    if !style::quiet() {
+        for (path, status) in &report.files {
+            println!("{:<9} {path}", status.as_str());
+        }
     }
     println!("{}", write_summary(report));
 }
@@ -95,7 +107,7 @@ fn display_dir(dir: &Path) -> String {
 /// Non-fatal notes from render or validate, to stderr.
 pub fn print_warnings(warnings: &[String]) {
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        anstream::eprintln!("{} {warning}", style::warning_label());
     }
 }
 
@@ -108,7 +120,9 @@ pub fn print_checks(results: &[CheckResult]) {
         let mut shown = result.clone();
         shown.notes.retain(|note| !seen.contains(&note.as_str()));
         seen.extend(result.notes.iter().map(String::as_str));
-        print!("{}", format_check(&shown));
+        let text = format_check(&shown);
+        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        anstream::print!("{}\n{rest}", style::lead(first));
     }
 }
 

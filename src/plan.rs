@@ -11,7 +11,18 @@
 //! interrupted recreate and containers of services no longer declared are removed — only those
 //! stackctl created: a container that carries only the compose project label (an app using the
 //! same project name) is listed as foreign and removed only when asked (`--remove-orphans`).
-//! `deploy --dry-run` prints this plan; nothing here talks to Docker.
+//! A container `docker compose up` started from the exported docker-compose.yml is adopted
+//! (`adopt`): its spec is the export's, so only a changed export section recreates it, and its
+//! config is what is on disk.
+//! `deploy --dry-run` prints this plan (`describe`); nothing here talks to Docker.
+
+mod adopt;
+mod changes;
+mod describe;
+
+pub use adopt::{adoption, section_differences, Adoption, ComposeExport};
+pub use changes::SpecChange;
+pub use describe::Counts;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,16 +59,34 @@ pub struct Observed {
     pub images: BTreeMap<String, Option<String>>,
     /// Config hash applied last (by deploy or reload), by container ID (the state file).
     pub deployed_config: BTreeMap<String, String>,
+    /// The exported docker-compose.yml on disk, to recognise containers `docker compose up`
+    /// started from it (`None` when there is none).
+    pub compose_export: Option<ComposeExport>,
+    /// Config hash of each service's files as they are on disk now (what a container that
+    /// compose started reads through its bind mounts), by service.
+    pub on_disk_config: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ServiceAction {
     Create,
-    Recreate { container: String, reason: String },
-    Start { container: String },
-    Reload { container: String },
-    Keep { container: String },
+    Recreate {
+        container: String,
+        reason: String,
+        /// Each changed spec field, `old → new` (empty when the old spec is unknown).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        changes: Vec<SpecChange>,
+    },
+    Start {
+        container: String,
+    },
+    Reload {
+        container: String,
+    },
+    Keep {
+        container: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -154,55 +183,6 @@ impl Plan {
     pub fn steps(&self) -> impl Iterator<Item = &ServiceStep> {
         self.levels.iter().flatten()
     }
-
-    /// One line per action, in the order they run (what `deploy --dry-run` prints).
-    pub fn describe(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        for pull in &self.pulls {
-            lines.push(format!(
-                "pull      {} (image of `{}`)",
-                pull.image, pull.service
-            ));
-        }
-        if let Some(network) = &self.create_network {
-            lines.push(format!("create    network {network}"));
-        }
-        for volume in &self.create_volumes {
-            lines.push(format!("create    volume {volume}"));
-        }
-        for removal in &self.removals {
-            lines.push(format!(
-                "remove    {} ({})",
-                removal.container, removal.reason
-            ));
-        }
-        for network in &self.remove_networks {
-            lines.push(format!(
-                "remove    network {} (duplicate project network)",
-                network.id
-            ));
-        }
-        for foreign in &self.foreign {
-            lines.push(format!(
-                "keep      {} ({})",
-                foreign.container, foreign.reason
-            ));
-        }
-        for step in self.steps() {
-            lines.push(match &step.action {
-                ServiceAction::Create => format!("create    {}", step.service),
-                ServiceAction::Recreate { reason, .. } => {
-                    format!("recreate  {} ({reason})", step.service)
-                }
-                ServiceAction::Start { .. } => format!("start     {} (stopped)", step.service),
-                ServiceAction::Reload { .. } => {
-                    format!("reload    {} (config files changed)", step.service)
-                }
-                ServiceAction::Keep { .. } => format!("keep      {} (up to date)", step.service),
-            });
-        }
-        lines
-    }
 }
 
 /// Turns rendered specs into desired services: hashes of the container-shaping fields and of
@@ -264,23 +244,26 @@ pub fn config_hash(
     files: &BTreeMap<String, RenderedFile>,
     key: &[u8],
 ) -> String {
-    let reads = |path: &str| {
-        spec.config_files.iter().any(|entry| {
-            let entry = entry.trim_end_matches('/');
-            path == entry
-                || path
-                    .strip_prefix(entry)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        }) || spec.secrets.iter().any(|s| s.file == path)
-    };
     let mut hasher = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
-    for (path, file) in files.iter().filter(|(path, _)| reads(path)) {
+    for (path, file) in files.iter().filter(|(path, _)| reads(spec, path)) {
         hasher.update(path.as_bytes());
         hasher.update(&[0]);
         hasher.update(file.contents.as_bytes());
         hasher.update(&[0]);
     }
     hex::encode(hasher.finalize().into_bytes())
+}
+
+/// Whether the service reads the rendered file at `path` (`config_files`: files or
+/// directories; and its secrets).
+pub fn reads(spec: &ServiceSpec, path: &str) -> bool {
+    spec.config_files.iter().any(|entry| {
+        let entry = entry.trim_end_matches('/');
+        path == entry
+            || path
+                .strip_prefix(entry)
+                .is_some_and(|rest| rest.starts_with('/'))
+    }) || spec.secrets.iter().any(|s| s.file == path)
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -373,7 +356,26 @@ pub fn plan(
     let by_name: BTreeMap<&str, &DesiredService> =
         desired.iter().map(|d| (d.spec.name.as_str(), d)).collect();
     let mut current: BTreeMap<&str, &ObservedContainer> = BTreeMap::new();
+    let mut adopted: BTreeMap<&str, Adoption> = BTreeMap::new();
     for c in &observed.containers {
+        let adoption = match c.is_stackctl() {
+            true => None,
+            false => Some(adoption(
+                c,
+                observed.compose_export.as_ref(),
+                observed.deployed_config.contains_key(&c.id),
+            )),
+        };
+        let from_export = adoption.as_ref().is_some_and(|a| *a != Adoption::Foreign);
+        let own_name = labels::container_name(project, &c.service);
+        if from_export && by_name.contains_key(c.service.as_str()) && c.name == own_name {
+            adopted.insert(
+                c.service.as_str(),
+                adoption.expect("set for foreign containers"),
+            );
+            current.insert(c.service.as_str(), c);
+            continue;
+        }
         if !c.is_stackctl() {
             plan.foreign.push(Removal {
                 container: c.name.clone(),
@@ -414,7 +416,10 @@ pub fn plan(
                 service: name.clone(),
                 action: decide(
                     by_name[name.as_str()],
-                    current.get(name.as_str()).copied(),
+                    (
+                        current.get(name.as_str()).copied(),
+                        adopted.get(name.as_str()),
+                    ),
                     observed,
                     (project, plan.network_id.as_deref()),
                 ),
@@ -443,7 +448,7 @@ fn kept_network<'a>(
 
 fn decide(
     d: &DesiredService,
-    container: Option<&ObservedContainer>,
+    (container, adopted): (Option<&ObservedContainer>, Option<&Adoption>),
     observed: &Observed,
     (project, network_id): (&str, Option<&str>),
 ) -> ServiceAction {
@@ -454,9 +459,27 @@ fn decide(
     let recreate = |reason: String| ServiceAction::Recreate {
         container: id.clone(),
         reason,
+        changes: Vec::new(),
     };
-    if c.label(labels::SPEC_HASH) != Some(d.spec_hash.as_str()) {
-        return recreate(changed_fields(c.label(labels::SPEC), &d.spec_json));
+    if let Some(Adoption::Differs(changes)) = adopted {
+        return ServiceAction::Recreate {
+            container: id.clone(),
+            reason: "started by `docker compose` from a docker-compose.yml that differs from the manifest".into(),
+            changes: changes.clone(),
+        };
+    }
+    if let Some(Adoption::Stale) = adopted {
+        return recreate(
+            "started by `docker compose` from a docker-compose.yml rewritten since: what it runs is unknown"
+                .into(),
+        );
+    }
+    if adopted.is_none() && c.label(labels::SPEC_HASH) != Some(d.spec_hash.as_str()) {
+        return ServiceAction::Recreate {
+            container: id.clone(),
+            reason: changed_fields(c.label(labels::SPEC), &d.spec_json),
+            changes: spec_changes(c.label(labels::SPEC), &d.spec_json),
+        };
     }
     if let Some(Some(image_id)) = observed.images.get(&d.spec.image) {
         if !c.image_id.is_empty() && &c.image_id != image_id {
@@ -481,11 +504,28 @@ fn decide(
         .deployed_config
         .get(&c.id)
         .map(String::as_str)
-        .or(c.label(labels::CONFIG_HASH));
+        .or(c.label(labels::CONFIG_HASH))
+        // A container compose started reads the files on disk through its bind mounts.
+        .or(adopted.and(
+            observed
+                .on_disk_config
+                .get(&d.spec.name)
+                .map(String::as_str),
+        ));
     if deployed != Some(d.config_hash.as_str()) {
         return ServiceAction::Reload { container: id };
     }
     ServiceAction::Keep { container: id }
+}
+
+/// Each changed field between the spec a container records and the desired one.
+fn spec_changes(old: Option<&str>, new: &str) -> Vec<SpecChange> {
+    let parse =
+        |t: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).ok();
+    match (old.and_then(parse), parse(new)) {
+        (Some(old), Some(new)) => changes::spec_changes(&old, &new),
+        _ => Vec::new(),
+    }
 }
 
 /// Which top-level spec fields differ, for the recreate reason (`image, ports changed`).
@@ -569,6 +609,7 @@ mod tests {
             name: labels::container_name(project, &d.spec.name),
             service: d.spec.name.clone(),
             state,
+            created: 0,
             image_id: "sha256:aaa".into(),
             labels: BTreeMap::from([
                 (labels::SPEC_HASH.to_string(), d.spec_hash.clone()),

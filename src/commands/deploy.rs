@@ -9,6 +9,7 @@ mod fake_engine;
 pub(crate) mod http;
 pub(crate) mod lock;
 mod observe;
+pub(crate) mod on_disk;
 mod ports;
 mod pull;
 pub(crate) mod ready;
@@ -55,10 +56,22 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
         plan.remove_foreign();
     }
     if args.dry_run {
-        print_plan(session, &plan);
-        return Ok(ExitCode::SUCCESS);
+        if args.json {
+            output::plan::print_json(&plan)?;
+        } else {
+            output::plan::print(&plan);
+        }
+        let changes = plan.counts().any();
+        return Ok(if args.detailed_exitcode && changes {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     print_foreign(&plan);
+    if output::style::verbose() && !plan.is_up_to_date() {
+        output::plan::print(&plan);
+    }
     if !plan.is_up_to_date() {
         checks::judge(session)?;
     }
@@ -81,18 +94,15 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
         return Ok(ExitCode::SUCCESS);
     }
     let timeout = Duration::from_secs(args.timeout);
-    let outcomes = apply::apply(&engine, session, &plan, timeout).await?;
+    let progress = output::progress::Progress::new();
+    // Each service's outcome is printed by `apply` the moment it is ready.
+    apply::apply(&engine, session, &plan, (timeout, &progress)).await?;
     let reloaded =
         crate::commands::reload::apply::reload_all(&engine, session, &targets, &backup, timeout)
             .await?;
     record_state(&engine, session).await?;
-    for (service, outcome) in &outcomes {
-        let outcome = reloaded
-            .iter()
-            .find(|(s, _)| s == service)
-            .map(|(_, how)| how.to_string())
-            .unwrap_or(outcome.clone());
-        println!("{service:<20} {outcome}");
+    for (service, how) in &reloaded {
+        progress.service(service, timeout).settled(&how.to_string());
     }
     println!(
         "stack `{}` is up: {} services ready",
@@ -144,20 +154,6 @@ fn record_observed_state(session: &Session, observed: &plan::Observed) -> anyhow
     Ok(())
 }
 
-fn print_plan(session: &Session, plan: &Plan) {
-    if plan.is_up_to_date() {
-        println!("stack `{}` is up to date: nothing to do", session.project);
-        return;
-    }
-    println!(
-        "plan for stack `{}` (dry run, nothing changed):",
-        session.project
-    );
-    for line in plan.describe() {
-        println!("  {line}");
-    }
-}
-
 /// Containers under the project's name that stackctl did not create are left alone.
 fn print_foreign(plan: &Plan) {
     if plan.foreign.is_empty() {
@@ -173,6 +169,9 @@ fn print_foreign(plan: &Plan) {
 }
 
 fn print_urls(session: &Session) {
+    if output::style::quiet() {
+        return;
+    }
     for d in &session.desired {
         if let Some(url) = &d.spec.url {
             println!("  {:<20} {url}", d.spec.name);

@@ -170,6 +170,7 @@ mod tests {
             name: format!("p-{service}-1"),
             service: service.into(),
             state: RunState::Running,
+            created: 0,
             image_id: String::new(),
             labels: BTreeMap::from([(labels::DEPENDS_ON.to_string(), depends_on.to_string())]),
             networks: BTreeMap::new(),

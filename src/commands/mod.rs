@@ -2,6 +2,7 @@
 
 mod backup;
 mod deploy;
+mod diff;
 mod down;
 mod endpoint;
 mod init;
@@ -70,6 +71,7 @@ impl Failure {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    crate::output::style::configure(&cli.output);
     let global = cli.global;
     match cli.command {
         Command::Init(args) => init::exec(&global, args),
@@ -77,6 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::exec(&global, args),
         Command::Deploy(args) => deploy::exec(&global, args),
         Command::Status(args) => status::exec(&global, args),
+        Command::Diff(args) => diff::exec(&global, args),
         Command::Reload => reload::exec(&global),
         Command::Down(args) => down::exec(&global, args),
         Command::Notify(args) => notify::exec(&global, args),

@@ -1,46 +1,30 @@
 //! `stackctl status [--json]`: per service state, health, uptime, image, URL and config
 //! drift; Prometheus' view (down targets with their last error, failing rules, firing alerts).
 //! Exit 0 when healthy, 1 otherwise. One list call, parallel inspects, short HTTP timeouts.
+//! `--json` follows docs/status.schema.json (`report`); a container `docker compose up`
+//! started from the export is recognised (`created_by: compose`) and its drift explained.
 
 mod network;
 mod prometheus;
+mod report;
 mod uptime;
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use futures_util::future::join_all;
-use serde::Serialize;
 
 use super::deploy::session::{self, Session};
 use super::deploy::state::DeployedState;
-use super::deploy::{http, ready};
+use super::deploy::{http, on_disk, ready};
 use crate::cli::{GlobalArgs, StatusArgs};
 use crate::docker::{labels, ContainerStatus, Engine, Health, ObservedContainer, RunState};
-use crate::plan::DesiredService;
+use crate::output::style;
+use crate::plan::{Adoption, ComposeExport, DesiredService};
 use prometheus::PrometheusView;
+use report::{Config, CreatedBy, Problem, ProblemCode, Report, ServiceRow};
 
-#[derive(Debug, Serialize)]
-struct Report {
-    project: String,
-    healthy: bool,
-    services: Vec<ServiceRow>,
-    prometheus: Option<PrometheusView>,
-    /// Everything that makes the stack not healthy, one sentence each.
-    problems: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct ServiceRow {
-    service: String,
-    state: String,
-    health: String,
-    uptime_seconds: Option<i64>,
-    image: String,
-    url: Option<String>,
-    /// `current`, `changed` (files differ: `stackctl reload`), `outdated` (spec differs:
-    /// `stackctl deploy`), or `-` when not deployed.
-    config: String,
-}
+pub use report::STATUS_SCHEMA_VERSION;
 
 pub fn exec(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
@@ -67,6 +51,14 @@ async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Rep
         engine.networks_named(&network_name),
     )?;
     let deployed = DeployedState::read(&session.out_dir).by_container();
+    let compose = if containers.iter().any(|c| !c.is_stackctl()) {
+        ComposeView {
+            export: on_disk::compose_export(session),
+            on_disk_config: on_disk::config_hashes(session)?,
+        }
+    } else {
+        ComposeView::default()
+    };
     let current: Vec<Option<&ObservedContainer>> = session
         .desired
         .iter()
@@ -111,11 +103,13 @@ async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Rep
         .zip(&inspected)
         .zip(probes)
     {
-        let mut row = row(d, *c, status.as_ref(), &deployed, now);
-        if ready && row.health == Health::Starting.as_str() {
-            row.health = "ready".to_string(); // the first healthcheck has not run yet, the probe passed
+        let (mut row, drift) = row(d, (*c, status.as_ref()), (&deployed, &compose), now);
+        if ready && row.health.as_deref() == Some(Health::Starting.as_str()) {
+            // The first healthcheck has not run yet, the probe passed.
+            row.health = Some("ready".to_string());
         }
         problems.extend(row_problems(&row));
+        problems.extend(drift);
         if d.spec.name == "prometheus" && row.state == "running" {
             let port = d
                 .spec
@@ -140,6 +134,7 @@ async fn collect<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Rep
         problems.extend(prometheus_problems(view));
     }
     Ok(Report {
+        schema_version: STATUS_SCHEMA_VERSION,
         project: session.project.clone(),
         healthy: problems.is_empty(),
         services,
@@ -171,40 +166,103 @@ async fn answers_ready(
         .is_ok_and(|r| r.ok())
 }
 
+/// What `status` needs to recognise containers `docker compose up` started.
+#[derive(Default)]
+struct ComposeView {
+    export: Option<ComposeExport>,
+    on_disk_config: BTreeMap<String, String>,
+}
+
+/// A service's row, and the problem its drift from the manifest is (with what differs).
 fn row(
     d: &DesiredService,
-    container: Option<&ObservedContainer>,
-    status: Option<&ContainerStatus>,
-    deployed: &std::collections::BTreeMap<String, String>,
+    (container, status): (Option<&ObservedContainer>, Option<&ContainerStatus>),
+    (deployed, compose): (&BTreeMap<String, String>, &ComposeView),
     now: i64,
-) -> ServiceRow {
+) -> (ServiceRow, Vec<Problem>) {
     let (Some(c), Some(s)) = (container, status) else {
-        return ServiceRow {
+        let row = ServiceRow {
             service: d.spec.name.clone(),
             state: "missing".into(),
-            health: "-".into(),
+            health: None,
             uptime_seconds: None,
             image: d.spec.image.clone(),
             url: d.spec.url.clone(),
-            config: "-".into(),
+            config: None,
+            created_by: None,
         };
+        return (row, Vec::new());
     };
+    let name = d.spec.name.as_str();
+    let adopted_before = deployed.contains_key(&c.id);
+    let adoption = (!c.is_stackctl())
+        .then(|| crate::plan::adoption(c, compose.export.as_ref(), adopted_before));
     let applied = deployed
         .get(&c.id)
         .map(String::as_str)
-        .or(c.label(labels::CONFIG_HASH));
-    let config = if c.label(labels::SPEC_HASH) != Some(d.spec_hash.as_str()) {
-        "outdated"
-    } else if applied != Some(d.config_hash.as_str()) {
-        "changed"
+        .or(c.label(labels::CONFIG_HASH))
+        .or(adoption
+            .as_ref()
+            .and(compose.on_disk_config.get(name).map(String::as_str)));
+    let config_state = if applied == Some(d.config_hash.as_str()) {
+        Config::Current
     } else {
-        "current"
+        Config::Changed
+    };
+    let (config, created_by, drift) = match &adoption {
+        None if c.label(labels::SPEC_HASH) != Some(d.spec_hash.as_str()) => (
+            Config::Outdated,
+            CreatedBy::Stackctl,
+            vec![Problem::new(
+                ProblemCode::SpecOutdated,
+                Some(name),
+                format!("`{name}` runs an older image, ports or flags than the manifest says (run `stackctl deploy`)"),
+            )],
+        ),
+        None => (config_state, CreatedBy::Stackctl, Vec::new()),
+        Some(Adoption::Adopt) => (config_state, CreatedBy::Compose, Vec::new()),
+        Some(Adoption::Differs(changes)) => {
+            let what: Vec<String> = changes.iter().map(ToString::to_string).collect();
+            (
+                Config::Outdated,
+                CreatedBy::Compose,
+                vec![Problem::new(
+                    ProblemCode::SpecOutdated,
+                    Some(name),
+                    format!(
+                        "`{name}` was started by `docker compose` from a docker-compose.yml that differs from the manifest: {} (run `stackctl deploy`)",
+                        what.join("; ")
+                    ),
+                )],
+            )
+        }
+        Some(Adoption::Stale) => (
+            Config::Outdated,
+            CreatedBy::Compose,
+            vec![Problem::new(
+                ProblemCode::SpecOutdated,
+                Some(name),
+                format!("`{name}` was started by `docker compose` from a docker-compose.yml that was rewritten after: what it runs is unknown (run `stackctl deploy` to recreate it, or `docker compose up -d` again)"),
+            )],
+        ),
+        Some(Adoption::Foreign) => (
+            Config::Outdated,
+            CreatedBy::Other,
+            vec![Problem::new(
+                ProblemCode::SpecOutdated,
+                Some(name),
+                format!(
+                    "`{}` was not created by stackctl nor from this project's docker-compose.yml (run `stackctl deploy --remove-orphans` to replace it)",
+                    c.name
+                ),
+            )],
+        ),
     };
     let running = s.state == RunState::Running;
-    ServiceRow {
+    let row = ServiceRow {
         service: d.spec.name.clone(),
         state: s.state.as_str().to_string(),
-        health: s.health.as_str().to_string(),
+        health: (s.health != Health::None).then(|| s.health.as_str().to_string()),
         uptime_seconds: s
             .started_at
             .as_deref()
@@ -213,68 +271,136 @@ fn row(
             .map(|t| now - t),
         image: s.image.clone(),
         url: d.spec.url.clone(),
-        config: config.to_string(),
-    }
+        config: Some(config),
+        created_by: Some(created_by),
+    };
+    (row, drift)
 }
 
-fn row_problems(row: &ServiceRow) -> Vec<String> {
+fn row_problems(row: &ServiceRow) -> Vec<Problem> {
+    let service = Some(row.service.as_str());
+    let name = &row.service;
     let mut problems = Vec::new();
     match row.state.as_str() {
         "running" => {}
-        "missing" => problems.push(format!(
-            "`{}` is not deployed (run `stackctl deploy`)",
-            row.service
+        "missing" => problems.push(Problem::new(
+            ProblemCode::ServiceMissing,
+            service,
+            format!("`{name}` is not deployed (run `stackctl deploy`)"),
         )),
-        state => problems.push(format!("`{}` is {state}", row.service)),
+        state => problems.push(Problem::new(
+            ProblemCode::ServiceNotRunning,
+            service,
+            format!("`{name}` is {state}"),
+        )),
     }
-    if row.health == Health::Unhealthy.as_str() || row.health == Health::Starting.as_str() {
-        problems.push(format!("`{}` is {}", row.service, row.health));
-    }
-    match row.config.as_str() {
-        "changed" => problems.push(format!("`{}` runs older config files than rendered (run `stackctl reload`)", row.service)),
-        "outdated" => problems.push(format!("`{}` runs an older image, ports or flags than the manifest says (run `stackctl deploy`)", row.service)),
+    match row.health.as_deref() {
+        Some("unhealthy") => problems.push(Problem::new(
+            ProblemCode::ServiceUnhealthy,
+            service,
+            format!("`{name}` is unhealthy"),
+        )),
+        Some("starting") => problems.push(Problem::new(
+            ProblemCode::ServiceStarting,
+            service,
+            format!("`{name}` is starting"),
+        )),
         _ => {}
+    }
+    if row.config == Some(Config::Changed) {
+        problems.push(Problem::new(
+            ProblemCode::ConfigChanged,
+            service,
+            format!("`{name}` runs older config files than rendered (run `stackctl reload`)"),
+        ));
     }
     problems
 }
 
-fn prometheus_problems(view: &PrometheusView) -> Vec<String> {
+fn prometheus_problems(view: &PrometheusView) -> Vec<Problem> {
     let mut problems = Vec::new();
+    let prometheus = Some("prometheus");
     if let Some(error) = &view.error {
-        problems.push(format!("cannot read Prometheus' API: {error}"));
+        problems.push(Problem::new(
+            ProblemCode::PrometheusUnreachable,
+            prometheus,
+            format!("cannot read Prometheus' API: {error}"),
+        ));
     }
     for t in &view.targets_down {
-        problems.push(format!(
-            "target {} of job `{}` is {}: {}",
-            t.instance, t.job, t.health, t.last_error
+        problems.push(Problem::new(
+            ProblemCode::TargetDown,
+            prometheus,
+            format!(
+                "target {} of job `{}` is {}: {}",
+                t.instance, t.job, t.health, t.last_error
+            ),
         ));
     }
     for r in &view.rule_failures {
-        problems.push(format!(
-            "rule `{}` in group `{}` fails: {}",
-            r.rule, r.group, r.error
+        problems.push(Problem::new(
+            ProblemCode::RuleFailing,
+            prometheus,
+            format!(
+                "rule `{}` in group `{}` fails: {}",
+                r.rule, r.group, r.error
+            ),
         ));
     }
     problems
 }
 
 fn print(report: &Report) {
+    if !style::quiet() {
+        print_details(report);
+    }
+    if report.healthy {
+        anstream::println!(
+            "stack `{}` is {}",
+            report.project,
+            style::verdict("healthy")
+        );
+    } else {
+        anstream::println!(
+            "stack `{}` is {}:",
+            report.project,
+            style::verdict("degraded")
+        );
+        for p in &report.problems {
+            println!("  - {}", p.message);
+        }
+    }
+}
+
+/// The table of services and Prometheus' view (left out under `-q`).
+fn print_details(report: &Report) {
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::NOTHING);
     table.set_header([
         "SERVICE", "STATE", "HEALTH", "UPTIME", "IMAGE", "CONFIG", "URL",
     ]);
+    let dash = || "-".to_string();
     for s in &report.services {
-        let uptime = s
-            .uptime_seconds
-            .map(uptime::human)
-            .unwrap_or_else(|| "-".into());
-        let url = s.url.clone().unwrap_or_else(|| "-".into());
+        let uptime = s.uptime_seconds.map(uptime::human).unwrap_or_else(dash);
+        let config = match (s.config, s.created_by) {
+            (Some(c), Some(CreatedBy::Compose)) => format!("{} (compose)", c.as_str()),
+            (Some(c), _) => c.as_str().to_string(),
+            (None, _) => dash(),
+        };
         table.add_row([
-            &s.service, &s.state, &s.health, &uptime, &s.image, &s.config, &url,
+            s.service.clone(),
+            s.state.clone(),
+            s.health.clone().unwrap_or_else(dash),
+            uptime,
+            s.image.clone(),
+            config,
+            s.url.clone().unwrap_or_else(dash),
         ]);
     }
-    println!("{table}");
+    // Colour per cell would break comfy-table's widths; verdict words are painted after.
+    let text = table.to_string();
+    let painted: Vec<String> = text.lines().map(paint_row).collect();
+    anstream::println!("{}", painted.join("\n"));
     if let Some(view) = &report.prometheus {
         println!();
         println!(
@@ -283,7 +409,13 @@ fn print(report: &Report) {
             view.targets_down.len()
         );
         for t in &view.targets_down {
-            println!("  down  {} ({}): {}", t.instance, t.job, t.last_error);
+            anstream::println!(
+                "  {}  {} ({}): {}",
+                style::verdict("down"),
+                t.instance,
+                t.job,
+                t.last_error
+            );
         }
         println!("rule evaluation failures: {}", view.rule_failures.len());
         for r in &view.rule_failures {
@@ -291,16 +423,29 @@ fn print(report: &Report) {
         }
         println!("firing alerts: {}", view.firing_alerts.len());
         for a in &view.firing_alerts {
-            println!("  {} {}", a.name, a.labels);
+            let labels: Vec<String> = a.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            println!("  {} {}", a.name, labels.join(", "));
         }
     }
     println!();
-    if report.healthy {
-        println!("stack `{}` is healthy", report.project);
-    } else {
-        println!("stack `{}` is degraded:", report.project);
-        for p in &report.problems {
-            println!("  - {p}");
-        }
+}
+
+/// A table row with its state, health and config words painted (widths are already laid out).
+fn paint_row(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        let painted = match word {
+            "running" | "healthy" | "ready" | "current" => word.to_string(),
+            _ => style::verdict(word),
+        };
+        out.push_str(&painted);
+        rest = &rest[end..];
     }
+    out.push_str(rest);
+    out
 }

@@ -122,6 +122,7 @@ impl Engine for Daemon {
                     service: labels.get(labels::SERVICE).cloned().unwrap_or_default(),
                     name,
                     state: RunState::parse(&c.state.map(|s| s.to_string()).unwrap_or_default()),
+                    created: c.created.unwrap_or_default(),
                     image_id: c.image_id.unwrap_or_default(),
                     labels,
                     networks: attached_networks(c.network_settings),

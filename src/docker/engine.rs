@@ -56,6 +56,8 @@ pub struct ObservedContainer {
     pub name: String,
     pub service: String,
     pub state: RunState,
+    /// When the container was created, Unix seconds (0 when Docker did not say).
+    pub created: i64,
     /// The image ID the container runs (`sha256:...`).
     pub image_id: String,
     pub labels: BTreeMap<String, String>,

@@ -11,6 +11,8 @@ use futures_util::future::join_all;
 use super::session::Session;
 use super::{ports, pull, ready, secrets};
 use crate::docker::{labels, ContainerRequest, Engine, NameConflict};
+use crate::output::progress::{Progress, ServiceLine};
+use crate::output::style;
 use crate::plan::{DesiredService, Plan, ServiceAction, ServiceStep};
 
 const STOP_TIMEOUT_SECS: i64 = 10;
@@ -22,7 +24,7 @@ pub async fn apply<E: Engine>(
     engine: &E,
     session: &Session,
     plan: &Plan,
-    timeout: Duration,
+    (timeout, progress): (Duration, &Progress),
 ) -> anyhow::Result<Outcomes> {
     pull::pull_all(engine, session, &plan.pulls).await?;
     let network = match &plan.create_network {
@@ -30,7 +32,7 @@ pub async fn apply<E: Engine>(
             let id = engine
                 .create_network(network, labels::network_labels(&session.project, "default"))
                 .await?;
-            println!("created network {network}");
+            progress.note(&format!("created network {network}"));
             id
         }
         // By ID: with a duplicate of the name around, Docker calls the name ambiguous.
@@ -43,11 +45,14 @@ pub async fn apply<E: Engine>(
         engine
             .create_volume(volume, labels::volume_labels(&session.project, key))
             .await?;
-        println!("created volume {volume}");
+        progress.note(&format!("created volume {volume}"));
     }
     for removal in &plan.removals {
         engine.remove_container(&removal.id, false).await?;
-        println!("removed {} ({})", removal.container, removal.reason);
+        progress.note(&format!(
+            "removed {} ({})",
+            removal.container, removal.reason
+        ));
     }
     for duplicate in &plan.remove_networks {
         // Its containers are recreated onto the kept network; with the name ambiguous no
@@ -56,7 +61,7 @@ pub async fn apply<E: Engine>(
             engine.disconnect_network(&duplicate.id, container).await?;
         }
         engine.remove_network(&duplicate.id).await?;
-        println!("removed duplicate network {}", duplicate.id);
+        progress.note(&format!("removed duplicate network {}", duplicate.id));
     }
     ports::check_free(session, plan)?;
     ensure_bind_sources(session)?;
@@ -67,6 +72,7 @@ pub async fn apply<E: Engine>(
         network,
         image_ids,
         timeout,
+        progress,
         root_propagates: root_mount_propagates(),
     };
     let mut outcomes = Vec::new();
@@ -108,11 +114,38 @@ struct Context<'a, E> {
     network: String,
     image_ids: BTreeMap<String, String>,
     timeout: Duration,
+    progress: &'a Progress,
     root_propagates: bool,
 }
 
 impl<E: Engine> Context<'_, E> {
+    /// Converges one service, its live line saying what it does and its outcome printed as
+    /// soon as it is known.
     async fn converge(&self, step: &ServiceStep) -> anyhow::Result<String> {
+        let line = self.progress.service(&step.service, self.timeout);
+        match self.converge_reporting(step, &line).await {
+            Ok(outcome) => {
+                match &step.action {
+                    ServiceAction::Keep { .. } if style::verbose() => line.settled(&outcome),
+                    // Reloads are reported by the reload that follows; keeps are the quiet
+                    // majority of a redeploy.
+                    ServiceAction::Keep { .. } | ServiceAction::Reload { .. } => {}
+                    _ => line.done(&outcome),
+                }
+                Ok(outcome)
+            }
+            Err(error) => {
+                line.failed(&step_name(&step.action));
+                Err(error)
+            }
+        }
+    }
+
+    async fn converge_reporting(
+        &self,
+        step: &ServiceStep,
+        line: &ServiceLine,
+    ) -> anyhow::Result<String> {
         let d = self
             .session
             .service(&step.service)
@@ -120,24 +153,30 @@ impl<E: Engine> Context<'_, E> {
         let final_name = labels::container_name(&self.session.project, &d.spec.name);
         let outcome = match &step.action {
             ServiceAction::Create => {
+                line.step("creating");
                 let id = self.create(d, &final_name, None).await?;
-                self.start(d, &id).await?;
+                self.start(d, &id, line).await?;
                 "created".to_string()
             }
-            ServiceAction::Recreate { container, reason } => {
+            ServiceAction::Recreate {
+                container, reason, ..
+            } => {
+                line.step("creating the replacement");
                 let temporary = labels::temporary_name(container, &final_name);
                 let id = self.create(d, &temporary, Some(&d.spec.name)).await?;
+                line.step("stopping the old container");
                 self.engine
                     .stop_container(container, STOP_TIMEOUT_SECS)
                     .await?;
                 self.engine.remove_container(container, false).await?;
                 self.engine.rename_container(&id, &final_name).await?;
-                self.start(d, &id).await?;
+                self.start(d, &id, line).await?;
                 format!("recreated ({reason})")
             }
             ServiceAction::Start { container } => {
                 // A crash-looping container is stopped first, so it starts now with the
                 // current files instead of at the end of Docker's restart back-off.
+                line.step("stopping");
                 self.engine
                     .stop_container(container, STOP_TIMEOUT_SECS)
                     .await?;
@@ -147,7 +186,7 @@ impl<E: Engine> Context<'_, E> {
                         &secrets::files(&d.spec, &self.session.stack.files)?,
                     )
                     .await?;
-                self.start(d, container).await?;
+                self.start(d, container, line).await?;
                 "started".to_string()
             }
             ServiceAction::Reload { .. } => "config changed".to_string(),
@@ -219,19 +258,33 @@ impl<E: Engine> Context<'_, E> {
         })
     }
 
-    async fn start(&self, d: &DesiredService, id: &str) -> anyhow::Result<()> {
+    async fn start(&self, d: &DesiredService, id: &str, line: &ServiceLine) -> anyhow::Result<()> {
+        line.step("starting");
         if let Err(error) = self.engine.start_container(id).await {
             return Err(ports::explain_start_error(self.session, &d.spec, error));
         }
-        ready::wait_ready(
+        ready::wait_ready_reporting(
             self.engine,
             &d.spec,
             (id, self.session.credentials(&d.spec)),
             &self.session.project,
             self.timeout,
+            &|check| line.waiting(check),
         )
         .await
     }
+}
+
+/// What a failed step was doing, for its `FAILED` line.
+fn step_name(action: &ServiceAction) -> String {
+    match action {
+        ServiceAction::Create => "create",
+        ServiceAction::Recreate { .. } => "recreate",
+        ServiceAction::Start { .. } => "start",
+        ServiceAction::Reload { .. } => "reload",
+        ServiceAction::Keep { .. } => "check",
+    }
+    .to_string()
 }
 
 /// Rendered directories a container mounts exist even when a component rendered no file
@@ -319,6 +372,7 @@ mod tests {
                 ServiceAction::Recreate {
                     container: old.into(),
                     reason: "image changed".into(),
+                    changes: Vec::new(),
                 },
             )]],
             ..Default::default()
@@ -328,7 +382,12 @@ mod tests {
             .build()
             .unwrap();
         let outcomes = runtime
-            .block_on(apply(&engine, &session, &plan, Duration::from_secs(5)))
+            .block_on(apply(
+                &engine,
+                &session,
+                &plan,
+                (Duration::from_secs(5), &Progress::new()),
+            ))
             .unwrap();
         assert_eq!(
             outcomes,
@@ -375,7 +434,12 @@ mod tests {
             .build()
             .unwrap();
         let outcomes: BTreeMap<String, String> = runtime
-            .block_on(apply(&engine, &session, &plan, Duration::from_secs(5)))
+            .block_on(apply(
+                &engine,
+                &session,
+                &plan,
+                (Duration::from_secs(5), &Progress::new()),
+            ))
             .unwrap()
             .into_iter()
             .collect();

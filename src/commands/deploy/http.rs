@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-pub use crate::http_client::{get_as, Method, Reply};
+pub use crate::http_client::{get_as, Method, Reply, Unanswered};
 
-/// Calls `url`; `Err` only when no HTTP answer came (refused, timeout).
+/// Calls `url`; `Err` (an `Unanswered`) only when no HTTP answer came (refused, timeout).
 pub async fn call(
     method: Method,
     url: &str,
@@ -16,4 +16,47 @@ pub async fn call(
         .auth(basic_auth)
         .send()
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unanswered(url: &str) -> Unanswered {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let error = runtime
+            .block_on(get_as(url, None, Duration::from_millis(500)))
+            .unwrap_err();
+        error.downcast::<Unanswered>().expect("an Unanswered")
+    }
+
+    /// The readiness error used to read `URL: Network Error: Network Error: ...`.
+    #[test]
+    fn a_refused_connection_is_one_clean_cause_naming_the_url_once() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port(); // bound, then dropped: nothing listens there now
+        let url = format!("http://127.0.0.1:{port}/-/ready");
+        let error = unanswered(&url);
+        assert_eq!(error.cause, "connection refused");
+        assert_eq!(error.to_string(), format!("{url}: connection refused"));
+    }
+
+    #[test]
+    fn a_server_that_closes_without_answering_is_named_so() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            drop(stream);
+        });
+        let text = unanswered(&format!("http://127.0.0.1:{port}/")).to_string();
+        server.join().unwrap();
+        assert_eq!(text.matches("127.0.0.1").count(), 1, "{text}");
+        assert!(!text.contains("Network Error"), "{text}");
+    }
 }

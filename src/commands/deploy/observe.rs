@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use futures_util::future::try_join_all;
 
+use super::on_disk;
 use super::session::Session;
 use super::state::DeployedState;
 use crate::docker::{labels, Engine};
@@ -30,7 +31,19 @@ pub async fn observe<E: Engine>(engine: &E, session: &Session) -> anyhow::Result
         try_join_all(images.iter().map(|image| engine.image_id(image))),
         try_join_all(externals.iter().map(|name| engine.find_network(name))),
     )?;
+    // Only a container stackctl did not create can have been started by `docker compose up`.
+    let compose_started = containers.iter().any(|c| !c.is_stackctl());
+    let (compose_export, on_disk_config) = if compose_started {
+        (
+            on_disk::compose_export(session),
+            on_disk::config_hashes(session)?,
+        )
+    } else {
+        (None, Default::default())
+    };
     Ok(Observed {
+        compose_export,
+        on_disk_config,
         containers,
         networks,
         external_networks: externals

@@ -50,13 +50,30 @@ pub async fn wait_ready<E: Engine>(
     project: &str,
     timeout: Duration,
 ) -> anyhow::Result<()> {
+    let at = (container, credentials);
+    wait_ready_reporting(engine, spec, at, project, timeout, &|_| {}).await
+}
+
+/// `wait_ready`, telling `report` what each check found while the service is not ready yet
+/// (`GET /-/ready connection refused`), for the live progress line.
+pub async fn wait_ready_reporting<E: Engine>(
+    engine: &E,
+    spec: &ServiceSpec,
+    (container, credentials): (&str, Option<(String, String)>),
+    project: &str,
+    timeout: Duration,
+    report: &dyn Fn(&str),
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut last_check = "not checked yet".to_string();
     loop {
         let status = engine.inspect_container(container).await?;
         match status.state {
             RunState::Running => {}
-            RunState::Created => last_check = "not started yet".to_string(),
+            RunState::Created => {
+                last_check = "not started yet".to_string();
+                report(&last_check);
+            }
             _ => return Err(exited(engine, spec, (container, project), &status).await),
         }
         if status.state == RunState::Running {
@@ -67,12 +84,15 @@ pub async fn wait_ready<E: Engine>(
                         engine,
                         spec,
                         (container, project),
-                        &detail,
+                        &detail.full,
                         "is unhealthy",
                     )
                     .await)
                 }
-                Err(detail) => last_check = detail,
+                Err(detail) => {
+                    report(&detail.short);
+                    last_check = detail.full;
+                }
             }
         }
         if started.elapsed() >= timeout {
@@ -83,31 +103,64 @@ pub async fn wait_ready<E: Engine>(
     }
 }
 
+/// What a readiness check found: `short` for the live line (`GET /-/ready connection
+/// refused`), `full` for the error (`GET http://127.0.0.1:9090/-/ready: connection refused`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct NotReady {
+    short: String,
+    full: String,
+}
+
+impl NotReady {
+    fn same(text: impl Into<String>) -> Self {
+        let text = text.into();
+        Self {
+            short: text.clone(),
+            full: text,
+        }
+    }
+}
+
 /// One readiness check; `Err` says what is not ready yet.
 async fn check(
     spec: &ServiceSpec,
     status: &ContainerStatus,
     project: &str,
     credentials: Option<(String, String)>,
-) -> Result<(), String> {
+) -> Result<(), NotReady> {
     if let Some(probe) = &spec.ready {
         let Some(address) = endpoint(spec, probe.port, status, project) else {
-            return Err("no address to probe yet".to_string());
+            return Err(NotReady::same("no address to probe yet"));
         };
         let url = format!("{}://{address}{}", spec.scheme(), probe.path);
         return match http::get_as(&url, credentials, Duration::from_millis(800)).await {
             Ok(reply) if reply.ok() => Ok(()),
-            Ok(reply) => Err(format!("GET {url} answered {}", reply.status)),
-            Err(e) => Err(format!("GET {e}")),
+            Ok(reply) => Err(NotReady {
+                short: format!("GET {} answered {}", probe.path, reply.status),
+                full: format!("GET {url} answered {}", reply.status),
+            }),
+            Err(e) => Err(unanswered(&probe.path, &url, &e)),
         };
     }
     match status.health {
         Health::Healthy | Health::None => Ok(()),
-        Health::Starting => Err("healthcheck still starting".to_string()),
-        Health::Unhealthy => Err(format!(
+        Health::Starting => Err(NotReady::same("healthcheck still starting")),
+        Health::Unhealthy => Err(NotReady::same(format!(
             "healthcheck failing: {}",
             status.health_log.as_deref().unwrap_or("no output").trim()
-        )),
+        ))),
+    }
+}
+
+/// A probe that got no HTTP answer, its cause said once.
+fn unanswered(path: &str, url: &str, error: &anyhow::Error) -> NotReady {
+    let cause = match error.downcast_ref::<http::Unanswered>() {
+        Some(unanswered) => unanswered.cause.clone(),
+        None => format!("{error:#}"),
+    };
+    NotReady {
+        short: format!("GET {path} {cause}"),
+        full: format!("GET {url}: {cause}"),
     }
 }
 
@@ -167,6 +220,20 @@ mod tests {
 
     use super::*;
     use crate::service::PortSpec;
+
+    #[test]
+    fn an_unanswered_probe_names_the_path_live_and_the_url_once_in_the_error() {
+        let error = anyhow::Error::new(http::Unanswered {
+            url: "http://127.0.0.1:3000/api/health".into(),
+            cause: "connection refused".into(),
+        });
+        let found = unanswered("/api/health", "http://127.0.0.1:3000/api/health", &error);
+        assert_eq!(found.short, "GET /api/health connection refused");
+        assert_eq!(
+            found.full,
+            "GET http://127.0.0.1:3000/api/health: connection refused"
+        );
+    }
 
     fn status(addresses: &[(&str, &str)]) -> ContainerStatus {
         ContainerStatus {

@@ -1,6 +1,7 @@
 //! Whether the services can reach each other: the project network exists once, and every
 //! deployed container is attached to it. Pure: what Docker listed in, sentences out.
 
+use super::report::{Problem, ProblemCode};
 use crate::docker::{labels, ObservedContainer, ObservedNetwork};
 
 /// One sentence per network fault, naming the cause and the fix.
@@ -8,19 +9,25 @@ pub fn problems(
     project: &str,
     networks: &[ObservedNetwork],
     containers: &[(&str, &ObservedContainer)],
-) -> Vec<String> {
+) -> Vec<Problem> {
     let name = labels::default_network(project);
     let mut problems = Vec::new();
     if networks.len() > 1 {
-        problems.push(format!(
-            "{} networks are named `{name}` (two deploys ran at once); run `stackctl deploy` to keep one",
-            networks.len()
+        problems.push(Problem::new(
+            ProblemCode::NetworkDuplicate,
+            None,
+            format!(
+                "{} networks are named `{name}` (two deploys ran at once); run `stackctl deploy` to keep one",
+                networks.len()
+            ),
         ));
     }
     let Some(network) = networks.first() else {
         if !containers.is_empty() {
-            problems.push(format!(
-                "network `{name}` was removed: the services cannot reach each other (run `stackctl deploy`)"
+            problems.push(Problem::new(
+                ProblemCode::NetworkRemoved,
+                None,
+                format!("network `{name}` was removed: the services cannot reach each other (run `stackctl deploy`)"),
             ));
         }
         return problems;
@@ -28,13 +35,17 @@ pub fn problems(
     for (service, c) in containers {
         let attached = c.networks.get(&name);
         if !attached.is_some_and(|id| networks.iter().any(|n| &n.id == id)) {
-            problems.push(format!(
-                "`{service}` is not attached to network `{name}` (it was removed, recreated or disconnected); run `stackctl deploy`"
+            problems.push(Problem::new(
+                ProblemCode::NetworkDetached,
+                Some(service),
+                format!("`{service}` is not attached to network `{name}` (it was removed, recreated or disconnected); run `stackctl deploy`"),
             ));
         } else if networks.len() > 1 && attached != Some(&network.id) {
             // On a duplicate: reachable only by the services on the same duplicate.
-            problems.push(format!(
-                "`{service}` is on a duplicate of network `{name}`; run `stackctl deploy`"
+            problems.push(Problem::new(
+                ProblemCode::NetworkDetached,
+                Some(service),
+                format!("`{service}` is on a duplicate of network `{name}`; run `stackctl deploy`"),
             ));
         }
     }
@@ -63,6 +74,7 @@ mod tests {
             name: "p-prometheus-1".into(),
             service: "prometheus".into(),
             state: RunState::Running,
+            created: 0,
             image_id: String::new(),
             labels: BTreeMap::new(),
             networks: on
@@ -111,7 +123,11 @@ mod tests {
             ),
         ];
         for (case, networks, c, want) in rows {
-            let got = problems("p", &networks, &[("prometheus", c)]).join(" | ");
+            let got = problems("p", &networks, &[("prometheus", c)])
+                .iter()
+                .map(|p| p.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" | ");
             if want.is_empty() {
                 assert!(got.is_empty(), "{case}: {got}");
             } else {

@@ -38,7 +38,8 @@ pub struct RuleFailure {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FiringAlert {
     pub name: String,
-    pub labels: String,
+    /// The alert's labels other than `alertname`.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 /// Reads targets, rules and alerts in parallel from `base` (`http://127.0.0.1:9090`), with
@@ -140,14 +141,13 @@ pub fn parse_alerts(body: &Value) -> Vec<FiringAlert> {
         .filter(|a| a["state"] == "firing")
         .map(|a| {
             let labels = a["labels"].as_object().cloned().unwrap_or_default();
-            let shown: Vec<String> = labels
-                .iter()
-                .filter(|(k, _)| k.as_str() != "alertname")
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
-                .collect();
             FiringAlert {
                 name: text(&a["labels"], "alertname"),
-                labels: shown.join(", "),
+                labels: labels
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "alertname")
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect(),
             }
         })
         .collect()
@@ -187,7 +187,7 @@ mod tests {
             parse_alerts(&alerts),
             vec![FiringAlert {
                 name: "Down".into(),
-                labels: "job=api".into()
+                labels: [("job".to_string(), "api".to_string())].into()
             }]
         );
     }
