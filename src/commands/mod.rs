@@ -7,6 +7,8 @@ mod notify;
 mod reload;
 mod render;
 mod status;
+mod swarm;
+pub(crate) use status::prometheus as status_view;
 mod validate;
 mod web_password;
 

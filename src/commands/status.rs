@@ -3,7 +3,7 @@
 //! Exit 0 when healthy, 1 otherwise. One list call, parallel inspects, short HTTP timeouts.
 
 mod network;
-mod prometheus;
+pub(crate) mod prometheus;
 mod uptime;
 
 use std::process::ExitCode;
@@ -44,6 +44,9 @@ struct ServiceRow {
 
 pub fn exec(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
+    if super::swarm::wanted(&session) {
+        return super::swarm::status(&session, &args);
+    }
     let report = session::runtime()?.block_on(async {
         let engine = session::connect().await?;
         anyhow::Ok(collect(&engine, &session).await?)

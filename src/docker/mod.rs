@@ -10,6 +10,7 @@ pub mod engine;
 mod inspect;
 pub mod labels;
 mod oneshot;
+pub mod swarm;
 pub mod swarm_spec;
 
 pub use connect::{connect, daemon_address, Unreachable, UnsupportedHost};

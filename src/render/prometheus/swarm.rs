@@ -1,6 +1,6 @@
 //! prometheus.yml on a Swarm (`engine: swarm`): agents found on every node through
 //! `dockerswarm_sd_configs` (role `tasks`, so a node that joins is scraped without a
-//! redeploy), replicated components and Alertmanager through `tasks.SERVICE` DNS, and a
+//! redeploy), the other components and Alertmanager through `tasks.SERVICE` DNS, and a
 //! `replica` external label that tells Prometheus replicas apart.
 
 use super::config::{DnsSdConfig, DockerFilter, DockerSwarmSdConfig, ScrapeConfig};
@@ -65,7 +65,8 @@ pub fn discover(stack: &Stack, component: &Component, job: &mut ScrapeConfig) {
                 "target_label: node_id",
             ),
         ];
-    } else if placing.replicas > 1 {
+    } else {
+        // Every replica, and no reliance on the service's virtual IP (IPVS).
         job.static_configs.clear();
         job.dns_sd_configs = vec![tasks_of(&component.service, port)];
     }

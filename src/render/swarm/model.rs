@@ -111,6 +111,9 @@ pub struct StackLogging {
 pub struct Deploy {
     /// `replicated` or `global`.
     pub mode: String,
+    /// `vip` (a virtual IP balanced by IPVS; needed for ingress ports) or `dnsrr` (the service
+    /// name resolves to its tasks: works where IPVS does not).
+    pub endpoint_mode: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u64>,
     #[serde(default, skip_serializing_if = "Placement::is_empty")]

@@ -206,6 +206,11 @@ fn service(
     }
     let stateless = volumes.iter().all(|m: &StackMount| m.kind != "volume")
         && ports.iter().all(|p: &StackPort| p.mode != "host");
+    let endpoint_mode = if ports.iter().any(|p: &StackPort| p.mode == "ingress") {
+        "vip"
+    } else {
+        "dnsrr"
+    };
     let order = if stateless {
         "start-first"
     } else {
@@ -247,6 +252,7 @@ fn service(
                 "replicated"
             }
             .to_string(),
+            endpoint_mode: endpoint_mode.to_string(),
             replicas: (!placing.global).then_some(placing.replicas),
             placement: Placement {
                 constraints: placing.constraints.clone(),
