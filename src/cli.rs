@@ -31,6 +31,17 @@ pub struct GlobalArgs {
     /// Where rendered files go (default: `rendered/` beside the manifest)
     #[arg(long = "out", global = true, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// What runs the stack, overriding the manifest's `engine`: containers on this host
+    /// (`compose`) or services on a Docker Swarm (`swarm`, see docs/swarm.md)
+    #[arg(long, global = true, value_enum, value_name = "ENGINE")]
+    pub engine: Option<EngineArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineArg {
+    Compose,
+    Swarm,
 }
 
 // --- output flags (issue 11 §1) ---

@@ -15,6 +15,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod service;
+pub mod swarm_plan;
 pub mod tools;
 pub mod version;
 pub mod writer;

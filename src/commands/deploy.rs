@@ -3,7 +3,7 @@
 //! A second deploy with nothing changed touches no container.
 
 mod apply;
-mod checks;
+pub(crate) mod checks;
 #[cfg(test)]
 mod fake_engine;
 pub(crate) mod http;
@@ -34,6 +34,9 @@ use state::DeployedState;
 pub fn exec(global: &GlobalArgs, args: DeployArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
     output::print_warnings(&session.stack.warnings);
+    if super::swarm::wanted(&session) {
+        return super::swarm::deploy(&session, &args);
+    }
     let code = session::runtime()?.block_on(deploy(&session, &args))?;
     if args.test_notify && !args.dry_run && code == ExitCode::SUCCESS {
         return super::notify::run(&session, None, Duration::from_secs(90));

@@ -19,6 +19,9 @@ const STOP_TIMEOUT_SECS: i64 = 10;
 pub fn exec(global: &GlobalArgs, args: DownArgs) -> anyhow::Result<ExitCode> {
     let loaded = super::load_manifest(global)?;
     let project = loaded.manifest.project;
+    if loaded.manifest.engine == crate::manifest::EngineKind::Swarm {
+        return super::swarm::down(global, &project, &args);
+    }
     let out_dir = std::path::absolute(super::out_dir(global))?;
     session::runtime()?.block_on(async {
         let engine = session::connect().await?;

@@ -12,6 +12,8 @@ mod reload;
 mod render;
 mod silence;
 mod status;
+mod swarm;
+pub(crate) use status::prometheus as status_view;
 mod tls_pair;
 mod validate;
 mod web_password;
@@ -121,7 +123,8 @@ pub fn load_manifest(global: &GlobalArgs) -> anyhow::Result<crate::manifest::Loa
         return Err(missing().into());
     }
     match crate::manifest::load(&global.file) {
-        Ok(loaded) => {
+        Ok(mut loaded) => {
+            engine_override(global, &mut loaded)?;
             web_password::ensure(&loaded)?;
             tls_pair::ensure(&loaded)?;
             Ok(loaded)
@@ -131,6 +134,43 @@ pub fn load_manifest(global: &GlobalArgs) -> anyhow::Result<crate::manifest::Loa
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `--engine` replaces the manifest's `engine`; what the new engine cannot do is reported as
+/// a manifest problem, at the key that causes it.
+fn engine_override(
+    global: &GlobalArgs,
+    loaded: &mut crate::manifest::LoadedManifest,
+) -> anyhow::Result<()> {
+    use crate::cli::EngineArg;
+    use crate::manifest::EngineKind;
+    let Some(engine) = global.engine else {
+        return Ok(());
+    };
+    let engine = match engine {
+        EngineArg::Compose => EngineKind::Compose,
+        EngineArg::Swarm => EngineKind::Swarm,
+    };
+    if loaded.manifest.engine == engine {
+        return Ok(());
+    }
+    loaded.manifest.engine = engine;
+    let mut problems = Vec::new();
+    if engine == EngineKind::Swarm {
+        crate::manifest::validate::swarm::check_bind(&loaded.manifest, &mut problems);
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    for problem in &mut problems {
+        problem.location = loaded.positions.find(&problem.path);
+    }
+    Err(ManifestError {
+        file: loaded.path.clone(),
+        source_text: loaded.source.clone(),
+        problems,
+    }
+    .into())
 }
 
 /// The project's templates: the embedded ones, overridden by `templates/` beside the manifest.

@@ -23,6 +23,9 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 pub fn exec(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
     output::print_warnings(&session.stack.warnings);
+    if super::swarm::wanted(&session) {
+        return super::swarm::reload(&session);
+    }
     session::runtime()?.block_on(reload(&session))
 }
 

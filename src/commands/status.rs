@@ -5,7 +5,7 @@
 //! started from the export is recognised (`created_by: compose`) and its drift explained.
 
 mod network;
-mod prometheus;
+pub(crate) mod prometheus;
 mod report;
 mod uptime;
 
@@ -28,6 +28,9 @@ pub use report::STATUS_SCHEMA_VERSION;
 
 pub fn exec(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
+    if super::swarm::wanted(&session) {
+        return super::swarm::status(&session, &args);
+    }
     let report = session::runtime()?.block_on(async {
         let engine = session::connect().await?;
         anyhow::Ok(collect(&engine, &session).await?)

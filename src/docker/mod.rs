@@ -11,6 +11,8 @@ mod inspect;
 pub mod labels;
 pub mod logs;
 mod oneshot;
+pub mod swarm;
+pub mod swarm_spec;
 pub mod volume_archive;
 
 pub use connect::{connect, daemon_address, Unreachable, UnsupportedHost};

@@ -65,6 +65,7 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
     vec![
         ("", fields_of::<Manifest>()),
         ("components", fields_of::<Components>()),
+        ("swarm", fields_of::<Swarm>()),
         ("components.prometheus", fields_of::<Prometheus>()),
         ("components.prometheus.retention", fields_of::<Retention>()),
         (

@@ -14,6 +14,7 @@ mod notify;
 mod scrape;
 mod secret;
 mod spans;
+mod swarm;
 mod telemetry;
 mod typed;
 pub mod validate;
@@ -33,6 +34,7 @@ pub use notify::{
 pub use scrape::{DockerDiscovery, Exporter, HttpMetrics, Probe, ScrapeJob, EXPORTER_TYPES};
 pub use secret::Secret;
 pub use spans::Positions;
+pub use swarm::{AGENT_KINDS, REPLICABLE};
 pub use telemetry::{
     Board, BoardPanel, Dashboards, DropStage, LogFile, Logs, MultilineStage, PanelExpr,
     PipelineStage, RegexStage, StageKind, TimestampStage, Traces,

@@ -14,6 +14,7 @@ use super::duration::PromDuration;
 use super::notify::Notify;
 use super::scrape::{Exporter, ScrapeJob};
 use super::secret::Secret;
+pub use super::swarm::{EngineKind, Swarm};
 use super::telemetry::{Dashboards, Logs, Traces};
 
 pub const DEFAULT_BIND: &str = "127.0.0.1";
@@ -47,6 +48,11 @@ pub struct Manifest {
     pub traces: Traces,
     #[serde(default)]
     pub dashboards: Dashboards,
+    /// `compose` (default) or `swarm`; `--engine` overrides it.
+    #[serde(default)]
+    pub engine: EngineKind,
+    #[serde(default)]
+    pub swarm: Swarm,
 }
 
 fn default_bind() -> String {

@@ -24,6 +24,10 @@ pub const COMPOSE_FILE: &str = "docker-compose.yml";
 pub const DOCKER_GID_VARIABLE: &str = "DOCKER_GID";
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
+    if stack.manifest.engine == crate::manifest::EngineKind::Swarm {
+        // A Swarm stack's files (dockerswarm discovery) do not run under Compose.
+        return Ok(());
+    }
     let file = compose_file(
         &stack.manifest.project,
         &stack.manifest.networks,

@@ -35,6 +35,8 @@ pub struct Draft {
     pub services: Vec<ServiceSpec>,
     pub problems: Vec<Diagnostic>,
     pub warnings: Vec<String>,
+    /// The Swarm stack, when the engine is `swarm` (the swarm step).
+    pub swarm: Option<super::swarm::StackFile>,
     /// Values substituted from `${VAR}`, only to tell such a `Secret` from a literal one
     /// (`is_from_env`); never used to search rendered text.
     env_values: Vec<String>,
@@ -51,6 +53,7 @@ impl Draft {
             services: Vec::new(),
             problems: Vec::new(),
             warnings: Vec::new(),
+            swarm: None,
             env_values: env_values.to_vec(),
         }
     }
@@ -158,6 +161,7 @@ impl Draft {
             files: self.files,
             services: self.services,
             warnings: self.warnings,
+            swarm: self.swarm,
         })
     }
 }

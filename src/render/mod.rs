@@ -21,6 +21,7 @@ pub mod rules;
 pub mod services;
 pub mod slo;
 pub mod source_files;
+pub mod swarm;
 pub mod templates;
 pub mod tls;
 pub mod topology;
@@ -44,6 +45,8 @@ pub struct RenderedStack {
     pub services: Vec<ServiceSpec>,
     /// Things the operator should know that do not stop the render (e.g. Promtail is EOL).
     pub warnings: Vec<String>,
+    /// The services, configs and secrets of `docker-stack.yml` (`engine: swarm` only).
+    pub swarm: Option<swarm::StackFile>,
 }
 
 /// What every renderer reads: the manifest, where it lives, and the services it declares.
@@ -98,6 +101,7 @@ pub fn render(
         ("dashboards", dashboards::render),
         ("services", services::render),
         ("compose", compose::render),
+        ("swarm", swarm::render),
         ("checks", checks::render),
     ];
     for (name, step) in steps {

@@ -343,6 +343,7 @@ mod tests {
         let global = crate::cli::GlobalArgs {
             file: dir.join("stackctl.yaml"),
             out: None,
+            engine: None,
         };
         let mut session = Session::open(&global).unwrap();
         for d in &mut session.desired {

@@ -18,6 +18,7 @@ mod quiet_hours;
 mod regexes;
 mod relabel;
 mod slos;
+pub mod swarm;
 mod top;
 mod versions;
 
@@ -41,6 +42,7 @@ pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
     relabel::check(manifest, &mut problems);
     versions::check(manifest, &mut problems);
     identifiers::check(manifest, &mut problems);
+    swarm::check(manifest, &mut problems);
     problems
 }
 

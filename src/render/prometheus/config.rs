@@ -17,6 +17,8 @@ pub struct PrometheusConfig {
     pub rule_files: Vec<String>,
     /// `host:port` of each Alertmanager (API v2, Prometheus' only and default version).
     pub alertmanagers: Vec<String>,
+    /// On a Swarm: every Alertmanager replica, found by DNS (`tasks.alertmanager`).
+    pub alertmanager_dns: Option<DnsSdConfig>,
     /// Basic auth for the Alertmanagers, when they require it (`render::web_auth`).
     pub alertmanager_auth: Option<BasicAuth>,
     /// The certificate to trust when the Alertmanagers serve HTTPS (`render::tls`).
@@ -50,6 +52,8 @@ pub struct ScrapeConfig {
     pub authorization: Option<Authorization>,
     pub static_configs: Vec<StaticConfig>,
     pub docker_sd_configs: Vec<DockerSdConfig>,
+    pub dockerswarm_sd_configs: Vec<DockerSwarmSdConfig>,
+    pub dns_sd_configs: Vec<DnsSdConfig>,
     pub relabel_configs: Vec<serde_yaml::Value>,
     pub metric_relabel_configs: Vec<serde_yaml::Value>,
 }
@@ -101,6 +105,24 @@ pub struct DockerSdConfig {
     /// The port of containers that expose none (Prometheus' default is 80).
     pub port: Option<u16>,
     pub filters: Vec<DockerFilter>,
+}
+
+/// `dockerswarm_sd_configs` with role `tasks`: every task of a service, on every node.
+#[derive(Debug, Clone, Serialize)]
+pub struct DockerSwarmSdConfig {
+    pub host: &'static str,
+    pub role: &'static str,
+    pub port: u16,
+    pub filters: Vec<DockerFilter>,
+}
+
+/// `dns_sd_configs` of type A: every address a name resolves to (Swarm's `tasks.SERVICE`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DnsSdConfig {
+    pub names: Vec<String>,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub port: u16,
 }
 
 #[derive(Debug, Clone, Serialize)]

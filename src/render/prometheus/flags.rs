@@ -49,6 +49,12 @@ pub fn command(stack: &Stack, component: &Component) -> Vec<String> {
         // published beyond loopback reloads by SIGHUP instead: no `/-/quit` for anyone.
         args.push("--web.enable-lifecycle".to_string());
     }
+    if super::swarm::replica_label(stack, component).is_some()
+        && !features.external_labels_expand_env
+    {
+        // 2.x expands `${STACKCTL_REPLICA}` in external labels only with this flag.
+        args.push("--enable-feature=expand-external-labels".to_string());
+    }
     if let Some(Retention { time, size }) =
         retention(stack).filter(|_| !features.retention_in_config)
     {

@@ -30,6 +30,7 @@ pub fn scrape_configs(
     for component in stack.components.iter().filter(|c| c.metrics_path.is_some()) {
         if names.insert(component.job.clone()) {
             let mut job = component_job(component);
+            super::swarm::discover(stack, component, &mut job);
             job.basic_auth = web_auth_of(stack, &component.kind, &prometheus.service, draft);
             job.tls_config = tls_of(stack, &component.kind, &prometheus.service, draft);
             if job.tls_config.is_some() {

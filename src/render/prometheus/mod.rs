@@ -11,6 +11,7 @@ mod flags;
 mod jobs;
 mod merge;
 mod probes;
+pub mod swarm;
 
 use anyhow::Context as _;
 
@@ -61,13 +62,14 @@ pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> Prom
     let features = Features::of(&prometheus.version);
     let retention = flags::retention(stack).filter(|_| features.retention_in_config);
     PrometheusConfig {
-        global: global(stack, &features),
+        global: global(stack, prometheus, &features),
         rule_files: vec![RULE_FILES_GLOB.to_string()],
         alertmanagers: stack
             .get(&Kind::Alertmanager)
             .map(Component::address)
             .into_iter()
             .collect(),
+        alertmanager_dns: swarm::alertmanager_dns(stack),
         alertmanager_auth: jobs::web_auth_of(
             stack,
             &Kind::Alertmanager,
@@ -81,7 +83,9 @@ pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> Prom
     }
 }
 
-fn global(stack: &Stack, features: &Features) -> Global {
+fn global(stack: &Stack, prometheus: &Component, features: &Features) -> Global {
+    let replica = swarm::replica_label(stack, prometheus);
+    let expand = features.external_labels_expand_env || replica.is_some();
     let settings = stack.manifest.components.prometheus.as_ref();
     let text = |d: Option<&PromDuration>, default: &str| {
         d.map_or(default.to_string(), |d| d.as_str().to_string())
@@ -100,13 +104,14 @@ fn global(stack: &Stack, features: &Features) -> Global {
         .labels
         .iter()
         .map(|(name, value)| {
-            let value = if features.external_labels_expand_env {
+            let value = if expand {
                 value.replace('$', "$$")
             } else {
                 value.clone()
             };
             (name.clone(), value)
         })
+        .chain(replica)
         .collect();
     Global {
         scrape_interval: text(interval, DEFAULT_SCRAPE_INTERVAL),

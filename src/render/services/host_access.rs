@@ -27,6 +27,17 @@ pub fn needs_docker_socket(manifest: &Manifest, kind: &Kind) -> bool {
     }
 }
 
+/// `needs_docker_socket`, and Prometheus on a Swarm discovering the agents' tasks.
+pub fn needs_docker_socket_in(stack: &Stack, kind: &Kind) -> bool {
+    match kind {
+        Kind::Prometheus => {
+            needs_docker_socket(stack.manifest, kind)
+                || crate::render::prometheus::swarm::discovers_agents(stack)
+        }
+        _ => needs_docker_socket(stack.manifest, kind),
+    }
+}
+
 /// `logs.docker` defaults to true when a shipper is present.
 pub fn ships_docker_logs(manifest: &Manifest) -> bool {
     manifest.logs.docker.unwrap_or(true)
@@ -51,9 +62,8 @@ pub fn warn_about_self_scrapes(manifest: &Manifest, draft: &mut crate::render::D
 
 /// Grants `spec` what its kind needs of the host.
 pub fn grant(stack: &Stack, component: &Component, spec: &mut ServiceSpec) {
-    let manifest = stack.manifest;
     spec.extra_hosts.push(HOST_GATEWAY.to_string());
-    if needs_docker_socket(manifest, &component.kind) {
+    if needs_docker_socket_in(stack, &component.kind) {
         spec.mounts
             .push(MountSpec::bind_read_only(DOCKER_SOCKET, DOCKER_SOCKET));
         // Prometheus runs as `nobody`; the shippers run as root and need no group.

@@ -1,0 +1,338 @@
+//! deploy and reload on a Swarm: write the rendered files, create what is missing (network,
+//! configs, secrets), create or update services (rolling, rolled back by Swarm on failure),
+//! wait until every task runs and is healthy, then remove configs and secrets no longer used.
+//! A plan with nothing to do touches nothing and says so.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use super::observe::observe;
+use super::report;
+use crate::commands::deploy::session::Session;
+use crate::commands::Failure;
+use crate::docker::swarm::{ObservedService, ObservedTask};
+use crate::docker::swarm_spec::{service_name, service_spec, Resolved};
+use crate::docker::{labels, Daemon, Engine};
+use crate::render::swarm::{StackFile, NAMESPACE_LABEL};
+use crate::swarm_plan::{self, ServiceAction};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Deploy { dry_run: bool },
+    Reload,
+}
+
+pub async fn run(
+    daemon: &Daemon,
+    session: &Session,
+    mode: Mode,
+    timeout: Duration,
+) -> anyhow::Result<ExitCode> {
+    let project = &session.project;
+    let Some(file) = session.stack.swarm.as_ref() else {
+        anyhow::bail!("the stack was not rendered for a Swarm");
+    };
+    let observed = observe(daemon, project).await?;
+    let plan = swarm_plan::plan(project, file, &observed);
+    let network = labels::default_network(project);
+    if mode == (Mode::Deploy { dry_run: true }) {
+        if plan.is_up_to_date() {
+            println!("stack `{project}` is up to date: nothing to do");
+        } else {
+            println!("plan for stack `{project}` on the Swarm (dry run, nothing changed):");
+            for line in plan.describe(&network) {
+                println!("  {line}");
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !plan.is_up_to_date() {
+        crate::commands::deploy::checks::judge(session)?;
+    }
+    crate::writer::write(&session.stack, &session.out_dir)?;
+    if plan.is_up_to_date() {
+        println!(
+            "stack `{project}` is up to date: {} services on the Swarm, nothing changed",
+            file.services.len()
+        );
+        print_urls(session);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let labels = BTreeMap::from([(NAMESPACE_LABEL.to_string(), project.clone())]);
+    let network_id = match &observed.network {
+        Some(id) => id.clone(),
+        None => daemon.create_overlay_network(&network, &labels).await?,
+    };
+    let mut ids: BTreeMap<String, String> = observed
+        .configs
+        .iter()
+        .chain(&observed.secrets)
+        .map(|o| (o.name.clone(), o.id.clone()))
+        .collect();
+    create_objects(daemon, session, file, &plan, &labels, &mut ids).await?;
+    let mut networks = BTreeMap::from([(network.clone(), network_id)]);
+    for external in &session.loaded.manifest.networks {
+        if let Some(found) = daemon.find_network(external).await? {
+            networks.insert(external.clone(), found.id);
+        }
+    }
+    let resolved = Resolved {
+        ids: &ids,
+        networks: &networks,
+        docker_gid: docker_socket_gid(),
+    };
+    let started = Instant::now();
+    let mut changed = Vec::new();
+    let before: BTreeMap<String, Option<String>> = observed
+        .services
+        .iter()
+        .map(|s| (s.name.clone(), s.update_started.clone()))
+        .collect();
+    for step in &plan.services {
+        let service = &file.services[&step.key];
+        let spec = service_spec(project, &step.key, service, file, &resolved);
+        match &step.action {
+            ServiceAction::Create => {
+                daemon.create_service(spec).await?;
+                changed.push((step.key.clone(), "created"));
+            }
+            ServiceAction::Update { id, version } => {
+                daemon.update_service(id, *version, spec).await?;
+                changed.push((step.key.clone(), "updated"));
+            }
+            ServiceAction::Keep { .. } => {}
+        }
+    }
+    for (name, id) in &plan.remove {
+        daemon.remove_service(id).await?;
+        println!("removed service {name}");
+    }
+    let waited = wait(daemon, project, file, &changed, &before, timeout).await;
+    let elapsed = started.elapsed();
+    let removed = remove_unused(daemon, project, file).await?;
+    let tasks = report::task_rows(daemon, project).await?;
+    match waited {
+        Ok(()) => {
+            for (key, how) in &changed {
+                let how = match mode {
+                    Mode::Reload if *how == "updated" => {
+                        "reloaded (new config/secrets, tasks ready)"
+                    }
+                    _ => how,
+                };
+                println!("{key:<20} {how}");
+            }
+            report::print_nodes(&tasks);
+            if removed > 0 {
+                println!("removed {removed} config(s)/secret(s) no service uses");
+            }
+            println!(
+                "stack `{project}` is up on the Swarm: {} services ready ({:.1}s)",
+                file.services.len(),
+                elapsed.as_secs_f64()
+            );
+            print_urls(session);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(failure) => Err(anyhow::Error::new(failure)),
+    }
+}
+
+async fn create_objects(
+    daemon: &Daemon,
+    session: &Session,
+    file: &StackFile,
+    plan: &swarm_plan::SwarmPlan,
+    labels: &BTreeMap<String, String>,
+    ids: &mut BTreeMap<String, String>,
+) -> anyhow::Result<()> {
+    let contents = |path: &str| -> anyhow::Result<Vec<u8>> {
+        let path = path.trim_start_matches("./");
+        session
+            .stack
+            .files
+            .get(path)
+            .map(|f| f.contents.clone().into_bytes())
+            .ok_or_else(|| anyhow::anyhow!("`{path}` was not rendered"))
+    };
+    for object in file.configs.values() {
+        if plan.configs.contains(&object.name) && !ids.contains_key(&object.name) {
+            let id = daemon
+                .create_config(&object.name, labels, &contents(&object.file)?)
+                .await?;
+            ids.insert(object.name.clone(), id);
+        }
+    }
+    for object in file.secrets.values() {
+        if plan.secrets.contains(&object.name) && !ids.contains_key(&object.name) {
+            let id = daemon
+                .create_secret(&object.name, labels, &contents(&object.file)?)
+                .await?;
+            ids.insert(object.name.clone(), id);
+        }
+    }
+    Ok(())
+}
+
+/// Waits until each changed service's update is complete and its tasks run (Swarm marks a
+/// task running only once its health check passes); a rolled-back update is a failure with
+/// the program's own error.
+async fn wait(
+    daemon: &Daemon,
+    project: &str,
+    file: &StackFile,
+    changed: &[(String, &str)],
+    before: &BTreeMap<String, Option<String>>,
+    timeout: Duration,
+) -> Result<(), Failure> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let services = daemon
+            .stack_services(project)
+            .await
+            .map_err(|e| Failure::new(format!("{e:#}")))?;
+        let ids: Vec<String> = services.iter().map(|s| s.id.clone()).collect();
+        let tasks = daemon
+            .stack_tasks(&ids)
+            .await
+            .map_err(|e| Failure::new(format!("{e:#}")))?;
+        let nodes = daemon.swarm_nodes().await.map(|n| n.len()).unwrap_or(1);
+        let mut pending = Vec::new();
+        for (key, how) in changed {
+            let name = service_name(project, key);
+            let Some(service) = services.iter().find(|s| s.name == name) else {
+                pending.push(format!("`{key}` (not listed yet)"));
+                continue;
+            };
+            let earlier = before.get(&name).cloned().flatten();
+            if *how == "updated"
+                && service.update_started.is_some()
+                && service.update_started == earlier
+            {
+                pending.push(format!("`{key}` (update not started yet)"));
+                continue;
+            }
+            match service_state(
+                service,
+                &tasks,
+                nodes,
+                file.services[key].deploy.mode == "global",
+            ) {
+                State::Ready => {}
+                State::Waiting(why) => pending.push(format!("`{key}` ({why})")),
+                State::RolledBack(why) => {
+                    let error = last_error(daemon, service, &tasks).await;
+                    return Err(Failure::new(format!(
+                        "`{key}` did not take the new spec: Swarm rolled the update back ({why}){error}"
+                    ))
+                    .hint(format!("the previous configuration of `{key}` is running again; fix the manifest and deploy again (`docker service ps {name} --no-trunc` lists the failed tasks)")));
+                }
+            }
+        }
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(Failure::new(format!(
+                "not ready after {}s: {}",
+                timeout.as_secs(),
+                pending.join(", ")
+            ))
+            .hint("`stackctl status` shows the tasks per node; `docker service ps PROJECT_SERVICE --no-trunc` shows why a task does not start"));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+enum State {
+    Ready,
+    Waiting(String),
+    RolledBack(String),
+}
+
+fn service_state(
+    service: &ObservedService,
+    tasks: &[ObservedTask],
+    nodes: usize,
+    global: bool,
+) -> State {
+    let message = service.update_message.clone().unwrap_or_default();
+    match service.update_state.as_deref() {
+        Some("rollback_completed") | Some("rollback_paused") | Some("paused") => {
+            return State::RolledBack(message)
+        }
+        Some("rollback_started") => return State::Waiting("rolling back".to_string()),
+        Some("updating") => return State::Waiting("updating".to_string()),
+        _ => {}
+    }
+    let wanted: Vec<&ObservedTask> = tasks
+        .iter()
+        .filter(|t| t.service_id == service.id && t.desired_state == "running")
+        .collect();
+    let running = wanted.iter().filter(|t| t.state == "running").count();
+    let expected = match service.replicas {
+        Some(replicas) => replicas as usize,
+        None if global => wanted.len().max(1).min(nodes.max(1)),
+        None => 1,
+    };
+    if running >= expected && wanted.len() == running {
+        State::Ready
+    } else {
+        State::Waiting(format!("{running}/{expected} tasks running"))
+    }
+}
+
+/// The newest failed task's error and the last lines its container wrote.
+async fn last_error(daemon: &Daemon, service: &ObservedService, tasks: &[ObservedTask]) -> String {
+    let mut failed: Vec<&ObservedTask> = tasks
+        .iter()
+        .filter(|t| t.service_id == service.id && (t.state == "failed" || t.error.is_some()))
+        .collect();
+    failed.sort_by(|a, b| b.timestamp.cmp(&a.timestamp));
+    let Some(task) = failed.first() else {
+        return String::new();
+    };
+    let mut text = format!(
+        "\n  task error: {}",
+        task.error.clone().unwrap_or_else(|| task.message.clone())
+    );
+    if let Some(container) = &task.container_id {
+        if let Ok(logs) = daemon.logs_tail(container, 5).await {
+            for line in logs.lines().filter(|l| !l.trim().is_empty()) {
+                text.push_str(&format!("\n  | {}", line.trim_end()));
+            }
+        }
+    }
+    text
+}
+
+/// Removes the stack's configs and secrets the file no longer names (kept while in use).
+async fn remove_unused(daemon: &Daemon, project: &str, file: &StackFile) -> anyhow::Result<usize> {
+    let observed = observe(daemon, project).await?;
+    let (configs, secrets) = swarm_plan::unused(file, &observed);
+    let mut removed = 0;
+    for config in configs {
+        removed += usize::from(daemon.remove_config(&config.id).await?);
+    }
+    for secret in secrets {
+        removed += usize::from(daemon.remove_secret(&secret.id).await?);
+    }
+    Ok(removed)
+}
+
+fn print_urls(session: &Session) {
+    for d in &session.desired {
+        if let Some(url) = &d.spec.url {
+            println!("  {:<20} {url}", d.spec.name);
+        }
+    }
+}
+
+/// The group that owns the local Docker socket (Prometheus joins it to read Swarm discovery).
+fn docker_socket_gid() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt as _;
+    let address = crate::docker::daemon_address();
+    let path = address.strip_prefix("unix://")?;
+    std::fs::metadata(path).ok().map(|m| m.gid())
+}

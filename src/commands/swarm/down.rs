@@ -1,0 +1,76 @@
+//! `stackctl down` on a Swarm: the stack's services, then (once their tasks are gone) its
+//! configs, secrets and overlay network; volumes only with `--volumes`. Works from the stack
+//! namespace label alone, as `docker stack rm` does.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use super::observe::observe;
+use crate::docker::{labels, Daemon, Engine};
+
+const TASKS_GONE: Duration = Duration::from_secs(60);
+
+pub async fn run(daemon: &Daemon, project: &str, volumes: bool) -> anyhow::Result<ExitCode> {
+    let observed = observe(daemon, project).await?;
+    let ids: Vec<String> = observed.services.iter().map(|s| s.id.clone()).collect();
+    for service in &observed.services {
+        daemon.remove_service(&service.id).await?;
+        println!("removed service {}", service.name);
+    }
+    // Containers leave the network and release volumes only once their tasks are shut down.
+    let start = Instant::now();
+    while start.elapsed() < TASKS_GONE && !daemon.stack_tasks(&ids).await?.is_empty() {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    for config in &observed.configs {
+        daemon.remove_config(&config.id).await?;
+    }
+    for secret in &observed.secrets {
+        daemon.remove_secret(&secret.id).await?;
+    }
+    if !observed.configs.is_empty() || !observed.secrets.is_empty() {
+        println!(
+            "removed {} config(s) and {} secret(s)",
+            observed.configs.len(),
+            observed.secrets.len()
+        );
+    }
+    let network = labels::default_network(project);
+    remove_with_retry(|| daemon.remove_network(&network)).await?;
+    if observed.network.is_some() {
+        println!("removed network {}", labels::default_network(project));
+    }
+    let names = daemon.stack_volumes(project).await?;
+    if volumes {
+        for name in &names {
+            remove_with_retry(|| daemon.remove_volume(name)).await?;
+            println!("removed volume {name}");
+        }
+    } else if !names.is_empty() {
+        println!(
+            "kept {} data volume(s): {} (`stackctl down --volumes` removes them)",
+            names.len(),
+            names.join(", ")
+        );
+    }
+    println!("stack `{project}` is down");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A network or volume is busy for a moment after the last container went away.
+async fn remove_with_retry<F, Fut>(mut remove: F) -> anyhow::Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let start = Instant::now();
+    loop {
+        match remove().await {
+            Ok(()) => return Ok(()),
+            Err(_) if start.elapsed() < Duration::from_secs(20) => {
+                tokio::time::sleep(Duration::from_millis(500)).await
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! What runs where on the Swarm: tasks per node for deploy's report, and `status` (services,
+//! tasks per node, drift between the rendered and the deployed spec, Prometheus' targets and
+//! firing alerts when its port is published).
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::commands::deploy::session::Session;
+use crate::commands::status_view;
+use crate::docker::swarm_spec::service_name;
+use crate::docker::Daemon;
+use crate::render::swarm::HASH_LABEL;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskRow {
+    pub service: String,
+    pub node: String,
+    pub slot: Option<i64>,
+    pub state: String,
+    pub error: Option<String>,
+}
+
+/// The running (desired) tasks of the stack, with their node's hostname.
+pub async fn task_rows(daemon: &Daemon, project: &str) -> anyhow::Result<Vec<TaskRow>> {
+    let services = daemon.stack_services(project).await?;
+    let ids: Vec<String> = services.iter().map(|s| s.id.clone()).collect();
+    let tasks = daemon.stack_tasks(&ids).await?;
+    let nodes: BTreeMap<String, String> = daemon
+        .swarm_nodes()
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.hostname))
+        .collect();
+    let prefix = format!("{project}_");
+    let mut rows: Vec<TaskRow> = tasks
+        .into_iter()
+        .filter(|t| t.desired_state == "running")
+        .map(|t| TaskRow {
+            service: services
+                .iter()
+                .find(|s| s.id == t.service_id)
+                .map(|s| s.name.trim_start_matches(&prefix).to_string())
+                .unwrap_or_default(),
+            node: nodes.get(&t.node_id).cloned().unwrap_or(t.node_id),
+            slot: t.slot,
+            state: t.state,
+            error: t.error,
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.node, &a.service, a.slot).cmp(&(&b.node, &b.service, b.slot)));
+    Ok(rows)
+}
+
+/// `node vm: alertmanager×3 node-exporter prometheus` — what runs on each node.
+pub fn print_nodes(rows: &[TaskRow]) {
+    let mut by_node: BTreeMap<&str, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
+    for row in rows {
+        let entry = by_node
+            .entry(&row.node)
+            .or_default()
+            .entry(&row.service)
+            .or_default();
+        entry.1 += 1;
+        if row.state == "running" {
+            entry.0 += 1;
+        }
+    }
+    for (node, services) in by_node {
+        let list: Vec<String> = services
+            .iter()
+            .map(|(service, (running, all))| {
+                if running == all {
+                    format!("{service}×{all}")
+                } else {
+                    format!("{service} {running}/{all} running")
+                }
+            })
+            .collect();
+        println!("node {node}: {}", list.join(", "));
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ServiceRow {
+    service: String,
+    mode: String,
+    running: usize,
+    desired: Option<u64>,
+    update: String,
+    /// `current`, `outdated` (`stackctl deploy --engine swarm` applies the manifest), or `-`.
+    config: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    project: String,
+    engine: &'static str,
+    healthy: bool,
+    services: Vec<ServiceRow>,
+    tasks: Vec<TaskRow>,
+    prometheus: Option<status_view::PrometheusView>,
+    problems: Vec<String>,
+}
+
+pub async fn status(daemon: &Daemon, session: &Session, json: bool) -> anyhow::Result<ExitCode> {
+    let project = &session.project;
+    let Some(file) = session.stack.swarm.as_ref() else {
+        anyhow::bail!("the stack was not rendered for a Swarm");
+    };
+    let services = daemon.stack_services(project).await?;
+    let tasks = task_rows(daemon, project).await?;
+    let mut problems = Vec::new();
+    let mut rows = Vec::new();
+    for (key, desired) in &file.services {
+        let name = service_name(project, key);
+        let found = services.iter().find(|s| s.name == name);
+        let running = tasks
+            .iter()
+            .filter(|t| &t.service == key && t.state == "running")
+            .count();
+        let config = match found {
+            None => {
+                problems.push(format!("`{key}` is not deployed"));
+                "-".to_string()
+            }
+            Some(s) if s.labels.get(HASH_LABEL) == desired.deploy.labels.get(HASH_LABEL) => {
+                "current".to_string()
+            }
+            Some(_) => {
+                problems.push(format!("`{key}` runs another spec than the manifest renders (`stackctl deploy --engine swarm` applies it)"));
+                "outdated".to_string()
+            }
+        };
+        let desired_count = found.and_then(|s| s.replicas);
+        if found.is_some() && (running == 0 || desired_count.is_some_and(|d| (running as u64) < d))
+        {
+            problems.push(format!("`{key}` has {running} task(s) running"));
+        }
+        rows.push(ServiceRow {
+            service: key.clone(),
+            mode: desired.deploy.mode.clone(),
+            running,
+            desired: desired_count,
+            update: found
+                .and_then(|s| s.update_state.clone())
+                .unwrap_or_else(|| "-".to_string()),
+            config,
+        });
+    }
+    let prometheus = match session
+        .service("prometheus")
+        .and_then(|d| d.spec.url.clone())
+    {
+        Some(url) => {
+            let credentials = session
+                .service("prometheus")
+                .and_then(|d| session.credentials(&d.spec));
+            Some(status_view::read(&url, credentials).await)
+        }
+        None => None,
+    };
+    if let Some(view) = &prometheus {
+        problems.extend(view.targets_down.iter().map(|t| {
+            format!(
+                "target {} of job `{}` is down: {}",
+                t.instance, t.job, t.last_error
+            )
+        }));
+    }
+    let report = Report {
+        project: project.clone(),
+        engine: "swarm",
+        healthy: problems.is_empty(),
+        services: rows,
+        tasks,
+        prometheus,
+        problems,
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print(&report);
+    }
+    Ok(if report.healthy {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn print(report: &Report) {
+    println!("stack `{}` on the Swarm", report.project);
+    println!(
+        "{:<20} {:<10} {:<9} {:<20} config",
+        "SERVICE", "MODE", "TASKS", "UPDATE"
+    );
+    for row in &report.services {
+        let tasks = match row.desired {
+            Some(d) => format!("{}/{d}", row.running),
+            None => format!("{}", row.running),
+        };
+        println!(
+            "{:<20} {:<10} {:<9} {:<20} {}",
+            row.service, row.mode, tasks, row.update, row.config
+        );
+    }
+    print_nodes(&report.tasks);
+    if let Some(view) = &report.prometheus {
+        match &view.error {
+            Some(error) => println!("prometheus: {error}"),
+            None => println!(
+                "prometheus: {} target(s) up, {} down, {} alert(s) firing",
+                view.targets_up,
+                view.targets_down.len(),
+                view.firing_alerts.len()
+            ),
+        }
+        for alert in &view.firing_alerts {
+            let labels: Vec<String> = alert
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            println!("  firing: {} {}", alert.name, labels.join(", "));
+        }
+    }
+    for problem in &report.problems {
+        println!("problem: {problem}");
+    }
+}

@@ -1,0 +1,374 @@
+//! The Swarm side of `Daemon`: services, tasks, nodes, configs, secrets and the overlay
+//! network, in stackctl's terms (`Observed*`). Translation only; `swarm_plan` decides.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Context as _;
+use base64::Engine as _;
+use bollard::models::{ConfigSpec, NetworkCreateRequest, SecretSpec, ServiceSpec};
+use bollard::query_parameters::{
+    ListConfigsOptionsBuilder, ListNodesOptionsBuilder, ListSecretsOptionsBuilder,
+    ListServicesOptionsBuilder, ListTasksOptionsBuilder, ListVolumesOptionsBuilder,
+    UpdateServiceOptionsBuilder,
+};
+
+use super::daemon::Daemon;
+
+pub use crate::render::swarm::NAMESPACE_LABEL;
+
+/// Whether this daemon can run a stack (a Swarm manager), from `docker info`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SwarmState {
+    /// `inactive`, `pending`, `active`, `error`, `locked`.
+    pub local_state: String,
+    pub manager: bool,
+    pub node_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedService {
+    pub id: String,
+    pub name: String,
+    pub version: u64,
+    pub labels: BTreeMap<String, String>,
+    /// `updating`, `completed`, `rollback_completed`, `paused`… (`None`: never updated).
+    pub update_state: Option<String>,
+    pub update_message: Option<String>,
+    /// When the last update started (RFC 3339), to tell a new update from an earlier one.
+    pub update_started: Option<String>,
+    /// Replica count; `None` for a global service.
+    pub replicas: Option<u64>,
+}
+
+/// A config or a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedObject {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedTask {
+    pub id: String,
+    pub service_id: String,
+    pub slot: Option<i64>,
+    pub node_id: String,
+    /// `running`, `starting`, `failed`, `shutdown`…
+    pub state: String,
+    pub desired_state: String,
+    pub message: String,
+    pub error: Option<String>,
+    pub container_id: Option<String>,
+    /// The spec version the task was created for (`None` when the daemon did not say).
+    pub timestamp: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedNode {
+    pub id: String,
+    pub hostname: String,
+    /// `manager` or `worker`.
+    pub role: String,
+    /// `ready`, `down`…
+    pub state: String,
+    /// `active`, `pause`, `drain`.
+    pub availability: String,
+}
+
+fn text<T: serde::Serialize>(value: Option<T>) -> String {
+    value
+        .and_then(|v| serde_json::to_value(v).ok())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn namespace_filter(project: &str) -> HashMap<String, Vec<String>> {
+    HashMap::from([(
+        "label".to_string(),
+        vec![format!("{NAMESPACE_LABEL}={project}")],
+    )])
+}
+
+fn btree(map: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
+    map.unwrap_or_default().into_iter().collect()
+}
+
+fn is_status(e: &bollard::errors::Error, code: u16) -> bool {
+    matches!(e, bollard::errors::Error::DockerResponseServerError { status_code, .. } if *status_code == code)
+}
+
+impl Daemon {
+    pub async fn swarm_state(&self) -> anyhow::Result<SwarmState> {
+        let info = self
+            .client()
+            .info()
+            .await
+            .context("cannot read `docker info`")?;
+        let swarm = info.swarm.unwrap_or_default();
+        Ok(SwarmState {
+            local_state: text(swarm.local_node_state),
+            manager: swarm.control_available.unwrap_or(false),
+            node_id: swarm.node_id.unwrap_or_default(),
+        })
+    }
+
+    pub async fn stack_services(&self, project: &str) -> anyhow::Result<Vec<ObservedService>> {
+        let options = ListServicesOptionsBuilder::default()
+            .filters(&namespace_filter(project))
+            .build();
+        let list = self
+            .client()
+            .list_services(Some(options))
+            .await
+            .context("cannot list Swarm services")?;
+        Ok(list
+            .into_iter()
+            .map(|s| {
+                let spec = s.spec.unwrap_or_default();
+                let update = s.update_status.unwrap_or_default();
+                ObservedService {
+                    id: s.id.unwrap_or_default(),
+                    name: spec.name.unwrap_or_default(),
+                    version: s.version.and_then(|v| v.index).unwrap_or(0),
+                    labels: btree(spec.labels),
+                    update_state: Some(text(update.state)).filter(|t| !t.is_empty()),
+                    update_message: update.message,
+                    update_started: update.started_at,
+                    replicas: spec
+                        .mode
+                        .and_then(|m| m.replicated)
+                        .and_then(|r| r.replicas)
+                        .map(|r| r as u64),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn stack_configs(&self, project: &str) -> anyhow::Result<Vec<ObservedObject>> {
+        let options = ListConfigsOptionsBuilder::default()
+            .filters(&namespace_filter(project))
+            .build();
+        let list = self
+            .client()
+            .list_configs(Some(options))
+            .await
+            .context("cannot list Swarm configs")?;
+        Ok(list
+            .into_iter()
+            .map(|c| ObservedObject {
+                id: c.id.unwrap_or_default(),
+                name: c.spec.and_then(|s| s.name).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    pub async fn stack_secrets(&self, project: &str) -> anyhow::Result<Vec<ObservedObject>> {
+        let options = ListSecretsOptionsBuilder::default()
+            .filters(&namespace_filter(project))
+            .build();
+        let list = self
+            .client()
+            .list_secrets(Some(options))
+            .await
+            .context("cannot list Swarm secrets")?;
+        Ok(list
+            .into_iter()
+            .map(|c| ObservedObject {
+                id: c.id.unwrap_or_default(),
+                name: c.spec.and_then(|s| s.name).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Every task of the given services (any state Swarm still keeps).
+    pub async fn stack_tasks(&self, service_ids: &[String]) -> anyhow::Result<Vec<ObservedTask>> {
+        if service_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let filters = HashMap::from([("service".to_string(), service_ids.to_vec())]);
+        let options = ListTasksOptionsBuilder::default().filters(&filters).build();
+        let list = self
+            .client()
+            .list_tasks(Some(options))
+            .await
+            .context("cannot list Swarm tasks")?;
+        Ok(list
+            .into_iter()
+            .map(|t| {
+                let status = t.status.unwrap_or_default();
+                ObservedTask {
+                    id: t.id.unwrap_or_default(),
+                    service_id: t.service_id.unwrap_or_default(),
+                    slot: t.slot,
+                    node_id: t.node_id.unwrap_or_default(),
+                    state: text(status.state),
+                    desired_state: text(t.desired_state),
+                    message: status.message.unwrap_or_default(),
+                    error: status.err,
+                    container_id: status.container_status.and_then(|c| c.container_id),
+                    timestamp: status.timestamp.unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn swarm_nodes(&self) -> anyhow::Result<Vec<ObservedNode>> {
+        let options = ListNodesOptionsBuilder::default().build();
+        let list = self
+            .client()
+            .list_nodes(Some(options))
+            .await
+            .context("cannot list Swarm nodes")?;
+        Ok(list
+            .into_iter()
+            .map(|n| {
+                let spec = n.spec.unwrap_or_default();
+                let status = n.status.unwrap_or_default();
+                ObservedNode {
+                    id: n.id.unwrap_or_default(),
+                    hostname: n.description.and_then(|d| d.hostname).unwrap_or_default(),
+                    role: text(spec.role),
+                    state: text(status.state),
+                    availability: text(spec.availability),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn create_config(
+        &self,
+        name: &str,
+        labels: &BTreeMap<String, String>,
+        data: &[u8],
+    ) -> anyhow::Result<String> {
+        let spec = ConfigSpec {
+            name: Some(name.to_string()),
+            labels: Some(labels.clone().into_iter().collect()),
+            data: Some(base64::engine::general_purpose::STANDARD.encode(data)),
+            ..Default::default()
+        };
+        let created = self
+            .client()
+            .create_config(spec)
+            .await
+            .with_context(|| format!("cannot create Swarm config `{name}`"))?;
+        Ok(created.id)
+    }
+
+    pub async fn create_secret(
+        &self,
+        name: &str,
+        labels: &BTreeMap<String, String>,
+        data: &[u8],
+    ) -> anyhow::Result<String> {
+        let spec = SecretSpec {
+            name: Some(name.to_string()),
+            labels: Some(labels.clone().into_iter().collect()),
+            data: Some(base64::engine::general_purpose::STANDARD.encode(data)),
+            ..Default::default()
+        };
+        let created = self
+            .client()
+            .create_secret(spec)
+            .await
+            .with_context(|| format!("cannot create Swarm secret `{name}`"))?;
+        Ok(created.id)
+    }
+
+    /// Removes a config; `Ok(false)` when a service still uses it (Swarm refuses, 400).
+    pub async fn remove_config(&self, id: &str) -> anyhow::Result<bool> {
+        match self.client().delete_config(id).await {
+            Ok(()) => Ok(true),
+            Err(e) if is_status(&e, 404) => Ok(true),
+            Err(e) if is_status(&e, 400) || is_status(&e, 409) => Ok(false),
+            Err(e) => Err(e).with_context(|| format!("cannot remove Swarm config `{id}`")),
+        }
+    }
+
+    /// Removes a secret; `Ok(false)` when a service still uses it.
+    pub async fn remove_secret(&self, id: &str) -> anyhow::Result<bool> {
+        match self.client().delete_secret(id).await {
+            Ok(()) => Ok(true),
+            Err(e) if is_status(&e, 404) => Ok(true),
+            Err(e) if is_status(&e, 400) || is_status(&e, 409) => Ok(false),
+            Err(e) => Err(e).with_context(|| format!("cannot remove Swarm secret `{id}`")),
+        }
+    }
+
+    pub async fn create_service(&self, spec: ServiceSpec) -> anyhow::Result<String> {
+        let name = spec.name.clone().unwrap_or_default();
+        let created = self
+            .client()
+            .create_service(spec, None)
+            .await
+            .with_context(|| format!("cannot create Swarm service `{name}`"))?;
+        Ok(created.id.unwrap_or_default())
+    }
+
+    pub async fn update_service(
+        &self,
+        id: &str,
+        version: u64,
+        spec: ServiceSpec,
+    ) -> anyhow::Result<()> {
+        let name = spec.name.clone().unwrap_or_default();
+        let options = UpdateServiceOptionsBuilder::default()
+            .version(version as i32)
+            .build();
+        let answer = self
+            .client()
+            .update_service(id, spec, options, None)
+            .await
+            .with_context(|| format!("cannot update Swarm service `{name}`"))?;
+        if let Some(warnings) = answer.warnings.filter(|w| !w.is_empty()) {
+            eprintln!("warning: updating `{name}`: {}", warnings.join("; "));
+        }
+        Ok(())
+    }
+
+    pub async fn remove_service(&self, id: &str) -> anyhow::Result<()> {
+        match self.client().delete_service(id).await {
+            Err(e) if is_status(&e, 404) => Ok(()),
+            other => other.with_context(|| format!("cannot remove Swarm service `{id}`")),
+        }
+    }
+
+    /// Creates the stack's attachable overlay network; returns its ID.
+    pub async fn create_overlay_network(
+        &self,
+        name: &str,
+        labels: &BTreeMap<String, String>,
+    ) -> anyhow::Result<String> {
+        let request = NetworkCreateRequest {
+            name: name.to_string(),
+            driver: Some("overlay".to_string()),
+            attachable: Some(true),
+            labels: Some(labels.clone().into_iter().collect()),
+            ..Default::default()
+        };
+        let created = self
+            .client()
+            .create_network(request)
+            .await
+            .with_context(|| format!("cannot create overlay network `{name}`"))?;
+        Ok(created.id)
+    }
+
+    /// Volumes carrying the stack namespace (Swarm creates them per node with the mount's labels).
+    pub async fn stack_volumes(&self, project: &str) -> anyhow::Result<Vec<String>> {
+        let options = ListVolumesOptionsBuilder::default()
+            .filters(&namespace_filter(project))
+            .build();
+        let list = self
+            .client()
+            .list_volumes(Some(options))
+            .await
+            .context("cannot list volumes")?;
+        Ok(list
+            .volumes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.name)
+            .collect())
+    }
+}

@@ -1,0 +1,273 @@
+//! The Swarm API form of one `docker-stack.yml` service (`render::swarm::SwarmService`), as
+//! `docker stack deploy` would create it: name `PROJECT_SERVICE`, the stack namespace label,
+//! configs and secrets by name and ID. Pure.
+
+use std::collections::{BTreeMap, HashMap};
+
+use bollard::models::{
+    EndpointPortConfig, EndpointPortConfigProtocolEnum, EndpointPortConfigPublishModeEnum,
+    EndpointSpec, EndpointSpecModeEnum, HealthConfig, Mount, MountType, MountVolumeOptions,
+    NetworkAttachmentConfig, ServiceSpec, ServiceSpecMode, ServiceSpecModeReplicated,
+    ServiceSpecRollbackConfig, ServiceSpecRollbackConfigFailureActionEnum,
+    ServiceSpecRollbackConfigOrderEnum, ServiceSpecUpdateConfig,
+    ServiceSpecUpdateConfigFailureActionEnum, ServiceSpecUpdateConfigOrderEnum, TaskSpec,
+    TaskSpecContainerSpec, TaskSpecContainerSpecConfigs, TaskSpecContainerSpecFile,
+    TaskSpecContainerSpecFile1, TaskSpecContainerSpecSecrets, TaskSpecLogDriver, TaskSpecPlacement,
+    TaskSpecRestartPolicy, TaskSpecRestartPolicyConditionEnum,
+};
+
+use crate::render::swarm::{StackFile, SwarmService, UpdateConfig};
+
+/// What a service refers to by name, resolved on the daemon.
+pub struct Resolved<'a> {
+    /// Config and secret name → ID.
+    pub ids: &'a BTreeMap<String, String>,
+    /// Network name → ID.
+    pub networks: &'a BTreeMap<String, String>,
+    /// The group owning the Docker socket, for `${DOCKER_GID}` in `user`.
+    pub docker_gid: Option<u32>,
+}
+
+/// `PROJECT_SERVICE`, as `docker stack deploy` names services.
+pub fn service_name(project: &str, service: &str) -> String {
+    format!("{project}_{service}")
+}
+
+pub fn service_spec(
+    project: &str,
+    key: &str,
+    service: &SwarmService,
+    file: &StackFile,
+    resolved: &Resolved,
+) -> ServiceSpec {
+    let container = TaskSpecContainerSpec {
+        image: Some(service.image.clone()),
+        labels: Some(hash_map(&service.labels)),
+        command: service.entrypoint.clone(),
+        args: (!service.command.is_empty()).then(|| service.command.clone()),
+        env: Some(
+            service
+                .environment
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect(),
+        ),
+        user: service.user.as_ref().map(|user| match resolved.docker_gid {
+            Some(gid) => user.replace("${DOCKER_GID}", &gid.to_string()),
+            None => user.clone(),
+        }),
+        mounts: Some(mounts(service, file)),
+        health_check: service.healthcheck.as_ref().map(|h| HealthConfig {
+            test: Some(h.test.clone()),
+            interval: Some(nanos(&h.interval)),
+            timeout: Some(nanos(&h.timeout)),
+            retries: Some(h.retries as i64),
+            start_period: Some(nanos(&h.start_period)),
+            ..Default::default()
+        }),
+        // `docker stack deploy` turns `host:ip` into Swarm's `ip host`.
+        hosts: Some(
+            service
+                .extra_hosts
+                .iter()
+                .map(|entry| match entry.split_once(':') {
+                    Some((host, ip)) => format!("{ip} {host}"),
+                    None => entry.clone(),
+                })
+                .collect(),
+        ),
+        configs: Some(
+            service
+                .configs
+                .iter()
+                .filter_map(|c| {
+                    let name = file.configs.get(&c.source)?.name.clone();
+                    Some(TaskSpecContainerSpecConfigs {
+                        file: Some(TaskSpecContainerSpecFile1 {
+                            name: Some(c.target.clone()),
+                            uid: Some(c.uid.clone()),
+                            gid: Some(c.gid.clone()),
+                            mode: Some(c.mode),
+                        }),
+                        config_id: resolved.ids.get(&name).cloned(),
+                        config_name: Some(name),
+                        ..Default::default()
+                    })
+                })
+                .collect(),
+        ),
+        secrets: Some(
+            service
+                .secrets
+                .iter()
+                .filter_map(|s| {
+                    let name = file.secrets.get(&s.source)?.name.clone();
+                    Some(TaskSpecContainerSpecSecrets {
+                        file: Some(TaskSpecContainerSpecFile {
+                            name: Some(s.target.clone()),
+                            uid: Some(s.uid.clone()),
+                            gid: Some(s.gid.clone()),
+                            mode: Some(s.mode),
+                        }),
+                        secret_id: resolved.ids.get(&name).cloned(),
+                        secret_name: Some(name),
+                    })
+                })
+                .collect(),
+        ),
+        capability_add: (!service.cap_add.is_empty()).then(|| service.cap_add.clone()),
+        ..Default::default()
+    };
+    let deploy = &service.deploy;
+    let networks = service
+        .networks
+        .iter()
+        .map(|(key, attachment)| {
+            let name = file
+                .networks
+                .get(key)
+                .map_or(key.clone(), |n| n.name.clone());
+            NetworkAttachmentConfig {
+                target: Some(resolved.networks.get(&name).cloned().unwrap_or(name)),
+                aliases: Some(attachment.aliases.clone()),
+                ..Default::default()
+            }
+        })
+        .collect();
+    ServiceSpec {
+        name: Some(service_name(project, key)),
+        labels: Some(hash_map(&deploy.labels)),
+        task_template: Some(TaskSpec {
+            container_spec: Some(container),
+            restart_policy: Some(TaskSpecRestartPolicy {
+                condition: Some(TaskSpecRestartPolicyConditionEnum::ANY),
+                delay: Some(nanos(&deploy.restart_policy.delay)),
+                ..Default::default()
+            }),
+            placement: Some(TaskSpecPlacement {
+                constraints: Some(deploy.placement.constraints.clone()),
+                ..Default::default()
+            }),
+            networks: Some(networks),
+            log_driver: Some(TaskSpecLogDriver {
+                name: Some(service.logging.driver.clone()),
+                options: Some(hash_map(&service.logging.options)),
+            }),
+            ..Default::default()
+        }),
+        mode: Some(if deploy.mode == "global" {
+            ServiceSpecMode {
+                global: Some(HashMap::new()),
+                ..Default::default()
+            }
+        } else {
+            ServiceSpecMode {
+                replicated: Some(ServiceSpecModeReplicated {
+                    replicas: deploy.replicas.map(|r| r as i64),
+                }),
+                ..Default::default()
+            }
+        }),
+        update_config: Some(update_config(&deploy.update_config)),
+        rollback_config: Some(rollback_config(&deploy.rollback_config)),
+        endpoint_spec: Some(EndpointSpec {
+            ports: Some(
+                service
+                    .ports
+                    .iter()
+                    .map(|p| EndpointPortConfig {
+                        protocol: Some(if p.protocol == "udp" {
+                            EndpointPortConfigProtocolEnum::UDP
+                        } else {
+                            EndpointPortConfigProtocolEnum::TCP
+                        }),
+                        target_port: Some(p.target as i64),
+                        published_port: Some(p.published as i64),
+                        publish_mode: Some(if p.mode == "host" {
+                            EndpointPortConfigPublishModeEnum::HOST
+                        } else {
+                            EndpointPortConfigPublishModeEnum::INGRESS
+                        }),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            mode: Some(if deploy.endpoint_mode == "dnsrr" {
+                EndpointSpecModeEnum::DNSRR
+            } else {
+                EndpointSpecModeEnum::VIP
+            }),
+        }),
+        ..Default::default()
+    }
+}
+
+fn mounts(service: &SwarmService, file: &StackFile) -> Vec<Mount> {
+    service
+        .volumes
+        .iter()
+        .map(|m| {
+            if m.kind == "volume" {
+                let volume = file.volumes.get(&m.source);
+                Mount {
+                    target: Some(m.target.clone()),
+                    source: Some(volume.map_or(m.source.clone(), |v| v.name.clone())),
+                    typ: Some(MountType::VOLUME),
+                    read_only: Some(m.read_only),
+                    volume_options: Some(MountVolumeOptions {
+                        labels: volume.map(|v| hash_map(&v.labels)),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }
+            } else {
+                Mount {
+                    target: Some(m.target.clone()),
+                    source: Some(m.source.clone()),
+                    typ: Some(MountType::BIND),
+                    read_only: Some(m.read_only),
+                    ..Default::default()
+                }
+            }
+        })
+        .collect()
+}
+
+fn update_config(config: &UpdateConfig) -> ServiceSpecUpdateConfig {
+    ServiceSpecUpdateConfig {
+        parallelism: Some(config.parallelism as i64),
+        delay: Some(nanos(&config.delay)),
+        failure_action: Some(ServiceSpecUpdateConfigFailureActionEnum::ROLLBACK),
+        monitor: Some(nanos(&config.monitor)),
+        max_failure_ratio: Some(0.0),
+        order: Some(if config.order == "start-first" {
+            ServiceSpecUpdateConfigOrderEnum::START_FIRST
+        } else {
+            ServiceSpecUpdateConfigOrderEnum::STOP_FIRST
+        }),
+    }
+}
+
+fn rollback_config(config: &UpdateConfig) -> ServiceSpecRollbackConfig {
+    ServiceSpecRollbackConfig {
+        parallelism: Some(config.parallelism as i64),
+        delay: Some(nanos(&config.delay)),
+        failure_action: Some(ServiceSpecRollbackConfigFailureActionEnum::PAUSE),
+        monitor: Some(nanos(&config.monitor)),
+        max_failure_ratio: Some(0.0),
+        order: Some(if config.order == "start-first" {
+            ServiceSpecRollbackConfigOrderEnum::START_FIRST
+        } else {
+            ServiceSpecRollbackConfigOrderEnum::STOP_FIRST
+        }),
+    }
+}
+
+/// `10s` → nanoseconds (the model writes whole seconds).
+fn nanos(duration: &str) -> i64 {
+    humantime::parse_duration(duration).map_or(0, |d| d.as_nanos() as i64)
+}
+
+fn hash_map(map: &BTreeMap<String, String>) -> HashMap<String, String> {
+    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}

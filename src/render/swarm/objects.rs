@@ -1,0 +1,69 @@
+//! Swarm configs and secrets: named `PROJECT_<what>-<content hash>`, so a change makes a new
+//! object (Swarm objects are immutable) and the service update that uses it; the old one is
+//! removed once no service refers to it. Pure.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+/// The label `docker stack` puts on everything of a stack.
+pub const NAMESPACE_LABEL: &str = "com.docker.stack.namespace";
+/// stackctl's hash of a service's model: equal hashes mean nothing to update.
+pub const HASH_LABEL: &str = "io.stackctl.spec-hash";
+
+/// Docker refuses config and secret names over 64 characters.
+const MAX_NAME: usize = 64;
+const HASH_CHARS: usize = 12;
+
+/// `PROJECT_prometheus-prometheus.yml-0123456789ab` for `path` with `contents`.
+pub fn object_name(project: &str, path: &str, contents: &[u8]) -> String {
+    let hash = hex(&Sha256::digest(contents))[..HASH_CHARS].to_string();
+    let slug: String = path
+        .trim_start_matches("secrets/")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let room = MAX_NAME.saturating_sub(project.len() + 2 + HASH_CHARS);
+    let slug: String = slug.chars().skip(slug.len().saturating_sub(room)).collect();
+    format!("{project}_{}-{hash}", slug.trim_start_matches(['-', '.']))
+}
+
+/// The hex SHA-256 of `text` (a service model's hash label).
+pub fn hash_text(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))[..HASH_CHARS * 2].to_string()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn stack_labels(project: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([(NAMESPACE_LABEL.to_string(), project.to_string())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_the_content_hash_and_fit_docker_limits() {
+        let a = object_name("demo", "prometheus/prometheus.yml", b"a");
+        let b = object_name("demo", "prometheus/prometheus.yml", b"b");
+        assert!(a.starts_with("demo_prometheus-prometheus.yml-"), "{a}");
+        assert_ne!(a, b);
+        let long = object_name(&"p".repeat(30), &"x/".repeat(60), b"a");
+        assert!(long.len() <= MAX_NAME, "{long}");
+        let secret = object_name("demo", "secrets/alertmanager/slack_url", b"s");
+        assert!(
+            secret.starts_with("demo_alertmanager-slack_url-")
+                || secret.starts_with("demo_alertmanager-slack-url-"),
+            "{secret}"
+        );
+    }
+}

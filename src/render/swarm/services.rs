@@ -1,0 +1,429 @@
+//! One Swarm service per `ServiceSpec`: mode and replicas, placement, ports, rendered files as
+//! configs, secrets, volumes, rolling updates that roll back, and the differences Swarm forces
+//! (each reported as a warning). Pure.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+
+use super::model::*;
+use super::objects::{hash_text, object_name, stack_labels, HASH_LABEL, NAMESPACE_LABEL};
+use crate::render::{web_auth, Draft, FileMode, Kind, Stack};
+use crate::service::{MountSource, ServiceSpec, LOG_MAX_FILES, LOG_MAX_SIZE};
+
+/// The variable the file reads the Docker socket's group id from (it differs between hosts).
+pub const DOCKER_GID_VARIABLE: &str = "DOCKER_GID";
+/// Alertmanager's gossip port.
+pub const CLUSTER_PORT: u16 = 9094;
+/// Prometheus replicas tell themselves apart by this variable (`{{.Task.Slot}}`).
+pub const REPLICA_VARIABLE: &str = "STACKCTL_REPLICA";
+
+const CONFIG_MODE: u32 = 0o444;
+const SECRET_MODE: u32 = 0o400;
+
+/// How Swarm runs one component: from the manifest's `swarm` keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placing {
+    pub global: bool,
+    pub replicas: u64,
+    pub constraints: Vec<String>,
+}
+
+/// The component key (`prometheus`, `node_exporter`) of a component's manifest key.
+fn short_key(key: &str) -> &str {
+    key.strip_prefix("components.").unwrap_or(key)
+}
+
+pub fn placing(stack: &Stack, kind: &Kind, key: &str) -> Placing {
+    let swarm = &stack.manifest.swarm;
+    let present: Vec<&str> = stack.components.iter().map(|c| short_key(&c.key)).collect();
+    let key = short_key(key);
+    let global = swarm.agents_of(&present).iter().any(|a| a == key);
+    let mut constraints = swarm.placement.get(key).cloned().unwrap_or_default();
+    // Swarm service discovery answers only on a manager.
+    if *kind == Kind::Prometheus && !constraints.iter().any(|c| c.starts_with("node.role")) {
+        constraints.push("node.role==manager".to_string());
+    }
+    Placing {
+        global,
+        replicas: if global { 1 } else { swarm.replicas_of(key) },
+        constraints,
+    }
+}
+
+/// Rewrites a spec for what a Swarm service can run; returns what changed, for the operator.
+pub fn adapt_for_swarm(kind: &Kind, spec: &mut ServiceSpec) -> Vec<String> {
+    let mut changes = Vec::new();
+    if spec.pid_host {
+        spec.pid_host = false;
+        if *kind == Kind::NodeExporter {
+            let root = crate::render::services::NODE_ROOTFS;
+            spec.command.push(format!("--path.procfs={root}/proc"));
+            spec.command.push(format!("--path.sysfs={root}/sys"));
+            changes.push(format!("`{}`: Swarm services cannot share the host's PID namespace (`pid: host`); node_exporter reads the host's /proc and /sys from the read-only host root at `{root}` instead", spec.name));
+        } else {
+            changes.push(format!(
+                "`{}`: Swarm services cannot share the host's PID namespace; it runs in its own",
+                spec.name
+            ));
+        }
+    }
+    if spec.privileged || !spec.devices.is_empty() {
+        changes.push(format!("`{}`: Swarm services cannot be privileged or take devices ({}); it runs unprivileged with its read-only host mounts, so kernel OOM events (/dev/kmsg) are not reported", spec.name, spec.devices.join(", ")));
+        spec.privileged = false;
+        spec.devices.clear();
+    }
+    changes
+}
+
+/// The whole stack file for the draft's services.
+pub fn stack_file(stack: &Stack, draft: &mut Draft) -> StackFile {
+    let project = &stack.manifest.project;
+    let labels = stack_labels(project);
+    let mut file = StackFile {
+        version: "3.8".to_string(),
+        services: IndexMap::new(),
+        networks: IndexMap::from([(
+            "default".to_string(),
+            StackNetwork {
+                name: crate::docker::labels::default_network(project),
+                driver: "overlay".to_string(),
+                attachable: true,
+                external: false,
+                labels: labels.clone(),
+            },
+        )]),
+        volumes: IndexMap::new(),
+        configs: IndexMap::new(),
+        secrets: IndexMap::new(),
+    };
+    for network in &stack.manifest.networks {
+        file.networks.insert(
+            network.clone(),
+            StackNetwork {
+                name: network.clone(),
+                driver: "overlay".to_string(),
+                attachable: true,
+                external: true,
+                labels: BTreeMap::new(),
+            },
+        );
+    }
+    let specs = draft.services.clone();
+    let mut warnings = Vec::new();
+    for mut spec in specs {
+        let Some(component) = stack.components.iter().find(|c| c.service == spec.name) else {
+            continue;
+        };
+        warnings.extend(adapt_for_swarm(&component.kind, &mut spec));
+        let placing = placing(stack, &component.kind, &component.key);
+        let service = service(
+            stack,
+            &component.kind,
+            &spec,
+            &placing,
+            draft,
+            &mut file,
+            &mut warnings,
+        );
+        file.services.insert(spec.name.clone(), service);
+    }
+    for warning in warnings {
+        draft.warn(warning);
+    }
+    file
+}
+
+fn service(
+    stack: &Stack,
+    kind: &Kind,
+    spec: &ServiceSpec,
+    placing: &Placing,
+    draft: &Draft,
+    file: &mut StackFile,
+    warnings: &mut Vec<String>,
+) -> SwarmService {
+    let project = &stack.manifest.project;
+    let mut command = spec.command.clone();
+    let mut environment = spec.environment.clone();
+    if *kind == Kind::Alertmanager && placing.replicas > 1 {
+        // The single-host render turns gossip off (`--cluster.listen-address=`).
+        command.retain(|flag| !flag.starts_with("--cluster.listen-address"));
+        command.push(format!("--cluster.listen-address=0.0.0.0:{CLUSTER_PORT}"));
+        command.push(format!("--cluster.peer=tasks.{}:{CLUSTER_PORT}", spec.name));
+    }
+    if *kind == Kind::Prometheus && placing.replicas > 1 {
+        environment.insert(REPLICA_VARIABLE.to_string(), "{{.Task.Slot}}".to_string());
+    }
+    let user = if spec.docker_socket_group {
+        let uid = spec.user.as_deref().unwrap_or("65534");
+        let uid = uid.split(':').next().unwrap_or(uid);
+        Some(format!("{uid}:${{{DOCKER_GID_VARIABLE}}}"))
+    } else {
+        spec.user.clone()
+    };
+    let ports = ports(stack, kind, spec, placing, warnings);
+    let (volumes, configs) = mounts(project, spec, placing, draft, file);
+    let mut secret_mounts = spec.secrets.clone();
+    let healthcheck = healthcheck(spec, draft, &mut secret_mounts);
+    let secrets = secret_mounts
+        .iter()
+        .filter_map(|secret| {
+            let contents = draft.file(&secret.file)?;
+            let name = object_name(project, &secret.file, contents.contents.as_bytes());
+            let key = name.trim_start_matches(&format!("{project}_")).to_string();
+            file.secrets.insert(
+                key.clone(),
+                StackObject {
+                    name,
+                    file: format!("./{}", secret.file),
+                    labels: stack_labels(project),
+                },
+            );
+            let uid = secret.uid.unwrap_or(0).to_string();
+            Some(ObjectRef {
+                source: key,
+                target: secret.name.clone(),
+                gid: uid.clone(),
+                uid,
+                mode: SECRET_MODE,
+            })
+        })
+        .collect();
+    let mut networks = IndexMap::from([(
+        "default".to_string(),
+        ServiceNetwork {
+            aliases: vec![spec.name.clone()],
+        },
+    )]);
+    for network in &spec.networks {
+        networks.insert(
+            network.clone(),
+            ServiceNetwork {
+                aliases: vec![spec.name.clone()],
+            },
+        );
+    }
+    let stateless = volumes.iter().all(|m: &StackMount| m.kind != "volume")
+        && ports.iter().all(|p: &StackPort| p.mode != "host");
+    let endpoint_mode = if ports.iter().any(|p: &StackPort| p.mode == "ingress") {
+        "vip"
+    } else {
+        "dnsrr"
+    };
+    let order = if stateless {
+        "start-first"
+    } else {
+        "stop-first"
+    }
+    .to_string();
+    let mut service = SwarmService {
+        image: spec.image.clone(),
+        command,
+        entrypoint: spec.entrypoint.clone(),
+        environment,
+        user,
+        ports,
+        volumes,
+        configs,
+        secrets,
+        healthcheck: healthcheck.as_ref().map(|check| StackHealth {
+            test: check.test.clone(),
+            interval: format!("{}s", check.interval_secs),
+            timeout: format!("{}s", check.timeout_secs),
+            retries: check.retries,
+            start_period: format!("{}s", check.start_period_secs),
+        }),
+        cap_add: spec.cap_add.clone(),
+        extra_hosts: spec.extra_hosts.clone(),
+        networks,
+        logging: StackLogging {
+            driver: "json-file".to_string(),
+            options: BTreeMap::from([
+                ("max-size".to_string(), LOG_MAX_SIZE.to_string()),
+                ("max-file".to_string(), LOG_MAX_FILES.to_string()),
+            ]),
+        },
+        labels: stack_labels(project),
+        deploy: Deploy {
+            mode: if placing.global {
+                "global"
+            } else {
+                "replicated"
+            }
+            .to_string(),
+            endpoint_mode: endpoint_mode.to_string(),
+            replicas: (!placing.global).then_some(placing.replicas),
+            placement: Placement {
+                constraints: placing.constraints.clone(),
+            },
+            update_config: UpdateConfig {
+                parallelism: 1,
+                delay: "2s".to_string(),
+                order: order.clone(),
+                failure_action: "rollback".to_string(),
+                monitor: "10s".to_string(),
+            },
+            rollback_config: UpdateConfig {
+                parallelism: 1,
+                delay: "0s".to_string(),
+                order,
+                failure_action: "pause".to_string(),
+                monitor: "10s".to_string(),
+            },
+            restart_policy: RestartPolicy {
+                condition: "any".to_string(),
+                delay: "2s".to_string(),
+            },
+            labels: stack_labels(project),
+        },
+    };
+    let hash = hash_text(&serde_json::to_string(&service).unwrap_or_default());
+    service.deploy.labels.insert(HASH_LABEL.to_string(), hash);
+    debug_assert!(service.deploy.labels.contains_key(NAMESPACE_LABEL));
+    service
+}
+
+/// Swarm knows a task is ready only from its health check. A program behind basic auth has
+/// none in the compose engine (stackctl probes it from outside); here it gets one that reads
+/// the password from its secret file at run time, so the password is never in the spec.
+fn healthcheck(
+    spec: &ServiceSpec,
+    draft: &Draft,
+    secrets: &mut Vec<crate::service::SecretMount>,
+) -> Option<crate::service::HealthCheck> {
+    if spec.healthcheck.is_some() || !spec.web_auth {
+        return spec.healthcheck.clone();
+    }
+    let probe = spec.ready.as_ref()?;
+    let password = web_auth::PASSWORD_FILE;
+    if !secrets.iter().any(|s| s.name == password) {
+        let file = draft
+            .files()
+            .keys()
+            .find(|path| path.starts_with("secrets/") && path.ends_with(&format!("/{password}")))?
+            .clone();
+        let uid = secrets.iter().find_map(|s| s.uid);
+        secrets.push(crate::service::SecretMount {
+            name: password.to_string(),
+            file,
+            uid,
+        });
+    }
+    let user = web_auth::USER;
+    Some(crate::service::HealthCheck {
+        test: vec![
+            "CMD-SHELL".to_string(),
+            format!(
+                "wget -q --spider \"http://{user}:$(cat /run/secrets/{password})@127.0.0.1:{}{}\"",
+                probe.port, probe.path
+            ),
+        ],
+        interval_secs: 5,
+        timeout_secs: 5,
+        retries: 5,
+        start_period_secs: 20,
+    })
+}
+
+/// Host mode for a single task or an agent (the client's address is kept, and it works where
+/// the routing mesh does not); ingress for replicas, which share one published port.
+fn ports(
+    stack: &Stack,
+    kind: &Kind,
+    spec: &ServiceSpec,
+    placing: &Placing,
+    warnings: &mut Vec<String>,
+) -> Vec<StackPort> {
+    let mode = if placing.replicas > 1 {
+        "ingress"
+    } else {
+        "host"
+    };
+    let mut out = Vec::new();
+    for port in &spec.ports {
+        if web_auth::is_loopback(&port.host_ip) && !web_auth::is_loopback(&stack.manifest.bind) {
+            warnings.push(format!("`{}` has no login of its own and stackctl keeps it on loopback, which a Swarm cannot publish: port {} is not published (reach it from the `{}` network, or set its `port` to publish it on every interface)", spec.name, port.host_port, crate::docker::labels::default_network(&stack.manifest.project)));
+            continue;
+        }
+        let _ = kind;
+        out.push(StackPort {
+            target: port.container_port,
+            published: port.host_port,
+            protocol: port.protocol.clone(),
+            mode: mode.to_string(),
+        });
+    }
+    out
+}
+
+/// Named volumes (one per replica when replicated) and host binds as mounts; each rendered
+/// file under a bound output directory as a config at the same path inside the container.
+fn mounts(
+    project: &str,
+    spec: &ServiceSpec,
+    placing: &Placing,
+    draft: &Draft,
+    file: &mut StackFile,
+) -> (Vec<StackMount>, Vec<ObjectRef>) {
+    let mut volumes = Vec::new();
+    let mut configs = Vec::new();
+    for mount in &spec.mounts {
+        match &mount.source {
+            MountSource::Volume(name) => {
+                let mut volume_name = format!("{project}_{name}");
+                if placing.replicas > 1 {
+                    volume_name.push_str("-{{.Task.Slot}}");
+                }
+                file.volumes.insert(
+                    name.clone(),
+                    StackVolume {
+                        name: volume_name,
+                        labels: stack_labels(project),
+                    },
+                );
+                volumes.push(StackMount {
+                    kind: "volume".to_string(),
+                    source: name.clone(),
+                    target: mount.target.clone(),
+                    read_only: mount.read_only,
+                });
+            }
+            MountSource::Bind(path) if path.starts_with('/') => volumes.push(StackMount {
+                kind: "bind".to_string(),
+                source: path.clone(),
+                target: mount.target.clone(),
+                read_only: mount.read_only,
+            }),
+            MountSource::Bind(dir) => {
+                let prefix = format!("{}/", dir.trim_end_matches('/'));
+                for (path, rendered) in draft.files() {
+                    let Some(rest) = path.strip_prefix(&prefix) else {
+                        continue;
+                    };
+                    if rendered.mode != FileMode::Public {
+                        continue;
+                    }
+                    let name = object_name(project, path, rendered.contents.as_bytes());
+                    let key = name.trim_start_matches(&format!("{project}_")).to_string();
+                    file.configs.insert(
+                        key.clone(),
+                        StackObject {
+                            name,
+                            file: format!("./{path}"),
+                            labels: stack_labels(project),
+                        },
+                    );
+                    configs.push(ObjectRef {
+                        source: key,
+                        target: format!("{}/{rest}", mount.target.trim_end_matches('/')),
+                        uid: "0".to_string(),
+                        gid: "0".to_string(),
+                        mode: CONFIG_MODE,
+                    });
+                }
+            }
+        }
+    }
+    (volumes, configs)
+}

@@ -1,0 +1,97 @@
+use crate::manifest::load_str;
+use crate::render::{render, Templates};
+
+use super::*;
+
+fn rendered(extra: &str) -> crate::render::RenderedStack {
+    let source = format!(
+        "version: 1\nproject: demo\nengine: swarm\nbind: 0.0.0.0\ncomponents:\n  prometheus: {{}}\n  alertmanager: {{}}\n  node_exporter: {{}}\n{extra}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "STACKCTL_WEB_PASSWORD=s3cret-web-pw\n",
+    )
+    .unwrap();
+    let env = |_: &str| None;
+    let loaded = load_str(&dir.path().join("stackctl.yaml"), &source, &env)
+        .unwrap_or_else(|e| panic!("{e}"));
+    render(&loaded, &Templates::embedded()).unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+#[test]
+fn agents_are_global_and_replicas_cluster() {
+    let stack = rendered("swarm: {replicas: {alertmanager: 3, prometheus: 2}}");
+    let file = stack.swarm.as_ref().expect("swarm model");
+    let node = &file.services["node-exporter"];
+    assert_eq!(node.deploy.mode, "global");
+    assert!(
+        node.command.iter().any(|c| c == "--path.procfs=/host/proc"),
+        "{:?}",
+        node.command
+    );
+    let am = &file.services["alertmanager"];
+    assert_eq!(am.deploy.replicas, Some(3));
+    assert!(am
+        .command
+        .iter()
+        .any(|c| c == "--cluster.peer=tasks.alertmanager:9094"));
+    assert_eq!(am.ports[0].mode, "ingress");
+    let prom = &file.services["prometheus"];
+    assert_eq!(
+        prom.environment[super::services::REPLICA_VARIABLE],
+        "{{.Task.Slot}}"
+    );
+    assert!(prom
+        .deploy
+        .placement
+        .constraints
+        .contains(&"node.role==manager".to_string()));
+    assert_eq!(prom.deploy.update_config.failure_action, "rollback");
+    let config = &stack.files["prometheus/prometheus.yml"].contents;
+    assert!(config.contains("dockerswarm_sd_configs"), "{config}");
+    assert!(config.contains("tasks.alertmanager"), "{config}");
+    assert!(
+        config.contains("\"replica\": \"${STACKCTL_REPLICA}\""),
+        "{config}"
+    );
+    assert!(stack.files.contains_key(STACK_FILE));
+    assert!(!stack.files.contains_key("docker-compose.yml"));
+    assert!(
+        stack.warnings.iter().any(|w| w.contains("pid: host")),
+        "{:?}",
+        stack.warnings
+    );
+}
+
+#[test]
+fn a_config_change_renames_the_config_and_changes_the_service_hash() {
+    let a = rendered("alerts: {}");
+    let b = rendered("labels: {env: prod}");
+    let hash = |s: &crate::render::RenderedStack| {
+        s.swarm.as_ref().unwrap().services["prometheus"]
+            .deploy
+            .labels[HASH_LABEL]
+            .clone()
+    };
+    assert_ne!(hash(&a), hash(&b));
+    let unchanged = rendered("alerts: {}");
+    assert_eq!(hash(&a), hash(&unchanged));
+}
+
+#[test]
+fn rendered_files_become_configs_at_the_paths_programs_read() {
+    let stack = rendered("");
+    let file = stack.swarm.as_ref().unwrap();
+    let prom = &file.services["prometheus"];
+    assert!(
+        prom.configs
+            .iter()
+            .any(|c| c.target == "/etc/prometheus/prometheus.yml"),
+        "{:?}",
+        prom.configs
+    );
+    for config in &prom.configs {
+        assert!(file.configs.contains_key(&config.source));
+    }
+}
