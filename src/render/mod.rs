@@ -23,6 +23,7 @@ pub mod slo;
 pub mod source_files;
 pub mod templates;
 pub mod topology;
+pub mod victoriametrics;
 pub mod web_auth;
 pub mod yaml_overlay;
 
@@ -52,6 +53,9 @@ pub struct Stack<'a> {
     pub dir: &'a Path,
     pub components: Vec<Component>,
     pub templates: &'a Templates,
+    /// How many Prometheus replicas write the same series (1; the swarm engine's HA pair sets
+    /// more). Above 1, VictoriaMetrics deduplicates them (`victoriametrics::dedup_interval`).
+    pub prometheus_replicas: u32,
 }
 
 impl<'a> Stack<'a> {
@@ -61,6 +65,7 @@ impl<'a> Stack<'a> {
             dir,
             components: topology::components(manifest),
             templates,
+            prometheus_replicas: 1,
         }
     }
 

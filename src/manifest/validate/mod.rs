@@ -17,9 +17,11 @@ mod notify;
 mod quiet_hours;
 mod regexes;
 mod relabel;
+mod remote_write;
 mod slos;
 mod top;
 mod versions;
+mod victoriametrics;
 
 use super::diagnostic::Diagnostic;
 use super::model::Manifest;
@@ -39,6 +41,8 @@ pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
     expressions::check(manifest, &mut problems);
     regexes::check(manifest, &mut problems);
     relabel::check(manifest, &mut problems);
+    remote_write::check(manifest, &mut problems);
+    victoriametrics::check(manifest, &mut problems);
     versions::check(manifest, &mut problems);
     identifiers::check(manifest, &mut problems);
     problems
