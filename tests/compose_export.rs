@@ -57,6 +57,7 @@ components:
   cadvisor: {}
   blackbox_exporter: {}
   pushgateway: {}
+  victoriametrics: {retention: 12mo}
 logs:
   files:
     - {path: /var/log/nginx/*.log, labels: {job: nginx}}
@@ -458,4 +459,35 @@ fn every_exported_service_resolves_host_docker_internal_after_compose_config() {
             .collect();
         assert_eq!(hosts, ["host.docker.internal:host-gateway"], "{name:?}");
     }
+}
+
+#[test]
+fn victoriametrics_is_exported_with_its_flags_volume_and_health_check() {
+    let dir = common::tempdir();
+    let compose = compose_yaml(&rendered(FULL, dir.path()));
+    let vm = &compose["services"]["victoriametrics"];
+    assert_eq!(
+        str_of(&vm["image"]),
+        "victoriametrics/victoria-metrics:v1.143.0"
+    );
+    let command: Vec<String> = seq(&vm["command"]).iter().map(str_of).collect();
+    assert_eq!(
+        command,
+        [
+            "-storageDataPath=/victoria-metrics-data",
+            "-retentionPeriod=12"
+        ]
+    );
+    let volumes = format!("{:?}", vm["volumes"]);
+    assert!(volumes.contains("victoriametrics-data"), "{volumes}");
+    assert!(compose["volumes"]
+        .as_mapping()
+        .is_some_and(|v| v.keys().any(|k| str_of(k) == "victoriametrics-data")));
+    let health = format!("{:?}", vm["healthcheck"]["test"]);
+    assert!(health.contains("http://127.0.0.1:8428/health"), "{health}");
+    let prometheus_deps = format!("{:?}", compose["services"]["prometheus"]["depends_on"]);
+    assert!(
+        prometheus_deps.contains("victoriametrics"),
+        "{prometheus_deps}"
+    );
 }

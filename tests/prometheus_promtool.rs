@@ -54,6 +54,11 @@ fn promtool_accepts_every_prometheus_key_of_the_manifest() {
 }
 
 #[test]
+fn promtool_accepts_every_remote_write_key_and_preset() {
+    promtool_accepts("remote-write.yaml");
+}
+
+#[test]
 fn promtool_accepts_hostile_values() {
     promtool_accepts("hostile.yaml");
 }

@@ -61,6 +61,11 @@ pub const CADVISOR: Releases = releases("cAdvisor", "0.60.5", v(0, 45, 0), v(1, 
 pub const BLACKBOX_EXPORTER: Releases =
     releases("blackbox_exporter", "0.28.0", v(0, 20, 0), v(1, 0, 0));
 pub const PUSHGATEWAY: Releases = releases("Pushgateway", "1.11.3", v(1, 4, 0), v(2, 0, 0));
+// 1.79 is Debian 12's `victoria-metrics`, which tests/e2e_victoriametrics.rs runs; every flag
+// stackctl sets (`-retentionPeriod`, `-dedup.minScrapeInterval`, `-storageDataPath`) and
+// `/health` exist from it to the newest release (v1.143.0, 2026-05-08).
+pub const VICTORIAMETRICS: Releases =
+    releases("VictoriaMetrics", "1.143.0", v(1, 79, 0), v(2, 0, 0));
 
 pub const REDIS_EXPORTER: Releases = releases("redis_exporter", "1.88.0", v(1, 0, 0), v(2, 0, 0));
 // The oldest supported exporter releases are Debian 12's, which tests/e2e_exporters.rs deploys
@@ -97,6 +102,7 @@ pub fn component(key: &str) -> Option<&'static Releases> {
         "cadvisor" => &CADVISOR,
         "blackbox_exporter" => &BLACKBOX_EXPORTER,
         "pushgateway" => &PUSHGATEWAY,
+        "victoriametrics" => &VICTORIAMETRICS,
         _ => return None,
     })
 }
@@ -129,6 +135,7 @@ pub const ALL: &[(&str, Releases)] = &[
     ("components.cadvisor", CADVISOR),
     ("components.blackbox_exporter", BLACKBOX_EXPORTER),
     ("components.pushgateway", PUSHGATEWAY),
+    ("components.victoriametrics", VICTORIAMETRICS),
     ("exporters `type: redis`", REDIS_EXPORTER),
     ("exporters `type: postgres`", POSTGRES_EXPORTER),
     ("exporters `type: mysql`", MYSQLD_EXPORTER),

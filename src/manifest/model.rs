@@ -163,6 +163,7 @@ component_settings!(
     Cadvisor,
     BlackboxExporter,
     Pushgateway,
+    VictoriaMetrics,
 );
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -178,6 +179,7 @@ pub struct Components {
     pub cadvisor: Option<Cadvisor>,
     pub blackbox_exporter: Option<BlackboxExporter>,
     pub pushgateway: Option<Pushgateway>,
+    pub victoriametrics: Option<VictoriaMetrics>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -210,13 +212,80 @@ pub struct Retention {
     pub size: Option<String>,
 }
 
+/// One `remote_write` target. Secrets (`bearer_token`, `basic_auth.password`,
+/// `oauth2.client_secret`, `sigv4.secret_key`) are written to files, never into prometheus.yml.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RemoteWrite {
     pub url: String,
     pub name: Option<String>,
+    /// Fills the receiver's conventional URL path and headers (`remote_write` presets).
+    pub preset: Option<RemoteWritePreset>,
+    /// The tenant of a multi-tenant receiver (Mimir `X-Scope-OrgID`, Thanos `THANOS-TENANT`).
+    pub tenant: Option<String>,
+    pub bearer_token: Option<Secret>,
     pub basic_auth: Option<BasicAuth>,
+    pub oauth2: Option<OAuth2>,
+    pub sigv4: Option<SigV4>,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    pub queue: Option<RemoteWriteQueue>,
+    /// Prometheus `write_relabel_configs`, checked like scrape relabel rules.
+    #[serde(default)]
+    pub write_relabel: Vec<serde_yaml::Value>,
+    pub metadata: Option<RemoteWriteMetadata>,
+}
+
+/// The receivers `remote_write[].preset` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RemoteWritePreset {
+    Victoriametrics,
+    Mimir,
+    Thanos,
+    GrafanaCloud,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OAuth2 {
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub token_url: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub endpoint_params: BTreeMap<String, String>,
+}
+
+/// AWS Signature Version 4 (Amazon Managed Service for Prometheus). Keys given here go to an
+/// AWS shared-credentials file; without them the AWS SDK's usual chain applies.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SigV4 {
+    pub region: Option<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<Secret>,
+    pub profile: Option<String>,
+    pub role_arn: Option<String>,
+}
+
+/// Prometheus `queue_config`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RemoteWriteQueue {
+    pub capacity: Option<u32>,
+    pub max_shards: Option<u32>,
+    pub min_shards: Option<u32>,
+    pub max_samples_per_send: Option<u32>,
+    pub batch_send_deadline: Option<PromDuration>,
+    pub min_backoff: Option<PromDuration>,
+    pub max_backoff: Option<PromDuration>,
+    pub retry_on_http_429: Option<bool>,
+}
+
+/// Prometheus `metadata_config`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RemoteWriteMetadata {
+    pub send: Option<bool>,
+    pub send_interval: Option<PromDuration>,
+    pub max_samples_per_send: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -450,4 +519,26 @@ pub struct Pushgateway {
     /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
     #[serde(default)]
     pub env: BTreeMap<String, Secret>,
+}
+
+/// Single-node VictoriaMetrics, the stack's long-term store: Prometheus remote-writes to it and
+/// Grafana queries it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VictoriaMetrics {
+    pub version: Option<String>,
+    pub image: Option<String>,
+    #[serde(default)]
+    pub port: PortSetting,
+    /// Extra command-line flags (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
+    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
+    /// How long samples are kept: a whole number and `h`, `d`, `w`, `mo` or `y` (default `1mo`).
+    pub retention: Option<String>,
+    /// `-dedup.minScrapeInterval`: keep one sample per series per interval. Default: the
+    /// scrape interval when Prometheus runs as an HA pair, else off.
+    pub dedup_interval: Option<PromDuration>,
 }

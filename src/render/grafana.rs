@@ -2,8 +2,8 @@
 //! the dashboard provider (`grafana/provisioning/dashboards/`), the admin password as a secret
 //! file, and the container's environment.
 //!
-//! Datasource uids are fixed (`prometheus`, `loki`, `jaeger`, `alertmanager`): dashboards refer
-//! to them. Emits `GF_INSTALL_PLUGINS` only for Grafana before 11.5, never an `X` beside its `X__FILE`, more than one default
+//! Datasource uids are fixed (`prometheus`, `loki`, `jaeger`, `alertmanager`,
+//! `victoriametrics`): dashboards refer to them. Emits `GF_INSTALL_PLUGINS` only for Grafana before 11.5, never an `X` beside its `X__FILE`, more than one default
 //! datasource, or an unescaped `${...}` in provisioning YAML (reference/config-formats.md §6.7).
 
 use std::collections::BTreeMap;
@@ -19,6 +19,7 @@ pub const PROMETHEUS_UID: &str = "prometheus";
 pub const LOKI_UID: &str = "loki";
 pub const JAEGER_UID: &str = "jaeger";
 pub const ALERTMANAGER_UID: &str = "alertmanager";
+pub const VICTORIAMETRICS_UID: &str = super::victoriametrics::DATASOURCE_UID;
 /// Where `rendered/grafana/dashboards` is mounted.
 pub const DASHBOARDS_DIR: &str = "/var/lib/grafana/dashboards";
 /// The Grafana image runs as this uid; the secret file is owned by it.
@@ -50,6 +51,8 @@ struct DatasourcesContext {
     loki: Option<Datasource>,
     jaeger: Option<Datasource>,
     alertmanager: Option<Datasource>,
+    /// VictoriaMetrics answers the Prometheus query API: a Prometheus-type datasource.
+    victoriametrics: Option<Datasource>,
 }
 
 /// The datasource uids this stack provisions (dashboards may only use these).
@@ -59,6 +62,7 @@ pub fn datasource_uids(stack: &Stack) -> Vec<&'static str> {
         (Kind::Loki, LOKI_UID),
         (Kind::Jaeger, JAEGER_UID),
         (Kind::Alertmanager, ALERTMANAGER_UID),
+        (Kind::VictoriaMetrics, VICTORIAMETRICS_UID),
     ]
     .into_iter()
     .filter(|(kind, _)| stack.has(kind))
@@ -157,6 +161,12 @@ fn datasources(stack: &Stack, grafana: &str, draft: &mut Draft) -> DatasourcesCo
             "Alertmanager",
             "alertmanager",
             ALERTMANAGER_UID,
+        ),
+        victoriametrics: source(
+            Kind::VictoriaMetrics,
+            "VictoriaMetrics",
+            "prometheus",
+            VICTORIAMETRICS_UID,
         ),
     }
 }
@@ -288,6 +298,31 @@ mod tests {
             };
             assert!(!env.contains_key(other), "{version}: {env:?}");
         }
+    }
+
+    #[test]
+    fn victoriametrics_is_a_prometheus_datasource_beside_the_default() {
+        let yaml = "version: 1\nproject: t\ncomponents: {prometheus: {}, victoriametrics: {}, grafana: {admin_password: x}}\n";
+        let manifest: Manifest = serde_yaml::from_str(yaml).unwrap();
+        let templates = Templates::embedded();
+        let stack = Stack::new(&manifest, Path::new("."), &templates);
+        let mut draft = Draft::new(&[]);
+        render(&stack, &mut draft).unwrap();
+        let text = &draft
+            .file("grafana/provisioning/datasources/stackctl.yaml")
+            .expect("datasources")
+            .contents;
+        let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        let vm = doc["datasources"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|d| d["uid"].as_str() == Some("victoriametrics"))
+            .expect("a VictoriaMetrics datasource");
+        assert_eq!(vm["type"].as_str(), Some("prometheus"));
+        assert_eq!(vm["url"].as_str(), Some("http://victoriametrics:8428"));
+        assert_eq!(vm["isDefault"].as_bool(), Some(false));
+        assert!(datasource_uids(&stack).contains(&"victoriametrics"));
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod swarm;
 pub mod templates;
 pub mod tls;
 pub mod topology;
+pub mod victoriametrics;
 pub mod web_auth;
 pub mod yaml_overlay;
 
@@ -56,6 +57,9 @@ pub struct Stack<'a> {
     pub dir: &'a Path,
     pub components: Vec<Component>,
     pub templates: &'a Templates,
+    /// How many Prometheus replicas write the same series (1; the swarm engine's HA pair sets
+    /// more). Above 1, VictoriaMetrics deduplicates them (`victoriametrics::dedup_interval`).
+    pub prometheus_replicas: u32,
 }
 
 impl<'a> Stack<'a> {
@@ -65,6 +69,7 @@ impl<'a> Stack<'a> {
             dir,
             components: topology::components(manifest),
             templates,
+            prometheus_replicas: 1,
         }
     }
 

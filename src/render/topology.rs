@@ -20,6 +20,7 @@ pub enum Kind {
     Cadvisor,
     BlackboxExporter,
     Pushgateway,
+    VictoriaMetrics,
     /// An entry of `exporters`, by its type (`redis`, `postgres`, ...).
     Exporter(String),
 }
@@ -135,6 +136,15 @@ pub fn catalog(kind: &Kind) -> Catalog {
             true,
             9091,
             Some(9091),
+            Some("/metrics"),
+        ),
+        // Its own metrics are on its main port; the image tags carry a `v`.
+        Kind::VictoriaMetrics => c(
+            "victoriametrics/victoria-metrics",
+            versions::VICTORIAMETRICS.newest,
+            true,
+            8428,
+            Some(8428),
             Some("/metrics"),
         ),
         Kind::Exporter(kind) => match kind.as_str() {
@@ -327,6 +337,15 @@ pub fn components(manifest: &Manifest) -> Vec<Component> {
             "components.pushgateway",
             "pushgateway",
             "pushgateway",
+            s,
+        );
+    }
+    if let Some(s) = &c.victoriametrics {
+        add(
+            Kind::VictoriaMetrics,
+            "components.victoriametrics",
+            "victoriametrics",
+            "victoriametrics",
             s,
         );
     }

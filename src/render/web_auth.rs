@@ -72,7 +72,7 @@ pub fn flag(stack: &Stack, kind: &Kind) -> Option<String> {
 /// Programs with no authentication at all that an exposed stack keeps on loopback unless the
 /// manifest names their port explicitly.
 fn unauthenticated(kind: &Kind) -> bool {
-    matches!(kind, Kind::Loki | Kind::Jaeger)
+    matches!(kind, Kind::Loki | Kind::Jaeger | Kind::VictoriaMetrics)
 }
 
 /// Whether the manifest sets the component's port itself (`components.loki.port: 3100`).
@@ -82,13 +82,15 @@ fn port_named(stack: &Stack, kind: &Kind) -> bool {
     let port = match kind {
         Kind::Loki => components.loki.as_ref().map(|c| c.port()),
         Kind::Jaeger => components.jaeger.as_ref().map(|c| c.port()),
+        Kind::VictoriaMetrics => components.victoriametrics.as_ref().map(|c| c.port()),
         _ => None,
     };
     matches!(port, Some(PortSetting::Host(_)))
 }
 
-/// The address `kind`'s ports are published on: `bind`, except that Loki and Jaeger, which
-/// cannot require a login, stay on 127.0.0.1 in an exposed stack unless their `port` is set.
+/// The address `kind`'s ports are published on: `bind`, except that Loki, Jaeger and
+/// VictoriaMetrics, which cannot require a login as stackctl runs them, stay on 127.0.0.1 in
+/// an exposed stack unless their `port` is set.
 pub fn host_ip(stack: &Stack, kind: &Kind) -> String {
     if exposed(stack) && unauthenticated(kind) && !port_named(stack, kind) {
         return "127.0.0.1".to_string();

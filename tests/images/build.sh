@@ -10,6 +10,7 @@
 #
 # Needs: docker, and the Debian packages prometheus, prometheus-alertmanager,
 # prometheus-node-exporter, prometheus-blackbox-exporter, prometheus-pushgateway, busybox-static,
+# victoria-metrics,
 # and for the exporter images (the presets are proven against them, tests/e2e_exporters.rs):
 # prometheus-redis-exporter, redis-server, prometheus-postgres-exporter, postgresql,
 # prometheus-mysqld-exporter, mariadb-server, prometheus-nginx-exporter, nginx-light,
@@ -104,6 +105,17 @@ build stackctl-test/blackbox-exporter:0.23.0 /usr/bin/prometheus-blackbox-export
   '["--config.file=/etc/blackbox_exporter/config.yml"]' 9115 \
   /etc/blackbox_exporter/config.yml 'modules: {http_2xx: {prober: http}}'
 build stackctl-test/pushgateway:1.5.1 /usr/bin/prometheus-pushgateway pushgateway 65534 /pushgateway /pushgateway '[]' 9091
+
+# Single-node VictoriaMetrics from Debian's `victoria-metrics` (tests/e2e_victoriametrics.rs),
+# tagged with the package's upstream version (1.79.5 on Debian 12). Upstream's image runs as
+# root from `/`; stackctl passes `-storageDataPath` itself, the CMD here only matches it.
+build_victoria_metrics() {
+  vm_version=$(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null | sed -e 's/^[0-9]*://' -e 's/[+~-].*//')
+  [ -n "$vm_version" ] || die "victoria-metrics is not installed (apt-get install victoria-metrics)"
+  build "stackctl-test/victoria-metrics:$vm_version" /usr/bin/victoria-metrics victoria-metrics "" / /victoria-metrics-data \
+    '["-storageDataPath=/victoria-metrics-data"]' 8428
+}
+build_victoria_metrics
 
 # --- Exporters and the servers they watch (tests/e2e_exporters.rs) ---------------------------
 # Test credentials, also written in tests/e2e_exporters.rs.

@@ -1,4 +1,4 @@
-//! Components: required secrets, host ports that clash, remote-write targets, retention size.
+//! Components: required secrets, host ports that clash, retention size.
 
 use std::collections::BTreeMap;
 
@@ -19,17 +19,6 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     }
     check_host_ports(manifest, problems);
     if let Some(prometheus) = &manifest.components.prometheus {
-        for (index, remote) in prometheus.remote_write.iter().enumerate() {
-            if !(remote.url.starts_with("http://") || remote.url.starts_with("https://")) {
-                problems.push(
-                    Diagnostic::new(
-                        format!("components.prometheus.remote_write[{index}].url"),
-                        format!("remote write URL `{}` is not an http(s) URL", remote.url),
-                    )
-                    .hint("write the receiver's full URL, e.g. `https://mimir.example.com/api/v1/push`"),
-                );
-            }
-        }
         if let Some(size) = prometheus
             .retention
             .as_ref()
@@ -150,10 +139,9 @@ mod tests {
     }
 
     #[test]
-    fn checks_prometheus_remote_write_and_retention_size() {
+    fn checks_prometheus_retention_size() {
         let cases: &[(&str, Option<(&str, &str)>)] = &[
             ("components: {prometheus: {remote_write: [{url: 'https://mimir/api/v1/push'}], retention: {size: 50GB}}}", None),
-            ("components: {prometheus: {remote_write: [{url: 'mimir:9009'}]}}", Some(("components.prometheus.remote_write[0].url", "not an http(s) URL"))),
             ("components: {prometheus: {retention: {size: 50G}}}", Some(("components.prometheus.retention.size", "`50G`"))),
             ("components: {prometheus: {retention: {size: 7EB}}}", None),
             ("components: {prometheus: {retention: {size: 8EB}}}", Some(("components.prometheus.retention.size", "`8EB`"))),

@@ -147,6 +147,33 @@ fn component_durations<'a>(manifest: &'a Manifest, out: &mut Found<'a>) {
             p.retention.as_ref().and_then(|r| r.time.as_ref()),
         );
     }
+    if let Some(p) = &c.prometheus {
+        for (i, target) in p.remote_write.iter().enumerate() {
+            let at = |key: &str| format!("components.prometheus.remote_write[{i}].{key}");
+            if let Some(q) = &target.queue {
+                add(
+                    out,
+                    at("queue.batch_send_deadline"),
+                    q.batch_send_deadline.as_ref(),
+                );
+                add(out, at("queue.min_backoff"), q.min_backoff.as_ref());
+                add(out, at("queue.max_backoff"), q.max_backoff.as_ref());
+            }
+            let metadata = target.metadata.as_ref();
+            add(
+                out,
+                at("metadata.send_interval"),
+                metadata.and_then(|m| m.send_interval.as_ref()),
+            );
+        }
+    }
+    add(
+        out,
+        "components.victoriametrics.dedup_interval".into(),
+        c.victoriametrics
+            .as_ref()
+            .and_then(|v| v.dedup_interval.as_ref()),
+    );
     add(
         out,
         "components.loki.retention".into(),

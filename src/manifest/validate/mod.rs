@@ -17,10 +17,12 @@ mod notify;
 mod quiet_hours;
 mod regexes;
 mod relabel;
+mod remote_write;
 mod slos;
 pub mod swarm;
 mod top;
 mod versions;
+mod victoriametrics;
 
 use super::diagnostic::Diagnostic;
 use super::model::Manifest;
@@ -40,6 +42,8 @@ pub fn validate(manifest: &Manifest) -> Vec<Diagnostic> {
     expressions::check(manifest, &mut problems);
     regexes::check(manifest, &mut problems);
     relabel::check(manifest, &mut problems);
+    remote_write::check(manifest, &mut problems);
+    victoriametrics::check(manifest, &mut problems);
     versions::check(manifest, &mut problems);
     identifiers::check(manifest, &mut problems);
     swarm::check(manifest, &mut problems);

@@ -45,7 +45,7 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_rule(path: &str, rule: &serde_yaml::Value, problems: &mut Vec<Diagnostic>) {
+pub(super) fn check_rule(path: &str, rule: &serde_yaml::Value, problems: &mut Vec<Diagnostic>) {
     let Some(map) = rule.as_mapping() else {
         problems.push(
             Diagnostic::new(path, format!("`{path}` is not a mapping"))

@@ -6,7 +6,7 @@ use crate::manifest::{ComponentSettings, Diagnostic, Manifest};
 
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     let c = &manifest.components;
-    let components: [(&str, Option<&dyn ComponentSettings>); 11] = [
+    let components: [(&str, Option<&dyn ComponentSettings>); 12] = [
         ("prometheus", c.prometheus.as_ref().map(|s| s as _)),
         ("alertmanager", c.alertmanager.as_ref().map(|s| s as _)),
         ("grafana", c.grafana.as_ref().map(|s| s as _)),
@@ -21,6 +21,10 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
             c.blackbox_exporter.as_ref().map(|s| s as _),
         ),
         ("pushgateway", c.pushgateway.as_ref().map(|s| s as _)),
+        (
+            "victoriametrics",
+            c.victoriametrics.as_ref().map(|s| s as _),
+        ),
     ];
     for (key, settings) in components {
         let (Some(settings), Some(releases)) = (settings, versions::component(key)) else {

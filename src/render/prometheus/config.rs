@@ -180,12 +180,29 @@ impl Relabel {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One `remote_write` entry. Sub-blocks whose keys are plain values (`queue_config`,
+/// `metadata_config`, `oauth2`, `sigv4`) are key → value maps the template lays out in order.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct RemoteWrite {
     pub url: String,
     pub name: Option<String>,
     pub headers: BTreeMap<String, String>,
+    pub authorization: Option<Authorization>,
     pub basic_auth: Option<BasicAuth>,
+    pub oauth2: Option<BTreeMap<&'static str, serde_json::Value>>,
+    pub sigv4: Option<BTreeMap<&'static str, serde_json::Value>>,
+    pub queue_config: BTreeMap<&'static str, serde_json::Value>,
+    pub metadata_config: BTreeMap<&'static str, serde_json::Value>,
+    pub write_relabel_configs: Vec<serde_json::Value>,
+}
+
+impl RemoteWrite {
+    pub fn new(url: String) -> Self {
+        Self {
+            url,
+            ..Self::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -63,7 +63,7 @@ pub fn scrape_configs(
 
 fn duplicate(path: &str, job: &str) -> Diagnostic {
     Diagnostic::new(path, format!("scrape job `{job}` is defined twice"))
-        .hint("job names must be unique: Prometheus refuses a config with two jobs of one name; the stack's own jobs are prometheus, alertmanager, grafana, loki, alloy, promtail, jaeger, node, cadvisor, blackbox, pushgateway and each exporter's name")
+        .hint("job names must be unique: Prometheus refuses a config with two jobs of one name; the stack's own jobs are prometheus, alertmanager, grafana, loki, alloy, promtail, jaeger, node, cadvisor, blackbox, pushgateway, victoriametrics and each exporter's name")
 }
 
 /// The job scraping one component of the stack; Prometheus scrapes itself on localhost.

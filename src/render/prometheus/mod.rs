@@ -11,6 +11,7 @@ mod flags;
 mod jobs;
 mod merge;
 mod probes;
+mod remote_write;
 pub mod swarm;
 
 use anyhow::Context as _;
@@ -23,7 +24,11 @@ pub use features::Features;
 pub use flags::{command, CONFIG_FILE, DATA_DIR, DEFAULT_RETENTION_TIME};
 pub use merge::deep_merge;
 
-use config::{BasicAuth, Global, RemoteWrite};
+use config::Global;
+pub use remote_write::{
+    aws_profile, environment, preset_facts, preset_url, AWS_CREDENTIALS_SECRET,
+    VICTORIAMETRICS_NAME,
+};
 
 pub const FILE: &str = "prometheus/prometheus.yml";
 pub const TEMPLATE: &str = "prometheus/prometheus.yml.j2";
@@ -78,7 +83,7 @@ pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> Prom
         ),
         alertmanager_tls: jobs::tls_of(stack, &Kind::Alertmanager, &prometheus.service, draft),
         scrape_configs: jobs::scrape_configs(stack, prometheus, &features, draft),
-        remote_write: remote_write(stack, prometheus, draft),
+        remote_write: remote_write::remote_write(stack, prometheus, draft),
         retention,
     }
 }
@@ -122,31 +127,6 @@ fn global(stack: &Stack, prometheus: &Component, features: &Features) -> Global 
         ),
         external_labels,
     }
-}
-
-fn remote_write(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> Vec<RemoteWrite> {
-    let Some(settings) = stack.manifest.components.prometheus.as_ref() else {
-        return Vec::new();
-    };
-    settings
-        .remote_write
-        .iter()
-        .enumerate()
-        .map(|(index, target)| RemoteWrite {
-            url: target.url.clone(),
-            name: target.name.clone(),
-            headers: target.headers.clone(),
-            basic_auth: target.basic_auth.as_ref().map(|auth| BasicAuth {
-                username: auth.username.clone(),
-                password_file: draft.add_secret(
-                    &prometheus.service,
-                    &format!("remote-write-{index}-password"),
-                    &auth.password,
-                    Some(jobs::PROMETHEUS_UID),
-                ),
-            }),
-        })
-        .collect()
 }
 
 /// The rendered file with `extra` merged in, or what is wrong with the result.

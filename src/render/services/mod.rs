@@ -15,7 +15,9 @@ mod ports;
 mod runtime;
 
 use crate::manifest::TraceStorage;
-use crate::render::{alertmanager, alloy, blackbox, grafana, jaeger, loki, prometheus, promtail};
+use crate::render::{
+    alertmanager, alloy, blackbox, grafana, jaeger, loki, prometheus, promtail, victoriametrics,
+};
 use crate::render::{web_auth, Component, Draft, Kind, Stack};
 use crate::service::{MountSpec, ReloadMethod, ServiceSpec};
 
@@ -45,8 +47,10 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
     let mut spec = ServiceSpec::new(&component.service, &component.image);
     spec.version = Some(component.version.to_string());
     spec.command = command(stack, component);
-    if component.kind == Kind::Grafana {
-        spec.environment = grafana::environment(stack);
+    match component.kind {
+        Kind::Grafana => spec.environment = grafana::environment(stack),
+        Kind::Prometheus => spec.environment = prometheus::environment(stack),
+        _ => {}
     }
     if let Kind::Exporter(_) = component.kind {
         if let Some(exporter) = exporter_of(stack, component) {
@@ -127,6 +131,7 @@ fn owner_command(stack: &Stack, component: &Component) -> Vec<String> {
         Kind::Promtail => promtail::command(stack, component),
         Kind::Jaeger => jaeger::command(stack, component),
         Kind::Pushgateway => vec![format!("--persistence.file={PUSHGATEWAY_PERSISTENCE_FILE}")],
+        Kind::VictoriaMetrics => victoriametrics::command(stack, component),
         Kind::Grafana | Kind::NodeExporter | Kind::Cadvisor | Kind::Exporter(_) => Vec::new(),
     }
 }

@@ -8,8 +8,13 @@ use crate::service::ServiceSpec;
 /// datasources, Prometheus its Alertmanager, the log shippers Loki.
 pub fn depends_on(stack: &Stack, kind: &Kind) -> Vec<String> {
     let needs: &[Kind] = match kind {
-        Kind::Grafana => &[Kind::Prometheus, Kind::Loki, Kind::Jaeger],
-        Kind::Prometheus => &[Kind::Alertmanager],
+        Kind::Grafana => &[
+            Kind::Prometheus,
+            Kind::Loki,
+            Kind::Jaeger,
+            Kind::VictoriaMetrics,
+        ],
+        Kind::Prometheus => &[Kind::Alertmanager, Kind::VictoriaMetrics],
         Kind::Alloy | Kind::Promtail => &[Kind::Loki],
         _ => &[],
     };

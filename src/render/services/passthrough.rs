@@ -20,6 +20,11 @@ const FLAG_KEYS: &[(&str, &str)] = &[
     ("storage.tsdb.retention.", "components.prometheus.retention"),
     ("collector.", "components.node_exporter.collectors"),
     ("no-collector.", "components.node_exporter.collectors"),
+    ("retentionPeriod", "components.victoriametrics.retention"),
+    (
+        "dedup.minScrapeInterval",
+        "components.victoriametrics.dedup_interval",
+    ),
 ];
 
 /// Grafana variables stackctl derives from a manifest key; other `GF_*` it sets are defaults
@@ -54,6 +59,7 @@ fn settings<'a>(manifest: &'a Manifest, kind: &Kind) -> Option<&'a dyn Passthrou
         Kind::Cadvisor => dynamic(&c.cadvisor),
         Kind::BlackboxExporter => dynamic(&c.blackbox_exporter),
         Kind::Pushgateway => dynamic(&c.pushgateway),
+        Kind::VictoriaMetrics => dynamic(&c.victoriametrics),
         Kind::Exporter(_) => None,
     }
 }

@@ -9,7 +9,7 @@ use crate::service::PortSpec;
 
 /// Ports published on `bind`: the component's own (`host_port`), and for Jaeger the trace
 /// receivers the manifest enables (OTLP by default, Zipkin and the legacy Jaeger receivers
-/// when asked). Loki and Jaeger may stay on loopback (`web_auth::host_ip`).
+/// when asked). Loki, Jaeger and VictoriaMetrics may stay on loopback (`web_auth::host_ip`).
 pub fn published(stack: &Stack, component: &Component) -> Vec<PortSpec> {
     let manifest = stack.manifest;
     let host_ip = web_auth::host_ip(stack, &component.kind);
@@ -52,10 +52,12 @@ pub fn url(stack: &Stack, component: &Component) -> Option<String> {
             | Kind::Pushgateway
             | Kind::Cadvisor
             | Kind::BlackboxExporter
+            | Kind::VictoriaMetrics
     );
     let port = component.host_port.filter(|_| has_ui)?;
     let manifest = stack.manifest;
     let path = match component.kind {
+        Kind::VictoriaMetrics => "/vmui/",
         Kind::Jaeger => manifest
             .components
             .jaeger

@@ -4,7 +4,7 @@
 //! Facts about images only (reference/config-formats.md §0, §10); no manifest decisions here.
 
 use crate::catalog::gates;
-use crate::render::{alloy, jaeger, promtail, Component, Kind};
+use crate::render::{alloy, jaeger, promtail, victoriametrics, Component, Kind};
 use crate::service::{HealthCheck, HttpProbe, ReloadMethod};
 
 /// How a running container can check itself (Docker `HEALTHCHECK`).
@@ -178,6 +178,18 @@ pub fn runtime(component: &Component, badger: bool) -> Runtime {
                 path: "/-/ready",
             },
             ready: probe("/-/ready"),
+            ..base
+        },
+        // Upstream's image is Alpine (busybox wget) and runs as root; no config file, so a
+        // changed flag recreates the container and nothing is ever reloaded.
+        Kind::VictoriaMetrics => Runtime {
+            data: Some(("victoriametrics-data", victoriametrics::DATA_DIR)),
+            self_check: SelfCheck::Wget {
+                port,
+                path: "/health",
+            },
+            ready: probe("/health"),
+            uid: None,
             ..base
         },
         Kind::Exporter(kind) => exporter_runtime(kind, port, base),

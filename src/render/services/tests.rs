@@ -483,3 +483,64 @@ fn config_files_are_the_rendered_files_the_program_reads() {
         ]
     );
 }
+
+#[test]
+fn victoriametrics_keeps_data_on_a_volume_and_is_probed_on_health() {
+    let yaml = "version: 1\nproject: shop\nbind: 0.0.0.0\ncomponents:\n  prometheus: {remote_write: [{url: 'https://aps/api/v1/remote_write', sigv4: {region: eu-west-1, access_key: AK, secret_key: SK}}]}\n  grafana: {admin_password: pw}\n  victoriametrics: {retention: 12mo}\n";
+    let (specs, _) = specs_with(yaml, |draft| {
+        draft.add_secret(
+            "prometheus",
+            "remote-write-aws-credentials",
+            &crate::manifest::Secret::new("x"),
+            Some(65534),
+        );
+    });
+    let vm = find(&specs, "victoriametrics");
+    assert_eq!(vm.image, "victoriametrics/victoria-metrics:v1.143.0");
+    assert_eq!(
+        vm.command,
+        [
+            "-storageDataPath=/victoria-metrics-data",
+            "-retentionPeriod=12"
+        ]
+    );
+    assert_eq!(
+        vm.mounts,
+        [MountSpec::volume(
+            "victoriametrics-data",
+            "/victoria-metrics-data"
+        )]
+    );
+    let probe = vm.ready.as_ref().expect("readiness probe");
+    assert_eq!((probe.port, probe.path.as_str()), (8428, "/health"));
+    assert_eq!(vm.reload, ReloadMethod::Restart);
+    assert!(vm
+        .healthcheck
+        .as_ref()
+        .expect("healthcheck")
+        .test
+        .iter()
+        .any(|t| t.ends_with(":8428/health")));
+    assert_eq!(vm.metrics_port, Some(8428));
+    // No login of its own: an exposed stack keeps it on loopback.
+    assert_eq!(vm.ports[0].host_ip, "127.0.0.1");
+    assert_eq!(vm.url.as_deref(), Some("http://127.0.0.1:8428/vmui/"));
+    let names = |specs: &[ServiceSpec]| specs.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    let order = names(&specs);
+    let at = |name: &str| order.iter().position(|n| n == name).unwrap();
+    assert!(
+        at("victoriametrics") < at("prometheus") && at("victoriametrics") < at("grafana"),
+        "{order:?}"
+    );
+    let prometheus = find(&specs, "prometheus");
+    assert_eq!(
+        prometheus
+            .environment
+            .get("AWS_SHARED_CREDENTIALS_FILE")
+            .map(String::as_str),
+        Some("/run/secrets/remote-write-aws-credentials")
+    );
+    assert!(prometheus
+        .depends_on
+        .contains(&"victoriametrics".to_string()));
+}
