@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
 
@@ -18,33 +19,49 @@ use super::telemetry::{Dashboards, Logs, Traces};
 
 pub const DEFAULT_BIND: &str = "127.0.0.1";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Manifest {
     /// The manifest format version; only `1` exists.
     pub version: u32,
+    /// Names containers (`shop-prometheus-1`), the network (`shop_default`) and volumes, as Docker
+    /// Compose would: `[a-z0-9][a-z0-9_-]*`.
     pub project: String,
+    /// Host address every published port listens on (default `127.0.0.1`); `0.0.0.0` exposes the
+    /// stack to the network.
     #[serde(default = "default_bind")]
     pub bind: String,
+    /// Prometheus `external_labels`: attached to every alert and remote-written sample.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// Existing Docker networks the stack joins, so targets like `api:5500` resolve by container
+    /// name.
     #[serde(default)]
     pub networks: Vec<String>,
+    /// Which services run: a component runs when its key is present (`{}` means all defaults).
     #[serde(default)]
     pub components: Components,
+    /// What Prometheus scrapes besides the stack: one entry per scrape job.
     #[serde(default)]
     pub scrape: Vec<ScrapeJob>,
+    /// Exporter containers run beside the stack, each with its scrape job and alert preset.
     #[serde(default)]
     pub exporters: Vec<Exporter>,
+    /// Alert and recording rules: presets, your own groups and rule files.
     #[serde(default)]
     pub alerts: Alerts,
+    /// Service level objectives, rendered to recording rules and burn-rate alerts.
     #[serde(default)]
     pub slos: Vec<Slo>,
+    /// Alertmanager routing: receivers, routes, inhibitions, quiet hours.
     #[serde(default)]
     pub notify: Option<Notify>,
+    /// What the log shipper (`alloy` or `promtail`) collects and how lines are processed.
     #[serde(default)]
     pub logs: Logs,
+    /// Which trace protocols Jaeger receives.
     #[serde(default)]
     pub traces: Traces,
+    /// Grafana dashboards: generated ones, your JSON files, and boards written as panel lists.
     #[serde(default)]
     pub dashboards: Dashboards,
 }
@@ -70,6 +87,21 @@ impl PortSetting {
             PortSetting::Unpublished => None,
             PortSetting::Host(port) => Some(port),
         }
+    }
+}
+
+impl JsonSchema for PortSetting {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PortSetting".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A host port (1-65535), or `null` for not published.",
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 65535
+        })
     }
 }
 
@@ -159,25 +191,42 @@ component_settings!(
     Pushgateway,
 );
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Components {
+    /// Prometheus: metrics storage, scraping and rule evaluation (port 9090).
     pub prometheus: Option<Prometheus>,
+    /// Alertmanager: routes alerts to receivers (port 9093).
     pub alertmanager: Option<Alertmanager>,
+    /// Grafana: dashboards over every datasource of the stack (port 3000); needs `admin_password`.
     pub grafana: Option<Grafana>,
+    /// Loki: log storage (port 3100).
     pub loki: Option<Loki>,
+    /// Grafana Alloy: the recommended log shipper (not published).
     pub alloy: Option<Alloy>,
+    /// Promtail: the older log shipper, end of life since 2026-03-02 (rendered with a warning).
     pub promtail: Option<Promtail>,
+    /// Jaeger v2: trace storage and UI (port 16686).
     pub jaeger: Option<Jaeger>,
+    /// node_exporter: host metrics (not published).
     pub node_exporter: Option<NodeExporter>,
+    /// cAdvisor: container metrics (not published).
     pub cadvisor: Option<Cadvisor>,
+    /// blackbox_exporter: HTTP, TCP and ICMP probes (not published).
     pub blackbox_exporter: Option<BlackboxExporter>,
+    /// Pushgateway: metrics pushed by batch jobs (port 9091).
     pub pushgateway: Option<Pushgateway>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Prometheus {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -187,42 +236,61 @@ pub struct Prometheus {
     /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
     #[serde(default)]
     pub env: BTreeMap<String, Secret>,
+    /// How often targets are scraped (default `15s`): `global.scrape_interval`.
     pub scrape_interval: Option<PromDuration>,
+    /// Scrape timeout (default `10s`); must not exceed `scrape_interval`.
     pub scrape_timeout: Option<PromDuration>,
+    /// How often rules are evaluated (default `15s`).
     pub evaluation_interval: Option<PromDuration>,
+    /// How long samples are kept: `{time: 30d, size: 50GB}` (Prometheus' own default: 15d).
     pub retention: Option<Retention>,
+    /// Remote-write destinations (a long-term store); passwords go by file.
     #[serde(default)]
     pub remote_write: Vec<RemoteWrite>,
     /// Deep-merged into prometheus.yml last.
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Retention {
+    /// Age after which samples are deleted (`storage.tsdb.retention.time`).
     pub time: Option<PromDuration>,
     /// A byte size such as `50GB` (Prometheus units: B, KB, MB, GB, TB, PB, EB).
     pub size: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct RemoteWrite {
+    /// The remote-write endpoint (`https://mimir.example.com/api/v1/push`).
     pub url: String,
+    /// A name for the queue in Prometheus' own metrics.
     pub name: Option<String>,
+    /// Basic auth for the endpoint; the password goes by file.
     pub basic_auth: Option<BasicAuth>,
+    /// Extra HTTP headers sent with every request.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct BasicAuth {
+    /// The user name.
     pub username: String,
+    /// The password (secret: `${VAR}`), handed to the program by file.
     pub password: Secret,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Alertmanager {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -233,13 +301,20 @@ pub struct Alertmanager {
     #[serde(default)]
     pub env: BTreeMap<String, Secret>,
     /// Deep-merged into alertmanager.yml last.
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Grafana {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -249,12 +324,16 @@ pub struct Grafana {
     /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
     #[serde(default)]
     pub env: BTreeMap<String, Secret>,
+    /// The admin user name (default `admin`).
     pub admin_user: Option<String>,
     /// Required: there is no default password.
     pub admin_password: Option<Secret>,
+    /// Grafana's public URL (`GF_SERVER_ROOT_URL`), for links in notifications.
     pub root_url: Option<String>,
+    /// Plugins installed at start: `id` or `id@version`.
     #[serde(default)]
     pub plugins: Vec<String>,
+    /// Anonymous Viewer access (default false).
     #[serde(default)]
     pub anonymous: bool,
     /// grafana.ini settings by section: `{users: {allow_sign_up: false}}` →
@@ -263,10 +342,16 @@ pub struct Grafana {
     pub settings: BTreeMap<String, BTreeMap<String, Secret>>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Loki {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -280,13 +365,20 @@ pub struct Loki {
     pub retention: Option<PromDuration>,
     /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
     /// `null` removes a key).
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Alloy {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -300,10 +392,16 @@ pub struct Alloy {
     pub extra_config: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Promtail {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -315,10 +413,11 @@ pub struct Promtail {
     pub env: BTreeMap<String, Secret>,
     /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
     /// `null` removes a key).
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TraceStorage {
     Memory,
@@ -329,21 +428,29 @@ pub enum TraceStorage {
 }
 
 /// An Elasticsearch or OpenSearch cluster Jaeger stores traces in.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct SearchStorage {
     /// Full URLs (`http://es:9200`).
     #[serde(default)]
     pub servers: Vec<String>,
+    /// User for basic auth to the cluster.
     pub username: Option<String>,
+    /// Password for basic auth to the cluster (secret: `${VAR}`), handed over by file.
     pub password: Option<Secret>,
     /// Indices are named `<index_prefix>-jaeger-*`.
     pub index_prefix: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Jaeger {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -353,6 +460,8 @@ pub struct Jaeger {
     /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
     #[serde(default)]
     pub env: BTreeMap<String, Secret>,
+    /// Where traces are kept: `memory`, `badger` (default, on a volume), `elasticsearch` or
+    /// `opensearch`.
     #[serde(default)]
     pub storage: TraceStorage,
     /// How long traces are kept with badger storage (default 72h).
@@ -365,15 +474,22 @@ pub struct Jaeger {
     pub base_path: Option<String>,
     /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
     /// `null` removes a key).
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct NodeExporter {
     /// The scrape job's name (default `node`).
     pub job: Option<String>,
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -387,18 +503,26 @@ pub struct NodeExporter {
     pub collectors: Option<Collectors>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Collectors {
+    /// Collectors turned on (`--collector.NAME`).
     #[serde(default)]
     pub enable: Vec<String>,
+    /// Collectors turned off (`--no-collector.NAME`).
     #[serde(default)]
     pub disable: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Cadvisor {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -410,10 +534,16 @@ pub struct Cadvisor {
     pub env: BTreeMap<String, Secret>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct BlackboxExporter {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -425,16 +555,24 @@ pub struct BlackboxExporter {
     pub env: BTreeMap<String, Secret>,
     /// Extra probe modules merged over the defaults (`http_2xx`, `tcp_connect`, `icmp`).
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, super::schema::YamlValue>")]
     pub modules: BTreeMap<String, serde_yaml::Value>,
     /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
     /// `null` removes a key).
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Pushgateway {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
