@@ -293,7 +293,11 @@ pub fn moved_images(
 
 /// The lock beside the manifest in `dir`.
 pub fn path(dir: &Path) -> PathBuf {
-    dir.join(LOCK_FILE)
+    if dir == Path::new(".") {
+        PathBuf::from(LOCK_FILE)
+    } else {
+        dir.join(LOCK_FILE)
+    }
 }
 
 /// Reads the lock in `dir`; no file is an empty lock.

@@ -77,7 +77,7 @@ pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
         None => project_from_dir(&dir),
     };
     let manifest_path = global.file.clone();
-    let env_path = dir.join(".env");
+    let env_path = super::beside_manifest(global, ".env");
     if !args.force {
         for path in [&manifest_path, &env_path] {
             if path.exists() {
@@ -95,14 +95,14 @@ pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
         0o644,
     )?;
     atomic_file::write(&env_path, &env_text, 0o600)?;
-    let schema_path = dir.join(SCHEMA_FILE);
+    let schema_path = super::beside_manifest(global, SCHEMA_FILE);
     fs_err::create_dir_all(
         schema_path
             .parent()
             .expect("the schema file is in a directory"),
     )?;
     atomic_file::write(&schema_path, &manifest_schema_text(), 0o644)?;
-    let gitignore_path = dir.join(".gitignore");
+    let gitignore_path = super::beside_manifest(global, ".gitignore");
     let existing = match fs_err::read_to_string(&gitignore_path) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

@@ -180,6 +180,14 @@ pub fn out_dir(global: &GlobalArgs) -> PathBuf {
     }
 }
 
+/// `name` beside the manifest, as a path to print: `.env`, or `ops/.env` for `-f ops/stackctl.yaml`.
+pub fn beside_manifest(global: &GlobalArgs, name: &str) -> PathBuf {
+    match global.file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(name),
+        _ => PathBuf::from(name),
+    }
+}
+
 pub fn manifest_dir(global: &GlobalArgs) -> PathBuf {
     match global.file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

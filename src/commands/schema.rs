@@ -12,7 +12,7 @@ pub fn exec(global: &GlobalArgs, args: &SchemaArgs) -> anyhow::Result<ExitCode> 
         print!("{text}");
         return Ok(ExitCode::SUCCESS);
     }
-    let path = super::manifest_dir(global).join(SCHEMA_FILE);
+    let path = super::beside_manifest(global, SCHEMA_FILE);
     fs_err::create_dir_all(path.parent().expect("the schema file is in a directory"))?;
     crate::atomic_file::write(&path, &text, 0o644)?;
     println!("wrote {}", path.display());
