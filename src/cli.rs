@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Provision a production-grade monitoring stack from one manifest.
 #[derive(Debug, Parser)]
@@ -18,14 +18,14 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// The manifest to read
-    #[arg(
-        short = 'f',
-        long = "file",
-        global = true,
-        value_name = "PATH",
-        default_value = "stackctl.yaml"
-    )]
+    /// The manifest to read; `-` reads it from standard input. Default: `stackctl.yaml` here or
+    /// in the nearest parent directory that has one. For `init`: the manifest to write
+    /// (default `./stackctl.yaml`)
+    #[arg(short = 'f', long = "file", global = true, value_name = "PATH")]
+    pub file_arg: Option<PathBuf>,
+
+    /// The manifest after discovery (`commands::run` sets it from `-f` or the search upwards).
+    #[arg(skip)]
     pub file: PathBuf,
 
     /// Where rendered files go (default: `rendered/` beside the manifest)
@@ -92,6 +92,7 @@ pub enum Command {
     /// on disk, and of each service's spec against what its container was created with
     Diff(DiffArgs),
     /// Apply changed config: hot-reload where possible, roll back when rejected
+    #[command(after_help = RELOAD_EXAMPLES)]
     Reload,
     /// Remove the stack's containers and network (data volumes are kept)
     Down(DownArgs),
@@ -110,13 +111,26 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restore a `stackctl backup` archive into the stack's volumes (the stack must be down)
     Restore(RestoreArgs),
+
+    // Editors, shells and versions (issue 11 §2 and §4).
+    /// Print the manifest's JSON Schema (for editors: completion, hover help, squiggles)
+    Schema(SchemaArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a directory
+    Man(ManArgs),
+    /// List each component's pinned release beside the newest release stackctl knows
+    Outdated(OutdatedArgs),
+    /// Bump pinned releases to the newest known; show what changes before anything is deployed
+    Upgrade(UpgradeArgs),
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = INIT_EXAMPLES)]
 pub struct InitArgs {
-    /// The preset to start from (see `stacks/`): minimal, metrics, full
-    #[arg(long, default_value = "minimal")]
-    pub stack: String,
+    /// The preset to start from
+    #[arg(long, value_enum, default_value_t = StackPreset::Minimal)]
+    pub stack: StackPreset,
     /// The project name (default: the directory name)
     #[arg(long)]
     pub project: Option<String>,
@@ -126,6 +140,7 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = RENDER_EXAMPLES)]
 pub struct RenderArgs {
     /// Replace files in the output directory that stackctl did not write
     #[arg(long)]
@@ -133,6 +148,7 @@ pub struct RenderArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = VALIDATE_EXAMPLES)]
 pub struct ValidateArgs {
     /// Skip the checks that run inside component images on Docker
     #[arg(long)]
@@ -146,6 +162,7 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = DEPLOY_EXAMPLES)]
 pub struct DeployArgs {
     /// Print the plan without changing anything
     #[arg(long)]
@@ -170,6 +187,7 @@ pub struct DeployArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = STATUS_EXAMPLES)]
 pub struct StatusArgs {
     /// Machine-readable output
     #[arg(long)]
@@ -201,6 +219,7 @@ pub struct DiffArgs {
 // --- end `stackctl diff` ---
 
 #[derive(Debug, Args)]
+#[command(after_help = DOWN_EXAMPLES)]
 pub struct DownArgs {
     /// Also remove the stack's data volumes
     #[arg(long)]
@@ -211,6 +230,7 @@ pub struct DownArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = NOTIFY_EXAMPLES)]
 pub struct NotifyArgs {
     #[command(subcommand)]
     pub command: NotifyCommand,
@@ -352,3 +372,124 @@ pub fn args_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std:
     }
     out
 }
+// Editors, shells and versions (issue 11 §2 and §4).
+
+/// The presets `init` starts from (the files in `stacks/`, embedded in the binary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StackPreset {
+    /// Prometheus, Alertmanager and node_exporter
+    Minimal,
+    /// Metrics, dashboards and probes: adds Grafana, cAdvisor, blackbox_exporter, Pushgateway
+    Metrics,
+    /// Metrics, logs (Loki, Alloy), traces (Jaeger), an SLO and alert routing
+    Full,
+}
+
+impl StackPreset {
+    /// The preset's file name in `stacks/` without extension.
+    pub fn name(self) -> &'static str {
+        match self {
+            StackPreset::Minimal => "minimal",
+            StackPreset::Metrics => "metrics",
+            StackPreset::Full => "full",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = SCHEMA_EXAMPLES)]
+pub struct SchemaArgs {
+    /// Write it to `.stackctl/schema.json` beside the manifest (where `init`'s modeline points)
+    /// instead of printing it
+    #[arg(long)]
+    pub write: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = COMPLETIONS_EXAMPLES)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = MAN_EXAMPLES)]
+pub struct ManArgs {
+    /// Write `stackctl.1` and one `stackctl-COMMAND.1` per command into DIR
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = OUTDATED_EXAMPLES)]
+pub struct OutdatedArgs {
+    /// Print one JSON document instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 when a release is behind the newest known (for CI)
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = UPGRADE_EXAMPLES)]
+pub struct UpgradeArgs {
+    /// The components to upgrade (`prometheus`, `grafana`, an exporter's service name such as
+    /// `redis-exporter`); default: every one that is behind
+    #[arg(value_name = "COMPONENT")]
+    pub components: Vec<String>,
+    /// Show the version gates that flip and the diff of rendered files, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+const INIT_EXAMPLES: &str = "Examples:
+  stackctl init                          minimal stack in ./stackctl.yaml, project = directory name
+  stackctl init --stack full --project shop
+  stackctl init -f ops/stackctl.yaml     write ops/stackctl.yaml, ops/.env, ops/.gitignore";
+const RENDER_EXAMPLES: &str = "Examples:
+  stackctl render                        write rendered/ beside the manifest
+  stackctl render --out /tmp/stack       somewhere else
+  cat stackctl.yaml | stackctl render -f - --out /tmp/stack";
+const VALIDATE_EXAMPLES: &str = "Examples:
+  stackctl validate                      every check, in Docker where a checker is missing
+  stackctl validate --no-docker --strict local checkers only; UNSURE fails (CI)
+  stackctl validate --json | jq .summary";
+const DEPLOY_EXAMPLES: &str = "Examples:
+  stackctl deploy --dry-run              print the plan, change nothing
+  stackctl deploy                        converge Docker to the manifest
+  stackctl deploy --timeout 300 --test-notify";
+const STATUS_EXAMPLES: &str = "Examples:
+  stackctl status                        containers, health, targets, alerts, drift
+  stackctl status --json | jq '.services[] | select(.health != \"healthy\")'";
+const RELOAD_EXAMPLES: &str = "Examples:
+  stackctl reload                        after editing alert rules or routes
+  stackctl -f ops/stackctl.yaml reload";
+const DOWN_EXAMPLES: &str = "Examples:
+  stackctl down                          remove containers and network, keep data
+  stackctl down --volumes                also delete the stack's data";
+const NOTIFY_EXAMPLES: &str = "Examples:
+  stackctl notify test                   test the default receiver
+  stackctl notify test oncall --timeout 30";
+const SCHEMA_EXAMPLES: &str = "Examples:
+  stackctl schema > stackctl.schema.json
+  stackctl schema --write                refresh .stackctl/schema.json after upgrading stackctl
+
+Editors with yaml-language-server (VS Code YAML, Neovim, Helix, Zed) read the first line that
+`stackctl init` writes into stackctl.yaml:
+  # yaml-language-server: $schema=.stackctl/schema.json";
+const COMPLETIONS_EXAMPLES: &str = "Examples:
+  stackctl completions bash > ~/.local/share/bash-completion/completions/stackctl
+  stackctl completions zsh > \"${fpath[1]}/_stackctl\"
+  stackctl completions fish > ~/.config/fish/completions/stackctl.fish";
+const MAN_EXAMPLES: &str = "Examples:
+  stackctl man | man -l -
+  stackctl man --dir /usr/local/share/man/man1 && mandb";
+const OUTDATED_EXAMPLES: &str = "Examples:
+  stackctl outdated                      pinned release, where it is pinned, newest known
+  stackctl outdated --exit-code          exit 1 when something is behind (CI)";
+const UPGRADE_EXAMPLES: &str = "Examples:
+  stackctl upgrade --dry-run             what would change: releases, version gates, rendered files
+  stackctl upgrade prometheus grafana    bump two components, then review and `stackctl deploy`
+  stackctl upgrade                       bump everything that is behind";

@@ -2,6 +2,7 @@
 //!
 //! Pipeline: `manifest::load` → `manifest::validate` → `render` → `writer` / `plan` → `docker`.
 
+pub mod atomic_file;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -13,6 +14,7 @@ pub mod metrics;
 pub mod notify_test;
 pub mod output;
 pub mod plan;
+pub mod release_lock;
 pub mod render;
 pub mod service;
 pub mod swarm_plan;

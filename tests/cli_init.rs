@@ -159,7 +159,9 @@ fn init_rejects_unknown_presets_and_bad_project_names() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("no preset `huge`").and(predicate::str::contains("`minimal`")),
+            predicate::str::contains("invalid value 'huge' for '--stack <STACK>'").and(
+                predicate::str::contains("[possible values: minimal, metrics, full]"),
+            ),
         );
     common::stackctl_in(dir.path())
         .args(["init", "--project", "Bad Name"])

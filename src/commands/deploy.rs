@@ -88,6 +88,7 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     writer::write(&session.stack, &session.out_dir)?;
     if plan.is_up_to_date() {
         record_observed_state(session, &observed)?;
+        record_release_lock(&engine, session).await?;
         println!(
             "stack `{}` is up to date: {} services running, nothing changed",
             session.project,
@@ -104,6 +105,7 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
         crate::commands::reload::apply::reload_all(&engine, session, &targets, &backup, timeout)
             .await?;
     record_state(&engine, session).await?;
+    record_release_lock(&engine, session).await?;
     for (service, how) in &reloaded {
         progress.service(service, timeout).settled(&how.to_string());
     }
@@ -126,6 +128,36 @@ fn reload_targets<'a>(session: &'a Session, plan: &Plan) -> Vec<Target<'a>> {
             _ => None,
         })
         .collect()
+}
+
+/// Locks the releases the manifest leaves open in `stackctl.lock` (first deploy, or a service
+/// joined or left), with each image's id on this host; warns when a locked tag now names other
+/// content (the image was re-tagged or rebuilt since).
+async fn record_release_lock<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<()> {
+    use crate::release_lock;
+    let previous = crate::commands::read_release_lock(&session.loaded)?;
+    let mut image_ids = std::collections::BTreeMap::new();
+    for pin in release_lock::pins(&session.loaded, &previous) {
+        if let Some(id) = engine.image_id(&pin.image).await? {
+            image_ids.insert(pin.image, id);
+        }
+    }
+    for (image, locked, now) in release_lock::moved_images(&previous, &image_ids) {
+        eprintln!(
+            "warning: `{image}` is not the image `{}` recorded ({locked}); it is now {now}",
+            release_lock::LOCK_FILE
+        );
+    }
+    let lock = release_lock::after_deploy(&session.loaded, &previous, &image_ids);
+    if lock != previous {
+        release_lock::write(&session.loaded.dir, &lock)?;
+        println!(
+            "locked the releases of {} services in {}",
+            lock.components.len(),
+            release_lock::path(&session.loaded.dir).display()
+        );
+    }
+    Ok(())
 }
 
 /// Records the config every running service now has (the rendered files were just applied).

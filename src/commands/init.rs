@@ -1,17 +1,23 @@
 //! `stackctl init`: writes `stackctl.yaml` from a preset in `stacks/` and a `.env` (0600) with
 //! generated secrets. Refuses to overwrite either without `--force`; never prints a secret.
+//!
+//! The manifest it writes pins every component's release (the newest stackctl knows), so a
+//! newer stackctl binary never changes what runs, and starts with a yaml-language-server
+//! modeline pointing at the JSON Schema written beside it (`.stackctl/schema.json`). A
+//! `.gitignore` keeps `.env` and the rendered secrets out of git (missing lines are appended
+//! to an existing one).
 
-use std::io::Write as _;
-use std::os::unix::fs::PermissionsExt as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use include_dir::{include_dir, Dir};
 use rand::Rng as _;
 
 use super::UsageError;
+use crate::atomic_file;
+use crate::catalog::versions;
 use crate::cli::{GlobalArgs, InitArgs};
+use crate::manifest::schema::{manifest_schema_text, SCHEMA_FILE};
 
 static PRESETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/stacks");
 
@@ -49,14 +55,17 @@ pub fn presets() -> Vec<Preset> {
 }
 
 pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
+    if super::discover::is_stdin(&global.file) {
+        return Err(
+            UsageError::new("`init` writes a manifest, and `-f -` names standard input")
+                .hint("name the file to write, e.g. `stackctl init -f ops/stackctl.yaml`")
+                .into(),
+        );
+    }
     let preset = presets()
         .into_iter()
-        .find(|p| p.name == args.stack)
-        .ok_or_else(|| {
-            let names: Vec<String> = presets().iter().map(|p| format!("`{}`", p.name)).collect();
-            UsageError::new(format!("there is no preset `{}`", args.stack))
-                .hint(format!("choose one of {}", names.join(", ")))
-        })?;
+        .find(|p| p.name == args.stack.name())
+        .expect("every `--stack` value has a preset in stacks/ (tested)");
     let dir = super::manifest_dir(global);
     let project = match &args.project {
         Some(name) if is_project_name(name) => name.clone(),
@@ -68,10 +77,7 @@ pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
         None => project_from_dir(&dir),
     };
     let manifest_path = global.file.clone();
-    let env_path = match global.file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.join(".env"),
-        _ => std::path::PathBuf::from(".env"),
-    };
+    let env_path = super::beside_manifest(global, ".env");
     if !args.force {
         for path in [&manifest_path, &env_path] {
             if path.exists() {
@@ -83,31 +89,80 @@ pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
     }
     fs_err::create_dir_all(&dir)?;
     let (env_text, generated) = fill_env(preset.env);
-    write_atomic(
+    atomic_file::write(
         &manifest_path,
-        &with_project(preset.manifest, &project),
+        &manifest_text(preset.manifest, &project),
         0o644,
     )?;
-    write_atomic(&env_path, &env_text, 0o600)?;
-    print_next_steps(&preset, &project, &manifest_path, &env_path, &generated);
+    atomic_file::write(&env_path, &env_text, 0o600)?;
+    let schema_path = super::beside_manifest(global, SCHEMA_FILE);
+    fs_err::create_dir_all(
+        schema_path
+            .parent()
+            .expect("the schema file is in a directory"),
+    )?;
+    atomic_file::write(&schema_path, &manifest_schema_text(), 0o644)?;
+    let gitignore_path = super::beside_manifest(global, ".gitignore");
+    let existing = match fs_err::read_to_string(&gitignore_path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e.into()),
+    };
+    let ignored = match gitignore_text(existing.as_deref()) {
+        Some((text, added)) => {
+            atomic_file::write(&gitignore_path, &text, 0o644)?;
+            Some((existing.is_some(), added))
+        }
+        None => None,
+    };
+    let written = Written {
+        manifest: &manifest_path,
+        env: &env_path,
+        schema: &schema_path,
+        gitignore: &gitignore_path,
+        ignored,
+    };
+    print_next_steps(&preset, &project, &written, &generated);
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_next_steps(
-    preset: &Preset,
-    project: &str,
-    manifest: &Path,
-    env: &Path,
-    generated: &[String],
-) {
+/// What `init` wrote, for the report.
+struct Written<'a> {
+    manifest: &'a Path,
+    env: &'a Path,
+    schema: &'a Path,
+    gitignore: &'a Path,
+    /// Whether `.gitignore` existed before, and the lines added to it.
+    ignored: Option<(bool, Vec<&'static str>)>,
+}
+
+fn print_next_steps(preset: &Preset, project: &str, written: &Written, generated: &[String]) {
+    let (manifest, env) = (written.manifest, written.env);
     println!(
-        "created {} (preset `{}`, project `{project}`)",
+        "created {} (preset `{}`, project `{project}`, every release pinned)",
         manifest.display(),
         preset.name
     );
     println!("created {} (mode 0600)", env.display());
     for name in generated {
         println!("  {name}: generated ({SECRET_LENGTH} random characters; read it in the file)");
+    }
+    println!(
+        "created {} (JSON Schema for editors; `stackctl schema --write` refreshes it)",
+        written.schema.display()
+    );
+    match &written.ignored {
+        Some((false, added)) => println!(
+            "created {} ({})",
+            written.gitignore.display(),
+            added.join(", ")
+        ),
+        Some((true, added)) => println!(
+            "added {} to {}",
+            added.join(", "),
+            written.gitignore.display()
+        ),
+        None => {}
     }
     let placeholders = placeholder_vars(preset.env);
     println!("next steps:");
@@ -133,6 +188,112 @@ fn print_next_steps(
         step + 1
     );
     println!("  keep .env out of version control: it holds your secrets");
+}
+
+/// The manifest `init` writes: the modeline, then the preset with `project` set and every
+/// component's release pinned.
+fn manifest_text(preset: &str, project: &str) -> String {
+    format!(
+        "# yaml-language-server: $schema={SCHEMA_FILE}\n{}",
+        with_versions(&with_project(preset, project))
+    )
+}
+
+/// Pins every component under `components:` to the newest release stackctl knows:
+/// `prometheus: {}` → `prometheus: {version: 3.14.0}`, a block mapping gets a `version:` line.
+fn with_versions(manifest: &str) -> String {
+    let lines: Vec<&str> = manifest.lines().collect();
+    let mut out = String::new();
+    let mut in_components = false;
+    for (at, line) in lines.iter().enumerate() {
+        let top_level = !line.starts_with([' ', '#']) && !line.trim().is_empty();
+        if top_level {
+            in_components = line.trim_end() == "components:";
+        }
+        let component = line
+            .strip_prefix("  ")
+            .filter(|rest| !rest.starts_with([' ', '#']))
+            .and_then(|rest| rest.split_once(':'))
+            .and_then(|(name, value)| Some((versions::component(name)?, value)));
+        match component {
+            Some((releases, value)) if in_components => {
+                let version = releases.newest;
+                let key_len = line.len() - value.len();
+                let value_start = value.len() - value.trim_start().len();
+                let rest = value.trim_start();
+                if let Some(after) = rest.strip_prefix("{}") {
+                    let pinned = format!("{{version: {version}}}");
+                    out.push_str(&line[..key_len + value_start]);
+                    out.push_str(&pinned);
+                    out.push_str(&shrink_padding(after, pinned.len() - 2));
+                } else if let Some(after) = rest.strip_prefix('{') {
+                    out.push_str(&line[..key_len + value_start]);
+                    out.push_str(&format!("{{version: {version}, {}", after.trim_start()));
+                } else {
+                    out.push_str(line);
+                    let indent = lines
+                        .get(at + 1)
+                        .map(|next| next.len() - next.trim_start().len())
+                        .filter(|indent| *indent > 2)
+                        .unwrap_or(4);
+                    out.push_str(&format!("\n{}version: {version}", " ".repeat(indent)));
+                }
+                out.push('\n');
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// `after` (spaces, then a comment) with up to `by` fewer spaces, keeping at least one, so
+/// that comments stay where they were when the value before them grew.
+fn shrink_padding(after: &str, by: usize) -> String {
+    let spaces = after.len() - after.trim_start_matches(' ').len();
+    if spaces < 2 || !after.trim_start().starts_with('#') {
+        return after.to_string();
+    }
+    let keep = spaces.saturating_sub(by).max(1);
+    format!("{}{}", " ".repeat(keep), &after[spaces..])
+}
+
+/// What `.gitignore` must hold: the secrets stackctl writes beside the manifest.
+const GITIGNORED: &[&str] = &[".env", "rendered/secrets/"];
+
+/// The `.gitignore` with the missing lines appended and the lines added; `None` when nothing
+/// is missing.
+fn gitignore_text(existing: Option<&str>) -> Option<(String, Vec<&'static str>)> {
+    let text = existing.unwrap_or("");
+    let present: Vec<&str> = text.lines().map(str::trim).collect();
+    let missing: Vec<&'static str> = GITIGNORED
+        .iter()
+        .copied()
+        .filter(|line| {
+            let bare = line.trim_end_matches('/');
+            !present.iter().any(|p| {
+                let p = p.trim_start_matches('/').trim_end_matches('/');
+                p == bare
+            })
+        })
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut out = text.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if existing.is_none() {
+        out.push_str("# Secrets written by stackctl: never commit them.\n");
+    }
+    for line in &missing {
+        out.push_str(line);
+        out.push('\n');
+    }
+    Some((out, missing))
 }
 
 /// Replaces every `<generated>` value with a fresh secret; returns the text and the names filled.
@@ -226,24 +387,6 @@ pub fn normalise_project(raw: &str) -> String {
     }
 }
 
-fn write_atomic(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
-    let dir: PathBuf = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".stackctl-")
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
-    temp.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    fs_err::set_permissions(temp.path(), std::fs::Permissions::from_mode(mode))?;
-    temp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot move the new `{}` into place", path.display()))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,5 +460,71 @@ mod tests {
             with_project("version: 1\nproject: demo\n", "shop"),
             "version: 1\nproject: shop\n"
         );
+    }
+
+    #[test]
+    fn every_stack_value_is_a_preset_and_every_preset_a_stack_value() {
+        use clap::ValueEnum as _;
+        let values: Vec<&str> = crate::cli::StackPreset::value_variants()
+            .iter()
+            .map(|p| p.name())
+            .collect();
+        let mut files: Vec<String> = presets().into_iter().map(|p| p.name).collect();
+        files.sort();
+        let mut values_sorted: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        values_sorted.sort();
+        assert_eq!(values_sorted, files);
+        for preset in crate::cli::StackPreset::value_variants() {
+            let possible = preset.to_possible_value().unwrap();
+            assert_eq!(possible.get_name(), preset.name());
+        }
+    }
+
+    #[test]
+    fn pins_every_component_of_every_preset_to_the_newest_release() {
+        for preset in presets() {
+            let text = manifest_text(preset.manifest, "demo");
+            assert!(text.starts_with("# yaml-language-server: $schema=.stackctl/schema.json\n"));
+            let loaded = crate::manifest::load_str(Path::new("stackctl.yaml"), &text, &|_| {
+                Some("https://hooks.example.com/x".to_string())
+            })
+            .unwrap_or_else(|e| panic!("preset `{}`: {e}\n{text}", preset.name));
+            let components = crate::render::topology::components(&loaded.manifest);
+            assert!(!components.is_empty());
+            for component in components {
+                assert!(
+                    loaded.positions.has(&format!("{}.version", component.key)),
+                    "preset `{}`: `{}` has no version\n{text}",
+                    preset.name,
+                    component.key
+                );
+                let name = component.key.trim_start_matches("components.");
+                let newest = versions::component(name).unwrap().newest;
+                assert_eq!(component.version.to_string(), newest, "{}", component.key);
+            }
+        }
+    }
+
+    #[test]
+    fn pins_flow_and_block_mappings_and_keeps_comments_in_place() {
+        let text = "version: 1\ncomponents:\n  prometheus: {}          # note\n  loki: {retention: 30d}\n  grafana:\n      admin_user: a\nscrape: []\n";
+        let want = format!(
+            "version: 1\ncomponents:\n  prometheus: {{version: {p}}} # note\n  loki: {{version: {l}, retention: 30d}}\n  grafana:\n      version: {g}\n      admin_user: a\nscrape: []\n",
+            p = versions::PROMETHEUS.newest,
+            l = versions::LOKI.newest,
+            g = versions::GRAFANA.newest
+        );
+        assert_eq!(with_versions(text), want);
+    }
+
+    #[test]
+    fn gitignore_gets_the_missing_secret_paths_only() {
+        let (created, added) = gitignore_text(None).unwrap();
+        assert_eq!(added, [".env", "rendered/secrets/"]);
+        assert!(created.ends_with(".env\nrendered/secrets/\n"), "{created}");
+        let (appended, added) = gitignore_text(Some("target\n/.env")).unwrap();
+        assert_eq!(added, ["rendered/secrets/"]);
+        assert_eq!(appended, "target\n/.env\nrendered/secrets/\n");
+        assert_eq!(gitignore_text(Some(".env\nrendered/secrets\n")), None);
     }
 }

@@ -1,24 +1,30 @@
 //! One file per command: turns arguments into domain values and calls the core.
 
 mod backup;
+mod completions;
 mod deploy;
 mod diff;
+pub mod discover;
 mod down;
 mod endpoint;
 mod init;
 mod logs;
+mod man;
 mod notify;
+mod outdated;
 mod reload;
 mod render;
+mod schema;
 mod silence;
 mod status;
 mod swarm;
 pub(crate) use status::prometheus as status_view;
 mod tls_pair;
+mod upgrade;
 mod validate;
 mod web_password;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, GlobalArgs};
@@ -74,7 +80,10 @@ impl Failure {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     crate::output::style::configure(&cli.output);
-    let global = cli.global;
+    let mut global = cli.global;
+    // `init` writes `./stackctl.yaml` (or `-f`); every other command finds the nearest one.
+    let search = !matches!(cli.command, Command::Init(_));
+    global.file = discover::manifest_path(global.file_arg.as_deref(), Path::new("."), search);
     match cli.command {
         Command::Init(args) => init::exec(&global, args),
         Command::Render(args) => render::exec(&global, &args),
@@ -89,6 +98,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Silence(args) => silence::exec(&global, args),
         Command::Backup(args) => backup::exec_backup(&global, args),
         Command::Restore(args) => backup::exec_restore(&global, args),
+        // Editors, shells and versions (issue 11 §2 and §4).
+        Command::Schema(args) => schema::exec(&global, &args),
+        Command::Completions(args) => completions::exec(&args),
+        Command::Man(args) => man::exec(&args),
+        Command::Outdated(args) => outdated::exec(&global, &args),
+        Command::Upgrade(args) => upgrade::exec(&global, &args),
     }
 }
 
@@ -113,11 +128,41 @@ pub fn exit_status(error: &anyhow::Error) -> u8 {
     1
 }
 
-/// Loads the manifest named by `-f`; a missing file is bad input (exit 2) with a hint.
+/// Loads the manifest (`-f`, `-f -`, or found upwards) with `stackctl.lock` applied: a service
+/// the manifest does not pin runs the locked release. A missing file is bad input (exit 2).
 pub fn load_manifest(global: &GlobalArgs) -> anyhow::Result<crate::manifest::LoadedManifest> {
+    let mut loaded = load_manifest_as_written(global)?;
+    let lock = read_release_lock(&loaded)?;
+    crate::release_lock::apply(&mut loaded, &lock).map_err(lock_usage_error)?;
+    Ok(loaded)
+}
+
+/// `stackctl.lock` beside the loaded manifest (none: an empty lock).
+pub fn read_release_lock(
+    loaded: &crate::manifest::LoadedManifest,
+) -> anyhow::Result<crate::release_lock::ReleaseLock> {
+    crate::release_lock::read(&loaded.dir).map_err(lock_usage_error)
+}
+
+fn lock_usage_error(error: crate::release_lock::LockError) -> anyhow::Error {
+    UsageError::new(error.message).hint(error.hint).into()
+}
+
+/// Loads the manifest as written, without `stackctl.lock`.
+pub fn load_manifest_as_written(
+    global: &GlobalArgs,
+) -> anyhow::Result<crate::manifest::LoadedManifest> {
+    if discover::is_stdin(&global.file) {
+        let bytes = discover::stdin_bytes()
+            .map_err(|e| anyhow::anyhow!("cannot read the manifest from standard input: {e}"))?;
+        let loaded = crate::manifest::load_stdin(bytes)?;
+        web_password::ensure(&loaded)?;
+        return Ok(loaded);
+    }
     let missing = || {
-        UsageError::new(format!("no manifest at `{}`", global.file.display()))
-            .hint("run `stackctl init` to create one, or name it with `-f PATH`")
+        UsageError::new(format!("no manifest at `{}`", global.file.display())).hint(
+            "run `stackctl init` to create one, or name it with `-f PATH` (without `-f`, stackctl looks for `stackctl.yaml` here and in every parent directory)",
+        )
     };
     if !global.file.exists() {
         return Err(missing().into());
@@ -185,6 +230,14 @@ pub fn out_dir(global: &GlobalArgs) -> PathBuf {
     match &global.out {
         Some(out) => out.clone(),
         None => manifest_dir(global).join(DEFAULT_OUT_DIR),
+    }
+}
+
+/// `name` beside the manifest, as a path to print: `.env`, or `ops/.env` for `-f ops/stackctl.yaml`.
+pub fn beside_manifest(global: &GlobalArgs, name: &str) -> PathBuf {
+    match global.file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(name),
+        _ => PathBuf::from(name),
     }
 }
 

@@ -63,6 +63,20 @@ impl fmt::Display for PromDuration {
     }
 }
 
+impl schemars::JsonSchema for PromDuration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A Prometheus duration: `30s`, `5m`, `1h30m`, `15d`, `2w`, `1y` (units ms s m h d w y).",
+            "type": "string",
+            "pattern": super::schema::DURATION_PATTERN
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for PromDuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // Numbers are read as text too (`interval: 30` is a common slip), so validate can

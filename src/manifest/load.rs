@@ -44,6 +44,38 @@ pub enum LoadError {
 /// Reads, resolves and validates the manifest at `path`.
 pub fn load(path: &Path) -> Result<LoadedManifest, LoadError> {
     let source = read_manifest(path)?;
+    load_source(path, &source)
+}
+
+/// How a manifest read from standard input is named in errors (`<stdin>:3:5`).
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// `-f -`: reads, resolves and validates manifest bytes from standard input. Errors name
+/// `<stdin>`; `.env` and relative paths (rule files, dashboards) are the working directory's.
+pub fn load_stdin(bytes: &[u8]) -> Result<LoadedManifest, LoadError> {
+    let path = Path::new(STDIN_NAME);
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(refuse(
+            path,
+            format!(
+                "the manifest is larger than {} MiB",
+                MAX_MANIFEST_BYTES / 1024 / 1024
+            ),
+            "a stackctl manifest is a few hundred lines; keep rules and dashboards in their own files",
+        ));
+    }
+    let source = decode(bytes).map_err(|problem| {
+        LoadError::Invalid(ManifestError {
+            file: path.to_path_buf(),
+            source_text: String::from_utf8_lossy(bytes).into_owned(),
+            problems: vec![problem],
+        })
+    })?;
+    load_source(path, &source)
+}
+
+/// The manifest text `source` of `path`, with the `.env` beside it.
+fn load_source(path: &Path, source: &str) -> Result<LoadedManifest, LoadError> {
     let dotenv = read_dotenv(path)?;
     let lookup = |name: &str| {
         std::env::var(name).ok().or_else(|| {
@@ -53,7 +85,7 @@ pub fn load(path: &Path) -> Result<LoadedManifest, LoadError> {
                 .map(|(_, value)| value.clone())
         })
     };
-    let loaded = load_str(path, &source, &lookup)?;
+    let loaded = load_str(path, source, &lookup)?;
     for warning in warnings(&loaded.manifest) {
         eprintln!("warning: {warning}");
     }

@@ -11,6 +11,7 @@ pub use keys::did_you_mean;
 mod load;
 mod model;
 mod notify;
+pub mod schema;
 mod scrape;
 mod secret;
 mod spans;
@@ -24,7 +25,9 @@ pub use alerts::{AlertOverride, Alerts, LatencySli, PresetSelection, Rule, RuleG
 pub use diagnostic::{Diagnostic, Location, ManifestError};
 pub use duration::{format_millis, parse_decimal_seconds, parse_millis, PromDuration};
 pub use env::parse_dotenv;
-pub use load::{load, load_str, LoadError, LoadedManifest};
+pub use load::{
+    load, load_stdin, load_str, LoadError, LoadedManifest, MAX_MANIFEST_BYTES, STDIN_NAME,
+};
 pub use model::*;
 pub use notify::{
     Discord, Email, Inhibit, MsTeams, Notify, Opsgenie, OpsgenieResponder, PagerDuty,

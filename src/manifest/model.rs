@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
 
@@ -19,38 +20,55 @@ use super::telemetry::{Dashboards, Logs, Traces};
 
 pub const DEFAULT_BIND: &str = "127.0.0.1";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Manifest {
     /// The manifest format version; only `1` exists.
     pub version: u32,
+    /// Names containers (`shop-prometheus-1`), the network (`shop_default`) and volumes, as Docker
+    /// Compose would: `[a-z0-9][a-z0-9_-]*`.
     pub project: String,
+    /// Host address every published port listens on (default `127.0.0.1`); `0.0.0.0` exposes the
+    /// stack to the network.
     #[serde(default = "default_bind")]
     pub bind: String,
+    /// Prometheus `external_labels`: attached to every alert and remote-written sample.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// Existing Docker networks the stack joins, so targets like `api:5500` resolve by container
+    /// name.
     #[serde(default)]
     pub networks: Vec<String>,
+    /// Which services run: a component runs when its key is present (`{}` means all defaults).
     #[serde(default)]
     pub components: Components,
+    /// What Prometheus scrapes besides the stack: one entry per scrape job.
     #[serde(default)]
     pub scrape: Vec<ScrapeJob>,
+    /// Exporter containers run beside the stack, each with its scrape job and alert preset.
     #[serde(default)]
     pub exporters: Vec<Exporter>,
+    /// Alert and recording rules: presets, your own groups and rule files.
     #[serde(default)]
     pub alerts: Alerts,
+    /// Service level objectives, rendered to recording rules and burn-rate alerts.
     #[serde(default)]
     pub slos: Vec<Slo>,
+    /// Alertmanager routing: receivers, routes, inhibitions, quiet hours.
     #[serde(default)]
     pub notify: Option<Notify>,
+    /// What the log shipper (`alloy` or `promtail`) collects and how lines are processed.
     #[serde(default)]
     pub logs: Logs,
+    /// Which trace protocols Jaeger receives.
     #[serde(default)]
     pub traces: Traces,
+    /// Grafana dashboards: generated ones, your JSON files, and boards written as panel lists.
     #[serde(default)]
     pub dashboards: Dashboards,
     /// `compose` (default) or `swarm`; `--engine` overrides it.
     #[serde(default)]
     pub engine: EngineKind,
+    /// On a Docker Swarm: agents on every node, replica counts, placement constraints.
     #[serde(default)]
     pub swarm: Swarm,
 }
@@ -76,6 +94,21 @@ impl PortSetting {
             PortSetting::Unpublished => None,
             PortSetting::Host(port) => Some(port),
         }
+    }
+}
+
+impl JsonSchema for PortSetting {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PortSetting".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A host port (1-65535), or `null` for not published.",
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 65535
+        })
     }
 }
 
@@ -166,26 +199,45 @@ component_settings!(
     VictoriaMetrics,
 );
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Components {
+    /// Prometheus: metrics storage, scraping and rule evaluation (port 9090).
     pub prometheus: Option<Prometheus>,
+    /// Alertmanager: routes alerts to receivers (port 9093).
     pub alertmanager: Option<Alertmanager>,
+    /// Grafana: dashboards over every datasource of the stack (port 3000); needs `admin_password`.
     pub grafana: Option<Grafana>,
+    /// Loki: log storage (port 3100).
     pub loki: Option<Loki>,
+    /// Grafana Alloy: the recommended log shipper (not published).
     pub alloy: Option<Alloy>,
+    /// Promtail: the older log shipper, end of life since 2026-03-02 (rendered with a warning).
     pub promtail: Option<Promtail>,
+    /// Jaeger v2: trace storage and UI (port 16686).
     pub jaeger: Option<Jaeger>,
+    /// node_exporter: host metrics (not published).
     pub node_exporter: Option<NodeExporter>,
+    /// cAdvisor: container metrics (not published).
     pub cadvisor: Option<Cadvisor>,
+    /// blackbox_exporter: HTTP, TCP and ICMP probes (not published).
     pub blackbox_exporter: Option<BlackboxExporter>,
+    /// Pushgateway: metrics pushed by batch jobs (port 9091).
     pub pushgateway: Option<Pushgateway>,
+    /// VictoriaMetrics: single-node long-term store; Prometheus remote-writes to it and Grafana
+    /// queries it (port 8428).
     pub victoriametrics: Option<VictoriaMetrics>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Prometheus {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -195,18 +247,25 @@ pub struct Prometheus {
     /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
     #[serde(default)]
     pub env: BTreeMap<String, Secret>,
+    /// How often targets are scraped (default `15s`): `global.scrape_interval`.
     pub scrape_interval: Option<PromDuration>,
+    /// Scrape timeout (default `10s`); must not exceed `scrape_interval`.
     pub scrape_timeout: Option<PromDuration>,
+    /// How often rules are evaluated (default `15s`).
     pub evaluation_interval: Option<PromDuration>,
+    /// How long samples are kept: `{time: 30d, size: 50GB}` (Prometheus' own default: 15d).
     pub retention: Option<Retention>,
+    /// Remote-write destinations (a long-term store); passwords go by file.
     #[serde(default)]
     pub remote_write: Vec<RemoteWrite>,
     /// Deep-merged into prometheus.yml last.
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Retention {
+    /// Age after which samples are deleted (`storage.tsdb.retention.time`).
     pub time: Option<PromDuration>,
     /// A byte size such as `50GB` (Prometheus units: B, KB, MB, GB, TB, PB, EB).
     pub size: Option<String>,
@@ -214,90 +273,134 @@ pub struct Retention {
 
 /// One `remote_write` target. Secrets (`bearer_token`, `basic_auth.password`,
 /// `oauth2.client_secret`, `sigv4.secret_key`) are written to files, never into prometheus.yml.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct RemoteWrite {
+    /// The remote-write endpoint (`https://mimir.example.com/api/v1/push`).
     pub url: String,
+    /// A name for the queue in Prometheus' own metrics.
     pub name: Option<String>,
     /// Fills the receiver's conventional URL path and headers (`remote_write` presets).
     pub preset: Option<RemoteWritePreset>,
     /// The tenant of a multi-tenant receiver (Mimir `X-Scope-OrgID`, Thanos `THANOS-TENANT`).
     pub tenant: Option<String>,
+    /// A bearer token (secret: `${VAR}`), handed to Prometheus by file.
     pub bearer_token: Option<Secret>,
+    /// Basic auth for the endpoint; the password goes by file.
     pub basic_auth: Option<BasicAuth>,
+    /// OAuth 2.0 client credentials; the client secret goes by file.
     pub oauth2: Option<OAuth2>,
+    /// AWS Signature Version 4 signing (Amazon Managed Service for Prometheus).
     pub sigv4: Option<SigV4>,
+    /// Extra HTTP headers sent with every request.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// Prometheus `queue_config`: capacity, shards, batch sizes, backoff.
     pub queue: Option<RemoteWriteQueue>,
     /// Prometheus `write_relabel_configs`, checked like scrape relabel rules.
     #[serde(default)]
+    #[schemars(with = "Vec<super::schema::RelabelConfig>")]
     pub write_relabel: Vec<serde_yaml::Value>,
+    /// Prometheus `metadata_config`: whether and how often metric metadata is sent.
     pub metadata: Option<RemoteWriteMetadata>,
 }
 
 /// The receivers `remote_write[].preset` knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RemoteWritePreset {
+    /// VictoriaMetrics: `/api/v1/write`.
     Victoriametrics,
+    /// Grafana Mimir: `/api/v1/push`, `X-Scope-OrgID` from `tenant`.
     Mimir,
+    /// Thanos Receive: `/api/v1/receive`, `THANOS-TENANT` from `tenant`.
     Thanos,
+    /// Grafana Cloud: basic auth with the instance ID and an access token.
     GrafanaCloud,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// OAuth 2.0 client credentials for a remote_write endpoint.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct OAuth2 {
+    /// The client ID.
     pub client_id: String,
+    /// The client secret (secret: `${VAR}`), handed to Prometheus by file.
     pub client_secret: Secret,
+    /// The token endpoint.
     pub token_url: String,
+    /// Scopes requested with the token.
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// Extra parameters sent to the token endpoint.
     #[serde(default)]
     pub endpoint_params: BTreeMap<String, String>,
 }
 
 /// AWS Signature Version 4 (Amazon Managed Service for Prometheus). Keys given here go to an
 /// AWS shared-credentials file; without them the AWS SDK's usual chain applies.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct SigV4 {
+    /// The AWS region (default: the SDK's).
     pub region: Option<String>,
+    /// The access key ID.
     pub access_key: Option<String>,
+    /// The secret access key (secret: `${VAR}`), handed to Prometheus by file.
     pub secret_key: Option<Secret>,
+    /// A named AWS profile.
     pub profile: Option<String>,
+    /// A role to assume.
     pub role_arn: Option<String>,
 }
 
 /// Prometheus `queue_config`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct RemoteWriteQueue {
+    /// Samples buffered per shard before reading from the WAL blocks.
     pub capacity: Option<u32>,
+    /// Most concurrent senders.
     pub max_shards: Option<u32>,
+    /// Fewest concurrent senders.
     pub min_shards: Option<u32>,
+    /// Largest batch per request.
     pub max_samples_per_send: Option<u32>,
+    /// Longest a sample waits in a shard's buffer.
     pub batch_send_deadline: Option<PromDuration>,
+    /// First retry delay.
     pub min_backoff: Option<PromDuration>,
+    /// Longest retry delay.
     pub max_backoff: Option<PromDuration>,
+    /// Retry on HTTP 429 (rate limited).
     pub retry_on_http_429: Option<bool>,
 }
 
 /// Prometheus `metadata_config`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct RemoteWriteMetadata {
+    /// Send metric metadata (type, help) at all.
     pub send: Option<bool>,
+    /// How often metadata is sent.
     pub send_interval: Option<PromDuration>,
+    /// Largest metadata batch per request.
     pub max_samples_per_send: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct BasicAuth {
+    /// The user name.
     pub username: String,
+    /// The password (secret: `${VAR}`), handed to the program by file.
     pub password: Secret,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Alertmanager {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -308,13 +411,20 @@ pub struct Alertmanager {
     #[serde(default)]
     pub env: BTreeMap<String, Secret>,
     /// Deep-merged into alertmanager.yml last.
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Grafana {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -324,12 +434,16 @@ pub struct Grafana {
     /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
     #[serde(default)]
     pub env: BTreeMap<String, Secret>,
+    /// The admin user name (default `admin`).
     pub admin_user: Option<String>,
     /// Required: there is no default password.
     pub admin_password: Option<Secret>,
+    /// Grafana's public URL (`GF_SERVER_ROOT_URL`), for links in notifications.
     pub root_url: Option<String>,
+    /// Plugins installed at start: `id` or `id@version`.
     #[serde(default)]
     pub plugins: Vec<String>,
+    /// Anonymous Viewer access (default false).
     #[serde(default)]
     pub anonymous: bool,
     /// grafana.ini settings by section: `{users: {allow_sign_up: false}}` →
@@ -338,10 +452,16 @@ pub struct Grafana {
     pub settings: BTreeMap<String, BTreeMap<String, Secret>>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Loki {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -355,13 +475,20 @@ pub struct Loki {
     pub retention: Option<PromDuration>,
     /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
     /// `null` removes a key).
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Alloy {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -375,10 +502,16 @@ pub struct Alloy {
     pub extra_config: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Promtail {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -390,10 +523,11 @@ pub struct Promtail {
     pub env: BTreeMap<String, Secret>,
     /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
     /// `null` removes a key).
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TraceStorage {
     Memory,
@@ -404,21 +538,29 @@ pub enum TraceStorage {
 }
 
 /// An Elasticsearch or OpenSearch cluster Jaeger stores traces in.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct SearchStorage {
     /// Full URLs (`http://es:9200`).
     #[serde(default)]
     pub servers: Vec<String>,
+    /// User for basic auth to the cluster.
     pub username: Option<String>,
+    /// Password for basic auth to the cluster (secret: `${VAR}`), handed over by file.
     pub password: Option<Secret>,
     /// Indices are named `<index_prefix>-jaeger-*`.
     pub index_prefix: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Jaeger {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -428,6 +570,8 @@ pub struct Jaeger {
     /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
     #[serde(default)]
     pub env: BTreeMap<String, Secret>,
+    /// Where traces are kept: `memory`, `badger` (default, on a volume), `elasticsearch` or
+    /// `opensearch`.
     #[serde(default)]
     pub storage: TraceStorage,
     /// How long traces are kept with badger storage (default 72h).
@@ -440,15 +584,22 @@ pub struct Jaeger {
     pub base_path: Option<String>,
     /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
     /// `null` removes a key).
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct NodeExporter {
     /// The scrape job's name (default `node`).
     pub job: Option<String>,
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -462,18 +613,26 @@ pub struct NodeExporter {
     pub collectors: Option<Collectors>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Collectors {
+    /// Collectors turned on (`--collector.NAME`).
     #[serde(default)]
     pub enable: Vec<String>,
+    /// Collectors turned off (`--no-collector.NAME`).
     #[serde(default)]
     pub disable: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Cadvisor {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -485,10 +644,16 @@ pub struct Cadvisor {
     pub env: BTreeMap<String, Secret>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct BlackboxExporter {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -500,16 +665,24 @@ pub struct BlackboxExporter {
     pub env: BTreeMap<String, Secret>,
     /// Extra probe modules merged over the defaults (`http_2xx`, `tcp_connect`, `icmp`).
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, super::schema::YamlValue>")]
     pub modules: BTreeMap<String, serde_yaml::Value>,
     /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
     /// `null` removes a key).
+    #[schemars(with = "Option<super::schema::YamlMapping>")]
     pub extra_config: Option<serde_yaml::Mapping>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Pushgateway {
+    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
+    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
+    /// release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release it
+    /// runs. Default: the component's official image at `version`.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).
@@ -523,10 +696,14 @@ pub struct Pushgateway {
 
 /// Single-node VictoriaMetrics, the stack's long-term store: Prometheus remote-writes to it and
 /// Grafana queries it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct VictoriaMetrics {
+    /// The release to run inside the supported range. Default: the release pinned in
+    /// `stackctl.lock`, else the newest release stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry); `version` still names the release.
     pub image: Option<String>,
+    /// Host port the service is published on (1-65535), or `null` for not published.
     #[serde(default)]
     pub port: PortSetting,
     /// Extra command-line flags (a flag stackctl sets itself is refused).

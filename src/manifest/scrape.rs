@@ -2,34 +2,46 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::duration::PromDuration;
 use super::model::{BasicAuth, PortSetting};
 use super::secret::Secret;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct ScrapeJob {
+    /// The scrape job's name (`job_name`); unique.
     pub job: String,
+    /// `host:port` addresses scraped (`static_configs`).
     #[serde(default)]
     pub targets: Vec<String>,
+    /// The HTTP path of the metrics (default `/metrics`).
     pub metrics_path: Option<String>,
+    /// How often the job is scraped (default: `components.prometheus.scrape_interval`).
     pub interval: Option<PromDuration>,
+    /// Scrape timeout (default: `components.prometheus.scrape_timeout`); must not exceed the
+    /// interval.
     pub timeout: Option<PromDuration>,
     /// `http` (default) or `https`.
     pub scheme: Option<String>,
+    /// Labels added to every target of the job.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// Keep the target's own labels when they clash with the job's (default false).
     #[serde(default)]
     pub honor_labels: bool,
+    /// Basic auth for the targets; the password goes by file.
     pub basic_auth: Option<BasicAuth>,
     /// Rendered as `authorization.credentials_file`.
     pub bearer_token: Option<Secret>,
     /// Prometheus `relabel_configs`, passed through.
     #[serde(default)]
+    #[schemars(with = "Vec<super::schema::RelabelConfig>")]
     pub relabel: Vec<serde_yaml::Value>,
     /// Prometheus `metric_relabel_configs`, passed through.
     #[serde(default)]
+    #[schemars(with = "Vec<super::schema::RelabelConfig>")]
     pub metric_relabel: Vec<serde_yaml::Value>,
     /// Query parameters (`params`), passed through.
     #[serde(default)]
@@ -45,7 +57,7 @@ pub struct ScrapeJob {
 }
 
 /// Which metrics describe a job's HTTP traffic.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct HttpMetrics {
     /// A counter of requests (`http_requests_total`).
     pub requests: Option<String>,
@@ -55,13 +67,16 @@ pub struct HttpMetrics {
     pub status_label: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Probe {
+    /// The blackbox module: `http_2xx`, `tcp_connect`, `icmp` or one of
+    /// `components.blackbox_exporter.modules`.
     pub module: String,
+    /// URLs or `host:port` addresses probed.
     pub targets: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct DockerDiscovery {
     /// Containers carrying this label are scraped (`prometheus.scrape`).
     pub label: String,
@@ -80,8 +95,9 @@ pub const EXPORTER_TYPES: &[&str] = &[
     "elasticsearch",
 ];
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Exporter {
+    /// The exporter: redis, postgres, mysql, mongodb, nginx, kafka, rabbitmq or elasticsearch.
     #[serde(rename = "type")]
     pub kind: String,
     /// Service name prefix (default: the type); also the job name unless `job` is set.
@@ -90,11 +106,16 @@ pub struct Exporter {
     pub job: Option<String>,
     /// What the exporter connects to (`redis:6379`).
     pub target: Option<String>,
+    /// User the exporter connects as (mysql, rabbitmq).
     pub username: Option<String>,
+    /// Password the exporter connects with (secret: `${VAR}`), handed over by file.
     pub password: Option<Secret>,
     /// A full connection string (postgres, mysql, mongodb).
     pub dsn: Option<Secret>,
+    /// The exporter's release; default: the release pinned in `stackctl.lock`, else the newest
+    /// stackctl knows.
     pub version: Option<String>,
+    /// A full image reference (mirror, private registry).
     pub image: Option<String>,
     /// Host port; exporters are not published unless asked.
     #[serde(default)]

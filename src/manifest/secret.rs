@@ -38,6 +38,20 @@ impl fmt::Display for Secret {
     }
 }
 
+/// In the schema a secret is text (numbers and booleans are read as text too).
+impl schemars::JsonSchema for Secret {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Secret".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A secret: write `${VAR}` (from the environment or `.env`); stackctl hands it to the program by file and never prints it.",
+            "type": ["string", "integer", "boolean"]
+        })
+    }
+}
+
 /// A secret asks for itself by name (`SECRET_NEWTYPE`): the manifest loader resolves `${VAR}`
 /// only inside such a request, so a value from the environment can reach no other key. Any
 /// other deserializer simply hands over the text.

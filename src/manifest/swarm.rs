@@ -7,11 +7,15 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 /// What runs the stack: containers on this host (`compose`) or services on a Swarm.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum EngineKind {
+    /// Containers on this Docker host.
     #[default]
     Compose,
+    /// Services on a Docker Swarm.
     Swarm,
 }
 
@@ -25,7 +29,7 @@ impl EngineKind {
 }
 
 /// `swarm:` — read only when the engine is `swarm`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct Swarm {
     /// Components run as `mode: global` (one task per node), by component key
     /// (`node_exporter`, `cadvisor`, `alloy`, `promtail`). Default: those present.

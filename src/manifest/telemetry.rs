@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Logs {
     /// Ship every container's logs on this Docker host (default true when a shipper is present).
     pub docker: Option<bool>,
@@ -22,7 +23,7 @@ pub struct Logs {
 /// One `logs.pipeline` stage: a mapping with exactly one of these keys. Names and meanings
 /// follow Promtail's `pipeline_stages` and Alloy's `loki.process` `stage.*` blocks, which agree.
 /// (A struct rather than an enum so unknown keys get the manifest's did-you-mean.)
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct PipelineStage {
     /// Extracted name → JMESPath expression (empty: the same name).
     pub json: Option<BTreeMap<String, Option<String>>>,
@@ -30,8 +31,11 @@ pub struct PipelineStage {
     pub labels: Option<Vec<String>>,
     /// An RE2 expression with named groups, or `{expression, source}`.
     pub regex: Option<RegexStage>,
+    /// Sets the entry's time from an extracted value.
     pub timestamp: Option<TimestampStage>,
+    /// Joins lines into one entry until the next first line (stack traces).
     pub multiline: Option<MultilineStage>,
+    /// Drops matching lines.
     pub drop: Option<DropStage>,
     /// The extracted value that becomes the log line.
     pub output: Option<String>,
@@ -64,12 +68,16 @@ impl PipelineStage {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RegexStage {
+    /// An RE2 expression with named groups, applied to the line.
     Expression(String),
+    /// An RE2 expression applied to an extracted value.
     Full {
+        /// An RE2 expression with named groups (`(?P<level>\w+)`).
         expression: String,
+        /// The extracted value it is applied to (default: the line).
         source: Option<String>,
     },
 }
@@ -89,8 +97,9 @@ impl RegexStage {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct TimestampStage {
+    /// The extracted value holding the time.
     pub source: String,
     /// A Go reference layout or a name: RFC3339, RFC3339Nano, Unix, UnixMs, UnixUs, UnixNs...
     pub format: String,
@@ -98,15 +107,17 @@ pub struct TimestampStage {
     pub location: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct MultilineStage {
     /// RE2 expression matching the first line of a block.
     pub firstline: String,
+    /// How long to wait for the next line of a block.
     pub max_wait_time: Option<super::duration::PromDuration>,
+    /// Most lines joined into one block.
     pub max_lines: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct DropStage {
     /// Extracted value tested; the whole line when absent.
     pub source: Option<String>,
@@ -118,14 +129,16 @@ pub struct DropStage {
     pub older_than: Option<super::duration::PromDuration>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct LogFile {
+    /// Path or glob of host log files (`/var/log/app/*.log`).
     pub path: String,
+    /// Labels of the lines of these files.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Traces {
     /// OTLP gRPC 4317 and HTTP 4318 (default true when jaeger is present).
     pub otlp: Option<bool>,
@@ -137,9 +150,11 @@ pub struct Traces {
     pub jaeger: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Dashboards {
+    /// Grafana folder of provisioned dashboards (default: the project name).
     pub folder: Option<String>,
+    /// Generate the stack overview, per-job and per-area dashboards (default true).
     #[serde(default = "yes")]
     pub generated: bool,
     /// Your own dashboard JSON (globs relative to the manifest), provisioned as it is.
@@ -162,37 +177,48 @@ impl Default for Dashboards {
 }
 
 /// One `dashboards.boards` entry.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Board {
+    /// The dashboard title.
     pub title: String,
     /// Default: stable, from the title.
     pub uid: Option<String>,
+    /// Dashboard tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Dashboard description.
     pub description: Option<String>,
+    /// Panels, laid out left to right.
     pub panels: Vec<BoardPanel>,
 }
 
 /// One panel of a board: one of `expr`, `exprs` (PromQL) or `logql`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct BoardPanel {
+    /// The panel title.
     pub title: String,
     /// timeseries (default), stat, gauge, bargauge, table, heatmap, logs.
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    /// One PromQL query.
     pub expr: Option<String>,
     /// Legend of `expr` (`{{instance}}`).
     pub legend: Option<String>,
+    /// Several PromQL queries, each with its legend.
     #[serde(default)]
     pub exprs: Vec<PanelExpr>,
+    /// The LogQL query of a `logs` panel.
     pub logql: Option<String>,
     /// A Grafana unit id (`s`, `bytes`, `percentunit`, `reqps`, `ops`...).
     pub unit: Option<String>,
     /// Ascending steps: green below the first, then yellow, then red.
     #[serde(default)]
     pub thresholds: Vec<f64>,
+    /// Lower bound of the axis or gauge.
     pub min: Option<f64>,
+    /// Upper bound of the axis or gauge.
     pub max: Option<f64>,
+    /// Panel description.
     pub description: Option<String>,
     /// Grid columns out of 24 (default by type).
     pub width: Option<u32>,
@@ -200,9 +226,11 @@ pub struct BoardPanel {
     pub height: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct PanelExpr {
+    /// A PromQL query.
     pub expr: String,
+    /// Its legend (`{{instance}}`).
     pub legend: Option<String>,
 }
 

@@ -341,6 +341,7 @@ mod tests {
         let manifest = "version: 1\nproject: fake\ncomponents:\n  node_exporter: {port: null}\n  pushgateway: {port: null}\n";
         std::fs::write(dir.join("stackctl.yaml"), manifest).unwrap();
         let global = crate::cli::GlobalArgs {
+            file_arg: None,
             file: dir.join("stackctl.yaml"),
             out: None,
             engine: None,

@@ -1,0 +1,388 @@
+//! `stackctl upgrade [COMPONENT…] [--dry-run]`: bumps pinned releases to the newest this
+//! stackctl knows — the `version` in stackctl.yaml (edited in place, comments kept) or the entry
+//! in `stackctl.lock` — and first prints, for each bump, the version gates that flip and a
+//! unified diff of the rendered files. Nothing is deployed: `stackctl deploy` does that.
+//!
+//! A service pinned by an `image` tag is not bumped (the tag is the operator's choice).
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+
+use crate::catalog::gates::{Gate, GATES};
+use crate::cli::{GlobalArgs, UpgradeArgs};
+use crate::manifest::{LoadedManifest, Location};
+use crate::release_lock::{self, Pin, PinSource, ReleaseLock};
+use crate::render::FileMode;
+use crate::render::{self, topology, RenderedStack};
+use crate::version::Version;
+
+use super::UsageError;
+
+/// One release to bump.
+struct Bump<'a> {
+    pin: &'a Pin,
+    to: Version,
+}
+
+pub fn exec(global: &GlobalArgs, args: &UpgradeArgs) -> anyhow::Result<ExitCode> {
+    let loaded = super::load_manifest(global)?;
+    let lock = super::read_release_lock(&loaded)?;
+    let pins = release_lock::pins(&loaded, &lock);
+    let chosen = choose(&pins, &args.components)?;
+    for pin in chosen
+        .iter()
+        .filter(|p| p.source == PinSource::Image && p.is_behind())
+    {
+        println!(
+            "{}: runs `{}` (the `image` in stackctl.yaml): change its tag yourself to upgrade it",
+            pin.service, pin.image
+        );
+    }
+    let bumps: Vec<Bump> = chosen
+        .into_iter()
+        .filter(|p| p.is_behind() && matches!(p.source, PinSource::Manifest | PinSource::Lock))
+        .map(|pin| Bump {
+            pin,
+            to: pin.newest(),
+        })
+        .collect();
+    if bumps.is_empty() {
+        println!("nothing to upgrade: every release is the newest this stackctl knows");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut upgraded = loaded.clone();
+    for bump in &bumps {
+        release_lock::set_version(&mut upgraded.manifest, &bump.pin.key, &bump.to.to_string());
+    }
+    let templates = super::templates_for(&loaded)?;
+    let before = render::render(&loaded, &templates)?;
+    let after = render::render(&upgraded, &templates)?;
+    let manifest_text = edited_manifest(&loaded, &bumps)?;
+    for bump in &bumps {
+        print!("{}", describe_bump(bump, &loaded));
+    }
+    print!("{}", rendered_diff(&before, &after));
+    if args.dry_run {
+        println!(
+            "dry run: nothing was changed; run `stackctl upgrade` without `--dry-run` to write it"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(text) = manifest_text {
+        if loaded.path == std::path::Path::new(crate::manifest::STDIN_NAME) {
+            return Err(UsageError::new(
+                "the manifest came from standard input, so its `version` keys cannot be rewritten",
+            )
+            .hint("run `stackctl upgrade` with `-f PATH`, or `--dry-run` to see the changes")
+            .into());
+        }
+        crate::atomic_file::write(&loaded.path, &text, file_mode(&loaded.path))?;
+        println!("wrote {}", loaded.path.display());
+    }
+    if bumps.iter().any(|b| b.pin.source == PinSource::Lock) {
+        let new_lock = bumped_lock(&lock, &bumps, &upgraded);
+        release_lock::write(&loaded.dir, &new_lock)?;
+        println!("wrote {}", release_lock::path(&loaded.dir).display());
+    }
+    println!("next: `stackctl deploy` runs the new releases");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The services named on the command line (all when none is named); an unknown name is an
+/// error listing the services there are.
+fn choose<'a>(pins: &'a [Pin], names: &[String]) -> anyhow::Result<Vec<&'a Pin>> {
+    for name in names {
+        if !pins.iter().any(|p| p.is_named(name)) {
+            let known: Vec<String> = pins.iter().map(|p| format!("`{}`", p.service)).collect();
+            return Err(
+                UsageError::new(format!("the stack has no service `{name}`"))
+                    .hint(format!("name one of {}", known.join(", ")))
+                    .into(),
+            );
+        }
+    }
+    Ok(pins
+        .iter()
+        .filter(|p| names.is_empty() || names.iter().any(|n| p.is_named(n)))
+        .collect())
+}
+
+/// `prometheus  3.5.0 → 3.14.0  (stackctl.yaml:4:27)` and the gates that flip.
+fn describe_bump(bump: &Bump, loaded: &LoadedManifest) -> String {
+    let pin = bump.pin;
+    let place = match pin.source {
+        PinSource::Manifest => {
+            let at = loaded
+                .positions
+                .find(&format!("{}.version", pin.key))
+                .map(|l| format!(":{}:{}", l.line, l.column))
+                .unwrap_or_default();
+            format!(
+                "`{}` in {}{at}",
+                format_key(&pin.key),
+                loaded.path.display()
+            )
+        }
+        _ => format!("`{}` in {}", pin.service, release_lock::LOCK_FILE),
+    };
+    let mut out = format!(
+        "{}  {} → {}  ({place})\n",
+        pin.service, pin.release, bump.to
+    );
+    let flips = flipped_gates(pin.releases.name, &pin.release, &bump.to);
+    if flips.is_empty() {
+        out.push_str("  no version gate flips\n");
+    }
+    for gate in flips {
+        out.push_str(&format!(
+            "  gate flips: {} `{}` (since {}): {}\n",
+            gate.component, gate.key, gate.since, gate.effect
+        ));
+    }
+    out
+}
+
+fn format_key(key: &str) -> String {
+    format!("{key}.version")
+}
+
+/// The renderer's gates of `program` that hold for `to` but not for `from`.
+fn flipped_gates(program: &str, from: &Version, to: &Version) -> Vec<&'static Gate> {
+    GATES
+        .iter()
+        .filter(|g| g.component == program || g.component.starts_with(&format!("{program} ")))
+        .filter(|g| !g.holds(from) && g.holds(to))
+        .collect()
+}
+
+/// A unified diff of every rendered file the bump changes; a secret file's contents are never
+/// shown, only that it changes.
+fn rendered_diff(before: &RenderedStack, after: &RenderedStack) -> String {
+    let paths: BTreeSet<&String> = before.files.keys().chain(after.files.keys()).collect();
+    let mut out = String::new();
+    let mut changed = 0;
+    for path in paths {
+        let old = before.files.get(path);
+        let new = after.files.get(path);
+        let old_text = old.map(|f| f.contents.as_str()).unwrap_or("");
+        let new_text = new.map(|f| f.contents.as_str()).unwrap_or("");
+        if old.is_some() == new.is_some() && old_text == new_text {
+            continue;
+        }
+        changed += 1;
+        let secret = [old, new]
+            .into_iter()
+            .flatten()
+            .any(|f| f.mode == FileMode::Secret);
+        if secret {
+            out.push_str(&format!(
+                "{path}: changes (a secret file: contents not shown)\n"
+            ));
+            continue;
+        }
+        let diff = similar::TextDiff::from_lines(old_text, new_text);
+        let (a, b) = (
+            if old.is_some() {
+                format!("a/{path}")
+            } else {
+                "/dev/null".into()
+            },
+            if new.is_some() {
+                format!("b/{path}")
+            } else {
+                "/dev/null".into()
+            },
+        );
+        out.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&a, &b)
+                .to_string(),
+        );
+    }
+    if changed == 0 {
+        out.push_str("no rendered file changes\n");
+    } else {
+        out.insert_str(0, &format!("rendered files that change: {changed}\n"));
+    }
+    out
+}
+
+/// The manifest text with each bumped `version` value replaced in place (comments, quotes
+/// and layout kept); `None` when no bump is in the manifest.
+fn edited_manifest(loaded: &LoadedManifest, bumps: &[Bump]) -> anyhow::Result<Option<String>> {
+    let mut text = loaded.source.clone();
+    let mut edited = false;
+    for bump in bumps.iter().filter(|b| b.pin.source == PinSource::Manifest) {
+        let path = format!("{}.version", bump.pin.key);
+        let replaced = loaded
+            .positions
+            .find(&path)
+            .and_then(|at| replace_scalar(&text, at, &bump.pin.release, &bump.to));
+        match replaced {
+            Some(new_text) => {
+                text = new_text;
+                edited = true;
+            }
+            None => {
+                return Err(UsageError::new(format!(
+                    "cannot find the value of `{path}` in {} to rewrite it",
+                    loaded.path.display()
+                ))
+                .hint(format!("set `{path}: {}` yourself", bump.to))
+                .into())
+            }
+        }
+    }
+    Ok(edited.then_some(text))
+}
+
+/// `source` with the version scalar at `at` (plain or quoted, `v` prefix kept) set to `to`;
+/// `None` unless that scalar reads as release `from`.
+fn replace_scalar(source: &str, at: Location, from: &Version, to: &Version) -> Option<String> {
+    let line_start: usize = source
+        .split_inclusive('\n')
+        .take(at.line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let line = source[line_start..].split('\n').next()?;
+    let column = line
+        .char_indices()
+        .nth(at.column.checked_sub(1)?)
+        .map(|(i, _)| i)?;
+    let rest = &line[column..];
+    let (start, end) = match rest.chars().next()? {
+        quote @ ('"' | '\'') => (1, 1 + rest[1..].find(quote)?),
+        _ => (
+            0,
+            rest.find(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | ']' | '#'))
+                .unwrap_or(rest.len()),
+        ),
+    };
+    let old = &rest[start..end];
+    if Version::parse(old)? != *from {
+        return None;
+    }
+    let prefix = if old.starts_with('v') { "v" } else { "" };
+    let offset = line_start + column;
+    Some(format!(
+        "{}{prefix}{to}{}",
+        &source[..offset + start],
+        &source[offset + end..]
+    ))
+}
+
+/// The manifest's current mode, so an edit keeps it (0644 when unknown).
+fn file_mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path)
+        .map(|m| m.permissions().mode() & 0o7777)
+        .unwrap_or(0o644)
+}
+
+/// The lock with each bumped entry at its new release and image (its image id is unknown
+/// until the next deploy).
+fn bumped_lock(lock: &ReleaseLock, bumps: &[Bump], upgraded: &LoadedManifest) -> ReleaseLock {
+    let mut out = lock.clone();
+    let components = topology::components(&upgraded.manifest);
+    for bump in bumps.iter().filter(|b| b.pin.source == PinSource::Lock) {
+        let image = components
+            .iter()
+            .find(|c| c.service == bump.pin.service)
+            .map(|c| c.image.clone())
+            .unwrap_or_else(|| bump.pin.image.clone());
+        out.components.insert(
+            bump.pin.service.clone(),
+            release_lock::LockedRelease {
+                release: bump.to.to_string(),
+                image,
+                image_id: None,
+            },
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> Version {
+        Version::parse(text).unwrap()
+    }
+
+    #[test]
+    fn rewrites_plain_quoted_and_flow_version_values_in_place() {
+        let cases = [
+            (
+                "a:\n  version: 3.5.0 # pinned\n",
+                2,
+                12,
+                "a:\n  version: 3.14.0 # pinned\n",
+            ),
+            (
+                "a: {version: \"v3.5.0\", port: 1}\n",
+                1,
+                14,
+                "a: {version: \"v3.14.0\", port: 1}\n",
+            ),
+            ("a: {version: 3.5.0}\n", 1, 14, "a: {version: 3.14.0}\n"),
+            ("a: {version: '3.5'}\n", 1, 14, "a: {version: '3.14.0'}\n"),
+        ];
+        for (source, line, column, want) in cases {
+            let at = Location { line, column };
+            assert_eq!(
+                replace_scalar(source, at, &v("3.5.0"), &v("3.14.0")).as_deref(),
+                Some(want),
+                "{source}"
+            );
+        }
+        // Not the release the manifest was read with: never edit blindly.
+        let at = Location {
+            line: 1,
+            column: 14,
+        };
+        assert_eq!(
+            replace_scalar("a: {version: 3.6.0}\n", at, &v("3.5.0"), &v("3.14.0")),
+            None
+        );
+    }
+
+    #[test]
+    fn names_the_gates_a_bump_flips() {
+        let keys = |program, from, to| -> Vec<&str> {
+            flipped_gates(program, &v(from), &v(to))
+                .iter()
+                .map(|g| g.key)
+                .collect()
+        };
+        let prometheus = keys("Prometheus", "2.53.0", "3.14.0");
+        assert!(
+            prometheus.contains(&"fallback_scrape_protocol"),
+            "{prometheus:?}"
+        );
+        assert!(
+            prometheus.contains(&"storage.tsdb.retention"),
+            "{prometheus:?}"
+        );
+        assert!(
+            !prometheus.contains(&"keep_firing_for"),
+            "held before: {prometheus:?}"
+        );
+        assert_eq!(keys("Prometheus", "3.8.0", "3.14.0"), Vec::<&str>::new());
+        let alertmanager = keys("Alertmanager", "0.25.0", "0.28.0");
+        assert!(
+            alertmanager.contains(&"msteams"),
+            "receivers gates count: {alertmanager:?}"
+        );
+        assert!(
+            alertmanager.contains(&"webhook.url_file"),
+            "{alertmanager:?}"
+        );
+        assert!(
+            !alertmanager.contains(&"discord"),
+            "held at 0.25: {alertmanager:?}"
+        );
+    }
+}
