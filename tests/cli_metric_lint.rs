@@ -81,6 +81,7 @@ project: lint
 components:
   prometheus: {version: 2.42.0}
   grafana: {admin_password: not-deployed-here}
+  loki: {}
 exporters:
   - {type: kafka}
 dashboards:
@@ -109,7 +110,9 @@ dashboards:
         "{stderr}"
     );
     assert!(
-        stderr.contains("  --> stackctl.yaml:9:11\n   = hint: did you mean `kafka_consumergroup_lag`?"),
+        stderr.contains(
+            "  --> stackctl.yaml:10:11\n   = hint: did you mean `kafka_consumergroup_lag`?"
+        ),
         "{stderr}"
     );
     assert_eq!(

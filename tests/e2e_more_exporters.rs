@@ -139,10 +139,7 @@ fn rabbitmq_builtin_endpoint_and_mongodb_exporter_prove_their_presets() {
     });
     let exposed = exposed_names(&s);
 
-    check_preset_reads_exposed_metrics(
-        &s.out("prometheus/rules/preset-rabbitmq.yml"),
-        &exposed,
-    );
+    check_preset_reads_exposed_metrics(&s.out("prometheus/rules/preset-rabbitmq.yml"), &exposed);
     check_rules_are_healthy(&s);
     check_rabbitmq_catalog(&s);
     check_mongodb_preset(&s, &apps.network, &exposed);
@@ -161,9 +158,7 @@ fn query(s: &Stack, expr: &str) -> Vec<String> {
     let encoded: String = expr
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect();
@@ -236,13 +231,20 @@ fn check_rules_are_healthy(s: &Stack) {
             for rule in group["rules"].as_array().into_iter().flatten() {
                 count += 1;
                 if rule["health"] != "ok" {
-                    unhealthy.push(format!("{}: {} {}", rule["name"], rule["health"], rule["lastError"]));
+                    unhealthy.push(format!(
+                        "{}: {} {}",
+                        rule["name"], rule["health"], rule["lastError"]
+                    ));
                 }
             }
         }
         count > 0 && unhealthy.iter().all(|u| u.contains("\"unknown\""))
     });
-    assert!(unhealthy.is_empty(), "rules not healthy:\n  {}", unhealthy.join("\n  "));
+    assert!(
+        unhealthy.is_empty(),
+        "rules not healthy:\n  {}",
+        unhealthy.join("\n  ")
+    );
 }
 
 /// The catalog's rabbitmq entry holds exactly what the broker exposes (or is re-recorded).
@@ -293,7 +295,8 @@ fn check_mongodb_preset(s: &Stack, network: &str, exposed: &BTreeSet<String>) {
     let catalog = Catalog::embedded();
     let mut judged = Vec::new();
     let mut unjudged = Vec::new();
-    for (rule, metric) in preset_metrics(&dir.join("rendered/prometheus/rules/preset-mongodb.yml")) {
+    for (rule, metric) in preset_metrics(&dir.join("rendered/prometheus/rules/preset-mongodb.yml"))
+    {
         if exposed.contains(&metric) {
             judged.push(format!("{rule}: {metric}"));
         } else {

@@ -107,10 +107,9 @@ pub fn check_file(text: &str, dialect: Dialect) -> Result<(), FileProblem> {
     check_at(text, dialect).map_err(|(offset, error)| {
         let before = &text[..offset.min(text.len())];
         let line = before.matches('\n').count() + 1;
-        let column = before
-            .rfind('\n')
-            .map_or(before.chars().count(), |nl| before[nl + 1..].chars().count())
-            + 1;
+        let column = before.rfind('\n').map_or(before.chars().count(), |nl| {
+            before[nl + 1..].chars().count()
+        }) + 1;
         FileProblem {
             line,
             column,
@@ -516,14 +515,20 @@ mod tests {
         let unclosed = "{{ define \"a\" }}ok{{ end }}\n\n  {{ define \"b\" }}\n  {{ if .Alerts }}x\n{{ end }}\n";
         let problem = check_file(unclosed, Dialect::Alertmanager).unwrap_err();
         assert_eq!((problem.line, problem.column), (3, 3), "{problem:?}");
-        assert_eq!(problem.error.message, "`{{ define }}` has no matching `{{ end }}`");
+        assert_eq!(
+            problem.error.message,
+            "`{{ define }}` has no matching `{{ end }}`"
+        );
 
         let never_closed = "ok\nline {{ .Status \n";
         let problem = check_file(never_closed, Dialect::Alertmanager).unwrap_err();
         assert_eq!((problem.line, problem.column), (2, 6), "{problem:?}");
 
         assert_eq!(
-            check_file("{{ define \"x\" }}{{ .Status }}{{ end }}\n", Dialect::Alertmanager),
+            check_file(
+                "{{ define \"x\" }}{{ .Status }}{{ end }}\n",
+                Dialect::Alertmanager
+            ),
             Ok(())
         );
     }

@@ -39,16 +39,34 @@ mod tests {
     fn names_what_replaced_the_old_way() {
         let cases = [
             (&["components"][..], "kibana", Some("not an ELK stack")),
-            (&["components"][..], "logstash", Some("`components: {loki: {}, alloy: {}}`")),
-            (&["notify", "receivers", "team", "email"][..], "subject", Some("`headers: {Subject: '...'}`")),
-            (&["notify", "receivers", "team", "email"][..], "body", Some("`html: '...'` or `text: '...'`")),
-            (&["notify", "receivers", "team", "slack"][..], "subject", None),
+            (
+                &["components"][..],
+                "logstash",
+                Some("`components: {loki: {}, alloy: {}}`"),
+            ),
+            (
+                &["notify", "receivers", "team", "email"][..],
+                "subject",
+                Some("`headers: {Subject: '...'}`"),
+            ),
+            (
+                &["notify", "receivers", "team", "email"][..],
+                "body",
+                Some("`html: '...'` or `text: '...'`"),
+            ),
+            (
+                &["notify", "receivers", "team", "slack"][..],
+                "subject",
+                None,
+            ),
             (&["components"][..], "prometeus", None),
         ];
         for (parent, key, want) in cases {
             let got = hint(&keys(parent), key);
             match want {
-                Some(fragment) => assert!(got.is_some_and(|h| h.contains(fragment)), "{key}: {got:?}"),
+                Some(fragment) => {
+                    assert!(got.is_some_and(|h| h.contains(fragment)), "{key}: {got:?}")
+                }
                 None => assert_eq!(got, None, "{key}"),
             }
         }

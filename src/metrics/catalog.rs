@@ -149,7 +149,10 @@ impl ExporterMetrics {
     pub fn knows(&self, metric: &str) -> bool {
         self.metrics.contains_key(metric)
             || self.conditional.contains_key(metric)
-            || self.generated.keys().any(|p| metric.starts_with(p.as_str()))
+            || self
+                .generated
+                .keys()
+                .any(|p| metric.starts_with(p.as_str()))
     }
 
     /// Every name the exporter can expose, for did-you-mean.
@@ -191,12 +194,20 @@ mod tests {
 
     #[test]
     fn mongodb_names_are_recorded_with_what_could_not_be_judged() {
-        let mongodb = Catalog::embedded().exporter("mongodb").expect("mongodb entry");
+        let mongodb = Catalog::embedded()
+            .exporter("mongodb")
+            .expect("mongodb entry");
         assert!(mongodb.job.is_empty(), "read from source, not recorded");
         assert!(mongodb.metrics.contains_key("mongodb_up"));
         assert!(mongodb.conditional.contains_key("mongodb_ss_connections"));
-        assert!(mongodb.knows("mongodb_ss_opcounters"), "generated serverStatus names");
-        assert!(!mongodb.knows("mongodb_connections"), "the 2018 exporter's name");
+        assert!(
+            mongodb.knows("mongodb_ss_opcounters"),
+            "generated serverStatus names"
+        );
+        assert!(
+            !mongodb.knows("mongodb_connections"),
+            "the 2018 exporter's name"
+        );
         for (prefix, reason) in &mongodb.generated {
             assert!(prefix.starts_with("mongodb_") && !reason.is_empty());
         }

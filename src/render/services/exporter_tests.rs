@@ -181,6 +181,9 @@ fn exporters_take_args_and_env_like_components() {
         .collect();
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].0, "exporters[0].env.REDIS_ADDR");
-    assert_eq!(found[0].1, "`REDIS_ADDR` is set by stackctl from `exporters[0]`");
+    assert_eq!(
+        found[0].1,
+        "`REDIS_ADDR` is set by stackctl from `exporters[0]`"
+    );
     assert_eq!(found[1].0, "exporters[1].args[0]");
 }

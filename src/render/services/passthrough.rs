@@ -61,10 +61,7 @@ fn settings<'a>(manifest: &'a Manifest, component: &Component) -> Option<&'a dyn
                 .strip_suffix(']')?
                 .parse()
                 .ok()?;
-            manifest
-                .exporters
-                .get(index)
-                .map(|e| e as &dyn Passthrough)
+            manifest.exporters.get(index).map(|e| e as &dyn Passthrough)
         }
     }
 }
