@@ -206,6 +206,16 @@ fn real_exporters_expose_every_preset_metric_and_alerts_reach_a_webhook() {
     for up in ["redis_up", "pg_up", "mysql_up", "nginx_up"] {
         eventually(60, &format!("{up} == 1"), || query_values(&s, up) == ["1"]);
     }
+    // node_exporter and the elasticsearch exporter have no `*_up` of their own: wait for their
+    // first scrape too, or the names they expose are not there yet.
+    for scraped in [
+        "node_exporter_build_info",
+        "elasticsearch_exporter_build_info",
+    ] {
+        eventually(60, &format!("{scraped} scraped"), || {
+            !query_values(&s, scraped).is_empty()
+        });
+    }
     let exposed = exposed_names(&s);
 
     check_preset_metrics(&s, &exposed);

@@ -248,7 +248,35 @@ fn check_rules_are_healthy(s: &Stack) {
 }
 
 /// The catalog's rabbitmq entry holds exactly what the broker exposes (or is re-recorded).
+/// The broker's `telemetry_scrape_*` series describe the previous scrape, so they appear from
+/// the second scrape on: the comparison is retried for a few seconds.
 fn check_rabbitmq_catalog(s: &Stack) {
+    let record = std::env::var("STACKCTL_RECORD_CATALOG").is_ok_and(|v| v == "1");
+    let mut differences = (Vec::new(), Vec::new());
+    for _ in 0..15 {
+        let metrics = live_rabbitmq_metrics(s);
+        if record {
+            let live = BTreeMap::from([("rabbitmq".to_string(), metrics)]);
+            let text = Catalog::embedded().with_recorded(&live).to_yaml();
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(CATALOG_PATH);
+            std::fs::write(&path, text).unwrap();
+            eprintln!("recorded {}", path.display());
+            return;
+        }
+        differences = Catalog::embedded().differences("rabbitmq", &metrics);
+        if differences.0.is_empty() && differences.1.is_empty() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+    let (added, gone) = differences;
+    panic!(
+        "the catalog of `rabbitmq` differs from the live broker (STACKCTL_RECORD_CATALOG=1 re-records it)\n  new: {added:?}\n  gone: {gone:?}"
+    );
+}
+
+/// Name → label names of every series of the `rabbitmq` job.
+fn live_rabbitmq_metrics(s: &Stack) -> BTreeMap<String, BTreeSet<String>> {
     let answer = s.prometheus("/api/v1/series?match[]={job=%22rabbitmq%22}");
     let mut metrics: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for labels in answer["data"].as_array().expect("series") {
@@ -261,19 +289,7 @@ fn check_rabbitmq_catalog(s: &Stack) {
                 .cloned(),
         );
     }
-    let live = BTreeMap::from([("rabbitmq".to_string(), metrics)]);
-    if std::env::var("STACKCTL_RECORD_CATALOG").is_ok_and(|v| v == "1") {
-        let text = Catalog::embedded().with_recorded(&live).to_yaml();
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(CATALOG_PATH);
-        std::fs::write(&path, text).unwrap();
-        eprintln!("recorded {}", path.display());
-        return;
-    }
-    let (added, gone) = Catalog::embedded().differences("rabbitmq", &live["rabbitmq"]);
-    assert!(
-        added.is_empty() && gone.is_empty(),
-        "the catalog of `rabbitmq` differs from the live broker (STACKCTL_RECORD_CATALOG=1 re-records it)\n  new: {added:?}\n  gone: {gone:?}"
-    );
+    metrics
 }
 
 /// Every metric the mongodb preset reads is exposed by the 2018 exporter without a server

@@ -13,7 +13,7 @@
 # and for the exporter images (the presets are proven against them, tests/e2e_exporters.rs):
 # prometheus-redis-exporter, redis-server, prometheus-postgres-exporter, postgresql,
 # prometheus-mysqld-exporter, mariadb-server, prometheus-nginx-exporter, nginx-light,
-# prometheus-mongodb-exporter, prometheus-elasticsearch-exporter.
+# prometheus-mongodb-exporter, prometheus-elasticsearch-exporter, rabbitmq-server.
 #
 # Servers (redis, postgres, mariadb, nginx) carry a data directory initialised here, with the
 # test credentials below, so a container is ready within a second or two of starting.
