@@ -70,3 +70,59 @@ fn warns_about_unknown_exporter_metrics_and_histogram_misuse_at_their_lines() {
         String::from_utf8_lossy(&strict.stderr)
     );
 }
+
+#[test]
+fn warns_about_unknown_exporter_metrics_in_dashboard_files_at_their_entry() {
+    if common::require_tool("promtool").is_none() {
+        return;
+    }
+    let manifest = "version: 1
+project: lint
+components:
+  prometheus: {version: 2.42.0}
+  grafana: {admin_password: not-deployed-here}
+  loki: {}
+exporters:
+  - {type: kafka}
+dashboards:
+  files: ['dashboards/*.json']
+";
+    let dir = common::project(manifest, None);
+    common::write(
+        dir.path(),
+        "dashboards/kafka.json",
+        r#"{"uid": "kafka", "title": "Kafka", "panels": [
+  {"title": "Lag", "targets": [{"refId": "A", "expr": "sum by (consumergroup) (kafka_consumer_group_lag)"}]},
+  {"title": "Fine", "targets": [{"refId": "B", "expr": "sum(kafka_consumergroup_lag)"}]},
+  {"title": "Logs", "datasource": {"type": "loki", "uid": "loki"}, "targets": [{"refId": "C", "expr": "{job=\"kafka_consumer_group_lag\"}"}]}
+]}"#,
+    );
+    let output = common::stackctl_in(dir.path())
+        .args(["validate", "--no-docker"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "warnings only:\n{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: `dashboards/kafka.json`: panel `Lag`, query `A`: `kafka_consumer_group_lag` is not a metric the `kafka` exporter exposes"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "  --> stackctl.yaml:10:11\n   = hint: did you mean `kafka_consumergroup_lag`?"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("is not a metric").count(),
+        1,
+        "only the Prometheus query that names an unknown metric:\n{stderr}"
+    );
+    let strict = common::stackctl_in(dir.path())
+        .args(["validate", "--no-docker", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+}

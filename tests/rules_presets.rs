@@ -22,7 +22,7 @@ exporters:
   - {type: mongodb, target: "mongo:27017"}
   - {type: nginx, name: web, target: "http://web:8080/stub_status"}
   - {type: kafka, target: "kafka:9092"}
-  - {type: rabbitmq, target: "http://rabbitmq:15672"}
+  - {type: rabbitmq, target: "rabbitmq:15692"}
   - {type: elasticsearch, target: "http://es:9200"}
 scrape:
   - job: site

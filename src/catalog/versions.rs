@@ -83,8 +83,9 @@ pub const NGINX_EXPORTER: Releases = releases(
     v(2, 0, 0),
 );
 pub const KAFKA_EXPORTER: Releases = releases("kafka_exporter", "1.9.0", v(1, 0, 0), v(2, 0, 0));
-pub const RABBITMQ_EXPORTER: Releases =
-    releases("rabbitmq_exporter", "1.0.0", v(1, 0, 0), v(2, 0, 0));
+/// RabbitMQ itself: `type: rabbitmq` scrapes the broker's built-in `rabbitmq_prometheus`
+/// endpoint (RabbitMQ 3.8 added it), so the release is the broker's.
+pub const RABBITMQ: Releases = releases("RabbitMQ", "3.10.8", v(3, 8, 0), v(5, 0, 0));
 pub const ELASTICSEARCH_EXPORTER: Releases =
     releases("elasticsearch_exporter", "1.9.0", v(1, 5, 0), v(2, 0, 0));
 
@@ -116,7 +117,7 @@ pub fn exporter(kind: &str) -> Option<&'static Releases> {
         "mongodb" => &MONGODB_EXPORTER,
         "nginx" => &NGINX_EXPORTER,
         "kafka" => &KAFKA_EXPORTER,
-        "rabbitmq" => &RABBITMQ_EXPORTER,
+        "rabbitmq" => &RABBITMQ,
         "elasticsearch" => &ELASTICSEARCH_EXPORTER,
         _ => return None,
     })
@@ -142,7 +143,7 @@ pub const ALL: &[(&str, Releases)] = &[
     ("exporters `type: mongodb`", MONGODB_EXPORTER),
     ("exporters `type: nginx`", NGINX_EXPORTER),
     ("exporters `type: kafka`", KAFKA_EXPORTER),
-    ("exporters `type: rabbitmq`", RABBITMQ_EXPORTER),
+    ("exporters `type: rabbitmq`", RABBITMQ),
     ("exporters `type: elasticsearch`", ELASTICSEARCH_EXPORTER),
 ];
 

@@ -22,7 +22,7 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
     let templates = super::templates_for(&loaded)?;
     let rendered = render::render(&loaded, &templates)?;
     output::print_warnings(&rendered.warnings);
-    let metric_warnings = crate::metrics::lint::located(&loaded);
+    let metric_warnings = crate::metrics::lint::located(&loaded, &rendered);
     output::print_warnings(&metric_warnings);
     let scratch = Scratch::new("stackctl-validate-")?;
     writer::write(&rendered, scratch.path())

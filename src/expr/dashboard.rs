@@ -18,15 +18,40 @@ pub struct QueryProblem {
     pub error: ExprError,
 }
 
-/// Every Prometheus query of `dashboard` (panels nested in rows included) that does not parse.
-pub fn check(dashboard: &Value) -> Vec<QueryProblem> {
-    let mut problems = Vec::new();
-    let root = dashboard.get("dashboard").unwrap_or(dashboard);
-    walk_panels(root, &mut problems);
-    problems
+/// One Prometheus query of a dashboard: the panel's title, the target's `refId`, the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub panel: String,
+    pub ref_id: String,
+    pub expr: String,
 }
 
-fn walk_panels(node: &Value, problems: &mut Vec<QueryProblem>) {
+/// Every Prometheus query of `dashboard` (panels nested in rows included) that does not parse.
+pub fn check(dashboard: &Value) -> Vec<QueryProblem> {
+    queries(dashboard)
+        .into_iter()
+        .filter_map(|query| {
+            promql::check(&substitute_variables(&query.expr))
+                .err()
+                .map(|error| QueryProblem {
+                    panel: query.panel,
+                    ref_id: query.ref_id,
+                    error,
+                })
+        })
+        .collect()
+}
+
+/// Every non-empty Prometheus query of `dashboard` (accepts the HTTP API wrapper too), in
+/// panel order; Loki, Jaeger and other datasources' targets are left out.
+pub fn queries(dashboard: &Value) -> Vec<Query> {
+    let mut found = Vec::new();
+    let root = dashboard.get("dashboard").unwrap_or(dashboard);
+    walk_panels(root, &mut found);
+    found
+}
+
+fn walk_panels(node: &Value, found: &mut Vec<Query>) {
     let Some(panels) = node.get("panels").and_then(Value::as_array) else {
         return;
     };
@@ -53,19 +78,17 @@ fn walk_panels(node: &Value, problems: &mut Vec<QueryProblem>) {
             if !prometheus || expr.trim().is_empty() {
                 continue;
             }
-            if let Err(error) = promql::check(&substitute_variables(expr)) {
-                problems.push(QueryProblem {
-                    panel: title.clone(),
-                    ref_id: target
-                        .get("refId")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                    error,
-                });
-            }
+            found.push(Query {
+                panel: title.clone(),
+                ref_id: target
+                    .get("refId")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                expr: expr.to_string(),
+            });
         }
-        walk_panels(panel, problems);
+        walk_panels(panel, found);
     }
 }
 

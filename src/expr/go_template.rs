@@ -89,6 +89,37 @@ const KEYWORDS: &[&str] = &[
 
 /// Checks `text` as a Go template expanded by `dialect`.
 pub fn check(text: &str, dialect: Dialect) -> Result<(), ExprError> {
+    check_at(text, dialect).map_err(|(_, error)| error)
+}
+
+/// A problem in a template file: its 1-based line and column (of the action at fault, or of
+/// the block left open) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileProblem {
+    pub line: usize,
+    pub column: usize,
+    pub error: ExprError,
+}
+
+/// Checks a whole template file (Alertmanager's `templates:`), with the position of the
+/// first problem in that file.
+pub fn check_file(text: &str, dialect: Dialect) -> Result<(), FileProblem> {
+    check_at(text, dialect).map_err(|(offset, error)| {
+        let before = &text[..offset.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rfind('\n').map_or(before.chars().count(), |nl| {
+            before[nl + 1..].chars().count()
+        }) + 1;
+        FileProblem {
+            line,
+            column,
+            error,
+        }
+    })
+}
+
+/// The check, with the byte offset in `text` of the action at fault.
+fn check_at(text: &str, dialect: Dialect) -> Result<(), (usize, ExprError)> {
     let mut checker = Checker {
         dialect,
         blocks: Vec::new(),
@@ -97,25 +128,44 @@ pub fn check(text: &str, dialect: Dialect) -> Result<(), ExprError> {
             Dialect::Alertmanager => vec!["$".to_string()],
         },
     };
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let inside = &rest[start + 2..];
+    // Where each open block's action starts, innermost last (beside `checker.blocks`).
+    let mut open_at: Vec<usize> = Vec::new();
+    let mut offset = 0;
+    while let Some(found) = text[offset..].find("{{") {
+        let start = offset + found;
+        let inside = &text[start + 2..];
         let Some(end) = find_action_end(inside) else {
-            return Err(error(
-                format!(
-                    "`{}` opens an action that is never closed",
-                    excerpt(&rest[start..])
+            return Err((
+                start,
+                error(
+                    format!(
+                        "`{}` opens an action that is never closed",
+                        excerpt(&text[start..])
+                    ),
+                    "close it with `}}`; to write literal braces use `{{ \"{{\" }}`",
                 ),
-                "close it with `}}`; to write literal braces use `{{ \"{{\" }}`",
             ));
         };
-        checker.action(&inside[..end])?;
-        rest = &inside[end + 2..];
+        let depth = checker.blocks.len();
+        checker
+            .action(&inside[..end])
+            .map_err(|error| (start, error))?;
+        match checker.blocks.len().cmp(&depth) {
+            std::cmp::Ordering::Greater => open_at.push(start),
+            std::cmp::Ordering::Less => {
+                open_at.pop();
+            }
+            std::cmp::Ordering::Equal => {}
+        }
+        offset = start + 2 + end + 2;
     }
     if let Some(open) = checker.blocks.last() {
-        return Err(error(
-            format!("`{{{{ {open} }}}}` has no matching `{{{{ end }}}}`"),
-            "close every `if`, `range`, `with`, `define` and `block` with `{{ end }}`",
+        return Err((
+            open_at.last().copied().unwrap_or(0),
+            error(
+                format!("`{{{{ {open} }}}}` has no matching `{{{{ end }}}}`"),
+                "close every `if`, `range`, `with`, `define` and `block` with `{{ end }}`",
+            ),
         ));
     }
     Ok(())
@@ -454,6 +504,34 @@ fn skip_number(chars: &[char], mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_file_problem_has_its_line_and_column() {
+        let file = "{{ define \"slack.title\" }}\n  [{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}\n{{ end }}\n{{ define \"slack.text\" }}\n  {{ 7*7 }}\n{{ end }}\n";
+        let problem = check_file(file, Dialect::Alertmanager).unwrap_err();
+        assert_eq!((problem.line, problem.column), (5, 3), "{problem:?}");
+        assert!(problem.error.message.contains("{{ 7*7 }}"), "{problem:?}");
+
+        let unclosed = "{{ define \"a\" }}ok{{ end }}\n\n  {{ define \"b\" }}\n  {{ if .Alerts }}x\n{{ end }}\n";
+        let problem = check_file(unclosed, Dialect::Alertmanager).unwrap_err();
+        assert_eq!((problem.line, problem.column), (3, 3), "{problem:?}");
+        assert_eq!(
+            problem.error.message,
+            "`{{ define }}` has no matching `{{ end }}`"
+        );
+
+        let never_closed = "ok\nline {{ .Status \n";
+        let problem = check_file(never_closed, Dialect::Alertmanager).unwrap_err();
+        assert_eq!((problem.line, problem.column), (2, 6), "{problem:?}");
+
+        assert_eq!(
+            check_file(
+                "{{ define \"x\" }}{{ .Status }}{{ end }}\n",
+                Dialect::Alertmanager
+            ),
+            Ok(())
+        );
+    }
 
     #[test]
     fn accepts_what_prometheus_and_alertmanager_accept() {

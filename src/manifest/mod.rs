@@ -11,6 +11,7 @@ pub use keys::did_you_mean;
 mod load;
 mod model;
 mod notify;
+mod old_ways;
 pub mod schema;
 mod scrape;
 mod secret;

@@ -120,6 +120,22 @@ pub struct Exporter {
     /// Host port; exporters are not published unless asked.
     #[serde(default)]
     pub port: PortSetting,
+    /// Extra command-line flags, as for components (a flag stackctl sets itself is refused).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Plain environment, as for components (a variable stackctl sets itself is refused; a
+    /// `${VAR}` value is refused, as the environment is visible to `docker inspect`).
+    #[serde(default)]
+    pub env: BTreeMap<String, Secret>,
+}
+
+impl super::model::Passthrough for Exporter {
+    fn args(&self) -> &[String] {
+        &self.args
+    }
+    fn env(&self) -> &BTreeMap<String, Secret> {
+        &self.env
+    }
 }
 
 impl Exporter {

@@ -881,7 +881,9 @@ fn unknown_key(path: &[Segment], at: Option<Location>) -> Diagnostic {
         format!("unknown key `{key}` in `{}`", path_string(parent))
     };
     let mut diagnostic = Diagnostic::new(full.clone(), message);
-    if let Some(keys) = keys_at(parent) {
+    if let Some(hint) = super::old_ways::hint(parent, &key) {
+        diagnostic = diagnostic.hint(hint);
+    } else if let Some(keys) = keys_at(parent) {
         diagnostic = match did_you_mean(&key, keys) {
             Some(suggestion) => diagnostic.hint(format!("did you mean `{suggestion}`?")),
             None => diagnostic.hint(format!(

@@ -45,6 +45,11 @@ pub struct ExporterMetrics {
     pub metrics: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub conditional: BTreeMap<String, String>,
+    /// Name prefixes under which the exporter makes names up from the server's own output
+    /// (percona's `mongodb_ss_` + a serverStatus path), with the reason: such names cannot be
+    /// listed, so the lint does not judge them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub generated: BTreeMap<String, String>,
 }
 
 impl Catalog {
@@ -95,12 +100,36 @@ impl Catalog {
             if let Some(entry) = catalog.exporters.get_mut(kind) {
                 entry.metrics = metrics
                     .iter()
-                    .filter(|(name, _)| !name.starts_with("scrape_") && name.as_str() != "up")
+                    .filter(|(name, _)| is_exporters_own(name))
                     .map(|(name, labels)| (name.clone(), labels.iter().cloned().collect()))
                     .collect();
             }
         }
         catalog
+    }
+
+    /// How the live names of `exporter` (name → label names, as Prometheus' series API
+    /// reports them for its job) differ from the catalog: (names not recorded, recorded names
+    /// not seen). Prometheus' own series for the job (`up`, `scrape_*`, and the `ALERTS*` of
+    /// rules that happen to be firing) are not the exporter's and are ignored.
+    pub fn differences(
+        &self,
+        exporter: &str,
+        live: &BTreeMap<String, std::collections::BTreeSet<String>>,
+    ) -> (Vec<String>, Vec<String>) {
+        let own = |name: &str| is_exporters_own(name);
+        let recorded = self.metrics(exporter).cloned().unwrap_or_default();
+        let added = live
+            .keys()
+            .filter(|n| own(n) && !recorded.contains_key(*n))
+            .cloned()
+            .collect();
+        let gone = recorded
+            .keys()
+            .filter(|n| !live.contains_key(*n))
+            .cloned()
+            .collect();
+        (added, gone)
     }
 
     pub fn to_yaml(&self) -> String {
@@ -109,10 +138,21 @@ impl Catalog {
     }
 }
 
+/// Whether a series name of an exporter's job is the exporter's, not Prometheus' own (`up`,
+/// `scrape_*`, and the `ALERTS*` of rules that happen to be firing for the job).
+fn is_exporters_own(name: &str) -> bool {
+    !name.starts_with("scrape_") && !name.starts_with("ALERTS") && name != "up"
+}
+
 impl ExporterMetrics {
     /// Whether the exporter exposes `metric`, always or under a condition.
     pub fn knows(&self, metric: &str) -> bool {
-        self.metrics.contains_key(metric) || self.conditional.contains_key(metric)
+        self.metrics.contains_key(metric)
+            || self.conditional.contains_key(metric)
+            || self
+                .generated
+                .keys()
+                .any(|p| metric.starts_with(p.as_str()))
     }
 
     /// Every name the exporter can expose, for did-you-mean.
@@ -150,6 +190,27 @@ mod tests {
         }
         assert!(catalog.exporter("redis").unwrap().knows("redis_up"));
         assert!(catalog.condition("pg_replication_lag_seconds").is_some());
+    }
+
+    #[test]
+    fn mongodb_names_are_recorded_with_what_could_not_be_judged() {
+        let mongodb = Catalog::embedded()
+            .exporter("mongodb")
+            .expect("mongodb entry");
+        assert!(mongodb.job.is_empty(), "read from source, not recorded");
+        assert!(mongodb.metrics.contains_key("mongodb_up"));
+        assert!(mongodb.conditional.contains_key("mongodb_ss_connections"));
+        assert!(
+            mongodb.knows("mongodb_ss_opcounters"),
+            "generated serverStatus names"
+        );
+        assert!(
+            !mongodb.knows("mongodb_connections"),
+            "the 2018 exporter's name"
+        );
+        for (prefix, reason) in &mongodb.generated {
+            assert!(prefix.starts_with("mongodb_") && !reason.is_empty());
+        }
     }
 
     #[test]

@@ -5,18 +5,24 @@
 //! A selector belongs to an exporter when its `job` matcher names that exporter's job, or, with
 //! no `job` matcher, when its metric name carries the exporter's prefix (`kafka_`) and the stack
 //! declares an exporter of that type. Expressions that do not parse are left to validation.
+//!
+//! The queries of the operator's own dashboard files (`dashboards.files`) are read from the
+//! rendered copies, so this module never touches the disk; their warnings name the file, panel
+//! and query and point at the `dashboards.files` entry that brought the file in.
 
-use crate::expr::dashboard::substitute_variables;
+use crate::expr::dashboard::{queries, substitute_variables};
 use crate::manifest::{Diagnostic, LoadedManifest, Manifest};
-use crate::render::{topology, Kind};
+use crate::render::{topology, Kind, RenderedStack};
 
 use super::catalog::Catalog;
 use super::names::{histogram_problems, selectors};
 
-/// One expression of the manifest and its key path (`alerts.groups[0].rules[1].expr`).
+/// One expression of the manifest and its key path (`alerts.groups[0].rules[1].expr`);
+/// `origin` names the file, panel and query when it comes from a dashboard file.
 struct Located<'a> {
     path: String,
     expr: &'a str,
+    origin: Option<String>,
 }
 
 /// Every warning for the manifest's expressions, addressed by key path.
@@ -24,9 +30,39 @@ pub fn lint(manifest: &Manifest) -> Vec<Diagnostic> {
     lint_with(manifest, Catalog::embedded())
 }
 
+/// The warnings for the Prometheus queries of the operator's dashboard files, addressed by
+/// their `dashboards.files[i]` key.
+pub fn lint_dashboard_files(manifest: &Manifest, rendered: &RenderedStack) -> Vec<Diagnostic> {
+    let catalog = Catalog::embedded();
+    let known = known_exporters(manifest, catalog);
+    let mut warnings = Vec::new();
+    for source in &rendered.user_dashboards {
+        let Some(file) = rendered.files.get(&source.path) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&file.contents) else {
+            continue;
+        };
+        for query in queries(&json) {
+            let located = Located {
+                path: source.key.clone(),
+                expr: &query.expr,
+                origin: Some(format!(
+                    "`{}`: panel `{}`, query `{}`",
+                    source.shown, query.panel, query.ref_id
+                )),
+            };
+            lint_expr(&located, &known, catalog, &mut warnings);
+        }
+    }
+    warnings
+}
+
 /// The warnings as text for `warning: …`, each with `--> file:line:col` at its key.
-pub fn located(loaded: &LoadedManifest) -> Vec<String> {
-    lint(&loaded.manifest)
+pub fn located(loaded: &LoadedManifest, rendered: &RenderedStack) -> Vec<String> {
+    let mut diagnostics = lint(&loaded.manifest);
+    diagnostics.extend(lint_dashboard_files(&loaded.manifest, rendered));
+    diagnostics
         .into_iter()
         .map(|d| {
             let mut text = d.message;
@@ -48,59 +84,73 @@ pub fn located(loaded: &LoadedManifest) -> Vec<String> {
 
 fn lint_with(manifest: &Manifest, catalog: &Catalog) -> Vec<Diagnostic> {
     let known = known_exporters(manifest, catalog);
-    let kinds: Vec<&str> = known.iter().map(|(kind, _)| kind.as_str()).collect();
     let mut warnings = Vec::new();
     for located in expressions(manifest) {
-        let expr = substitute_variables(located.expr);
-        for problem in histogram_problems(&expr) {
-            warnings.push(Diagnostic::new(&located.path, problem).hint(
-                "a quantile needs the rate of the `_bucket` series: `histogram_quantile(0.95, sum by (le) (rate(NAME_bucket[5m])))`",
-            ));
-        }
-        let Ok(selected) = selectors(&expr) else {
-            continue;
-        };
-        for selector in selected {
-            let by_job = selector.job.as_deref().and_then(|job| {
-                known
-                    .iter()
-                    .find(|(_, j)| j == job)
-                    .map(|(kind, _)| kind.as_str())
-            });
-            let Some(kind) = by_job.or_else(|| {
-                selector
-                    .job
-                    .is_none()
-                    .then(|| catalog.owner(&selector.metric, &kinds))
-                    .flatten()
-            }) else {
-                continue;
-            };
-            let Some(entry) = catalog.exporter(kind) else {
-                continue;
-            };
-            if entry.knows(&selector.metric) {
-                continue;
-            }
-            let names: Vec<&str> = entry.names().collect();
-            let mut diagnostic = Diagnostic::new(
-                &located.path,
-                format!(
-                    "`{}` is not a metric the `{kind}` exporter exposes (checked against {})",
-                    selector.metric, entry.release
-                ),
-            );
-            diagnostic = match closest_metric(&selector.metric, &names) {
-                Some(close) => diagnostic.hint(format!("did you mean `{close}`?")),
-                None => diagnostic.hint(format!(
-                    "the `{kind}` exporter's metrics start with {}; see src/metrics/catalog.yml",
-                    entry.prefixes.join(", ")
-                )),
-            };
-            warnings.push(diagnostic);
-        }
+        lint_expr(&located, &known, catalog, &mut warnings);
     }
     warnings
+}
+
+/// The warnings for one expression; `known` holds (exporter type, job) of the stack.
+fn lint_expr(
+    located: &Located,
+    known: &[(String, String)],
+    catalog: &Catalog,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let kinds: Vec<&str> = known.iter().map(|(kind, _)| kind.as_str()).collect();
+    let said = |message: String| match &located.origin {
+        Some(origin) => format!("{origin}: {message}"),
+        None => message,
+    };
+    let expr = substitute_variables(located.expr);
+    for problem in histogram_problems(&expr) {
+        warnings.push(Diagnostic::new(&located.path, said(problem)).hint(
+            "a quantile needs the rate of the `_bucket` series: `histogram_quantile(0.95, sum by (le) (rate(NAME_bucket[5m])))`",
+        ));
+    }
+    let Ok(selected) = selectors(&expr) else {
+        return;
+    };
+    for selector in selected {
+        let by_job = selector.job.as_deref().and_then(|job| {
+            known
+                .iter()
+                .find(|(_, j)| j == job)
+                .map(|(kind, _)| kind.as_str())
+        });
+        let Some(kind) = by_job.or_else(|| {
+            selector
+                .job
+                .is_none()
+                .then(|| catalog.owner(&selector.metric, &kinds))
+                .flatten()
+        }) else {
+            continue;
+        };
+        let Some(entry) = catalog.exporter(kind) else {
+            continue;
+        };
+        if entry.knows(&selector.metric) {
+            continue;
+        }
+        let names: Vec<&str> = entry.names().collect();
+        let mut diagnostic = Diagnostic::new(
+            &located.path,
+            said(format!(
+                "`{}` is not a metric the `{kind}` exporter exposes (checked against {})",
+                selector.metric, entry.release
+            )),
+        );
+        diagnostic = match closest_metric(&selector.metric, &names) {
+            Some(close) => diagnostic.hint(format!("did you mean `{close}`?")),
+            None => diagnostic.hint(format!(
+                "the `{kind}` exporter's metrics start with {}; see src/metrics/catalog.yml",
+                entry.prefixes.join(", ")
+            )),
+        };
+        warnings.push(diagnostic);
+    }
 }
 
 /// The exposed name `unknown` most likely meant: the same words without underscores
@@ -150,6 +200,7 @@ fn expressions(manifest: &Manifest) -> Vec<Located<'_>> {
             out.push(Located {
                 path: format!("alerts.groups[{g}].rules[{r}].expr"),
                 expr: &rule.expr,
+                origin: None,
             });
         }
     }
@@ -159,6 +210,7 @@ fn expressions(manifest: &Manifest) -> Vec<Located<'_>> {
                 out.push(Located {
                     path: format!("slos[{s}].{key}"),
                     expr,
+                    origin: None,
                 });
             }
         }
@@ -166,6 +218,7 @@ fn expressions(manifest: &Manifest) -> Vec<Located<'_>> {
             out.push(Located {
                 path: format!("slos[{s}].latency.selector"),
                 expr: &latency.selector,
+                origin: None,
             });
         }
     }
@@ -175,12 +228,14 @@ fn expressions(manifest: &Manifest) -> Vec<Located<'_>> {
                 out.push(Located {
                     path: format!("dashboards.boards[{b}].panels[{p}].expr"),
                     expr,
+                    origin: None,
                 });
             }
             for (e, item) in panel.exprs.iter().enumerate() {
                 out.push(Located {
                     path: format!("dashboards.boards[{b}].panels[{p}].exprs[{e}].expr"),
                     expr: &item.expr,
+                    origin: None,
                 });
             }
         }

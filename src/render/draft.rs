@@ -37,6 +37,7 @@ pub struct Draft {
     pub warnings: Vec<String>,
     /// The Swarm stack, when the engine is `swarm` (the swarm step).
     pub swarm: Option<super::swarm::StackFile>,
+    pub user_dashboards: Vec<super::UserDashboard>,
     /// Values substituted from `${VAR}`, only to tell such a `Secret` from a literal one
     /// (`is_from_env`); never used to search rendered text.
     env_values: Vec<String>,
@@ -54,13 +55,16 @@ impl Draft {
             problems: Vec::new(),
             warnings: Vec::new(),
             swarm: None,
+            user_dashboards: Vec::new(),
             env_values: env_values.to_vec(),
         }
     }
 
-    /// Adds a YAML file after checking that it parses.
+    /// Adds a YAML file after checking that it parses. The parser walks the whole document
+    /// but builds nothing (`IgnoredAny`): proving the syntax needs no value tree, and the big
+    /// files (prometheus.yml with every target, rule files) are where render spends its time.
     pub fn add_yaml(&mut self, path: &str, text: String) -> anyhow::Result<()> {
-        serde_yaml::from_str::<serde_yaml::Value>(&text)
+        serde_yaml::from_str::<serde::de::IgnoredAny>(&text)
             .with_context(|| format!("rendered `{path}` is not valid YAML:\n{text}"))?;
         self.add_text(path, text);
         Ok(())
@@ -68,7 +72,7 @@ impl Draft {
 
     /// Adds a JSON file after checking that it parses.
     pub fn add_json(&mut self, path: &str, text: String) -> anyhow::Result<()> {
-        serde_json::from_str::<serde_json::Value>(&text)
+        serde_json::from_str::<serde::de::IgnoredAny>(&text)
             .with_context(|| format!("rendered `{path}` is not valid JSON"))?;
         self.add_text(path, text);
         Ok(())
@@ -162,6 +166,7 @@ impl Draft {
             services: self.services,
             warnings: self.warnings,
             swarm: self.swarm,
+            user_dashboards: self.user_dashboards,
         })
     }
 }

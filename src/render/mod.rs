@@ -48,6 +48,20 @@ pub struct RenderedStack {
     pub warnings: Vec<String>,
     /// The services, configs and secrets of `docker-stack.yml` (`engine: swarm` only).
     pub swarm: Option<swarm::StackFile>,
+    /// The operator's dashboard files among `files`, with the manifest key that named each
+    /// (for the metric lint, which reads their queries from the rendered copy).
+    pub user_dashboards: Vec<UserDashboard>,
+}
+
+/// One dashboard file of `dashboards.files`, as rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserDashboard {
+    /// `dashboards.files[0]`
+    pub key: String,
+    /// The file as the operator named it, relative to the manifest (`dashboards/api.json`).
+    pub shown: String,
+    /// Its rendered path (`grafana/dashboards/api.json`).
+    pub path: String,
 }
 
 /// What every renderer reads: the manifest, where it lives, and the services it declares.

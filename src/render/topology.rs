@@ -196,11 +196,12 @@ pub fn catalog(kind: &Kind) -> Catalog {
                 None,
                 Some("/metrics"),
             ),
+            // No container: Prometheus scrapes the broker's own endpoint (`runs: false`).
             "rabbitmq" => c(
-                "kbudde/rabbitmq-exporter",
-                versions::RABBITMQ_EXPORTER.newest,
-                true,
-                9419,
+                "rabbitmq",
+                versions::RABBITMQ.newest,
+                false,
+                RABBITMQ_PROMETHEUS_PORT,
                 None,
                 Some("/metrics"),
             ),
@@ -234,6 +235,10 @@ pub struct Component {
     pub container_port: u16,
     pub host_port: Option<u16>,
     pub metrics_path: Option<&'static str>,
+    /// Whether stackctl runs a container for it. `false` for `exporters` of type `rabbitmq`:
+    /// RabbitMQ serves its own metrics (the `rabbitmq_prometheus` plugin), so `service` and
+    /// `container_port` name the broker and Prometheus scrapes it directly.
+    pub runs: bool,
 }
 
 impl Component {
@@ -351,15 +356,37 @@ pub fn components(manifest: &Manifest) -> Vec<Component> {
     }
     for (i, e) in manifest.exporters.iter().enumerate() {
         let settings = ExporterSettings(e);
-        out.push(component(
+        let mut exporter = component(
             Kind::Exporter(e.kind.clone()),
             &format!("exporters[{i}]"),
             &e.service_name(),
             e.job_name(),
             &settings,
-        ));
+        );
+        if e.kind == "rabbitmq" {
+            builtin_endpoint(&mut exporter, e.target.as_deref());
+        }
+        out.push(exporter);
     }
     out
+}
+
+/// The port of RabbitMQ's built-in Prometheus endpoint (`rabbitmq_prometheus`).
+pub const RABBITMQ_PROMETHEUS_PORT: u16 = 15692;
+
+/// Points `component` at a server's own metrics endpoint `target` (`host[:port]`, default
+/// `rabbitmq:15692`) instead of a container stackctl runs.
+fn builtin_endpoint(component: &mut Component, target: Option<&str>) {
+    let target = target.unwrap_or("rabbitmq");
+    let (host, port) = match target.rsplit_once(':') {
+        Some((host, port)) => (host, port.parse().unwrap_or(component.container_port)),
+        None => (target, component.container_port),
+    };
+    component.service = host.to_string();
+    component.container_port = port;
+    component.host_port = None;
+    component.image = String::new();
+    component.runs = false;
 }
 
 struct ExporterSettings<'a>(&'a crate::manifest::Exporter);
@@ -395,6 +422,7 @@ fn component(
         container_port: catalog.container_port,
         host_port: settings.port().resolve(catalog.default_host_port),
         metrics_path: catalog.metrics_path,
+        runs: true,
     }
 }
 

@@ -14,7 +14,7 @@
 # and for the exporter images (the presets are proven against them, tests/e2e_exporters.rs):
 # prometheus-redis-exporter, redis-server, prometheus-postgres-exporter, postgresql,
 # prometheus-mysqld-exporter, mariadb-server, prometheus-nginx-exporter, nginx-light,
-# prometheus-mongodb-exporter, prometheus-elasticsearch-exporter.
+# prometheus-mongodb-exporter, prometheus-elasticsearch-exporter, rabbitmq-server.
 #
 # Servers (redis, postgres, mariadb, nginx) carry a data directory initialised here, with the
 # test credentials below, so a container is ready within a second or two of starting.
@@ -235,3 +235,53 @@ CGI
 prepare=prepare_webhook
 entry='["/bin/busybox","httpd","-f","-p","8080","-h","/www"]'
 build stackctl-test/webhook:1 "$BUSYBOX" busybox-webhook 65534 "" "" '[]' 8080
+
+# --- RabbitMQ with its built-in Prometheus endpoint (tests/e2e_rabbitmq.rs) -----------------
+# No RabbitMQ exporter is packaged; RabbitMQ 3.8+ serves Prometheus metrics itself through the
+# rabbitmq_prometheus plugin on :15692. The image carries Debian's Erlang runtime and
+# rabbitmq-server trees, the libraries their binaries and NIFs link, and busybox for the start
+# scripts. Node name `rabbit@localhost` (no DNS needed), metrics aggregated per node (the default),
+# and one queue `stackctl-test` declared from a definitions file so queue metrics exist.
+prepare_rabbitmq() {
+  cp -a /usr/lib/erlang /usr/lib/rabbitmq "$1/usr/lib/" 2>/dev/null || {
+    mkdir -p "$1/usr/lib"; cp -a /usr/lib/erlang /usr/lib/rabbitmq "$1/usr/lib/"; }
+  find /usr/lib/erlang /usr/lib/rabbitmq -type f \( -perm -u+x -o -name '*.so' \) | while read -r f; do
+    ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+      [ -e "$lib" ] && [ ! -e "$1$lib" ] || continue
+      mkdir -p "$1$(dirname "$lib")"; cp -L "$lib" "$1$lib"
+    done
+  done
+  for applet in $("$BUSYBOX" --list); do [ -e "$1/bin/$applet" ] || ln -s busybox "$1/bin/$applet"; done
+  mkdir -p "$1/etc/rabbitmq" "$1/var/lib/rabbitmq" "$1/var/log/rabbitmq"
+  printf '[rabbitmq_prometheus].\n' >"$1/etc/rabbitmq/enabled_plugins"
+  cat >"$1/etc/rabbitmq/rabbitmq.conf" <<'CONF'
+listeners.tcp.default = 5672
+prometheus.tcp.port = 15692
+load_definitions = /etc/rabbitmq/definitions.json
+log.console = true
+log.file = false
+CONF
+  cat >"$1/etc/rabbitmq/definitions.json" <<'JSON'
+{"vhosts": [{"name": "/"}],
+ "queues": [{"name": "stackctl-test", "vhost": "/", "durable": true, "auto_delete": false, "arguments": {}}]}
+JSON
+  printf 'STACKCTLTESTCOOKIE' >"$1/var/lib/rabbitmq/.erlang.cookie"
+  chmod 400 "$1/var/lib/rabbitmq/.erlang.cookie"
+  chown -R 65534:65534 "$1/var/lib/rabbitmq" "$1/var/log/rabbitmq"
+  printf 'rabbitmq:x:65534:65534:rabbitmq:/var/lib/rabbitmq:/bin/sh\n' >>"$1/etc/passwd"
+  cat >"$1/etc/rabbitmq/start" <<'START'
+#!/bin/sh
+# Docker gives uid 65534 the home of `nobody`; the cookie lives in rabbitmq's.
+export HOME=/var/lib/rabbitmq RABBITMQ_NODENAME=rabbit@localhost PATH=/usr/lib/erlang/bin:/bin
+exec /usr/lib/rabbitmq/bin/rabbitmq-server "$@"
+START
+  chmod 755 "$1/etc/rabbitmq/start"
+}
+if [ -d /usr/lib/rabbitmq ]; then
+  RABBITMQ_RELEASE=$(ls -d /usr/lib/rabbitmq/lib/rabbitmq_server-* | sed 's/.*-//' | head -n1)
+  prepare=prepare_rabbitmq
+  entry='["/etc/rabbitmq/start"]'
+  build "stackctl-test/rabbitmq:$RABBITMQ_RELEASE" "$BUSYBOX" busybox-rabbitmq 65534 /var/lib/rabbitmq "" '[]' '15692'
+else
+  die "/usr/lib/rabbitmq is missing (apt-get install rabbitmq-server)"
+fi

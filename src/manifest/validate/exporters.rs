@@ -51,6 +51,9 @@ fn check_exporter(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic
             );
         }
     }
+    if kind == "rabbitmq" {
+        check_builtin_endpoint(path, exporter, problems);
+    }
     // Which types accept a `dsn` or credentials is decided by render, which knows each program.
     match (&exporter.target, &exporter.dsn) {
         (Some(_), Some(_)) => problems.push(
@@ -69,6 +72,30 @@ fn check_exporter(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic
     }
 }
 
+/// `type: rabbitmq` runs no exporter: Prometheus scrapes the broker's built-in
+/// `rabbitmq_prometheus` endpoint, which takes no credentials, so the keys that configure an
+/// exporter container have nothing to configure.
+fn check_builtin_endpoint(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic>) {
+    let set = [
+        ("username", exporter.username.is_some()),
+        ("password", exporter.password.is_some()),
+        ("dsn", exporter.dsn.is_some()),
+        ("image", exporter.image.is_some()),
+        ("port", exporter.port != Default::default()),
+        ("args", !exporter.args.is_empty()),
+        ("env", !exporter.env.is_empty()),
+    ];
+    for (key, _) in set.iter().filter(|(_, is_set)| *is_set) {
+        problems.push(
+            Diagnostic::new(
+                format!("{path}.{key}"),
+                format!("`{key}` has nothing to configure: for `type: rabbitmq` stackctl runs no exporter, Prometheus scrapes RabbitMQ's built-in endpoint (`rabbitmq_prometheus`, port 15692)"),
+            )
+            .hint("remove it and point `target` at the broker's `host:15692`; enable the endpoint with `rabbitmq-plugins enable rabbitmq_prometheus` (RabbitMQ 3.8+)"),
+        );
+    }
+}
+
 /// What a `target` may be for one exporter type: whatever the type's program reads, and nothing
 /// that could add a line or a flag to the file or command it is written into.
 struct TargetForm {
@@ -84,7 +111,9 @@ fn target_form(kind: &str) -> TargetForm {
         "postgres" => (&[], true),
         "mysql" | "kafka" => (&[], false),
         "mongodb" => (&["mongodb"], true),
-        "nginx" | "rabbitmq" | "elasticsearch" => (&["http", "https"], true),
+        "nginx" | "elasticsearch" => (&["http", "https"], true),
+        // The broker's `rabbitmq_prometheus` endpoint, scraped by Prometheus itself.
+        "rabbitmq" => (&[], false),
         _ => (&[], false),
     };
     TargetForm { schemes, path }
@@ -155,7 +184,7 @@ fn default_port(kind: &str) -> u16 {
         "mongodb" => 27017,
         "nginx" => 8080,
         "kafka" => 9092,
-        "rabbitmq" => 15672,
+        "rabbitmq" => 15692,
         _ => 9200,
     }
 }
@@ -170,7 +199,10 @@ mod tests {
             ("exporters: [{type: redis, target: 'redis:6379'}, {type: postgres, dsn: 'postgres://u@db/x'}, {type: nginx, target: 'http://nginx:8080/stub_status'}]", None),
             // Without a target the exporter connects to `<type>:<usual port>` (render's default).
             ("exporters: [{type: redis}]", None),
-            ("exporters: [{type: rabbitmq, username: u, password: p}]", None),
+            // RabbitMQ: the broker's own endpoint; nothing to log in with, no container.
+            ("exporters: [{type: rabbitmq}, {type: rabbitmq, name: mq2, target: 'mq:15692'}]", None),
+            ("exporters: [{type: rabbitmq, username: u, password: p}]", Some(("exporters[0].username", "stackctl runs no exporter"))),
+            ("exporters: [{type: rabbitmq, target: 'http://rabbitmq:15672'}]", Some(("exporters[0].target", "does not take a `http://` URL"))),
             ("exporters: [{type: mysql, target: 'db:3306', dsn: x}]", Some(("exporters[0].dsn", "both `target` and `dsn`"))),
             ("exporters: [{type: redis, target: redis}]", Some(("exporters[0].target", "not `host:port` or a URL"))),
             ("exporters: [{type: postgres, target: 'db:5432/shop?sslmode=disable'}, {type: mongodb, target: 'mongodb://mongo:27017'}, {type: elasticsearch, target: 'http://es'}]", None),
@@ -187,7 +219,7 @@ mod tests {
             ("exporters: [{type: nginx, target: 'ftp://nginx:21/x'}]", Some(("exporters[0].target", "does not take a `ftp://` URL"))),
             ("exporters: [{type: nginx, target: 'http://u:p@nginx:8080/s'}]", Some(("exporters[0].target", "holds credentials"))),
             ("exporters: [{type: kafka, username: \"u\\n--sasl.mechanism=x\", password: p}]", Some(("exporters[0].username", "control character"))),
-            ("exporters: [{type: redis, target: 'rediss://cache:6380'}, {type: rabbitmq, target: 'https://mq:15671'}, {type: nginx, target: 'nginx:8080/stub_status'}]", None),
+            ("exporters: [{type: redis, target: 'rediss://cache:6380'}, {type: rabbitmq, target: 'mq:15692'}, {type: nginx, target: 'nginx:8080/stub_status'}]", None),
         ];
         for (extra, want) in cases {
             check_case(extra, *want);

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::expr::go_template::{self, Dialect};
 use crate::manifest::{Diagnostic, Notify};
 use crate::render::Draft;
 
@@ -45,6 +46,20 @@ pub fn copy(
                     continue;
                 }
             };
+            if let Err(problem) = go_template::check_file(&text, Dialect::Alertmanager) {
+                let shown = source.strip_prefix(dir).unwrap_or(&source).display();
+                problems.push(
+                    Diagnostic::new(
+                        &key,
+                        format!(
+                            "`{shown}:{}:{}`: {}",
+                            problem.line, problem.column, problem.error.message
+                        ),
+                    )
+                    .hint(problem.error.hint),
+                );
+                continue;
+            }
             let dest = format!("{TEMPLATES_DIR}/{name}");
             if draft.file(&dest).is_some() {
                 problems.push(
@@ -106,5 +121,27 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].path, "notify.templates[1]");
         assert_eq!(problems[0].message, "`missing.tmpl` matches no file");
+    }
+
+    #[test]
+    fn a_template_file_that_does_not_parse_is_a_problem_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bad.tmpl"),
+            "{{ define \"email.subject\" }}\n[{{ .Status }}] {{ .CommonLabels.alertname | toupper }}\n{{ end }}\n",
+        )
+        .unwrap();
+        let notify: Notify = serde_yaml::from_str("{default: a, templates: [bad.tmpl]}").unwrap();
+        let mut draft = Draft::new(&[]);
+        let mut problems = Vec::new();
+        let entries = copy(&notify, dir.path(), &mut draft, &mut problems);
+        assert!(entries.is_empty());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "notify.templates[0]");
+        assert_eq!(
+            problems[0].message,
+            "`bad.tmpl:2:17`: function `toupper` in `{{ .CommonLabels.alertname | toupper }}` is not defined in Alertmanager templates"
+        );
+        assert_eq!(problems[0].hint.as_deref(), Some("did you mean `toUpper`?"));
     }
 }

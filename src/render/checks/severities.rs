@@ -2,8 +2,35 @@
 
 use std::collections::BTreeSet;
 
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
 use super::Files;
 use crate::manifest::{Diagnostic, Notify, Route};
+
+/// The parts of a rule file this check reads; everything else is skipped by the parser
+/// without being built (a rule file of thousands of rules is read here a second time).
+#[derive(Deserialize)]
+struct RuleFileSeverities {
+    #[serde(default)]
+    groups: Vec<GroupSeverities>,
+}
+
+#[derive(Deserialize)]
+struct GroupSeverities {
+    #[serde(default)]
+    labels: BTreeMap<String, serde_yaml::Value>,
+    #[serde(default)]
+    rules: Vec<RuleSeverity>,
+}
+
+#[derive(Deserialize)]
+struct RuleSeverity {
+    alert: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    labels: BTreeMap<String, serde_yaml::Value>,
+}
 
 /// The severities the rendered rule files give their alerts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,17 +56,18 @@ pub fn emitted_severities(files: &Files) -> Emitted {
             continue;
         }
         // An unparseable file is promtool's to report, not this check's.
-        let Ok(doc) = serde_yaml::from_str::<serde_yaml::Value>(&file.contents) else {
+        let Ok(doc) = serde_yaml::from_str::<RuleFileSeverities>(&file.contents) else {
             continue;
         };
-        for group in doc["groups"].as_sequence().into_iter().flatten() {
-            let group_severity = group["labels"]["severity"].as_str();
-            for rule in group["rules"].as_sequence().into_iter().flatten() {
-                if rule.get("alert").is_none() {
+        for group in &doc.groups {
+            let group_severity = group.labels.get("severity").and_then(|s| s.as_str());
+            for rule in &group.rules {
+                if rule.alert.is_none() {
                     continue;
                 }
                 alerting_rules += 1;
-                let Some(severity) = rule["labels"]["severity"].as_str().or(group_severity) else {
+                let rule_severity = rule.labels.get("severity").and_then(|s| s.as_str());
+                let Some(severity) = rule_severity.or(group_severity) else {
                     continue;
                 };
                 if severity.contains("{{") {

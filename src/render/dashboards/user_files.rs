@@ -64,7 +64,14 @@ fn copy_one(
         );
         return Ok(());
     }
-    draft.add_json(&format!("grafana/dashboards/{name}"), text)
+    let path = format!("grafana/dashboards/{name}");
+    draft.add_json(&path, text)?;
+    draft.user_dashboards.push(crate::render::UserDashboard {
+        key: key.to_string(),
+        shown,
+        path,
+    });
+    Ok(())
 }
 
 /// The dashboard inside the HTTP API body `{"dashboard": {...}, "overwrite": ...}`, pretty

@@ -5,7 +5,7 @@ use super::tests::{find, specs_with, PASSWORD};
 #[test]
 fn exporter_credentials_reach_the_container_only_as_files() {
     let yaml = format!(
-        "version: 1\nproject: t\nexporters:\n  - {{type: redis, name: cache, target: 'redis:6379', password: '{PASSWORD}'}}\n  - {{type: postgres, dsn: 'postgresql://exporter:{}@db:5432/app?sslmode=disable'}}\n  - {{type: rabbitmq, username: mon, password: '{PASSWORD}'}}\n  - {{type: mysql, username: mon, password: '{PASSWORD}'}}\n",
+        "version: 1\nproject: t\nexporters:\n  - {{type: redis, name: cache, target: 'redis:6379', password: '{PASSWORD}'}}\n  - {{type: postgres, dsn: 'postgresql://exporter:{}@db:5432/app?sslmode=disable'}}\n  - {{type: rabbitmq, target: 'mq:15692'}}\n  - {{type: mysql, username: mon, password: '{PASSWORD}'}}\n",
         PASSWORD.replace('@', "%40").replace('#', "%23")
     );
     let (specs, draft) = specs_with(&yaml, |_| {});
@@ -24,13 +24,6 @@ fn exporter_credentials_reach_the_container_only_as_files() {
                 ("DATA_SOURCE_URI_FILE", "/run/secrets/data-source-uri"),
                 ("DATA_SOURCE_USER_FILE", "/run/secrets/data-source-user"),
                 ("DATA_SOURCE_PASS_FILE", "/run/secrets/data-source-pass"),
-            ],
-        ),
-        (
-            "rabbitmq-exporter",
-            &[
-                ("RABBIT_USER", "mon"),
-                ("RABBIT_PASSWORD_FILE", "/run/secrets/rabbit-password"),
             ],
         ),
         ("mysql-exporter", &[]),
@@ -70,6 +63,10 @@ fn exporter_credentials_reach_the_container_only_as_files() {
         .contents;
     assert_eq!(pass, PASSWORD);
     assert_eq!(find(&specs, "cache-exporter").secrets[0].uid, Some(59000));
+    assert!(
+        specs.iter().all(|s| !s.name.starts_with("rabbitmq")),
+        "RabbitMQ serves its own metrics: no exporter container"
+    );
     assert_eq!(
         find(&specs, "mysql-exporter").command,
         ["--config.my-cnf=/run/secrets/my.cnf"]
@@ -160,4 +157,33 @@ fn credentials_that_would_add_lines_to_an_args_file_or_my_cnf_are_refused() {
     ] {
         assert!(draft.file(file).is_none(), "{file} written");
     }
+}
+
+#[test]
+fn exporters_take_args_and_env_like_components() {
+    let yaml = "version: 1\nproject: t\nexporters:\n  - {type: redis, target: 'redis:6379', args: ['--include-system-metrics'], env: {TZ: UTC}}\n";
+    let (specs, draft) = specs_with(yaml, |_| {});
+    assert!(draft.problems.is_empty(), "{:?}", draft.problems);
+    let spec = find(&specs, "redis-exporter");
+    assert!(
+        spec.command.iter().any(|a| a == "--include-system-metrics"),
+        "{:?}",
+        spec.command
+    );
+    assert_eq!(spec.environment.get("TZ").map(String::as_str), Some("UTC"));
+
+    let yaml = "version: 1\nproject: t\nexporters:\n  - {type: redis, target: 'redis:6379', env: {REDIS_ADDR: 'redis://other:6379'}}\n  - {type: nginx, target: 'http://nginx:8080/stub_status', args: ['--nginx.scrape-uri=http://other/']}\n";
+    let (_, draft) = specs_with(yaml, |_| {});
+    let found: Vec<(&str, &str)> = draft
+        .problems
+        .iter()
+        .map(|p| (p.path.as_str(), p.message.as_str()))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, "exporters[0].env.REDIS_ADDR");
+    assert_eq!(
+        found[0].1,
+        "`REDIS_ADDR` is set by stackctl from `exporters[0]`"
+    );
+    assert_eq!(found[1].0, "exporters[1].args[0]");
 }

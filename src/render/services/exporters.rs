@@ -46,7 +46,6 @@ pub fn configure(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft
         "redis" => redis(cx, spec, draft),
         "postgres" => postgres(cx, spec, draft),
         "mysql" => mysql(cx, spec, draft),
-        "rabbitmq" => rabbitmq(cx, spec, draft),
         "mongodb" => mongodb(cx, spec, draft),
         "kafka" => kafka(cx, spec, draft),
         "nginx" => url_flag(
@@ -166,19 +165,6 @@ fn mysql(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
     };
     let path = cx.secret(spec, draft, "my.cnf", &cnf);
     spec.command.push(format!("--config.my-cnf={path}"));
-}
-
-fn rabbitmq(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
-    let url = with_scheme(&cx.target("rabbitmq:15672"), "http://");
-    spec.environment.insert("RABBIT_URL".into(), url);
-    if let Some(user) = &cx.exporter.username {
-        spec.environment.insert("RABBIT_USER".into(), user.clone());
-    }
-    if let Some(password) = &cx.exporter.password {
-        let path = cx.secret(spec, draft, "rabbit-password", password);
-        spec.environment.insert("RABBIT_PASSWORD_FILE".into(), path);
-    }
-    refuse_dsn(cx, draft, "use `target`, `username` and `password`");
 }
 
 /// mongodb_exporter takes credentials only as flags or variables, which `docker inspect`

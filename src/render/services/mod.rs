@@ -28,7 +28,7 @@ pub use runtime::{JAEGER_VOLUME_TARGET, PUSHGATEWAY_PERSISTENCE_FILE};
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     host_access::warn_about_self_scrapes(stack.manifest, draft);
     let mut specs = Vec::new();
-    for component in &stack.components {
+    for component in stack.components.iter().filter(|c| c.runs) {
         specs.push(spec(stack, component, draft));
     }
     draft.services.extend(order::dependency_order(specs));

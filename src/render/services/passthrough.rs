@@ -41,13 +41,13 @@ pub const GRAFANA_ENV_KEYS: &[(&str, &str)] = &[
     ("GF_PLUGINS_PREINSTALL", "components.grafana.plugins"),
 ];
 
-/// The component's `args`/`env`, when it is one of `components`.
-fn settings<'a>(manifest: &'a Manifest, kind: &Kind) -> Option<&'a dyn Passthrough> {
+/// The component's `args`/`env`: one of `components`, or an entry of `exporters`.
+fn settings<'a>(manifest: &'a Manifest, component: &Component) -> Option<&'a dyn Passthrough> {
     let c = &manifest.components;
     fn dynamic<T: Passthrough>(s: &Option<T>) -> Option<&dyn Passthrough> {
         s.as_ref().map(|s| s as &dyn Passthrough)
     }
-    match kind {
+    match &component.kind {
         Kind::Prometheus => dynamic(&c.prometheus),
         Kind::Alertmanager => dynamic(&c.alertmanager),
         Kind::Grafana => dynamic(&c.grafana),
@@ -60,7 +60,15 @@ fn settings<'a>(manifest: &'a Manifest, kind: &Kind) -> Option<&'a dyn Passthrou
         Kind::BlackboxExporter => dynamic(&c.blackbox_exporter),
         Kind::Pushgateway => dynamic(&c.pushgateway),
         Kind::VictoriaMetrics => dynamic(&c.victoriametrics),
-        Kind::Exporter(_) => None,
+        Kind::Exporter(_) => {
+            let index: usize = component
+                .key
+                .strip_prefix("exporters[")?
+                .strip_suffix(']')?
+                .parse()
+                .ok()?;
+            manifest.exporters.get(index).map(|e| e as &dyn Passthrough)
+        }
     }
 }
 
@@ -77,7 +85,7 @@ pub fn apply(
     if component.kind == Kind::Grafana {
         grafana_settings(manifest, component, spec, draft);
     }
-    let Some(settings) = settings(manifest, &component.kind) else {
+    let Some(settings) = settings(manifest, component) else {
         return;
     };
     for (index, arg) in settings.args().iter().enumerate() {
@@ -225,6 +233,16 @@ fn env(
                 format!("`{name}` is not an environment variable name"),
             )
             .hint("use letters, digits and `_`, not starting with a digit"),
+        );
+        return;
+    }
+    // An exporter's own variables carry what stackctl wires from its keys (`REDIS_ADDR` from
+    // `target`, `*_FILE` secrets): a second value would silently replace that wiring.
+    if matches!(component.kind, Kind::Exporter(_)) && spec.environment.contains_key(name) {
+        let exporter = path.split(".env.").next().unwrap_or(path);
+        draft.problem(
+            Diagnostic::new(path, format!("`{name}` is set by stackctl from `{exporter}`"))
+                .hint(format!("set it through `{exporter}`'s keys (`target`, `username`, `password`, `dsn`), and remove `{path}`")),
         );
         return;
     }
