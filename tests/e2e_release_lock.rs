@@ -25,9 +25,14 @@ fn first_deploy_locks_the_release_and_the_next_one_honours_it() {
     let lock_path = stack.path().join("stackctl.lock");
     assert!(!lock_path.exists());
     let first = stack.ok(&["deploy", "--timeout", "60"]);
-    assert!(first.contains("locked the releases of 1 services in stackctl.lock"), "{first}");
+    assert!(
+        first.contains("locked the releases of 1 services in stackctl.lock"),
+        "{first}"
+    );
     let lock = std::fs::read_to_string(&lock_path).unwrap();
-    let id = docker(&["image", "inspect", "-f", "{{.Id}}", &image]).trim().to_string();
+    let id = docker(&["image", "inspect", "-f", "{{.Id}}", &image])
+        .trim()
+        .to_string();
     assert!(lock.contains(&format!("release: {newest}")), "{lock}");
     assert!(lock.contains(&format!("image: {image}")), "{lock}");
     assert!(lock.contains(&format!("image_id: {id}")), "{lock}");
