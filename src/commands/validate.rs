@@ -43,7 +43,7 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
     };
     // Checks cut short by SIGINT/SIGTERM are not results: the handler exits instead.
     crate::tools::scratch::wait_if_interrupted();
-    let manifest = global.file.display().to_string();
+    let manifest = loaded.path.display().to_string();
     if args.json {
         let document = report::json(&manifest, rendered.files.len(), &results, args.strict);
         println!("{}", serde_json::to_string_pretty(&document)?);
