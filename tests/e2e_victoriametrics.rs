@@ -127,13 +127,13 @@ fn stores_samples_dedups_replicas_and_outlasts_an_outage() {
     let b = Project(format!("{}-b", a.project));
     remove_project(&b.0);
     let b_port = free_port();
+    let network = format!("{}_default", a.project);
     common::write(
         b_dir.path(),
         "stackctl.yaml",
         &format!(
             "version: 1\nproject: {project}\nlabels: {{replica: b}}\nnetworks: [{network}]\ncomponents:\n  {prom}\n  node_exporter: {{image: {node}, version: 1.5.0, port: null}}\n",
             project = b.0,
-            network = format!("{}_default", a.project),
             prom = prometheus(
                 b_port,
                 ", remote_write: [{preset: victoriametrics, url: 'http://victoriametrics:8428', name: replica-b, queue: {batch_send_deadline: 1s}, write_relabel: [{action: labeldrop, regex: replica}]}]"

@@ -12,7 +12,10 @@ use serde_json::{json, Value};
 
 use super::config::{Authorization, BasicAuth, RemoteWrite};
 use super::jobs::PROMETHEUS_UID;
-use crate::manifest::{RemoteWrite as Target, RemoteWritePreset, Secret, SigV4};
+use crate::manifest::{
+    OAuth2, RemoteWrite as Target, RemoteWriteMetadata, RemoteWritePreset, RemoteWriteQueue,
+    Secret, SigV4,
+};
 use crate::render::{victoriametrics, Component, Draft, Kind, Stack};
 
 /// The secret file of sigv4 keys, read by the AWS SDK through `AWS_SHARED_CREDENTIALS_FILE`
@@ -173,62 +176,77 @@ fn entry(
         password_file: secret("password", &auth.password),
     });
     entry.oauth2 = target.oauth2.as_ref().map(|oauth| {
-        let mut fields = BTreeMap::new();
-        fields.insert("client_id", json!(oauth.client_id));
-        fields.insert(
-            "client_secret_file",
-            json!(secret("client-secret", &oauth.client_secret)),
-        );
-        fields.insert("token_url", json!(oauth.token_url));
-        if !oauth.scopes.is_empty() {
-            fields.insert("scopes", json!(oauth.scopes));
-        }
-        if !oauth.endpoint_params.is_empty() {
-            fields.insert("endpoint_params", json!(oauth.endpoint_params));
-        }
-        fields
+        let secret_file = secret("client-secret", &oauth.client_secret);
+        oauth2_fields(oauth, secret_file)
     });
     entry.sigv4 = target
         .sigv4
         .as_ref()
         .map(|sigv4| sigv4_fields(index, sigv4, aws_profiles));
-    if let Some(queue) = &target.queue {
-        let mut fields = BTreeMap::new();
-        put(&mut fields, "capacity", queue.capacity);
-        put(&mut fields, "max_shards", queue.max_shards);
-        put(&mut fields, "min_shards", queue.min_shards);
-        put(
-            &mut fields,
-            "max_samples_per_send",
-            queue.max_samples_per_send,
-        );
-        put_text(
-            &mut fields,
-            "batch_send_deadline",
-            &queue.batch_send_deadline,
-        );
-        put_text(&mut fields, "min_backoff", &queue.min_backoff);
-        put_text(&mut fields, "max_backoff", &queue.max_backoff);
-        put(&mut fields, "retry_on_http_429", queue.retry_on_http_429);
-        entry.queue_config = fields;
-    }
-    if let Some(metadata) = &target.metadata {
-        let mut fields = BTreeMap::new();
-        put(&mut fields, "send", metadata.send);
-        put_text(&mut fields, "send_interval", &metadata.send_interval);
-        put(
-            &mut fields,
-            "max_samples_per_send",
-            metadata.max_samples_per_send,
-        );
-        entry.metadata_config = fields;
-    }
+    entry.queue_config = target.queue.as_ref().map(queue_fields).unwrap_or_default();
+    entry.metadata_config = target
+        .metadata
+        .as_ref()
+        .map(metadata_fields)
+        .unwrap_or_default();
     entry.write_relabel_configs = target
         .write_relabel
         .iter()
         .map(|rule| serde_json::to_value(rule).unwrap_or(Value::Null))
         .collect();
     entry
+}
+
+type Fields = BTreeMap<&'static str, Value>;
+
+/// `oauth2` with the secret as a file.
+fn oauth2_fields(oauth: &OAuth2, client_secret_file: String) -> Fields {
+    let mut fields = Fields::new();
+    fields.insert("client_id", json!(oauth.client_id));
+    fields.insert("client_secret_file", json!(client_secret_file));
+    fields.insert("token_url", json!(oauth.token_url));
+    if !oauth.scopes.is_empty() {
+        fields.insert("scopes", json!(oauth.scopes));
+    }
+    if !oauth.endpoint_params.is_empty() {
+        fields.insert("endpoint_params", json!(oauth.endpoint_params));
+    }
+    fields
+}
+
+/// `queue_config`: only what the manifest sets (Prometheus' defaults otherwise).
+fn queue_fields(queue: &RemoteWriteQueue) -> Fields {
+    let mut fields = Fields::new();
+    put(&mut fields, "capacity", queue.capacity);
+    put(&mut fields, "max_shards", queue.max_shards);
+    put(&mut fields, "min_shards", queue.min_shards);
+    put(
+        &mut fields,
+        "max_samples_per_send",
+        queue.max_samples_per_send,
+    );
+    put_text(
+        &mut fields,
+        "batch_send_deadline",
+        &queue.batch_send_deadline,
+    );
+    put_text(&mut fields, "min_backoff", &queue.min_backoff);
+    put_text(&mut fields, "max_backoff", &queue.max_backoff);
+    put(&mut fields, "retry_on_http_429", queue.retry_on_http_429);
+    fields
+}
+
+/// `metadata_config`.
+fn metadata_fields(metadata: &RemoteWriteMetadata) -> Fields {
+    let mut fields = Fields::new();
+    put(&mut fields, "send", metadata.send);
+    put_text(&mut fields, "send_interval", &metadata.send_interval);
+    put(
+        &mut fields,
+        "max_samples_per_send",
+        metadata.max_samples_per_send,
+    );
+    fields
 }
 
 /// `sigv4` without its keys: they go under a profile of the shared-credentials file.
