@@ -71,8 +71,8 @@ pub struct Stack<'a> {
     pub dir: &'a Path,
     pub components: Vec<Component>,
     pub templates: &'a Templates,
-    /// How many Prometheus replicas write the same series (1; the swarm engine's HA pair sets
-    /// more). Above 1, VictoriaMetrics deduplicates them (`victoriametrics::dedup_interval`).
+    /// How many Prometheus replicas write the same series (1; on a Swarm,
+    /// `swarm.replicas.prometheus`). Above 1, VictoriaMetrics deduplicates them (`victoriametrics::dedup_interval`).
     pub prometheus_replicas: u32,
 }
 
@@ -83,7 +83,12 @@ impl<'a> Stack<'a> {
             dir,
             components: topology::components(manifest),
             templates,
-            prometheus_replicas: 1,
+            prometheus_replicas: match manifest.engine {
+                crate::manifest::EngineKind::Swarm => {
+                    u32::try_from(manifest.swarm.replicas_of("prometheus")).unwrap_or(u32::MAX)
+                }
+                crate::manifest::EngineKind::Compose => 1,
+            },
         }
     }
 

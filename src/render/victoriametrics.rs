@@ -144,6 +144,27 @@ mod tests {
         command(&stack, &vm)
     }
 
+    /// The HA pair of a Swarm (`swarm.replicas.prometheus: 2`) switches dedup on by itself.
+    #[test]
+    fn a_swarm_prometheus_pair_turns_dedup_on() {
+        let yaml = "version: 1\nproject: t\nengine: swarm\nswarm: {replicas: {prometheus: 2}}\ncomponents:\n  prometheus: {scrape_interval: 30s}\n  victoriametrics: {}\n";
+        let manifest: Manifest = serde_yaml::from_str(yaml).expect("test manifest parses");
+        let templates = Templates::embedded();
+        let stack = Stack::new(&manifest, Path::new("."), &templates);
+        assert_eq!(stack.prometheus_replicas, 2);
+        let vm = stack.get(&Kind::VictoriaMetrics).expect("vm").clone();
+        assert!(command(&stack, &vm).contains(&"-dedup.minScrapeInterval=30s".to_string()));
+        let compose = manifest.clone();
+        let compose = Manifest {
+            engine: crate::manifest::EngineKind::Compose,
+            ..compose
+        };
+        assert_eq!(
+            Stack::new(&compose, Path::new("."), &templates).prometheus_replicas,
+            1
+        );
+    }
+
     #[test]
     fn flags_follow_retention_and_the_ha_pair() {
         let base = "version: 1\nproject: t\ncomponents:\n";
