@@ -272,3 +272,56 @@ pub fn args_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std:
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewritten(args: &[&str]) -> Vec<String> {
+        args_from(args.iter().map(std::ffi::OsString::from))
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn f_follows_inside_logs_and_names_the_manifest_before_the_subcommand() {
+        let cases: [(&[&str], &[&str]); 5] = [
+            (
+                &["s", "logs", "-f", "prometheus"],
+                &["s", "logs", "--follow", "prometheus"],
+            ),
+            (
+                &["s", "-f", "x.yaml", "logs", "-f"],
+                &["s", "-f", "x.yaml", "logs", "--follow"],
+            ),
+            (
+                &["s", "deploy", "-f", "x.yaml"],
+                &["s", "deploy", "-f", "x.yaml"],
+            ),
+            (
+                &["s", "backup", "--out", "b.tgz"],
+                &["s", "backup", "--output", "b.tgz"],
+            ),
+            (
+                &["s", "--out", "r", "backup", "--out=b.tgz"],
+                &["s", "--out", "r", "backup", "--output=b.tgz"],
+            ),
+        ];
+        for (args, want) in cases {
+            assert_eq!(rewritten(args), want, "{args:?}");
+        }
+        let cli = Cli::try_parse_from(args_from(
+            ["stackctl", "logs", "-f", "--tail", "3", "grafana"].map(std::ffi::OsString::from),
+        ))
+        .unwrap();
+        match cli.command {
+            Command::Logs(logs) => {
+                assert!(logs.follow);
+                assert_eq!(logs.tail, Some(3));
+                assert_eq!(logs.services, ["grafana"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
