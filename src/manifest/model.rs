@@ -47,6 +47,17 @@ pub struct Manifest {
     pub traces: Traces,
     #[serde(default)]
     pub dashboards: Dashboards,
+    /// The certificate an exposed stack serves HTTPS with (`render::tls`); default: a
+    /// self-signed pair generated into `.stackctl/tls/`.
+    #[serde(default)]
+    pub tls: Option<TlsFiles>,
+}
+
+/// `tls: {cert: FILE, key: FILE}`: PEM files, relative to the manifest's directory.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TlsFiles {
+    pub cert: String,
+    pub key: String,
 }
 
 fn default_bind() -> String {
