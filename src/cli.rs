@@ -106,10 +106,13 @@ pub enum Command {
     )]
     Logs(LogsArgs),
     /// Add, list and expire Alertmanager silences
+    #[command(after_help = SILENCE_EXAMPLES)]
     Silence(SilenceArgs),
     /// Archive the stack's data (Prometheus TSDB, silences, Grafana, Loki, Pushgateway) into one file
+    #[command(after_help = BACKUP_EXAMPLES)]
     Backup(BackupArgs),
     /// Restore a `stackctl backup` archive into the stack's volumes (the stack must be down)
+    #[command(after_help = RESTORE_EXAMPLES)]
     Restore(RestoreArgs),
 
     // Editors, shells and versions (issue 11 §2 and §4).
@@ -472,6 +475,16 @@ const DOWN_EXAMPLES: &str = "Examples:
 const NOTIFY_EXAMPLES: &str = "Examples:
   stackctl notify test                   test the default receiver
   stackctl notify test oncall --timeout 30";
+const SILENCE_EXAMPLES: &str = "Examples:
+  stackctl silence add --match alertname=InstanceDown --for 2h --comment 'host rebuild'
+  stackctl silence ls
+  stackctl silence expire 5f1c2a0e-8d3b-4c1e-9a7f-0b6d2e4f8a19";
+const BACKUP_EXAMPLES: &str = "Examples:
+  stackctl backup                        <project>-backup-<time>.tar.gz in this directory
+  stackctl backup --out /srv/backups/monitoring.tar.gz";
+const RESTORE_EXAMPLES: &str = "Examples:
+  stackctl down && stackctl restore monitoring.tar.gz && stackctl deploy
+  stackctl restore monitoring.tar.gz --force   replace volumes that exist";
 const SCHEMA_EXAMPLES: &str = "Examples:
   stackctl schema > stackctl.schema.json
   stackctl schema --write                refresh .stackctl/schema.json after upgrading stackctl
@@ -493,3 +506,56 @@ const UPGRADE_EXAMPLES: &str = "Examples:
   stackctl upgrade --dry-run             what would change: releases, version gates, rendered files
   stackctl upgrade prometheus grafana    bump two components, then review and `stackctl deploy`
   stackctl upgrade                       bump everything that is behind";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewritten(args: &[&str]) -> Vec<String> {
+        args_from(args.iter().map(std::ffi::OsString::from))
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn f_follows_inside_logs_and_names_the_manifest_before_the_subcommand() {
+        let cases: [(&[&str], &[&str]); 5] = [
+            (
+                &["s", "logs", "-f", "prometheus"],
+                &["s", "logs", "--follow", "prometheus"],
+            ),
+            (
+                &["s", "-f", "x.yaml", "logs", "-f"],
+                &["s", "-f", "x.yaml", "logs", "--follow"],
+            ),
+            (
+                &["s", "deploy", "-f", "x.yaml"],
+                &["s", "deploy", "-f", "x.yaml"],
+            ),
+            (
+                &["s", "backup", "--out", "b.tgz"],
+                &["s", "backup", "--output", "b.tgz"],
+            ),
+            (
+                &["s", "--out", "r", "backup", "--out=b.tgz"],
+                &["s", "--out", "r", "backup", "--output=b.tgz"],
+            ),
+        ];
+        for (args, want) in cases {
+            assert_eq!(rewritten(args), want, "{args:?}");
+        }
+        let cli = Cli::try_parse_from(args_from(
+            ["stackctl", "logs", "-f", "--tail", "3", "grafana"].map(std::ffi::OsString::from),
+        ))
+        .unwrap();
+        match cli.command {
+            Command::Logs(logs) => {
+                assert!(logs.follow);
+                assert_eq!(logs.tail, Some(3));
+                assert_eq!(logs.services, ["grafana"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -18,7 +18,8 @@ pub fn ensure(loaded: &LoadedManifest) -> anyhow::Result<()> {
         || components.pushgateway.is_some();
     if web_auth::is_loopback(&loaded.manifest.bind)
         || !protected
-        || tls::read(&loaded.dir).is_some()
+        || loaded.manifest.tls.is_some()
+        || tls::read(&loaded.dir, None).is_some()
     {
         return Ok(());
     }

@@ -172,6 +172,7 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
         ("logs.pipeline[].timestamp", fields_of::<TimestampStage>()),
         ("logs.pipeline[].multiline", fields_of::<MultilineStage>()),
         ("logs.pipeline[].drop", fields_of::<DropStage>()),
+        ("tls", fields_of::<TlsFiles>()),
         ("traces", fields_of::<Traces>()),
         ("dashboards", fields_of::<Dashboards>()),
         ("dashboards.boards[]", fields_of::<Board>()),

@@ -71,6 +71,20 @@ pub struct Manifest {
     /// On a Docker Swarm: agents on every node, replica counts, placement constraints.
     #[serde(default)]
     pub swarm: Swarm,
+    /// The certificate an exposed stack serves HTTPS with (`render::tls`); default: a
+    /// self-signed pair generated into `.stackctl/tls/`.
+    #[serde(default)]
+    pub tls: Option<TlsFiles>,
+}
+
+/// `tls: {cert: FILE, key: FILE}`: PEM files, relative to the manifest's directory.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct TlsFiles {
+    /// The certificate (PEM, with its chain); it must name `localhost`, `prometheus`,
+    /// `alertmanager`, `pushgateway` and the bind address.
+    pub cert: String,
+    /// Its private key (PEM); kept 0600.
+    pub key: String,
 }
 
 fn default_bind() -> String {

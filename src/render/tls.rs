@@ -1,18 +1,19 @@
 //! TLS for an exposed stack (`render::web_auth`): Prometheus, Alertmanager and the Pushgateway
 //! serve HTTPS with one certificate, from `tls_server_config` in their `web.config.file`.
 //!
-//! The pair lives beside the manifest in `.stackctl/tls/` (`tls.crt`, `tls.key`, 0600 in a
-//! 0700 directory). When it is missing, the commands generate a self-signed one (`generate`)
+//! The pair is the manifest's `tls: {cert, key}`, else `.stackctl/tls/` beside the manifest
+//! (`tls.crt`, `tls.key`, 0600 in a 0700 directory): when that is missing, the commands generate
+//! a self-signed one (`generate`)
 //! naming `localhost`, the loopback addresses, the `bind` address when it is one, and the
-//! protected services by service and container name; to serve your own certificate, replace
-//! both files (its names must include those the stack's own clients call: `localhost`,
+//! protected services by service and container name. A certificate of your own must name
+//! those the stack's own clients call: `localhost`,
 //! `prometheus`, `alertmanager`, `pushgateway`, and the address stackctl calls, 127.0.0.1
 //! for `bind: 0.0.0.0`). Every client inside the stack trusts the certificate by file
 //! (`ca_file`, Grafana's `tlsCACert`), and stackctl's own client trusts only it.
 
 use std::path::{Path, PathBuf};
 
-use crate::manifest::Secret;
+use crate::manifest::{Secret, TlsFiles};
 
 /// Directory of the pair, relative to the manifest's directory.
 pub const DIR: &str = ".stackctl/tls";
@@ -32,11 +33,18 @@ pub fn dir(manifest_dir: &Path) -> PathBuf {
     manifest_dir.join(DIR)
 }
 
-/// The pair beside the manifest in `manifest_dir`, when both files are there.
-pub fn read(manifest_dir: &Path) -> Option<Pair> {
-    let dir = dir(manifest_dir);
-    let cert = std::fs::read_to_string(dir.join(CERT)).ok()?;
-    let key = std::fs::read_to_string(dir.join(KEY)).ok()?;
+/// The pair the manifest names (`tls: {cert, key}`, relative to `manifest_dir`), else the one
+/// in `.stackctl/tls/`, when both files can be read.
+pub fn read(manifest_dir: &Path, files: Option<&TlsFiles>) -> Option<Pair> {
+    let (cert, key) = match files {
+        Some(files) => (
+            manifest_dir.join(&files.cert),
+            manifest_dir.join(&files.key),
+        ),
+        None => (dir(manifest_dir).join(CERT), dir(manifest_dir).join(KEY)),
+    };
+    let cert = std::fs::read_to_string(cert).ok()?;
+    let key = std::fs::read_to_string(key).ok()?;
     Some(Pair {
         cert,
         key: Secret::new(key),

@@ -165,7 +165,21 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         );
         return Ok(());
     };
-    let Some(pair) = crate::render::tls::read(stack.dir) else {
+    let files = stack.manifest.tls.as_ref();
+    let Some(pair) = crate::render::tls::read(stack.dir, files) else {
+        if let Some(files) = files {
+            draft.problem(
+                Diagnostic::new(
+                    "tls",
+                    format!(
+                        "cannot read the TLS certificate `{}` or its key `{}`",
+                        files.cert, files.key
+                    ),
+                )
+                .hint("name PEM files that exist, relative to the manifest's directory; or leave `tls` out for a generated self-signed pair"),
+            );
+            return Ok(());
+        }
         draft.problem(
             Diagnostic::new(
                 "bind",
@@ -211,7 +225,7 @@ pub fn client_ca_file(
     if !protected(stack, kind) {
         return None;
     }
-    let pair = crate::render::tls::read(stack.dir)?;
+    let pair = crate::render::tls::read(stack.dir, stack.manifest.tls.as_ref())?;
     Some(draft.add_secret(service, CA_FILE, &Secret::new(pair.cert), Some(uid)))
 }
 
@@ -436,5 +450,45 @@ mod tests {
             .command
             .iter()
             .any(|a| a == "--web.enable-lifecycle"));
+    }
+}
+
+#[cfg(test)]
+mod tls_key_tests {
+    use super::*;
+
+    #[test]
+    fn the_manifest_can_name_its_own_certificate_and_a_missing_one_is_a_located_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".env"),
+            format!("{PASSWORD_VAR}=pw-123456\n"),
+        )
+        .unwrap();
+        let pair = crate::render::tls::generate("own", vec!["localhost".into()]).unwrap();
+        std::fs::create_dir_all(dir.path().join("certs")).unwrap();
+        std::fs::write(dir.path().join("certs/own.crt"), &pair.cert).unwrap();
+        std::fs::write(dir.path().join("certs/own.key"), pair.key.expose()).unwrap();
+        let manifest = "version: 1\nproject: t\nbind: 0.0.0.0\ntls: {cert: certs/own.crt, key: certs/own.key}\ncomponents: {prometheus: {}}\n";
+        let env = |_: &str| None;
+        let path = dir.path().join("stackctl.yaml");
+        let loaded = crate::manifest::load_str(&path, manifest, &env).unwrap();
+        let stack = crate::render::render(&loaded, &crate::render::Templates::embedded()).unwrap();
+        assert_eq!(
+            stack.files["secrets/prometheus/tls.crt"].contents,
+            pair.cert
+        );
+        assert_eq!(
+            stack.files["secrets/prometheus/tls.key"].contents,
+            pair.key.expose()
+        );
+
+        let missing = manifest.replace("own.key", "gone.key");
+        let loaded = crate::manifest::load_str(&path, &missing, &env).unwrap();
+        let error = crate::render::render(&loaded, &crate::render::Templates::embedded())
+            .err()
+            .expect("a problem");
+        let text = format!("{error:#}");
+        assert!(text.contains("cannot read the TLS certificate"), "{text}");
     }
 }

@@ -54,8 +54,8 @@ impl Session {
             .map(|p| (web_auth::USER.to_string(), p.expose().to_string()));
         if stack.services.iter().any(|s| s.web_tls) {
             // stackctl's own calls trust the stack's certificate, and only it.
-            let pair =
-                render::tls::read(&loaded.dir).context("the stack's TLS certificate is missing")?;
+            let pair = render::tls::read(&loaded.dir, loaded.manifest.tls.as_ref())
+                .context("the stack's TLS certificate is missing")?;
             crate::http_client::trust(pair.cert.as_bytes())?;
         }
         Ok(Self {

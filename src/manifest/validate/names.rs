@@ -54,8 +54,29 @@ pub fn is_http_url(text: &str) -> bool {
     {
         return false;
     }
-    url::Url::parse(text)
-        .is_ok_and(|url| url.host_str().is_some_and(|h| !h.is_empty()) && url.port() != Some(0))
+    match url::Url::parse(text) {
+        Ok(url) => url.host_str().is_some_and(|h| !h.is_empty()) && url.port() != Some(0),
+        // WHATWG's IDNA mapping refuses some punycode labels that Go's `net/url` (what the
+        // blackbox exporter parses targets with) takes as they are: an ASCII host that is a
+        // plausible host name is accepted when the rest of the URL parses.
+        Err(url::ParseError::IdnaError) => {
+            let (scheme, rest) = text.split_once("://").unwrap_or(("", text));
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            let (userinfo, host_port) = match authority.rsplit_once('@') {
+                Some((user, host)) => (format!("{user}@"), host),
+                None => (String::new(), authority),
+            };
+            let (host, port) = match host_port.rsplit_once(':') {
+                Some((host, port)) => (host, format!(":{port}")),
+                None => (host_port, String::new()),
+            };
+            host.is_ascii()
+                && is_host(host)
+                && is_http_url(&format!("{scheme}://{userinfo}host.invalid{port}{tail}"))
+        }
+        Err(_) => false,
+    }
 }
 
 /// Whether `name` can be part of a Prometheus rule or alert name once `-` becomes `_`.
@@ -141,6 +162,9 @@ mod tests {
             ("https://", false),
             ("https://a b/", false),
             ("https://ünï.example/päth", true),
+            ("https://xn--n-cfa9b.example/p%C3%A4th?q=%E2%9C%93", true),
+            ("https://api:0/", false),
+            ("https://api/a\nb", false),
             ("shop.example.com", false),
         ];
         for (text, want) in cases {
