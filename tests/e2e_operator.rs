@@ -131,7 +131,10 @@ fn status_json_validates_and_the_dry_run_diff_and_progress_say_what_changes() {
 
     // `-v` prints the plan before applying it; the outcome follows as it happens.
     let verbose = s.ok(&["deploy", "-v", "--timeout", "60"]);
-    assert!(verbose.contains("Plan: 0 to create, 1 to recreate"), "{verbose}");
+    assert!(
+        verbose.contains("Plan: 0 to create, 1 to recreate"),
+        "{verbose}"
+    );
     assert!(
         verbose.contains("recreated (ports changed): ready after"),
         "{verbose}"
