@@ -129,6 +129,17 @@ fn status_json_validates_and_the_dry_run_diff_and_progress_say_what_changes() {
         "{diff}"
     );
 
+    // `-v` prints the plan before applying it; the outcome follows as it happens.
+    let verbose = s.ok(&["deploy", "-v", "--timeout", "60"]);
+    assert!(
+        verbose.contains("Plan: 0 to create, 1 to recreate"),
+        "{verbose}"
+    );
+    assert!(
+        verbose.contains("recreated (ports changed): ready after"),
+        "{verbose}"
+    );
+
     // Degraded: a stopped service shows as such, still valid against the schema.
     s.write_manifest(&s.manifest("", ""));
     e2e_support::docker(&["stop", "-t", "1", &s.container("node-exporter")]);
