@@ -40,6 +40,11 @@ all_running() {
   docker service ls --filter label=com.docker.stack.namespace=$P --format '{{.Replicas}}' \
     | awk -F/ '{ if ($1 != $2 || $2 == 0) bad=1 } END { exit bad }'
 }
+teardown() {
+  docker stack rm $P >/dev/null 2>&1 || true; wait_gone
+  docker volume ls -q --filter label=com.docker.stack.namespace=$P | xargs -r docker volume rm >/dev/null 2>&1 || true
+  until ! docker network inspect ${P}_default >/dev/null 2>&1; do docker network rm ${P}_default >/dev/null 2>&1 || sleep 0.5; done
+}
 wait_gone() { while [ -n "$(docker ps -aq --filter label=com.docker.stack.namespace=$P)" ]; do sleep 0.5; done; }
 
 manifest ""
@@ -51,14 +56,11 @@ cold_s=""; noop_s=""; cold_d=""; cold_dr=""; noop_d=""
 for _ in $(seq 1 "$RUNS"); do
   t=$(now); "$STACKCTL" deploy >/dev/null 2>&1; cold_s="$cold_s $(since "$t")"
   for _ in 1 2 3; do t=$(now); "$STACKCTL" deploy >/dev/null 2>&1; noop_s="$noop_s $(since "$t")"; done
-  "$STACKCTL" down --volumes >/dev/null 2>&1; wait_gone
+  teardown
   t=$(now); (cd rendered && docker stack deploy -c docker-stack.yml $P >/dev/null 2>&1); cold_d="$cold_d $(since "$t")"
   until all_running; do sleep 0.2; done; cold_dr="$cold_dr $(since "$t")"
   for _ in 1 2 3; do t=$(now); (cd rendered && docker stack deploy -c docker-stack.yml $P >/dev/null 2>&1); noop_d="$noop_d $(since "$t")"; done
-  docker stack rm $P >/dev/null 2>&1; wait_gone
-  docker volume ls -q --filter label=com.docker.stack.namespace=$P | xargs -r docker volume rm >/dev/null 2>&1 || true
-  docker network rm ${P}_default >/dev/null 2>&1 || true
-  sleep 2
+  teardown
 done
 
 # Rollout of a node exporter change, with Prometheus counting its own failed scrapes.
