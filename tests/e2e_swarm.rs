@@ -686,6 +686,8 @@ components:
             .map(|t| format!("{} {}", t["labels"]["node_id"], t["health"]))
             .collect::<Vec<_>>()
     };
-    eventually(60, "both node_exporter tasks discovered", || node_targets().len() == 2);
+    eventually(60, "both node_exporter tasks discovered", || {
+        node_targets().len() == 2
+    });
     eprintln!("node targets (node_id health): {:?}", node_targets());
 }
