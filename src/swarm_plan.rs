@@ -223,8 +223,8 @@ configs: {{c: {{name: {config}, file: ./p.yml, labels: {{}}}}}}
                 version: 7
             }
         );
-        let (wanted, seen) = (file("h2", "demo_c-2"), observed("h1", "demo_c-1"));
-        let (configs, _) = unused(&wanted, &seen);
+        let before = observed("h1", "demo_c-1");
+        let (configs, _) = unused(&file("h2", "demo_c-2"), &before);
         assert_eq!(configs[0].name, "demo_c-1");
         // A service the file no longer has is removed.
         let mut extra = observed("h1", "demo_c-1");

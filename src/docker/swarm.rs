@@ -354,6 +354,20 @@ impl Daemon {
         Ok(created.id)
     }
 
+    /// How many containers of the stack's tasks still exist on this node.
+    pub async fn stack_containers(&self, project: &str) -> anyhow::Result<usize> {
+        let options = bollard::query_parameters::ListContainersOptionsBuilder::default()
+            .all(true)
+            .filters(&namespace_filter(project))
+            .build();
+        let list = self
+            .client()
+            .list_containers(Some(options))
+            .await
+            .context("cannot list containers")?;
+        Ok(list.len())
+    }
+
     /// Volumes carrying the stack namespace (Swarm creates them per node with the mount's labels).
     pub async fn stack_volumes(&self, project: &str) -> anyhow::Result<Vec<String>> {
         let options = ListVolumesOptionsBuilder::default()

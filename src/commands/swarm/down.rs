@@ -12,14 +12,13 @@ const TASKS_GONE: Duration = Duration::from_secs(60);
 
 pub async fn run(daemon: &Daemon, project: &str, volumes: bool) -> anyhow::Result<ExitCode> {
     let observed = observe(daemon, project).await?;
-    let ids: Vec<String> = observed.services.iter().map(|s| s.id.clone()).collect();
     for service in &observed.services {
         daemon.remove_service(&service.id).await?;
         println!("removed service {}", service.name);
     }
     // Containers leave the network and release volumes only once their tasks are shut down.
     let start = Instant::now();
-    while start.elapsed() < TASKS_GONE && !daemon.stack_tasks(&ids).await?.is_empty() {
+    while start.elapsed() < TASKS_GONE && daemon.stack_containers(project).await? > 0 {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     for config in &observed.configs {

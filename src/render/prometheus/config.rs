@@ -113,6 +113,8 @@ pub struct DockerSwarmSdConfig {
     pub host: &'static str,
     pub role: &'static str,
     pub port: u16,
+    /// How often the task list is read: a task Swarm replaced leaves the targets this fast.
+    pub refresh_interval: &'static str,
     pub filters: Vec<DockerFilter>,
 }
 

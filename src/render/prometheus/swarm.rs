@@ -39,6 +39,7 @@ pub fn discover(stack: &Stack, component: &Component, job: &mut ScrapeConfig) {
             host: "unix:///var/run/docker.sock",
             role: "tasks",
             port,
+            refresh_interval: "2s",
             filters: vec![
                 DockerFilter {
                     name: "service",
