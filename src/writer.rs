@@ -10,6 +10,15 @@
 //! The file list is written before the switch as the union of old and new, so a failure midway
 //! still records every file that may have been written.
 //!
+//! The switch is all or nothing: each replaced file is kept under a hard link until every file
+//! is in place, and a failure midway renames the old versions back (and removes new files), so
+//! the tree is the previous render's again. Why not write a whole new tree and rename it (or a
+//! symlink) over the old one: containers bind-mount the service directories, and a bind mount
+//! keeps the directory it was made from, so a swapped tree would never reach a running program
+//! (reload would read the old files). Renaming files inside the mounted directories is what a
+//! running container sees; the lock plus the undo make that switch atomic for every reader that
+//! takes the lock (all stackctl commands) and for programs, which read after the reload.
+//!
 //! Everything is rendered in memory before this runs; nothing here decides file contents.
 
 mod hash_key;
@@ -24,7 +33,7 @@ use crate::render::{FileMode, RenderedStack};
 pub use hash_key::{HashKey, KEY_FILE};
 use lock::OutputLock;
 pub use lock::LOCK_FILE;
-use tree::{Existing, Staged, Tree};
+use tree::{Committed, Existing, Staged, Tree};
 
 /// The list of files stackctl wrote last time, one relative path a line, inside the output dir.
 pub const FILE_LIST: &str = ".stackctl-files";
@@ -84,7 +93,8 @@ pub fn write(stack: &RenderedStack, out_dir: &Path) -> anyhow::Result<WriteRepor
 /// What to do with one rendered file.
 enum Step {
     Keep,
-    Chmod(u32),
+    /// Same contents, other mode: (wanted, current).
+    Chmod(u32, u32),
     Write {
         contents: Vec<u8>,
         mode: u32,
@@ -107,7 +117,7 @@ pub fn write_with(
     let mut foreign = Vec::new();
     for (path, file) in &stack.files {
         let step = plan_file(&tree, path, file.contents.as_bytes(), file.mode)?;
-        if let Step::Write { existed: true, .. } | Step::Chmod(_) = step {
+        if let Step::Write { existed: true, .. } | Step::Chmod(..) = step {
             if !previous.contains(path) {
                 foreign.push(path.as_str());
             }
@@ -132,28 +142,15 @@ pub fn write_with(
         out_dir: out_dir.to_path_buf(),
         files: Vec::new(),
     };
-    let mut staged = staged.into_iter();
-    for (path, step) in steps {
+    switch(&tree, &steps, staged)?;
+    for (path, step) in &steps {
         let status = match step {
             Step::Keep => FileStatus::Unchanged,
-            Step::Chmod(mode) => {
-                tree.set_mode(path, mode)?;
-                FileStatus::Changed
-            }
-            Step::Write { existed, .. } => {
-                let next = staged.next().expect("one staged file per write step");
-                if let Err(e) = tree.commit(next) {
-                    staged.for_each(Staged::discard);
-                    return Err(e);
-                }
-                if existed {
-                    FileStatus::Changed
-                } else {
-                    FileStatus::Created
-                }
-            }
+            Step::Chmod(..) => FileStatus::Changed,
+            Step::Write { existed: true, .. } => FileStatus::Changed,
+            Step::Write { existed: false, .. } => FileStatus::Created,
         };
-        report.files.push((path.clone(), status));
+        report.files.push(((*path).clone(), status));
     }
     for stale in previous.difference(&current) {
         if check_relative(stale).is_err() {
@@ -165,6 +162,48 @@ pub fn write_with(
     }
     write_list(&tree, &current)?;
     Ok(report)
+}
+
+/// Puts every staged file and mode change in place; if any step fails, every one already done
+/// is undone (old versions renamed back, new files removed, modes restored), so the tree is
+/// the old one again: a reader holding the lock, or one arriving after, never finds a mix.
+fn switch(tree: &Tree, steps: &[(&String, Step)], staged: Vec<Staged>) -> anyhow::Result<()> {
+    let mut staged = staged.into_iter();
+    let mut committed: Vec<Committed> = Vec::new();
+    let mut chmodded: Vec<(&str, u32)> = Vec::new();
+    let mut failure = None;
+    for (path, step) in steps {
+        let result = match step {
+            Step::Keep => Ok(()),
+            Step::Chmod(wanted, current) => tree
+                .set_mode(path, *wanted)
+                .map(|()| chmodded.push((path.as_str(), *current))),
+            Step::Write { .. } => {
+                let next = staged.next().expect("one staged file per write step");
+                tree.commit_undoable(next).map(|c| committed.push(c))
+            }
+        };
+        if let Err(e) = result {
+            failure = Some(e);
+            break;
+        }
+    }
+    match failure {
+        None => {
+            committed.into_iter().for_each(Committed::keep);
+            Ok(())
+        }
+        Some(e) => {
+            staged.for_each(Staged::discard);
+            committed.into_iter().rev().for_each(Committed::undo);
+            for (path, mode) in chmodded {
+                let _ = tree.set_mode(path, mode);
+            }
+            Err(e.context(
+                "the new files were not switched in; the previous render's files are back in place",
+            ))
+        }
+    }
 }
 
 fn plan_file(tree: &Tree, path: &str, contents: &[u8], mode: FileMode) -> anyhow::Result<Step> {
@@ -191,7 +230,7 @@ fn plan_file(tree: &Tree, path: &str, contents: &[u8], mode: FileMode) -> anyhow
             if mode == wanted {
                 Step::Keep
             } else {
-                Step::Chmod(wanted)
+                Step::Chmod(wanted, mode)
             }
         }
         Existing::File { .. } => write(true),
@@ -268,6 +307,71 @@ mod tests {
 
     fn mode_of(path: &Path) -> u32 {
         std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_switch_that_fails_midway_puts_the_previous_tree_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        write(
+            &stack(&[
+                ("a.yml", "old a", FileMode::Public),
+                ("b/b.yml", "old b", FileMode::Public),
+            ]),
+            out,
+        )
+        .unwrap();
+        let new = stack(&[
+            ("a.yml", "new a", FileMode::Public),
+            ("b/b.yml", "new b", FileMode::Public),
+            ("c.yml", "new c", FileMode::Public),
+        ]);
+        let tree = Tree::open(out).unwrap();
+        let steps: Vec<(&String, Step)> = new
+            .files
+            .iter()
+            .map(|(p, f)| {
+                (
+                    p,
+                    plan_file(&tree, p, f.contents.as_bytes(), f.mode).unwrap(),
+                )
+            })
+            .collect();
+        let staged = stage_all(&tree, &steps).unwrap();
+        // `c.yml` is switched last (path order): a and b are already in place when it fails.
+        staged[2].lose();
+        let error = switch(&tree, &steps, staged).unwrap_err();
+        assert!(
+            format!("{error:#}").contains("the previous render's files are back in place"),
+            "{error:#}"
+        );
+        assert_eq!(fs_err::read_to_string(out.join("a.yml")).unwrap(), "old a");
+        assert_eq!(
+            fs_err::read_to_string(out.join("b/b.yml")).unwrap(),
+            "old b"
+        );
+        assert!(!out.join("c.yml").exists());
+        let mut leftovers = Vec::new();
+        for d in [out.to_path_buf(), out.join("b")] {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let name = entry.unwrap().file_name().to_string_lossy().to_string();
+                if name.starts_with(".stackctl-new-") || name.starts_with(".stackctl-old-") {
+                    leftovers.push(name);
+                }
+            }
+        }
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        // And a switch that succeeds leaves no kept old versions either.
+        write(&new, out).unwrap();
+        assert_eq!(fs_err::read_to_string(out.join("a.yml")).unwrap(), "new a");
+        let names: Vec<String> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.starts_with(".stackctl-old-")),
+            "{names:?}"
+        );
     }
 
     #[test]

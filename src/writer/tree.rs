@@ -23,6 +23,8 @@ pub const SECRET_DIR_MODE: u32 = 0o700;
 /// Prefix of files being staged; never a rendered name (rendered names never start with a dot
 /// inside a service directory, and a crash leaves only these behind).
 const STAGE_PREFIX: &str = ".stackctl-new-";
+/// Prefix of the hard link that keeps a replaced file until the whole switch succeeded.
+const OLD_PREFIX: &str = ".stackctl-old-";
 
 pub struct Tree {
     root: OwnedFd,
@@ -46,6 +48,15 @@ pub struct Staged {
     dir: OwnedFd,
     temp: String,
     name: String,
+}
+
+/// A file renamed into place whose previous version (if any) is still kept under a hard link,
+/// so the switch of the whole tree can be undone until it has succeeded.
+pub struct Committed {
+    dir: OwnedFd,
+    name: String,
+    /// The link to the replaced file; `None` when the name was new.
+    old: Option<String>,
 }
 
 impl Tree {
@@ -176,6 +187,44 @@ impl Tree {
         Ok(())
     }
 
+    /// Like `commit`, but first keeps the file it replaces under a hard link beside it, so that
+    /// `Committed::undo` can put it back.
+    pub fn commit_undoable(&self, staged: Staged) -> anyhow::Result<Committed> {
+        let stat = rustix::fs::statat(&staged.dir, staged.name.as_str(), AtFlags::SYMLINK_NOFOLLOW);
+        let old = match stat {
+            Ok(s) if FileType::from_raw_mode(s.st_mode) == FileType::RegularFile => {
+                let link = format!("{OLD_PREFIX}{:016x}", rand::random::<u64>());
+                let linked = rustix::fs::linkat(
+                    &staged.dir,
+                    staged.name.as_str(),
+                    &staged.dir,
+                    link.as_str(),
+                    AtFlags::empty(),
+                );
+                if let Err(e) = linked {
+                    let name = staged.name.clone();
+                    staged.discard();
+                    return Err(std::io::Error::from(e))
+                        .with_context(|| format!("cannot keep the old `{name}` for the switch"));
+                }
+                Some(link)
+            }
+            _ => None,
+        };
+        let dir = staged
+            .dir
+            .try_clone()
+            .context("cannot duplicate a directory handle")?;
+        let name = staged.name.clone();
+        if let Err(e) = self.commit(staged) {
+            if let Some(link) = &old {
+                let _ = rustix::fs::unlinkat(&dir, link.as_str(), AtFlags::empty());
+            }
+            return Err(e);
+        }
+        Ok(Committed { dir, name, old })
+    }
+
     /// Sets the mode of the existing regular file `rel` (never through a link).
     pub fn set_mode(&self, rel: &str, mode: u32) -> anyhow::Result<()> {
         let (parents, name) = split(rel);
@@ -298,6 +347,33 @@ impl Staged {
     /// Removes the staged file (a failed write leaves nothing behind).
     pub fn discard(self) {
         let _ = rustix::fs::unlinkat(&self.dir, self.temp.as_str(), AtFlags::empty());
+    }
+
+    /// Loses the staged file before its commit, as a full disk or a vanished directory would:
+    /// for tests of the switch's undo.
+    #[cfg(test)]
+    pub fn lose(&self) {
+        let _ = rustix::fs::unlinkat(&self.dir, self.temp.as_str(), AtFlags::empty());
+    }
+}
+
+impl Committed {
+    /// The switch succeeded: drops the kept old version.
+    pub fn keep(self) {
+        if let Some(link) = &self.old {
+            let _ = rustix::fs::unlinkat(&self.dir, link.as_str(), AtFlags::empty());
+        }
+    }
+
+    /// The switch failed: puts the old version back (renamed over the new one, atomically), or
+    /// removes the new file when there was none.
+    pub fn undo(self) {
+        let _ = match &self.old {
+            Some(link) => {
+                rustix::fs::renameat(&self.dir, link.as_str(), &self.dir, self.name.as_str())
+            }
+            None => rustix::fs::unlinkat(&self.dir, self.name.as_str(), AtFlags::empty()),
+        };
     }
 }
 

@@ -189,4 +189,6 @@ fn config_files(draft: &Draft, runtime: &runtime::Runtime, spec: &ServiceSpec) -
 #[cfg(test)]
 mod exporter_tests;
 #[cfg(test)]
+mod grafana_access_tests;
+#[cfg(test)]
 mod tests;
