@@ -13,6 +13,13 @@ fn rendered(extra: &str) -> crate::render::RenderedStack {
         "STACKCTL_WEB_PASSWORD=s3cret-web-pw\n",
     )
     .unwrap();
+    // `bind: 0.0.0.0` serves HTTPS: the pair `deploy` would generate into `.stackctl/tls`.
+    let pair =
+        crate::render::tls::generate("demo", crate::render::tls::names("demo", "0.0.0.0")).unwrap();
+    let tls_dir = crate::render::tls::dir(dir.path());
+    std::fs::create_dir_all(&tls_dir).unwrap();
+    std::fs::write(tls_dir.join(crate::render::tls::CERT), &pair.cert).unwrap();
+    std::fs::write(tls_dir.join(crate::render::tls::KEY), pair.key.expose()).unwrap();
     let env = |_: &str| None;
     let loaded = load_str(&dir.path().join("stackctl.yaml"), &source, &env)
         .unwrap_or_else(|e| panic!("{e}"));
