@@ -14,12 +14,17 @@ fn rendered(extra: &str) -> crate::render::RenderedStack {
     )
     .unwrap();
     // `bind: 0.0.0.0` serves HTTPS: the pair `deploy` would generate into `.stackctl/tls`.
-    let pair =
-        crate::render::tls::generate("demo", crate::render::tls::names("demo", "0.0.0.0")).unwrap();
+    // One pair for every test, so equal manifests render equal hashes.
+    static PAIR: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (cert, key) = PAIR.get_or_init(|| {
+        let names = crate::render::tls::names("demo", "0.0.0.0");
+        let pair = crate::render::tls::generate("demo", names).unwrap();
+        (pair.cert, pair.key.expose().to_string())
+    });
     let tls_dir = crate::render::tls::dir(dir.path());
     std::fs::create_dir_all(&tls_dir).unwrap();
-    std::fs::write(tls_dir.join(crate::render::tls::CERT), &pair.cert).unwrap();
-    std::fs::write(tls_dir.join(crate::render::tls::KEY), pair.key.expose()).unwrap();
+    std::fs::write(tls_dir.join(crate::render::tls::CERT), cert).unwrap();
+    std::fs::write(tls_dir.join(crate::render::tls::KEY), key).unwrap();
     let env = |_: &str| None;
     let loaded = load_str(&dir.path().join("stackctl.yaml"), &source, &env)
         .unwrap_or_else(|e| panic!("{e}"));
