@@ -125,6 +125,9 @@ impl Pin {
 pub fn pins(loaded: &LoadedManifest, lock: &ReleaseLock) -> Vec<Pin> {
     topology::components(&loaded.manifest)
         .into_iter()
+        // A target stackctl scrapes but does not run (RabbitMQ's built-in endpoint) has no
+        // image to pin.
+        .filter(|component| !component.image.is_empty())
         .filter_map(|component| {
             let releases = releases_of(&component.kind, &component.key)?;
             let source = match explicit(loaded, &component.key) {

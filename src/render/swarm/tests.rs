@@ -13,8 +13,8 @@ fn rendered(extra: &str) -> crate::render::RenderedStack {
         "STACKCTL_WEB_PASSWORD=s3cret-web-pw\n",
     )
     .unwrap();
-    // `bind: 0.0.0.0` serves HTTPS: the pair `deploy` would generate into `.stackctl/tls`.
-    // One pair for every test, so equal manifests render equal hashes.
+    // A pair in `.stackctl/tls` (as a Compose deploy of this stack would leave) is not used
+    // on a Swarm (`web_auth::serves_tls`). One pair for every test, so equal manifests render equal hashes.
     static PAIR: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
     let (cert, key) = PAIR.get_or_init(|| {
         let names = crate::render::tls::names("demo", "0.0.0.0");
@@ -106,4 +106,25 @@ fn rendered_files_become_configs_at_the_paths_programs_read() {
     for config in &prom.configs {
         assert!(file.configs.contains_key(&config.source));
     }
+}
+
+/// On a Swarm the protected programs keep basic auth over plain HTTP: their task health checks
+/// and `tasks.*` peers are not wired for the stack's certificate (`web_auth::serves_tls`).
+#[test]
+fn a_swarm_stack_keeps_basic_auth_without_tls() {
+    let stack = rendered("");
+    let prometheus = stack
+        .services
+        .iter()
+        .find(|s| s.name == "prometheus")
+        .unwrap();
+    assert!(prometheus.web_auth && !prometheus.web_tls);
+    let web = stack
+        .files
+        .iter()
+        .find(|(path, _)| path.ends_with("web.yml") && path.contains("prometheus"))
+        .map(|(_, file)| file.contents.clone())
+        .expect("prometheus web config");
+    assert!(web.contains("basic_auth_users"), "{web}");
+    assert!(!web.contains("tls_server_config"), "{web}");
 }
