@@ -50,7 +50,10 @@ pub fn is_host(host: &str) -> bool {
 /// characters (which the parser would silently strip).
 pub fn is_http_url(text: &str) -> bool {
     if !(text.starts_with("http://") || text.starts_with("https://"))
-        || text.chars().any(|c| c.is_whitespace() || c.is_control())
+        // The url crate silently trims surrounding blanks; a space inside a query is fine
+        // (Go's net/url, which the blackbox exporter uses, takes it as written).
+        || text.trim() != text
+        || text.chars().any(|c| c.is_control())
     {
         return false;
     }
@@ -165,6 +168,8 @@ mod tests {
             ("https://xn--n-cfa9b.example/p%C3%A4th?q=%E2%9C%93", true),
             ("https://api:0/", false),
             ("https://api/a\nb", false),
+            ("https://x.example/?q=a: b#c", true),
+            (" https://x.example/", false),
             ("shop.example.com", false),
         ];
         for (text, want) in cases {
