@@ -495,8 +495,11 @@ fn check_fault_reaches_webhook(apps: &Apps) {
         elapsed >= Duration::from_secs(60),
         "RedisDown waits its `for: 1m`: {elapsed:?}"
     );
+    // 62.6 s on a quiet machine; on 2 cores busy compiling one 1 s scrape can time out, the
+    // series goes stale and `for` starts again (78 s seen). Minutes of delay (a group_interval
+    // or repeat_interval wrongly applied to the first notification) still fail.
     assert!(
-        elapsed <= Duration::from_secs(75),
+        elapsed <= Duration::from_secs(100),
         "RedisDown took {elapsed:?}"
     );
 }
