@@ -194,6 +194,7 @@ configs: {{c: {{name: {config}, file: ./p.yml, labels: {{}}}}}}
                 update_message: None,
                 update_started: None,
                 replicas: Some(1),
+                task_spec: None,
             }],
             configs: vec![ObservedObject {
                 id: "c1".into(),

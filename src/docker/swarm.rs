@@ -38,6 +38,9 @@ pub struct ObservedService {
     pub update_started: Option<String>,
     /// Replica count; `None` for a global service.
     pub replicas: Option<u64>,
+    /// The task template as the daemon holds it (JSON), to tell tasks of the current spec
+    /// from tasks of an earlier one (`ObservedTask::spec`).
+    pub task_spec: Option<String>,
 }
 
 /// A config or a secret.
@@ -59,8 +62,10 @@ pub struct ObservedTask {
     pub message: String,
     pub error: Option<String>,
     pub container_id: Option<String>,
-    /// The spec version the task was created for (`None` when the daemon did not say).
     pub timestamp: String,
+    /// The task template the task was created from (JSON): Swarm copies the service's
+    /// template into each task, so a task runs the current spec when the two are equal.
+    pub spec: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +144,7 @@ impl Daemon {
                         .and_then(|m| m.replicated)
                         .and_then(|r| r.replicas)
                         .map(|r| r as u64),
+                    task_spec: spec.task_template.as_ref().and_then(as_json),
                 }
             })
             .collect())
@@ -207,6 +213,7 @@ impl Daemon {
                     error: status.err,
                     container_id: status.container_status.and_then(|c| c.container_id),
                     timestamp: status.timestamp.unwrap_or_default(),
+                    spec: t.spec.as_ref().and_then(as_json),
                 }
             })
             .collect())
@@ -385,4 +392,9 @@ impl Daemon {
             .map(|v| v.name)
             .collect())
     }
+}
+
+/// A daemon-returned spec as JSON, for comparing a task's template with its service's.
+fn as_json<T: serde::Serialize>(spec: &T) -> Option<String> {
+    serde_json::to_string(spec).ok()
 }

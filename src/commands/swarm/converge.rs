@@ -270,6 +270,18 @@ fn service_state(
         .iter()
         .filter(|t| t.service_id == service.id && t.desired_state == "running")
         .collect();
+    // Right after a spec update Swarm clears the update status and the old tasks still run:
+    // only tasks created from the service's current template count, or a deploy would call
+    // the old tasks ready before the update even started.
+    let stale = wanted
+        .iter()
+        .filter(|t| matches!((&t.spec, &service.task_spec), (Some(task), Some(current)) if task != current))
+        .count();
+    if stale > 0 {
+        return State::Waiting(format!(
+            "{stale} task(s) of the previous spec still running"
+        ));
+    }
     let running = wanted.iter().filter(|t| t.state == "running").count();
     let expected = match service.replicas {
         Some(replicas) => replicas as usize,
@@ -335,4 +347,52 @@ fn docker_socket_gid() -> Option<u32> {
     let address = crate::docker::daemon_address();
     let path = address.strip_prefix("unix://")?;
     std::fs::metadata(path).ok().map(|m| m.gid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(task_spec: &str) -> ObservedService {
+        ObservedService {
+            id: "s1".into(),
+            name: "demo_prometheus".into(),
+            version: 7,
+            labels: BTreeMap::new(),
+            update_state: None,
+            update_message: None,
+            update_started: None,
+            replicas: Some(1),
+            task_spec: Some(task_spec.into()),
+        }
+    }
+
+    fn task(spec: &str, state: &str) -> ObservedTask {
+        ObservedTask {
+            id: format!("t-{spec}"),
+            service_id: "s1".into(),
+            slot: Some(1),
+            node_id: "n1".into(),
+            state: state.into(),
+            desired_state: "running".into(),
+            message: String::new(),
+            error: None,
+            container_id: None,
+            timestamp: String::new(),
+            spec: Some(spec.into()),
+        }
+    }
+
+    /// Just after `service update` Swarm has cleared the update status and the old task still
+    /// runs: that is not the new spec being ready (a rejected flag once passed as "ready").
+    #[test]
+    fn a_task_of_the_previous_spec_is_not_ready() {
+        let state = service_state(&service("new"), &[task("old", "running")], 1, false);
+        assert!(
+            matches!(&state, State::Waiting(why) if why.contains("previous spec")),
+            "old task counted as ready"
+        );
+        let state = service_state(&service("new"), &[task("new", "running")], 1, false);
+        assert!(matches!(state, State::Ready));
+    }
 }
