@@ -253,7 +253,8 @@ mod tests {
         let text = &draft
             .file("grafana/provisioning/dashboards/stackctl.yaml")
             .expect("provider")
-            .contents;
+            .contents
+            .expose();
         let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
         assert_eq!(
             doc["providers"][0]["folder"].as_str(),
@@ -311,7 +312,8 @@ mod tests {
         let text = &draft
             .file("grafana/provisioning/datasources/stackctl.yaml")
             .expect("datasources")
-            .contents;
+            .contents
+            .expose();
         let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
         let vm = doc["datasources"]
             .as_sequence()

@@ -329,7 +329,7 @@ mod tests {
             &STACK.replace("BIND", "0.0.0.0").replace("LOKI", "{}"),
         );
         let spec = |name: &str| exposed.services.iter().find(|s| s.name == name).unwrap();
-        let text = |path: &str| exposed.files[path].contents.clone();
+        let text = |path: &str| exposed.files[path].contents.expose().to_string();
         for name in ["prometheus", "alertmanager", "pushgateway"] {
             let s = spec(name);
             assert!(s.web_auth, "{name}");
@@ -344,7 +344,7 @@ mod tests {
             );
             assert!(s.secrets.iter().any(|m| m.name == WEB_CONFIG), "{name}");
             assert_eq!(
-                exposed.files[&format!("secrets/{name}/{WEB_CONFIG}")].mode,
+                exposed.files[&format!("secrets/{name}/{WEB_CONFIG}")].mode(),
                 crate::render::FileMode::Secret
             );
         }
@@ -365,7 +365,7 @@ mod tests {
                 "{name}"
             );
             assert_eq!(
-                exposed.files[&format!("secrets/{name}/{}", crate::render::tls::KEY)].mode,
+                exposed.files[&format!("secrets/{name}/{}", crate::render::tls::KEY)].mode(),
                 crate::render::FileMode::Secret
             );
             assert!(
@@ -423,7 +423,7 @@ mod tests {
         assert!(spec("grafana").ports.iter().all(|p| p.host_ip == "0.0.0.0"));
         for (path, file) in &exposed.files {
             assert!(
-                !file.contents.contains("s3cret-web-pw") || path.ends_with(PASSWORD_FILE),
+                !file.contents.expose().contains("s3cret-web-pw") || path.ends_with(PASSWORD_FILE),
                 "{path}"
             );
         }
@@ -490,11 +490,11 @@ mod tls_key_tests {
         let loaded = crate::manifest::load_str(&path, manifest, &env).unwrap();
         let stack = crate::render::render(&loaded, &crate::render::Templates::embedded()).unwrap();
         assert_eq!(
-            stack.files["secrets/prometheus/tls.crt"].contents,
+            stack.files["secrets/prometheus/tls.crt"].contents.expose(),
             pair.cert
         );
         assert_eq!(
-            stack.files["secrets/prometheus/tls.key"].contents,
+            stack.files["secrets/prometheus/tls.key"].contents.expose(),
             pair.key.expose()
         );
 

@@ -280,7 +280,7 @@ mod tests {
         let secret = draft
             .file("secrets/prometheus/scrape-0-password")
             .expect("secret written");
-        assert_eq!(secret.contents, "hunter22");
+        assert_eq!(secret.contents.expose(), "hunter22");
         assert_eq!(draft.secret_mounts["prometheus"].len(), 2);
     }
 
