@@ -35,8 +35,7 @@ pub fn squash(text: &str) -> String {
 
 impl Seed {
     pub fn text(&self, path: &str) -> &str {
-        self
-            .rendered
+        self.rendered
             .files
             .get(path)
             .unwrap_or_else(|| panic!("seed-{}: no `{path}`", self.name))
