@@ -44,6 +44,68 @@ notify:
     );
 }
 
+/// The H1 cases of issue 8: a value from the environment in a key that becomes a file name, a
+/// job name or a route matcher used to be printed (as written, or lowercased in a dashboard's
+/// file name). Such keys refuse `${VAR}` at load, naming the key and never the value.
+#[test]
+fn a_value_from_the_environment_in_a_name_or_matcher_is_refused_unprinted() {
+    let manifest = "version: 1
+project: shop
+components:
+  prometheus: {}
+  alertmanager: {}
+  grafana: {admin_password: \"${GRAFANA_ADMIN_PASSWORD}\"}
+scrape:
+  - {job: \"${T}\", targets: [\"app:8080\"]}
+slos:
+  - {name: \"${T}\", objective: 99, errors: 'x', total: 'y'}
+notify:
+  default: team
+  receivers:
+    team:
+      webhook: {url: \"http://hook:9000/\"}
+  routes:
+    - match: {severity: \"${T}\"}
+      receiver: team
+";
+    let value = "SeCrEt-Value-77";
+    let env = format!("GRAFANA_ADMIN_PASSWORD=admin-pw\nT={value}\n");
+    let dir = common::project(manifest, Some(&env));
+    for args in [&["render"][..], &["validate", "--no-docker"]] {
+        let output = common::stackctl_in(dir.path())
+            .args(args)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        for location in [
+            "stackctl.yaml:8:11",
+            "stackctl.yaml:10:12",
+            "stackctl.yaml:17:25",
+        ] {
+            assert!(shown.contains(location), "{args:?}: {location}: {shown}");
+        }
+        assert!(
+            shown.contains("cannot take a value from the environment"),
+            "{shown}"
+        );
+        let lowered = value.to_lowercase();
+        assert!(
+            !shown.contains(value) && !shown.contains(&lowered),
+            "{args:?}: {shown}"
+        );
+        assert!(
+            !dir.path().join("rendered").exists(),
+            "{args:?} wrote files"
+        );
+    }
+}
+
 /// An exposed stack: its password is generated into `.env` and its TLS pair into
 /// `.stackctl/tls/` by the command itself.
 const EXPOSED: &str = "version: 1
