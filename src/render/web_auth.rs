@@ -228,36 +228,38 @@ pub fn serves_tls(stack: &Stack) -> bool {
     stack.manifest.engine != crate::manifest::EngineKind::Swarm
 }
 
-/// The certificate file a client inside the stack (`service`, running as `uid`) trusts when
-/// the program it calls (`kind`) serves HTTPS; `None` when it serves plain HTTP.
-pub fn client_ca_file(
-    stack: &Stack,
-    kind: &Kind,
-    service: &str,
-    uid: u32,
-    draft: &mut Draft,
-) -> Option<String> {
-    if !protected(stack, kind) || !serves_tls(stack) {
-        return None;
-    }
-    let pair = crate::render::tls::read(stack.dir, stack.manifest.tls.as_ref())?;
-    Some(draft.add_secret(service, CA_FILE, &Secret::new(pair.cert), Some(uid)))
+/// What a client inside the stack needs to call a program that may be protected: the password
+/// file when it requires basic auth, the certificate to trust when it serves HTTPS. Both
+/// `None` for a program that is open (a loopback stack).
+#[derive(Debug, Default)]
+pub struct ClientFiles {
+    pub password_file: Option<String>,
+    pub ca_file: Option<String>,
 }
 
-/// The password file a client inside the stack (`service`, running as `uid`) reads, when
-/// the program it calls (`kind`) is protected.
-pub fn client_password_file(
+/// The files a client inside the stack (`service`, running as `uid`) reads to call `kind`,
+/// added to its secrets.
+pub fn client_files(
     stack: &Stack,
     kind: &Kind,
     service: &str,
     uid: u32,
     draft: &mut Draft,
-) -> Option<String> {
+) -> ClientFiles {
     if !protected(stack, kind) {
-        return None;
+        return ClientFiles::default();
     }
-    let password = password(stack.dir)?;
-    Some(draft.add_secret(service, PASSWORD_FILE, &password, Some(uid)))
+    let password_file =
+        password(stack.dir).map(|p| draft.add_secret(service, PASSWORD_FILE, &p, Some(uid)));
+    let pair = serves_tls(stack)
+        .then(|| crate::render::tls::read(stack.dir, stack.manifest.tls.as_ref()))
+        .flatten();
+    let ca_file =
+        pair.map(|pair| draft.add_secret(service, CA_FILE, &Secret::new(pair.cert), Some(uid)));
+    ClientFiles {
+        password_file,
+        ca_file,
+    }
 }
 
 #[cfg(test)]
