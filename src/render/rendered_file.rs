@@ -140,6 +140,31 @@ mod tests {
     }
 
     #[test]
+    fn a_rendered_stack_never_shows_a_secret_whole_or_in_part() {
+        let manifest = "version: 1\nproject: t\ncomponents:\n  prometheus: {}\n  grafana: {admin_password: \"${GPW}\"}\n";
+        let env = |name: &str| (name == "GPW").then(|| "pw-Zq81-secret".to_string());
+        let loaded =
+            crate::manifest::load_str(std::path::Path::new("stackctl.yaml"), manifest, &env)
+                .unwrap();
+        let stack = crate::render::render(&loaded, &crate::render::Templates::embedded()).unwrap();
+        let secrets: Vec<&RenderedFile> = stack
+            .files
+            .values()
+            .filter(|f| f.contents.expose() == "pw-Zq81-secret")
+            .collect();
+        assert_eq!(secrets.len(), 1, "the password is in one file");
+        assert_eq!(secrets[0].mode(), FileMode::Secret);
+        assert_eq!(secrets[0].text(), None);
+        let shown = format!("{stack:?}");
+        assert!(!shown.contains("Zq81"), "{shown}");
+        for (path, file) in &stack.files {
+            if let Some(text) = file.text() {
+                assert!(!text.contains("Zq81"), "{path}");
+            }
+        }
+    }
+
+    #[test]
     fn a_public_file_shows_its_text() {
         let file = RenderedFile::public("a: 1\n");
         assert_eq!(file.mode(), FileMode::Public);
