@@ -503,8 +503,7 @@ mod tls_key_tests {
         let missing = manifest.replace("own.key", "gone.key");
         let loaded = crate::manifest::load_str(&path, &missing, &env).unwrap();
         let error = crate::render::render(&loaded, &crate::render::Templates::embedded())
-            .err()
-            .expect("a problem");
+            .expect_err("a problem");
         let text = format!("{error:#}");
         assert!(text.contains("cannot read the TLS certificate"), "{text}");
     }
