@@ -181,7 +181,7 @@ fn compare_with_promtool(manifest: &std::path::Path, runs: usize) {
         .get("prometheus/prometheus.yml")
         .expect("prometheus.yml is rendered");
     let out = manifest.with_file_name("prometheus.yml");
-    std::fs::write(&out, &config.contents).expect("write prometheus.yml");
+    std::fs::write(&out, config.contents.expose()).expect("write prometheus.yml");
     drop((rendered, templates, loaded));
     let mut ours = Vec::new();
     for _ in 0..runs {

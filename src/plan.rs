@@ -482,7 +482,7 @@ pub fn volume_names(project: &str, specs: &[ServiceSpec]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{FileMode, RenderedFile};
+    use crate::render::RenderedFile;
     use crate::service::{MountSpec, PortSpec};
 
     fn spec(name: &str, deps: &[&str]) -> ServiceSpec {
@@ -495,10 +495,7 @@ mod tests {
     fn files(content: &str) -> BTreeMap<String, RenderedFile> {
         BTreeMap::from([(
             "prometheus/prometheus.yml".to_string(),
-            RenderedFile {
-                contents: content.to_string(),
-                mode: FileMode::Public,
-            },
+            RenderedFile::public(content),
         )])
     }
 
@@ -861,20 +858,8 @@ mod tests {
         });
         let mut f = files("a");
         let base = config_hash(&s, &f, b"k");
-        f.insert(
-            "grafana/x.yml".into(),
-            RenderedFile {
-                contents: "x".into(),
-                mode: FileMode::Public,
-            },
-        );
-        f.insert(
-            "prometheus-other/x".into(),
-            RenderedFile {
-                contents: "x".into(),
-                mode: FileMode::Public,
-            },
-        );
+        f.insert("grafana/x.yml".into(), RenderedFile::public("x"));
+        f.insert("prometheus-other/x".into(), RenderedFile::public("x"));
         assert_eq!(
             config_hash(&s, &f, b"k"),
             base,
@@ -882,10 +867,7 @@ mod tests {
         );
         f.insert(
             "secrets/prometheus/pw".into(),
-            RenderedFile {
-                contents: "s".into(),
-                mode: FileMode::Secret,
-            },
+            RenderedFile::secret(crate::manifest::Secret::new("s")),
         );
         assert_ne!(config_hash(&s, &f, b"k"), base, "a changed secret counts");
         // Keyed: the same files under another project's key give an unrelated hash, so a

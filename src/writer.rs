@@ -116,7 +116,7 @@ pub fn write_with(
     let mut steps = Vec::new();
     let mut foreign = Vec::new();
     for (path, file) in &stack.files {
-        let step = plan_file(&tree, path, file.contents.as_bytes(), file.mode)?;
+        let step = plan_file(&tree, path, file.contents.expose().as_bytes(), file.mode())?;
         if let Step::Write { existed: true, .. } | Step::Chmod(..) = step {
             if !previous.contains(path) {
                 foreign.push(path.as_str());
@@ -294,13 +294,11 @@ mod tests {
     fn stack(files: &[(&str, &str, FileMode)]) -> RenderedStack {
         let mut stack = RenderedStack::default();
         for (path, text, mode) in files {
-            stack.files.insert(
-                path.to_string(),
-                RenderedFile {
-                    contents: text.to_string(),
-                    mode: *mode,
-                },
-            );
+            let file = match mode {
+                FileMode::Public => RenderedFile::public(*text),
+                FileMode::Secret => RenderedFile::secret(crate::manifest::Secret::new(*text)),
+            };
+            stack.files.insert(path.to_string(), file);
         }
         stack
     }
@@ -333,7 +331,7 @@ mod tests {
             .map(|(p, f)| {
                 (
                     p,
-                    plan_file(&tree, p, f.contents.as_bytes(), f.mode).unwrap(),
+                    plan_file(&tree, p, f.contents.expose().as_bytes(), f.mode()).unwrap(),
                 )
             })
             .collect();

@@ -166,11 +166,14 @@ fn yaml(text: &str) -> Value {
 
 fn assert_no_secret_in_public_files(stack: &RenderedStack) {
     for (path, file) in &stack.files {
-        if file.mode == FileMode::Secret {
+        if file.mode() == FileMode::Secret {
             continue;
         }
         for (name, value) in SECRETS {
-            assert!(!file.contents.contains(value), "{name} leaked into {path}");
+            assert!(
+                !file.contents.expose().contains(value),
+                "{name} leaked into {path}"
+            );
         }
     }
 }
@@ -269,7 +272,9 @@ fn every_field_reaches_alertmanager_yml_for_0_25() {
     );
     assert_eq!(doc["templates"], yaml("[templates/mail.tmpl]"));
     assert_eq!(
-        stack.files["alertmanager/templates/mail.tmpl"].contents,
+        stack.files["alertmanager/templates/mail.tmpl"]
+            .contents
+            .expose(),
         TEMPLATE
     );
     assert_eq!(receiver(&doc, "blackhole"), &yaml("{name: blackhole}"));
@@ -333,7 +338,9 @@ fn every_field_reaches_alertmanager_yml_for_0_25() {
     assert_eq!(genie["tags"], "db,prod");
     assert_eq!(genie["responders"], yaml("[{name: ops, type: team}]"));
     assert_eq!(
-        stack.files["secrets/alertmanager/bot_webhook_bearer"].contents,
+        stack.files["secrets/alertmanager/bot_webhook_bearer"]
+            .contents
+            .expose(),
         "webhook-token-1"
     );
     assert_no_secret_in_public_files(&stack);

@@ -146,8 +146,8 @@ fn secret_files_land_under_secrets_alertmanager_and_never_in_the_config() {
         ("bot_webhook_url", "http://bot:5001/alerts"),
     ] {
         let file = &stack.files[&format!("secrets/alertmanager/{name}")];
-        assert_eq!(file.contents, value);
-        assert_eq!(file.mode, FileMode::Secret);
+        assert_eq!(file.contents.expose(), value);
+        assert_eq!(file.mode(), FileMode::Secret);
     }
     let stray: Vec<&String> = stack
         .files
@@ -186,7 +186,9 @@ fn msteams_uses_workflows_from_0_28_with_the_url_in_a_file() {
     );
     assert_eq!(v2["title"], "Alert");
     assert_eq!(
-        stack.files["secrets/alertmanager/teams_msteams_webhook_url"].contents,
+        stack.files["secrets/alertmanager/teams_msteams_webhook_url"]
+            .contents
+            .expose(),
         url
     );
 }

@@ -3,6 +3,9 @@
 
 mod common;
 
+use std::fs::Permissions;
+use std::os::unix::fs::PermissionsExt as _;
+
 #[test]
 fn a_secret_equal_to_ordinary_text_in_public_files_renders() {
     // `prometheus` is a datasource name, a job and a path in public files; `password` appears
@@ -39,4 +42,143 @@ notify:
         common::mode(&rendered.join("secrets/grafana/grafana_admin_password")),
         0o600
     );
+}
+
+/// The H1 cases of issue 8: a value from the environment in a key that becomes a file name, a
+/// job name or a route matcher used to be printed (as written, or lowercased in a dashboard's
+/// file name). Such keys refuse `${VAR}` at load, naming the key and never the value.
+#[test]
+fn a_value_from_the_environment_in_a_name_or_matcher_is_refused_unprinted() {
+    let manifest = "version: 1
+project: shop
+components:
+  prometheus: {}
+  alertmanager: {}
+  grafana: {admin_password: \"${GRAFANA_ADMIN_PASSWORD}\"}
+scrape:
+  - {job: \"${T}\", targets: [\"app:8080\"]}
+slos:
+  - {name: \"${T}\", objective: 99, errors: 'x', total: 'y'}
+notify:
+  default: team
+  receivers:
+    team:
+      webhook: {url: \"http://hook:9000/\"}
+  routes:
+    - match: {severity: \"${T}\"}
+      receiver: team
+";
+    let value = "SeCrEt-Value-77";
+    let env = format!("GRAFANA_ADMIN_PASSWORD=admin-pw\nT={value}\n");
+    let dir = common::project(manifest, Some(&env));
+    for args in [&["render"][..], &["validate", "--no-docker"]] {
+        let output = common::stackctl_in(dir.path())
+            .args(args)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        for location in [
+            "stackctl.yaml:8:11",
+            "stackctl.yaml:10:12",
+            "stackctl.yaml:17:25",
+        ] {
+            assert!(shown.contains(location), "{args:?}: {location}: {shown}");
+        }
+        assert!(
+            shown.contains("cannot take a value from the environment"),
+            "{shown}"
+        );
+        let lowered = value.to_lowercase();
+        assert!(
+            !shown.contains(value) && !shown.contains(&lowered),
+            "{args:?}: {shown}"
+        );
+        assert!(
+            !dir.path().join("rendered").exists(),
+            "{args:?} wrote files"
+        );
+    }
+}
+
+/// An exposed stack: its password is generated into `.env` and its TLS pair into
+/// `.stackctl/tls/` by the command itself.
+const EXPOSED: &str = "version: 1
+project: shop
+bind: 0.0.0.0
+components:
+  prometheus: {}
+";
+
+#[test]
+fn a_preexisting_world_readable_tls_key_ends_0600_beside_its_certificate() {
+    let dir = common::project(EXPOSED, Some("STACKCTL_WEB_PASSWORD=s3cret-web-pw\n"));
+    let tls = dir.path().join(".stackctl/tls");
+    std::fs::create_dir_all(&tls).unwrap();
+    std::fs::write(tls.join("tls.key"), "a stale key, no certificate\n").unwrap();
+    std::fs::set_permissions(tls.join("tls.key"), Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&tls, Permissions::from_mode(0o755)).unwrap();
+    common::stackctl_in(dir.path())
+        .arg("render")
+        .assert()
+        .success();
+    let key = std::fs::read_to_string(tls.join("tls.key")).unwrap();
+    let cert = std::fs::read_to_string(tls.join("tls.crt")).unwrap();
+    assert!(key.contains("PRIVATE KEY"), "a new key: {key}");
+    assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"));
+    assert_eq!(common::mode(&tls.join("tls.key")), 0o600);
+    assert_eq!(common::mode(&tls.join("tls.crt")), 0o600);
+    assert_eq!(common::mode(&tls), 0o700);
+    let names = names(dir.path().join(".stackctl"));
+    assert_eq!(names, ["tls"], "no temporary directory left");
+}
+
+#[test]
+fn a_generated_web_password_leaves_env_0600_with_its_old_lines() {
+    for old_mode in [0o600, 0o644] {
+        let dir = common::project(EXPOSED, Some("GRAFANA_ADMIN_PASSWORD=kept-as-it-was"));
+        let env = dir.path().join(".env");
+        std::fs::set_permissions(&env, Permissions::from_mode(old_mode)).unwrap();
+        let output = common::stackctl_in(dir.path())
+            .arg("render")
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let text = std::fs::read_to_string(&env).unwrap();
+        assert!(
+            text.starts_with("GRAFANA_ADMIN_PASSWORD=kept-as-it-was\n"),
+            "{text}"
+        );
+        let password = text
+            .lines()
+            .find_map(|l| l.strip_prefix("STACKCTL_WEB_PASSWORD="))
+            .expect("a password was added");
+        assert_eq!(password.len(), 32);
+        assert_eq!(common::mode(&env), 0o600, "from {old_mode:o}");
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!shown.contains(password), "{shown}");
+        assert_eq!(
+            names(dir.path()),
+            [".env", ".stackctl", "rendered", "stackctl.yaml"]
+        );
+    }
+}
+
+fn names(dir: impl AsRef<std::path::Path>) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
 }

@@ -161,7 +161,7 @@ fn compose_yaml(stack: &RenderedStack) -> serde_yaml::Value {
         .files
         .get("docker-compose.yml")
         .expect("docker-compose.yml is rendered");
-    serde_yaml::from_str(&file.contents).expect("docker-compose.yml parses")
+    serde_yaml::from_str(file.contents.expose()).expect("docker-compose.yml parses")
 }
 
 /// `docker compose -f <out>/docker-compose.yml config` on the written export.
@@ -365,7 +365,7 @@ fn exporter_secrets_are_compose_file_secrets_never_environment() {
     let dir = common::tempdir();
     let stack = rendered(EXPORTERS, dir.path());
     let compose = compose_yaml(&stack);
-    let file = &stack.files["docker-compose.yml"].contents;
+    let file = stack.files["docker-compose.yml"].contents.expose();
     for secret in SECRETS {
         assert!(!file.contains(secret), "{secret} is in docker-compose.yml");
     }

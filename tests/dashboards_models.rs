@@ -18,7 +18,7 @@ fn dashboards(fixture: &Rendered) -> Vec<(String, Value)> {
         .iter()
         .filter(|(path, _)| path.starts_with("grafana/dashboards/"))
         .map(|(path, file)| {
-            let value = serde_json::from_str(&file.contents)
+            let value = serde_json::from_str(file.contents.expose())
                 .unwrap_or_else(|e| panic!("{}: {path}: {e}", fixture.name));
             (path.clone(), value)
         })
@@ -388,7 +388,7 @@ fn slo_panels_chart_series_the_slo_rules_record() {
             .filter(|(path, _)| path.starts_with("prometheus/rules/slo-"))
             .flat_map(|(_, file)| {
                 let doc: serde_yaml::Value =
-                    serde_yaml::from_str(&file.contents).expect("rule file");
+                    serde_yaml::from_str(file.contents.expose()).expect("rule file");
                 doc["groups"]
                     .as_sequence()
                     .into_iter()

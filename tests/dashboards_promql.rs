@@ -40,7 +40,7 @@ fn generated_promql_parses_with_promtool() {
             .filter(|(p, _)| p.starts_with("grafana/dashboards/stackctl-"))
         {
             let dashboard: serde_json::Value =
-                serde_json::from_str(&file.contents).expect("dashboard JSON");
+                serde_json::from_str(file.contents.expose()).expect("dashboard JSON");
             for expr in prometheus_exprs(&dashboard) {
                 rules.push(serde_json::json!({"record": format!("stackctl:check_{}", rules.len()), "expr": expr, "labels": {"source": format!("{}:{path}", fixture.name)}}));
             }

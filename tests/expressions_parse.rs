@@ -63,7 +63,7 @@ fn every_preset_expression_parses_at_default_and_bound_thresholds() {
         let files: Vec<(String, String)> = draft
             .files()
             .iter()
-            .map(|(p, f)| (p.to_string(), f.contents.clone()))
+            .map(|(p, f)| (p.to_string(), f.contents.expose().to_string()))
             .collect();
         let rule_files = files
             .iter()
@@ -90,7 +90,7 @@ fn every_rendered_rule_and_dashboard_query_of_the_fixtures_parses() {
     let mut dashboards = 0;
     for fixture in rendered {
         let files = &fixture.rendered.files;
-        let broken = broken_rules(files.iter().map(|(p, f)| (p, f.contents.as_str())));
+        let broken = broken_rules(files.iter().map(|(p, f)| (p, f.contents.expose())));
         assert!(
             broken.is_empty(),
             "fixture `{}`:\n{}",
@@ -101,7 +101,7 @@ fn every_rendered_rule_and_dashboard_query_of_the_fixtures_parses() {
             .iter()
             .filter(|(p, _)| p.starts_with("grafana/dashboards/"))
         {
-            let json: serde_json::Value = serde_json::from_str(&file.contents).unwrap();
+            let json: serde_json::Value = serde_json::from_str(file.contents.expose()).unwrap();
             let problems = dashboard::check(&json);
             assert!(
                 problems.is_empty(),

@@ -53,14 +53,14 @@ fn snapshot_text(rendered: &RenderedStack) -> String {
         text.push_str(&format!("# warning: {warning}\n"));
     }
     for (path, file) in &rendered.files {
-        match file.mode {
+        match file.mode() {
             FileMode::Secret => text.push_str(&format!(
                 "=== {path} (0600)\n<secret: {} bytes>\n\n",
                 file.contents.len()
             )),
             FileMode::Public => {
-                text.push_str(&format!("=== {path}\n{}", file.contents));
-                if !file.contents.ends_with('\n') {
+                text.push_str(&format!("=== {path}\n{}", file.contents.expose()));
+                if !file.contents.expose().ends_with('\n') {
                     text.push_str("\n<no newline at end of file>\n");
                 }
                 text.push('\n');
@@ -112,11 +112,11 @@ fn no_secret_value_of_a_fixture_appears_in_a_public_file() {
         for (path, file) in rendered
             .files
             .iter()
-            .filter(|(_, f)| f.mode == FileMode::Public)
+            .filter(|(_, f)| f.mode() == FileMode::Public)
         {
             for secret in loaded.secret_values.iter().filter(|s| s.len() >= 6) {
                 assert!(
-                    !file.contents.contains(secret.as_str()),
+                    !file.contents.expose().contains(secret.as_str()),
                     "{}: a secret is in `{path}`",
                     fixture_name(manifest)
                 );

@@ -233,12 +233,17 @@ fn admin_password_is_only_a_secret_file() {
             .files
             .get("secrets/grafana/grafana_admin_password")
             .expect("secret file");
-        assert_eq!(secret.mode, FileMode::Secret, "{}", fixture.name);
-        assert_eq!(secret.contents, password.expose(), "{}", fixture.name);
+        assert_eq!(secret.mode(), FileMode::Secret, "{}", fixture.name);
+        assert_eq!(
+            secret.contents.expose(),
+            password.expose(),
+            "{}",
+            fixture.name
+        );
         for (path, file) in &fixture.rendered.files {
-            if file.mode == FileMode::Public {
+            if file.mode() == FileMode::Public {
                 assert!(
-                    !file.contents.contains(password.expose()),
+                    !file.contents.expose().contains(password.expose()),
                     "{}: password in {path}",
                     fixture.name
                 );

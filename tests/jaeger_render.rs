@@ -18,7 +18,8 @@ fn rendered(yaml: &str) -> RenderedStack {
 }
 
 fn config(stack: &RenderedStack) -> Value {
-    serde_yaml::from_str(&stack.files["jaeger/config.yaml"].contents).expect("config parses")
+    serde_yaml::from_str(stack.files["jaeger/config.yaml"].contents.expose())
+        .expect("config parses")
 }
 
 fn yaml(text: &str) -> Value {
@@ -45,11 +46,14 @@ fn elasticsearch_storage_renders_servers_prefix_and_basic_auth_with_the_password
         )
     );
     let secret = &stack.files["secrets/jaeger/elasticsearch_password"];
-    assert_eq!(secret.contents, ES_PASSWORD);
-    assert_eq!(secret.mode, FileMode::Secret);
+    assert_eq!(secret.contents.expose(), ES_PASSWORD);
+    assert_eq!(secret.mode(), FileMode::Secret);
     for (path, file) in &stack.files {
-        if file.mode != FileMode::Secret {
-            assert!(!file.contents.contains(ES_PASSWORD), "password in {path}");
+        if file.mode() != FileMode::Secret {
+            assert!(
+                !file.contents.expose().contains(ES_PASSWORD),
+                "password in {path}"
+            );
         }
     }
     let jaeger = stack.services.iter().find(|s| s.name == "jaeger").unwrap();
@@ -83,7 +87,9 @@ fn base_path_reaches_the_query_extension_the_grafana_datasource_and_the_ui_url()
         "/jaeger"
     );
     let datasources: Value = serde_yaml::from_str(
-        &stack.files["grafana/provisioning/datasources/stackctl.yaml"].contents,
+        stack.files["grafana/provisioning/datasources/stackctl.yaml"]
+            .contents
+            .expose(),
     )
     .unwrap();
     let jaeger = datasources["datasources"]

@@ -454,7 +454,7 @@ logs:
     let loaded = stackctl::manifest::load_str(&dir.path().join("stackctl.yaml"), yaml, &|_| None)
         .expect("manifest loads");
     let rendered = stackctl::render::render(&loaded, &Templates::embedded()).expect("renders");
-    let alloy = &rendered.files["alloy/config.alloy"].contents;
+    let alloy = rendered.files["alloy/config.alloy"].contents.expose();
     let blocks: Vec<&str> = alloy
         .lines()
         .map(str::trim)
@@ -489,7 +489,8 @@ logs:
         assert!(alloy.contains(line), "alloy lacks `{line}`:\n{alloy}");
     }
     let promtail: Value =
-        serde_yaml::from_str(&rendered.files["promtail/promtail.yaml"].contents).expect("yaml");
+        serde_yaml::from_str(rendered.files["promtail/promtail.yaml"].contents.expose())
+            .expect("yaml");
     let stages = promtail["scrape_configs"][0]["pipeline_stages"]
         .as_sequence()
         .expect("docker job has pipeline_stages");

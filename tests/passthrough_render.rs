@@ -31,7 +31,7 @@ fn service<'a>(stack: &'a RenderedStack, name: &str) -> &'a ServiceSpec {
 }
 
 fn yaml_file(stack: &RenderedStack, path: &str) -> serde_yaml::Value {
-    serde_yaml::from_str(&stack.files[path].contents).expect("rendered YAML parses")
+    serde_yaml::from_str(stack.files[path].contents.expose()).expect("rendered YAML parses")
 }
 
 /// A local image, or `None` after a visible SKIP (a failure under `CI=true`).
@@ -67,7 +67,7 @@ fn node_exporter_accepts_the_rendered_collectors_and_args() {
     let node = service(&stack, "node-exporter");
     assert!(node.command.contains(&"--no-collector.wifi".to_string()));
     assert_eq!(node.environment["TZ"], "UTC");
-    let compose = &stack.files["docker-compose.yml"].contents;
+    let compose = stack.files["docker-compose.yml"].contents.expose();
     assert!(compose.contains("--collector.systemd"), "{compose}");
     let Some(()) = image(NODE_EXPORTER) else {
         return;
@@ -122,7 +122,7 @@ components:
     let dir = common::tempdir();
     std::fs::write(
         dir.path().join("blackbox.yml"),
-        &stack.files["blackbox/blackbox.yml"].contents,
+        stack.files["blackbox/blackbox.yml"].contents.expose(),
     )
     .expect("write");
     let mount = format!("{}:/cfg:ro", dir.path().display());
@@ -173,11 +173,12 @@ components:
         assert!(
             stack.files[path]
                 .contents
+                .expose()
                 .contains("extra_config` merged in"),
             "{path} says where the overrides come from"
         );
     }
-    let alloy = &stack.files["alloy/config.alloy"].contents;
+    let alloy = stack.files["alloy/config.alloy"].contents.expose();
     assert!(
         alloy.ends_with(
             "// components.alloy.extra_config\nprometheus.exporter.self \"alloy\" { }\n"
@@ -207,7 +208,8 @@ components:
     assert_eq!(grafana.environment["GF_USERS_ALLOW_SIGN_UP"], "false");
     assert_eq!(grafana.environment["TZ"], "UTC");
     let compose: serde_yaml::Value =
-        serde_yaml::from_str(&stack.files["docker-compose.yml"].contents).expect("compose parses");
+        serde_yaml::from_str(stack.files["docker-compose.yml"].contents.expose())
+            .expect("compose parses");
     let env = &compose["services"]["grafana"]["environment"];
     assert_eq!(env["GF_DASHBOARDS_MIN_REFRESH_INTERVAL"], "10s", "{env:?}");
 }

@@ -64,13 +64,22 @@ fn groups_files_and_user_tests_pass_promtool_on_both_release_lines() {
 #[test]
 fn group_labels_are_kept_on_the_group_for_prometheus_3() {
     let draft = render_rules(&groups_manifest("3.14.0"), fixtures());
-    let text = &draft.file("prometheus/rules/groups.yml").unwrap().contents;
+    let text = draft
+        .file("prometheus/rules/groups.yml")
+        .unwrap()
+        .contents
+        .expose();
     let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
     assert_eq!(doc["groups"][0]["labels"]["tier"], "backend");
     assert!(doc["groups"][0]["rules"][0]["labels"].get("tier").is_none());
     let old = render_rules(&groups_manifest("2.42.0"), fixtures());
-    let doc: serde_yaml::Value =
-        serde_yaml::from_str(&old.file("prometheus/rules/groups.yml").unwrap().contents).unwrap();
+    let doc: serde_yaml::Value = serde_yaml::from_str(
+        old.file("prometheus/rules/groups.yml")
+            .unwrap()
+            .contents
+            .expose(),
+    )
+    .unwrap();
     assert!(doc["groups"][0].get("labels").is_none());
     assert_eq!(doc["groups"][0]["rules"][0]["labels"]["tier"], "backend");
 }
@@ -78,12 +87,20 @@ fn group_labels_are_kept_on_the_group_for_prometheus_3() {
 #[test]
 fn copied_rule_file_is_byte_for_byte_and_renamed_to_yml() {
     let draft = render_rules(&groups_manifest("3.14.0"), fixtures());
-    let copy = &draft.file("prometheus/rules/legacy.yml").unwrap().contents;
+    let copy = draft
+        .file("prometheus/rules/legacy.yml")
+        .unwrap()
+        .contents
+        .expose();
     assert_eq!(
         copy,
         &std::fs::read_to_string(fixtures().join("legacy.yaml")).unwrap()
     );
-    let test = &draft.file("prometheus/tests/tests.yml").unwrap().contents;
+    let test = draft
+        .file("prometheus/tests/tests.yml")
+        .unwrap()
+        .contents
+        .expose();
     assert!(
         test.contains("../rules/legacy.yml") && test.contains("../rules/groups.yml"),
         "{test}"

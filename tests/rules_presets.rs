@@ -94,14 +94,17 @@ fn every_preset_alert_has_a_unit_test() {
         let tests = draft
             .file(&format!("prometheus/tests/preset-{name}"))
             .unwrap_or_else(|| panic!("no tests for {path}"));
-        let doc: serde_yaml::Value = serde_yaml::from_str(&file.contents).unwrap();
+        let doc: serde_yaml::Value = serde_yaml::from_str(file.contents.expose()).unwrap();
         for group in doc["groups"].as_sequence().unwrap() {
             for rule in group["rules"].as_sequence().unwrap() {
                 let Some(alert) = rule["alert"].as_str() else {
                     continue;
                 };
                 assert!(
-                    tests.contents.contains(&format!("alertname: \"{alert}\"")),
+                    tests
+                        .contents
+                        .expose()
+                        .contains(&format!("alertname: \"{alert}\"")),
                     "{alert} in {path} has no unit test"
                 );
                 let severity = rule["labels"]["severity"].as_str().unwrap_or_default();
@@ -134,7 +137,8 @@ fn overrides_retune_a_preset_alert_and_promtool_still_passes() {
     let text = &draft
         .file("prometheus/rules/preset-stack.yml")
         .expect("stack preset")
-        .contents;
+        .contents
+        .expose();
     let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
     let rule = doc["groups"]
         .as_sequence()

@@ -17,7 +17,7 @@ use crate::docker::{labels, Engine, ObservedContainer};
 use crate::output::diff::{DiffReport, FileDiff, ServiceDiff, DIFF_SCHEMA_VERSION};
 use crate::plan::{self, Adoption, DesiredService};
 use crate::render::compose::COMPOSE_FILE;
-use crate::render::FileMode;
+use crate::render::RenderedFile;
 
 pub fn exec(global: &GlobalArgs, args: DiffArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
@@ -85,29 +85,35 @@ fn file_diffs(session: &Session, wanted: &[&DesiredService]) -> Vec<FileDiff> {
         if !concerns(path) {
             continue;
         }
-        let old = on_disk.get(path).map(|f| f.contents.as_str());
-        if old == Some(file.contents.as_str()) {
+        let old = on_disk.get(path);
+        if old == Some(file) {
             continue;
         }
-        let secret = file.mode == FileMode::Secret;
+        // A secret file has no text to show: only that it changes.
+        let diff = file.text().map(|new| {
+            let old = old.and_then(RenderedFile::text).unwrap_or_default();
+            unified(path, old, new)
+        });
         diffs.push(FileDiff {
             path: path.clone(),
             status: if old.is_some() { "changed" } else { "created" },
-            secret,
-            diff: (!secret).then(|| unified(path, old.unwrap_or_default(), &file.contents)),
+            secret: diff.is_none(),
+            diff,
         });
     }
     for path in removed_files(session) {
         if !concerns(&path) {
             continue;
         }
-        let secret = path.starts_with("secrets/");
         let old = on_disk::read_regular(&session.out_dir.join(&path)).unwrap_or_default();
+        let diff = RenderedFile::from_disk(&path, old)
+            .text()
+            .map(|old| unified(&path, old, ""));
         diffs.push(FileDiff {
-            diff: (!secret).then(|| unified(&path, &old, "")),
+            secret: diff.is_none(),
+            diff,
             path,
             status: "removed",
-            secret,
         });
     }
     diffs
@@ -220,7 +226,7 @@ fn service_diff(
                 .stack
                 .files
                 .get(COMPOSE_FILE)
-                .map(|f| f.contents.clone())
+                .and_then(RenderedFile::text)
                 .unwrap_or_default();
             let label = format!("{COMPOSE_FILE} services.{}", d.spec.name);
             Some(ServiceDiff {
@@ -228,7 +234,7 @@ fn service_diff(
                 status: "recreate",
                 created_by: Some("compose"),
                 changes,
-                diff: Some(unified(&label, &section(&old), &section(&new))),
+                diff: Some(unified(&label, &section(&old), &section(new))),
             })
         }
         Adoption::Foreign => Some(ServiceDiff {

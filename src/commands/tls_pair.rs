@@ -1,12 +1,9 @@
 //! The TLS pair of an exposed stack (`render::tls`): when `bind` publishes Prometheus,
 //! Alertmanager or the Pushgateway beyond loopback and `.stackctl/tls/` holds no pair, a
-//! self-signed one is generated there (directory 0700, files 0600). Said on stderr.
+//! self-signed one is generated there (directory 0700, files 0600, written as one new directory
+//! that replaces whatever was there: `atomic_file::replace_private_dir`). Said on stderr.
 
-use std::io::Write as _;
-use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
-
-use anyhow::Context as _;
-
+use crate::atomic_file;
 use crate::manifest::LoadedManifest;
 use crate::render::{tls, web_auth};
 
@@ -30,26 +27,15 @@ pub fn ensure(loaded: &LoadedManifest) -> anyhow::Result<()> {
         tls::names(&manifest.project, &manifest.bind),
     )?;
     let dir = tls::dir(&loaded.dir);
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .with_context(|| format!("cannot create `{}`", dir.display()))?;
-    for (name, text) in [
-        (tls::KEY, pair.key.expose()),
-        (tls::CERT, pair.cert.as_str()),
-    ] {
-        let path = dir.join(name);
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&path)
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
-        file.write_all(text.as_bytes())
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
-    }
+    // One new directory replaces the old: never a new key beside an old certificate, and
+    // never a key left with the mode of a file it replaced.
+    atomic_file::replace_private_dir(
+        &dir,
+        &[
+            (tls::KEY, pair.key.expose().as_bytes()),
+            (tls::CERT, pair.cert.as_bytes()),
+        ],
+    )?;
     eprintln!(
         "note: `bind: {}` publishes the stack beyond this host: generated a self-signed TLS certificate in {} (replace `{}` and `{}` to serve your own)",
         manifest.bind,

@@ -12,8 +12,7 @@ use crate::catalog::gates::{Gate, GATES};
 use crate::cli::{GlobalArgs, UpgradeArgs};
 use crate::manifest::{LoadedManifest, Location};
 use crate::release_lock::{self, Pin, PinSource, ReleaseLock};
-use crate::render::FileMode;
-use crate::render::{self, topology, RenderedStack};
+use crate::render::{self, topology, RenderedFile, RenderedStack};
 use crate::version::Version;
 
 use super::UsageError;
@@ -164,22 +163,19 @@ fn rendered_diff(before: &RenderedStack, after: &RenderedStack) -> String {
     for path in paths {
         let old = before.files.get(path);
         let new = after.files.get(path);
-        let old_text = old.map(|f| f.contents.as_str()).unwrap_or("");
-        let new_text = new.map(|f| f.contents.as_str()).unwrap_or("");
-        if old.is_some() == new.is_some() && old_text == new_text {
+        if old == new {
             continue;
         }
         changed += 1;
-        let secret = [old, new]
-            .into_iter()
-            .flatten()
-            .any(|f| f.mode == FileMode::Secret);
+        let secret = [old, new].into_iter().flatten().any(|f| f.text().is_none());
         if secret {
             out.push_str(&format!(
                 "{path}: changes (a secret file: contents not shown)\n"
             ));
             continue;
         }
+        let old_text = old.and_then(RenderedFile::text).unwrap_or_default();
+        let new_text = new.and_then(RenderedFile::text).unwrap_or_default();
         let diff = similar::TextDiff::from_lines(old_text, new_text);
         let (a, b) = (
             if old.is_some() {

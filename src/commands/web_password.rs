@@ -1,14 +1,12 @@
 //! The password of an exposed stack (`render::web_auth`): when `bind` publishes Prometheus,
 //! Alertmanager or the Pushgateway beyond loopback and no `STACKCTL_WEB_PASSWORD` is set, one
-//! is generated and appended to `.env` (created 0600), like `init`'s secrets. Its value is
-//! never printed.
-
-use std::io::Write as _;
-use std::os::unix::fs::OpenOptionsExt as _;
+//! is generated and added to `.env`, like `init`'s secrets: the file is rewritten whole and
+//! left 0600 (`atomic_file`), whatever its mode was. Its value is never printed.
 
 use anyhow::Context as _;
 use rand::Rng as _;
 
+use crate::atomic_file;
 use crate::manifest::LoadedManifest;
 use crate::render::web_auth::{self, PASSWORD_VAR};
 
@@ -25,11 +23,13 @@ pub fn ensure(loaded: &LoadedManifest) -> anyhow::Result<()> {
         return Ok(());
     }
     let path = loaded.dir.join(".env");
-    let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+    };
     if !text.is_empty() && !text.ends_with('\n') {
-        text = "\n".to_string();
-    } else {
-        text.clear();
+        text.push('\n');
     }
     let password: String = rand::rng()
         .sample_iter(rand::distr::Alphanumeric)
@@ -40,14 +40,9 @@ pub fn ensure(loaded: &LoadedManifest) -> anyhow::Result<()> {
         "# basic-auth password (user `{}`) of Prometheus, Alertmanager and the Pushgateway: `bind` publishes them beyond this host\n{PASSWORD_VAR}={password}\n",
         web_auth::USER
     ));
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(&path)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    // A `.env` kept elsewhere through a link is updated where it lives.
+    let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+    atomic_file::write(&target, &text, 0o600)?;
     eprintln!(
         "note: `bind: {}` publishes the stack beyond this host: generated `{PASSWORD_VAR}` in {} (user `{}`)",
         loaded.manifest.bind,

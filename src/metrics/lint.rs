@@ -40,7 +40,8 @@ pub fn lint_dashboard_files(manifest: &Manifest, rendered: &RenderedStack) -> Ve
         let Some(file) = rendered.files.get(&source.path) else {
             continue;
         };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(&file.contents) else {
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(file.text().unwrap_or_default())
+        else {
             continue;
         };
         for query in queries(&json) {

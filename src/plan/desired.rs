@@ -84,7 +84,7 @@ pub fn config_hash(
     for (path, file) in files.iter().filter(|(path, _)| reads(spec, path)) {
         hasher.update(path.as_bytes());
         hasher.update(&[0]);
-        hasher.update(file.contents.as_bytes());
+        hasher.update(file.contents.expose().as_bytes());
         hasher.update(&[0]);
     }
     hex::encode(hasher.finalize().into_bytes())

@@ -1,32 +1,19 @@
 //! The render in progress: files added so far (each parsed back), secrets, services, problems.
 //!
 //! This is the secret writer of render: a `Secret` becomes file contents only in `add_secret`
-//! (a 0600 file under `secrets/`) or, for a literal typed into the manifest, in
-//! `inline_literal`. A value from `${VAR}` can only be a `Secret` (the loader refuses it in any
-//! other key), so no public file and no diagnostic can hold one: nothing scans the output for
-//! secret text, which could neither see escaped forms nor tell a secret from ordinary words.
+//! (a 0600 file under `secrets/`, still typed `Contents::Secret`, so no printing code can read
+//! it) or, for a literal typed into the manifest, in `inline_literal`. A value from `${VAR}` can
+//! only be a `Secret` (the loader refuses it in any other key), so no public file and no
+//! diagnostic can hold one: nothing scans the output for secret text, which could neither see
+//! escaped forms nor tell a secret from ordinary words.
 
 use std::collections::BTreeMap;
 
 use anyhow::Context as _;
 
-use super::{RenderError, RenderedStack};
+use super::{RenderError, RenderedFile, RenderedStack};
 use crate::manifest::{Diagnostic, LoadedManifest, ManifestError, Secret};
 use crate::service::{SecretMount, ServiceSpec};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileMode {
-    /// 0644: config files a container reads.
-    Public,
-    /// 0600, under `secrets/`.
-    Secret,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedFile {
-    pub contents: String,
-    pub mode: FileMode,
-}
 
 pub struct Draft {
     files: BTreeMap<String, RenderedFile>,
@@ -80,13 +67,8 @@ impl Draft {
 
     /// Adds a file in a format stackctl cannot parse back (Alloy's syntax); quote inputs with care.
     pub fn add_text(&mut self, path: &str, text: String) {
-        self.files.insert(
-            path.to_string(),
-            RenderedFile {
-                contents: text,
-                mode: FileMode::Public,
-            },
-        );
+        self.files
+            .insert(path.to_string(), RenderedFile::public(text));
     }
 
     /// Writes a secret for `service` into `secrets/<service>/<name>` (0600) and returns the path
@@ -99,13 +81,8 @@ impl Draft {
         uid: Option<u32>,
     ) -> String {
         let file = format!("secrets/{service}/{name}");
-        self.files.insert(
-            file.clone(),
-            RenderedFile {
-                contents: value.expose().to_string(),
-                mode: FileMode::Secret,
-            },
-        );
+        self.files
+            .insert(file.clone(), RenderedFile::secret(value.clone()));
         let mounts = self.secret_mounts.entry(service.to_string()).or_default();
         if !mounts.iter().any(|m| m.name == name) {
             mounts.push(SecretMount {

@@ -123,10 +123,11 @@ fn provisioning_literal(value: &str) -> String {
 
 fn datasources(stack: &Stack, grafana: &str, draft: &mut Draft) -> DatasourcesContext {
     let mut source = |kind: Kind, name, ds_kind, uid| {
-        let basic_auth =
-            super::web_auth::client_password_file(stack, &kind, grafana, GRAFANA_UID, draft)
-                .map(|file| (super::web_auth::USER, file));
-        let ca_file = super::web_auth::client_ca_file(stack, &kind, grafana, GRAFANA_UID, draft);
+        let files = super::web_auth::client_files(stack, &kind, grafana, GRAFANA_UID, draft);
+        let basic_auth = files
+            .password_file
+            .map(|file| (super::web_auth::USER, file));
+        let ca_file = files.ca_file;
         stack.get(&kind).map(|c| Datasource {
             name,
             kind: ds_kind,
@@ -253,7 +254,8 @@ mod tests {
         let text = &draft
             .file("grafana/provisioning/dashboards/stackctl.yaml")
             .expect("provider")
-            .contents;
+            .contents
+            .expose();
         let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
         assert_eq!(
             doc["providers"][0]["folder"].as_str(),
@@ -311,7 +313,8 @@ mod tests {
         let text = &draft
             .file("grafana/provisioning/datasources/stackctl.yaml")
             .expect("datasources")
-            .contents;
+            .contents
+            .expose();
         let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
         let vm = doc["datasources"]
             .as_sequence()

@@ -17,6 +17,7 @@ pub mod loki;
 pub mod presets;
 pub mod prometheus;
 pub mod promtail;
+pub mod rendered_file;
 pub mod rules;
 pub mod services;
 pub mod slo;
@@ -32,7 +33,8 @@ pub mod yaml_overlay;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use draft::{Draft, FileMode, RenderedFile};
+pub use draft::Draft;
+pub use rendered_file::{Contents, FileMode, RenderedFile};
 pub use templates::Templates;
 pub use topology::{Component, Kind};
 

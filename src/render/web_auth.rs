@@ -228,36 +228,38 @@ pub fn serves_tls(stack: &Stack) -> bool {
     stack.manifest.engine != crate::manifest::EngineKind::Swarm
 }
 
-/// The certificate file a client inside the stack (`service`, running as `uid`) trusts when
-/// the program it calls (`kind`) serves HTTPS; `None` when it serves plain HTTP.
-pub fn client_ca_file(
-    stack: &Stack,
-    kind: &Kind,
-    service: &str,
-    uid: u32,
-    draft: &mut Draft,
-) -> Option<String> {
-    if !protected(stack, kind) || !serves_tls(stack) {
-        return None;
-    }
-    let pair = crate::render::tls::read(stack.dir, stack.manifest.tls.as_ref())?;
-    Some(draft.add_secret(service, CA_FILE, &Secret::new(pair.cert), Some(uid)))
+/// What a client inside the stack needs to call a program that may be protected: the password
+/// file when it requires basic auth, the certificate to trust when it serves HTTPS. Both
+/// `None` for a program that is open (a loopback stack).
+#[derive(Debug, Default)]
+pub struct ClientFiles {
+    pub password_file: Option<String>,
+    pub ca_file: Option<String>,
 }
 
-/// The password file a client inside the stack (`service`, running as `uid`) reads, when
-/// the program it calls (`kind`) is protected.
-pub fn client_password_file(
+/// The files a client inside the stack (`service`, running as `uid`) reads to call `kind`,
+/// added to its secrets.
+pub fn client_files(
     stack: &Stack,
     kind: &Kind,
     service: &str,
     uid: u32,
     draft: &mut Draft,
-) -> Option<String> {
+) -> ClientFiles {
     if !protected(stack, kind) {
-        return None;
+        return ClientFiles::default();
     }
-    let password = password(stack.dir)?;
-    Some(draft.add_secret(service, PASSWORD_FILE, &password, Some(uid)))
+    let password_file =
+        password(stack.dir).map(|p| draft.add_secret(service, PASSWORD_FILE, &p, Some(uid)));
+    let pair = serves_tls(stack)
+        .then(|| crate::render::tls::read(stack.dir, stack.manifest.tls.as_ref()))
+        .flatten();
+    let ca_file =
+        pair.map(|pair| draft.add_secret(service, CA_FILE, &Secret::new(pair.cert), Some(uid)));
+    ClientFiles {
+        password_file,
+        ca_file,
+    }
 }
 
 #[cfg(test)]
@@ -329,7 +331,7 @@ mod tests {
             &STACK.replace("BIND", "0.0.0.0").replace("LOKI", "{}"),
         );
         let spec = |name: &str| exposed.services.iter().find(|s| s.name == name).unwrap();
-        let text = |path: &str| exposed.files[path].contents.clone();
+        let text = |path: &str| exposed.files[path].contents.expose().to_string();
         for name in ["prometheus", "alertmanager", "pushgateway"] {
             let s = spec(name);
             assert!(s.web_auth, "{name}");
@@ -344,7 +346,7 @@ mod tests {
             );
             assert!(s.secrets.iter().any(|m| m.name == WEB_CONFIG), "{name}");
             assert_eq!(
-                exposed.files[&format!("secrets/{name}/{WEB_CONFIG}")].mode,
+                exposed.files[&format!("secrets/{name}/{WEB_CONFIG}")].mode(),
                 crate::render::FileMode::Secret
             );
         }
@@ -365,7 +367,7 @@ mod tests {
                 "{name}"
             );
             assert_eq!(
-                exposed.files[&format!("secrets/{name}/{}", crate::render::tls::KEY)].mode,
+                exposed.files[&format!("secrets/{name}/{}", crate::render::tls::KEY)].mode(),
                 crate::render::FileMode::Secret
             );
             assert!(
@@ -423,7 +425,7 @@ mod tests {
         assert!(spec("grafana").ports.iter().all(|p| p.host_ip == "0.0.0.0"));
         for (path, file) in &exposed.files {
             assert!(
-                !file.contents.contains("s3cret-web-pw") || path.ends_with(PASSWORD_FILE),
+                !file.contents.expose().contains("s3cret-web-pw") || path.ends_with(PASSWORD_FILE),
                 "{path}"
             );
         }
@@ -490,19 +492,18 @@ mod tls_key_tests {
         let loaded = crate::manifest::load_str(&path, manifest, &env).unwrap();
         let stack = crate::render::render(&loaded, &crate::render::Templates::embedded()).unwrap();
         assert_eq!(
-            stack.files["secrets/prometheus/tls.crt"].contents,
+            stack.files["secrets/prometheus/tls.crt"].contents.expose(),
             pair.cert
         );
         assert_eq!(
-            stack.files["secrets/prometheus/tls.key"].contents,
+            stack.files["secrets/prometheus/tls.key"].contents.expose(),
             pair.key.expose()
         );
 
         let missing = manifest.replace("own.key", "gone.key");
         let loaded = crate::manifest::load_str(&path, &missing, &env).unwrap();
         let error = crate::render::render(&loaded, &crate::render::Templates::embedded())
-            .err()
-            .expect("a problem");
+            .expect_err("a problem");
         let text = format!("{error:#}");
         assert!(text.contains("cannot read the TLS certificate"), "{text}");
     }

@@ -27,7 +27,7 @@ pub fn for_service(
             let rest = path.strip_prefix(&prefix)?;
             Some(InjectedFile {
                 path: format!("{container_dir}/{rest}"),
-                contents: file.contents.as_bytes().to_vec(),
+                contents: file.contents.expose().as_bytes().to_vec(),
                 uid: 0,
                 mode: CONFIG_MODE,
             })
@@ -42,7 +42,7 @@ pub fn for_service(
         let file = rendered.files.get(&secret.file)?;
         Some(InjectedFile {
             path: format!("{SECRETS_DIR}/{}", secret.name),
-            contents: file.contents.as_bytes().to_vec(),
+            contents: file.contents.expose().as_bytes().to_vec(),
             uid: secret.uid.unwrap_or(0),
             mode: SECRET_MODE,
         })

@@ -54,16 +54,7 @@ pub fn parse_version(text: &str) -> Option<Version> {
 
 /// Writes `text` to `path` readable by its owner only (local copies may name secret files).
 pub fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .and_then(|mut file| file.write_all(text.as_bytes()))
-        .with_context(|| format!("cannot write `{}`", path.display()))
+    crate::atomic_file::write(path, text, 0o600)
 }
 
 /// The result of running a program: success, and stdout+stderr.

@@ -4,13 +4,13 @@
 //! key, a guessed password cannot be checked against it offline.
 
 use std::fs::File;
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 
 use anyhow::Context as _;
 use rustix::fs::{Mode, OFlags};
-use rustix::io::Errno;
 
 use super::tree::Tree;
+use crate::atomic_file;
 
 pub const KEY_FILE: &str = ".stackctl-hash-key";
 
@@ -31,8 +31,9 @@ impl HashKey {
     /// Reads the key of the output directory at `out_dir`, creating both when missing.
     ///
     /// A new key is written whole to a private temporary file first and then hard-linked to
-    /// its name, so a concurrent run sees either no key file or a complete one, never an
-    /// empty file; of two runs racing, the first link wins and the other reads its key.
+    /// its name (`atomic_file::Staged::link_new`), so a concurrent run sees either no key file
+    /// or a complete one, never an empty file; of two runs racing, the first link wins and the
+    /// other reads its key.
     pub fn load_or_create(out_dir: &std::path::Path) -> anyhow::Result<Self> {
         let tree = Tree::open(out_dir)?;
         let shown = out_dir.join(KEY_FILE);
@@ -42,38 +43,17 @@ impl HashKey {
             found => return found,
         }
         let key: [u8; 32] = rand::random();
-        let temp = format!("{KEY_FILE}.{}.tmp", hex::encode(rand::random::<[u8; 8]>()));
-        let fd = rustix::fs::openat(
-            tree.root(),
-            &temp,
-            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-            Mode::from_raw_mode(0o600),
-        )
-        .map_err(std::io::Error::from)
-        .with_context(|| format!("cannot create a key file in `{}`", out_dir.display()))?;
-        let mut file = File::from(fd);
-        let written = rustix::fs::fchmod(&file, Mode::from_raw_mode(0o600))
-            .map_err(std::io::Error::from)
-            .and_then(|()| file.write_all(hex::encode(key).as_bytes()))
-            .and_then(|()| file.sync_all())
-            .map_err(anyhow::Error::from)
-            .and_then(|()| {
-                match rustix::fs::linkat(
-                    tree.root(),
-                    &temp,
-                    tree.root(),
-                    KEY_FILE,
-                    rustix::fs::AtFlags::empty(),
-                ) {
-                    Ok(()) => Ok(Some(Self(key))),
-                    Err(Errno::EXIST) => Ok(None),
-                    Err(e) => Err(std::io::Error::from(e).into()),
-                }
-            });
-        let _ = rustix::fs::unlinkat(tree.root(), &temp, rustix::fs::AtFlags::empty());
-        match written.with_context(|| format!("cannot write `{}`", shown.display()))? {
-            Some(created) => Ok(created),
-            None => Self::read(&tree, &shown),
+        let root = tree
+            .root()
+            .try_clone()
+            .context("cannot duplicate the output directory handle")?;
+        let created = atomic_file::stage(root, KEY_FILE, hex::encode(key).as_bytes(), 0o600)
+            .and_then(atomic_file::Staged::link_new)
+            .with_context(|| format!("cannot write `{}`", shown.display()))?;
+        if created {
+            Ok(Self(key))
+        } else {
+            Self::read(&tree, &shown)
         }
     }
 

@@ -6,7 +6,7 @@
 //! Nothing here decides what to write; `writer` does.
 
 use std::fs::File;
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::DirBuilderExt as _;
 use std::path::{Path, PathBuf};
@@ -15,14 +15,14 @@ use anyhow::Context as _;
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, CWD};
 use rustix::io::Errno;
 
+use crate::atomic_file;
+pub use crate::atomic_file::Staged;
+
 /// Rendered directories: 0755 whatever the umask (a shared host may run with umask 000).
 pub const DIR_MODE: u32 = 0o755;
 /// `secrets/` and everything below it.
 pub const SECRET_DIR_MODE: u32 = 0o700;
 
-/// Prefix of files being staged; never a rendered name (rendered names never start with a dot
-/// inside a service directory, and a crash leaves only these behind).
-const STAGE_PREFIX: &str = ".stackctl-new-";
 /// Prefix of the hard link that keeps a replaced file until the whole switch succeeded.
 const OLD_PREFIX: &str = ".stackctl-old-";
 
@@ -41,13 +41,6 @@ pub enum Existing {
     Directory,
     /// A symlink, FIFO, socket or device: replaced by the rename, never opened or followed.
     Other,
-}
-
-/// A file written in full beside its final name, waiting to be renamed into place.
-pub struct Staged {
-    dir: OwnedFd,
-    temp: String,
-    name: String,
 }
 
 /// A file renamed into place whose previous version (if any) is still kept under a hard link,
@@ -128,81 +121,42 @@ impl Tree {
     }
 
     /// Writes `contents` into a new file beside `rel` (creating its directories), mode `mode`,
-    /// flushed to disk. `rel` itself is untouched until `commit`.
+    /// flushed to disk (`atomic_file::stage`: 0600 until it is whole). `rel` itself is
+    /// untouched until `commit`. Staged names start with `atomic_file::TEMP_PREFIX`, which no
+    /// rendered name does.
     pub fn stage(&self, rel: &str, contents: &[u8], mode: u32) -> anyhow::Result<Staged> {
         let (parents, name) = split(rel);
         let dir = self
             .walk(&parents, Some(rel))?
             .expect("walk with create always returns a directory");
-        let flags =
-            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        let (temp, fd) = loop {
-            let temp = format!("{STAGE_PREFIX}{:016x}", rand::random::<u64>());
-            // 0600 from the first byte: a secret is never readable by others, even for a moment.
-            match rustix::fs::openat(&dir, temp.as_str(), flags, Mode::from_raw_mode(0o600)) {
-                Ok(fd) => break (temp, fd),
-                Err(Errno::EXIST) => continue,
-                Err(e) => {
-                    return Err(std::io::Error::from(e)).with_context(|| {
-                        format!(
-                            "cannot create a temporary file beside `{}`",
-                            self.shown(rel)
-                        )
-                    })
-                }
-            }
-        };
-        let staged = Staged {
-            dir,
-            temp,
-            name: name.to_string(),
-        };
-        let written = (|| -> std::io::Result<()> {
-            let mut file = File::from(fd);
-            file.write_all(contents)?;
-            rustix::fs::fchmod(file.as_fd(), Mode::from_raw_mode(mode))?;
-            file.sync_all()
-        })();
-        if let Err(e) = written {
-            staged.discard();
-            return Err(e).with_context(|| format!("cannot write `{}`", self.shown(rel)));
-        }
-        Ok(staged)
+        atomic_file::stage(dir, name, contents, mode)
+            .with_context(|| format!("cannot write `{}`", self.shown(rel)))
     }
 
     /// Renames a staged file over its final name (atomic: a reader sees the old or the new file).
     pub fn commit(&self, staged: Staged) -> anyhow::Result<()> {
-        let result = rustix::fs::renameat(
-            &staged.dir,
-            staged.temp.as_str(),
-            &staged.dir,
-            staged.name.as_str(),
-        );
-        if let Err(e) = result {
-            let name = staged.name.clone();
-            staged.discard();
-            return Err(std::io::Error::from(e))
-                .with_context(|| format!("cannot move the new `{name}` into place"));
-        }
-        Ok(())
+        let name = staged.name().to_string();
+        staged
+            .commit()
+            .with_context(|| format!("cannot move the new `{}` into place", self.shown(&name)))
     }
 
     /// Like `commit`, but first keeps the file it replaces under a hard link beside it, so that
     /// `Committed::undo` can put it back.
     pub fn commit_undoable(&self, staged: Staged) -> anyhow::Result<Committed> {
-        let stat = rustix::fs::statat(&staged.dir, staged.name.as_str(), AtFlags::SYMLINK_NOFOLLOW);
+        let stat = rustix::fs::statat(staged.dir(), staged.name(), AtFlags::SYMLINK_NOFOLLOW);
         let old = match stat {
             Ok(s) if FileType::from_raw_mode(s.st_mode) == FileType::RegularFile => {
                 let link = format!("{OLD_PREFIX}{:016x}", rand::random::<u64>());
                 let linked = rustix::fs::linkat(
-                    &staged.dir,
-                    staged.name.as_str(),
-                    &staged.dir,
+                    staged.dir(),
+                    staged.name(),
+                    staged.dir(),
                     link.as_str(),
                     AtFlags::empty(),
                 );
                 if let Err(e) = linked {
-                    let name = staged.name.clone();
+                    let name = staged.name().to_string();
                     staged.discard();
                     return Err(std::io::Error::from(e))
                         .with_context(|| format!("cannot keep the old `{name}` for the switch"));
@@ -212,10 +166,10 @@ impl Tree {
             _ => None,
         };
         let dir = staged
-            .dir
+            .dir()
             .try_clone()
             .context("cannot duplicate a directory handle")?;
-        let name = staged.name.clone();
+        let name = staged.name().to_string();
         if let Err(e) = self.commit(staged) {
             if let Some(link) = &old {
                 let _ = rustix::fs::unlinkat(&dir, link.as_str(), AtFlags::empty());
@@ -340,20 +294,6 @@ impl Tree {
 
     pub fn root(&self) -> &OwnedFd {
         &self.root
-    }
-}
-
-impl Staged {
-    /// Removes the staged file (a failed write leaves nothing behind).
-    pub fn discard(self) {
-        let _ = rustix::fs::unlinkat(&self.dir, self.temp.as_str(), AtFlags::empty());
-    }
-
-    /// Loses the staged file before its commit, as a full disk or a vanished directory would:
-    /// for tests of the switch's undo.
-    #[cfg(test)]
-    pub fn lose(&self) {
-        let _ = rustix::fs::unlinkat(&self.dir, self.temp.as_str(), AtFlags::empty());
     }
 }
 

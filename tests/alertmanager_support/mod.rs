@@ -59,7 +59,9 @@ pub fn problem_paths(yaml: &str, secrets: &[&str]) -> Vec<(String, String)> {
 }
 
 pub fn config_text(stack: &RenderedStack) -> &str {
-    &stack.files["alertmanager/alertmanager.yml"].contents
+    stack.files["alertmanager/alertmanager.yml"]
+        .contents
+        .expose()
 }
 
 pub fn config(stack: &RenderedStack) -> serde_yaml::Value {
@@ -81,7 +83,7 @@ pub fn write_out(stack: &RenderedStack) -> (tempfile::TempDir, PathBuf) {
     for (path, file) in &stack.files {
         let target = dir.path().join(path);
         std::fs::create_dir_all(target.parent().expect("has parent")).expect("mkdir");
-        std::fs::write(&target, &file.contents).expect("write");
+        std::fs::write(&target, file.contents.expose()).expect("write");
     }
     let config = dir.path().join("alertmanager/alertmanager.yml");
     (dir, config)

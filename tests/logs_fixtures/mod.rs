@@ -44,7 +44,7 @@ impl Rendered {
     }
 
     pub fn file(&self, path: &str) -> Option<&str> {
-        self.rendered.files.get(path).map(|f| f.contents.as_str())
+        self.rendered.files.get(path).map(|f| f.contents.expose())
     }
 
     pub fn yaml(&self, path: &str) -> Option<serde_yaml::Value> {

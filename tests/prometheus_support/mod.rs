@@ -71,11 +71,12 @@ pub fn render(loaded: &LoadedManifest) -> RenderedStack {
 }
 
 pub fn file<'a>(stack: &'a RenderedStack, path: &str) -> &'a str {
-    &stack
+    stack
         .files
         .get(path)
         .unwrap_or_else(|| panic!("`{path}` rendered"))
         .contents
+        .expose()
 }
 
 pub fn yaml(stack: &RenderedStack, path: &str) -> Value {
@@ -88,7 +89,7 @@ pub fn write_all(stack: &RenderedStack, dir: &Path) {
         let target = dir.join(path);
         std::fs::create_dir_all(target.parent().expect("files live in directories"))
             .expect("mkdir");
-        std::fs::write(&target, &rendered.contents).expect("write rendered file");
+        std::fs::write(&target, rendered.contents.expose()).expect("write rendered file");
     }
 }
 

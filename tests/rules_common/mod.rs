@@ -29,7 +29,7 @@ pub fn write_tree(draft: &Draft, out: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
     for (path, file) in draft.files() {
         let full = out.join(path);
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(&full, &file.contents).unwrap();
+        std::fs::write(&full, file.contents.expose()).unwrap();
         if path.starts_with("prometheus/rules/") {
             rule_files.push(full);
         } else if path.starts_with("prometheus/tests/") {

@@ -35,12 +35,12 @@ pub fn squash(text: &str) -> String {
 
 impl Seed {
     pub fn text(&self, path: &str) -> &str {
-        &self
-            .rendered
+        self.rendered
             .files
             .get(path)
             .unwrap_or_else(|| panic!("seed-{}: no `{path}`", self.name))
             .contents
+            .expose()
     }
 
     pub fn yaml(&self, path: &str) -> Value {
@@ -99,7 +99,8 @@ impl Seed {
             if !path.starts_with("prometheus/rules/") {
                 continue;
             }
-            let doc: Value = serde_yaml::from_str(&file.contents).expect("rule file parses");
+            let doc: Value =
+                serde_yaml::from_str(file.contents.expose()).expect("rule file parses");
             for group in doc["groups"].as_sequence().into_iter().flatten() {
                 let name = group["name"].as_str().unwrap_or_default().to_string();
                 for rule in group["rules"].as_sequence().into_iter().flatten() {
@@ -115,7 +116,8 @@ impl Seed {
             if !path.starts_with("prometheus/rules/") {
                 continue;
             }
-            let doc: Value = serde_yaml::from_str(&file.contents).expect("rule file parses");
+            let doc: Value =
+                serde_yaml::from_str(file.contents.expose()).expect("rule file parses");
             if let Some(group) = doc["groups"]
                 .as_sequence()
                 .into_iter()
@@ -252,7 +254,7 @@ impl Seed {
             .iter()
             .find(|(p, f)| {
                 p.starts_with("grafana/dashboards/")
-                    && serde_json::from_str::<serde_json::Value>(&f.contents)
+                    && serde_json::from_str::<serde_json::Value>(f.contents.expose())
                         .is_ok_and(|d| d["uid"] == uid)
             })
             .map(|(p, _)| p.clone())
@@ -274,11 +276,11 @@ impl Seed {
             .files
             .values()
             .find(|f| {
-                serde_json::from_str::<serde_json::Value>(&f.contents)
+                serde_json::from_str::<serde_json::Value>(f.contents.expose())
                     .is_ok_and(|d| d["uid"] == uid)
             })
             .unwrap_or_else(|| panic!("seed-{}: no dashboard `{uid}`", self.name));
-        let dashboard: serde_json::Value = serde_json::from_str(&file.contents).unwrap();
+        let dashboard: serde_json::Value = serde_json::from_str(file.contents.expose()).unwrap();
         dashboard["panels"]
             .as_array()
             .into_iter()

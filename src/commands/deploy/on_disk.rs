@@ -11,7 +11,8 @@ use crate::render::compose::COMPOSE_FILE;
 use crate::render::RenderedFile;
 
 /// The text on disk of each path in `rendered` that exists there as a regular file (a symlink
-/// planted in the output directory is not followed).
+/// planted in the output directory is not followed), typed as the rendered file is: a secret
+/// read back stays a secret.
 pub fn read_rendered(
     out_dir: &Path,
     rendered: &BTreeMap<String, RenderedFile>,
@@ -19,14 +20,8 @@ pub fn read_rendered(
     rendered
         .iter()
         .filter_map(|(path, file)| {
-            let contents = read_regular(&out_dir.join(path))?;
-            Some((
-                path.clone(),
-                RenderedFile {
-                    contents,
-                    mode: file.mode,
-                },
-            ))
+            let text = read_regular(&out_dir.join(path))?;
+            Some((path.clone(), file.like(text)))
         })
         .collect()
 }
@@ -63,7 +58,7 @@ pub fn compose_export(session: &Session) -> Option<ComposeExport> {
         .stack
         .files
         .get(COMPOSE_FILE)
-        .map(|f| f.contents.as_str())
+        .and_then(RenderedFile::text)
         .unwrap_or_default();
     let mut paths = vec![path.to_string_lossy().into_owned()];
     if let Ok(real) = std::fs::canonicalize(&path) {

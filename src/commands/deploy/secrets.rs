@@ -24,7 +24,7 @@ pub fn files(
             })?;
             Ok(InjectedFile {
                 path: format!("{SECRETS_DIR}/{}", secret.name),
-                contents: file.contents.as_bytes().to_vec(),
+                contents: file.contents.expose().as_bytes().to_vec(),
                 uid: secret.uid.unwrap_or(0),
                 mode: 0o400,
             })

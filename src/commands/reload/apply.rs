@@ -322,6 +322,7 @@ fn grafana_admin(
     let password = files
         .get(&secret.file)?
         .contents
+        .expose()
         .trim_end_matches('\n')
         .to_string();
     Some((user, password))

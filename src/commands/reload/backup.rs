@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::render::{FileMode, RenderedFile, RenderedStack};
+use crate::render::{RenderedFile, RenderedStack};
 use crate::writer;
 
 pub struct Backup {
@@ -24,12 +24,7 @@ impl Backup {
             let Ok(contents) = fs_err::read_to_string(out_dir.join(path)) else {
                 continue;
             };
-            let mode = if path.starts_with("secrets/") {
-                FileMode::Secret
-            } else {
-                FileMode::Public
-            };
-            files.insert(path.to_string(), RenderedFile { contents, mode });
+            files.insert(path.to_string(), RenderedFile::from_disk(path, contents));
         }
         Ok(Self { files })
     }
@@ -63,10 +58,7 @@ mod tests {
     #[test]
     fn restores_the_files_of_the_previous_render() {
         let dir = tempfile::tempdir().unwrap();
-        let file = |text: &str| RenderedFile {
-            contents: text.into(),
-            mode: FileMode::Public,
-        };
+        let file = RenderedFile::public;
         let old = RenderedStack {
             files: BTreeMap::from([("prometheus/prometheus.yml".to_string(), file("old"))]),
             ..Default::default()

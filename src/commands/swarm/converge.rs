@@ -153,7 +153,7 @@ async fn create_objects(
             .stack
             .files
             .get(path)
-            .map(|f| f.contents.clone().into_bytes())
+            .map(|f| f.contents.expose().as_bytes().to_vec())
             .ok_or_else(|| anyhow::anyhow!("`{path}` was not rendered"))
     };
     for object in file.configs.values() {

@@ -71,7 +71,7 @@ mod tests {
         assert_eq!(
             draft
                 .file("secrets/alertmanager/smtp_password")
-                .map(|f| f.contents.as_str()),
+                .map(|f| f.contents.expose()),
             Some("pw")
         );
         let mut problems = Vec::new();

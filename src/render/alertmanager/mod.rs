@@ -187,7 +187,7 @@ mod tests {
         let stack = Stack::new(&manifest, Path::new("."), &templates);
         let mut draft = Draft::new(&[]);
         render(&stack, &mut draft).unwrap();
-        let text = &draft.file(CONFIG_PATH).unwrap().contents;
+        let text = draft.file(CONFIG_PATH).unwrap().contents.expose();
         let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
         assert_eq!(doc["route"]["receiver"], "default");
         assert_eq!(

@@ -287,7 +287,7 @@ mod tests {
                             .unwrap_or_else(|| panic!("{version} {name}: {text}"));
                         let file = path.replace("/run/secrets/", "secrets/alertmanager/");
                         assert_eq!(
-                            draft.file(&file).map(|f| f.contents.as_str()),
+                            draft.file(&file).map(|f| f.contents.expose()),
                             Some(SECRET),
                             "{version} {name}"
                         );

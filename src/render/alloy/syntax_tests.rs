@@ -71,7 +71,8 @@ fn render(manifest_yaml: &str) -> String {
         .file("alloy/config.alloy")
         .expect("config.alloy rendered")
         .contents
-        .clone()
+        .expose()
+        .to_string()
 }
 
 const HOSTILE: &str = r#"

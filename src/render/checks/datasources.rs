@@ -22,7 +22,8 @@ pub fn provisioned_uids(files: &Files) -> BTreeSet<String> {
         .filter(|(p, _)| in_dir(p, DATASOURCES_DIR, &[".yaml", ".yml"]))
     {
         let _ = path;
-        let Ok(doc) = serde_yaml::from_str::<serde_yaml::Value>(&file.contents) else {
+        let Ok(doc) = serde_yaml::from_str::<serde_yaml::Value>(file.text().unwrap_or_default())
+        else {
             continue;
         };
         for datasource in doc["datasources"].as_sequence().into_iter().flatten() {
@@ -42,7 +43,7 @@ pub fn dashboard_datasource_problems(files: &Files, key: &str) -> Vec<Diagnostic
         .iter()
         .filter(|(p, _)| in_dir(p, DASHBOARDS_DIR, &[".json"]))
     {
-        let Ok(dashboard) = serde_json::from_str::<Value>(&file.contents) else {
+        let Ok(dashboard) = serde_json::from_str::<Value>(file.text().unwrap_or_default()) else {
             continue;
         };
         let mut used = Vec::new();

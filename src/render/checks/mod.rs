@@ -66,13 +66,13 @@ fn findings(stack: &Stack, files: &Files) -> (Vec<Diagnostic>, Vec<String>) {
         let push_url = format!("{}/loki/api/v1/push", loki.internal_url());
         if let Some(shipper) = stack.get(&Kind::Alloy) {
             if let Some(file) = files.get("alloy/config.alloy") {
-                let urls = alloy_push_urls(&file.contents);
+                let urls = alloy_push_urls(file.text().unwrap_or_default());
                 problems.extend(shipper_problem(&shipper.key, "Alloy", &urls, &push_url));
             }
         }
         if let Some(shipper) = stack.get(&Kind::Promtail) {
             if let Some(file) = files.get("promtail/promtail.yaml") {
-                let urls = promtail_push_urls(&file.contents);
+                let urls = promtail_push_urls(file.text().unwrap_or_default());
                 problems.extend(shipper_problem(&shipper.key, "Promtail", &urls, &push_url));
             }
         }
@@ -83,15 +83,9 @@ fn findings(stack: &Stack, files: &Files) -> (Vec<Diagnostic>, Vec<String>) {
 /// A file map for the checks' unit tests: every entry public.
 #[cfg(test)]
 fn test_files(entries: &[(&str, &str)]) -> Files {
-    use crate::render::{FileMode, RenderedFile};
+    use crate::render::RenderedFile;
     entries
         .iter()
-        .map(|(path, contents)| {
-            let file = RenderedFile {
-                contents: contents.to_string(),
-                mode: FileMode::Public,
-            };
-            (path.to_string(), file)
-        })
+        .map(|(path, contents)| (path.to_string(), RenderedFile::public(*contents)))
         .collect()
 }

@@ -56,7 +56,8 @@ pub fn emitted_severities(files: &Files) -> Emitted {
             continue;
         }
         // An unparseable file is promtool's to report, not this check's.
-        let Ok(doc) = serde_yaml::from_str::<RuleFileSeverities>(&file.contents) else {
+        let Ok(doc) = serde_yaml::from_str::<RuleFileSeverities>(file.text().unwrap_or_default())
+        else {
             continue;
         };
         for group in &doc.groups {

@@ -194,7 +194,7 @@ mod tests {
         assert_eq!(
             draft
                 .file("secrets/jaeger/elasticsearch_password")
-                .map(|f| f.contents.as_str()),
+                .map(|f| f.contents.expose()),
             Some("pw")
         );
         assert!(draft.problems.is_empty());

@@ -31,8 +31,8 @@ pub fn scrape_configs(
         if names.insert(component.job.clone()) {
             let mut job = component_job(component);
             super::swarm::discover(stack, component, &mut job);
-            job.basic_auth = web_auth_of(stack, &component.kind, &prometheus.service, draft);
-            job.tls_config = tls_of(stack, &component.kind, &prometheus.service, draft);
+            (job.basic_auth, job.tls_config) =
+                access_to(stack, &component.kind, &prometheus.service, draft);
             if job.tls_config.is_some() {
                 job.scheme = Some("https".to_string());
             }
@@ -66,44 +66,33 @@ fn duplicate(path: &str, job: &str) -> Diagnostic {
         .hint("job names must be unique: Prometheus refuses a config with two jobs of one name; the stack's own jobs are prometheus, alertmanager, grafana, loki, alloy, promtail, jaeger, node, cadvisor, blackbox, pushgateway, victoriametrics and each exporter's name")
 }
 
-/// The job scraping one component of the stack; Prometheus scrapes itself on localhost.
-/// Basic auth for a stack program that requires it (`render::web_auth`).
-pub fn web_auth_of(
+/// How Prometheus calls a stack program that may require basic auth and serve HTTPS
+/// (`render::web_auth`, `render::tls`): its `basic_auth` and `tls_config`, both `None` when the
+/// program is open.
+pub fn access_to(
     stack: &Stack,
     kind: &Kind,
     prometheus_service: &str,
     draft: &mut Draft,
-) -> Option<BasicAuth> {
-    let password_file = crate::render::web_auth::client_password_file(
+) -> (Option<BasicAuth>, Option<TlsClient>) {
+    let files = crate::render::web_auth::client_files(
         stack,
         kind,
         prometheus_service,
         PROMETHEUS_UID,
         draft,
-    )?;
-    Some(BasicAuth {
+    );
+    let basic_auth = files.password_file.map(|password_file| BasicAuth {
         username: crate::render::web_auth::USER.to_string(),
         password_file,
-    })
+    });
+    (
+        basic_auth,
+        files.ca_file.map(|ca_file| TlsClient { ca_file }),
+    )
 }
 
-/// The certificate to trust for a stack program that serves HTTPS (`render::tls`).
-pub fn tls_of(
-    stack: &Stack,
-    kind: &Kind,
-    prometheus_service: &str,
-    draft: &mut Draft,
-) -> Option<TlsClient> {
-    let ca_file = crate::render::web_auth::client_ca_file(
-        stack,
-        kind,
-        prometheus_service,
-        PROMETHEUS_UID,
-        draft,
-    )?;
-    Some(TlsClient { ca_file })
-}
-
+/// The job scraping one component of the stack; Prometheus scrapes itself on localhost.
 fn component_job(component: &Component) -> ScrapeConfig {
     let target = match component.kind {
         Kind::Prometheus => format!("localhost:{}", component.container_port),
@@ -280,7 +269,7 @@ mod tests {
         let secret = draft
             .file("secrets/prometheus/scrape-0-password")
             .expect("secret written");
-        assert_eq!(secret.contents, "hunter22");
+        assert_eq!(secret.contents.expose(), "hunter22");
         assert_eq!(draft.secret_mounts["prometheus"].len(), 2);
     }
 

@@ -66,6 +66,8 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
 pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> PrometheusConfig {
     let features = Features::of(&prometheus.version);
     let retention = flags::retention(stack).filter(|_| features.retention_in_config);
+    let (alertmanager_auth, alertmanager_tls) =
+        jobs::access_to(stack, &Kind::Alertmanager, &prometheus.service, draft);
     PrometheusConfig {
         global: global(stack, prometheus, &features),
         rule_files: vec![RULE_FILES_GLOB.to_string()],
@@ -75,13 +77,8 @@ pub fn context(stack: &Stack, prometheus: &Component, draft: &mut Draft) -> Prom
             .into_iter()
             .collect(),
         alertmanager_dns: swarm::alertmanager_dns(stack),
-        alertmanager_auth: jobs::web_auth_of(
-            stack,
-            &Kind::Alertmanager,
-            &prometheus.service,
-            draft,
-        ),
-        alertmanager_tls: jobs::tls_of(stack, &Kind::Alertmanager, &prometheus.service, draft),
+        alertmanager_auth,
+        alertmanager_tls,
         scrape_configs: jobs::scrape_configs(stack, prometheus, &features, draft),
         remote_write: remote_write::remote_write(stack, prometheus, draft),
         retention,

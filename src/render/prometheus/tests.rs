@@ -16,7 +16,7 @@ fn render_file(yaml: &str) -> (Option<Value>, Draft) {
     render(&stack, &mut draft).expect("render succeeds");
     let file = draft
         .file(FILE)
-        .map(|f| serde_yaml::from_str(&f.contents).expect("file parses"));
+        .map(|f| serde_yaml::from_str(f.contents.expose()).expect("file parses"));
     (file, draft)
 }
 
@@ -143,6 +143,7 @@ fn remote_write_password_goes_to_a_secret_file() {
         .file(FILE)
         .expect("file rendered")
         .contents
+        .expose()
         .contains("s3cret-pw"));
 }
 
@@ -298,7 +299,7 @@ components:
     assert_eq!(targets[4]["sigv4"]["region"].as_str(), Some("us-east-1"));
     assert!(targets[4]["sigv4"].get("profile").is_none());
 
-    let text = &draft.file(FILE).expect("file rendered").contents;
+    let text = draft.file(FILE).expect("file rendered").contents.expose();
     for secret in [
         "tok-SECRET-1",
         "oauth-SECRET-2",
@@ -311,8 +312,8 @@ components:
         let file = draft
             .file(&format!("secrets/prometheus/{name}"))
             .unwrap_or_else(|| panic!("secret {name}"));
-        assert_eq!(file.mode, crate::render::FileMode::Secret);
-        file.contents.clone()
+        assert_eq!(file.mode(), crate::render::FileMode::Secret);
+        file.contents.expose().to_string()
     };
     assert_eq!(secret("remote-write-0-bearer-token"), "tok-SECRET-1");
     assert_eq!(secret("remote-write-1-client-secret"), "oauth-SECRET-2");
@@ -376,7 +377,7 @@ fn an_ha_pair_drops_the_replica_label_on_the_way_to_victoriametrics() {
     let mut draft = Draft::new(&[]);
     render(&stack, &mut draft).expect("render succeeds");
     let file: Value =
-        serde_yaml::from_str(&draft.file(FILE).expect("file").contents).expect("parses");
+        serde_yaml::from_str(draft.file(FILE).expect("file").contents.expose()).expect("parses");
     assert_eq!(
         file["remote_write"][0]["write_relabel_configs"][0],
         serde_yaml::from_str::<Value>("{action: labeldrop, regex: replica}").unwrap()

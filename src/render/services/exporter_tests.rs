@@ -51,16 +51,18 @@ fn exporter_credentials_reach_the_container_only_as_files() {
             );
         }
     }
-    let redis_map = &draft
+    let redis_map = draft
         .file("secrets/cache-exporter/redis-passwords.json")
         .expect("redis map")
-        .contents;
+        .contents
+        .expose();
     let parsed: serde_json::Value = serde_json::from_str(redis_map).expect("redis map is JSON");
     assert_eq!(parsed["redis://redis:6379"], PASSWORD);
-    let pass = &draft
+    let pass = draft
         .file("secrets/postgres-exporter/data-source-pass")
         .expect("pg pass")
-        .contents;
+        .contents
+        .expose();
     assert_eq!(pass, PASSWORD);
     assert_eq!(find(&specs, "cache-exporter").secrets[0].uid, Some(59000));
     assert!(
@@ -94,7 +96,7 @@ fn exporters_without_password_files_get_credentials_another_way_or_a_warning() {
     let file = |path: &str| {
         draft
             .file(path)
-            .map(|f| f.contents.clone())
+            .map(|f| f.contents.expose().to_string())
             .unwrap_or_default()
     };
     assert_eq!(
@@ -140,10 +142,11 @@ fn credentials_that_would_add_lines_to_an_args_file_or_my_cnf_are_refused() {
         ]
     );
     // A password inside a URL is percent-encoded: quoted for the format, one line.
-    let nginx = &draft
+    let nginx = draft
         .file("secrets/nginx-exporter/args")
         .expect("args")
-        .contents;
+        .contents
+        .expose();
     assert_eq!(nginx, "--nginx.scrape-uri=http://u:p%0Dq@nginx:8080\n");
     for (_, message) in &found {
         for value in ["listen-address", "mechanism", "evil", "p\rq"] {

@@ -351,7 +351,7 @@ components:
         assert_eq!(
             draft
                 .file("secrets/grafana/env_gf_smtp_password")
-                .map(|f| f.contents.as_str()),
+                .map(|f| f.contents.expose()),
             Some("TOKEN-1")
         );
         assert!(grafana

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use super::model::*;
 use super::objects::{hash_text, object_name, stack_labels, HASH_LABEL, NAMESPACE_LABEL};
-use crate::render::{web_auth, Draft, FileMode, Kind, Stack};
+use crate::render::{web_auth, Draft, Kind, Stack};
 use crate::service::{MountSource, ServiceSpec, LOG_MAX_FILES, LOG_MAX_SIZE};
 
 /// The variable the file reads the Docker socket's group id from (it differs between hosts).
@@ -170,7 +170,7 @@ fn service(
         .iter()
         .filter_map(|secret| {
             let contents = draft.file(&secret.file)?;
-            let name = object_name(project, &secret.file, contents.contents.as_bytes());
+            let name = object_name(project, &secret.file, contents.contents.expose().as_bytes());
             let key = name.trim_start_matches(&format!("{project}_")).to_string();
             file.secrets.insert(
                 key.clone(),
@@ -401,10 +401,10 @@ fn mounts(
                     let Some(rest) = path.strip_prefix(&prefix) else {
                         continue;
                     };
-                    if rendered.mode != FileMode::Public {
-                        continue;
-                    }
-                    let name = object_name(project, path, rendered.contents.as_bytes());
+                    let Some(text) = rendered.text() else {
+                        continue; // a secret: handed over as a Swarm secret, never a config
+                    };
+                    let name = object_name(project, path, text.as_bytes());
                     let key = name.trim_start_matches(&format!("{project}_")).to_string();
                     file.configs.insert(
                         key.clone(),

@@ -60,7 +60,7 @@ fn agents_are_global_and_replicas_cluster() {
         .constraints
         .contains(&"node.role==manager".to_string()));
     assert_eq!(prom.deploy.update_config.failure_action, "rollback");
-    let config = &stack.files["prometheus/prometheus.yml"].contents;
+    let config = stack.files["prometheus/prometheus.yml"].contents.expose();
     assert!(config.contains("dockerswarm_sd_configs"), "{config}");
     assert!(config.contains("tasks.alertmanager"), "{config}");
     assert!(
@@ -123,7 +123,7 @@ fn a_swarm_stack_keeps_basic_auth_without_tls() {
         .files
         .iter()
         .find(|(path, _)| path.ends_with("web.yml") && path.contains("prometheus"))
-        .map(|(_, file)| file.contents.clone())
+        .map(|(_, file)| file.contents.expose().to_string())
         .expect("prometheus web config");
     assert!(web.contains("basic_auth_users"), "{web}");
     assert!(!web.contains("tls_server_config"), "{web}");
