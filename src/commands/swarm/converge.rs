@@ -11,7 +11,7 @@ use super::observe::observe;
 use super::report;
 use crate::commands::deploy::session::Session;
 use crate::commands::Failure;
-use crate::docker::swarm::{ObservedService, ObservedTask};
+use crate::docker::swarm::{ObjectKind, ObservedService, ObservedTask};
 use crate::docker::swarm_spec::{service_name, service_spec, Resolved};
 use crate::docker::{labels, Daemon, Engine};
 use crate::render::swarm::{StackFile, NAMESPACE_LABEL};
@@ -116,10 +116,8 @@ pub async fn run(
         Ok(()) => {
             for (key, how) in &changed {
                 let how = match mode {
-                    Mode::Reload if *how == "updated" => {
-                        "reloaded (new config/secrets, tasks ready)"
-                    }
-                    _ => how,
+                    Mode::Reload if *how == "updated" => reloaded(session, key),
+                    _ => how.to_string(),
                 };
                 println!("{key:<20} {how}");
             }
@@ -136,6 +134,20 @@ pub async fn run(
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => Err(anyhow::Error::new(failure)),
+    }
+}
+
+/// What confirms a reloaded service: its tasks are healthy, and for Prometheus and
+/// Alertmanager the health check passes only while the program reports its configuration
+/// loaded (`render::swarm` health checks), so a running task is the program's own word.
+fn reloaded(session: &Session, key: &str) -> String {
+    let kind = crate::render::topology::components(&session.loaded.manifest)
+        .into_iter()
+        .find(|c| c.service == key)
+        .map(|c| c.kind);
+    match kind.as_ref().and_then(crate::render::swarm::reload_metric) {
+        Some(metric) => format!("reloaded: new config, every task reports `{metric} 1`"),
+        None => "reloaded: new config/secrets, tasks ready".to_string(),
     }
 }
 
@@ -156,20 +168,18 @@ async fn create_objects(
             .map(|f| f.contents.clone().into_bytes())
             .ok_or_else(|| anyhow::anyhow!("`{path}` was not rendered"))
     };
-    for object in file.configs.values() {
-        if plan.configs.contains(&object.name) && !ids.contains_key(&object.name) {
-            let id = daemon
-                .create_config(&object.name, labels, &contents(&object.file)?)
-                .await?;
-            ids.insert(object.name.clone(), id);
-        }
-    }
-    for object in file.secrets.values() {
-        if plan.secrets.contains(&object.name) && !ids.contains_key(&object.name) {
-            let id = daemon
-                .create_secret(&object.name, labels, &contents(&object.file)?)
-                .await?;
-            ids.insert(object.name.clone(), id);
+    let kinds = [
+        (ObjectKind::Config, &file.configs, &plan.configs),
+        (ObjectKind::Secret, &file.secrets, &plan.secrets),
+    ];
+    for (kind, objects, planned) in kinds {
+        for object in objects.values() {
+            if planned.contains(&object.name) && !ids.contains_key(&object.name) {
+                let id = daemon
+                    .create_object(kind, &object.name, labels, &contents(&object.file)?)
+                    .await?;
+                ids.insert(object.name.clone(), id);
+            }
         }
     }
     Ok(())
@@ -312,11 +322,10 @@ async fn remove_unused(daemon: &Daemon, project: &str, file: &StackFile) -> anyh
     let observed = observe(daemon, project).await?;
     let (configs, secrets) = swarm_plan::unused(file, &observed);
     let mut removed = 0;
-    for config in configs {
-        removed += usize::from(daemon.remove_config(&config.id).await?);
-    }
-    for secret in secrets {
-        removed += usize::from(daemon.remove_secret(&secret.id).await?);
+    let unused = (configs.into_iter().map(|o| (ObjectKind::Config, o)))
+        .chain(secrets.into_iter().map(|o| (ObjectKind::Secret, o)));
+    for (kind, object) in unused {
+        removed += usize::from(daemon.remove_object(kind, &object.id).await?);
     }
     Ok(removed)
 }

@@ -101,7 +101,10 @@ pub fn tls_of(
         PROMETHEUS_UID,
         draft,
     )?;
-    Some(TlsClient { ca_file })
+    Some(TlsClient {
+        ca_file,
+        server_name: super::swarm::server_name(stack, kind),
+    })
 }
 
 fn component_job(component: &Component) -> ScrapeConfig {
