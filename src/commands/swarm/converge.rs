@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use super::observe::observe;
-use super::report;
+use super::{report, task_error};
 use crate::commands::deploy::session::Session;
 use crate::commands::Failure;
 use crate::docker::swarm::{ObjectKind, ObservedService, ObservedTask};
@@ -16,6 +16,10 @@ use crate::docker::swarm_spec::{service_name, service_spec, Resolved};
 use crate::docker::{labels, Daemon, Engine};
 use crate::render::swarm::{StackFile, NAMESPACE_LABEL};
 use crate::swarm_plan::{self, ServiceAction};
+
+/// How long an updated service may show no new update status before it counts as one whose
+/// tasks need no replacing.
+const UPDATE_START_GRACE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -196,7 +200,8 @@ async fn wait(
     before: &BTreeMap<String, Option<String>>,
     timeout: Duration,
 ) -> Result<(), Failure> {
-    let deadline = Instant::now() + timeout;
+    let waited_since = Instant::now();
+    let deadline = waited_since + timeout;
     loop {
         let services = daemon
             .stack_services(project)
@@ -215,10 +220,14 @@ async fn wait(
                 pending.push(format!("`{key}` (not listed yet)"));
                 continue;
             };
+            // Swarm clears a service's update status when it accepts the new spec, and sets it
+            // again, with a new start time, when its updater starts replacing tasks: until then
+            // the old tasks still look ready. A spec change that replaces no task (a label)
+            // never sets it, hence the grace.
             let earlier = before.get(&name).cloned().flatten();
             if *how == "updated"
-                && service.update_started.is_some()
-                && service.update_started == earlier
+                && (service.update_started.is_none() || service.update_started == earlier)
+                && waited_since.elapsed() < UPDATE_START_GRACE
             {
                 pending.push(format!("`{key}` (update not started yet)"));
                 continue;
@@ -232,7 +241,7 @@ async fn wait(
                 State::Ready => {}
                 State::Waiting(why) => pending.push(format!("`{key}` ({why})")),
                 State::RolledBack(why) => {
-                    let error = last_error(daemon, service, &tasks).await;
+                    let error = task_error::last_error(daemon, service, &tasks).await;
                     return Err(Failure::new(format!(
                         "`{key}` did not take the new spec: Swarm rolled the update back ({why}){error}"
                     ))
@@ -291,30 +300,6 @@ fn service_state(
     } else {
         State::Waiting(format!("{running}/{expected} tasks running"))
     }
-}
-
-/// The newest failed task's error and the last lines its container wrote.
-async fn last_error(daemon: &Daemon, service: &ObservedService, tasks: &[ObservedTask]) -> String {
-    let mut failed: Vec<&ObservedTask> = tasks
-        .iter()
-        .filter(|t| t.service_id == service.id && (t.state == "failed" || t.error.is_some()))
-        .collect();
-    failed.sort_by(|a, b| b.timestamp.cmp(&a.timestamp));
-    let Some(task) = failed.first() else {
-        return String::new();
-    };
-    let mut text = format!(
-        "\n  task error: {}",
-        task.error.clone().unwrap_or_else(|| task.message.clone())
-    );
-    if let Some(container) = &task.container_id {
-        if let Ok(logs) = daemon.logs_tail(container, 5).await {
-            for line in logs.lines().filter(|l| !l.trim().is_empty()) {
-                text.push_str(&format!("\n  | {}", line.trim_end()));
-            }
-        }
-    }
-    text
 }
 
 /// Removes the stack's configs and secrets the file no longer names (kept while in use).
