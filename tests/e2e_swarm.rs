@@ -242,7 +242,14 @@ components:
             "https://stackctl:{}@127.0.0.1:9090/api/v1/query?query={encoded}",
             self.password()
         );
-        let body = docker(&["exec", container, "wget", "-qO-", "--no-check-certificate", &url]);
+        let body = docker(&[
+            "exec",
+            container,
+            "wget",
+            "-qO-",
+            "--no-check-certificate",
+            &url,
+        ]);
         serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
     }
 
@@ -512,6 +519,32 @@ notify:
                 .is_some_and(|p| p.len() == 3)
         })
     });
+    // Each peer advertises its address on the stack network (reachable from every node),
+    // not the node-local docker_gwbridge address Alertmanager would pick by itself.
+    let subnet = docker(&[
+        "network",
+        "inspect",
+        "-f",
+        "{{(index .IPAM.Config 0).Subnet}}",
+        &format!("{}_default", s.project()),
+    ]);
+    let prefix = subnet.trim().rsplit_once('.').map(|(p, _)| p.to_string());
+    let prefix = prefix.unwrap_or_else(|| panic!("subnet: {subnet}"));
+    let peers = s.exec_get(&ams[0], "/api/v2/status")["cluster"]["peers"].clone();
+    let addresses: Vec<&str> = peers
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["address"].as_str())
+        .collect();
+    assert!(
+        addresses.len() == 3
+            && addresses
+                .iter()
+                .all(|a| a.starts_with(&format!("{prefix}."))),
+        "peers advertise their {} addresses: {addresses:?}",
+        subnet.trim()
+    );
     let silence = r#"{"matchers":[{"name":"alertname","value":"Nothing","isRegex":false}],"startsAt":"2020-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"e2e","comment":"gossip"}"#;
     let url = format!(
         "https://stackctl:{}@127.0.0.1:9093/api/v2/silences",
@@ -580,7 +613,10 @@ notify:
         stamps.len()
     );
     assert!(
-        stamps.first().is_some_and(|t| *t < (rollout_started + 3) as f64) && gap <= 3.0,
+        stamps
+            .first()
+            .is_some_and(|t| *t < (rollout_started + 3) as f64)
+            && gap <= 3.0,
         "a sample lost across the pair: largest gap {gap:.1}s in {stamps:?}"
     );
     eventually(
@@ -674,7 +710,8 @@ impl Drop for Node2 {
 }
 
 /// Multi-node: a second dockerd in its own network namespace joins as a worker, the local
-/// images are loaded into it, and the global node_exporter runs — and is scraped — on both.
+/// images are loaded into it, the global node_exporter runs on both nodes and Prometheus
+/// scrapes both (`up`), and two Alertmanager replicas, one per node, form one cluster.
 #[test]
 fn swarm_global_agents_run_on_a_worker_that_joins() {
     let Some(s) = swarm_stack("swarm_nodes") else {
@@ -686,7 +723,7 @@ fn swarm_global_agents_run_on_a_worker_that_joins() {
         }
     }
     let up = Command::new("sh")
-        .args(["tests/swarm/node2.sh", "up", NODE_EXPORTER])
+        .args(["tests/swarm/node2.sh", "up", NODE_EXPORTER, ALERTMANAGER])
         .output()
         .expect("sh runs");
     let _node2 = Node2;
@@ -705,10 +742,13 @@ engine: swarm
 bind: 0.0.0.0
 components:
   prometheus: {{image: {PROMETHEUS}, version: 2.42.0, port: {pp}, scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}}
+  alertmanager: {{image: {ALERTMANAGER}, version: 0.25.0, port: {ap}}}
   node_exporter: {{image: {NODE_EXPORTER}, version: 1.5.0}}
+swarm: {{replicas: {{alertmanager: 2}}}}
 ",
         project = s.project(),
         pp = s.inner.prometheus_port,
+        ap = s.inner.alertmanager_port,
     );
     s.inner.write_manifest(&manifest);
     assert!(s
@@ -748,9 +788,8 @@ components:
         .lines()
         .any(|task| docker(&["inspect", "-f", "{{.NodeID}}", task]).trim() == worker);
     assert!(on_worker, "a node_exporter task on the worker {worker}");
-    // Discovery (stackctl's part) finds the task on the worker without a redeploy. Whether the
-    // scrape then succeeds depends on the overlay data path between the two daemons (VXLAN
-    // from the namespace to the host), which this machine does not carry: see the README.
+    // Discovery finds the task on the worker without a redeploy, and Prometheus scrapes it
+    // across the overlay (VXLAN from the host to the namespace; see tests/swarm/node2.sh).
     let node_targets = || {
         let targets = s.prometheus("/api/v1/targets");
         targets["data"]["activeTargets"]
@@ -758,11 +797,45 @@ components:
             .into_iter()
             .flatten()
             .filter(|t| t["labels"]["job"] == "node")
-            .map(|t| format!("{} {}", t["labels"]["node_id"], t["health"]))
+            .map(|t| {
+                format!(
+                    "{} {}",
+                    t["labels"]["node_id"].as_str().unwrap_or_default(),
+                    t["health"].as_str().unwrap_or_default()
+                )
+            })
             .collect::<Vec<_>>()
     };
-    eventually(60, "both node_exporter tasks discovered", || {
-        node_targets().len() == 2
+    eventually(60, "both node_exporter tasks scraped up", || {
+        let targets = node_targets();
+        targets.len() == 2 && targets.iter().all(|t| t.ends_with(" up"))
     });
+    assert!(
+        node_targets().contains(&format!("{worker} up")),
+        "{:?}",
+        node_targets()
+    );
     eprintln!("node targets (node_id health): {:?}", node_targets());
+
+    // Alertmanager across nodes: Swarm spreads the two replicas over the two nodes, and the
+    // one here gossips with the one on the worker (each advertises its stack-network IP).
+    let am_nodes = docker(&[
+        "service",
+        "ps",
+        &format!("{}_alertmanager", s.project()),
+        "-q",
+        "--filter",
+        "desired-state=running",
+    ]);
+    let am_on_worker = am_nodes
+        .lines()
+        .any(|task| docker(&["inspect", "-f", "{{.NodeID}}", task]).trim() == worker);
+    assert!(am_on_worker, "an Alertmanager replica on the worker");
+    let local = s.containers("alertmanager");
+    assert_eq!(local.len(), 1, "one Alertmanager replica on this node");
+    eventually(60, "a 2-peer cluster across the nodes", || {
+        s.exec_get(&local[0], "/api/v2/status")["cluster"]["peers"]
+            .as_array()
+            .is_some_and(|p| p.len() == 2)
+    });
 }

@@ -171,14 +171,22 @@ impl Daemon {
         let client = self.client();
         let listed: Result<Vec<_>, _> = match kind {
             ObjectKind::Config => client
-                .list_configs(Some(ListConfigsOptionsBuilder::default().filters(&filters).build()))
+                .list_configs(Some(
+                    ListConfigsOptionsBuilder::default()
+                        .filters(&filters)
+                        .build(),
+                ))
                 .await
                 .map(|list| {
                     let observed = |c: bollard::models::Config| (c.id, c.spec.and_then(|s| s.name));
                     list.into_iter().map(observed).collect()
                 }),
             ObjectKind::Secret => client
-                .list_secrets(Some(ListSecretsOptionsBuilder::default().filters(&filters).build()))
+                .list_secrets(Some(
+                    ListSecretsOptionsBuilder::default()
+                        .filters(&filters)
+                        .build(),
+                ))
                 .await
                 .map(|list| {
                     let observed = |c: bollard::models::Secret| (c.id, c.spec.and_then(|s| s.name));

@@ -18,9 +18,9 @@ const TLS_SINCE: Version = Version::new(0, 24, 0);
 /// Whether the stack runs Alertmanager as a gossip cluster.
 pub fn clustered(stack: &Stack) -> bool {
     stack.manifest.engine == EngineKind::Swarm
-        && stack.get(&Kind::Alertmanager).is_some_and(|am| {
-            super::placing(stack, &am.kind, &am.key).replicas > 1
-        })
+        && stack
+            .get(&Kind::Alertmanager)
+            .is_some_and(|am| super::placing(stack, &am.kind, &am.key).replicas > 1)
 }
 
 /// The render step: the cluster TLS config for a clustered Alertmanager that serves HTTPS.

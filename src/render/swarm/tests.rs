@@ -122,7 +122,12 @@ fn a_swarm_stack_serves_https_to_clients_health_checks_and_gossip_peers() {
         assert!(spec.web_auth && spec.web_tls, "{name}");
         let web = &stack.files[&format!("secrets/{name}/web.yml")].contents;
         assert!(web.contains("tls_server_config:"), "{web}");
-        let test = file.services[name].healthcheck.as_ref().unwrap().test.join(" ");
+        let test = file.services[name]
+            .healthcheck
+            .as_ref()
+            .unwrap()
+            .test
+            .join(" ");
         assert!(
             test.contains("wget -q --no-check-certificate --spider \"$b/-/ready\"")
                 && test.contains("https://stackctl:$(cat /run/secrets/web-password)@127.0.0.1:"),
@@ -145,7 +150,11 @@ fn a_swarm_stack_serves_https_to_clients_health_checks_and_gossip_peers() {
         "--cluster.peer=tasks.alertmanager:9094",
         "--cluster.tls-config=/run/secrets/cluster-tls.yml",
     ] {
-        assert!(am.command.iter().any(|c| c == flag), "{flag}: {:?}", am.command);
+        assert!(
+            am.command.iter().any(|c| c == flag),
+            "{flag}: {:?}",
+            am.command
+        );
     }
     let entrypoint = am.entrypoint.as_ref().unwrap().join(" ");
     assert!(
