@@ -72,10 +72,10 @@ start=$(date +%s)
 t=$(now); "$STACKCTL" deploy >/dev/null 2>&1; rollout=$(since "$t")
 sleep 3
 window=$(( $(date +%s) - start + 2 ))
-failed=$(curl -s -u "stackctl:$PW" "http://127.0.0.1:$PP/api/v1/query" \
+failed=$(curl -s --cacert .stackctl/tls/tls.crt -u "stackctl:$PW" "https://127.0.0.1:$PP/api/v1/query" \
   --data-urlencode "query=sum(count_over_time(up{job=\"node\"}[${window}s])) - sum(sum_over_time(up{job=\"node\"}[${window}s]))" \
   | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else "n/a")')
-samples=$(curl -s -u "stackctl:$PW" "http://127.0.0.1:$PP/api/v1/query" \
+samples=$(curl -s --cacert .stackctl/tls/tls.crt -u "stackctl:$PW" "https://127.0.0.1:$PP/api/v1/query" \
   --data-urlencode "query=sum(count_over_time(up{job=\"node\"}[${window}s]))" \
   | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else "n/a")')
 

@@ -6,6 +6,7 @@ mod converge;
 mod down;
 mod observe;
 mod report;
+mod task_error;
 
 use std::process::ExitCode;
 use std::time::Duration;

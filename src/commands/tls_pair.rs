@@ -14,7 +14,6 @@ pub fn ensure(loaded: &LoadedManifest) -> anyhow::Result<()> {
         || components.alertmanager.is_some()
         || components.pushgateway.is_some();
     if web_auth::is_loopback(&loaded.manifest.bind)
-        || loaded.manifest.engine == crate::manifest::EngineKind::Swarm
         || !protected
         || loaded.manifest.tls.is_some()
         || tls::read(&loaded.dir, None).is_some()

@@ -43,6 +43,23 @@ pub struct ObservedService {
     pub task_spec: Option<String>,
 }
 
+/// The two kinds of immutable Swarm object a stack's files become: both are created, listed
+/// and removed alike, only the API call differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Config,
+    Secret,
+}
+
+impl ObjectKind {
+    fn noun(self) -> &'static str {
+        match self {
+            ObjectKind::Config => "config",
+            ObjectKind::Secret => "secret",
+        }
+    }
+}
+
 /// A config or a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObservedObject {
@@ -150,38 +167,44 @@ impl Daemon {
             .collect())
     }
 
-    pub async fn stack_configs(&self, project: &str) -> anyhow::Result<Vec<ObservedObject>> {
-        let options = ListConfigsOptionsBuilder::default()
-            .filters(&namespace_filter(project))
-            .build();
-        let list = self
-            .client()
-            .list_configs(Some(options))
-            .await
-            .context("cannot list Swarm configs")?;
-        Ok(list
+    /// The stack's configs or secrets, by the stack namespace label.
+    pub async fn stack_objects(
+        &self,
+        kind: ObjectKind,
+        project: &str,
+    ) -> anyhow::Result<Vec<ObservedObject>> {
+        let filters = namespace_filter(project);
+        let client = self.client();
+        let listed: Result<Vec<_>, _> = match kind {
+            ObjectKind::Config => client
+                .list_configs(Some(
+                    ListConfigsOptionsBuilder::default()
+                        .filters(&filters)
+                        .build(),
+                ))
+                .await
+                .map(|list| {
+                    let observed = |c: bollard::models::Config| (c.id, c.spec.and_then(|s| s.name));
+                    list.into_iter().map(observed).collect()
+                }),
+            ObjectKind::Secret => client
+                .list_secrets(Some(
+                    ListSecretsOptionsBuilder::default()
+                        .filters(&filters)
+                        .build(),
+                ))
+                .await
+                .map(|list| {
+                    let observed = |c: bollard::models::Secret| (c.id, c.spec.and_then(|s| s.name));
+                    list.into_iter().map(observed).collect()
+                }),
+        };
+        let listed = listed.with_context(|| format!("cannot list Swarm {}s", kind.noun()))?;
+        Ok(listed
             .into_iter()
-            .map(|c| ObservedObject {
-                id: c.id.unwrap_or_default(),
-                name: c.spec.and_then(|s| s.name).unwrap_or_default(),
-            })
-            .collect())
-    }
-
-    pub async fn stack_secrets(&self, project: &str) -> anyhow::Result<Vec<ObservedObject>> {
-        let options = ListSecretsOptionsBuilder::default()
-            .filters(&namespace_filter(project))
-            .build();
-        let list = self
-            .client()
-            .list_secrets(Some(options))
-            .await
-            .context("cannot list Swarm secrets")?;
-        Ok(list
-            .into_iter()
-            .map(|c| ObservedObject {
-                id: c.id.unwrap_or_default(),
-                name: c.spec.and_then(|s| s.name).unwrap_or_default(),
+            .map(|(id, name)| ObservedObject {
+                id: id.unwrap_or_default(),
+                name: name.unwrap_or_default(),
             })
             .collect())
     }
@@ -242,63 +265,54 @@ impl Daemon {
             .collect())
     }
 
-    pub async fn create_config(
+    /// Creates a config or a secret holding `data`; returns its ID.
+    pub async fn create_object(
         &self,
+        kind: ObjectKind,
         name: &str,
         labels: &BTreeMap<String, String>,
         data: &[u8],
     ) -> anyhow::Result<String> {
-        let spec = ConfigSpec {
-            name: Some(name.to_string()),
-            labels: Some(labels.clone().into_iter().collect()),
-            data: Some(base64::engine::general_purpose::STANDARD.encode(data)),
-            ..Default::default()
+        let name_field = Some(name.to_string());
+        let labels = Some(labels.clone().into_iter().collect());
+        let data = Some(base64::engine::general_purpose::STANDARD.encode(data));
+        let created = match kind {
+            ObjectKind::Config => {
+                let spec = ConfigSpec {
+                    name: name_field,
+                    labels,
+                    data,
+                    ..Default::default()
+                };
+                self.client().create_config(spec).await
+            }
+            ObjectKind::Secret => {
+                let spec = SecretSpec {
+                    name: name_field,
+                    labels,
+                    data,
+                    ..Default::default()
+                };
+                self.client().create_secret(spec).await
+            }
         };
-        let created = self
-            .client()
-            .create_config(spec)
-            .await
-            .with_context(|| format!("cannot create Swarm config `{name}`"))?;
+        let created =
+            created.with_context(|| format!("cannot create Swarm {} `{name}`", kind.noun()))?;
         Ok(created.id)
     }
 
-    pub async fn create_secret(
-        &self,
-        name: &str,
-        labels: &BTreeMap<String, String>,
-        data: &[u8],
-    ) -> anyhow::Result<String> {
-        let spec = SecretSpec {
-            name: Some(name.to_string()),
-            labels: Some(labels.clone().into_iter().collect()),
-            data: Some(base64::engine::general_purpose::STANDARD.encode(data)),
-            ..Default::default()
+    /// Removes a config or a secret; `Ok(false)` when a service still uses it (Swarm
+    /// refuses, 400 or 409).
+    pub async fn remove_object(&self, kind: ObjectKind, id: &str) -> anyhow::Result<bool> {
+        let removed = match kind {
+            ObjectKind::Config => self.client().delete_config(id).await,
+            ObjectKind::Secret => self.client().delete_secret(id).await,
         };
-        let created = self
-            .client()
-            .create_secret(spec)
-            .await
-            .with_context(|| format!("cannot create Swarm secret `{name}`"))?;
-        Ok(created.id)
-    }
-
-    /// Removes a config; `Ok(false)` when a service still uses it (Swarm refuses, 400).
-    pub async fn remove_config(&self, id: &str) -> anyhow::Result<bool> {
-        match self.client().delete_config(id).await {
+        match removed {
             Ok(()) => Ok(true),
             Err(e) if is_status(&e, 404) => Ok(true),
             Err(e) if is_status(&e, 400) || is_status(&e, 409) => Ok(false),
-            Err(e) => Err(e).with_context(|| format!("cannot remove Swarm config `{id}`")),
-        }
-    }
-
-    /// Removes a secret; `Ok(false)` when a service still uses it.
-    pub async fn remove_secret(&self, id: &str) -> anyhow::Result<bool> {
-        match self.client().delete_secret(id).await {
-            Ok(()) => Ok(true),
-            Err(e) if is_status(&e, 404) => Ok(true),
-            Err(e) if is_status(&e, 400) || is_status(&e, 409) => Ok(false),
-            Err(e) => Err(e).with_context(|| format!("cannot remove Swarm secret `{id}`")),
+            Err(e) => Err(e).with_context(|| format!("cannot remove Swarm {} `{id}`", kind.noun())),
         }
     }
 

@@ -115,6 +115,7 @@ pub fn render(
     let mut draft = Draft::new(&loaded.secret_values);
     let steps: &[(&str, fn(&Stack, &mut Draft) -> anyhow::Result<()>)] = &[
         ("web auth", web_auth::render),
+        ("alertmanager cluster", swarm::gossip::render),
         ("rules", rules::render),
         ("prometheus", prometheus::render),
         ("alertmanager", alertmanager::render),

@@ -5,7 +5,7 @@
 //! (`tls.crt`, `tls.key`, 0600 in a 0700 directory): when that is missing, the commands generate
 //! a self-signed one (`generate`)
 //! naming `localhost`, the loopback addresses, the `bind` address when it is one, and the
-//! protected services by service and container name. A certificate of your own must name
+//! protected services by service name, container name and Swarm task name (`tasks.SERVICE`). A certificate of your own must name
 //! those the stack's own clients call: `localhost`,
 //! `prometheus`, `alertmanager`, `pushgateway`, and the address stackctl calls, 127.0.0.1
 //! for `bind: 0.0.0.0`). Every client inside the stack trusts the certificate by file
@@ -60,6 +60,8 @@ pub fn names(project: &str, bind: &str) -> Vec<String> {
     for service in ["prometheus", "alertmanager", "pushgateway"] {
         names.push(service.to_string());
         names.push(crate::docker::labels::container_name(project, service));
+        // On a Swarm, peers and clients reach every replica through `tasks.SERVICE`.
+        names.push(format!("tasks.{service}"));
     }
     let host = bind.trim_start_matches('[').trim_end_matches(']');
     if let Ok(ip) = host.parse::<std::net::IpAddr>() {
@@ -103,6 +105,7 @@ mod tests {
             "127.0.0.1",
             "alertmanager",
             "shop-prometheus-1",
+            "tasks.alertmanager",
             "192.168.1.10",
         ] {
             assert!(names.contains(&name.to_string()), "{name}: {names:?}");

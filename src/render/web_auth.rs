@@ -32,7 +32,7 @@ pub const CA_FILE: &str = "web-ca.crt";
 /// bcrypt cost: each request is checked (the exporter toolkit caches good logins).
 const COST: u32 = 10;
 /// The programs run as `nobody`; their secret files must be readable by that user.
-const NOBODY: u32 = 65534;
+pub(crate) const NOBODY: u32 = 65534;
 
 /// Whether `bind` keeps the stack on this host.
 pub fn is_loopback(bind: &str) -> bool {
@@ -165,13 +165,6 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         );
         return Ok(());
     };
-    if !serves_tls(stack) {
-        let config = Secret::new(web_config(&password, false)?);
-        for component in protected {
-            draft.add_secret(&component.service, WEB_CONFIG, &config, Some(NOBODY));
-        }
-        return Ok(());
-    }
     let files = stack.manifest.tls.as_ref();
     let Some(pair) = crate::render::tls::read(stack.dir, files) else {
         if let Some(files) = files {
@@ -220,14 +213,6 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether the protected programs of an exposed stack serve HTTPS: on Compose, yes. On a
-/// Swarm not yet: the task health checks and the DNS-discovered peers (`tasks.alertmanager`)
-/// are not wired for the stack's certificate, so a Swarm stack keeps basic auth over HTTP
-/// (docs/swarm.md).
-pub fn serves_tls(stack: &Stack) -> bool {
-    stack.manifest.engine != crate::manifest::EngineKind::Swarm
-}
-
 /// What a client inside the stack needs to call a program that may be protected: the password
 /// file when it requires basic auth, the certificate to trust when it serves HTTPS. Both
 /// `None` for a program that is open (a loopback stack).
@@ -251,9 +236,7 @@ pub fn client_files(
     }
     let password_file =
         password(stack.dir).map(|p| draft.add_secret(service, PASSWORD_FILE, &p, Some(uid)));
-    let pair = serves_tls(stack)
-        .then(|| crate::render::tls::read(stack.dir, stack.manifest.tls.as_ref()))
-        .flatten();
+    let pair = crate::render::tls::read(stack.dir, stack.manifest.tls.as_ref());
     let ca_file =
         pair.map(|pair| draft.add_secret(service, CA_FILE, &Secret::new(pair.cert), Some(uid)));
     ClientFiles {

@@ -44,6 +44,11 @@ up() {
   for _ in $(seq 1 30); do node2 info >/dev/null 2>&1 && break; sleep 1; done
   node2 info >/dev/null 2>&1 || { tail -5 "$D/dockerd.log" >&2; exit 1; }
   manager=$(docker info -f '{{.Swarm.NodeAddr}}')
+  # VXLAN: the worker's forwarding table says the manager's tasks are at $manager (its data
+  # path address), and the kernel drops an encapsulated packet whose outer source is another
+  # address for a known MAC (drop reason VXLAN_ENTRY_EXISTS). Without this route the host
+  # would send from the veth's 10.99.0.1, so every packet to the worker's tasks was dropped.
+  ip route add "$ADDR/32" dev sw-veth0 src "$manager"
   node2 swarm join --token "$(docker swarm join-token -q worker)" --advertise-addr "$ADDR" "$manager:2377" >/dev/null
   for image in "$@"; do docker save "$image" | node2 load -q >/dev/null; done
   node2 info -f '{{.Swarm.NodeID}}'

@@ -8,14 +8,18 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use super::observe::observe;
-use super::report;
+use super::{report, task_error};
 use crate::commands::deploy::session::Session;
 use crate::commands::Failure;
-use crate::docker::swarm::{ObservedService, ObservedTask};
+use crate::docker::swarm::{ObjectKind, ObservedService, ObservedTask};
 use crate::docker::swarm_spec::{service_name, service_spec, Resolved};
 use crate::docker::{labels, Daemon, Engine};
 use crate::render::swarm::{StackFile, NAMESPACE_LABEL};
 use crate::swarm_plan::{self, ServiceAction};
+
+/// How long an updated service may show no new update status before it counts as one whose
+/// tasks need no replacing.
+const UPDATE_START_GRACE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -116,10 +120,8 @@ pub async fn run(
         Ok(()) => {
             for (key, how) in &changed {
                 let how = match mode {
-                    Mode::Reload if *how == "updated" => {
-                        "reloaded (new config/secrets, tasks ready)"
-                    }
-                    _ => how,
+                    Mode::Reload if *how == "updated" => reloaded(session, key),
+                    _ => how.to_string(),
                 };
                 println!("{key:<20} {how}");
             }
@@ -136,6 +138,20 @@ pub async fn run(
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => Err(anyhow::Error::new(failure)),
+    }
+}
+
+/// What confirms a reloaded service: its tasks are healthy, and for Prometheus and
+/// Alertmanager the health check passes only while the program reports its configuration
+/// loaded (`render::swarm` health checks), so a running task is the program's own word.
+fn reloaded(session: &Session, key: &str) -> String {
+    let kind = crate::render::topology::components(&session.loaded.manifest)
+        .into_iter()
+        .find(|c| c.service == key)
+        .map(|c| c.kind);
+    match kind.as_ref().and_then(crate::render::swarm::reload_metric) {
+        Some(metric) => format!("reloaded: new config, every task reports `{metric} 1`"),
+        None => "reloaded: new config/secrets, tasks ready".to_string(),
     }
 }
 
@@ -156,20 +172,18 @@ async fn create_objects(
             .map(|f| f.contents.expose().as_bytes().to_vec())
             .ok_or_else(|| anyhow::anyhow!("`{path}` was not rendered"))
     };
-    for object in file.configs.values() {
-        if plan.configs.contains(&object.name) && !ids.contains_key(&object.name) {
-            let id = daemon
-                .create_config(&object.name, labels, &contents(&object.file)?)
-                .await?;
-            ids.insert(object.name.clone(), id);
-        }
-    }
-    for object in file.secrets.values() {
-        if plan.secrets.contains(&object.name) && !ids.contains_key(&object.name) {
-            let id = daemon
-                .create_secret(&object.name, labels, &contents(&object.file)?)
-                .await?;
-            ids.insert(object.name.clone(), id);
+    let kinds = [
+        (ObjectKind::Config, &file.configs, &plan.configs),
+        (ObjectKind::Secret, &file.secrets, &plan.secrets),
+    ];
+    for (kind, objects, planned) in kinds {
+        for object in objects.values() {
+            if planned.contains(&object.name) && !ids.contains_key(&object.name) {
+                let id = daemon
+                    .create_object(kind, &object.name, labels, &contents(&object.file)?)
+                    .await?;
+                ids.insert(object.name.clone(), id);
+            }
         }
     }
     Ok(())
@@ -186,7 +200,8 @@ async fn wait(
     before: &BTreeMap<String, Option<String>>,
     timeout: Duration,
 ) -> Result<(), Failure> {
-    let deadline = Instant::now() + timeout;
+    let waited_since = Instant::now();
+    let deadline = waited_since + timeout;
     loop {
         let services = daemon
             .stack_services(project)
@@ -205,10 +220,16 @@ async fn wait(
                 pending.push(format!("`{key}` (not listed yet)"));
                 continue;
             };
+            // Swarm clears a service's update status when it accepts the new spec, and sets it
+            // again, with a new start time, when its updater starts replacing tasks: until then
+            // the old tasks still look ready. A spec change that replaces no task (a label)
+            // never sets it, hence the grace. When the daemon shows the task templates,
+            // `service_state` tells old tasks from new ones and no grace is needed.
             let earlier = before.get(&name).cloned().flatten();
             if *how == "updated"
-                && service.update_started.is_some()
-                && service.update_started == earlier
+                && service.task_spec.is_none()
+                && (service.update_started.is_none() || service.update_started == earlier)
+                && waited_since.elapsed() < UPDATE_START_GRACE
             {
                 pending.push(format!("`{key}` (update not started yet)"));
                 continue;
@@ -222,7 +243,7 @@ async fn wait(
                 State::Ready => {}
                 State::Waiting(why) => pending.push(format!("`{key}` ({why})")),
                 State::RolledBack(why) => {
-                    let error = last_error(daemon, service, &tasks).await;
+                    let error = task_error::last_error(daemon, service, &tasks).await;
                     return Err(Failure::new(format!(
                         "`{key}` did not take the new spec: Swarm rolled the update back ({why}){error}"
                     ))
@@ -295,40 +316,15 @@ fn service_state(
     }
 }
 
-/// The newest failed task's error and the last lines its container wrote.
-async fn last_error(daemon: &Daemon, service: &ObservedService, tasks: &[ObservedTask]) -> String {
-    let mut failed: Vec<&ObservedTask> = tasks
-        .iter()
-        .filter(|t| t.service_id == service.id && (t.state == "failed" || t.error.is_some()))
-        .collect();
-    failed.sort_by(|a, b| b.timestamp.cmp(&a.timestamp));
-    let Some(task) = failed.first() else {
-        return String::new();
-    };
-    let mut text = format!(
-        "\n  task error: {}",
-        task.error.clone().unwrap_or_else(|| task.message.clone())
-    );
-    if let Some(container) = &task.container_id {
-        if let Ok(logs) = daemon.logs_tail(container, 5).await {
-            for line in logs.lines().filter(|l| !l.trim().is_empty()) {
-                text.push_str(&format!("\n  | {}", line.trim_end()));
-            }
-        }
-    }
-    text
-}
-
 /// Removes the stack's configs and secrets the file no longer names (kept while in use).
 async fn remove_unused(daemon: &Daemon, project: &str, file: &StackFile) -> anyhow::Result<usize> {
     let observed = observe(daemon, project).await?;
     let (configs, secrets) = swarm_plan::unused(file, &observed);
     let mut removed = 0;
-    for config in configs {
-        removed += usize::from(daemon.remove_config(&config.id).await?);
-    }
-    for secret in secrets {
-        removed += usize::from(daemon.remove_secret(&secret.id).await?);
+    let unused = (configs.into_iter().map(|o| (ObjectKind::Config, o)))
+        .chain(secrets.into_iter().map(|o| (ObjectKind::Secret, o)));
+    for (kind, object) in unused {
+        removed += usize::from(daemon.remove_object(kind, &object.id).await?);
     }
     Ok(removed)
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use super::observe::observe;
+use crate::docker::swarm::ObjectKind;
 use crate::docker::{labels, Daemon, Engine};
 
 const TASKS_GONE: Duration = Duration::from_secs(60);
@@ -22,10 +23,10 @@ pub async fn run(daemon: &Daemon, project: &str, volumes: bool) -> anyhow::Resul
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     for config in &observed.configs {
-        daemon.remove_config(&config.id).await?;
+        daemon.remove_object(ObjectKind::Config, &config.id).await?;
     }
     for secret in &observed.secrets {
-        daemon.remove_secret(&secret.id).await?;
+        daemon.remove_object(ObjectKind::Secret, &secret.id).await?;
     }
     if !observed.configs.is_empty() || !observed.secrets.is_empty() {
         println!(

@@ -1,6 +1,7 @@
 //! What the Swarm holds for the stack: services, configs and secrets by the stack namespace
 //! label, and the overlay network by name.
 
+use crate::docker::swarm::ObjectKind;
 use crate::docker::{labels, Daemon, Engine};
 use crate::swarm_plan::Observed;
 
@@ -12,7 +13,7 @@ pub async fn observe(daemon: &Daemon, project: &str) -> anyhow::Result<Observed>
     Ok(Observed {
         network,
         services: daemon.stack_services(project).await?,
-        configs: daemon.stack_configs(project).await?,
-        secrets: daemon.stack_secrets(project).await?,
+        configs: daemon.stack_objects(ObjectKind::Config, project).await?,
+        secrets: daemon.stack_objects(ObjectKind::Secret, project).await?,
     })
 }

@@ -82,6 +82,9 @@ pub struct StaticConfig {
 #[derive(Debug, Clone, Serialize)]
 pub struct TlsClient {
     pub ca_file: String,
+    /// The name to verify when the target is an address (a Swarm's `tasks.SERVICE` answers
+    /// with task IPs, which no certificate names).
+    pub server_name: Option<String>,
 }
 
 /// `basic_auth` with the password in a secret file, never inline.

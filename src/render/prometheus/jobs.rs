@@ -88,7 +88,10 @@ pub fn access_to(
     });
     (
         basic_auth,
-        files.ca_file.map(|ca_file| TlsClient { ca_file }),
+        files.ca_file.map(|ca_file| TlsClient {
+            ca_file,
+            server_name: super::swarm::server_name(stack, kind),
+        }),
     )
 }
 

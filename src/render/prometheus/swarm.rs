@@ -73,6 +73,16 @@ pub fn discover(stack: &Stack, component: &Component, job: &mut ScrapeConfig) {
     }
 }
 
+/// The name a client verifies the certificate against when it reaches `kind` by address: on
+/// a Swarm every component but Prometheus itself (which scrapes `localhost`) is found through
+/// `tasks.SERVICE` DNS, whose answers are task IPs; the certificate names the service.
+pub fn server_name(stack: &Stack, kind: &Kind) -> Option<String> {
+    if !on_swarm(stack) || *kind == Kind::Prometheus {
+        return None;
+    }
+    stack.get(kind).map(|component| component.service.clone())
+}
+
 /// Alertmanager's replicas as Prometheus' alerting target, on a Swarm.
 pub fn alertmanager_dns(stack: &Stack) -> Option<DnsSdConfig> {
     let alertmanager = stack.get(&Kind::Alertmanager).filter(|_| on_swarm(stack))?;

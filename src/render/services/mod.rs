@@ -84,7 +84,7 @@ pub fn spec(stack: &Stack, component: &Component, draft: &mut Draft) -> ServiceS
     spec.reload = runtime.reload.clone();
     spec.web_auth = web_auth::protected(stack, &component.kind);
     // An exposed stack's protected programs serve HTTPS (`render::tls`).
-    spec.web_tls = spec.web_auth && web_auth::serves_tls(stack);
+    spec.web_tls = spec.web_auth;
     if spec.web_auth {
         // The image's probe has no credentials (and none may go into the container's
         // config); stackctl's readiness check authenticates. Reload by signal: the HTTP

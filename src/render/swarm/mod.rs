@@ -5,6 +5,7 @@
 //! What a Swarm service cannot do is never dropped silently: each difference from the compose
 //! engine is a render warning saying what stackctl does instead (see docs/swarm.md).
 
+pub mod gossip;
 mod model;
 mod objects;
 mod services;
@@ -14,7 +15,9 @@ use crate::render::{Draft, Stack};
 
 pub use model::*;
 pub use objects::{object_name, HASH_LABEL, NAMESPACE_LABEL};
-pub use services::{adapt_for_swarm, placing, Placing, DOCKER_GID_VARIABLE, REPLICA_VARIABLE};
+pub use services::{
+    adapt_for_swarm, placing, reload_metric, Placing, DOCKER_GID_VARIABLE, REPLICA_VARIABLE,
+};
 
 /// Path of the export, relative to the output directory (where relative paths start).
 pub const STACK_FILE: &str = "docker-stack.yml";

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 
+use super::gossip;
 use super::model::*;
 use super::objects::{hash_text, object_name, stack_labels, HASH_LABEL, NAMESPACE_LABEL};
 use crate::render::{web_auth, Draft, Kind, Stack};
@@ -13,8 +14,8 @@ use crate::service::{MountSource, ServiceSpec, LOG_MAX_FILES, LOG_MAX_SIZE};
 
 /// The variable the file reads the Docker socket's group id from (it differs between hosts).
 pub const DOCKER_GID_VARIABLE: &str = "DOCKER_GID";
-/// Alertmanager's gossip port.
-pub const CLUSTER_PORT: u16 = 9094;
+/// Where Alertmanager's images (upstream and the test image) keep the program.
+const ALERTMANAGER_BINARY: &str = "/bin/alertmanager";
 /// Prometheus replicas tell themselves apart by this variable (`{{.Task.Slot}}`).
 pub const REPLICA_VARIABLE: &str = "STACKCTL_REPLICA";
 
@@ -146,11 +147,11 @@ fn service(
     let project = &stack.manifest.project;
     let mut command = spec.command.clone();
     let mut environment = spec.environment.clone();
+    let mut entrypoint = spec.entrypoint.clone();
     if *kind == Kind::Alertmanager && placing.replicas > 1 {
-        // The single-host render turns gossip off (`--cluster.listen-address=`).
-        command.retain(|flag| !flag.starts_with("--cluster.listen-address"));
-        command.push(format!("--cluster.listen-address=0.0.0.0:{CLUSTER_PORT}"));
-        command.push(format!("--cluster.peer=tasks.{}:{CLUSTER_PORT}", spec.name));
+        let tls = spec.secrets.iter().any(|s| s.name == gossip::TLS_CONFIG);
+        gossip::flags(&spec.name, &mut command, tls);
+        entrypoint = Some(gossip::entrypoint(ALERTMANAGER_BINARY));
     }
     if *kind == Kind::Prometheus && placing.replicas > 1 {
         environment.insert(REPLICA_VARIABLE.to_string(), "{{.Task.Slot}}".to_string());
@@ -165,7 +166,7 @@ fn service(
     let ports = ports(stack, kind, spec, placing, warnings);
     let (volumes, configs) = mounts(project, spec, placing, draft, file);
     let mut secret_mounts = spec.secrets.clone();
-    let healthcheck = healthcheck(spec, draft, &mut secret_mounts);
+    let healthcheck = healthcheck(kind, spec, draft, &mut secret_mounts);
     let secrets = secret_mounts
         .iter()
         .filter_map(|secret| {
@@ -220,7 +221,7 @@ fn service(
     let mut service = SwarmService {
         image: spec.image.clone(),
         command,
-        entrypoint: spec.entrypoint.clone(),
+        entrypoint,
         environment,
         user,
         ports,
@@ -287,7 +288,11 @@ fn service(
 /// Swarm knows a task is ready only from its health check. A program behind basic auth has
 /// none in the compose engine (stackctl probes it from outside); here it gets one that reads
 /// the password from its secret file at run time, so the password is never in the spec.
+/// Prometheus and Alertmanager are healthy only once they also report their configuration
+/// loaded (`*_config_last_reload_successful 1`): a task that runs the new configuration is
+/// confirmed by the program itself, and `reload` says so.
 fn healthcheck(
+    kind: &Kind,
     spec: &ServiceSpec,
     draft: &Draft,
     secrets: &mut Vec<crate::service::SecretMount>,
@@ -311,19 +316,43 @@ fn healthcheck(
         });
     }
     let user = web_auth::USER;
+    // Over HTTPS when the program serves it: a plain-HTTP probe of a TLS listener gets `400`
+    // and Swarm kills the task as unhealthy. The probe calls the task's own loopback, where no
+    // one can stand in the middle, so it does not verify the certificate (the images' busybox
+    // wget cannot verify one at all).
+    let (scheme, wget) = if spec.web_tls {
+        ("https", "wget -q --no-check-certificate")
+    } else {
+        ("http", "wget -q")
+    };
+    let base = format!(
+        "b=\"{scheme}://{user}:$(cat /run/secrets/{password})@127.0.0.1:{}\"",
+        probe.port
+    );
+    let ready = format!("{wget} --spider \"$b{}\"", probe.path);
+    // Plain `case`, not grep: the images' busybox links only a few applets.
+    let test = match reload_metric(kind) {
+        Some(metric) => format!(
+            "{base} && {ready} && case \"$({wget} -O- \"$b/metrics\")\" in *\"{metric} 1\"*) ;; *) exit 1 ;; esac"
+        ),
+        None => format!("{base} && {ready}"),
+    };
     Some(crate::service::HealthCheck {
-        test: vec![
-            "CMD-SHELL".to_string(),
-            format!(
-                "wget -q --spider \"http://{user}:$(cat /run/secrets/{password})@127.0.0.1:{}{}\"",
-                probe.port, probe.path
-            ),
-        ],
+        test: vec!["CMD-SHELL".to_string(), test],
         interval_secs: 5,
         timeout_secs: 5,
         retries: 5,
         start_period_secs: 20,
     })
+}
+
+/// The gauge a program sets to 1 once its configuration file loaded.
+pub fn reload_metric(kind: &Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Prometheus => Some("prometheus_config_last_reload_successful"),
+        Kind::Alertmanager => Some("alertmanager_config_last_reload_successful"),
+        _ => None,
+    }
 }
 
 /// Host mode for a single task or an agent (the client's address is kept, and it works where

@@ -13,8 +13,8 @@ fn rendered(extra: &str) -> crate::render::RenderedStack {
         "STACKCTL_WEB_PASSWORD=s3cret-web-pw\n",
     )
     .unwrap();
-    // A pair in `.stackctl/tls` (as a Compose deploy of this stack would leave) is not used
-    // on a Swarm (`web_auth::serves_tls`). One pair for every test, so equal manifests render equal hashes.
+    // `bind: 0.0.0.0` serves HTTPS: the pair `deploy` would generate into `.stackctl/tls`.
+    // One pair for every test, so equal manifests render equal hashes.
     static PAIR: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
     let (cert, key) = PAIR.get_or_init(|| {
         let names = crate::render::tls::names("demo", "0.0.0.0");
@@ -60,7 +60,7 @@ fn agents_are_global_and_replicas_cluster() {
         .constraints
         .contains(&"node.role==manager".to_string()));
     assert_eq!(prom.deploy.update_config.failure_action, "rollback");
-    let config = stack.files["prometheus/prometheus.yml"].contents.expose();
+    let config = &stack.files["prometheus/prometheus.yml"].contents.expose();
     assert!(config.contains("dockerswarm_sd_configs"), "{config}");
     assert!(config.contains("tasks.alertmanager"), "{config}");
     assert!(
@@ -108,23 +108,65 @@ fn rendered_files_become_configs_at_the_paths_programs_read() {
     }
 }
 
-/// On a Swarm the protected programs keep basic auth over plain HTTP: their task health checks
-/// and `tasks.*` peers are not wired for the stack's certificate (`web_auth::serves_tls`).
+/// An exposed Swarm stack serves HTTPS as a Compose one does: the web configs hold the
+/// certificate, the task health checks speak HTTPS to their own loopback and pass only once the
+/// program reports its configuration loaded, Prometheus verifies the task IPs that
+/// `tasks.SERVICE` answers against the service's name, and the Alertmanager replicas gossip
+/// over mutual TLS, each advertising its own address on the stack network.
 #[test]
-fn a_swarm_stack_keeps_basic_auth_without_tls() {
-    let stack = rendered("");
-    let prometheus = stack
-        .services
-        .iter()
-        .find(|s| s.name == "prometheus")
-        .unwrap();
-    assert!(prometheus.web_auth && !prometheus.web_tls);
-    let web = stack
-        .files
-        .iter()
-        .find(|(path, _)| path.ends_with("web.yml") && path.contains("prometheus"))
-        .map(|(_, file)| file.contents.expose().to_string())
-        .expect("prometheus web config");
-    assert!(web.contains("basic_auth_users"), "{web}");
-    assert!(!web.contains("tls_server_config"), "{web}");
+fn a_swarm_stack_serves_https_to_clients_health_checks_and_gossip_peers() {
+    let stack = rendered("swarm: {replicas: {alertmanager: 3}}");
+    let file = stack.swarm.as_ref().unwrap();
+    for name in ["prometheus", "alertmanager"] {
+        let spec = stack.services.iter().find(|s| s.name == name).unwrap();
+        assert!(spec.web_auth && spec.web_tls, "{name}");
+        let web = &stack.files[&format!("secrets/{name}/web.yml")].contents.expose();
+        assert!(web.contains("tls_server_config:"), "{web}");
+        let test = file.services[name]
+            .healthcheck
+            .as_ref()
+            .unwrap()
+            .test
+            .join(" ");
+        assert!(
+            test.contains("wget -q --no-check-certificate --spider \"$b/-/ready\"")
+                && test.contains("https://stackctl:$(cat /run/secrets/web-password)@127.0.0.1:"),
+            "{test}"
+        );
+        let metric = format!("*\"{name}_config_last_reload_successful 1\"*");
+        assert!(test.contains(&metric), "{test}");
+        assert!(!test.contains("s3cret-web-pw"));
+    }
+    let config = &stack.files["prometheus/prometheus.yml"].contents.expose();
+    assert_eq!(
+        config.matches("server_name: \"alertmanager\"").count(),
+        2,
+        "alert delivery and the alertmanager scrape verify the service name:\n{config}"
+    );
+    assert!(config.contains("tasks.alertmanager"), "{config}");
+
+    let am = &file.services["alertmanager"];
+    for flag in [
+        "--cluster.peer=tasks.alertmanager:9094",
+        "--cluster.tls-config=/run/secrets/cluster-tls.yml",
+    ] {
+        assert!(
+            am.command.iter().any(|c| c == flag),
+            "{flag}: {:?}",
+            am.command
+        );
+    }
+    let entrypoint = am.entrypoint.as_ref().unwrap().join(" ");
+    assert!(
+        entrypoint.contains("exec /bin/alertmanager \"$@\" --cluster.advertise-address=$a:9094"),
+        "{entrypoint}"
+    );
+    assert!(am.secrets.iter().any(|s| s.target == "cluster-tls.yml"));
+    let cluster = &stack.files["secrets/alertmanager/cluster-tls.yml"].contents.expose();
+    let parsed: serde_yaml::Value = serde_yaml::from_str(cluster).unwrap();
+    assert_eq!(
+        parsed["tls_server_config"]["client_auth_type"],
+        "RequireAndVerifyClientCert"
+    );
+    assert_eq!(parsed["tls_client_config"]["server_name"], "alertmanager");
 }
