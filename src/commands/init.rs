@@ -13,10 +13,10 @@ use std::process::ExitCode;
 use include_dir::{include_dir, Dir};
 use rand::Rng as _;
 
-use super::UsageError;
 use crate::atomic_file;
 use crate::catalog::versions;
 use crate::cli::{GlobalArgs, InitArgs};
+use crate::error::UsageError;
 use crate::manifest::schema::{manifest_schema_text, SCHEMA_FILE};
 
 static PRESETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/stacks");

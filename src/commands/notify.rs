@@ -14,9 +14,9 @@ use anyhow::Context as _;
 
 use super::deploy::session::{self, Session};
 use super::endpoint::Api;
-use super::UsageError;
 use crate::cli::{GlobalArgs, NotifyArgs, NotifyCommand};
 use crate::docker::Engine;
+use crate::error::UsageError;
 use crate::http_client::Method;
 use crate::manifest::did_you_mean;
 use crate::notify_test::counters::{self, Counters, Outcome};

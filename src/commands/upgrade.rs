@@ -16,7 +16,7 @@ use crate::render::FileMode;
 use crate::render::{self, topology, RenderedStack};
 use crate::version::Version;
 
-use super::UsageError;
+use crate::error::UsageError;
 
 /// One release to bump.
 struct Bump<'a> {

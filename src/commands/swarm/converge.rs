@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use super::observe::observe;
 use super::report;
 use crate::commands::deploy::session::Session;
-use crate::commands::Failure;
 use crate::docker::swarm::{ObservedService, ObservedTask};
 use crate::docker::swarm_spec::{service_name, service_spec, Resolved};
 use crate::docker::{labels, Daemon, Engine};
+use crate::error::Failure;
 use crate::render::swarm::{StackFile, NAMESPACE_LABEL};
 use crate::swarm_plan::{self, ServiceAction};
 
