@@ -489,7 +489,7 @@ mod tests {
                 Some("https://hooks.example.com/x".to_string())
             })
             .unwrap_or_else(|e| panic!("preset `{}`: {e}\n{text}", preset.name));
-            let components = crate::render::topology::components(&loaded.manifest);
+            let components = crate::manifest::topology::components(&loaded.manifest);
             assert!(!components.is_empty());
             for component in components {
                 assert!(

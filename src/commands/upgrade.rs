@@ -10,10 +10,11 @@ use std::process::ExitCode;
 
 use crate::catalog::gates::{Gate, GATES};
 use crate::cli::{GlobalArgs, UpgradeArgs};
+use crate::manifest::topology;
 use crate::manifest::{LoadedManifest, Location};
 use crate::release_lock::{self, Pin, PinSource, ReleaseLock};
 use crate::render::FileMode;
-use crate::render::{self, topology, RenderedStack};
+use crate::render::{self, RenderedStack};
 use crate::version::Version;
 
 use crate::error::UsageError;

@@ -41,7 +41,7 @@ impl Session {
             &out_dir.to_string_lossy(),
             key.as_bytes(),
         );
-        let keys = render::topology::components(&loaded.manifest)
+        let keys = crate::manifest::topology::components(&loaded.manifest)
             .into_iter()
             .map(|c| (c.service, c.key))
             .collect();

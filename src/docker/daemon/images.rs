@@ -50,7 +50,7 @@ pub(super) async fn pull(
 
 /// `repo:tag` split for the pull API (without a tag it would pull every tag).
 fn split_reference(image: &str) -> (&str, &str) {
-    match crate::render::topology::image_tag(image) {
+    match crate::catalog::image_tag(image) {
         Some(tag) => (&image[..image.len() - tag.len() - 1], tag),
         None => (image, "latest"),
     }
