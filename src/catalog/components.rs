@@ -4,8 +4,8 @@
 //! One named entry per kind (see reference/config-formats.md §0); the tag is the newest release
 //! of `catalog::versions`. Plain data: the manifest's topology and the renderer read it.
 
+use super::kind::Kind;
 use super::versions;
-use super::Kind;
 
 /// Pinned defaults of one kind of component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -62,7 +62,7 @@ pub fn image_tag(image: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::catalog::components::{entry, LOKI, PROMETHEUS};
-    use crate::catalog::Kind;
+    use crate::catalog::kind::Kind;
 
     #[test]
     fn version_picks_tag_with_the_images_style() {

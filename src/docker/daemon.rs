@@ -1,22 +1,21 @@
 //! `Daemon`: the `Engine` over bollard and a real Docker daemon. Translation only; decisions
-//! live in `plan` and the commands. One file per kind of object: `containers`, `networks`,
-//! `volumes`, `images`; this one holds what they share.
+//! live in `plan` and the commands. One file per kind of object (`containers`, `networks`,
+//! `volumes`, `images`) and what their calls share (`api`); the `Engine` impl only delegates.
 
+mod api;
 mod containers;
 mod images;
 mod networks;
 mod volumes;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use bollard::errors::Error as BollardError;
 use bollard::Docker;
 
 use super::engine::{
     ContainerRequest, ContainerStatus, Engine, EngineError, InjectedFile, ObservedContainer,
     ObservedNetwork, ObservedVolume, PullProgress,
 };
-use super::labels;
 
 pub struct Daemon {
     docker: Docker,
@@ -30,27 +29,6 @@ impl Daemon {
     pub fn client(&self) -> &Docker {
         &self.docker
     }
-}
-
-fn is_not_found(e: &BollardError) -> bool {
-    matches!(
-        e,
-        BollardError::DockerResponseServerError {
-            status_code: 404,
-            ..
-        }
-    )
-}
-
-fn project_filter(project: &str) -> HashMap<String, Vec<String>> {
-    HashMap::from([(
-        "label".to_string(),
-        vec![format!("{}={project}", labels::PROJECT)],
-    )])
-}
-
-fn to_btree(map: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
-    map.unwrap_or_default().into_iter().collect()
 }
 
 impl Engine for Daemon {

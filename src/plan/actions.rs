@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::SpecChange;
+use super::changes::SpecChange;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]

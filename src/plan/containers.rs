@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{adoption, Adoption, DesiredService, Observed, Removal};
+use super::actions::Removal;
+use super::adopt::{adoption, Adoption};
+use super::desired::DesiredService;
+use super::observed::Observed;
 use crate::docker::{labels, ObservedContainer};
 
 pub(super) struct Containers<'a> {

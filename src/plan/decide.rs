@@ -3,7 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use super::{changes, Adoption, DesiredService, Observed, ServiceAction, SpecChange};
+use super::actions::ServiceAction;
+use super::adopt::Adoption;
+use super::changes::{self, SpecChange};
+use super::desired::DesiredService;
+use super::observed::Observed;
 use crate::docker::{labels, ObservedContainer, RunState};
 
 pub(super) fn decide(

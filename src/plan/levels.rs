@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::PlanError;
+use super::actions::PlanError;
 use crate::service::ServiceSpec;
 
 /// Services grouped by dependency level (a service after everything it depends on).

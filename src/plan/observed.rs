@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::ComposeExport;
+use super::adopt::ComposeExport;
 use crate::docker::{ObservedContainer, ObservedNetwork};
 
 /// What the daemon has for the project, from one list call per kind plus image lookups.

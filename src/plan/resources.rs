@@ -1,7 +1,9 @@
 //! What the services share: the project network to keep, the named volumes they mount, and
 //! the images to pull.
 
-use super::{DesiredService, NetworkRemoval, Observed, Plan, Pull};
+use super::actions::{NetworkRemoval, Plan, Pull};
+use super::desired::DesiredService;
+use super::observed::Observed;
 use crate::docker::{labels, ObservedContainer, ObservedNetwork};
 use crate::service::{MountSource, ServiceSpec};
 

@@ -14,7 +14,7 @@ use bollard::query_parameters::{
 use bollard::Docker;
 use futures_util::StreamExt as _;
 
-use super::{is_not_found, project_filter, to_btree};
+use super::api::{is_not_found, project_filter, to_btree};
 use crate::docker::engine::{
     ContainerRequest, ContainerStatus, EngineError, InjectedFile, NameConflict, ObservedContainer,
     RunState,

@@ -6,7 +6,7 @@ use bollard::query_parameters::CreateImageOptionsBuilder;
 use bollard::Docker;
 use futures_util::StreamExt as _;
 
-use super::is_not_found;
+use super::api::is_not_found;
 use crate::docker::engine::PullProgress;
 
 pub(super) async fn id(docker: &Docker, image: &str) -> anyhow::Result<Option<String>> {

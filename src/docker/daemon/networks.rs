@@ -7,7 +7,7 @@ use bollard::models::{NetworkCreateRequest, NetworkDisconnectRequest};
 use bollard::query_parameters::ListNetworksOptionsBuilder;
 use bollard::Docker;
 
-use super::{is_not_found, project_filter, to_btree};
+use super::api::{is_not_found, project_filter, to_btree};
 use crate::docker::engine::ObservedNetwork;
 
 pub(super) async fn named(docker: &Docker, name: &str) -> anyhow::Result<Vec<ObservedNetwork>> {

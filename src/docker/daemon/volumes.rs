@@ -9,7 +9,7 @@ use bollard::query_parameters::{
 };
 use bollard::Docker;
 
-use super::{is_not_found, project_filter};
+use super::api::{is_not_found, project_filter};
 use crate::docker::engine::ObservedVolume;
 
 pub(super) async fn list(docker: &Docker, project: &str) -> anyhow::Result<Vec<ObservedVolume>> {
