@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod docker;
+pub mod error;
 pub mod expr;
 pub mod http_client;
 pub mod manifest;

@@ -8,7 +8,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             stackctl::output::print_error(&error);
-            stackctl::commands::exit_code(&error)
+            stackctl::error::exit_code(&error)
         }
     }
 }

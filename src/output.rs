@@ -9,7 +9,7 @@ pub mod style;
 
 use std::path::Path;
 
-use crate::commands::{Failure, UsageError};
+use crate::error::hint_of;
 use crate::manifest::{LoadError, ManifestError};
 use crate::render::RenderError;
 use crate::tools::{CheckOutcome, CheckResult};
@@ -58,17 +58,6 @@ fn manifest_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'
         Some(RenderError::Invalid(manifest)) => Some(manifest),
         _ => None,
     }
-}
-
-fn hint_of(error: &anyhow::Error) -> Option<&str> {
-    error.chain().find_map(|cause| {
-        if let Some(usage) = cause.downcast_ref::<UsageError>() {
-            return usage.hint.as_deref();
-        }
-        cause
-            .downcast_ref::<Failure>()
-            .and_then(|f| f.hint.as_deref())
-    })
 }
 
 /// `created  prometheus/prometheus.yml` per file, then a one-line summary.
@@ -172,6 +161,7 @@ pub fn check_summary(results: &[CheckResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Failure;
 
     #[test]
     fn error_chain_prints_causes_and_hint() {

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::versions::{self, Releases};
+use crate::catalog::{image_tag, Kind, Runs};
+use crate::manifest::topology;
 use crate::manifest::{LoadedManifest, Manifest};
-use crate::render::topology::{self, image_tag, Kind};
 use crate::version::Version;
 
 /// The lock's file name, beside the manifest.
@@ -127,7 +128,7 @@ pub fn pins(loaded: &LoadedManifest, lock: &ReleaseLock) -> Vec<Pin> {
         .into_iter()
         // A target stackctl scrapes but does not run (RabbitMQ's built-in endpoint) has no
         // image to pin.
-        .filter(|component| !component.image.is_empty())
+        .filter(|component| component.runs == Runs::Container)
         .filter_map(|component| {
             let releases = releases_of(&component.kind, &component.key)?;
             let source = match explicit(loaded, &component.key) {
@@ -501,5 +502,17 @@ mod tests {
         let node = pins.iter().find(|p| p.service == "node-exporter").unwrap();
         assert!(node.is_named("node-exporter") && node.is_named("node_exporter"));
         assert!(!node.is_named("prometheus"));
+    }
+
+    #[test]
+    fn pins_nothing_for_a_target_stackctl_only_scrapes() {
+        let loaded = loaded(
+            "version: 1\nproject: p\nexporters:\n  - {type: rabbitmq, target: 'mq:15692'}\n  - {type: redis, target: 'redis:6379'}\n",
+        );
+        let pinned: Vec<String> = pins(&loaded, &ReleaseLock::default())
+            .into_iter()
+            .map(|p| p.key)
+            .collect();
+        assert_eq!(pinned, ["exporters[1]"]);
     }
 }

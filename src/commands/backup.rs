@@ -21,10 +21,10 @@ use anyhow::Context as _;
 
 use super::deploy::lock;
 use super::deploy::session::{self, Session};
-use super::{Failure, UsageError};
 use crate::cli::{BackupArgs, GlobalArgs, RestoreArgs};
 use crate::docker::volume_archive::{self, Helper};
 use crate::docker::{labels, Daemon, Engine, ObservedContainer, RunState};
+use crate::error::{Failure, UsageError};
 use crate::service::MountSource;
 use archive::{BackupManifest, SavedVolume, Spooled};
 

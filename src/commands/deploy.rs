@@ -22,8 +22,8 @@ use std::time::Duration;
 
 use crate::cli::{DeployArgs, GlobalArgs};
 use crate::commands::reload::{apply::Target, backup::Backup};
-use crate::commands::Failure;
 use crate::docker::{labels, Engine};
+use crate::error::Failure;
 use crate::plan::{self, Plan, ServiceAction};
 use crate::{output, writer};
 

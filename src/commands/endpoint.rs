@@ -5,8 +5,8 @@
 
 use super::deploy::ready;
 use super::deploy::session::Session;
-use super::Failure;
 use crate::docker::{labels, Engine};
+use crate::error::Failure;
 use crate::http_client::{Call, Method};
 use std::time::Duration;
 
@@ -44,7 +44,7 @@ pub async fn api<E: Engine>(
     };
     let desired = session.service(service).ok_or_else(|| {
         anyhow::Error::new(
-            super::UsageError::new(format!(
+            crate::error::UsageError::new(format!(
                 "the manifest declares no `{service}`: there is no API to call"
             ))
             .hint(format!("add `components.{service}`")),

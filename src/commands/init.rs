@@ -13,10 +13,10 @@ use std::process::ExitCode;
 use include_dir::{include_dir, Dir};
 use rand::Rng as _;
 
-use super::UsageError;
 use crate::atomic_file;
 use crate::catalog::versions;
 use crate::cli::{GlobalArgs, InitArgs};
+use crate::error::UsageError;
 use crate::manifest::schema::{manifest_schema_text, SCHEMA_FILE};
 
 static PRESETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/stacks");
@@ -489,7 +489,7 @@ mod tests {
                 Some("https://hooks.example.com/x".to_string())
             })
             .unwrap_or_else(|e| panic!("preset `{}`: {e}\n{text}", preset.name));
-            let components = crate::render::topology::components(&loaded.manifest);
+            let components = crate::manifest::topology::components(&loaded.manifest);
             assert!(!components.is_empty());
             for component in components {
                 assert!(

@@ -11,10 +11,10 @@ use std::process::ExitCode;
 use futures_util::StreamExt as _;
 
 use super::deploy::session;
-use super::{Failure, UsageError};
 use crate::cli::{GlobalArgs, LogsArgs};
 use crate::docker::logs::{self, Channel, LogLine, LogRequest};
 use crate::docker::{labels, Engine, ObservedContainer};
+use crate::error::{Failure, UsageError};
 use crate::manifest::did_you_mean;
 
 pub fn exec(global: &GlobalArgs, args: LogsArgs) -> anyhow::Result<ExitCode> {

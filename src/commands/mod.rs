@@ -28,55 +28,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, GlobalArgs};
+use crate::error::UsageError;
 use crate::manifest::{LoadError, ManifestError};
-use crate::render::RenderError;
 
 /// The output directory used when `--out` is not given, beside the manifest.
 pub const DEFAULT_OUT_DIR: &str = "rendered";
-
-/// A failure that maps to exit code 2 (bad input) rather than 1.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct UsageError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl UsageError {
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-/// An operational failure (exit 1) with a hint for the operator, printed as `  hint: ...`.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct Failure {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl Failure {
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-}
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     crate::output::style::configure(&cli.output);
@@ -105,27 +61,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Outdated(args) => outdated::exec(&global, &args),
         Command::Upgrade(args) => upgrade::exec(&global, &args),
     }
-}
-
-/// Exit code 2 for invalid input (manifest, usage), 1 for everything else.
-pub fn exit_code(error: &anyhow::Error) -> ExitCode {
-    ExitCode::from(exit_status(error))
-}
-
-/// The numeric exit status `exit_code` maps `error` to (2 invalid input, 1 otherwise).
-pub fn exit_status(error: &anyhow::Error) -> u8 {
-    for cause in error.chain() {
-        if cause.is::<ManifestError>() || cause.is::<UsageError>() {
-            return 2;
-        }
-        if let Some(LoadError::Invalid(_)) = cause.downcast_ref::<LoadError>() {
-            return 2;
-        }
-        if let Some(RenderError::Invalid(_)) = cause.downcast_ref::<RenderError>() {
-            return 2;
-        }
-    }
-    1
 }
 
 /// Loads the manifest (`-f`, `-f -`, or found upwards) with `stackctl.lock` applied: a service

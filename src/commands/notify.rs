@@ -14,15 +14,16 @@ use anyhow::Context as _;
 
 use super::deploy::session::{self, Session};
 use super::endpoint::Api;
-use super::UsageError;
+use crate::catalog::Kind;
 use crate::cli::{GlobalArgs, NotifyArgs, NotifyCommand};
 use crate::docker::Engine;
+use crate::error::UsageError;
 use crate::http_client::Method;
 use crate::manifest::did_you_mean;
+use crate::manifest::topology::Component;
 use crate::notify_test::counters::{self, Counters, Outcome};
 use crate::notify_test::report::{self, Report};
 use crate::notify_test::{alert, routing};
-use crate::render::{Component, Kind};
 
 const ALERTMANAGER_PORT: u16 = 9093;
 const HTTP_TIMEOUT: Duration = Duration::from_secs(5);
@@ -129,7 +130,7 @@ impl TestPlan {
 }
 
 fn alertmanager(session: &Session) -> anyhow::Result<Component> {
-    crate::render::topology::components(&session.loaded.manifest)
+    crate::manifest::topology::components(&session.loaded.manifest)
         .into_iter()
         .find(|c| c.kind == Kind::Alertmanager)
         .ok_or_else(|| {

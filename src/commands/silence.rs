@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use super::deploy::session::{self, Session};
 use super::endpoint::{self, Api};
-use super::{Failure, UsageError};
 use crate::cli::{GlobalArgs, SilenceAddArgs, SilenceArgs, SilenceCommand, SilenceLsArgs};
+use crate::error::{Failure, UsageError};
 use crate::http_client::Method;
 
 const ALERTMANAGER_PORT: u16 = 9093;

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use crate::cli::{DeployArgs, DownArgs, GlobalArgs, StatusArgs};
 use crate::commands::deploy::{lock, session};
-use crate::commands::{Failure, UsageError};
 use crate::docker::Daemon;
+use crate::error::{Failure, UsageError};
 use crate::manifest::EngineKind;
 use session::Session;
 

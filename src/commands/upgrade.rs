@@ -10,12 +10,13 @@ use std::process::ExitCode;
 
 use crate::catalog::gates::{Gate, GATES};
 use crate::cli::{GlobalArgs, UpgradeArgs};
+use crate::manifest::topology;
 use crate::manifest::{LoadedManifest, Location};
 use crate::release_lock::{self, Pin, PinSource, ReleaseLock};
-use crate::render::{self, topology, RenderedFile, RenderedStack};
+use crate::render::{self, RenderedFile, RenderedStack};
 use crate::version::Version;
 
-use super::UsageError;
+use crate::error::UsageError;
 
 /// One release to bump.
 struct Bump<'a> {

@@ -18,6 +18,7 @@ mod secret;
 mod spans;
 mod swarm;
 mod telemetry;
+pub mod topology;
 mod typed;
 pub mod validate;
 mod yaml_problems;

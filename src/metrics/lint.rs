@@ -10,9 +10,11 @@
 //! rendered copies, so this module never touches the disk; their warnings name the file, panel
 //! and query and point at the `dashboards.files` entry that brought the file in.
 
+use crate::catalog::Kind;
 use crate::expr::dashboard::{queries, substitute_variables};
+use crate::manifest::topology;
 use crate::manifest::{Diagnostic, LoadedManifest, Manifest};
-use crate::render::{topology, Kind, RenderedStack};
+use crate::render::RenderedStack;
 
 use super::catalog::Catalog;
 use super::names::{histogram_problems, selectors};

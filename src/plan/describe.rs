@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Plan, ServiceAction};
+use super::actions::{Plan, ServiceAction};
 
 /// How many objects each kind of action touches: services, plus the network and volumes a
 /// cold deploy creates and the containers and duplicate networks it removes.

@@ -25,7 +25,6 @@ pub mod source_files;
 pub mod swarm;
 pub mod templates;
 pub mod tls;
-pub mod topology;
 pub mod victoriametrics;
 pub mod web_auth;
 pub mod yaml_overlay;
@@ -33,10 +32,11 @@ pub mod yaml_overlay;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use crate::catalog::Kind;
+pub use crate::manifest::topology::Component;
 pub use draft::Draft;
 pub use rendered_file::{Contents, FileMode, RenderedFile};
 pub use templates::Templates;
-pub use topology::{Component, Kind};
 
 use crate::manifest::{LoadedManifest, Manifest, ManifestError};
 use crate::service::ServiceSpec;
@@ -83,7 +83,7 @@ impl<'a> Stack<'a> {
         Self {
             manifest,
             dir,
-            components: topology::components(manifest),
+            components: crate::manifest::topology::components(manifest),
             templates,
             prometheus_replicas: match manifest.engine {
                 crate::manifest::EngineKind::Swarm => {

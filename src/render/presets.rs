@@ -5,7 +5,7 @@
 //!
 //! Rules, knobs and tests are data (`templates/rules/presets/<name>.yml`); every choice — which
 //! presets, which jobs, which groups and alerts survive — is made here. Job names come from
-//! `render::topology` and the manifest's probe jobs, never from the data files.
+//! `manifest::topology` and the manifest's probe jobs, never from the data files.
 
 mod data;
 mod knobs;

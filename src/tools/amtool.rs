@@ -7,7 +7,8 @@ use super::newer_keys::Config;
 use super::pipeline::LocalCopy;
 use super::promtool::local_copy;
 use super::{container_files, CheckInput, CheckResult, Checker};
-use crate::render::{Kind, RenderedStack, Stack};
+use crate::catalog::Kind;
+use crate::render::{RenderedStack, Stack};
 
 const CONFIG: &str = "alertmanager/alertmanager.yml";
 const CONTAINER_DIR: &str = "/etc/alertmanager";

@@ -6,8 +6,10 @@
 //! release; `run` is the thin shell that hands them to the Docker engine. Nothing is pulled:
 //! a missing image is reported as a check that could not run, never as a pass.
 
+use crate::catalog::Kind;
 use crate::docker::{self, InjectedFile, OneShotOutput};
-use crate::render::{Component, Kind, RenderedStack, Stack};
+use crate::manifest::topology::Component;
+use crate::render::{RenderedStack, Stack};
 use crate::tools::{container_files, CheckOutcome, CheckResult};
 
 /// One program run inside its image against the rendered files.

@@ -13,8 +13,9 @@ use anyhow::Context as _;
 use super::judge::{ImageRunner, Remembering};
 use super::local::{self, LocalProgram};
 use super::{amtool, origin, promtool, CheckOutcome, CheckResult};
+use crate::catalog::Kind;
 use crate::manifest::LoadedManifest;
-use crate::render::{self, Kind, RenderedStack, Stack, Templates};
+use crate::render::{self, RenderedStack, Stack, Templates};
 use crate::version::Version;
 use crate::writer;
 

@@ -9,7 +9,8 @@ use super::local::LocalProgram;
 use super::newer_keys::Config;
 use super::pipeline::LocalCopy;
 use super::{container_files, CheckInput, CheckResult, Checker};
-use crate::render::{Kind, RenderedStack, Stack};
+use crate::catalog::Kind;
+use crate::render::{RenderedStack, Stack};
 
 const CONFIG: &str = "prometheus/prometheus.yml";
 const CONTAINER_DIR: &str = "/etc/prometheus";

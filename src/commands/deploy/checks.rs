@@ -5,7 +5,7 @@
 //! `extra_config`) lets it proceed with a printed warning.
 
 use super::session::Session;
-use crate::commands::Failure;
+use crate::error::Failure;
 use crate::tools::judge::{NoDocker, Remembering};
 use crate::tools::scratch::Scratch;
 use crate::tools::{pipeline, CheckResult};

@@ -4,7 +4,7 @@
 use std::net::TcpListener;
 
 use super::session::Session;
-use crate::commands::Failure;
+use crate::error::Failure;
 use crate::plan::{Plan, ServiceAction};
 use crate::service::ServiceSpec;
 

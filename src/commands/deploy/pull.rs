@@ -6,8 +6,8 @@ use std::io::IsTerminal as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::session::Session;
-use crate::commands::Failure;
 use crate::docker::{Engine, PullProgress};
+use crate::error::Failure;
 use crate::plan::Pull;
 
 pub async fn pull_all<E: Engine>(

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::commands::Failure;
 use crate::docker::{labels, ContainerStatus, Engine, Health, RunState};
+use crate::error::Failure;
 use crate::service::ServiceSpec;
 
 use super::http;

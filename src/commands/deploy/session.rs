@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 
 use crate::cli::GlobalArgs;
-use crate::commands::{Failure, UsageError};
 use crate::docker::{self, Daemon, Unreachable, UnsupportedHost};
+use crate::error::{Failure, UsageError};
 use crate::manifest::LoadedManifest;
 use crate::plan::{self, DesiredService};
 use crate::render::{self, web_auth, RenderedStack};
@@ -41,7 +41,7 @@ impl Session {
             &out_dir.to_string_lossy(),
             key.as_bytes(),
         );
-        let keys = render::topology::components(&loaded.manifest)
+        let keys = crate::manifest::topology::components(&loaded.manifest)
             .into_iter()
             .map(|c| (c.service, c.key))
             .collect();

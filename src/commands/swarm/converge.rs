@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use super::observe::observe;
 use super::{report, task_error};
 use crate::commands::deploy::session::Session;
-use crate::commands::Failure;
 use crate::docker::swarm::{ObjectKind, ObservedService, ObservedTask};
 use crate::docker::swarm_spec::{service_name, service_spec, Resolved};
 use crate::docker::{labels, Daemon, Engine};
+use crate::error::Failure;
 use crate::render::swarm::{StackFile, NAMESPACE_LABEL};
 use crate::swarm_plan::{self, ServiceAction};
 
@@ -145,7 +145,7 @@ pub async fn run(
 /// Alertmanager the health check passes only while the program reports its configuration
 /// loaded (`render::swarm` health checks), so a running task is the program's own word.
 fn reloaded(session: &Session, key: &str) -> String {
-    let kind = crate::render::topology::components(&session.loaded.manifest)
+    let kind = crate::manifest::topology::components(&session.loaded.manifest)
         .into_iter()
         .find(|c| c.service == key)
         .map(|c| c.kind);

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::manifest::topology;
 use crate::manifest::{Diagnostic, Manifest};
-use crate::render::topology;
 
 /// Jaeger's OTLP receivers, published on fixed host ports when traces are on.
 const OTLP_PORTS: [(u16, &str); 2] = [(4317, "OTLP gRPC"), (4318, "OTLP HTTP")];

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use super::names::{is_host, is_host_port, is_http_url};
 use super::quoted_list;
 use super::top::check_label_names;
+use crate::manifest::topology;
 use crate::manifest::{Diagnostic, Manifest, ScrapeJob};
-use crate::render::topology;
 
 /// The probe modules blackbox_exporter gets without being told.
 pub const DEFAULT_PROBE_MODULES: [&str; 3] = ["http_2xx", "tcp_connect", "icmp"];

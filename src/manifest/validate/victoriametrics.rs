@@ -1,7 +1,7 @@
 //! `components.victoriametrics`: a retention VictoriaMetrics can keep.
 
+use crate::catalog::retention::{retention_period, RetentionProblem};
 use crate::manifest::{Diagnostic, Manifest};
-use crate::render::victoriametrics::{retention_period, RetentionProblem};
 
 const PATH: &str = "components.victoriametrics.retention";
 

@@ -18,7 +18,7 @@ pub const CONFIG_PATH: &str = "/etc/jaeger/config.yaml";
 /// root-owned (see `services::JAEGER_VOLUME_TARGET`).
 pub const DATA_DIR: &str = "/tmp/badger";
 /// Jaeger's own Prometheus metrics (OTel `readers` pull exporter).
-pub const METRICS_PORT: u16 = 8888;
+pub const METRICS_PORT: u16 = crate::catalog::components::JAEGER_METRICS_PORT;
 /// `GET /status` (healthcheckv2).
 pub const HEALTH_PORT: u16 = 13133;
 pub const OTLP_GRPC_PORT: u16 = 4317;

@@ -2,7 +2,7 @@
 //!
 //! A data file is plain YAML wrapped in `{% raw %}` so that Prometheus' own `{{ $labels.x }}`
 //! passes through the template environment untouched. Placeholders `[[name]]` in any string
-//! are filled in by Rust: job selectors from `render::topology` (`[[job]]` is a regex
+//! are filled in by Rust: job selectors from `manifest::topology` (`[[job]]` is a regex
 //! alternation for `job=~"..."`, `[[test_job]]` one literal job for test series) and knob values
 //! (`[[host_memory_used]]`). A placeholder with no value is a bug in the data file.
 

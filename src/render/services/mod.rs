@@ -14,6 +14,7 @@ mod passthrough;
 mod ports;
 mod runtime;
 
+use crate::catalog::Runs;
 use crate::manifest::TraceStorage;
 use crate::render::{
     alertmanager, alloy, blackbox, grafana, jaeger, loki, prometheus, promtail, victoriametrics,
@@ -28,7 +29,11 @@ pub use runtime::{JAEGER_VOLUME_TARGET, PUSHGATEWAY_PERSISTENCE_FILE};
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     host_access::warn_about_self_scrapes(stack.manifest, draft);
     let mut specs = Vec::new();
-    for component in stack.components.iter().filter(|c| c.runs) {
+    for component in stack
+        .components
+        .iter()
+        .filter(|c| c.runs == Runs::Container)
+    {
         specs.push(spec(stack, component, draft));
     }
     draft.services.extend(order::dependency_order(specs));

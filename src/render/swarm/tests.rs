@@ -120,7 +120,9 @@ fn a_swarm_stack_serves_https_to_clients_health_checks_and_gossip_peers() {
     for name in ["prometheus", "alertmanager"] {
         let spec = stack.services.iter().find(|s| s.name == name).unwrap();
         assert!(spec.web_auth && spec.web_tls, "{name}");
-        let web = &stack.files[&format!("secrets/{name}/web.yml")].contents.expose();
+        let web = &stack.files[&format!("secrets/{name}/web.yml")]
+            .contents
+            .expose();
         assert!(web.contains("tls_server_config:"), "{web}");
         let test = file.services[name]
             .healthcheck
@@ -162,7 +164,9 @@ fn a_swarm_stack_serves_https_to_clients_health_checks_and_gossip_peers() {
         "{entrypoint}"
     );
     assert!(am.secrets.iter().any(|s| s.target == "cluster-tls.yml"));
-    let cluster = &stack.files["secrets/alertmanager/cluster-tls.yml"].contents.expose();
+    let cluster = &stack.files["secrets/alertmanager/cluster-tls.yml"]
+        .contents
+        .expose();
     let parsed: serde_yaml::Value = serde_yaml::from_str(cluster).unwrap();
     assert_eq!(
         parsed["tls_server_config"]["client_auth_type"],
