@@ -101,14 +101,17 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     let progress = output::progress::Progress::new();
     // Each service's outcome is printed by `apply` the moment it is ready.
     apply::apply(&engine, session, &plan, (timeout, &progress)).await?;
-    let reloaded =
-        crate::commands::reload::apply::reload_all(&engine, session, &targets, &backup, timeout)
-            .await?;
+    // And each reload's, the moment it is confirmed.
+    crate::commands::reload::apply::reload_all(
+        &engine,
+        session,
+        &targets,
+        &backup,
+        (timeout, &progress),
+    )
+    .await?;
     record_state(&engine, session).await?;
     record_release_lock(&engine, session).await?;
-    for (service, how) in &reloaded {
-        progress.service(service, timeout).settled(&how.to_string());
-    }
     println!(
         "stack `{}` is up: {} services ready",
         session.project,
