@@ -23,7 +23,7 @@ mod changes;
 mod describe;
 mod desired;
 
-pub use adopt::{adoption, section_differences, Adoption, ComposeExport};
+pub use adopt::{adoption, section_differences, started_from, Adoption, ComposeExport};
 pub use changes::SpecChange;
 pub use describe::Counts;
 pub use desired::{config_hash, desired, reads, DesiredService};
