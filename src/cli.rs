@@ -91,10 +91,12 @@ pub enum Command {
     /// Show what a deploy would change: a unified diff of each rendered file against the one
     /// on disk, and of each service's spec against what its container was created with
     Diff(DiffArgs),
-    /// Apply changed config: hot-reload where possible, roll back when rejected
+    /// Apply changed config: hot-reload where possible, roll back when rejected; a line per
+    /// service while it waits (timestamped on a pipe), each outcome as it happens
     #[command(after_help = RELOAD_EXAMPLES)]
     Reload,
-    /// Remove the stack's containers and network (data volumes are kept)
+    /// Remove the stack's containers and network (data volumes are kept), also of a stack
+    /// `docker compose up` started from the exported docker-compose.yml
     Down(DownArgs),
     /// Prove the alert path: send a test alert through Alertmanager to a receiver
     Notify(NotifyArgs),
@@ -468,6 +470,7 @@ const STATUS_EXAMPLES: &str = "Examples:
   stackctl status --json | jq '.services[] | select(.health != \"healthy\")'";
 const RELOAD_EXAMPLES: &str = "Examples:
   stackctl reload                        after editing alert rules or routes
+  stackctl -q reload                     only the verdict line
   stackctl -f ops/stackctl.yaml reload";
 const DOWN_EXAMPLES: &str = "Examples:
   stackctl down                          remove containers and network, keep data

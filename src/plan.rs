@@ -32,7 +32,7 @@ mod resources;
 mod tests;
 
 pub use actions::{NetworkRemoval, Plan, PlanError, Pull, Removal, ServiceAction, ServiceStep};
-pub use adopt::{adoption, section_differences, Adoption, ComposeExport};
+pub use adopt::{adoption, section_differences, started_from, Adoption, ComposeExport};
 pub use changes::SpecChange;
 pub use describe::Counts;
 pub use desired::{config_hash, desired, reads, DesiredService};

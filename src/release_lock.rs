@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::versions::{self, Releases};
 use crate::catalog::{image_tag, Kind, Runs};
+use crate::docker::ImageIdentity;
 use crate::manifest::topology;
 use crate::manifest::{LoadedManifest, Manifest};
 use crate::version::Version;
@@ -23,6 +24,8 @@ pub const LOCK_FILE: &str = "stackctl.lock";
 const HEADER: &str =
     "# stackctl.lock: the release each service runs when stackctl.yaml does not pin one.
 # Written by `stackctl deploy`, bumped by `stackctl upgrade`; commit it with stackctl.yaml.
+# `digest` is the image's registry digest (`digest_kind: repo_digest`, the same content on
+# every host) when Docker knows one, else its local image ID (`digest_kind: image_id`).
 ";
 
 /// The whole lock file.
@@ -53,10 +56,62 @@ pub struct LockedRelease {
     pub release: String,
     /// The image reference deployed for it.
     pub image: String,
-    /// The image's id on the Docker host when it was deployed (`sha256:...`), when known:
-    /// a tag moved to other content is reported.
+    /// The content deployed, when known: a tag moved to other content is reported. Locks
+    /// written before `digest_kind` existed call it `image_id`.
+    #[serde(default, alias = "image_id", skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    /// What `digest` is; absent in older locks, which recorded image IDs only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<String>,
+    pub digest_kind: Option<DigestKind>,
+}
+
+/// Which identity of an image a lock records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DigestKind {
+    /// `repository@sha256:…` from the registry the image was pulled from (`RepoDigests`).
+    RepoDigest,
+    /// The local image ID (`sha256:…`), for an image no registry digest is known of (built or
+    /// loaded on the host, or pulled under another repository's name).
+    ImageId,
+}
+
+impl LockedRelease {
+    /// What the entry records of its image: `(kind, digest)`, when it records one.
+    pub fn locked_digest(&self) -> Option<(DigestKind, &str)> {
+        let digest = self.digest.as_deref()?;
+        Some((self.digest_kind.unwrap_or(DigestKind::ImageId), digest))
+    }
+}
+
+/// What the lock records of `image` as the host has it: the registry digest of the image's
+/// own repository when Docker knows one (it names the same content on every host), else the
+/// local image ID. A digest of another repository (the image re-tagged under a mirror's name)
+/// is not used: pulling `image` by it would fail.
+pub fn digest_of(image: &str, identity: &ImageIdentity) -> (DigestKind, String) {
+    let own = repository(image);
+    identity
+        .repo_digests
+        .iter()
+        .find(|d| {
+            d.split_once('@')
+                .is_some_and(|(repo, _)| repository(repo) == own)
+        })
+        .map(|d| (DigestKind::RepoDigest, d.clone()))
+        .unwrap_or_else(|| (DigestKind::ImageId, identity.id.clone()))
+}
+
+/// The repository of an image reference, as Docker names it in `RepoDigests`: without tag or
+/// digest, without Docker Hub's implicit `docker.io/` and `library/` (`busybox`, `prom/prometheus`).
+fn repository(image: &str) -> &str {
+    let name = image.split_once('@').map_or(image, |(name, _)| name);
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let name = match name[last_slash..].rfind(':') {
+        Some(colon) => &name[..last_slash + colon],
+        None => name,
+    };
+    let name = name.strip_prefix("docker.io/").unwrap_or(name);
+    name.strip_prefix("library/").unwrap_or(name)
 }
 
 /// Why the lock cannot be used; the message names the file and, when known, line and column.
@@ -255,21 +310,22 @@ pub fn apply(loaded: &mut LoadedManifest, lock: &ReleaseLock) -> Result<(), Lock
 }
 
 /// The lock after a deploy: one entry per service the manifest does not pin, at the release it
-/// now runs, with the image id the Docker host reported (`image_ids` by image reference).
+/// now runs, with the digest of the image the Docker host has (`images` by image reference).
 pub fn after_deploy(
     loaded: &LoadedManifest,
     previous: &ReleaseLock,
-    image_ids: &BTreeMap<String, String>,
+    images: &BTreeMap<String, ImageIdentity>,
 ) -> ReleaseLock {
     let components = pins(loaded, previous)
         .into_iter()
         .filter(|pin| matches!(pin.source, PinSource::Lock | PinSource::Unpinned))
         .map(|pin| {
-            let image_id = image_ids.get(&pin.image).cloned();
+            let digest = images.get(&pin.image).map(|i| digest_of(&pin.image, i));
             let entry = LockedRelease {
                 release: pin.release.to_string(),
                 image: pin.image,
-                image_id,
+                digest_kind: digest.as_ref().map(|(kind, _)| *kind),
+                digest: digest.map(|(_, digest)| digest),
             };
             (pin.service, entry)
         })
@@ -280,17 +336,24 @@ pub fn after_deploy(
     }
 }
 
-/// Images whose id on the host differs from the one the lock recorded: `(image, locked, now)`.
+/// Images that are no longer the content the lock recorded: `(image, locked, now)`. A registry
+/// digest is compared with the host's registry digest (none known now: not comparable), an
+/// image ID with the image ID.
 pub fn moved_images(
     lock: &ReleaseLock,
-    image_ids: &BTreeMap<String, String>,
+    images: &BTreeMap<String, ImageIdentity>,
 ) -> Vec<(String, String, String)> {
     lock.components
         .values()
         .filter_map(|entry| {
-            let locked = entry.image_id.as_ref()?;
-            let now = image_ids.get(&entry.image)?;
-            (locked != now).then(|| (entry.image.clone(), locked.clone(), now.clone()))
+            let (kind, locked) = entry.locked_digest()?;
+            let identity = images.get(&entry.image)?;
+            let now = match (kind, digest_of(&entry.image, identity)) {
+                (DigestKind::ImageId, _) => identity.id.clone(),
+                (DigestKind::RepoDigest, (DigestKind::RepoDigest, now)) => now,
+                (DigestKind::RepoDigest, (DigestKind::ImageId, _)) => return None,
+            };
+            (locked != now).then(|| (entry.image.clone(), locked.to_string(), now))
         })
         .collect()
 }
@@ -385,7 +448,8 @@ mod tests {
                         LockedRelease {
                             release: release.to_string(),
                             image: format!("x/{service}:{release}"),
-                            image_id: None,
+                            digest: None,
+                            digest_kind: None,
                         },
                     )
                 })
@@ -431,7 +495,10 @@ mod tests {
         apply(&mut loaded, &before).unwrap();
         let ids = BTreeMap::from([(
             "prom/alertmanager:v0.28.1".to_string(),
-            "sha256:aa".to_string(),
+            ImageIdentity {
+                id: "sha256:aa".to_string(),
+                repo_digests: Vec::new(),
+            },
         )]);
         let after = after_deploy(&loaded, &before, &ids);
         let services: Vec<&str> = after.components.keys().map(String::as_str).collect();
@@ -439,8 +506,8 @@ mod tests {
         assert_eq!(services, ["alertmanager", "pushgateway", "redis-exporter"]);
         assert_eq!(after.components["alertmanager"].release, "0.28.1");
         assert_eq!(
-            after.components["alertmanager"].image_id.as_deref(),
-            Some("sha256:aa")
+            after.components["alertmanager"].locked_digest(),
+            Some((DigestKind::ImageId, "sha256:aa"))
         );
         assert_eq!(
             after.components["pushgateway"].release,
@@ -480,19 +547,128 @@ mod tests {
         assert!(error.message.contains("imgae"), "{}", error.message);
     }
 
+    fn identity(id: &str, repo_digests: &[&str]) -> ImageIdentity {
+        ImageIdentity {
+            id: id.to_string(),
+            repo_digests: repo_digests.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn records_the_registry_digest_of_the_images_repository_else_the_image_id() {
+        let cases = [
+            // (image, RepoDigests, recorded)
+            (
+                "prom/prometheus:v3.5.0",
+                &["prom/prometheus@sha256:aa"][..],
+                (DigestKind::RepoDigest, "prom/prometheus@sha256:aa"),
+            ),
+            (
+                "docker.io/library/busybox:1.36",
+                &["busybox@sha256:bb"][..],
+                (DigestKind::RepoDigest, "busybox@sha256:bb"),
+            ),
+            (
+                "registry.local:5000/team/loki:3.0.0",
+                &[
+                    "other/loki@sha256:cc",
+                    "registry.local:5000/team/loki@sha256:dd",
+                ][..],
+                (
+                    DigestKind::RepoDigest,
+                    "registry.local:5000/team/loki@sha256:dd",
+                ),
+            ),
+            // Built or loaded here: no registry knows it.
+            (
+                "stackctl-test/prometheus:2.42.0",
+                &[][..],
+                (DigestKind::ImageId, "sha256:local"),
+            ),
+            // Re-tagged under a mirror's name: the other repository's digest would not pull.
+            (
+                "mirror/ne:v1.8.0",
+                &["prom/node-exporter@sha256:ee"][..],
+                (DigestKind::ImageId, "sha256:local"),
+            ),
+        ];
+        for (image, digests, (kind, want)) in cases {
+            let got = digest_of(image, &identity("sha256:local", digests));
+            assert_eq!(got, (kind, want.to_string()), "{image}");
+        }
+    }
+
+    #[test]
+    fn the_lock_says_which_digest_it_holds_and_reads_older_locks() {
+        let entry = LockedRelease {
+            release: "3.5.0".into(),
+            image: "prom/prometheus:v3.5.0".into(),
+            digest: Some("prom/prometheus@sha256:aa".into()),
+            digest_kind: Some(DigestKind::RepoDigest),
+        };
+        let lock = ReleaseLock {
+            version: 1,
+            components: BTreeMap::from([("prometheus".to_string(), entry)]),
+        };
+        let text = to_text(&lock);
+        assert!(
+            text.contains("digest: prom/prometheus@sha256:aa\n    digest_kind: repo_digest\n"),
+            "{text}"
+        );
+        assert_eq!(parse(Path::new(LOCK_FILE), &text).unwrap(), lock);
+        let older = parse(
+            Path::new(LOCK_FILE),
+            "version: 1\ncomponents:\n  prometheus: {release: 3.5.0, image: 'x:1', image_id: 'sha256:aa'}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            older.components["prometheus"].locked_digest(),
+            Some((DigestKind::ImageId, "sha256:aa"))
+        );
+    }
+
     #[test]
     fn reports_images_whose_tag_moved() {
-        let mut lock = lock(&[("prometheus", "3.0.0")]);
-        lock.components.get_mut("prometheus").unwrap().image_id = Some("sha256:old".into());
-        let ids = BTreeMap::from([("x/prometheus:3.0.0".to_string(), "sha256:new".to_string())]);
+        let mut lock = lock(&[("prometheus", "3.0.0"), ("alertmanager", "0.28.1")]);
+        let entry = lock.components.get_mut("prometheus").unwrap();
+        entry.digest = Some("sha256:old".into());
+        entry.digest_kind = Some(DigestKind::ImageId);
+        let entry = lock.components.get_mut("alertmanager").unwrap();
+        entry.digest = Some("x/alertmanager@sha256:old".into());
+        entry.digest_kind = Some(DigestKind::RepoDigest);
+        let moved = |images: &[(&str, ImageIdentity)]| {
+            let images = images
+                .iter()
+                .map(|(image, identity)| (image.to_string(), identity.clone()))
+                .collect();
+            moved_images(&lock, &images)
+        };
+        let row = |image: &str, old: &str, new: &str| {
+            (image.to_string(), old.to_string(), new.to_string())
+        };
         assert_eq!(
-            moved_images(&lock, &ids),
-            [(
-                "x/prometheus:3.0.0".to_string(),
-                "sha256:old".to_string(),
-                "sha256:new".to_string()
-            )]
+            moved(&[
+                ("x/prometheus:3.0.0", identity("sha256:new", &[])),
+                (
+                    "x/alertmanager:0.28.1",
+                    identity("sha256:x", &["x/alertmanager@sha256:new"])
+                ),
+            ]),
+            [
+                row(
+                    "x/alertmanager:0.28.1",
+                    "x/alertmanager@sha256:old",
+                    "x/alertmanager@sha256:new"
+                ),
+                row("x/prometheus:3.0.0", "sha256:old", "sha256:new"),
+            ]
         );
+        // Same content; and a registry digest the host no longer knows cannot be compared.
+        assert!(moved(&[
+            ("x/prometheus:3.0.0", identity("sha256:old", &[])),
+            ("x/alertmanager:0.28.1", identity("sha256:y", &[])),
+        ])
+        .is_empty());
     }
 
     #[test]

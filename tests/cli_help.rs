@@ -55,3 +55,21 @@ fn missing_manifest_exits_2_with_a_hint() {
         .stderr(predicate::str::contains("hint: run `stackctl init`"));
     assert!(!dir.path().join("rendered").exists());
 }
+
+#[test]
+fn reload_and_down_help_say_what_they_print_and_remove() {
+    common::stackctl()
+        .args(["reload", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("each outcome as it happens"))
+        .stdout(predicate::str::contains("stackctl -q reload"));
+    common::stackctl()
+        .args(["down", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("docker compose"))
+        .stdout(predicate::str::contains(
+            "started from the exported docker-compose.yml",
+        ));
+}

@@ -1,7 +1,8 @@
 //! The verbs an operator reaches for, against a real stack on the Docker daemon:
 //! `logs` (compose-like prefixes, stdout and stderr apart, `--tail`, `-f`), `silence`
 //! add/ls/expire through Alertmanager's API, and `backup` → `down --volumes` → `restore` →
-//! `deploy` keeping Prometheus samples, silences and pushed metrics.
+//! `deploy` keeping Prometheus samples, silences and pushed metrics; and the same round trip of
+//! Grafana's and Loki's data volumes, written by stand-ins (no Grafana or Loki image here).
 
 mod common;
 mod e2e_support;
@@ -216,4 +217,157 @@ fn samples_silences_and_pushed_metrics_survive_backup_down_volumes_and_restore()
         "a running stack is not restored into"
     );
     assert!(String::from_utf8_lossy(&running.stderr).contains("stackctl down"));
+}
+
+/// Stands in for Grafana and Loki, whose images this machine does not have (no registry, no
+/// Debian package): the local busybox image, which writes what the programs keep.
+const STAND_IN: &str = "stackctl-test/webhook:1";
+
+/// What Grafana keeps in `/var/lib/grafana` (uid 472): its SQLite database (0640), plugin and
+/// rendering directories; and Loki in `/loki` (uid 10001): chunks per tenant, the TSDB index,
+/// the compactor's and the ruler's directories, its WAL.
+const GRAFANA_FILES: &str =
+    "cd /var/lib/grafana && busybox mkdir -p plugins/flant-statusmap-panel png csv \
+    && { busybox printf 'SQLite format 3\\000'; busybox head -c 262144 /dev/urandom; } > grafana.db \
+    && busybox head -c 300 /dev/urandom > plugins/flant-statusmap-panel/module.js \
+    && busybox chmod 640 grafana.db && busybox chown -R 472:0 /var/lib/grafana";
+const LOKI_FILES: &str = "cd /loki && busybox mkdir -p chunks/fake/7f3a tsdb-index/index_20427 compactor rules/fake wal \
+    && busybox head -c 131072 /dev/urandom > chunks/fake/7f3a/MTk0ZjY6MTk0ZjY6ZGVhZGJlZWY= \
+    && busybox head -c 4096 /dev/urandom > tsdb-index/index_20427/1764979200-ingester-1.tsdb \
+    && busybox head -c 2048 /dev/urandom > wal/00000000 \
+    && busybox printf 'groups: []\n' > rules/fake/rules.yaml \
+    && busybox chown -R 10001:10001 /loki";
+/// Every entry under the mount: owner, mode, size, path, and each file's SHA-256.
+const LISTING: &str = "busybox find . | busybox sort | while read f; do busybox stat -c '%u:%g %a %s %n' \"$f\"; done; \
+    busybox find . -type f | busybox sort | busybox xargs busybox sha256sum";
+
+/// Runs busybox `script` as root in `dir` of `volume`; its stdout.
+fn in_volume(volume: &str, dir: &str, script: &str) -> String {
+    let mount = format!("{volume}:{dir}");
+    let output = std::process::Command::new("docker")
+        .args([
+            "run",
+            "--rm",
+            "--user",
+            "0",
+            "-w",
+            dir,
+            "-v",
+            &mount,
+            "--entrypoint",
+            "/bin/busybox",
+            STAND_IN,
+            "sh",
+            "-c",
+            script,
+        ])
+        .output()
+        .expect("docker runs");
+    assert!(
+        output.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn grafana_and_loki_volumes_survive_backup_down_volumes_and_restore() {
+    let Some(s) = stack("backup-gl") else { return };
+    s.write_manifest(&format!(
+        "version: 1
+project: {}
+components:
+  grafana: {{image: {STAND_IN}, version: 12.0.0, port: {}, admin_password: \"${{GRAFANA_ADMIN_PASSWORD}}\"}}
+  loki: {{image: {STAND_IN}, version: 3.5.0, port: null}}
+",
+        s.project,
+        e2e_support::free_port()
+    ));
+    common::write(
+        s.path(),
+        ".env",
+        "GRAFANA_ADMIN_PASSWORD=stand-in-password\n",
+    );
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(
+        s.path().join(".env"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let volume = |key: &str| format!("{}_{key}", s.project);
+    for key in ["grafana-data", "loki-data"] {
+        e2e_support::docker(&[
+            "volume",
+            "create",
+            "--label",
+            &format!("com.docker.compose.project={}", s.project),
+            "--label",
+            &format!("com.docker.compose.volume={key}"),
+            "--label",
+            &format!("io.stackctl.project={}", s.project),
+            &volume(key),
+        ]);
+    }
+    in_volume(&volume("grafana-data"), "/var/lib/grafana", GRAFANA_FILES);
+    in_volume(&volume("loki-data"), "/loki", LOKI_FILES);
+    // Grafana's stand-in runs, as a deployed Grafana would (backup stops it for the copy and
+    // starts it again); Loki has no container (backup reads its volume through a helper).
+    e2e_support::docker(&[
+        "run",
+        "-d",
+        "--name",
+        &s.container("grafana"),
+        "--label",
+        &format!("com.docker.compose.project={}", s.project),
+        "--label",
+        "com.docker.compose.service=grafana",
+        "--label",
+        &format!("io.stackctl.project={}", s.project),
+        "-v",
+        &format!("{}:/var/lib/grafana", volume("grafana-data")),
+        "--entrypoint",
+        "/bin/busybox",
+        STAND_IN,
+        "sh",
+        "-c",
+        "trap 'exit 0' TERM; while :; do busybox sleep 1; done",
+    ]);
+    let grafana_before = in_volume(&volume("grafana-data"), "/var/lib/grafana", LISTING);
+    let loki_before = in_volume(&volume("loki-data"), "/loki", LISTING);
+    assert!(
+        grafana_before.contains("472:0 640 262160 ./grafana.db"),
+        "{grafana_before}"
+    );
+    assert!(loki_before.contains("10001:10001"), "{loki_before}");
+
+    let out = s.ok(&["backup", "--out", "grafana-loki.tar.gz"]);
+    for (key, service) in [("grafana-data", "grafana"), ("loki-data", "loki")] {
+        assert!(
+            out.contains(&format!("saved {} ({service}, ", volume(key))),
+            "{out}"
+        );
+    }
+    assert_eq!(
+        s.inspect("grafana", "{{.State.Running}}"),
+        "true",
+        "started again after the copy"
+    );
+
+    s.ok(&["down", "--volumes"]);
+    assert!(s.volumes().is_empty(), "{:?}", s.volumes());
+    assert!(s.containers().is_empty(), "{:?}", s.containers());
+
+    let out = s.ok(&["restore", "grafana-loki.tar.gz"]);
+    assert!(out.contains("restored 2 volume(s)"), "{out}");
+    assert_eq!(
+        in_volume(&volume("grafana-data"), "/var/lib/grafana", LISTING),
+        grafana_before,
+        "Grafana's database and plugins come back byte for byte, with owner and mode"
+    );
+    assert_eq!(
+        in_volume(&volume("loki-data"), "/loki", LISTING),
+        loki_before,
+        "Loki's chunks, index, rules and WAL come back byte for byte, with owner and mode"
+    );
 }

@@ -1,5 +1,6 @@
 //! `stackctl.lock` on a real Docker daemon: the first deploy of a manifest that pins no release
-//! locks the release it ran with the image's id on the host, and the next deploy honours it.
+//! locks the release it ran with the image's id on the host (a locally built image has no
+//! registry digest), and the next deploy honours it.
 
 mod common;
 mod e2e_support;
@@ -35,7 +36,11 @@ fn first_deploy_locks_the_release_and_the_next_one_honours_it() {
         .to_string();
     assert!(lock.contains(&format!("release: {newest}")), "{lock}");
     assert!(lock.contains(&format!("image: {image}")), "{lock}");
-    assert!(lock.contains(&format!("image_id: {id}")), "{lock}");
+    // Built here (no registry digest): the lock records the local image ID, and says so.
+    assert!(
+        lock.contains(&format!("digest: {id}\n    digest_kind: image_id\n")),
+        "{lock}"
+    );
     let outdated = stack.ok(&["outdated"]);
     assert!(outdated.contains("stackctl.lock"), "{outdated}");
     let second = stack.ok(&["deploy", "--timeout", "60"]);

@@ -44,6 +44,26 @@ fn reload_applies_changed_config_in_place() {
         out.contains("prometheus") && out.contains("reloaded"),
         "{out}"
     );
+    // On a pipe: timestamped lines, what is being asked first, then the outcome.
+    let timestamped = |l: &&str| l.starts_with("20") && l.get(19..21) == Some("Z ");
+    let lines: Vec<&str> = out.lines().filter(timestamped).collect();
+    let asked = lines
+        .iter()
+        .position(|l| l.contains(" prometheus ") && l.ends_with("POST /-/reload"));
+    let outcome = lines
+        .iter()
+        .position(|l| l.contains(" prometheus ") && l.ends_with(" reloaded"));
+    assert!(
+        asked.is_some() && outcome.is_some() && asked < outcome,
+        "a timestamped line per step and the outcome: {out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "stack `{}`: 1 service took the new config (1 reloaded, 0 restarted)",
+            s.project
+        )),
+        "{out}"
+    );
     assert_eq!(
         s.inspect("prometheus", "{{.Id}}"),
         id,
@@ -59,6 +79,17 @@ fn reload_applies_changed_config_in_place() {
     );
     assert!(s.ok(&["reload"]).contains("nothing to reload"));
     assert_eq!(s.run(&["status"]).status.code(), Some(0));
+
+    s.write_manifest(&s.manifest("", "labels: {cluster: e2e-quiet}\n"));
+    let quiet = s.ok(&["reload", "-q"]);
+    assert_eq!(
+        quiet.trim().lines().collect::<Vec<_>>(),
+        [format!(
+            "stack `{}`: 1 service took the new config (1 reloaded, 0 restarted)",
+            s.project
+        )],
+        "-q keeps only the verdict"
+    );
 }
 
 #[test]

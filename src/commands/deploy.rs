@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use crate::cli::{DeployArgs, GlobalArgs};
 use crate::commands::reload::{apply::Target, backup::Backup};
-use crate::docker::{labels, Engine};
+use crate::docker::{labels, Daemon, Engine};
 use crate::error::Failure;
 use crate::plan::{self, Plan, ServiceAction};
 use crate::{output, writer};
@@ -101,14 +101,17 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     let progress = output::progress::Progress::new();
     // Each service's outcome is printed by `apply` the moment it is ready.
     apply::apply(&engine, session, &plan, (timeout, &progress)).await?;
-    let reloaded =
-        crate::commands::reload::apply::reload_all(&engine, session, &targets, &backup, timeout)
-            .await?;
+    // And each reload's, the moment it is confirmed.
+    crate::commands::reload::apply::reload_all(
+        &engine,
+        session,
+        &targets,
+        &backup,
+        (timeout, &progress),
+    )
+    .await?;
     record_state(&engine, session).await?;
     record_release_lock(&engine, session).await?;
-    for (service, how) in &reloaded {
-        progress.service(service, timeout).settled(&how.to_string());
-    }
     println!(
         "stack `{}` is up: {} services ready",
         session.project,
@@ -131,24 +134,24 @@ fn reload_targets<'a>(session: &'a Session, plan: &Plan) -> Vec<Target<'a>> {
 }
 
 /// Locks the releases the manifest leaves open in `stackctl.lock` (first deploy, or a service
-/// joined or left), with each image's id on this host; warns when a locked tag now names other
-/// content (the image was re-tagged or rebuilt since).
-async fn record_release_lock<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<()> {
+/// joined or left), with each image's registry digest (else its id on this host); warns when a
+/// locked tag now names other content (the image was re-tagged or rebuilt since).
+async fn record_release_lock(engine: &Daemon, session: &Session) -> anyhow::Result<()> {
     use crate::release_lock;
     let previous = crate::commands::read_release_lock(&session.loaded)?;
-    let mut image_ids = std::collections::BTreeMap::new();
+    let mut images = std::collections::BTreeMap::new();
     for pin in release_lock::pins(&session.loaded, &previous) {
-        if let Some(id) = engine.image_id(&pin.image).await? {
-            image_ids.insert(pin.image, id);
+        if let Some(identity) = engine.image_identity(&pin.image).await? {
+            images.insert(pin.image, identity);
         }
     }
-    for (image, locked, now) in release_lock::moved_images(&previous, &image_ids) {
+    for (image, locked, now) in release_lock::moved_images(&previous, &images) {
         eprintln!(
             "warning: `{image}` is not the image `{}` recorded ({locked}); it is now {now}",
             release_lock::LOCK_FILE
         );
     }
-    let lock = release_lock::after_deploy(&session.loaded, &previous, &image_ids);
+    let lock = release_lock::after_deploy(&session.loaded, &previous, &images);
     if lock != previous {
         release_lock::write(&session.loaded.dir, &lock)?;
         println!(

@@ -4,15 +4,20 @@
 //! manifest deployed — but only what stackctl created: containers and volumes that carry just
 //! the compose project label (an app using the same project name) are listed and kept;
 //! `--remove-orphans` removes such containers too.
+//!
+//! A stack `docker compose up` started from the exported docker-compose.yml is stackctl's too
+//! (`status` and `deploy` adopt it): its containers name the export in their `config_files`
+//! label and its volumes are the ones the export declares, so `down` removes them as compose
+//! would (`docker compose down`, volumes with `--volumes`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 
 use futures_util::future::try_join_all;
 
-use super::deploy::{lock, session};
+use super::deploy::{lock, on_disk, session};
 use crate::cli::{DownArgs, GlobalArgs};
-use crate::docker::{labels, Engine, ObservedContainer, ObservedNetwork};
+use crate::docker::{labels, Engine, ObservedContainer, ObservedNetwork, ObservedVolume};
 
 const STOP_TIMEOUT_SECS: i64 = 10;
 
@@ -23,23 +28,50 @@ pub fn exec(global: &GlobalArgs, args: DownArgs) -> anyhow::Result<ExitCode> {
         return super::swarm::down(global, &project, &args);
     }
     let out_dir = std::path::absolute(super::out_dir(global))?;
+    let export = ComposeStarted {
+        paths: on_disk::export_paths(&out_dir),
+        volumes: on_disk::export_volumes(&out_dir),
+    };
     session::runtime()?.block_on(async {
         let engine = session::connect().await?;
         let _lock = lock::acquire(&out_dir, &project, "down")?;
-        down(&engine, &project, &args).await
+        down(&engine, &project, &args, &export).await
     })
+}
+
+/// How to recognise what `docker compose up` created from the project's export.
+#[derive(Debug, Default)]
+pub struct ComposeStarted {
+    /// The export's absolute paths (compose records one in `config_files`).
+    pub paths: Vec<String>,
+    /// The volume keys the export declares (`prometheus-data`).
+    pub volumes: Vec<String>,
+}
+
+impl ComposeStarted {
+    fn container(&self, container: &ObservedContainer) -> bool {
+        crate::plan::started_from(container, &self.paths)
+    }
+
+    /// A volume compose created for one the export declares (`PROJECT_KEY`, labelled `KEY`).
+    fn volume(&self, project: &str, volume: &ObservedVolume) -> bool {
+        volume.labels.get(labels::VOLUME).is_some_and(|key| {
+            self.volumes.contains(key) && volume.name == labels::volume_name(project, key)
+        })
+    }
 }
 
 pub async fn down<E: Engine>(
     engine: &E,
     project: &str,
     args: &DownArgs,
+    export: &ComposeStarted,
 ) -> anyhow::Result<ExitCode> {
     let (ours, foreign): (Vec<ObservedContainer>, Vec<ObservedContainer>) = engine
         .list_containers(project)
         .await?
         .into_iter()
-        .partition(|c| c.is_stackctl() || args.remove_orphans);
+        .partition(|c| c.is_stackctl() || export.container(c) || args.remove_orphans);
     for wave in removal_order(&ours) {
         try_join_all(wave.iter().map(|c| async move {
             engine.stop_container(&c.id, STOP_TIMEOUT_SECS).await?;
@@ -58,7 +90,7 @@ pub async fn down<E: Engine>(
         );
     }
     remove_networks(engine, project, !foreign.is_empty()).await?;
-    remove_volumes(engine, project, args.volumes).await?;
+    remove_volumes(engine, project, args.volumes, export).await?;
     println!("stack `{project}` is down");
     Ok(ExitCode::SUCCESS)
 }
@@ -90,13 +122,19 @@ async fn remove_networks<E: Engine>(
     Ok(())
 }
 
-/// Named volumes stackctl created, with `--volumes`; others are only listed.
-async fn remove_volumes<E: Engine>(engine: &E, project: &str, remove: bool) -> anyhow::Result<()> {
+/// Named volumes stackctl (or compose, from the export) created, with `--volumes`; others are
+/// only listed.
+async fn remove_volumes<E: Engine>(
+    engine: &E,
+    project: &str,
+    remove: bool,
+    export: &ComposeStarted,
+) -> anyhow::Result<()> {
     let (ours, foreign): (Vec<_>, Vec<_>) = engine
         .list_volumes(project)
         .await?
         .into_iter()
-        .partition(|v| v.is_stackctl());
+        .partition(|v| v.is_stackctl() || export.volume(project, v));
     let ours: Vec<String> = ours.into_iter().map(|v| v.name).collect();
     if remove {
         for volume in &ours {
@@ -177,6 +215,46 @@ mod tests {
             image_id: String::new(),
             labels: BTreeMap::from([(labels::DEPENDS_ON.to_string(), depends_on.to_string())]),
             networks: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn recognises_what_compose_started_from_the_export() {
+        let export = ComposeStarted {
+            paths: vec!["/srv/rendered/docker-compose.yml".into()],
+            volumes: vec!["prometheus-data".into()],
+        };
+        let mut started = container("prometheus", "");
+        started.labels.insert(
+            labels::CONFIG_FILES.into(),
+            "/srv/other.yml,/srv/rendered/docker-compose.yml".into(),
+        );
+        let mut elsewhere = container("app", "");
+        elsewhere
+            .labels
+            .insert(labels::CONFIG_FILES.into(), "/srv/app/compose.yml".into());
+        assert!(export.container(&started));
+        assert!(!export.container(&elsewhere));
+        assert!(!export.container(&container("app", "")));
+
+        let volume = |name: &str, key: Option<&str>| ObservedVolume {
+            name: name.into(),
+            labels: key
+                .map(|k| BTreeMap::from([(labels::VOLUME.to_string(), k.to_string())]))
+                .unwrap_or_default(),
+        };
+        let cases = [
+            ("p_prometheus-data", Some("prometheus-data"), true),
+            ("p_app-data", Some("app-data"), false), // not in the export
+            ("other_prometheus-data", Some("prometheus-data"), false), // another name
+            ("p_prometheus-data", None, false),      // not made by compose
+        ];
+        for (name, key, want) in cases {
+            assert_eq!(
+                export.volume("p", &volume(name, key)),
+                want,
+                "{name} {key:?}"
+            );
         }
     }
 

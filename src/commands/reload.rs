@@ -52,16 +52,39 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
     if !survey.targets.is_empty() {
         let backup = Backup::take(&session.out_dir)?;
         writer::write(&session.stack, &session.out_dir)?;
-        let done = apply::reload_all(&engine, session, &survey.targets, &backup, TIMEOUT).await?;
+        // Each service's line and outcome are printed by `reload_all` as it goes.
+        let progress = output::progress::Progress::new();
+        let done = apply::reload_all(
+            &engine,
+            session,
+            &survey.targets,
+            &backup,
+            (TIMEOUT, &progress),
+        )
+        .await?;
         record_state(&engine, session).await?;
-        for (service, how) in done {
-            println!("{service:<20} {how}");
-        }
+        println!("{}", verdict(&session.project, &done));
     }
     if survey.not_running.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
     Err(not_running(&survey.not_running).into())
+}
+
+/// The line `-q` keeps: `stack `shop`: 2 services took the new config (1 reloaded, 1 restarted)`.
+fn verdict(project: &str, done: &[(String, &'static str)]) -> String {
+    let count = |how: &str| done.iter().filter(|(_, h)| *h == how).count();
+    let services = if done.len() == 1 {
+        "service"
+    } else {
+        "services"
+    };
+    format!(
+        "stack `{project}`: {} {services} took the new config ({} reloaded, {} restarted)",
+        done.len(),
+        count("reloaded"),
+        count("restarted")
+    )
 }
 
 /// What reload finds: the services to reload, the ones it cannot reach, the ones only a

@@ -294,7 +294,8 @@ fn bumped_lock(lock: &ReleaseLock, bumps: &[Bump], upgraded: &LoadedManifest) ->
             release_lock::LockedRelease {
                 release: bump.to.to_string(),
                 image,
-                image_id: None,
+                digest: None,
+                digest_kind: None,
             },
         );
     }

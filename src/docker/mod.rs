@@ -7,6 +7,7 @@ pub mod connect;
 pub mod container;
 mod daemon;
 pub mod engine;
+mod image;
 mod inspect;
 pub mod labels;
 pub mod logs;
@@ -21,6 +22,7 @@ pub use engine::{
     ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile, NameConflict,
     ObservedContainer, ObservedNetwork, ObservedVolume, PullProgress, RunState,
 };
+pub use image::ImageIdentity;
 
 /// The result of running a one-shot container to completion.
 #[derive(Debug, Clone)]

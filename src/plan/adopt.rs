@@ -51,12 +51,7 @@ pub fn adoption(
     let Some(export) = export else {
         return Adoption::Foreign;
     };
-    let from_export = container.label(labels::CONFIG_FILES).is_some_and(|files| {
-        files
-            .split(',')
-            .any(|f| export.paths.iter().any(|p| p == f))
-    });
-    if !from_export {
+    if !started_from(container, &export.paths) {
         return Adoption::Foreign;
     }
     let rewritten = export.modified.is_some_and(|m| m > container.created);
@@ -66,6 +61,14 @@ pub fn adoption(
         Some(_) if rewritten && !adopted_before => Adoption::Stale,
         Some(_) => Adoption::Adopt,
     }
+}
+
+/// Whether `docker compose up` started `container` from the file at one of `paths` (its
+/// `config_files` label, comma-separated, names the files compose read).
+pub fn started_from(container: &ObservedContainer, paths: &[String]) -> bool {
+    container
+        .label(labels::CONFIG_FILES)
+        .is_some_and(|files| files.split(',').any(|f| paths.iter().any(|p| p == f)))
 }
 
 /// For each service of `rendered` (the export rendered now): how its section of `on_disk`

@@ -263,7 +263,7 @@ impl<E: Engine> Context<'_, E> {
         if let Err(error) = self.engine.start_container(id).await {
             return Err(ports::explain_start_error(self.session, &d.spec, error));
         }
-        ready::wait_ready_reporting(
+        ready::wait_ready(
             self.engine,
             &d.spec,
             (id, self.session.credentials(&d.spec)),

@@ -60,13 +60,7 @@ pub fn compose_export(session: &Session) -> Option<ComposeExport> {
         .get(COMPOSE_FILE)
         .and_then(RenderedFile::text)
         .unwrap_or_default();
-    let mut paths = vec![path.to_string_lossy().into_owned()];
-    if let Ok(real) = std::fs::canonicalize(&path) {
-        let real = real.to_string_lossy().into_owned();
-        if !paths.contains(&real) {
-            paths.push(real);
-        }
-    }
+    let paths = export_paths(&session.out_dir);
     let modified = std::fs::metadata(&path)
         .and_then(|m| m.modified())
         .ok()
@@ -77,4 +71,34 @@ pub fn compose_export(session: &Session) -> Option<ComposeExport> {
         differences: plan::section_differences(&on_disk, rendered),
         modified,
     })
+}
+
+/// The absolute paths that name the export in `out_dir`, as given and with symlinks resolved:
+/// compose records the one it was run with in each container's `config_files` label.
+pub fn export_paths(out_dir: &Path) -> Vec<String> {
+    let path = out_dir.join(COMPOSE_FILE);
+    let mut paths = vec![path.to_string_lossy().into_owned()];
+    if let Ok(real) = std::fs::canonicalize(&path) {
+        let real = real.to_string_lossy().into_owned();
+        if !paths.contains(&real) {
+            paths.push(real);
+        }
+    }
+    paths
+}
+
+/// The named volumes (keys, `prometheus-data`) the export on disk in `out_dir` declares;
+/// empty when there is none.
+pub fn export_volumes(out_dir: &Path) -> Vec<String> {
+    let Some(text) = read_regular(&out_dir.join(COMPOSE_FILE)) else {
+        return Vec::new();
+    };
+    serde_yaml::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| {
+            v.get("volumes")?
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+        })
+        .unwrap_or_default()
 }

@@ -41,22 +41,10 @@ pub fn endpoint(
         .map(|ip| format!("{ip}:{port}"))
 }
 
-/// Waits until `container` of `spec` is ready or `deadline` passes; the probe sends
-/// `credentials` when the program requires basic auth.
+/// Waits until `container` of `spec` is ready or `timeout` passes, telling `report` what each
+/// check found while it is not ready yet (`GET /-/ready connection refused`), for the live
+/// progress line; the probe sends `credentials` when the program requires basic auth.
 pub async fn wait_ready<E: Engine>(
-    engine: &E,
-    spec: &ServiceSpec,
-    (container, credentials): (&str, Option<(String, String)>),
-    project: &str,
-    timeout: Duration,
-) -> anyhow::Result<()> {
-    let at = (container, credentials);
-    wait_ready_reporting(engine, spec, at, project, timeout, &|_| {}).await
-}
-
-/// `wait_ready`, telling `report` what each check found while the service is not ready yet
-/// (`GET /-/ready connection refused`), for the live progress line.
-pub async fn wait_ready_reporting<E: Engine>(
     engine: &E,
     spec: &ServiceSpec,
     (container, credentials): (&str, Option<(String, String)>),

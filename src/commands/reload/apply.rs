@@ -3,6 +3,9 @@
 //! (reload status, `*_config_last_reload_successful`, readiness). When one program rejects its
 //! new config, every file is restored and the programs reloaded already are reloaded back, so
 //! the stack never runs without a config it accepted.
+//!
+//! Each service has a progress line while it reloads (what is being asked or checked, and for
+//! how long), and its outcome is printed when it is known, as deploy does (`output::progress`).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -12,6 +15,7 @@ use crate::commands::deploy::http::{self, Method};
 use crate::commands::deploy::{ready, secrets, session::Session};
 use crate::docker::{ContainerStatus, Engine};
 use crate::error::Failure;
+use crate::output::progress::{Progress, ServiceLine};
 use crate::plan::DesiredService;
 use crate::render::RenderedFile;
 use crate::service::{ReloadMethod, ServiceSpec};
@@ -30,22 +34,42 @@ pub struct Target<'a> {
 #[derive(Debug)]
 struct Rejected(String);
 
-/// Reloads each target; on a rejection restores `backup`, reloads back, and fails with the
-/// program's message. Returns how each service took its config (`reloaded`, `restarted`).
+/// Reloads each target, its progress on `progress`; on a rejection restores `backup`, reloads
+/// back, and fails with the program's message. Returns how each service took its config
+/// (`reloaded`, `restarted`).
 pub async fn reload_all<E: Engine>(
     engine: &E,
     session: &Session,
     targets: &[Target<'_>],
     backup: &Backup,
-    timeout: Duration,
+    (timeout, progress): (Duration, &Progress),
 ) -> anyhow::Result<Vec<(String, &'static str)>> {
     let mut done = Vec::new();
     for (index, target) in targets.iter().enumerate() {
-        match reload_one(engine, session, target, &session.stack.files, timeout).await {
-            Ok(how) => done.push((target.desired.spec.name.clone(), how)),
+        let line = progress.service(&target.desired.spec.name, wait_limit(target, timeout));
+        match reload_one(
+            engine,
+            session,
+            target,
+            &session.stack.files,
+            (timeout, &line),
+        )
+        .await
+        {
+            Ok(how) => {
+                report_outcome(&line, how);
+                done.push((target.desired.spec.name.clone(), how));
+            }
             Err(Rejected(message)) => {
-                let rolled_back =
-                    roll_back(engine, session, &targets[..=index], backup, timeout).await;
+                line.failed("reload");
+                let rolled_back = roll_back(
+                    engine,
+                    session,
+                    &targets[..=index],
+                    backup,
+                    (timeout, progress),
+                )
+                .await;
                 return Err(rejected(&target.desired.spec, &message, rolled_back));
             }
         }
@@ -53,12 +77,30 @@ pub async fn reload_all<E: Engine>(
     Ok(done)
 }
 
+/// The longest a service's line may wait: a restart waits for readiness, a signalled reload
+/// for the program to report it, an HTTP reload for its answer.
+fn wait_limit(target: &Target<'_>, timeout: Duration) -> Duration {
+    match target.desired.spec.reload {
+        ReloadMethod::Restart => timeout,
+        ReloadMethod::Signal(_) => SIGNAL_RELOAD_TIMEOUT,
+        ReloadMethod::HttpPost { .. } | ReloadMethod::GrafanaProvisioning { .. } => HTTP_TIMEOUT,
+    }
+}
+
+/// `restarted` waited for readiness (`restarted: ready after 4s`); a reload is its own verdict.
+fn report_outcome(line: &ServiceLine, how: &str) {
+    match how {
+        "restarted" => line.done(how),
+        _ => line.settled(how),
+    }
+}
+
 async fn roll_back<E: Engine>(
     engine: &E,
     session: &Session,
     targets: &[Target<'_>],
     backup: &Backup,
-    timeout: Duration,
+    (timeout, progress): (Duration, &Progress),
 ) -> Result<(), String> {
     if backup.is_empty() {
         return Err("there were no earlier files to restore".to_string());
@@ -66,10 +108,15 @@ async fn roll_back<E: Engine>(
     backup
         .restore(&session.out_dir)
         .map_err(|e| format!("{e:#}"))?;
+    progress.note("restored the previous files; reloading onto them");
     for target in targets {
-        if let Err(Rejected(message)) =
-            reload_one(engine, session, target, &backup.files, timeout).await
-        {
+        let line = progress.service(&target.desired.spec.name, wait_limit(target, timeout));
+        let result = reload_one(engine, session, target, &backup.files, (timeout, &line)).await;
+        match &result {
+            Ok(_) => line.settled("reloaded onto its previous config"),
+            Err(_) => line.failed("reload back"),
+        }
+        if let Err(Rejected(message)) = result {
             return Err(format!(
                 "`{}` did not take its previous config back either: {message}",
                 target.desired.spec.name
@@ -99,10 +146,11 @@ async fn reload_one<E: Engine>(
     session: &Session,
     target: &Target<'_>,
     files: &BTreeMap<String, RenderedFile>,
-    timeout: Duration,
+    (timeout, line): (Duration, &ServiceLine),
 ) -> Result<&'static str, Rejected> {
     let spec = &target.desired.spec;
     let fail = |e: anyhow::Error| Rejected(format!("{e:#}"));
+    line.step("copying its secret files in");
     let secret_files = secrets::files(spec, files).map_err(fail)?;
     engine
         .inject_files(&target.container, &secret_files)
@@ -119,20 +167,21 @@ async fn reload_one<E: Engine>(
     match &spec.reload {
         ReloadMethod::HttpPost { port, path } => {
             let url = format!("{}://{}{path}", spec.scheme(), address(*port)?);
+            line.step(&format!("POST {path}"));
             expect_ok(
                 http::call(Method::Post, &url, None, HTTP_TIMEOUT).await,
                 &url,
             )?;
+            line.step("checking GET /metrics for the reload verdict");
             confirm(spec, &status, session).await?;
             Ok("reloaded")
         }
         ReloadMethod::GrafanaProvisioning { port } => {
             let auth = grafana_admin(session, spec, files);
             for kind in ["datasources", "dashboards"] {
-                let url = format!(
-                    "http://{}/api/admin/provisioning/{kind}/reload",
-                    address(*port)?
-                );
+                let path = format!("/api/admin/provisioning/{kind}/reload");
+                let url = format!("http://{}{path}", address(*port)?);
+                line.step(&format!("POST {path}"));
                 expect_ok(
                     http::call(Method::Post, &url, auth.clone(), HTTP_TIMEOUT).await,
                     &url,
@@ -141,7 +190,9 @@ async fn reload_one<E: Engine>(
             Ok("reloaded")
         }
         ReloadMethod::Signal(signal) => {
+            line.step("reading GET /metrics before the signal");
             let before = metrics(spec, &status, session).await;
+            line.step(&format!("sending {signal}"));
             engine
                 .signal_container(&target.container, signal)
                 .await
@@ -152,19 +203,21 @@ async fn reload_one<E: Engine>(
                         engine,
                         spec,
                         (&status, &target.container),
-                        session,
+                        (session, line),
                         before,
                     )
                     .await?
                 }
                 None => {
                     tokio::time::sleep(Duration::from_millis(500)).await;
+                    line.step("checking GET /metrics for the reload verdict");
                     confirm(spec, &status, session).await?;
                 }
             }
             Ok("reloaded")
         }
         ReloadMethod::Restart => {
+            line.step("restarting");
             engine
                 .restart_container(&target.container, 10)
                 .await
@@ -175,6 +228,7 @@ async fn reload_one<E: Engine>(
                 (&target.container, session.credentials(spec)),
                 &session.project,
                 timeout,
+                &|check| line.waiting(check),
             )
             .await
             .map_err(fail)?;
@@ -241,15 +295,17 @@ async fn await_signalled_reload<E: Engine>(
     engine: &E,
     spec: &ServiceSpec,
     (status, container): (&ContainerStatus, &str),
-    session: &Session,
+    (session, line): (&Session, &ServiceLine),
     before: f64,
 ) -> Result<(), Rejected> {
     let started = std::time::Instant::now();
     while started.elapsed() < SIGNAL_RELOAD_TIMEOUT {
         tokio::time::sleep(Duration::from_millis(200)).await;
         let Some(text) = metrics(spec, status, session).await else {
+            line.waiting("GET /metrics unanswered");
             continue;
         };
+        line.waiting("GET /metrics reports no newer reload yet");
         if last_reload_successful(&text) == Some(false) {
             let logs = engine.logs_tail(container, 20).await.unwrap_or_default();
             let errors: Vec<&str> = logs
