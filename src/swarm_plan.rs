@@ -194,7 +194,6 @@ configs: {{c: {{name: {config}, file: ./p.yml, labels: {{}}}}}}
                 update_message: None,
                 update_started: None,
                 replicas: Some(1),
-                task_spec: None,
             }],
             configs: vec![ObservedObject {
                 id: "c1".into(),

@@ -38,9 +38,6 @@ pub struct ObservedService {
     pub update_started: Option<String>,
     /// Replica count; `None` for a global service.
     pub replicas: Option<u64>,
-    /// The task template as the daemon holds it (JSON), to tell tasks of the current spec
-    /// from tasks of an earlier one (`ObservedTask::spec`).
-    pub task_spec: Option<String>,
 }
 
 /// The two kinds of immutable Swarm object a stack's files become: both are created, listed
@@ -80,9 +77,6 @@ pub struct ObservedTask {
     pub error: Option<String>,
     pub container_id: Option<String>,
     pub timestamp: String,
-    /// The task template the task was created from (JSON): Swarm copies the service's
-    /// template into each task, so a task runs the current spec when the two are equal.
-    pub spec: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,7 +155,6 @@ impl Daemon {
                         .and_then(|m| m.replicated)
                         .and_then(|r| r.replicas)
                         .map(|r| r as u64),
-                    task_spec: spec.task_template.as_ref().and_then(as_json),
                 }
             })
             .collect())
@@ -236,7 +229,6 @@ impl Daemon {
                     error: status.err,
                     container_id: status.container_status.and_then(|c| c.container_id),
                     timestamp: status.timestamp.unwrap_or_default(),
-                    spec: t.spec.as_ref().and_then(as_json),
                 }
             })
             .collect())
@@ -406,9 +398,4 @@ impl Daemon {
             .map(|v| v.name)
             .collect())
     }
-}
-
-/// A daemon-returned spec as JSON, for comparing a task's template with its service's.
-fn as_json<T: serde::Serialize>(spec: &T) -> Option<String> {
-    serde_json::to_string(spec).ok()
 }

@@ -223,11 +223,9 @@ async fn wait(
             // Swarm clears a service's update status when it accepts the new spec, and sets it
             // again, with a new start time, when its updater starts replacing tasks: until then
             // the old tasks still look ready. A spec change that replaces no task (a label)
-            // never sets it, hence the grace. When the daemon shows the task templates,
-            // `service_state` tells old tasks from new ones and no grace is needed.
+            // never sets it, hence the grace.
             let earlier = before.get(&name).cloned().flatten();
             if *how == "updated"
-                && service.task_spec.is_none()
                 && (service.update_started.is_none() || service.update_started == earlier)
                 && waited_since.elapsed() < UPDATE_START_GRACE
             {
@@ -291,18 +289,6 @@ fn service_state(
         .iter()
         .filter(|t| t.service_id == service.id && t.desired_state == "running")
         .collect();
-    // Right after a spec update Swarm clears the update status and the old tasks still run:
-    // only tasks created from the service's current template count, or a deploy would call
-    // the old tasks ready before the update even started.
-    let stale = wanted
-        .iter()
-        .filter(|t| matches!((&t.spec, &service.task_spec), (Some(task), Some(current)) if task != current))
-        .count();
-    if stale > 0 {
-        return State::Waiting(format!(
-            "{stale} task(s) of the previous spec still running"
-        ));
-    }
     let running = wanted.iter().filter(|t| t.state == "running").count();
     let expected = match service.replicas {
         Some(replicas) => replicas as usize,
@@ -343,52 +329,4 @@ fn docker_socket_gid() -> Option<u32> {
     let address = crate::docker::daemon_address();
     let path = address.strip_prefix("unix://")?;
     std::fs::metadata(path).ok().map(|m| m.gid())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn service(task_spec: &str) -> ObservedService {
-        ObservedService {
-            id: "s1".into(),
-            name: "demo_prometheus".into(),
-            version: 7,
-            labels: BTreeMap::new(),
-            update_state: None,
-            update_message: None,
-            update_started: None,
-            replicas: Some(1),
-            task_spec: Some(task_spec.into()),
-        }
-    }
-
-    fn task(spec: &str, state: &str) -> ObservedTask {
-        ObservedTask {
-            id: format!("t-{spec}"),
-            service_id: "s1".into(),
-            slot: Some(1),
-            node_id: "n1".into(),
-            state: state.into(),
-            desired_state: "running".into(),
-            message: String::new(),
-            error: None,
-            container_id: None,
-            timestamp: String::new(),
-            spec: Some(spec.into()),
-        }
-    }
-
-    /// Just after `service update` Swarm has cleared the update status and the old task still
-    /// runs: that is not the new spec being ready (a rejected flag once passed as "ready").
-    #[test]
-    fn a_task_of_the_previous_spec_is_not_ready() {
-        let state = service_state(&service("new"), &[task("old", "running")], 1, false);
-        assert!(
-            matches!(&state, State::Waiting(why) if why.contains("previous spec")),
-            "old task counted as ready"
-        );
-        let state = service_state(&service("new"), &[task("new", "running")], 1, false);
-        assert!(matches!(state, State::Ready));
-    }
 }
