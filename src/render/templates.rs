@@ -4,7 +4,9 @@
 //! quotes, colons, `#`, newlines or `{{` cannot break or inject config. Undefined variables are
 //! errors, never empty strings.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 use include_dir::{include_dir, Dir};
@@ -14,6 +16,9 @@ static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 pub struct Templates {
     env: Environment<'static>,
+    /// YAML data templates (preset tables) rendered and parsed once: checks and render ask
+    /// for the same preset dozens of times.
+    data: Mutex<HashMap<String, Arc<serde_yaml::Value>>>,
 }
 
 impl Templates {
@@ -52,7 +57,10 @@ impl Templates {
                     })?;
             }
         }
-        Ok(Self { env })
+        Ok(Self {
+            env,
+            data: Mutex::default(),
+        })
     }
 
     /// Renders template `name` (a path under `templates/`, e.g. `prometheus/prometheus.yml.j2`).
@@ -65,6 +73,22 @@ impl Templates {
             .render(context)
             .map_err(|e| anyhow::anyhow!("{e:#}"))
             .with_context(|| format!("rendering template `{name}`"))
+    }
+
+    /// Data template `name` (rendered without context) parsed as YAML, once per environment.
+    pub fn data(&self, name: &str) -> anyhow::Result<Arc<serde_yaml::Value>> {
+        if let Some(value) = self.data.lock().expect("data cache").get(name) {
+            return Ok(Arc::clone(value));
+        }
+        let text = self.render(name, ())?;
+        let value: Arc<serde_yaml::Value> = Arc::new(
+            serde_yaml::from_str(&text).with_context(|| format!("data `{name}` is not YAML"))?,
+        );
+        self.data
+            .lock()
+            .expect("data cache")
+            .insert(name.to_string(), Arc::clone(&value));
+        Ok(value)
     }
 
     /// A file copied verbatim (templates without `.j2`).

@@ -7,6 +7,7 @@
 //! (`[[host_memory_used]]`). A placeholder with no value is a bug in the data file.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
@@ -102,7 +103,7 @@ pub fn load(
     name: &str,
     values: &BTreeMap<String, String>,
 ) -> anyhow::Result<PresetData> {
-    let mut doc = document(templates, name)?;
+    let mut doc = serde_yaml::Value::clone(&*document(templates, name)?);
     if let serde_yaml::Value::Mapping(map) = &mut doc {
         for (key, value) in map.iter_mut() {
             if key.as_str() != Some("knobs") {
@@ -123,10 +124,8 @@ pub fn load(
     Ok(data)
 }
 
-fn document(templates: &Templates, name: &str) -> anyhow::Result<serde_yaml::Value> {
-    let path = data_path(name);
-    let text = templates.render(&path, ())?;
-    serde_yaml::from_str(&text).with_context(|| format!("preset data `{path}` is not YAML"))
+fn document(templates: &Templates, name: &str) -> anyhow::Result<Arc<serde_yaml::Value>> {
+    templates.data(&data_path(name))
 }
 
 fn fill(value: &mut serde_yaml::Value, values: &BTreeMap<String, String>) -> anyhow::Result<()> {
