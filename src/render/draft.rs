@@ -8,6 +8,7 @@
 //! escaped forms nor tell a secret from ordinary words.
 
 use std::collections::BTreeMap;
+use std::thread::JoinHandle;
 
 use anyhow::Context as _;
 
@@ -28,7 +29,14 @@ pub struct Draft {
     /// Values substituted from `${VAR}`, only to tell such a `Secret` from a literal one
     /// (`is_from_env`); never used to search rendered text.
     env_values: Vec<String>,
+    /// Parse-backs of big YAML files running on another core while render goes on; `finish`
+    /// waits for them.
+    checking: Vec<JoinHandle<Result<(), String>>>,
 }
+
+/// A rendered YAML file at least this large is parsed back on a thread of its own (the
+/// prometheus.yml of a thousand jobs, big rule files); smaller ones at once.
+const CHECK_APART_BYTES: usize = 256 * 1024;
 
 /// Where secret files appear inside a container.
 pub const SECRETS_DIR: &str = "/run/secrets";
@@ -44,19 +52,21 @@ impl Draft {
             swarm: None,
             user_dashboards: Vec::new(),
             env_values: env_values.to_vec(),
+            checking: Vec::new(),
         }
     }
 
     /// Adds a YAML file after checking that it parses. Only the parser's events are walked,
-    /// nothing is built: proving the syntax needs no value tree, and the big files
-    /// (prometheus.yml with every target, rule files) are where render spends its time. The
-    /// manifest's own YAML parser (granit, under serde-saphyr) does it in about a third of the
-    /// time libyaml's port takes.
+    /// nothing is built: proving the syntax needs no value tree. The big files (prometheus.yml
+    /// with every target, rule files) are where render spends its time, so those are checked
+    /// on another core while render goes on, and `finish` fails if one does not parse.
     pub fn add_yaml(&mut self, path: &str, text: String) -> anyhow::Result<()> {
-        if let Some(error) =
-            serde_saphyr::granit_parser::Parser::new_from_str(&text).find_map(Result::err)
-        {
-            anyhow::bail!("rendered `{path}` is not valid YAML: {error}\n{text}");
+        if text.len() >= CHECK_APART_BYTES {
+            let (path, copy) = (path.to_string(), text.clone());
+            self.checking
+                .push(std::thread::spawn(move || check_yaml(&path, &copy)));
+        } else {
+            check_yaml(path, &text).map_err(anyhow::Error::msg)?;
         }
         self.add_text(path, text);
         Ok(())
@@ -129,8 +139,15 @@ impl Draft {
         self.warnings.push(warning.into());
     }
 
-    /// Ends the render: operator problems become a `ManifestError`.
+    /// Ends the render: operator problems become a `ManifestError`; a rendered file that does
+    /// not parse back is an internal error.
     pub fn finish(mut self, loaded: &LoadedManifest) -> Result<RenderedStack, RenderError> {
+        for check in std::mem::take(&mut self.checking) {
+            check
+                .join()
+                .unwrap_or_else(|_| Err("the YAML parse-back panicked".to_string()))
+                .map_err(|e| RenderError::Internal(anyhow::Error::msg(e)))?;
+        }
         if !self.problems.is_empty() {
             for problem in &mut self.problems {
                 if problem.location.is_none() {
@@ -150,6 +167,17 @@ impl Draft {
             swarm: self.swarm,
             user_dashboards: self.user_dashboards,
         })
+    }
+}
+
+/// Parses `text` back with the manifest's own YAML parser (granit, under serde-saphyr), walking
+/// its events only; the error names the file and shows the text.
+fn check_yaml(path: &str, text: &str) -> Result<(), String> {
+    match serde_saphyr::granit_parser::Parser::new_from_str(text).find_map(Result::err) {
+        Some(error) => Err(format!(
+            "rendered `{path}` is not valid YAML: {error}\n{text}"
+        )),
+        None => Ok(()),
     }
 }
 
@@ -175,5 +203,31 @@ mod tests {
             );
         }
         assert_eq!(draft.files.len(), 1);
+    }
+
+    /// A big file is checked on another thread; a broken one still fails the render, at `finish`.
+    #[test]
+    fn a_big_file_that_does_not_parse_fails_at_finish() {
+        let loaded = crate::manifest::load_str(
+            std::path::Path::new("stackctl.yaml"),
+            "version: 1\nproject: p\ncomponents: {prometheus: {}}\n",
+            &|_| None,
+        )
+        .unwrap();
+        let big = "- a\n".repeat(CHECK_APART_BYTES / 4 + 1);
+        let mut draft = Draft::new(&[]);
+        draft.add_yaml("big.yml", big.clone()).unwrap();
+        assert!(draft.finish(&loaded).is_ok());
+        let mut draft = Draft::new(&[]);
+        draft.add_yaml("big.yml", big + "b: [\n").unwrap();
+        let error = draft
+            .finish(&loaded)
+            .err()
+            .expect("broken big file")
+            .to_string();
+        assert!(
+            error.contains("rendered `big.yml` is not valid YAML"),
+            "{error}"
+        );
     }
 }
