@@ -39,7 +39,8 @@ const MIB: f64 = 1024.0 * 1024.0;
 /// One load + render of the manifest at `path`; returns the time and the heap peak above the
 /// baseline, and the number of rendered files.
 /// Time this thread has spent on a CPU (ns), from `/proc/thread-self/schedstat`: unlike wall
-/// time it does not grow when other processes compete for the cores.
+/// time it does not grow when other processes compete for the cores. The parse-back of big
+/// rendered files runs on a thread of its own and is not counted here; wall time is.
 fn cpu_time() -> Duration {
     std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()
