@@ -35,10 +35,9 @@ impl DeployedState {
     pub fn write(&self, out_dir: &Path) -> anyhow::Result<()> {
         fs_err::create_dir_all(out_dir)?;
         let text = serde_json::to_string_pretty(self).context("cannot encode the state file")?;
-        let temporary = out_dir.join(format!("{STATE_FILE}.tmp"));
-        fs_err::write(&temporary, text)?;
-        fs_err::rename(&temporary, out_dir.join(STATE_FILE))?;
-        Ok(())
+        // The one staged writer: a fresh file beside the target, never a fixed temp name
+        // a planted link could redirect.
+        crate::atomic_file::write(&out_dir.join(STATE_FILE), &text, 0o644)
     }
 
     /// Container ID → config hash applied to it.
