@@ -139,6 +139,38 @@ pub fn write(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
         .with_context(|| format!("cannot move the new `{}` into place", path.display()))
 }
 
+/// `write`, keeping the owner and group of the file it replaces: a `.env` rewritten by
+/// `sudo stackctl …` stays its user's. Where the new file cannot be given that owner (not
+/// root), it keeps the writer's, as a plain write would.
+pub fn write_keeping_owner(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt as _;
+    let owner = std::fs::metadata(path).ok().map(|m| (m.uid(), m.gid()));
+    let (dir, name) = parent_and_name(path)?;
+    let dir_fd = open_dir(&dir)?;
+    let staged = stage(dir_fd, &name, text.as_bytes(), mode)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    if let Some((uid, gid)) = owner {
+        let owned = rustix::fs::chownat(
+            staged.dir(),
+            staged.temp.as_str(),
+            Some(rustix::fs::Uid::from_raw(uid)),
+            Some(rustix::fs::Gid::from_raw(gid)),
+            AtFlags::SYMLINK_NOFOLLOW,
+        );
+        match owned {
+            Ok(()) | Err(Errno::PERM) => {}
+            Err(e) => {
+                staged.discard();
+                return Err(std::io::Error::from(e))
+                    .with_context(|| format!("cannot keep the owner of `{}`", path.display()));
+            }
+        }
+    }
+    staged
+        .commit()
+        .with_context(|| format!("cannot move the new `{}` into place", path.display()))
+}
+
 /// Replaces the directory `dir` (created 0700 with its parents when missing) by one holding
 /// exactly `files`, each 0600, in one step: a reader finds the old set of files or the new one,
 /// never a mix (a new key beside an old certificate). Whatever else the old directory held is
@@ -358,5 +390,33 @@ mod tests {
         replace_private_dir(&fresh, &[("tls.key", b"k".as_slice())]).unwrap();
         assert_eq!(mode_of(&fresh), 0o700);
         assert_eq!(names(&fresh), ["tls.key"]);
+    }
+
+    /// `.env` rewritten by root (`sudo stackctl deploy`) stays its user's, at 0600.
+    #[test]
+    fn a_rewrite_keeps_the_owner_of_the_file_it_replaces() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        if std::fs::metadata(dir.path()).unwrap().uid() != 0 {
+            println!("SKIP: giving a file another owner needs root");
+            return;
+        }
+        let path = dir.path().join(".env");
+        std::fs::write(&path, "A=1\n").unwrap();
+        rustix::fs::chown(
+            &path,
+            Some(rustix::fs::Uid::from_raw(4321)),
+            Some(rustix::fs::Gid::from_raw(4322)),
+        )
+        .unwrap();
+        write_keeping_owner(&path, "A=1\nB=2\n", 0o600).unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (4321, 4322));
+        assert_eq!(meta.mode() & 0o777, 0o600);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "A=1\nB=2\n");
+        // A file that did not exist gets the writer's owner.
+        let fresh = dir.path().join("fresh");
+        write_keeping_owner(&fresh, "x", 0o600).unwrap();
+        assert_eq!(std::fs::metadata(&fresh).unwrap().uid(), 0);
     }
 }

@@ -42,7 +42,7 @@ pub fn ensure(loaded: &LoadedManifest) -> anyhow::Result<()> {
     ));
     // A `.env` kept elsewhere through a link is updated where it lives.
     let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-    atomic_file::write(&target, &text, 0o600)?;
+    atomic_file::write_keeping_owner(&target, &text, 0o600)?;
     eprintln!(
         "note: `bind: {}` publishes the stack beyond this host: generated `{PASSWORD_VAR}` in {} (user `{}`)",
         loaded.manifest.bind,
