@@ -218,8 +218,14 @@ fn swap_in(parent: &OwnedFd, temp: &str, name: &str, shown: &Path) -> anyhow::Re
         Err(Errno::INVAL) | Err(Errno::NOSYS) | Err(Errno::NOTSUP) => {
             let aside = temp_name();
             match rustix::fs::renameat(parent, name, parent, aside.as_str()) {
-                Ok(()) => rustix::fs::renameat(parent, temp, parent, name)
-                    .and_then(|()| rustix::fs::renameat(parent, aside.as_str(), parent, temp)),
+                Ok(()) => match rustix::fs::renameat(parent, temp, parent, name) {
+                    Ok(()) => rustix::fs::renameat(parent, aside.as_str(), parent, temp),
+                    Err(e) => {
+                        // The old directory goes back where it was rather than stay hidden.
+                        let _ = rustix::fs::renameat(parent, aside.as_str(), parent, name);
+                        Err(e)
+                    }
+                },
                 Err(Errno::NOENT) => rustix::fs::renameat(parent, temp, parent, name),
                 Err(e) => Err(e),
             }
