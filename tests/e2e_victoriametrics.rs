@@ -70,17 +70,7 @@ fn prometheus(port: u16, rest: &str) -> String {
 }
 
 fn stackctl(dir: &Path, args: &[&str]) {
-    let output = common::stackctl_in(dir)
-        .args(args)
-        .timeout(Duration::from_secs(180))
-        .output()
-        .expect("stackctl runs");
-    eprintln!(
-        "$ stackctl {}\n{}{}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = e2e_support::run_in(dir, args);
     assert!(
         output.status.success(),
         "`stackctl {}` failed",

@@ -243,20 +243,23 @@ mod tests {
     use crate::manifest::Manifest;
     use crate::render::Templates;
 
-    #[test]
-    fn dollar_signs_in_provisioning_values_are_escaped_for_grafana() {
-        let yaml = "version: 1\nproject: t\ncomponents: {prometheus: {}, grafana: {admin_password: x}}\ndashboards: {folder: 'Ops $HOME ${GF_SECURITY_ADMIN_PASSWORD} $$'}\n";
+    /// Grafana's part of the stack `yaml` renders, and its file `path` parsed.
+    fn rendered(yaml: &str, path: &str) -> serde_yaml::Value {
         let manifest: Manifest = serde_yaml::from_str(yaml).unwrap();
         let templates = Templates::embedded();
         let stack = Stack::new(&manifest, Path::new("."), &templates);
         let mut draft = Draft::new(&[]);
         render(&stack, &mut draft).unwrap();
-        let text = &draft
-            .file("grafana/provisioning/dashboards/stackctl.yaml")
-            .expect("provider")
-            .contents
-            .expose();
-        let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        let file = draft.file(path).expect(path);
+        serde_yaml::from_str(file.contents.expose()).unwrap()
+    }
+
+    #[test]
+    fn dollar_signs_in_provisioning_values_are_escaped_for_grafana() {
+        let doc = rendered(
+            "version: 1\nproject: t\ncomponents: {prometheus: {}, grafana: {admin_password: x}}\ndashboards: {folder: 'Ops $HOME ${GF_SECURITY_ADMIN_PASSWORD} $$'}\n",
+            "grafana/provisioning/dashboards/stackctl.yaml",
+        );
         assert_eq!(
             doc["providers"][0]["folder"].as_str(),
             Some("Ops $$HOME $${GF_SECURITY_ADMIN_PASSWORD} $$$$")
@@ -304,18 +307,10 @@ mod tests {
 
     #[test]
     fn victoriametrics_is_a_prometheus_datasource_beside_the_default() {
-        let yaml = "version: 1\nproject: t\ncomponents: {prometheus: {}, victoriametrics: {}, grafana: {admin_password: x}}\n";
-        let manifest: Manifest = serde_yaml::from_str(yaml).unwrap();
-        let templates = Templates::embedded();
-        let stack = Stack::new(&manifest, Path::new("."), &templates);
-        let mut draft = Draft::new(&[]);
-        render(&stack, &mut draft).unwrap();
-        let text = &draft
-            .file("grafana/provisioning/datasources/stackctl.yaml")
-            .expect("datasources")
-            .contents
-            .expose();
-        let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        let doc = rendered(
+            "version: 1\nproject: t\ncomponents: {prometheus: {}, victoriametrics: {}, grafana: {admin_password: x}}\n",
+            "grafana/provisioning/datasources/stackctl.yaml",
+        );
         let vm = doc["datasources"]
             .as_sequence()
             .unwrap()
@@ -325,6 +320,12 @@ mod tests {
         assert_eq!(vm["type"].as_str(), Some("prometheus"));
         assert_eq!(vm["url"].as_str(), Some("http://victoriametrics:8428"));
         assert_eq!(vm["isDefault"].as_bool(), Some(false));
+        let manifest: Manifest = serde_yaml::from_str(
+            "version: 1\nproject: t\ncomponents: {prometheus: {}, victoriametrics: {}, grafana: {admin_password: x}}\n",
+        )
+        .unwrap();
+        let templates = Templates::embedded();
+        let stack = Stack::new(&manifest, Path::new("."), &templates);
         assert!(datasource_uids(&stack).contains(&"victoriametrics"));
     }
 

@@ -100,18 +100,7 @@ components:
 
     /// Runs `stackctl ARGS` in the stack's directory.
     pub fn run(&self, args: &[&str]) -> Output {
-        let output = common::stackctl_in(self.path())
-            .args(args)
-            .timeout(Duration::from_secs(180))
-            .output()
-            .expect("stackctl runs");
-        eprintln!(
-            "$ stackctl {}\n{}{}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
+        run_in(self.path(), args)
     }
 
     /// Runs `stackctl ARGS` and asserts it succeeded; returns stdout.
@@ -229,4 +218,20 @@ pub fn remove_project(project: &str) {
     for volume in docker(&["volume", "ls", "-q", "--filter", &filter]).lines() {
         docker(&["volume", "rm", "-f", volume]);
     }
+}
+
+/// Runs `stackctl ARGS` in `dir` (3 minutes at most) and echoes what it printed.
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    let output = common::stackctl_in(dir)
+        .args(args)
+        .timeout(Duration::from_secs(180))
+        .output()
+        .expect("stackctl runs");
+    eprintln!(
+        "$ stackctl {}\n{}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
 }
