@@ -15,6 +15,7 @@ use bollard::query_parameters::{
 use super::daemon::Daemon;
 
 pub use crate::render::swarm::NAMESPACE_LABEL;
+use crate::render::swarm::TASK_LABEL;
 
 /// Whether this daemon can run a stack (a Swarm manager), from `docker info`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +78,8 @@ pub struct ObservedTask {
     pub error: Option<String>,
     pub container_id: Option<String>,
     pub timestamp: String,
+    /// The task template's hash (`TASK_LABEL` of its container spec), when stackctl made it.
+    pub template: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +221,11 @@ impl Daemon {
             .into_iter()
             .map(|t| {
                 let status = t.status.unwrap_or_default();
+                let template = t
+                    .spec
+                    .and_then(|spec| spec.container_spec)
+                    .and_then(|container| container.labels)
+                    .and_then(|labels| labels.get(TASK_LABEL).cloned());
                 ObservedTask {
                     id: t.id.unwrap_or_default(),
                     service_id: t.service_id.unwrap_or_default(),
@@ -229,6 +237,7 @@ impl Daemon {
                     error: status.err,
                     container_id: status.container_status.and_then(|c| c.container_id),
                     timestamp: status.timestamp.unwrap_or_default(),
+                    template,
                 }
             })
             .collect())

@@ -76,6 +76,10 @@ pub struct Stack<'a> {
     /// How many Prometheus replicas write the same series (1; on a Swarm,
     /// `swarm.replicas.prometheus`). Above 1, VictoriaMetrics deduplicates them (`victoriametrics::dedup_interval`).
     pub prometheus_replicas: u32,
+    /// The key of the hash that names Swarm secrets (`render::swarm`): the output directory's
+    /// hash key, so names stay the same from run to run; a fresh random one when the caller
+    /// has none (`render`), so a name never is a plain hash of a secret's contents.
+    pub secret_key: Vec<u8>,
 }
 
 impl<'a> Stack<'a> {
@@ -91,6 +95,7 @@ impl<'a> Stack<'a> {
                 }
                 crate::manifest::EngineKind::Compose => 1,
             },
+            secret_key: rand::random::<[u8; 32]>().to_vec(),
         }
     }
 
@@ -111,7 +116,18 @@ pub fn render(
     loaded: &LoadedManifest,
     templates: &Templates,
 ) -> Result<RenderedStack, RenderError> {
-    let stack = Stack::new(&loaded.manifest, &loaded.dir, templates);
+    render_keyed(loaded, templates, &rand::random::<[u8; 32]>())
+}
+
+/// [`render`] with `key` naming the Swarm secrets: pass the output directory's hash key
+/// (`writer::HashKey`) wherever the names must match from one run to the next.
+pub fn render_keyed(
+    loaded: &LoadedManifest,
+    templates: &Templates,
+    key: &[u8],
+) -> Result<RenderedStack, RenderError> {
+    let mut stack = Stack::new(&loaded.manifest, &loaded.dir, templates);
+    stack.secret_key = key.to_vec();
     let mut draft = Draft::new(&loaded.secret_values);
     let steps: &[(&str, fn(&Stack, &mut Draft) -> anyhow::Result<()>)] = &[
         ("web auth", web_auth::render),

@@ -14,12 +14,8 @@ use crate::docker::swarm::{ObjectKind, ObservedService, ObservedTask};
 use crate::docker::swarm_spec::{service_name, service_spec, Resolved};
 use crate::docker::{labels, Daemon, Engine};
 use crate::error::Failure;
-use crate::render::swarm::{StackFile, NAMESPACE_LABEL};
+use crate::render::swarm::{StackFile, NAMESPACE_LABEL, TASK_LABEL};
 use crate::swarm_plan::{self, ServiceAction};
-
-/// How long an updated service may show no new update status before it counts as one whose
-/// tasks need no replacing.
-const UPDATE_START_GRACE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -200,8 +196,7 @@ async fn wait(
     before: &BTreeMap<String, Option<String>>,
     timeout: Duration,
 ) -> Result<(), Failure> {
-    let waited_since = Instant::now();
-    let deadline = waited_since + timeout;
+    let deadline = Instant::now() + timeout;
     loop {
         let services = daemon
             .stack_services(project)
@@ -220,21 +215,19 @@ async fn wait(
                 pending.push(format!("`{key}` (not listed yet)"));
                 continue;
             };
-            // Swarm clears a service's update status when it accepts the new spec, and sets it
-            // again, with a new start time, when its updater starts replacing tasks: until then
-            // the old tasks still look ready. A spec change that replaces no task (a label)
-            // never sets it, hence the grace.
+            // An update status from before this deploy (a rollback of the last one) says
+            // nothing about this spec: wait for the updater to set a new one, or for the
+            // tasks alone to tell (a change that replaces no task sets none).
             let earlier = before.get(&name).cloned().flatten();
-            if *how == "updated"
-                && (service.update_started.is_none() || service.update_started == earlier)
-                && waited_since.elapsed() < UPDATE_START_GRACE
-            {
-                pending.push(format!("`{key}` (update not started yet)"));
-                continue;
-            }
+            let stale = *how == "updated"
+                && service.update_started.is_some()
+                && service.update_started == earlier;
+            let template = file.services[key].labels.get(TASK_LABEL);
             match service_state(
                 service,
                 &tasks,
+                template,
+                stale,
                 nodes,
                 file.services[key].deploy.mode == "global",
             ) {
@@ -270,14 +263,20 @@ enum State {
     RolledBack(String),
 }
 
+/// Where one changed service stands. Its tasks are counted only when made from `template`
+/// (the new spec's [`TASK_LABEL`]): until Swarm's updater starts, the old tasks still run and
+/// look healthy, and the service's update status may still be the previous update's.
 fn service_state(
     service: &ObservedService,
     tasks: &[ObservedTask],
+    template: Option<&String>,
+    stale_status: bool,
     nodes: usize,
     global: bool,
 ) -> State {
     let message = service.update_message.clone().unwrap_or_default();
-    match service.update_state.as_deref() {
+    let status = service.update_state.as_deref().filter(|_| !stale_status);
+    match status {
         Some("rollback_completed") | Some("rollback_paused") | Some("paused") => {
             return State::RolledBack(message)
         }
@@ -289,13 +288,22 @@ fn service_state(
         .iter()
         .filter(|t| t.service_id == service.id && t.desired_state == "running")
         .collect();
-    let running = wanted.iter().filter(|t| t.state == "running").count();
+    let new = |t: &&&ObservedTask| template.is_none() || t.template.as_ref() == template;
+    let old = wanted.iter().filter(|t| !new(t)).count();
+    let running = wanted
+        .iter()
+        .filter(|t| new(t) && t.state == "running")
+        .count();
     let expected = match service.replicas {
         Some(replicas) => replicas as usize,
         None if global => wanted.len().max(1).min(nodes.max(1)),
         None => 1,
     };
-    if running >= expected && wanted.len() == running {
+    if old > 0 {
+        State::Waiting(format!(
+            "{running}/{expected} tasks running the new spec, {old} on the old one"
+        ))
+    } else if running >= expected && wanted.len() == running {
         State::Ready
     } else {
         State::Waiting(format!("{running}/{expected} tasks running"))
@@ -329,4 +337,87 @@ fn docker_socket_gid() -> Option<u32> {
     let address = crate::docker::daemon_address();
     let path = address.strip_prefix("unix://")?;
     std::fs::metadata(path).ok().map(|m| m.gid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(update_state: Option<&str>) -> ObservedService {
+        ObservedService {
+            id: "s1".to_string(),
+            name: "demo_prometheus".to_string(),
+            version: 7,
+            labels: BTreeMap::new(),
+            update_state: update_state.map(str::to_string),
+            update_message: Some("update rolled back due to failure".to_string()),
+            update_started: update_state.map(|_| "2026-12-06T02:00:00Z".to_string()),
+            replicas: Some(2),
+        }
+    }
+
+    fn task(slot: i64, template: &str, state: &str) -> ObservedTask {
+        ObservedTask {
+            id: format!("t{slot}{template}"),
+            service_id: "s1".to_string(),
+            slot: Some(slot),
+            node_id: "n1".to_string(),
+            state: state.to_string(),
+            desired_state: "running".to_string(),
+            message: String::new(),
+            error: None,
+            container_id: None,
+            timestamp: String::new(),
+            template: Some(template.to_string()),
+        }
+    }
+
+    fn state(service: &ObservedService, tasks: &[ObservedTask], stale: bool) -> String {
+        let new = "new".to_string();
+        match service_state(service, tasks, Some(&new), stale, 1, false) {
+            State::Ready => "ready".to_string(),
+            State::Waiting(why) => format!("waiting: {why}"),
+            State::RolledBack(why) => format!("rolled back: {why}"),
+        }
+    }
+
+    /// Right after Swarm accepts a new spec the old tasks still run, healthy, and the update
+    /// status is empty: that is not the new spec being ready, however long the updater takes
+    /// to start (a grace period used to end the wait here after 10 s).
+    #[test]
+    fn old_tasks_running_healthy_are_not_the_new_spec_ready() {
+        let old = [task(1, "old", "running"), task(2, "old", "running")];
+        assert_eq!(
+            state(&service(None), &old, false),
+            "waiting: 0/2 tasks running the new spec, 2 on the old one"
+        );
+        let halfway = [task(1, "new", "running"), task(2, "old", "running")];
+        assert_eq!(
+            state(&service(None), &halfway, false),
+            "waiting: 1/2 tasks running the new spec, 1 on the old one"
+        );
+        let done = [task(1, "new", "running"), task(2, "new", "running")];
+        assert_eq!(state(&service(Some("completed")), &done, false), "ready");
+    }
+
+    /// A change Swarm applies in place (a label, the update settings) keeps the task template:
+    /// the tasks already running are the new spec's, so there is nothing to wait for.
+    #[test]
+    fn a_change_that_keeps_the_task_template_is_ready_at_once() {
+        let tasks = [task(1, "new", "running"), task(2, "new", "running")];
+        assert_eq!(state(&service(None), &tasks, false), "ready");
+    }
+
+    /// A rollback is a failure only when it belongs to this update: the status the previous,
+    /// rolled-back deploy left is ignored until the updater sets a new one.
+    #[test]
+    fn only_this_updates_rollback_fails_the_deploy() {
+        let old = [task(1, "old", "running"), task(2, "old", "running")];
+        let rolled_back = service(Some("rollback_completed"));
+        assert!(state(&rolled_back, &old, false).starts_with("rolled back: update rolled back"));
+        assert_eq!(
+            state(&rolled_back, &old, true),
+            "waiting: 0/2 tasks running the new spec, 2 on the old one"
+        );
+    }
 }

@@ -14,7 +14,7 @@ use crate::manifest::EngineKind;
 use crate::render::{Draft, Stack};
 
 pub use model::*;
-pub use objects::{object_name, HASH_LABEL, NAMESPACE_LABEL};
+pub use objects::{object_name, HASH_LABEL, NAMESPACE_LABEL, TASK_LABEL};
 pub use services::{
     adapt_for_swarm, placing, reload_metric, Placing, DOCKER_GID_VARIABLE, REPLICA_VARIABLE,
 };

@@ -4,12 +4,18 @@
 
 use std::collections::BTreeMap;
 
+use hmac::{Hmac, Mac as _};
 use sha2::{Digest, Sha256};
 
 /// The label `docker stack` puts on everything of a stack.
 pub const NAMESPACE_LABEL: &str = "com.docker.stack.namespace";
 /// stackctl's hash of a service's model: equal hashes mean nothing to update.
 pub const HASH_LABEL: &str = "io.stackctl.spec-hash";
+/// A container label: stackctl's hash of what Swarm builds a task from (everything but the
+/// service's labels, replica count and update settings). Swarm replaces every task when that
+/// changes, and a task carries the template it was made from, so this label tells the tasks
+/// of a new spec from the old ones still running while an update has not started.
+pub const TASK_LABEL: &str = "io.stackctl.task-hash";
 
 /// Docker refuses config and secret names over 64 characters.
 const MAX_NAME: usize = 64;
@@ -17,7 +23,11 @@ const HASH_CHARS: usize = 12;
 
 /// `PROJECT_prometheus-prometheus.yml-0123456789ab` for `path` with `contents`.
 pub fn object_name(project: &str, path: &str, contents: &[u8]) -> String {
-    let hash = hex(&Sha256::digest(contents))[..HASH_CHARS].to_string();
+    name_with_hash(project, path, &hex(&Sha256::digest(contents)))
+}
+
+fn name_with_hash(project: &str, path: &str, hash: &str) -> String {
+    let hash = &hash[..HASH_CHARS];
     let slug: String = path
         .trim_start_matches("secrets/")
         .chars()
@@ -32,6 +42,15 @@ pub fn object_name(project: &str, path: &str, contents: &[u8]) -> String {
     let room = MAX_NAME.saturating_sub(project.len() + 2 + HASH_CHARS);
     let slug: String = slug.chars().skip(slug.len().saturating_sub(room)).collect();
     format!("{project}_{}-{hash}", slug.trim_start_matches(['-', '.']))
+}
+
+/// `object_name` for a secret: the hash is an HMAC under `key` (the output directory's hash
+/// key), as the name is public (`docker secret ls`, docker-stack.yml) and a plain hash of a
+/// short password could be checked against guesses offline.
+pub fn secret_name(project: &str, path: &str, contents: &[u8], key: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(contents);
+    name_with_hash(project, path, &hex(&mac.finalize().into_bytes()))
 }
 
 /// The hex SHA-256 of `text` (a service model's hash label).
@@ -65,5 +84,28 @@ mod tests {
                 || secret.starts_with("demo_alertmanager-slack-url-"),
             "{secret}"
         );
+    }
+
+    /// A secret's name hides its contents: equal contents give equal names under one key
+    /// (a no-op deploy keeps the secret), and the name is neither the plain SHA-256 of the
+    /// contents nor the same under another project's key.
+    #[test]
+    fn secret_names_are_keyed_hashes() {
+        let key = [7u8; 32];
+        let name = secret_name("demo", "secrets/web-password", b"hunter2", &key);
+        assert_eq!(
+            name,
+            secret_name("demo", "secrets/web-password", b"hunter2", &key)
+        );
+        assert_ne!(
+            name,
+            object_name("demo", "secrets/web-password", b"hunter2")
+        );
+        assert_ne!(
+            name,
+            secret_name("demo", "secrets/web-password", b"hunter2", &[8u8; 32])
+        );
+        let plain = hex(&Sha256::digest(b"hunter2"));
+        assert!(!name.contains(&plain[..HASH_CHARS]), "{name}");
     }
 }

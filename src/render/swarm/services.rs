@@ -8,7 +8,9 @@ use indexmap::IndexMap;
 
 use super::gossip;
 use super::model::*;
-use super::objects::{hash_text, object_name, stack_labels, HASH_LABEL, NAMESPACE_LABEL};
+use super::objects::{
+    hash_text, object_name, secret_name, stack_labels, HASH_LABEL, NAMESPACE_LABEL, TASK_LABEL,
+};
 use crate::render::{web_auth, Draft, Kind, Stack};
 use crate::service::{MountSource, ServiceSpec, LOG_MAX_FILES, LOG_MAX_SIZE};
 
@@ -171,7 +173,12 @@ fn service(
         .iter()
         .filter_map(|secret| {
             let contents = draft.file(&secret.file)?;
-            let name = object_name(project, &secret.file, contents.contents.expose().as_bytes());
+            let name = secret_name(
+                project,
+                &secret.file,
+                contents.contents.expose().as_bytes(),
+                &stack.secret_key,
+            );
             let key = name.trim_start_matches(&format!("{project}_")).to_string();
             file.secrets.insert(
                 key.clone(),
@@ -279,15 +286,33 @@ fn service(
             labels: stack_labels(project),
         },
     };
+    let task = task_hash(&service);
+    service.labels.insert(TASK_LABEL.to_string(), task);
     let hash = hash_text(&serde_json::to_string(&service).unwrap_or_default());
     service.deploy.labels.insert(HASH_LABEL.to_string(), hash);
     debug_assert!(service.deploy.labels.contains_key(NAMESPACE_LABEL));
     service
 }
 
+/// The hash of what a task is made from ([`TASK_LABEL`]): the model without the service's
+/// labels, replica count, and update and rollback settings, which Swarm changes in place.
+fn task_hash(service: &SwarmService) -> String {
+    let mut template = serde_json::to_value(service).unwrap_or_default();
+    if let Some(deploy) = template["deploy"].as_object_mut() {
+        for key in ["labels", "replicas", "update_config", "rollback_config"] {
+            deploy.remove(key);
+        }
+    }
+    if let Some(labels) = template["labels"].as_object_mut() {
+        labels.remove(TASK_LABEL);
+    }
+    hash_text(&template.to_string())
+}
+
 /// Swarm knows a task is ready only from its health check. A program behind basic auth has
 /// none in the compose engine (stackctl probes it from outside); here it gets one that reads
-/// the password from its secret file at run time, so the password is never in the spec.
+/// the password from its secret file at run time, so the password is never in the spec, nor
+/// on any command line while the check runs (see [`request`]).
 /// Prometheus and Alertmanager are healthy only once they also report their configuration
 /// loaded (`*_config_last_reload_successful 1`): a task that runs the new configuration is
 /// confirmed by the program itself, and `reload` says so.
@@ -315,27 +340,21 @@ fn healthcheck(
             uid,
         });
     }
-    let user = web_auth::USER;
-    // Over HTTPS when the program serves it: a plain-HTTP probe of a TLS listener gets `400`
-    // and Swarm kills the task as unhealthy. The probe calls the task's own loopback, where no
-    // one can stand in the middle, so it does not verify the certificate (the images' busybox
-    // wget cannot verify one at all).
-    let (scheme, wget) = if spec.web_tls {
-        ("https", "wget -q --no-check-certificate")
-    } else {
-        ("http", "wget -q")
-    };
-    let base = format!(
-        "b=\"{scheme}://{user}:$(cat /run/secrets/{password})@127.0.0.1:{}\"",
-        probe.port
+    let port = probe.port;
+    let get = format!(
+        "get() {{ busybox nc 127.0.0.1 {port} -e busybox sh -c '{}' \"$1\" 2>&1; }}",
+        request(spec.web_tls)
     );
-    let ready = format!("{wget} --spider \"$b{}\"", probe.path);
+    let ready = format!(
+        "case \"$(get {})\" in \"HTTP/1.\"?\" 200 \"*) ;; *) exit 1 ;; esac",
+        probe.path
+    );
     // Plain `case`, not grep: the images' busybox links only a few applets.
     let test = match reload_metric(kind) {
         Some(metric) => format!(
-            "{base} && {ready} && case \"$({wget} -O- \"$b/metrics\")\" in *\"{metric} 1\"*) ;; *) exit 1 ;; esac"
+            "{get} && {ready} && case \"$(get /metrics)\" in *\"{metric} 1\"*) ;; *) exit 1 ;; esac"
         ),
-        None => format!("{base} && {ready}"),
+        None => format!("{get} && {ready}"),
     };
     Some(crate::service::HealthCheck {
         test: vec!["CMD-SHELL".to_string(), test],
@@ -344,6 +363,29 @@ fn healthcheck(
         retries: 5,
         start_period_secs: 20,
     })
+}
+
+/// The shell script that sends one `GET $0` with basic auth to the socket `busybox nc -e` hands
+/// it, and copies the response to stderr (the caller's output).
+///
+/// Only the shell itself ever holds the password: it reads the secret file (`cat` is given
+/// the path), builds the header with the `printf` builtin, and `base64` reads it from a pipe.
+/// A `wget` URL or `--header` would put it in an argument list, which any user of the host can
+/// read in `/proc/PID/cmdline` while the check runs. Over HTTPS, busybox's own TLS helper
+/// `ssl_client` speaks TLS on the socket (duplicated to fd 3, as the request arrives on its
+/// stdin); it does not verify the certificate, and needs not: the peer is the task's own
+/// loopback, where no one can stand in the middle.
+fn request(tls: bool) -> String {
+    let header = format!(
+        "printf \"GET %s HTTP/1.0\\r\\nAuthorization: Basic %s\\r\\n\\r\\n\" \"$0\" \"$(printf \"{}:%s\" \"$(busybox cat /run/secrets/{})\" | busybox base64 -w0)\"",
+        web_auth::USER,
+        web_auth::PASSWORD_FILE
+    );
+    if tls {
+        format!("exec 3<&0; {header} | busybox ssl_client -s 3 >&2")
+    } else {
+        format!("{header}; busybox cat >&2")
+    }
 }
 
 /// The gauge a program sets to 1 once its configuration file loaded.

@@ -1,5 +1,5 @@
 use crate::manifest::load_str;
-use crate::render::{render, Templates};
+use crate::render::{render_keyed, Templates};
 
 use super::*;
 
@@ -28,7 +28,8 @@ fn rendered(extra: &str) -> crate::render::RenderedStack {
     let env = |_: &str| None;
     let loaded = load_str(&dir.path().join("stackctl.yaml"), &source, &env)
         .unwrap_or_else(|e| panic!("{e}"));
-    render(&loaded, &Templates::embedded()).unwrap_or_else(|e| panic!("{e:#}"))
+    // The output directory's hash key, as `deploy` passes it: secret names stay the same.
+    render_keyed(&loaded, &Templates::embedded(), &[7; 32]).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 #[test]
@@ -131,8 +132,14 @@ fn a_swarm_stack_serves_https_to_clients_health_checks_and_gossip_peers() {
             .test
             .join(" ");
         assert!(
-            test.contains("wget -q --no-check-certificate --spider \"$b/-/ready\"")
-                && test.contains("https://stackctl:$(cat /run/secrets/web-password)@127.0.0.1:"),
+            test.contains("busybox ssl_client -s 3")
+                && test.contains("\"$(busybox cat /run/secrets/web-password)\"")
+                && test.contains("case \"$(get /-/ready)\" in \"HTTP/1.\"?\" 200 \"*)"),
+            "{test}"
+        );
+        // The password reaches no command line: no wget URL, no argument built from it.
+        assert!(
+            !test.contains("wget") && !test.contains("@127.0.0.1"),
             "{test}"
         );
         let metric = format!("*\"{name}_config_last_reload_successful 1\"*");
@@ -173,4 +180,32 @@ fn a_swarm_stack_serves_https_to_clients_health_checks_and_gossip_peers() {
         "RequireAndVerifyClientCert"
     );
     assert_eq!(parsed["tls_client_config"]["server_name"], "alertmanager");
+}
+
+/// Without the output directory's key (`render`), secret names come from a fresh random key:
+/// never a plain hash of the contents that could be checked against guesses.
+#[test]
+fn secret_names_are_keyed_by_the_output_directory_key() {
+    let names = |s: &crate::render::RenderedStack| -> Vec<String> {
+        let file = s.swarm.as_ref().unwrap();
+        file.secrets.values().map(|o| o.name.clone()).collect()
+    };
+    let a = rendered("");
+    assert!(!names(&a).is_empty());
+    assert_eq!(names(&a), names(&rendered("")), "one key, one name");
+    let password = &a
+        .files
+        .keys()
+        .find(|p| p.ends_with("/web-password"))
+        .unwrap()
+        .clone();
+    let plain = object_name(
+        "demo",
+        password,
+        a.files[password].contents.expose().as_bytes(),
+    );
+    assert!(
+        !names(&a).contains(&plain),
+        "{plain} is a plain content hash"
+    );
 }
