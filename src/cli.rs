@@ -92,8 +92,8 @@ pub enum Command {
     /// on disk, and of each service's spec against what its container was created with
     Diff(DiffArgs),
     /// Apply changed config: hot-reload where possible, roll back when rejected; a line per
-    /// service while it waits (timestamped on a pipe), each outcome as it happens (on a Swarm,
-    /// each service once its rollout is done)
+    /// service while it waits (timestamped on a pipe), each outcome as it happens (on a Swarm:
+    /// tasks on the new spec, then each service once its rollout is done)
     #[command(after_help = RELOAD_EXAMPLES)]
     Reload,
     /// Remove the stack's containers and network (data volumes are kept), also of a stack

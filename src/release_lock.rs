@@ -205,7 +205,7 @@ pub fn pins(loaded: &LoadedManifest, lock: &ReleaseLock) -> Vec<Pin> {
 
 fn releases_of(kind: &Kind, key: &str) -> Option<&'static Releases> {
     match kind {
-        Kind::Exporter(kind) => versions::exporter(kind),
+        Kind::Exporter(kind) => Some(versions::exporter(*kind)),
         _ => versions::component(key.strip_prefix("components.")?),
     }
 }

@@ -366,6 +366,14 @@ fn swarm_deploy_is_idempotent_rolls_out_changes_rolls_back_rejections_and_down_k
         stdout.contains("every task reports `prometheus_config_last_reload_successful 1`"),
         "{stdout}"
     );
+    // Never silent while it waits: on a pipe, a timestamped line per change of what each
+    // service waits for (the update, tasks on the new spec), before its outcome.
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains(" prometheus ") && l.contains("waiting: ")),
+        "{stdout}"
+    );
     eventually(60, "the new external label", || {
         s.prometheus("/api/v1/status/config")["data"]["yaml"]
             .as_str()

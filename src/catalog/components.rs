@@ -4,7 +4,7 @@
 //! One named entry per kind (see reference/config-formats.md §0); the tag is the newest release
 //! of `catalog::versions`. Plain data: the manifest's topology and the renderer read it.
 
-use super::kind::Kind;
+use super::kind::{ExporterType, Kind};
 use super::versions;
 
 /// Pinned defaults of one kind of component.
@@ -230,22 +230,21 @@ pub fn entry(kind: &Kind) -> Entry {
         Kind::BlackboxExporter => BLACKBOX_EXPORTER,
         Kind::Pushgateway => PUSHGATEWAY,
         Kind::VictoriaMetrics => VICTORIAMETRICS,
-        Kind::Exporter(kind) => exporter(kind),
+        Kind::Exporter(kind) => exporter(*kind),
     }
 }
 
 /// The entry of the exporter of `exporters[].type`.
-fn exporter(kind: &str) -> Entry {
+fn exporter(kind: ExporterType) -> Entry {
     match kind {
-        "redis" => REDIS_EXPORTER,
-        "postgres" => POSTGRES_EXPORTER,
-        "mysql" => MYSQLD_EXPORTER,
-        "mongodb" => MONGODB_EXPORTER,
-        "nginx" => NGINX_EXPORTER,
-        "kafka" => KAFKA_EXPORTER,
-        "rabbitmq" => RABBITMQ,
-        // `validate` rejects unknown types before anything is rendered.
-        _ => ELASTICSEARCH_EXPORTER,
+        ExporterType::Redis => REDIS_EXPORTER,
+        ExporterType::Postgres => POSTGRES_EXPORTER,
+        ExporterType::Mysql => MYSQLD_EXPORTER,
+        ExporterType::Mongodb => MONGODB_EXPORTER,
+        ExporterType::Nginx => NGINX_EXPORTER,
+        ExporterType::Kafka => KAFKA_EXPORTER,
+        ExporterType::Rabbitmq => RABBITMQ,
+        ExporterType::Elasticsearch => ELASTICSEARCH_EXPORTER,
     }
 }
 
@@ -255,17 +254,9 @@ mod tests {
 
     #[test]
     fn only_rabbitmq_is_scraped_without_a_container() {
-        let kinds = [
-            "redis",
-            "postgres",
-            "mysql",
-            "mongodb",
-            "nginx",
-            "kafka",
-            "rabbitmq",
-            "elasticsearch",
-        ]
-        .map(|t| Kind::Exporter(t.to_string()));
+        let kinds = <ExporterType as strum::VariantArray>::VARIANTS
+            .iter()
+            .map(|t| Kind::Exporter(*t));
         let scraped_only: Vec<Kind> = [
             Kind::Prometheus,
             Kind::Alertmanager,
@@ -284,7 +275,7 @@ mod tests {
         .chain(kinds)
         .filter(|kind| entry(kind).runs == Runs::ScrapedOnly)
         .collect();
-        assert_eq!(scraped_only, [Kind::Exporter("rabbitmq".to_string())]);
+        assert_eq!(scraped_only, [Kind::Exporter(ExporterType::Rabbitmq)]);
         assert_eq!(RABBITMQ.container_port, RABBITMQ_PROMETHEUS_PORT);
     }
 }

@@ -14,4 +14,4 @@ pub mod versions;
 
 pub use components::{entry, Entry, Runs};
 pub use image::{image_and_version, image_tag};
-pub use kind::Kind;
+pub use kind::{ExporterType, Kind};

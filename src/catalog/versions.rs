@@ -6,6 +6,7 @@
 //! and the newest known release. Releases a successor replaced (Jaeger 1.x, Loki 2.x) are
 //! refused saying what replaced them.
 
+use super::ExporterType;
 use crate::version::Version;
 
 /// The releases of one program stackctl renders configuration for.
@@ -109,18 +110,17 @@ pub fn component(key: &str) -> Option<&'static Releases> {
 }
 
 /// The releases of the exporter of `exporters[].type`.
-pub fn exporter(kind: &str) -> Option<&'static Releases> {
-    Some(match kind {
-        "redis" => &REDIS_EXPORTER,
-        "postgres" => &POSTGRES_EXPORTER,
-        "mysql" => &MYSQLD_EXPORTER,
-        "mongodb" => &MONGODB_EXPORTER,
-        "nginx" => &NGINX_EXPORTER,
-        "kafka" => &KAFKA_EXPORTER,
-        "rabbitmq" => &RABBITMQ,
-        "elasticsearch" => &ELASTICSEARCH_EXPORTER,
-        _ => return None,
-    })
+pub fn exporter(kind: ExporterType) -> &'static Releases {
+    match kind {
+        ExporterType::Redis => &REDIS_EXPORTER,
+        ExporterType::Postgres => &POSTGRES_EXPORTER,
+        ExporterType::Mysql => &MYSQLD_EXPORTER,
+        ExporterType::Mongodb => &MONGODB_EXPORTER,
+        ExporterType::Nginx => &NGINX_EXPORTER,
+        ExporterType::Kafka => &KAFKA_EXPORTER,
+        ExporterType::Rabbitmq => &RABBITMQ,
+        ExporterType::Elasticsearch => &ELASTICSEARCH_EXPORTER,
+    }
 }
 
 /// Every component, then every exporter by `type`, in the order the docs list them.

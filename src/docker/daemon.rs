@@ -2,7 +2,7 @@
 //! live in `plan` and the commands. One file per kind of object (`containers`, `networks`,
 //! `volumes`, `images`) and what their calls share (`api`); the `Engine` impl only delegates.
 
-mod api;
+pub(super) mod api;
 mod containers;
 mod images;
 mod networks;
@@ -29,6 +29,14 @@ impl Daemon {
     pub fn client(&self) -> &Docker {
         &self.docker
     }
+
+    /// The identity of `image` (ID and registry digests), or `None` when it is not on the host.
+    pub async fn image_identity(
+        &self,
+        image: &str,
+    ) -> anyhow::Result<Option<super::image::ImageIdentity>> {
+        images::identity(&self.docker, image).await
+    }
 }
 
 impl Engine for Daemon {
@@ -49,7 +57,7 @@ impl Engine for Daemon {
     }
 
     async fn image_id(&self, image: &str) -> anyhow::Result<Option<String>> {
-        images::id(&self.docker, image).await
+        Ok(images::identity(&self.docker, image).await?.map(|i| i.id))
     }
 
     async fn pull_image(

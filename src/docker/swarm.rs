@@ -12,6 +12,7 @@ use bollard::query_parameters::{
     UpdateServiceOptionsBuilder,
 };
 
+use super::daemon::api::{has_status, is_not_found, label_filter, to_btree};
 use super::daemon::Daemon;
 
 pub use crate::render::swarm::NAMESPACE_LABEL;
@@ -102,18 +103,7 @@ fn text<T: serde::Serialize>(value: Option<T>) -> String {
 }
 
 fn namespace_filter(project: &str) -> HashMap<String, Vec<String>> {
-    HashMap::from([(
-        "label".to_string(),
-        vec![format!("{NAMESPACE_LABEL}={project}")],
-    )])
-}
-
-fn btree(map: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
-    map.unwrap_or_default().into_iter().collect()
-}
-
-fn is_status(e: &bollard::errors::Error, code: u16) -> bool {
-    matches!(e, bollard::errors::Error::DockerResponseServerError { status_code, .. } if *status_code == code)
+    label_filter(NAMESPACE_LABEL, project)
 }
 
 impl Daemon {
@@ -149,7 +139,7 @@ impl Daemon {
                     id: s.id.unwrap_or_default(),
                     name: spec.name.unwrap_or_default(),
                     version: s.version.and_then(|v| v.index).unwrap_or(0),
-                    labels: btree(spec.labels),
+                    labels: to_btree(spec.labels),
                     update_state: Some(text(update.state)).filter(|t| !t.is_empty()),
                     update_message: update.message,
                     update_started: update.started_at,
@@ -311,8 +301,8 @@ impl Daemon {
         };
         match removed {
             Ok(()) => Ok(true),
-            Err(e) if is_status(&e, 404) => Ok(true),
-            Err(e) if is_status(&e, 400) || is_status(&e, 409) => Ok(false),
+            Err(e) if is_not_found(&e) => Ok(true),
+            Err(e) if has_status(&e, 400) || has_status(&e, 409) => Ok(false),
             Err(e) => Err(e).with_context(|| format!("cannot remove Swarm {} `{id}`", kind.noun())),
         }
     }
@@ -350,7 +340,7 @@ impl Daemon {
 
     pub async fn remove_service(&self, id: &str) -> anyhow::Result<()> {
         match self.client().delete_service(id).await {
-            Err(e) if is_status(&e, 404) => Ok(()),
+            Err(e) if is_not_found(&e) => Ok(()),
             other => other.with_context(|| format!("cannot remove Swarm service `{id}`")),
         }
     }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::duration::PromDuration;
 use super::model::{BasicAuth, PortSetting};
 use super::secret::Secret;
+use crate::catalog::ExporterType;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct ScrapeJob {
@@ -84,16 +85,8 @@ pub struct DockerDiscovery {
     pub port: Option<u16>,
 }
 
-pub const EXPORTER_TYPES: &[&str] = &[
-    "redis",
-    "postgres",
-    "mysql",
-    "mongodb",
-    "nginx",
-    "kafka",
-    "rabbitmq",
-    "elasticsearch",
-];
+/// The words `exporters[].type` takes.
+pub const EXPORTER_TYPES: &[&str] = <ExporterType as strum::VariantNames>::VARIANTS;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Exporter {
@@ -139,6 +132,11 @@ impl super::model::Passthrough for Exporter {
 }
 
 impl Exporter {
+    /// Its type, once validation has accepted the word (`None` before, for an unknown one).
+    pub fn exporter_type(&self) -> Option<ExporterType> {
+        self.kind.parse().ok()
+    }
+
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.kind)
     }

@@ -148,9 +148,13 @@ pub fn components(manifest: &Manifest) -> Vec<Component> {
         );
     }
     for (i, e) in manifest.exporters.iter().enumerate() {
+        // An unknown type is reported by validation; nothing of it is run.
+        let Some(kind) = e.exporter_type() else {
+            continue;
+        };
         let settings = ExporterSettings(e);
         let mut exporter = component(
-            Kind::Exporter(e.kind.clone()),
+            Kind::Exporter(kind),
             &format!("exporters[{i}]"),
             &e.service_name(),
             e.job_name(),

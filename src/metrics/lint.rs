@@ -185,7 +185,7 @@ fn known_exporters(manifest: &Manifest, catalog: &Catalog) -> Vec<(String, Strin
         .into_iter()
         .filter_map(|component| {
             let kind = match &component.kind {
-                Kind::Exporter(kind) => kind.clone(),
+                Kind::Exporter(kind) => kind.name().to_string(),
                 Kind::NodeExporter => "node".to_string(),
                 _ => return None,
             };

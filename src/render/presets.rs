@@ -11,6 +11,7 @@ mod data;
 mod knobs;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 use anyhow::Context as _;
 
@@ -20,21 +21,18 @@ use super::rules::{self, Group, RuleFile, TestFile, RULES_FROM_TESTS};
 use super::{Draft, Kind, Stack, Templates};
 use crate::manifest::{Diagnostic, PresetSelection};
 
-/// Every preset, in the order they are rendered.
-pub const PRESETS: &[&str] = &[
-    "stack",
-    "host",
-    "containers",
-    "probes",
-    "redis",
-    "postgres",
-    "mysql",
-    "mongodb",
-    "nginx",
-    "kafka",
-    "rabbitmq",
-    "elasticsearch",
-];
+/// The presets that watch the stack itself, hosts, containers and probes.
+const BASE_PRESETS: &[&str] = &["stack", "host", "containers", "probes"];
+
+/// Every preset, in the order they are rendered: the base ones, then one per exporter type
+/// (named as `exporters[].type`).
+pub static PRESETS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    BASE_PRESETS
+        .iter()
+        .chain(crate::manifest::EXPORTER_TYPES)
+        .copied()
+        .collect()
+});
 
 /// Which presets to render, and the problems and warnings the selection raised.
 #[derive(Debug, Default, PartialEq)]
@@ -54,7 +52,7 @@ pub fn select(stack: &Stack) -> Selection {
             selection.presets = PRESETS.iter().copied().filter(|p| fits(stack, p)).collect()
         }
         PresetSelection::List(names) => {
-            selection.problems = knobs::check_preset_names(names, PRESETS);
+            selection.problems = knobs::check_preset_names(names, &PRESETS);
             for preset in PRESETS
                 .iter()
                 .copied()
@@ -108,7 +106,10 @@ pub fn jobs(stack: &Stack, name: &str) -> Vec<String> {
         "host" => of_kind(Kind::NodeExporter),
         "containers" => of_kind(Kind::Cadvisor),
         "probes" => probe_jobs(stack),
-        other => of_kind(Kind::Exporter(other.to_string())),
+        other => match other.parse() {
+            Ok(exporter) => of_kind(Kind::Exporter(exporter)),
+            Err(_) => Vec::new(),
+        },
     }
 }
 
@@ -125,7 +126,7 @@ fn probe_jobs(stack: &Stack) -> Vec<String> {
 /// Every knob of every preset (`alerts.thresholds` names), with its default and bounds.
 pub fn knob_table(templates: &Templates) -> anyhow::Result<BTreeMap<String, Knob>> {
     let mut table = BTreeMap::new();
-    for preset in PRESETS {
+    for preset in PRESETS.iter() {
         table.extend(data::knobs(templates, preset)?);
     }
     Ok(table)
@@ -135,7 +136,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let alerts = &stack.manifest.alerts;
     let all_knobs = knob_table(stack.templates)?;
     let mut owner = BTreeMap::new();
-    for preset in PRESETS {
+    for preset in PRESETS.iter() {
         for knob in data::knobs(stack.templates, preset)?.into_keys() {
             owner.insert(knob, *preset);
         }

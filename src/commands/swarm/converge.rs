@@ -14,6 +14,7 @@ use crate::docker::swarm::{ObjectKind, ObservedService, ObservedTask};
 use crate::docker::swarm_spec::{service_name, service_spec, Resolved};
 use crate::docker::{labels, Daemon, Engine};
 use crate::error::Failure;
+use crate::output::progress::{Progress, ServiceLine};
 use crate::render::swarm::{StackFile, NAMESPACE_LABEL, TASK_LABEL};
 use crate::swarm_plan::{self, ServiceAction};
 
@@ -108,19 +109,16 @@ pub async fn run(
         daemon.remove_service(id).await?;
         println!("removed service {name}");
     }
-    let waited = wait(daemon, project, file, &changed, &before, timeout).await;
+    let outcome = |key: &str, how: &str| match mode {
+        Mode::Reload if how == "updated" => reloaded(session, key),
+        _ => how.to_string(),
+    };
+    let waited = wait(daemon, project, file, &changed, &before, timeout, outcome).await;
     let elapsed = started.elapsed();
     let removed = remove_unused(daemon, project, file).await?;
     let tasks = report::task_rows(daemon, project).await?;
     match waited {
         Ok(()) => {
-            for (key, how) in &changed {
-                let how = match mode {
-                    Mode::Reload if *how == "updated" => reloaded(session, key),
-                    _ => how.to_string(),
-                };
-                println!("{key:<20} {how}");
-            }
             report::print_nodes(&tasks);
             if removed > 0 {
                 println!("removed {removed} config(s)/secret(s) no service uses");
@@ -146,8 +144,8 @@ fn reloaded(session: &Session, key: &str) -> String {
         .find(|c| c.service == key)
         .map(|c| c.kind);
     match kind.as_ref().and_then(crate::render::swarm::reload_metric) {
-        Some(metric) => format!("reloaded: new config, every task reports `{metric} 1`"),
-        None => "reloaded: new config/secrets, tasks ready".to_string(),
+        Some(metric) => format!("reloaded (new config; every task reports `{metric} 1`)"),
+        None => "reloaded (new config/secrets)".to_string(),
     }
 }
 
@@ -187,7 +185,9 @@ async fn create_objects(
 
 /// Waits until each changed service's update is complete and its tasks run (Swarm marks a
 /// task running only once its health check passes); a rolled-back update is a failure with
-/// the program's own error.
+/// the program's own error. Each service has a live line saying what it waits for (tasks on
+/// the new spec, the update, a rollback) with the time spent, and its `outcome` the moment it
+/// is ready.
 async fn wait(
     daemon: &Daemon,
     project: &str,
@@ -195,8 +195,19 @@ async fn wait(
     changed: &[(String, &str)],
     before: &BTreeMap<String, Option<String>>,
     timeout: Duration,
+    outcome: impl Fn(&str, &str) -> String,
 ) -> Result<(), Failure> {
     let deadline = Instant::now() + timeout;
+    let progress = Progress::new();
+    let lines: Vec<ServiceLine> = changed
+        .iter()
+        .map(|(key, how)| {
+            let line = progress.service(key, timeout);
+            line.step(how);
+            line
+        })
+        .collect();
+    let mut ready = vec![false; changed.len()];
     loop {
         let services = daemon
             .stack_services(project)
@@ -209,9 +220,14 @@ async fn wait(
             .map_err(|e| Failure::new(format!("{e:#}")))?;
         let nodes = daemon.swarm_nodes().await.map(|n| n.len()).unwrap_or(1);
         let mut pending = Vec::new();
-        for (key, how) in changed {
+        for (i, (key, how)) in changed.iter().enumerate() {
+            if ready[i] {
+                continue;
+            }
+            let line = &lines[i];
             let name = service_name(project, key);
             let Some(service) = services.iter().find(|s| s.name == name) else {
+                line.waiting("not listed yet");
                 pending.push(format!("`{key}` (not listed yet)"));
                 continue;
             };
@@ -231,9 +247,16 @@ async fn wait(
                 nodes,
                 file.services[key].deploy.mode == "global",
             ) {
-                State::Ready => {}
-                State::Waiting(why) => pending.push(format!("`{key}` ({why})")),
+                State::Ready => {
+                    line.done(&outcome(key, how));
+                    ready[i] = true;
+                }
+                State::Waiting(why) => {
+                    line.waiting(&why);
+                    pending.push(format!("`{key}` ({why})"));
+                }
                 State::RolledBack(why) => {
+                    line.failed("rolled back");
                     let error = task_error::last_error(daemon, service, &tasks).await;
                     return Err(Failure::new(format!(
                         "`{key}` did not take the new spec: Swarm rolled the update back ({why}){error}"
@@ -246,6 +269,11 @@ async fn wait(
             return Ok(());
         }
         if Instant::now() >= deadline {
+            for (i, line) in lines.iter().enumerate() {
+                if !ready[i] {
+                    line.failed("not ready");
+                }
+            }
             return Err(Failure::new(format!(
                 "not ready after {}s: {}",
                 timeout.as_secs(),

@@ -8,10 +8,18 @@ use futures_util::StreamExt as _;
 
 use super::api::is_not_found;
 use crate::docker::engine::PullProgress;
+use crate::docker::image::ImageIdentity;
 
-pub(super) async fn id(docker: &Docker, image: &str) -> anyhow::Result<Option<String>> {
+/// The identity of `image`, or `None` when it is not on the host.
+pub(super) async fn identity(
+    docker: &Docker,
+    image: &str,
+) -> anyhow::Result<Option<ImageIdentity>> {
     match docker.inspect_image(image).await {
-        Ok(found) => Ok(Some(found.id.unwrap_or_default())),
+        Ok(found) => Ok(Some(ImageIdentity {
+            id: found.id.unwrap_or_default(),
+            repo_digests: found.repo_digests.unwrap_or_default(),
+        })),
         Err(e) if is_not_found(&e) => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot inspect image `{image}`")),
     }
@@ -38,7 +46,7 @@ pub(super) async fn pull(
             }),
             // bollard#560: the stream may end with a framing error after a good pull.
             Err(BollardError::JsonDataError { .. }) | Err(BollardError::IOError { .. })
-                if id(docker, image).await?.is_some() =>
+                if identity(docker, image).await?.is_some() =>
             {
                 return Ok(())
             }

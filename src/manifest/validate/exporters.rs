@@ -2,6 +2,7 @@
 
 use super::names::{is_host, is_host_port};
 use super::quoted_list;
+use crate::catalog::ExporterType;
 use crate::manifest::{did_you_mean, Diagnostic, Exporter, Manifest, EXPORTER_TYPES};
 
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
@@ -11,8 +12,8 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
 }
 
 fn check_exporter(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic>) {
-    let kind = exporter.kind.as_str();
-    if !EXPORTER_TYPES.contains(&kind) {
+    let Some(kind) = exporter.exporter_type() else {
+        let kind = exporter.kind.as_str();
         let hint = match did_you_mean(kind, EXPORTER_TYPES) {
             Some(suggestion) => format!(
                 "did you mean `{suggestion}`? known types: {}",
@@ -31,7 +32,7 @@ fn check_exporter(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic
             .hint(hint),
         );
         return;
-    }
+    };
     if let Some(name) = &exporter.name {
         if !super::names::is_project_name(name) {
             problems.push(
@@ -51,7 +52,7 @@ fn check_exporter(path: &str, exporter: &Exporter, problems: &mut Vec<Diagnostic
             );
         }
     }
-    if kind == "rabbitmq" {
+    if kind == ExporterType::Rabbitmq {
         check_builtin_endpoint(path, exporter, problems);
     }
     // Which types accept a `dsn` or credentials is decided by render, which knows each program.
@@ -105,22 +106,21 @@ struct TargetForm {
     path: bool,
 }
 
-fn target_form(kind: &str) -> TargetForm {
+fn target_form(kind: ExporterType) -> TargetForm {
     let (schemes, path): (&'static [&'static str], bool) = match kind {
-        "redis" => (&["redis", "rediss"], false),
-        "postgres" => (&[], true),
-        "mysql" | "kafka" => (&[], false),
-        "mongodb" => (&["mongodb"], true),
-        "nginx" | "elasticsearch" => (&["http", "https"], true),
+        ExporterType::Redis => (&["redis", "rediss"], false),
+        ExporterType::Postgres => (&[], true),
+        ExporterType::Mysql | ExporterType::Kafka => (&[], false),
+        ExporterType::Mongodb => (&["mongodb"], true),
+        ExporterType::Nginx | ExporterType::Elasticsearch => (&["http", "https"], true),
         // The broker's `rabbitmq_prometheus` endpoint, scraped by Prometheus itself.
-        "rabbitmq" => (&[], false),
-        _ => (&[], false),
+        ExporterType::Rabbitmq => (&[], false),
     };
     TargetForm { schemes, path }
 }
 
 /// Why `target` does not fit `kind`, as (message, hint); `None` when it fits.
-fn target_problem(kind: &str, target: &str) -> Option<(String, String)> {
+fn target_problem(kind: ExporterType, target: &str) -> Option<(String, String)> {
     let shown = target.escape_debug().to_string();
     let example = format!("e.g. `{kind}:{}`", default_port(kind));
     if target.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -176,16 +176,16 @@ fn target_problem(kind: &str, target: &str) -> Option<(String, String)> {
 }
 
 /// The usual port of each exporter's target, for hints.
-fn default_port(kind: &str) -> u16 {
+fn default_port(kind: ExporterType) -> u16 {
     match kind {
-        "redis" => 6379,
-        "postgres" => 5432,
-        "mysql" => 3306,
-        "mongodb" => 27017,
-        "nginx" => 8080,
-        "kafka" => 9092,
-        "rabbitmq" => 15692,
-        _ => 9200,
+        ExporterType::Redis => 6379,
+        ExporterType::Postgres => 5432,
+        ExporterType::Mysql => 3306,
+        ExporterType::Mongodb => 27017,
+        ExporterType::Nginx => 8080,
+        ExporterType::Kafka => 9092,
+        ExporterType::Rabbitmq => 15692,
+        ExporterType::Elasticsearch => 9200,
     }
 }
 

@@ -41,7 +41,7 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     }
     for (index, exporter) in manifest.exporters.iter().enumerate() {
         // An unknown type is reported by the exporter checks.
-        if let Some(releases) = versions::exporter(&exporter.kind) {
+        if let Some(releases) = exporter.exporter_type().map(versions::exporter) {
             check_settings(
                 &format!("exporters[{index}]"),
                 releases,

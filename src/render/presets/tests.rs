@@ -317,7 +317,7 @@ fn preset_unit_tests_keep_clear_of_range_window_edges() {
     let yaml = "{version: 1, project: p, components: {prometheus: {}, alertmanager: {}, node_exporter: {}, cadvisor: {}, blackbox_exporter: {}}, scrape: [{job: site, probe: {module: http_2xx, targets: ['https://example.com']}}], exporters: [{type: redis}, {type: postgres}, {type: mysql}, {type: mongodb}, {type: nginx}, {type: kafka}, {type: rabbitmq}, {type: elasticsearch}]}";
     let mut edges = Vec::new();
     let mut checked = 0;
-    for preset in PRESETS {
+    for preset in PRESETS.iter() {
         let (file, tests) = rendered(yaml, preset);
         let rule_expr = |alert: &str| {
             file.groups

@@ -7,6 +7,7 @@
 //! `@file` of arguments. What goes into those files is composed by `credentials`, the only
 //! place here that reads a secret's text.
 
+use crate::catalog::ExporterType;
 use crate::manifest::{Diagnostic, Exporter, Secret};
 use crate::render::Draft;
 use crate::service::ServiceSpec;
@@ -42,20 +43,25 @@ impl ExporterContext<'_> {
 
 /// Fills `spec.command` / `spec.environment` and registers secret files for the exporter.
 pub fn configure(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
-    match cx.exporter.kind.as_str() {
-        "redis" => redis(cx, spec, draft),
-        "postgres" => postgres(cx, spec, draft),
-        "mysql" => mysql(cx, spec, draft),
-        "mongodb" => mongodb(cx, spec, draft),
-        "kafka" => kafka(cx, spec, draft),
-        "nginx" => url_flag(
+    let Some(kind) = cx.exporter.exporter_type() else {
+        return; // validation reports an unknown type; nothing of it is rendered
+    };
+    match kind {
+        ExporterType::Redis => redis(cx, spec, draft),
+        ExporterType::Postgres => postgres(cx, spec, draft),
+        ExporterType::Mysql => mysql(cx, spec, draft),
+        ExporterType::Mongodb => mongodb(cx, spec, draft),
+        ExporterType::Kafka => kafka(cx, spec, draft),
+        // Scraped by Prometheus itself: no exporter container to configure.
+        ExporterType::Rabbitmq => {}
+        ExporterType::Nginx => url_flag(
             cx,
             spec,
             draft,
             "--nginx.scrape-uri",
             "nginx:8080/stub_status",
         ),
-        _ => url_flag(cx, spec, draft, "--es.uri", "elasticsearch:9200"),
+        ExporterType::Elasticsearch => url_flag(cx, spec, draft, "--es.uri", "elasticsearch:9200"),
     }
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Facts about images only (reference/config-formats.md §0, §10); no manifest decisions here.
 
-use crate::catalog::gates;
+use crate::catalog::{gates, ExporterType};
 use crate::render::{alloy, jaeger, promtail, victoriametrics, Component, Kind};
 use crate::service::{HealthCheck, HttpProbe, ReloadMethod};
 
@@ -192,14 +192,14 @@ pub fn runtime(component: &Component, badger: bool) -> Runtime {
             uid: None,
             ..base
         },
-        Kind::Exporter(kind) => exporter_runtime(kind, port, base),
+        Kind::Exporter(kind) => exporter_runtime(*kind, port, base),
     }
 }
 
-fn exporter_runtime(kind: &str, port: u16, base: Runtime) -> Runtime {
+fn exporter_runtime(kind: ExporterType, port: u16, base: Runtime) -> Runtime {
     match kind {
         // FROM scratch, uid 59000.
-        "redis" => Runtime {
+        ExporterType::Redis => Runtime {
             ready: Some(HttpProbe {
                 port,
                 path: "/health".to_string(),
@@ -208,7 +208,7 @@ fn exporter_runtime(kind: &str, port: u16, base: Runtime) -> Runtime {
             ..base
         },
         // Prometheus busybox images: wget exists; `/` avoids a database query per check.
-        "postgres" | "mysql" => Runtime {
+        ExporterType::Postgres | ExporterType::Mysql => Runtime {
             self_check: SelfCheck::Wget { port, path: "/" },
             ready: Some(HttpProbe {
                 port,
