@@ -1,6 +1,6 @@
-//! The Swarm health check of a program behind basic auth, run for real: the rendered command,
-//! in busybox's shell, against a real Prometheus serving the rendered HTTPS web config with its
-//! password. It passes with the password, fails with a wrong one, and the password reaches no
+//! The Swarm health checks of the programs behind basic auth, run for real: each rendered
+//! command against the real program (Prometheus, Alertmanager, the Pushgateway) serving its
+//! rendered HTTPS web config with its password. It passes with the password, fails with a wrong one, and the password reaches no
 //! command line: every busybox process it starts is logged with its arguments (as anyone on
 //! the host could read them in `/proc/PID/cmdline`), and neither the password nor its
 //! base64 form is among them.
@@ -19,7 +19,7 @@ const PASSWORD: &str = "s3cret-web-pw";
 
 /// An exposed Swarm stack rendered with the web password above and a generated TLS pair.
 fn rendered(dir: &Path) -> stackctl::render::RenderedStack {
-    let source = "version: 1\nproject: demo\nengine: swarm\nbind: 0.0.0.0\ncomponents:\n  prometheus: {}\n  alertmanager: {}\n";
+    let source = "version: 1\nproject: demo\nengine: swarm\nbind: 0.0.0.0\ncomponents:\n  prometheus: {}\n  alertmanager: {}\n  pushgateway: {}\n";
     std::fs::write(
         dir.join(".env"),
         format!("STACKCTL_WEB_PASSWORD={PASSWORD}\n"),
@@ -63,75 +63,137 @@ impl Drop for Killed {
     }
 }
 
+/// A program of the stack as its task would run it: the binary, its default port, and the
+/// arguments it takes beside the web config and the listen address.
+struct Program {
+    service: &'static str,
+    binary: &'static str,
+    port: u16,
+    args: fn(&Path) -> Vec<String>,
+}
+
+const PROGRAMS: &[Program] = &[
+    Program {
+        service: "prometheus",
+        binary: "prometheus",
+        port: 9090,
+        args: |dir| {
+            std::fs::write(dir.join("prometheus.yml"), "scrape_configs: []\n").unwrap();
+            vec![
+                format!("--config.file={}", dir.join("prometheus.yml").display()),
+                format!("--storage.tsdb.path={}", dir.join("data").display()),
+            ]
+        },
+    },
+    Program {
+        service: "alertmanager",
+        binary: "prometheus-alertmanager",
+        port: 9093,
+        args: |dir| {
+            std::fs::write(
+                dir.join("alertmanager.yml"),
+                "route: {receiver: default}\nreceivers: [{name: default}]\n",
+            )
+            .unwrap();
+            vec![
+                format!("--config.file={}", dir.join("alertmanager.yml").display()),
+                format!("--storage.path={}", dir.join("data").display()),
+                "--cluster.listen-address=".to_string(),
+            ]
+        },
+    },
+    Program {
+        service: "pushgateway",
+        binary: "prometheus-pushgateway",
+        port: 9091,
+        args: |_| Vec::new(),
+    },
+];
+
 #[test]
-fn the_swarm_health_check_authenticates_without_putting_the_password_on_a_command_line() {
-    let Some(prometheus) = common::require_tool("prometheus") else {
-        return;
-    };
+fn the_swarm_health_checks_authenticate_without_putting_the_password_on_a_command_line() {
     let Some(busybox) = common::require_tool("busybox") else {
         return;
     };
     let Some(dash) = common::require_tool("dash") else {
         return;
     };
-    let dir = common::tempdir();
-    let stack = rendered(dir.path());
+    let stack_dir = common::tempdir();
+    let stack = rendered(stack_dir.path());
     let file = stack.swarm.as_ref().expect("a Swarm model");
-    let secrets = dir.path().join("run-secrets");
-    task_secrets(&stack, file, "prometheus", &secrets);
+    for program in PROGRAMS {
+        let Some(binary) = common::require_tool(program.binary) else {
+            return;
+        };
+        check_program(program, &binary, &stack, file, &busybox, &dash);
+    }
+}
+
+fn check_program(
+    program: &Program,
+    binary: &Path,
+    stack: &stackctl::render::RenderedStack,
+    file: &StackFile,
+    busybox: &Path,
+    dash: &Path,
+) {
+    let service = program.service;
+    let dir = common::tempdir();
+    let dir = dir.path();
+    let secrets = dir.join("run-secrets");
+    task_secrets(stack, file, service, &secrets);
     let secrets_path = format!("{}/", secrets.display());
 
-    // Prometheus with the rendered web config (certificate and password hash), its secret
+    // The program with its rendered web config (certificate and password hash), the secret
     // paths moved from /run/secrets to the copy above.
     let web = std::fs::read_to_string(secrets.join("web.yml"))
-        .expect("the rendered web config is a secret of the task")
+        .unwrap_or_else(|_| panic!("{service}: the rendered web config is a secret of the task"))
         .replace("/run/secrets/", &secrets_path);
     std::fs::write(secrets.join("web.yml"), web).unwrap();
-    std::fs::write(dir.path().join("prometheus.yml"), "scrape_configs: []\n").unwrap();
     let port = free_port();
     let _server = Killed(
-        Command::new(&prometheus)
-            .arg(format!(
-                "--config.file={}",
-                dir.path().join("prometheus.yml").display()
-            ))
+        Command::new(binary)
+            .args((program.args)(dir))
             .arg(format!(
                 "--web.config.file={}",
                 secrets.join("web.yml").display()
             ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.path().join("data").display()
-            ))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("prometheus starts"),
+            .unwrap_or_else(|e| panic!("{service} starts: {e}")),
     );
 
     // The rendered check, aimed at that server and secret copy.
-    let health = file.services["prometheus"]
+    let health = file.services[service]
         .healthcheck
         .as_ref()
-        .expect("a health check");
+        .unwrap_or_else(|| panic!("{service} has a health check"));
     assert_eq!(health.test[0], "CMD-SHELL");
+    let default = program.port;
     let script = health.test[1]
         .replace("/run/secrets/", &secrets_path)
-        .replace("127.0.0.1 9090", &format!("127.0.0.1 {port}"))
-        .replace("127.0.0.1:9090", &format!("127.0.0.1:{port}"));
-    assert_ne!(
-        script, health.test[1],
-        "the check names the secret path and port"
+        .replace(
+            &format!("127.0.0.1 {default}"),
+            &format!("127.0.0.1 {port}"),
+        )
+        .replace(
+            &format!("127.0.0.1:{default}"),
+            &format!("127.0.0.1:{port}"),
+        );
+    assert!(
+        script.contains(&port.to_string()),
+        "{service}: the check names the port: {script}"
     );
 
     // `busybox` and its applets on PATH are a wrapper that logs each call's arguments, then
     // runs the real one. Every shell is dash, which runs each program it does not build in as
     // its own process (a busybox shell built to prefer its applets would run them unseen), so
     // the log holds every argument list the check puts where `/proc/PID/cmdline` shows it.
-    let bin = dir.path().join("bin");
+    let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).unwrap();
-    let log = dir.path().join("argv.log");
+    let log = dir.join("argv.log");
     let wrapper = bin.join("busybox");
     std::fs::write(
         &wrapper,
@@ -160,32 +222,31 @@ fn the_swarm_health_check_authenticates_without_putting_the_password_on_a_comman
     };
 
     let started = Instant::now();
-    let passed = loop {
+    loop {
         let output = check();
         if output.status.success() {
-            break output;
+            break;
         }
         assert!(
             started.elapsed() < Duration::from_secs(60),
-            "the check never passed: {}{}",
+            "{service}: the check never passed: {}{}",
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
         std::thread::sleep(Duration::from_millis(500));
-    };
-    assert!(passed.status.success());
+    }
 
     let arguments = std::fs::read_to_string(&log).unwrap();
     let basic = base64_of(&format!("stackctl:{PASSWORD}"));
     for secret in [PASSWORD, basic.as_str()] {
         assert!(
             !arguments.contains(secret),
-            "a command line carried the password:\n{arguments}"
+            "{service}: a command line carried the password:\n{arguments}"
         );
     }
     assert!(
         arguments.contains("ssl_client"),
-        "the check spoke TLS:\n{arguments}"
+        "{service}: the check spoke TLS:\n{arguments}"
     );
 
     // A wrong password: the server answers 401, and the check fails.
@@ -193,7 +254,7 @@ fn the_swarm_health_check_authenticates_without_putting_the_password_on_a_comman
     let failed = check();
     assert!(
         !failed.status.success(),
-        "the check passed with a wrong password"
+        "{service}: the check passed with a wrong password"
     );
 }
 
