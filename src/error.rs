@@ -8,17 +8,39 @@ use std::process::ExitCode;
 use crate::manifest::{LoadError, ManifestError};
 use crate::render::RenderError;
 
-/// A failure that maps to exit code 2 (bad input) rather than 1.
+/// Which kind of failure a [`CommandError`] is, and so the exit status it maps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Bad input (a usage mistake, an argument that cannot work): exit 2, nothing touched.
+    Usage,
+    /// An operational failure (a service not ready, Docker refusing): exit 1.
+    Failure,
+}
+
+/// An error a command raises for the operator: what went wrong, and a hint printed as
+/// `  hint: ...`. It sits in an `anyhow` chain like any other cause; the chain is kept.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
-pub struct UsageError {
+pub struct CommandError {
+    pub exit: Exit,
     pub message: String,
     pub hint: Option<String>,
 }
 
-impl UsageError {
-    pub fn new(message: impl Into<String>) -> Self {
+impl CommandError {
+    /// Bad input: exit 2.
+    pub fn usage(message: impl Into<String>) -> Self {
         Self {
+            exit: Exit::Usage,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// An operational failure: exit 1.
+    pub fn failure(message: impl Into<String>) -> Self {
+        Self {
+            exit: Exit::Failure,
             message: message.into(),
             hint: None,
         }
@@ -30,37 +52,12 @@ impl UsageError {
     }
 }
 
-/// An operational failure (exit 1) with a hint for the operator, printed as `  hint: ...`.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct Failure {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl Failure {
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-/// The hint of the first `UsageError` or `Failure` in the chain.
+/// The hint of the first `CommandError` in the chain.
 pub fn hint_of(error: &anyhow::Error) -> Option<&str> {
     error.chain().find_map(|cause| {
-        if let Some(usage) = cause.downcast_ref::<UsageError>() {
-            return usage.hint.as_deref();
-        }
         cause
-            .downcast_ref::<Failure>()
-            .and_then(|f| f.hint.as_deref())
+            .downcast_ref::<CommandError>()
+            .and_then(|e| e.hint.as_deref())
     })
 }
 
@@ -72,7 +69,13 @@ pub fn exit_code(error: &anyhow::Error) -> ExitCode {
 /// The numeric exit status `exit_code` maps `error` to (2 invalid input, 1 otherwise).
 pub fn exit_status(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
-        if cause.is::<ManifestError>() || cause.is::<UsageError>() {
+        if cause.is::<ManifestError>() {
+            return 2;
+        }
+        if let Some(CommandError {
+            exit: Exit::Usage, ..
+        }) = cause.downcast_ref::<CommandError>()
+        {
             return 2;
         }
         if let Some(LoadError::Invalid(_)) = cause.downcast_ref::<LoadError>() {

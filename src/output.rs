@@ -161,12 +161,12 @@ pub fn check_summary(results: &[CheckResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Failure;
+    use crate::error::CommandError;
 
     #[test]
     fn error_chain_prints_causes_and_hint() {
         let error = anyhow::Error::new(
-            Failure::new("port 3100 is in use").hint("stop what listens on 3100"),
+            CommandError::failure("port 3100 is in use").hint("stop what listens on 3100"),
         )
         .context("cannot deploy `loki`");
         assert_eq!(

@@ -24,7 +24,7 @@ use super::deploy::session::{self, Session};
 use crate::cli::{BackupArgs, GlobalArgs, RestoreArgs};
 use crate::docker::volume_archive::{self, Helper};
 use crate::docker::{labels, Daemon, Engine, ObservedContainer, RunState};
-use crate::error::{Failure, UsageError};
+use crate::error::CommandError;
 use crate::service::MountSource;
 use archive::{BackupManifest, SavedVolume, Spooled};
 
@@ -61,7 +61,7 @@ pub fn exec_backup(global: &GlobalArgs, args: BackupArgs) -> anyhow::Result<Exit
     let session = Session::open(global)?;
     let volumes = data_volumes(&session);
     if volumes.is_empty() {
-        return Err(UsageError::new(
+        return Err(CommandError::usage(
             "the manifest's services keep no data: there is nothing to back up",
         )
         .into());
@@ -71,7 +71,7 @@ pub fn exec_backup(global: &GlobalArgs, args: BackupArgs) -> anyhow::Result<Exit
         .unwrap_or_else(|| default_name(&session.project));
     if output.exists() {
         return Err(
-            UsageError::new(format!("`{}` already exists", output.display()))
+            CommandError::usage(format!("`{}` already exists", output.display()))
                 .hint("name another file with `--out FILE`, or remove it")
                 .into(),
         );
@@ -178,7 +178,7 @@ pub fn exec_restore(global: &GlobalArgs, args: RestoreArgs) -> anyhow::Result<Ex
     let bad_archive = |e: anyhow::Error| {
         let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
         anyhow::Error::new(
-            UsageError::new(format!(
+            CommandError::usage(format!(
                 "`{}`: {}",
                 args.archive.display(),
                 chain.join(": ")
@@ -205,7 +205,7 @@ pub fn exec_restore(global: &GlobalArgs, args: RestoreArgs) -> anyhow::Result<Ex
         if !containers.is_empty() {
             let names: Vec<&str> = containers.iter().map(|c| c.name.as_str()).collect();
             return Err(anyhow::Error::new(
-                Failure::new(format!(
+                CommandError::failure(format!(
                     "stack `{}` has containers ({}): restore writes into a stopped stack only",
                     session.project,
                     names.join(", ")
@@ -232,7 +232,7 @@ pub fn exec_restore(global: &GlobalArgs, args: RestoreArgs) -> anyhow::Result<Ex
             if existing.contains(&name) {
                 if !args.force {
                     return Err(anyhow::Error::new(
-                        Failure::new(format!("volume `{name}` already exists"))
+                        CommandError::failure(format!("volume `{name}` already exists"))
                             .hint("`stackctl down --volumes` removes the stack's volumes; or `restore --force` replaces them"),
                     ));
                 }
@@ -240,7 +240,7 @@ pub fn exec_restore(global: &GlobalArgs, args: RestoreArgs) -> anyhow::Result<Ex
             }
             if engine.image_id(&desired.spec.image).await?.is_none() {
                 return Err(anyhow::Error::new(
-                    Failure::new(format!("image `{}` is not on this host", desired.spec.image))
+                    CommandError::failure(format!("image `{}` is not on this host", desired.spec.image))
                         .hint("restore reaches the volume through the service's image: pull it (or deploy once) first"),
                 ));
             }

@@ -23,7 +23,7 @@ use std::time::Duration;
 use crate::cli::{DeployArgs, GlobalArgs};
 use crate::commands::reload::{apply::Target, backup::Backup};
 use crate::docker::{labels, Daemon, Engine};
-use crate::error::Failure;
+use crate::error::CommandError;
 use crate::plan::{self, Plan, ServiceAction};
 use crate::{output, writer};
 
@@ -54,7 +54,7 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     };
     let observed = observe(&engine, session).await?;
     let mut plan = plan::plan(&session.project, &session.desired, &observed)
-        .map_err(|e| anyhow::Error::new(Failure::new(e.to_string()).hint(e.hint())))?;
+        .map_err(|e| anyhow::Error::new(CommandError::failure(e.to_string()).hint(e.hint())))?;
     if args.remove_orphans {
         plan.remove_foreign();
     }

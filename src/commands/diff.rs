@@ -13,7 +13,7 @@ use super::deploy::session::{self, Session};
 use super::deploy::state::DeployedState;
 use crate::cli::{DiffArgs, GlobalArgs};
 use crate::docker::{labels, Engine, ObservedContainer};
-use crate::error::UsageError;
+use crate::error::CommandError;
 use crate::output::diff::{DiffReport, FileDiff, ServiceDiff, DIFF_SCHEMA_VERSION};
 use crate::plan::{self, Adoption, DesiredService};
 use crate::render::compose::COMPOSE_FILE;
@@ -66,7 +66,7 @@ fn selected<'a>(session: &'a Session, names: &[String]) -> anyhow::Result<Vec<&'
                     .map(|d| d.spec.name.as_str())
                     .collect();
                 anyhow::Error::new(
-                    UsageError::new(format!("no service `{name}` in this stack"))
+                    CommandError::usage(format!("no service `{name}` in this stack"))
                         .hint(format!("the services are: {}", known.join(", "))),
                 )
             })

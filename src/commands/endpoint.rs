@@ -6,7 +6,7 @@
 use super::deploy::ready;
 use super::deploy::session::Session;
 use crate::docker::{labels, Engine};
-use crate::error::Failure;
+use crate::error::CommandError;
 use crate::http_client::{Call, Method};
 use std::time::Duration;
 
@@ -35,7 +35,7 @@ pub async fn api<E: Engine>(
 ) -> anyhow::Result<Api> {
     let not_running = || {
         anyhow::Error::new(
-            Failure::new(format!(
+            CommandError::failure(format!(
                 "`{service}` of stack `{}` is not running",
                 session.project
             ))
@@ -44,7 +44,7 @@ pub async fn api<E: Engine>(
     };
     let desired = session.service(service).ok_or_else(|| {
         anyhow::Error::new(
-            crate::error::UsageError::new(format!(
+            crate::error::CommandError::usage(format!(
                 "the manifest declares no `{service}`: there is no API to call"
             ))
             .hint(format!("add `components.{service}`")),

@@ -16,7 +16,7 @@ use rand::Rng as _;
 use crate::atomic_file;
 use crate::catalog::versions;
 use crate::cli::{GlobalArgs, InitArgs};
-use crate::error::UsageError;
+use crate::error::CommandError;
 use crate::manifest::schema::{manifest_schema_text, SCHEMA_FILE};
 
 static PRESETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/stacks");
@@ -56,11 +56,11 @@ pub fn presets() -> Vec<Preset> {
 
 pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
     if super::discover::is_stdin(&global.file) {
-        return Err(
-            UsageError::new("`init` writes a manifest, and `-f -` names standard input")
-                .hint("name the file to write, e.g. `stackctl init -f ops/stackctl.yaml`")
-                .into(),
-        );
+        return Err(CommandError::usage(
+            "`init` writes a manifest, and `-f -` names standard input",
+        )
+        .hint("name the file to write, e.g. `stackctl init -f ops/stackctl.yaml`")
+        .into());
     }
     let preset = presets()
         .into_iter()
@@ -69,11 +69,11 @@ pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
     let dir = super::manifest_dir(global);
     let project = match &args.project {
         Some(name) if is_project_name(name) => name.clone(),
-        Some(name) => return Err(
-            UsageError::new(format!("`{name}` is not a valid project name"))
-                .hint("use lowercase letters, digits, `-` and `_`, starting with a letter or digit")
-                .into(),
-        ),
+        Some(name) => return Err(CommandError::usage(format!(
+            "`{name}` is not a valid project name"
+        ))
+        .hint("use lowercase letters, digits, `-` and `_`, starting with a letter or digit")
+        .into()),
         None => project_from_dir(&dir),
     };
     let manifest_path = global.file.clone();
@@ -81,7 +81,7 @@ pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
     if !args.force {
         for path in [&manifest_path, &env_path] {
             if path.exists() {
-                return Err(UsageError::new(format!("`{}` already exists", path.display()))
+                return Err(CommandError::usage(format!("`{}` already exists", path.display()))
                     .hint("pass `--force` to overwrite it (a new `.env` means new generated passwords)")
                     .into());
             }

@@ -14,7 +14,7 @@ use super::deploy::session;
 use crate::cli::{GlobalArgs, LogsArgs};
 use crate::docker::logs::{self, Channel, LogLine, LogRequest};
 use crate::docker::{labels, Engine, ObservedContainer};
-use crate::error::{Failure, UsageError};
+use crate::error::CommandError;
 use crate::manifest::did_you_mean;
 
 pub fn exec(global: &GlobalArgs, args: LogsArgs) -> anyhow::Result<ExitCode> {
@@ -91,9 +91,11 @@ fn choose<'a>(
     project: &str,
 ) -> anyhow::Result<Vec<&'a ObservedContainer>> {
     if containers.is_empty() {
-        return Err(Failure::new(format!("stack `{project}` has no containers"))
-            .hint("run `stackctl deploy` first")
-            .into());
+        return Err(
+            CommandError::failure(format!("stack `{project}` has no containers"))
+                .hint("run `stackctl deploy` first")
+                .into(),
+        );
     }
     let mut services: Vec<&str> = containers.iter().map(|c| c.service.as_str()).collect();
     services.sort_unstable();
@@ -104,7 +106,7 @@ fn choose<'a>(
                 Some(close) => format!("did you mean `{close}`? services: {}", services.join(", ")),
                 None => format!("services with a container: {}", services.join(", ")),
             };
-            return Err(UsageError::new(format!(
+            return Err(CommandError::usage(format!(
                 "stack `{project}` has no service `{name}` with a container"
             ))
             .hint(hint)

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::error::UsageError;
+use crate::error::CommandError;
 use crate::manifest::{LoadError, ManifestError};
 
 /// The output directory used when `--out` is not given, beside the manifest.
@@ -80,7 +80,7 @@ pub fn read_release_lock(
 }
 
 fn lock_usage_error(error: crate::release_lock::LockError) -> anyhow::Error {
-    UsageError::new(error.message).hint(error.hint).into()
+    CommandError::usage(error.message).hint(error.hint).into()
 }
 
 /// Loads the manifest as written, without `stackctl.lock`.
@@ -95,7 +95,7 @@ pub fn load_manifest_as_written(
         return Ok(loaded);
     }
     let missing = || {
-        UsageError::new(format!("no manifest at `{}`", global.file.display())).hint(
+        CommandError::usage(format!("no manifest at `{}`", global.file.display())).hint(
             "run `stackctl init` to create one, or name it with `-f PATH` (without `-f`, stackctl looks for `stackctl.yaml` here and in every parent directory)",
         )
     };

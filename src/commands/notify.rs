@@ -17,7 +17,7 @@ use super::endpoint::Api;
 use crate::catalog::Kind;
 use crate::cli::{GlobalArgs, NotifyArgs, NotifyCommand};
 use crate::docker::Engine;
-use crate::error::UsageError;
+use crate::error::CommandError;
 use crate::http_client::Method;
 use crate::manifest::did_you_mean;
 use crate::manifest::topology::Component;
@@ -79,7 +79,7 @@ impl TestPlan {
     fn new(session: &Session, receiver: Option<&str>) -> anyhow::Result<Self> {
         let manifest = &session.loaded.manifest;
         let Some(notify) = &manifest.notify else {
-            return Err(UsageError::new(
+            return Err(CommandError::usage(
                 "the manifest has no `notify` section: there is no receiver to test",
             )
             .hint("add `notify` with a receiver (see docs/manifest.md#notify)")
@@ -92,21 +92,21 @@ impl TestPlan {
                 Some(close) => format!("did you mean `{close}`? receivers: {}", known.join(", ")),
                 None => format!("receivers: {}", known.join(", ")),
             };
-            return Err(
-                UsageError::new(format!("`notify.receivers` has no receiver `{name}`"))
-                    .hint(hint)
-                    .into(),
-            );
+            return Err(CommandError::usage(format!(
+                "`notify.receivers` has no receiver `{name}`"
+            ))
+            .hint(hint)
+            .into());
         };
         let version = alertmanager(session)?.version;
         let integrations = routing::integrations(channels, version);
         if integrations.is_empty() {
-            return Err(UsageError::new(format!("receiver `{name}` has no channels: nothing to test"))
+            return Err(CommandError::usage(format!("receiver `{name}` has no channels: nothing to test"))
                 .hint(format!("give `notify.receivers.{name}` a channel (email, slack, pagerduty, webhook, msteams, opsgenie, telegram, discord)"))
                 .into());
         }
         let labels = routing::labels_for(notify, name).map_err(|message| {
-            UsageError::new(message).hint("give the route to this receiver a `match` label, or test it through a receiver that is reachable")
+            CommandError::usage(message).hint("give the route to this receiver a `match` label, or test it through a receiver that is reachable")
         })?;
         let mut secrets = session.loaded.secret_values.clone();
         secrets.extend(receiver_secrets(channels));
@@ -134,7 +134,7 @@ fn alertmanager(session: &Session) -> anyhow::Result<Component> {
         .into_iter()
         .find(|c| c.kind == Kind::Alertmanager)
         .ok_or_else(|| {
-            UsageError::new(
+            CommandError::usage(
                 "the manifest declares no Alertmanager: there is nothing to send a test alert to",
             )
             .hint("add `components.alertmanager`")

@@ -12,7 +12,7 @@ use super::deploy::session::{self, Session};
 use super::deploy::{lock, observe, record_state};
 use crate::cli::GlobalArgs;
 use crate::docker::{labels, RunState};
-use crate::error::Failure;
+use crate::error::CommandError;
 use crate::plan::Observed;
 use crate::{output, writer};
 use apply::Target;
@@ -35,7 +35,7 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
     let observed = observe(&engine, session).await?;
     let survey = survey(session, &observed);
     if survey.nothing_deployed {
-        return Err(Failure::new(format!(
+        return Err(CommandError::failure(format!(
             "nothing is deployed for project `{}`: no service to reload",
             session.project
         ))
@@ -134,14 +134,14 @@ fn survey<'a>(session: &'a Session, observed: &Observed) -> Survey<'a> {
 }
 
 /// A reload cannot put config into a program that does not run: exit 1, naming each one.
-fn not_running(services: &[String]) -> Failure {
+fn not_running(services: &[String]) -> CommandError {
     let names: Vec<String> = services.iter().map(|s| format!("`{s}`")).collect();
     let (verb, pronoun) = if services.len() == 1 {
         ("is", "it")
     } else {
         ("are", "them")
     };
-    Failure::new(format!(
+    CommandError::failure(format!(
         "{} {verb} not running, so {} not take the current config",
         names.join(", "),
         if services.len() == 1 {

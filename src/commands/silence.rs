@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::deploy::session::{self, Session};
 use super::endpoint::{self, Api};
 use crate::cli::{GlobalArgs, SilenceAddArgs, SilenceArgs, SilenceCommand, SilenceLsArgs};
-use crate::error::{Failure, UsageError};
+use crate::error::CommandError;
 use crate::http_client::Method;
 
 const ALERTMANAGER_PORT: u16 = 9093;
@@ -53,9 +53,9 @@ pub struct Matcher {
 
 impl Matcher {
     /// `name=value`, `name!=value`, `name=~regex`, `name!~regex`.
-    pub fn parse(text: &str) -> Result<Self, UsageError> {
+    pub fn parse(text: &str) -> Result<Self, CommandError> {
         let bad = |why: &str| {
-            UsageError::new(format!("`--match {text}`: {why}"))
+            CommandError::usage(format!("`--match {text}`: {why}"))
                 .hint("write `label=value`, `label!=value`, `label=~regex` or `label!~regex`, e.g. `--match alertname=InstanceDown`")
         };
         let (at, op) = ["!=", "=~", "!~", "="]
@@ -99,14 +99,14 @@ struct NewSilence {
 }
 
 impl NewSilence {
-    fn parse(args: &SilenceAddArgs) -> Result<Self, UsageError> {
+    fn parse(args: &SilenceAddArgs) -> Result<Self, CommandError> {
         let matchers = args
             .matchers
             .iter()
             .map(|m| Matcher::parse(m))
             .collect::<Result<Vec<_>, _>>()?;
         if matchers.iter().all(|m| m.value.is_empty() && m.is_equal) {
-            return Err(UsageError::new(
+            return Err(CommandError::usage(
                 "every `--match` is `label=` (empty): the silence would match every alert",
             )
             .hint("give at least one matcher a value, e.g. `--match alertname=InstanceDown`"));
@@ -115,11 +115,11 @@ impl NewSilence {
             .ok()
             .filter(|d| !d.is_zero())
             .ok_or_else(|| {
-                UsageError::new(format!("`--for {}` is not a duration", args.duration))
+                CommandError::usage(format!("`--for {}` is not a duration", args.duration))
                     .hint("write a positive duration such as `30m`, `2h` or `1d`")
             })?;
         if args.comment.trim().is_empty() {
-            return Err(UsageError::new("`--comment` is empty")
+            return Err(CommandError::usage("`--comment` is empty")
                 .hint("say why the alerts are silenced; Alertmanager requires a comment"));
         }
         let author = args
@@ -242,7 +242,7 @@ fn matcher_text(m: &Value) -> String {
 
 async fn expire_one(api: &Api, id: &str) -> anyhow::Result<()> {
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return Err(UsageError::new(format!("`{id}` is not a silence ID"))
+        return Err(CommandError::usage(format!("`{id}` is not a silence ID"))
             .hint("IDs look like `0f0e5b4c-…`; `stackctl silence ls` lists them")
             .into());
     }
@@ -256,9 +256,11 @@ async fn expire_one(api: &Api, id: &str) -> anyhow::Result<()> {
             println!("expired {id}");
             Ok(())
         }
-        404 => Err(Failure::new(format!("Alertmanager has no silence `{id}`"))
-            .hint("`stackctl silence ls --all` lists them")
-            .into()),
+        404 => Err(
+            CommandError::failure(format!("Alertmanager has no silence `{id}`"))
+                .hint("`stackctl silence ls --all` lists them")
+                .into(),
+        ),
         status => Err(refused(
             &format!("expired silence `{id}`"),
             status,
@@ -277,7 +279,7 @@ fn refused(what: &str, status: u16, body: &str) -> anyhow::Error {
             body.chars().take(300).collect::<String>()
         )
     };
-    Failure::new(format!("Alertmanager has not {what}: it {why}")).into()
+    CommandError::failure(format!("Alertmanager has not {what}: it {why}")).into()
 }
 
 fn rfc3339(time: SystemTime) -> String {

@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::cli::{DeployArgs, DownArgs, GlobalArgs, StatusArgs};
 use crate::commands::deploy::{lock, session};
 use crate::docker::Daemon;
-use crate::error::{Failure, UsageError};
+use crate::error::CommandError;
 use crate::manifest::EngineKind;
 use session::Session;
 
@@ -76,7 +76,7 @@ async fn connect_manager() -> anyhow::Result<Daemon> {
     let daemon = session::connect().await?;
     let state = daemon.swarm_state().await?;
     if state.local_state != "active" {
-        return Err(UsageError::new(format!(
+        return Err(CommandError::usage(format!(
             "`engine: swarm` needs a Docker Swarm, but this Docker daemon is not in one (state `{}`)",
             if state.local_state.is_empty() { "inactive" } else { &state.local_state }
         ))
@@ -84,7 +84,7 @@ async fn connect_manager() -> anyhow::Result<Daemon> {
         .into());
     }
     if !state.manager {
-        return Err(Failure::new("this Docker daemon is a Swarm worker: services are created on managers")
+        return Err(CommandError::failure("this Docker daemon is a Swarm worker: services are created on managers")
             .hint("run stackctl on a manager node (`docker node ls` there lists the nodes), or point `DOCKER_HOST` at one")
             .into());
     }

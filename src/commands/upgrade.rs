@@ -16,7 +16,7 @@ use crate::release_lock::{self, Pin, PinSource, ReleaseLock};
 use crate::render::{self, RenderedFile, RenderedStack};
 use crate::version::Version;
 
-use crate::error::UsageError;
+use crate::error::CommandError;
 
 /// One release to bump.
 struct Bump<'a> {
@@ -73,7 +73,7 @@ pub fn exec(global: &GlobalArgs, args: &UpgradeArgs) -> anyhow::Result<ExitCode>
     }
     if let Some(text) = manifest_text {
         if loaded.path == std::path::Path::new(crate::manifest::STDIN_NAME) {
-            return Err(UsageError::new(
+            return Err(CommandError::usage(
                 "the manifest came from standard input, so its `version` keys cannot be rewritten",
             )
             .hint("run `stackctl upgrade` with `-f PATH`, or `--dry-run` to see the changes")
@@ -98,7 +98,7 @@ fn choose<'a>(pins: &'a [Pin], names: &[String]) -> anyhow::Result<Vec<&'a Pin>>
         if !pins.iter().any(|p| p.is_named(name)) {
             let known: Vec<String> = pins.iter().map(|p| format!("`{}`", p.service)).collect();
             return Err(
-                UsageError::new(format!("the stack has no service `{name}`"))
+                CommandError::usage(format!("the stack has no service `{name}`"))
                     .hint(format!("name one of {}", known.join(", ")))
                     .into(),
             );
@@ -226,7 +226,7 @@ fn edited_manifest(loaded: &LoadedManifest, bumps: &[Bump]) -> anyhow::Result<Op
                 edited = true;
             }
             None => {
-                return Err(UsageError::new(format!(
+                return Err(CommandError::usage(format!(
                     "cannot find the value of `{path}` in {} to rewrite it",
                     loaded.path.display()
                 ))

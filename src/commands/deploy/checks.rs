@@ -5,7 +5,7 @@
 //! `extra_config`) lets it proceed with a printed warning.
 
 use super::session::Session;
-use crate::error::Failure;
+use crate::error::CommandError;
 use crate::tools::judge::{NoDocker, Remembering};
 use crate::tools::scratch::Scratch;
 use crate::tools::{pipeline, CheckResult};
@@ -33,7 +33,7 @@ pub fn judge(session: &Session) -> anyhow::Result<()> {
     if !failed.is_empty() {
         output::print_checks(&failed);
         return Err(anyhow::Error::new(
-            Failure::new(format!(
+            CommandError::failure(format!(
                 "{} check(s) rejected the rendered files; nothing on Docker was changed",
                 failed.len()
             ))

@@ -4,7 +4,7 @@
 use std::net::TcpListener;
 
 use super::session::Session;
-use crate::error::Failure;
+use crate::error::CommandError;
 use crate::plan::{Plan, ServiceAction};
 use crate::service::ServiceSpec;
 
@@ -38,7 +38,7 @@ pub fn check_free(session: &Session, plan: &Plan) -> anyhow::Result<()> {
 
 fn in_use(session: &Session, spec: &ServiceSpec, host: &str, port: u16) -> anyhow::Error {
     anyhow::Error::new(
-        Failure::new(format!("port {port} on {host} is already in use")).hint(format!(
+        CommandError::failure(format!("port {port} on {host} is already in use")).hint(format!(
             "set `{}` to a free port, or stop what listens on {port}",
             session.key_of(&spec.name, "port")
         )),

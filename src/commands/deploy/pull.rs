@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::session::Session;
 use crate::docker::{Engine, PullProgress};
-use crate::error::Failure;
+use crate::error::CommandError;
 use crate::plan::Pull;
 
 pub async fn pull_all<E: Engine>(
@@ -43,7 +43,7 @@ pub async fn pull_all<E: Engine>(
             let causes: Vec<String> = error.chain().map(|c| c.to_string()).collect();
             let key = session.key_of(&pull.service, "image");
             return Err(anyhow::Error::new(
-                Failure::new(format!("cannot pull image `{}` for `{}`: {}", pull.image, pull.service, causes.join(": ")))
+                CommandError::failure(format!("cannot pull image `{}` for `{}`: {}", pull.image, pull.service, causes.join(": ")))
                     .hint(format!(
                         "the image is not on this host and could not be pulled; check `{key}` (or the `version` beside it), or load the image with `docker load`"
                     )),

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::docker::{labels, ContainerStatus, Engine, Health, RunState};
-use crate::error::Failure;
+use crate::error::CommandError;
 use crate::service::ServiceSpec;
 
 use super::http;
@@ -189,7 +189,7 @@ async fn not_ready<E: Engine>(
     } else {
         message.push_str(&format!("; its last log lines:\n{}", indent(&logs)));
     }
-    anyhow::Error::new(Failure::new(message).hint(format!(
+    anyhow::Error::new(CommandError::failure(message).hint(format!(
         "see `docker logs {}`; fix the manifest and run `stackctl deploy` again",
         labels::container_name(project, &spec.name)
     )))

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 
 use crate::cli::GlobalArgs;
 use crate::docker::{self, Daemon, Unreachable, UnsupportedHost};
-use crate::error::{Failure, UsageError};
+use crate::error::CommandError;
 use crate::manifest::LoadedManifest;
 use crate::plan::{self, DesiredService};
 use crate::render::{self, web_auth, RenderedStack};
@@ -115,7 +115,7 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 pub async fn connect() -> anyhow::Result<Daemon> {
     docker::connect().await.map_err(|error| {
         if let Some(unsupported) = error.downcast_ref::<UnsupportedHost>() {
-            let usage = UsageError::new(unsupported.to_string()).hint(unsupported.hint());
+            let usage = CommandError::usage(unsupported.to_string()).hint(unsupported.hint());
             return anyhow::Error::new(usage);
         }
         let Some(unreachable) = error.downcast_ref::<Unreachable>() else {
@@ -127,7 +127,7 @@ pub async fn connect() -> anyhow::Result<Daemon> {
         } else {
             causes.join(": ")
         };
-        anyhow::Error::new(Failure::new(cause).hint(unreachable.hint()))
+        anyhow::Error::new(CommandError::failure(cause).hint(unreachable.hint()))
             .context(unreachable.to_string())
     })
 }

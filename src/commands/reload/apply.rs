@@ -14,7 +14,7 @@ use super::backup::Backup;
 use crate::commands::deploy::http::{self, Method};
 use crate::commands::deploy::{ready, secrets, session::Session};
 use crate::docker::{ContainerStatus, Engine};
-use crate::error::Failure;
+use crate::error::CommandError;
 use crate::output::progress::{Progress, ServiceLine};
 use crate::plan::DesiredService;
 use crate::render::RenderedFile;
@@ -127,7 +127,7 @@ async fn roll_back<E: Engine>(
 }
 
 fn rejected(spec: &ServiceSpec, message: &str, rolled_back: Result<(), String>) -> anyhow::Error {
-    let failure = Failure::new(format!(
+    let failure = CommandError::failure(format!(
         "`{}` rejected its new configuration: {}",
         spec.name,
         message.trim()

@@ -13,7 +13,7 @@ use crate::commands::deploy::session::Session;
 use crate::docker::swarm::{ObjectKind, ObservedService, ObservedTask};
 use crate::docker::swarm_spec::{service_name, service_spec, Resolved};
 use crate::docker::{labels, Daemon, Engine};
-use crate::error::Failure;
+use crate::error::CommandError;
 use crate::output::progress::{Progress, ServiceLine};
 use crate::render::swarm::{StackFile, NAMESPACE_LABEL, TASK_LABEL};
 use crate::swarm_plan::{self, ServiceAction};
@@ -196,7 +196,7 @@ async fn wait(
     before: &BTreeMap<String, Option<String>>,
     timeout: Duration,
     outcome: impl Fn(&str, &str) -> String,
-) -> Result<(), Failure> {
+) -> Result<(), CommandError> {
     let deadline = Instant::now() + timeout;
     let progress = Progress::new();
     let lines: Vec<ServiceLine> = changed
@@ -212,12 +212,12 @@ async fn wait(
         let services = daemon
             .stack_services(project)
             .await
-            .map_err(|e| Failure::new(format!("{e:#}")))?;
+            .map_err(|e| CommandError::failure(format!("{e:#}")))?;
         let ids: Vec<String> = services.iter().map(|s| s.id.clone()).collect();
         let tasks = daemon
             .stack_tasks(&ids)
             .await
-            .map_err(|e| Failure::new(format!("{e:#}")))?;
+            .map_err(|e| CommandError::failure(format!("{e:#}")))?;
         let nodes = daemon.swarm_nodes().await.map(|n| n.len()).unwrap_or(1);
         let mut pending = Vec::new();
         for (i, (key, how)) in changed.iter().enumerate() {
@@ -258,7 +258,7 @@ async fn wait(
                 State::RolledBack(why) => {
                     line.failed("rolled back");
                     let error = task_error::last_error(daemon, service, &tasks).await;
-                    return Err(Failure::new(format!(
+                    return Err(CommandError::failure(format!(
                         "`{key}` did not take the new spec: Swarm rolled the update back ({why}){error}"
                     ))
                     .hint(format!("the previous configuration of `{key}` is running again; fix the manifest and deploy again (`docker service ps {name} --no-trunc` lists the failed tasks)")));
@@ -274,7 +274,7 @@ async fn wait(
                     line.failed("not ready");
                 }
             }
-            return Err(Failure::new(format!(
+            return Err(CommandError::failure(format!(
                 "not ready after {}s: {}",
                 timeout.as_secs(),
                 pending.join(", ")
