@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::versions::{self, Releases};
-use crate::catalog::{image_tag, Kind, Runs};
+use crate::catalog::{image_tag, ImageRef, Kind, Runs};
 use crate::docker::ImageIdentity;
 use crate::manifest::topology;
 use crate::manifest::{LoadedManifest, Manifest};
@@ -101,17 +101,9 @@ pub fn digest_of(image: &str, identity: &ImageIdentity) -> (DigestKind, String) 
         .unwrap_or_else(|| (DigestKind::ImageId, identity.id.clone()))
 }
 
-/// The repository of an image reference, as Docker names it in `RepoDigests`: without tag or
-/// digest, without Docker Hub's implicit `docker.io/` and `library/` (`busybox`, `prom/prometheus`).
+/// The repository of an image reference, as Docker names it in `RepoDigests`.
 fn repository(image: &str) -> &str {
-    let name = image.split_once('@').map_or(image, |(name, _)| name);
-    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
-    let name = match name[last_slash..].rfind(':') {
-        Some(colon) => &name[..last_slash + colon],
-        None => name,
-    };
-    let name = name.strip_prefix("docker.io/").unwrap_or(name);
-    name.strip_prefix("library/").unwrap_or(name)
+    ImageRef::parse(image).repository()
 }
 
 /// Why the lock cannot be used; the message names the file and, when known, line and column.

@@ -51,11 +51,45 @@ pub fn image_and_version(
     }
 }
 
+/// An image reference split as Docker reads it, `name[:tag][@digest]`: a `:` before the last
+/// `/` belongs to a registry's port (`host:5000/x` has no tag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageRef<'a> {
+    /// Registry, path and repository, as written (`registry:5000/prom/prometheus`).
+    pub name: &'a str,
+    pub tag: Option<&'a str>,
+    /// `sha256:…` after an `@`.
+    pub digest: Option<&'a str>,
+}
+
+impl<'a> ImageRef<'a> {
+    pub fn parse(image: &'a str) -> Self {
+        let (rest, digest) = match image.split_once('@') {
+            Some((rest, digest)) => (rest, Some(digest)),
+            None => (image, None),
+        };
+        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match rest[last_slash..].rfind(':') {
+            Some(colon) => (
+                &rest[..last_slash + colon],
+                Some(&rest[last_slash + colon + 1..]),
+            ),
+            None => (rest, None),
+        };
+        Self { name, tag, digest }
+    }
+
+    /// The repository as Docker names it in `RepoDigests`: without Docker Hub's implicit
+    /// `docker.io/` and `library/` (`busybox`, `prom/prometheus`).
+    pub fn repository(&self) -> &'a str {
+        let name = self.name.strip_prefix("docker.io/").unwrap_or(self.name);
+        name.strip_prefix("library/").unwrap_or(name)
+    }
+}
+
 /// The tag of an image reference, if it has one (`host:5000/x` has none; `x@sha256:..` has none).
 pub fn image_tag(image: &str) -> Option<&str> {
-    let image = image.split('@').next().unwrap_or(image);
-    let last_segment = image.rsplit('/').next().unwrap_or(image);
-    last_segment.split_once(':').map(|(_, tag)| tag)
+    ImageRef::parse(image).tag
 }
 
 #[cfg(test)]

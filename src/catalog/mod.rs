@@ -13,5 +13,5 @@ pub mod retention;
 pub mod versions;
 
 pub use components::{entry, Entry, Runs};
-pub use image::{image_and_version, image_tag};
+pub use image::{image_and_version, image_tag, ImageRef};
 pub use kind::{ExporterType, Kind};

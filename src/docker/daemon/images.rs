@@ -56,12 +56,12 @@ pub(super) async fn pull(
     Ok(())
 }
 
-/// `repo:tag` split for the pull API (without a tag it would pull every tag).
+/// `repo:tag` split for the pull API (without a tag it would pull every tag); a reference by
+/// digest is pulled as the API's `tag=sha256:…`, as `docker pull` does.
 fn split_reference(image: &str) -> (&str, &str) {
-    match crate::catalog::image_tag(image) {
-        Some(tag) => (&image[..image.len() - tag.len() - 1], tag),
-        None => (image, "latest"),
-    }
+    let reference = crate::catalog::ImageRef::parse(image);
+    let tag = reference.digest.or(reference.tag).unwrap_or("latest");
+    (reference.name, tag)
 }
 
 #[cfg(test)]
@@ -77,6 +77,11 @@ mod tests {
                 ("registry:5000/prom/prometheus", "latest"),
             ),
             ("registry:5000/x:1.0", ("registry:5000/x", "1.0")),
+            ("busybox@sha256:0123", ("busybox", "sha256:0123")),
+            (
+                "prom/prometheus:v3.14.0@sha256:0123",
+                ("prom/prometheus", "sha256:0123"),
+            ),
         ];
         for (image, want) in cases {
             assert_eq!(split_reference(image), want, "{image}");
