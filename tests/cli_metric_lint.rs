@@ -28,12 +28,7 @@ fn warns_about_unknown_exporter_metrics_and_histogram_misuse_at_their_lines() {
         return;
     }
     let dir = common::project(MANIFEST, None);
-    let output = common::stackctl_in(dir.path())
-        .args(["validate", "--no-docker"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "warnings only:\n{stderr}");
+    let stderr = validate_warnings(dir.path());
     assert!(
         stderr.contains(
             "warning: `kafka_consumer_group_lag` is not a metric the `kafka` exporter exposes"
@@ -97,12 +92,7 @@ dashboards:
   {"title": "Logs", "datasource": {"type": "loki", "uid": "loki"}, "targets": [{"refId": "C", "expr": "{job=\"kafka_consumer_group_lag\"}"}]}
 ]}"#,
     );
-    let output = common::stackctl_in(dir.path())
-        .args(["validate", "--no-docker"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "warnings only:\n{stderr}");
+    let stderr = validate_warnings(dir.path());
     assert!(
         stderr.contains(
             "warning: `dashboards/kafka.json`: panel `Lag`, query `A`: `kafka_consumer_group_lag` is not a metric the `kafka` exporter exposes"
@@ -125,4 +115,15 @@ dashboards:
         .output()
         .unwrap();
     assert_eq!(strict.status.code(), Some(1));
+}
+
+/// `validate --no-docker`'s stderr, which must pass with warnings only.
+fn validate_warnings(dir: &std::path::Path) -> String {
+    let output = common::stackctl_in(dir)
+        .args(["validate", "--no-docker"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "warnings only:\n{stderr}");
+    stderr
 }

@@ -5,7 +5,7 @@
 mod common;
 mod e2e_support;
 
-use e2e_support::{eventually, get_json, stack};
+use e2e_support::{get_json, stack};
 
 struct RetaggedImage(String);
 
@@ -20,23 +20,10 @@ fn samples_pushed_metrics_and_silences_survive_redeploys_recreates_and_down() {
     let Some(s) = stack("data") else { return };
     s.write_manifest(&s.manifest("", ""));
     s.ok(&["deploy", "--timeout", "60"]);
-    let prom = format!("http://127.0.0.1:{}", s.prometheus_port);
     let gateway = format!("http://127.0.0.1:{}", s.pushgateway_port);
     let am = format!("http://127.0.0.1:{}", s.alertmanager_port);
 
-    let mut sample_time = 0.0;
-    eventually(30, "a stored sample", || {
-        let result = get_json(&format!(
-            "{prom}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D"
-        ));
-        match result["data"]["result"][0]["value"][0].as_f64() {
-            Some(t) => {
-                sample_time = t;
-                true
-            }
-            None => false,
-        }
-    });
+    let sample_time = s.stored_sample_time();
     common::http::post(
         &format!("{gateway}/metrics/job/e2e"),
         "e2e_pushed_total 42\n",
@@ -67,10 +54,7 @@ fn samples_pushed_metrics_and_silences_survive_redeploys_recreates_and_down() {
     s.ok(&["down"]);
     s.ok(&["deploy", "--timeout", "60"]);
 
-    let at = format!("{prom}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D&time={sample_time}");
-    eventually(30, "the first sample to be queryable again", || {
-        get_json(&at)["data"]["result"][0]["value"][1] == "1"
-    });
+    s.wait_for_sample_at(sample_time, "the first sample to be queryable again");
     let metrics = common::http::get_text(&format!("{gateway}/metrics"));
     assert!(
         metrics
@@ -88,17 +72,8 @@ fn samples_pushed_metrics_and_silences_survive_redeploys_recreates_and_down() {
 
 /// `2026-11-21T05:00:00Z` from Unix seconds.
 fn rfc3339(secs: u64) -> String {
-    let days = secs / 86_400;
-    let (h, m, s) = (secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
-    // Civil date from days since 1970-01-01 (Howard Hinnant).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
+    jiff::Timestamp::from_second(secs as i64)
+        .expect("a time after 1970")
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }

@@ -11,12 +11,14 @@
 
 mod common;
 mod e2e_support;
+mod exporters_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use e2e_support::{docker, eventually, Stack};
+use exporters_support::{exposed_names, metric_names, preset_metrics, query_values, Apps};
 use stackctl::metrics::catalog::{Catalog, CATALOG_PATH};
 
 const REDIS_PASSWORD: &str = "rd s3cret#1";
@@ -51,95 +53,48 @@ const JUDGED: [(&str, &str); 7] = [
 
 /// Servers and the webhook receiver on an external network the stack joins; removed (after the
 /// stack) when dropped.
-struct Apps {
-    network: String,
-    containers: Vec<String>,
-    project: String,
+fn start_apps(project: &str) -> Apps {
+    let mut apps = Apps::network(project);
+    apps.run(
+        "redis",
+        "stackctl-test/redis:7.0.15",
+        &[
+            "--bind",
+            "0.0.0.0",
+            "--protected-mode",
+            "no",
+            "--save",
+            "",
+            "--dir",
+            "/tmp",
+            "--requirepass",
+            REDIS_PASSWORD,
+        ],
+    );
+    apps.run("postgres", "stackctl-test/postgres:15", &[]);
+    apps.run("mysql", "stackctl-test/mariadb:10.11", &[]);
+    apps.run("nginx", "stackctl-test/nginx:1.22.1", &[]);
+    apps.run("hook", "stackctl-test/webhook:1", &[]);
+    apps
 }
 
-impl Apps {
-    fn start(project: &str) -> Apps {
-        let network = format!("{project}-apps");
-        let mut apps = Apps {
-            network: network.clone(),
-            containers: Vec::new(),
-            project: project.to_string(),
-        };
-        docker(&["network", "create", &network]);
-        apps.run(
-            "redis",
-            "stackctl-test/redis:7.0.15",
-            &[
-                "--bind",
-                "0.0.0.0",
-                "--protected-mode",
-                "no",
-                "--save",
-                "",
-                "--dir",
-                "/tmp",
-                "--requirepass",
-                REDIS_PASSWORD,
-            ],
-        );
-        apps.run("postgres", "stackctl-test/postgres:15", &[]);
-        apps.run("mysql", "stackctl-test/mariadb:10.11", &[]);
-        apps.run("nginx", "stackctl-test/nginx:1.22.1", &[]);
-        apps.run("hook", "stackctl-test/webhook:1", &[]);
-        apps
-    }
-
-    fn run(&mut self, alias: &str, image: &str, args: &[&str]) {
-        let name = self.container(alias);
-        let mut command = vec![
-            "run",
-            "-d",
-            "--name",
-            &name,
-            "--network",
-            &self.network,
-            "--network-alias",
-            alias,
-            image,
-        ];
-        command.extend_from_slice(args);
-        let id = docker(&command);
-        assert!(!id.trim().is_empty(), "`docker run {image}` failed");
-        self.containers.push(name);
-    }
-
-    fn container(&self, alias: &str) -> String {
-        format!("{}-app-{alias}", self.project)
-    }
-
-    /// Every webhook body received so far, oldest first.
-    fn hooks(&self) -> Vec<serde_json::Value> {
-        let listing = docker(&["exec", &self.container("hook"), "ls", "/tmp/hooks"]);
-        let mut files: Vec<&str> = listing.split_whitespace().collect();
-        files.sort();
-        files
-            .iter()
-            .filter_map(|file| {
-                let body = docker(&[
-                    "exec",
-                    &self.container("hook"),
-                    "cat",
-                    &format!("/tmp/hooks/{file}"),
-                ]);
-                serde_json::from_str(&body).ok()
-            })
-            .collect()
-    }
-}
-
-impl Drop for Apps {
-    fn drop(&mut self) {
-        e2e_support::remove_project(&self.project);
-        for name in &self.containers {
-            docker(&["rm", "-f", "-v", name]);
-        }
-        docker(&["network", "rm", &self.network]);
-    }
+/// Every webhook body received so far, oldest first.
+fn hooks(apps: &Apps) -> Vec<serde_json::Value> {
+    let listing = docker(&["exec", &apps.container("hook"), "ls", "/tmp/hooks"]);
+    let mut files: Vec<&str> = listing.split_whitespace().collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|file| {
+            let body = docker(&[
+                "exec",
+                &apps.container("hook"),
+                "cat",
+                &format!("/tmp/hooks/{file}"),
+            ]);
+            serde_json::from_str(&body).ok()
+        })
+        .collect()
 }
 
 fn manifest(s: &Stack, network: &str, grafana: bool) -> String {
@@ -199,7 +154,7 @@ fn real_exporters_expose_every_preset_metric_and_alerts_reach_a_webhook() {
         ));
         return;
     }
-    let apps = Apps::start(&s.project);
+    let apps = start_apps(&s.project);
     s.write_manifest(&manifest(&s, &apps.network, false));
     s.ok(&["deploy", "--timeout", "120"]);
 
@@ -219,19 +174,6 @@ fn real_exporters_expose_every_preset_metric_and_alerts_reach_a_webhook() {
     check_fault_reaches_webhook(&apps);
 }
 
-fn query_values(s: &Stack, query: &str) -> Vec<String> {
-    let answer = s.prometheus(&format!("/api/v1/query?query={query}"));
-    answer["data"]["result"]
-        .as_array()
-        .map(|results| {
-            results
-                .iter()
-                .filter_map(|r| r["value"][1].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn every_target_up(s: &Stack) -> bool {
     let answer = s.prometheus("/api/v1/targets?state=active");
     let targets = answer["data"]["activeTargets"]
@@ -241,21 +183,6 @@ fn every_target_up(s: &Stack) -> bool {
     !targets.is_empty() && targets.iter().all(|t| t["health"] == "up")
 }
 
-fn exposed_names(s: &Stack) -> BTreeSet<String> {
-    let answer = s.prometheus("/api/v1/label/__name__/values");
-    answer["data"]
-        .as_array()
-        .expect("label values")
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect()
-}
-
-fn metric_names(expr: &str) -> BTreeSet<String> {
-    stackctl::metrics::names::metric_names(expr)
-        .unwrap_or_else(|e| panic!("`{expr}` does not parse: {e}"))
-}
-
 /// Every metric each preset rule reads is exposed, or conditional in the catalog with a reason.
 fn check_preset_metrics(s: &Stack, exposed: &BTreeSet<String>) {
     let catalog = Catalog::embedded();
@@ -263,23 +190,13 @@ fn check_preset_metrics(s: &Stack, exposed: &BTreeSet<String>) {
     let mut conditional = Vec::new();
     for (preset, _) in JUDGED {
         let path = s.out(&format!("prometheus/rules/preset-{preset}.yml"));
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let file: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-        for group in file["groups"].as_sequence().unwrap() {
-            for rule in group["rules"].as_sequence().unwrap() {
-                let name = rule["alert"].as_str().or(rule["record"].as_str()).unwrap();
-                for metric in metric_names(rule["expr"].as_str().unwrap()) {
-                    if exposed.contains(&metric) {
-                        continue;
-                    }
-                    match catalog.condition(&metric) {
-                        Some(reason) => {
-                            conditional.push(format!("{preset}/{name}: {metric} ({reason})"))
-                        }
-                        None => missing.push(format!("{preset}/{name}: {metric}")),
-                    }
-                }
+        for (name, metric) in preset_metrics(&path) {
+            if exposed.contains(&metric) {
+                continue;
+            }
+            match catalog.condition(&metric) {
+                Some(reason) => conditional.push(format!("{preset}/{name}: {metric} ({reason})")),
+                None => missing.push(format!("{preset}/{name}: {metric}")),
             }
         }
     }
@@ -445,7 +362,7 @@ fn check_notify_test(s: &Stack, apps: &Apps) {
         "{stdout}"
     );
     eventually(10, "the test alert at the webhook", || {
-        apps.hooks().iter().any(|h| {
+        hooks(apps).iter().any(|h| {
             h["receiver"] == "hook" && h["alerts"][0]["labels"]["alertname"] == "StackctlTest"
         })
     });
@@ -471,7 +388,7 @@ fn check_fault_reaches_webhook(apps: &Apps) {
     docker(&["stop", "-t", "1", &apps.container("redis")]);
     let mut arrived = None;
     eventually(120, "RedisDown at the webhook", || {
-        let found = apps.hooks().iter().any(|h| {
+        let found = hooks(apps).iter().any(|h| {
             h["status"] == "firing"
                 && h["alerts"].as_array().is_some_and(|alerts| {
                     alerts

@@ -15,11 +15,13 @@
 
 mod common;
 mod e2e_support;
+mod exporters_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use e2e_support::{docker, eventually, Stack};
+use exporters_support::{exposed_names, preset_metrics, query_values, Apps};
 use stackctl::metrics::catalog::{Catalog, CATALOG_PATH};
 
 const RABBITMQ: &str = "stackctl-test/rabbitmq:3.10.8";
@@ -27,62 +29,17 @@ const MONGODB_2018: &str = "stackctl-test/mongodb-exporter:1.0.0";
 
 /// The broker and the 2018 mongodb exporter on a network the stack joins; removed (after the
 /// stack) when dropped.
-struct Apps {
-    network: String,
-    project: String,
-}
-
-impl Apps {
-    fn start(project: &str) -> Apps {
-        let apps = Apps {
-            network: format!("{project}-apps"),
-            project: project.to_string(),
-        };
-        docker(&["network", "create", &apps.network]);
-        apps.run("rabbitmq", RABBITMQ, &[]);
-        // Connection refused at once: the exporter answers without a server, as it would
-        // during an outage.
-        apps.run(
-            "mongodb-2018",
-            MONGODB_2018,
-            &["-mongodb.uri", "mongodb://127.0.0.1:1"],
-        );
-        apps
-    }
-
-    fn run(&self, alias: &str, image: &str, args: &[&str]) {
-        let name = self.container(alias);
-        let mut command = vec![
-            "run",
-            "-d",
-            "--name",
-            &name,
-            "--network",
-            &self.network,
-            "--network-alias",
-            alias,
-            image,
-        ];
-        command.extend_from_slice(args);
-        assert!(
-            !docker(&command).trim().is_empty(),
-            "`docker run {image}` failed"
-        );
-    }
-
-    fn container(&self, alias: &str) -> String {
-        format!("{}-app-{alias}", self.project)
-    }
-}
-
-impl Drop for Apps {
-    fn drop(&mut self) {
-        e2e_support::remove_project(&self.project);
-        for alias in ["rabbitmq", "mongodb-2018"] {
-            docker(&["rm", "-f", "-v", &self.container(alias)]);
-        }
-        docker(&["network", "rm", &self.network]);
-    }
+fn start_apps(project: &str) -> Apps {
+    let mut apps = Apps::network(project);
+    apps.run("rabbitmq", RABBITMQ, &[]);
+    // Connection refused at once: the exporter answers without a server, as it would
+    // during an outage.
+    apps.run(
+        "mongodb-2018",
+        MONGODB_2018,
+        &["-mongodb.uri", "mongodb://127.0.0.1:1"],
+    );
+    apps
 }
 
 fn manifest(s: &Stack, network: &str, exporters: &str) -> String {
@@ -117,7 +74,7 @@ fn rabbitmq_builtin_endpoint_and_mongodb_exporter_prove_their_presets() {
             return;
         }
     }
-    let apps = Apps::start(&s.project);
+    let apps = start_apps(&s.project);
     s.write_manifest(&manifest(
         &s,
         &apps.network,
@@ -131,11 +88,11 @@ fn rabbitmq_builtin_endpoint_and_mongodb_exporter_prove_their_presets() {
     );
 
     eventually(90, "the broker's endpoint is scraped", || {
-        query(&s, "up{job=\"rabbitmq\"}") == ["1"]
-            && !query(&s, "rabbitmq_queue_messages_ready{job=\"rabbitmq\"}").is_empty()
+        query_values(&s, "up{job=\"rabbitmq\"}") == ["1"]
+            && !query_values(&s, "rabbitmq_queue_messages_ready{job=\"rabbitmq\"}").is_empty()
     });
     eventually(60, "the 2018 mongodb exporter is scraped", || {
-        query(&s, "mongodb_up{job=\"mongodb-2018\"}") == ["0"]
+        query_values(&s, "mongodb_up{job=\"mongodb-2018\"}") == ["0"]
     });
     let exposed = exposed_names(&s);
 
@@ -146,61 +103,12 @@ fn rabbitmq_builtin_endpoint_and_mongodb_exporter_prove_their_presets() {
 
     docker(&["stop", "-t", "1", &apps.container("rabbitmq")]);
     eventually(30, "RabbitmqDown pending after the broker stopped", || {
-        !query(
+        !query_values(
             &s,
             "ALERTS{alertname=\"RabbitmqDown\",job=\"rabbitmq\",alertstate=\"pending\"}",
         )
         .is_empty()
     });
-}
-
-fn query(s: &Stack, expr: &str) -> Vec<String> {
-    let encoded: String = expr
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    let answer = s.prometheus(&format!("/api/v1/query?query={encoded}"));
-    answer["data"]["result"]
-        .as_array()
-        .map(|results| {
-            results
-                .iter()
-                .filter_map(|r| r["value"][1].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn exposed_names(s: &Stack) -> BTreeSet<String> {
-    let answer = s.prometheus("/api/v1/label/__name__/values");
-    answer["data"]
-        .as_array()
-        .expect("label values")
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect()
-}
-
-/// The (rule name, metric) pairs of a rendered preset rule file.
-fn preset_metrics(path: &Path) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let file: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    let mut out = Vec::new();
-    for group in file["groups"].as_sequence().unwrap() {
-        for rule in group["rules"].as_sequence().unwrap() {
-            let name = rule["alert"].as_str().or(rule["record"].as_str()).unwrap();
-            let expr = rule["expr"].as_str().unwrap();
-            for metric in stackctl::metrics::names::metric_names(expr)
-                .unwrap_or_else(|e| panic!("`{expr}` does not parse: {e}"))
-            {
-                out.push((name.to_string(), metric));
-            }
-        }
-    }
-    out
 }
 
 fn check_preset_reads_exposed_metrics(path: &Path, exposed: &BTreeSet<String>) {

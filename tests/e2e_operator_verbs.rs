@@ -125,19 +125,7 @@ fn samples_silences_and_pushed_metrics_survive_backup_down_volumes_and_restore()
     let prom = format!("http://127.0.0.1:{}", s.prometheus_port);
     let gateway = format!("http://127.0.0.1:{}", s.pushgateway_port);
     let am = format!("http://127.0.0.1:{}", s.alertmanager_port);
-    let mut sample_time = 0.0;
-    eventually(30, "a stored sample", || {
-        let result = get_json(&format!(
-            "{prom}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D"
-        ));
-        match result["data"]["result"][0]["value"][0].as_f64() {
-            Some(t) => {
-                sample_time = t;
-                true
-            }
-            None => false,
-        }
-    });
+    let sample_time = s.stored_sample_time();
     common::http::post(
         &format!("{gateway}/metrics/job/e2e"),
         "e2e_backup_total 7\n",
@@ -193,10 +181,7 @@ fn samples_silences_and_pushed_metrics_survive_backup_down_volumes_and_restore()
     );
     s.ok(&["deploy", "--timeout", "60"]);
 
-    let at = format!("{prom}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D&time={sample_time}");
-    eventually(30, "the sample from before the backup", || {
-        get_json(&at)["data"]["result"][0]["value"][1] == "1"
-    });
+    s.wait_for_sample_at(sample_time, "the sample from before the backup");
     let metrics = common::http::get_text(&format!("{gateway}/metrics"));
     assert!(
         metrics

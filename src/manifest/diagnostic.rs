@@ -13,9 +13,20 @@ pub struct Location {
     pub column: usize,
 }
 
+/// What kind of problem a [`Diagnostic`] is, where code must tell one from another (the text is
+/// for people).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DiagnosticKind {
+    #[default]
+    Problem,
+    /// A required key is missing (`Diagnostic::path` is the key it should be at).
+    MissingKey,
+}
+
 /// One problem, addressed by key path (`scrape[2].timeout`); the loader adds the location.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub kind: DiagnosticKind,
     pub path: String,
     pub message: String,
     pub hint: Option<String>,
@@ -25,6 +36,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
+            kind: DiagnosticKind::Problem,
             path: path.into(),
             message: message.into(),
             hint: None,

@@ -20,7 +20,7 @@ use serde::de::{
 };
 use serde::Deserialize;
 
-use super::diagnostic::{Diagnostic, Location};
+use super::diagnostic::{Diagnostic, DiagnosticKind, Location};
 use super::env;
 use super::keys::{did_you_mean, keys_at, path_string, segments_of, Segment};
 use super::model::Manifest;
@@ -135,9 +135,11 @@ fn finish(
     let shadowed = shadowed_paths(&paths);
     let mut problems = state.problems;
     // A missing key that a misspelt one was meant to be is not repeated.
-    problems.extend(type_problems.into_iter().filter(|p| {
-        !(p.message.contains("is missing the required key") && shadowed.contains(&p.path))
-    }));
+    problems.extend(
+        type_problems
+            .into_iter()
+            .filter(|p| !(p.kind == DiagnosticKind::MissingKey && shadowed.contains(&p.path))),
+    );
     problems.extend(unknown.iter().map(|(p, at)| unknown_key(p, *at)));
     Typed {
         manifest,
@@ -1015,6 +1017,16 @@ mod tests {
             "{found:?}"
         );
         assert!(message("exporters[0].type").contains("missing the required key `type`"));
+    }
+
+    /// A misspelt required key is reported once, as the misspelling (with the key it was
+    /// meant to be); the key it shadows is not also reported missing.
+    #[test]
+    fn a_misspelt_required_key_is_not_also_missing() {
+        let found = problems("version: 1\nproject: demo\nexporters:\n  - typ: redis\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "exporters[0].typ", "{found:?}");
+        assert!(found[0].1.contains("did you mean `type`?"), "{found:?}");
     }
 
     #[test]

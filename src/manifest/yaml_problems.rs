@@ -8,7 +8,7 @@
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{Error, MessageFormatter};
 
-use super::diagnostic::{Diagnostic, Location};
+use super::diagnostic::{Diagnostic, DiagnosticKind, Location};
 use super::spans::Positions;
 use super::typed::{location, MAX_DEPTH};
 
@@ -77,6 +77,7 @@ pub fn describe(
                 format!("{subject} is missing the required key `{field}`"),
             )
             .hint(format!("add `{field}: ...` here"));
+            d.kind = DiagnosticKind::MissingKey;
             d.location = positions.at(path).or_else(|| positions.find_key(path));
             return (d, true);
         }

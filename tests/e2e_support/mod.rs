@@ -148,7 +148,35 @@ components:
     pub fn prometheus(&self, path: &str) -> serde_json::Value {
         get_json(&format!("http://127.0.0.1:{}{path}", self.prometheus_port))
     }
+
+    /// Waits for Prometheus to store a sample of its own `up`, and returns its time: the
+    /// sample the data tests look for again after a redeploy, `down` or restore.
+    pub fn stored_sample_time(&self) -> f64 {
+        let mut time = 0.0;
+        eventually(30, "a stored sample", || {
+            let result = self.prometheus(&format!("/api/v1/query?query={UP_PROMETHEUS}"));
+            match result["data"]["result"][0]["value"][0].as_f64() {
+                Some(t) => {
+                    time = t;
+                    true
+                }
+                None => false,
+            }
+        });
+        time
+    }
+
+    /// Waits until the sample stored at `time` ([`Stack::stored_sample_time`]) answers again.
+    pub fn wait_for_sample_at(&self, time: f64, what: &str) {
+        let path = format!("/api/v1/query?query={UP_PROMETHEUS}&time={time}");
+        eventually(30, what, || {
+            self.prometheus(&path)["data"]["result"][0]["value"][1] == "1"
+        });
+    }
 }
+
+/// `up{job="prometheus"}`, URL-encoded.
+const UP_PROMETHEUS: &str = "up%7Bjob%3D%22prometheus%22%7D";
 
 pub fn get_json(url: &str) -> serde_json::Value {
     let body = common::http::call("GET", url, None, None).map(|(_, body)| body);
