@@ -377,7 +377,7 @@ fn init_writes_modeline_schema_pinned_versions_and_gitignore() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "created .gitignore (.env, rendered/secrets/)",
+            "created .gitignore (.env, rendered/secrets/, rendered/.stackctl-hash-key, .stackctl/tls/)",
         ));
     let manifest = std::fs::read_to_string(dir.path().join("stackctl.yaml")).unwrap();
     assert!(
@@ -396,7 +396,7 @@ fn init_writes_modeline_schema_pinned_versions_and_gitignore() {
     assert!(schema_errors(&validator, &manifest).is_empty());
     assert_eq!(
         std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
-        "# Secrets written by stackctl: never commit them.\n.env\nrendered/secrets/\n"
+        "# Secrets written by stackctl: never commit them.\n.env\nrendered/secrets/\nrendered/.stackctl-hash-key\n.stackctl/tls/\n"
     );
     // An existing .gitignore gets only the missing lines.
     let other = common::tempdir();
@@ -408,11 +408,11 @@ fn init_writes_modeline_schema_pinned_versions_and_gitignore() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "added rendered/secrets/ to ops/.gitignore",
+            "added rendered/secrets/, rendered/.stackctl-hash-key, .stackctl/tls/ to ops/.gitignore",
         ));
     assert_eq!(
         std::fs::read_to_string(ops.join(".gitignore")).unwrap(),
-        "target/\n.env\nrendered/secrets/\n"
+        "target/\n.env\nrendered/secrets/\nrendered/.stackctl-hash-key\n.stackctl/tls/\n"
     );
     assert!(ops.join(".stackctl/schema.json").is_file() && ops.join(".env").is_file());
 }

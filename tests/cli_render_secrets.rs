@@ -182,3 +182,90 @@ fn names(dir: impl AsRef<std::path::Path>) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A Swarm stack gets `STACKCTL_SWARM_KEY` in `.env` (0600, never printed) on its first load.
+/// Its secrets' names in the public docker-stack.yml are HMACs under that key: the same from
+/// one render to the next and in a second checkout that has the same `.env`, and never the plain
+/// SHA-256 of the secret.
+#[test]
+fn swarm_secret_names_are_keyed_by_a_generated_env_key_that_travels_with_env() {
+    let manifest = EXPOSED.replace("version: 1\n", "version: 1\nengine: swarm\n");
+    let dir = common::project(&manifest, Some("STACKCTL_WEB_PASSWORD=a-short-one"));
+    let output = common::stackctl_in(dir.path())
+        .arg("render")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let env = dir.path().join(".env");
+    let text = std::fs::read_to_string(&env).unwrap();
+    let key = text
+        .lines()
+        .find_map(|l| l.strip_prefix("STACKCTL_SWARM_KEY="))
+        .expect("a key was added");
+    assert_eq!(key.len(), 43, "256 bits of letters and digits");
+    assert_eq!(common::mode(&env), 0o600);
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(shown.contains("generated `STACKCTL_SWARM_KEY`"), "{shown}");
+    assert!(!shown.contains(key), "{shown}");
+
+    let stack_file = |dir: &std::path::Path| {
+        std::fs::read_to_string(dir.join("rendered/docker-stack.yml")).unwrap()
+    };
+    let secret_names = |text: &str| -> Vec<String> {
+        let file: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+        file["secrets"]
+            .as_mapping()
+            .unwrap()
+            .values()
+            .map(|s| s["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let first = secret_names(&stack_file(dir.path()));
+    // The web password's object: its name does not end in the plain hash of its file.
+    let file: serde_yaml::Value = serde_yaml::from_str(&stack_file(dir.path())).unwrap();
+    let (name, path) = file["secrets"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .map(|s| (s["name"].as_str().unwrap(), s["file"].as_str().unwrap()))
+        .find(|(name, _)| name.contains("web-password"))
+        .expect("the web password is a Swarm secret");
+    let contents = std::fs::read(dir.path().join("rendered").join(path)).unwrap();
+    use sha2::Digest as _;
+    let plain: String = sha2::Sha256::digest(&contents)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(!name.ends_with(&plain[..12]), "{name} is the plain hash");
+
+    common::stackctl_in(dir.path())
+        .arg("render")
+        .assert()
+        .success();
+    assert_eq!(secret_names(&stack_file(dir.path())), first, "stable names");
+
+    // A second checkout with the same manifest, `.env` and certificate names them alike.
+    let other = common::tempdir();
+    for file in ["stackctl.yaml", ".env"] {
+        std::fs::copy(dir.path().join(file), other.path().join(file)).unwrap();
+    }
+    let tls = other.path().join(".stackctl/tls");
+    std::fs::create_dir_all(&tls).unwrap();
+    for file in ["tls.crt", "tls.key"] {
+        std::fs::copy(dir.path().join(".stackctl/tls").join(file), tls.join(file)).unwrap();
+    }
+    common::stackctl_in(other.path())
+        .arg("render")
+        .assert()
+        .success();
+    assert_eq!(
+        secret_names(&stack_file(other.path())),
+        first,
+        "same key, same names"
+    );
+}

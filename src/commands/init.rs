@@ -261,7 +261,14 @@ fn shrink_padding(after: &str, by: usize) -> String {
 }
 
 /// What `.gitignore` must hold: the secrets stackctl writes beside the manifest.
-const GITIGNORED: &[&str] = &[".env", "rendered/secrets/"];
+/// What must never be committed: `.env` (generated secrets, `STACKCTL_SWARM_KEY`), the rendered
+/// secret files, the key of the config hash, and the stack's TLS private key.
+const GITIGNORED: &[&str] = &[
+    ".env",
+    "rendered/secrets/",
+    "rendered/.stackctl-hash-key",
+    ".stackctl/tls/",
+];
 
 /// The `.gitignore` with the missing lines appended and the lines added; `None` when nothing
 /// is missing.
@@ -520,11 +527,27 @@ mod tests {
     #[test]
     fn gitignore_gets_the_missing_secret_paths_only() {
         let (created, added) = gitignore_text(None).unwrap();
-        assert_eq!(added, [".env", "rendered/secrets/"]);
-        assert!(created.ends_with(".env\nrendered/secrets/\n"), "{created}");
-        let (appended, added) = gitignore_text(Some("target\n/.env")).unwrap();
+        assert_eq!(added, GITIGNORED);
+        assert!(
+            created.ends_with(
+                ".env\nrendered/secrets/\nrendered/.stackctl-hash-key\n.stackctl/tls/\n"
+            ),
+            "{created}"
+        );
+        let (appended, added) = gitignore_text(Some(
+            "target\n/.env\n.stackctl/tls\n/rendered/.stackctl-hash-key",
+        ))
+        .unwrap();
         assert_eq!(added, ["rendered/secrets/"]);
-        assert_eq!(appended, "target\n/.env\nrendered/secrets/\n");
-        assert_eq!(gitignore_text(Some(".env\nrendered/secrets\n")), None);
+        assert_eq!(
+            appended,
+            "target\n/.env\n.stackctl/tls\n/rendered/.stackctl-hash-key\nrendered/secrets/\n"
+        );
+        assert_eq!(
+            gitignore_text(Some(
+                ".env\nrendered/secrets\nrendered/.stackctl-hash-key\n.stackctl/tls/\n"
+            )),
+            None
+        );
     }
 }

@@ -160,42 +160,6 @@ pub fn templates_for(
     crate::render::Templates::with_overrides(Some(&loaded.dir.join("templates")))
 }
 
-/// Renders the stack for the output directory `out_dir`. On a Swarm, secrets are named with
-/// an HMAC under the directory's hash key (`render::swarm`), so the same stack gets the same
-/// names from run to run; a directory with no key yet gets a new one, saved only once the
-/// stack rendered (bad input writes nothing).
-pub fn render_for(
-    loaded: &crate::manifest::LoadedManifest,
-    templates: &crate::render::Templates,
-    out_dir: &Path,
-) -> anyhow::Result<crate::render::RenderedStack> {
-    use crate::writer::HashKey;
-    if loaded.manifest.engine != crate::manifest::EngineKind::Swarm {
-        return Ok(crate::render::render(loaded, templates)?);
-    }
-    if let Some(key) = HashKey::load(out_dir)? {
-        return Ok(crate::render::render_keyed(
-            loaded,
-            templates,
-            key.as_bytes(),
-        )?);
-    }
-    let new = HashKey::generate();
-    let stack = crate::render::render_keyed(loaded, templates, new.as_bytes())?;
-    let used = new.as_bytes().to_vec();
-    let saved = new.save_new(out_dir)?;
-    if saved.as_bytes() == used.as_slice() {
-        Ok(stack)
-    } else {
-        // Another run saved its key first: name the secrets under that one.
-        Ok(crate::render::render_keyed(
-            loaded,
-            templates,
-            saved.as_bytes(),
-        )?)
-    }
-}
-
 /// The output directory: `--out`, else `rendered/` beside the manifest.
 pub fn out_dir(global: &GlobalArgs) -> PathBuf {
     match &global.out {

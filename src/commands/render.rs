@@ -5,13 +5,13 @@
 use std::process::ExitCode;
 
 use crate::cli::{GlobalArgs, RenderArgs};
-use crate::{output, writer};
+use crate::{output, render, writer};
 
 pub fn exec(global: &GlobalArgs, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     let loaded = super::load_manifest(global)?;
     let templates = super::templates_for(&loaded)?;
+    let stack = render::render(&loaded, &templates)?;
     let out = super::out_dir(global);
-    let stack = super::render_for(&loaded, &templates, &out)?;
     let overwrite = if args.force {
         writer::Overwrite::Force
     } else {

@@ -55,11 +55,8 @@ pub fn exec(global: &GlobalArgs, args: &UpgradeArgs) -> anyhow::Result<ExitCode>
         release_lock::set_version(&mut upgraded.manifest, &bump.pin.key, &bump.to.to_string());
     }
     let templates = super::templates_for(&loaded)?;
-    // One key for both, so Swarm secret names differ only where a secret does.
-    let key = crate::writer::HashKey::load(&super::out_dir(global))?
-        .unwrap_or_else(crate::writer::HashKey::generate);
-    let before = render::render_keyed(&loaded, &templates, key.as_bytes())?;
-    let after = render::render_keyed(&upgraded, &templates, key.as_bytes())?;
+    let before = render::render(&loaded, &templates)?;
+    let after = render::render(&upgraded, &templates)?;
     let manifest_text = edited_manifest(&loaded, &bumps)?;
     for bump in &bumps {
         print!("{}", describe_bump(bump, &loaded));

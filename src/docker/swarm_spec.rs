@@ -16,7 +16,7 @@ use bollard::models::{
     TaskSpecRestartPolicy, TaskSpecRestartPolicyConditionEnum,
 };
 
-use crate::render::swarm::{StackFile, SwarmService, UpdateConfig};
+use crate::render::swarm::{hash_text, StackFile, SwarmService, UpdateConfig, TASK_LABEL};
 
 /// What a service refers to by name, resolved on the daemon.
 pub struct Resolved<'a> {
@@ -134,7 +134,7 @@ pub fn service_spec(
             }
         })
         .collect();
-    ServiceSpec {
+    let mut spec = ServiceSpec {
         name: Some(service_name(project, key)),
         labels: Some(hash_map(&deploy.labels)),
         task_template: Some(TaskSpec {
@@ -199,7 +199,55 @@ pub fn service_spec(
             }),
         }),
         ..Default::default()
+    };
+    stamp_task_hash(&mut spec);
+    spec
+}
+
+/// The task hash of `spec` ([`TASK_LABEL`]): of its task template as sent (config and secret
+/// IDs, network IDs and the socket's group resolved) and its endpoint, which is what Swarm
+/// compares to decide that a task must be replaced. Placement is left out: Swarm keeps a task
+/// whose node still fits a new placement, so the task's label must stay the same too.
+pub fn task_hash(spec: &ServiceSpec) -> String {
+    let mut template = spec.task_template.clone().unwrap_or_default();
+    template.placement = None;
+    if let Some(labels) = template
+        .container_spec
+        .as_mut()
+        .and_then(|c| c.labels.as_mut())
+    {
+        labels.remove(TASK_LABEL);
     }
+    // serde_json maps are ordered, so the hash does not depend on HashMap order.
+    let value = serde_json::json!({ "task": template, "endpoint": spec.endpoint_spec });
+    hash_text(&value.to_string())
+}
+
+/// Puts [`task_hash`] on the container spec, where each task carries it.
+fn stamp_task_hash(spec: &mut ServiceSpec) {
+    let hash = task_hash(spec);
+    if let Some(container) = spec
+        .task_template
+        .as_mut()
+        .and_then(|t| t.container_spec.as_mut())
+    {
+        container
+            .labels
+            .get_or_insert_with(HashMap::new)
+            .insert(TASK_LABEL.to_string(), hash);
+    }
+}
+
+/// The task hash `spec` carries (`None` for a spec stackctl did not build).
+pub fn stamped_task_hash(spec: &ServiceSpec) -> Option<String> {
+    spec.task_template
+        .as_ref()?
+        .container_spec
+        .as_ref()?
+        .labels
+        .as_ref()?
+        .get(TASK_LABEL)
+        .cloned()
 }
 
 fn mounts(service: &SwarmService, file: &StackFile) -> Vec<Mount> {

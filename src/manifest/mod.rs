@@ -26,7 +26,7 @@ mod yaml_problems;
 pub use alerts::{AlertOverride, Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
 pub use diagnostic::{Diagnostic, Location, ManifestError};
 pub use duration::{format_millis, parse_decimal_seconds, parse_millis, PromDuration};
-pub use env::parse_dotenv;
+pub use env::{generated_value, parse_dotenv};
 pub use load::{
     load, load_stdin, load_str, LoadError, LoadedManifest, MAX_MANIFEST_BYTES, STDIN_NAME,
 };

@@ -76,9 +76,10 @@ pub struct Stack<'a> {
     /// How many Prometheus replicas write the same series (1; on a Swarm,
     /// `swarm.replicas.prometheus`). Above 1, VictoriaMetrics deduplicates them (`victoriametrics::dedup_interval`).
     pub prometheus_replicas: u32,
-    /// The key of the hash that names Swarm secrets (`render::swarm`): the output directory's
-    /// hash key, so names stay the same from run to run; a fresh random one when the caller
-    /// has none (`render`), so a name never is a plain hash of a secret's contents.
+    /// The key of the hash that names Swarm secrets (`render::swarm`): `STACKCTL_SWARM_KEY`
+    /// (generated into `.env`), so names stay the same from run to run and from machine to
+    /// machine; a fresh random one when there is none, so a name never is a plain hash of a
+    /// secret's contents.
     pub secret_key: Vec<u8>,
 }
 
@@ -116,11 +117,13 @@ pub fn render(
     loaded: &LoadedManifest,
     templates: &Templates,
 ) -> Result<RenderedStack, RenderError> {
-    render_keyed(loaded, templates, &rand::random::<[u8; 32]>())
+    match swarm::name_key(&loaded.dir) {
+        Some(key) => render_keyed(loaded, templates, key.expose().as_bytes()),
+        None => render_keyed(loaded, templates, &rand::random::<[u8; 32]>()),
+    }
 }
 
-/// [`render`] with `key` naming the Swarm secrets: pass the output directory's hash key
-/// (`writer::HashKey`) wherever the names must match from one run to the next.
+/// [`render`] with `key` naming the Swarm secrets instead of `STACKCTL_SWARM_KEY`.
 pub fn render_keyed(
     loaded: &LoadedManifest,
     templates: &Templates,

@@ -100,16 +100,7 @@ pub fn host_ip(stack: &Stack, kind: &Kind) -> String {
 
 /// The password: `STACKCTL_WEB_PASSWORD` from the environment, else from `.env` in `dir`.
 pub fn password(dir: &Path) -> Option<Secret> {
-    if let Some(value) = std::env::var(PASSWORD_VAR).ok().filter(|v| !v.is_empty()) {
-        return Some(Secret::new(value));
-    }
-    let text = std::fs::read_to_string(dir.join(".env")).ok()?;
-    crate::manifest::parse_dotenv(&text)
-        .ok()?
-        .into_iter()
-        .rev()
-        .find(|(key, value)| key == PASSWORD_VAR && !value.is_empty())
-        .map(|(_, value)| Secret::new(value))
+    crate::manifest::generated_value(dir, PASSWORD_VAR)
 }
 
 /// `web.yml`: basic auth for `stackctl` with the bcrypt hash of `password`, and HTTPS with the

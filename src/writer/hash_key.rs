@@ -29,50 +29,29 @@ impl HashKey {
     }
 
     /// Reads the key of the output directory at `out_dir`, creating both when missing.
-    pub fn load_or_create(out_dir: &std::path::Path) -> anyhow::Result<Self> {
-        match Self::load(out_dir)? {
-            Some(key) => Ok(key),
-            None => Self::generate().save_new(out_dir),
-        }
-    }
-
-    /// The key of the output directory at `out_dir`, if it has one; creates nothing.
-    pub fn load(out_dir: &std::path::Path) -> anyhow::Result<Option<Self>> {
-        let shown = out_dir.join(KEY_FILE);
-        match std::fs::symlink_metadata(&shown) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            _ => {}
-        }
-        match Self::read(&Tree::open(out_dir)?, &shown) {
-            Err(e) if is_not_found(&e) => Ok(None),
-            found => found.map(Some),
-        }
-    }
-
-    /// A new random key, in memory only until [`HashKey::save_new`].
-    pub fn generate() -> Self {
-        Self(rand::random())
-    }
-
-    /// Saves a key made by [`HashKey::generate`] as the key of `out_dir` (created if missing)
-    /// and returns the key that is now `out_dir`'s.
     ///
-    /// The key is written whole to a private temporary file first and then hard-linked to
+    /// A new key is written whole to a private temporary file first and then hard-linked to
     /// its name (`atomic_file::Staged::link_new`), so a concurrent run sees either no key file
     /// or a complete one, never an empty file; of two runs racing, the first link wins and the
-    /// other gets its key back.
-    pub fn save_new(self, out_dir: &std::path::Path) -> anyhow::Result<Self> {
+    /// other reads its key.
+    pub fn load_or_create(out_dir: &std::path::Path) -> anyhow::Result<Self> {
         let tree = Tree::open(out_dir)?;
         let shown = out_dir.join(KEY_FILE);
+        match Self::read(&tree, &shown) {
+            Err(e) if !is_not_found(&e) => return Err(e),
+            Err(_) => {}
+            found => return found,
+        }
+        let key: [u8; 32] = rand::random();
         let root = tree
             .root()
             .try_clone()
             .context("cannot duplicate the output directory handle")?;
-        let created = atomic_file::stage(root, KEY_FILE, hex::encode(self.0).as_bytes(), 0o600)
+        let created = atomic_file::stage(root, KEY_FILE, hex::encode(key).as_bytes(), 0o600)
             .and_then(atomic_file::Staged::link_new)
             .with_context(|| format!("cannot write `{}`", shown.display()))?;
         if created {
-            Ok(self)
+            Ok(Self(key))
         } else {
             Self::read(&tree, &shown)
         }

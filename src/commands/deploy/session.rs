@@ -31,9 +31,9 @@ impl Session {
     pub fn open(global: &GlobalArgs) -> anyhow::Result<Self> {
         let loaded = crate::commands::load_manifest(global)?;
         let templates = crate::commands::templates_for(&loaded)?;
+        let stack = render::render(&loaded, &templates)?;
         let out_dir = std::path::absolute(crate::commands::out_dir(global))
             .context("cannot resolve the output directory")?;
-        let stack = crate::commands::render_for(&loaded, &templates, &out_dir)?;
         let key = crate::writer::HashKey::load_or_create(&out_dir)?;
         let desired = plan::desired(
             &stack.services,

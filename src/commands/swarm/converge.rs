@@ -3,7 +3,7 @@
 //! wait until every task runs and is healthy, then remove configs and secrets no longer used.
 //! A plan with nothing to do touches nothing and says so.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -11,12 +11,19 @@ use super::observe::observe;
 use super::{report, task_error};
 use crate::commands::deploy::session::Session;
 use crate::docker::swarm::{ObjectKind, ObservedService, ObservedTask};
-use crate::docker::swarm_spec::{service_name, service_spec, Resolved};
+use crate::docker::swarm_spec::{service_name, service_spec, stamped_task_hash, Resolved};
 use crate::docker::{labels, Daemon, Engine};
 use crate::error::CommandError;
 use crate::output::progress::{Progress, ServiceLine};
-use crate::render::swarm::{StackFile, NAMESPACE_LABEL, TASK_LABEL};
+use crate::render::swarm::{StackFile, NAMESPACE_LABEL};
 use crate::swarm_plan::{self, ServiceAction};
+
+/// A service this run created or updated, and the task hash its new tasks carry.
+struct Changed {
+    key: String,
+    how: &'static str,
+    task: Option<String>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -93,14 +100,23 @@ pub async fn run(
     for step in &plan.services {
         let service = &file.services[&step.key];
         let spec = service_spec(project, &step.key, service, file, &resolved);
+        let task = stamped_task_hash(&spec);
         match &step.action {
             ServiceAction::Create => {
                 daemon.create_service(spec).await?;
-                changed.push((step.key.clone(), "created"));
+                changed.push(Changed {
+                    key: step.key.clone(),
+                    how: "created",
+                    task,
+                });
             }
             ServiceAction::Update { id, version } => {
                 daemon.update_service(id, *version, spec).await?;
-                changed.push((step.key.clone(), "updated"));
+                changed.push(Changed {
+                    key: step.key.clone(),
+                    how: "updated",
+                    task,
+                });
             }
             ServiceAction::Keep { .. } => {}
         }
@@ -192,7 +208,7 @@ async fn wait(
     daemon: &Daemon,
     project: &str,
     file: &StackFile,
-    changed: &[(String, &str)],
+    changed: &[Changed],
     before: &BTreeMap<String, Option<String>>,
     timeout: Duration,
     outcome: impl Fn(&str, &str) -> String,
@@ -201,9 +217,9 @@ async fn wait(
     let progress = Progress::new();
     let lines: Vec<ServiceLine> = changed
         .iter()
-        .map(|(key, how)| {
-            let line = progress.service(key, timeout);
-            line.step(how);
+        .map(|c| {
+            let line = progress.service(&c.key, timeout);
+            line.step(c.how);
             line
         })
         .collect();
@@ -218,9 +234,16 @@ async fn wait(
             .stack_tasks(&ids)
             .await
             .map_err(|e| CommandError::failure(format!("{e:#}")))?;
-        let nodes = daemon.swarm_nodes().await.map(|n| n.len()).unwrap_or(1);
+        let nodes = daemon.swarm_nodes().await.unwrap_or_default();
+        // Swarm neither starts nor updates a global service's task on a paused node.
+        let paused: BTreeSet<&str> = nodes
+            .iter()
+            .filter(|n| n.availability == "pause")
+            .map(|n| n.id.as_str())
+            .collect();
+        let nodes = nodes.len().max(1);
         let mut pending = Vec::new();
-        for (i, (key, how)) in changed.iter().enumerate() {
+        for (i, Changed { key, how, task }) in changed.iter().enumerate() {
             if ready[i] {
                 continue;
             }
@@ -238,14 +261,15 @@ async fn wait(
             let stale = *how == "updated"
                 && service.update_started.is_some()
                 && service.update_started == earlier;
-            let template = file.services[key].labels.get(TASK_LABEL);
+            let global = file.services[key].deploy.mode == "global";
             match service_state(
                 service,
                 &tasks,
-                template,
+                task.as_ref(),
                 stale,
+                &paused,
                 nodes,
-                file.services[key].deploy.mode == "global",
+                global,
             ) {
                 State::Ready => {
                     line.done(&outcome(key, how));
@@ -292,13 +316,16 @@ enum State {
 }
 
 /// Where one changed service stands. Its tasks are counted only when made from `template`
-/// (the new spec's [`TASK_LABEL`]): until Swarm's updater starts, the old tasks still run and
-/// look healthy, and the service's update status may still be the previous update's.
+/// (the new spec's task hash, `render::swarm::TASK_LABEL`): until Swarm's updater starts, the
+/// old tasks still run and look healthy, and the service's update status may still be the
+/// previous update's. A global service's old task on a `paused` node is left out: Swarm
+/// does not update it there until the node is active again.
 fn service_state(
     service: &ObservedService,
     tasks: &[ObservedTask],
     template: Option<&String>,
     stale_status: bool,
+    paused: &BTreeSet<&str>,
     nodes: usize,
     global: bool,
 ) -> State {
@@ -312,11 +339,12 @@ fn service_state(
         Some("updating") => return State::Waiting("updating".to_string()),
         _ => {}
     }
+    let new = |t: &ObservedTask| template.is_none() || t.template.as_ref() == template;
     let wanted: Vec<&ObservedTask> = tasks
         .iter()
         .filter(|t| t.service_id == service.id && t.desired_state == "running")
+        .filter(|t| !(global && paused.contains(t.node_id.as_str()) && !new(t)))
         .collect();
-    let new = |t: &&&ObservedTask| template.is_none() || t.template.as_ref() == template;
     let old = wanted.iter().filter(|t| !new(t)).count();
     let running = wanted
         .iter()
@@ -402,7 +430,15 @@ mod tests {
 
     fn state(service: &ObservedService, tasks: &[ObservedTask], stale: bool) -> String {
         let new = "new".to_string();
-        match service_state(service, tasks, Some(&new), stale, 1, false) {
+        match service_state(
+            service,
+            tasks,
+            Some(&new),
+            stale,
+            &BTreeSet::new(),
+            1,
+            false,
+        ) {
             State::Ready => "ready".to_string(),
             State::Waiting(why) => format!("waiting: {why}"),
             State::RolledBack(why) => format!("rolled back: {why}"),
@@ -447,5 +483,34 @@ mod tests {
             state(&rolled_back, &old, true),
             "waiting: 0/2 tasks running the new spec, 2 on the old one"
         );
+    }
+
+    /// A global agent's task on a paused node keeps the old spec (Swarm updates nothing
+    /// there): the update is done when every other node runs the new one.
+    #[test]
+    fn a_global_task_on_a_paused_node_is_not_waited_for() {
+        let mut global = service(Some("completed"));
+        global.replicas = None;
+        let mut on_paused = task(2, "old", "running");
+        on_paused.node_id = "n2".to_string();
+        let tasks = [task(1, "new", "running"), on_paused];
+        let new = "new".to_string();
+        let paused = BTreeSet::from(["n2"]);
+        assert!(matches!(
+            service_state(&global, &tasks, Some(&new), false, &paused, 2, true),
+            State::Ready
+        ));
+        assert!(matches!(
+            service_state(
+                &global,
+                &tasks,
+                Some(&new),
+                false,
+                &BTreeSet::new(),
+                2,
+                true
+            ),
+            State::Waiting(_)
+        ));
     }
 }

@@ -216,7 +216,11 @@ fn exporter_runtime(kind: ExporterType, port: u16, base: Runtime) -> Runtime {
             }),
             ..base
         },
-        _ => Runtime {
+        ExporterType::Mongodb
+        | ExporterType::Nginx
+        | ExporterType::Kafka
+        | ExporterType::Rabbitmq
+        | ExporterType::Elasticsearch => Runtime {
             ready: Some(HttpProbe {
                 port,
                 path: "/metrics".to_string(),

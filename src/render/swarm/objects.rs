@@ -11,10 +11,10 @@ use sha2::{Digest, Sha256};
 pub const NAMESPACE_LABEL: &str = "com.docker.stack.namespace";
 /// stackctl's hash of a service's model: equal hashes mean nothing to update.
 pub const HASH_LABEL: &str = "io.stackctl.spec-hash";
-/// A container label: stackctl's hash of what Swarm builds a task from (everything but the
-/// service's labels, replica count and update settings). Swarm replaces every task when that
-/// changes, and a task carries the template it was made from, so this label tells the tasks
-/// of a new spec from the old ones still running while an update has not started.
+/// A container label: stackctl's hash of the task template and endpoint it sends
+/// (`docker::swarm_spec::task_hash`). Swarm replaces every task when those change, and a task
+/// carries the template it was made from, so this label tells the tasks of a new spec from the
+/// old ones still running while an update has not started.
 pub const TASK_LABEL: &str = "io.stackctl.task-hash";
 
 /// Docker refuses config and secret names over 64 characters.
@@ -44,8 +44,8 @@ fn name_with_hash(project: &str, path: &str, hash: &str) -> String {
     format!("{project}_{}-{hash}", slug.trim_start_matches(['-', '.']))
 }
 
-/// `object_name` for a secret: the hash is an HMAC under `key` (the output directory's hash
-/// key), as the name is public (`docker secret ls`, docker-stack.yml) and a plain hash of a
+/// `object_name` for a secret: the hash is an HMAC under `key` (`STACKCTL_SWARM_KEY`), as the
+/// name is public (`docker secret ls`, docker-stack.yml) and a plain hash of a
 /// short password could be checked against guesses offline.
 pub fn secret_name(project: &str, path: &str, contents: &[u8], key: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
@@ -53,7 +53,7 @@ pub fn secret_name(project: &str, path: &str, contents: &[u8], key: &[u8]) -> St
     name_with_hash(project, path, &hex(&mac.finalize().into_bytes()))
 }
 
-/// The hex SHA-256 of `text` (a service model's hash label).
+/// The hex SHA-256 of `text` (a service model's hash label, a task template's hash).
 pub fn hash_text(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))[..HASH_CHARS * 2].to_string()
 }

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use super::gossip;
 use super::model::*;
 use super::objects::{
-    hash_text, object_name, secret_name, stack_labels, HASH_LABEL, NAMESPACE_LABEL, TASK_LABEL,
+    hash_text, object_name, secret_name, stack_labels, HASH_LABEL, NAMESPACE_LABEL,
 };
 use crate::render::{web_auth, Draft, Kind, Stack};
 use crate::service::{MountSource, ServiceSpec, LOG_MAX_FILES, LOG_MAX_SIZE};
@@ -286,27 +286,10 @@ fn service(
             labels: stack_labels(project),
         },
     };
-    let task = task_hash(&service);
-    service.labels.insert(TASK_LABEL.to_string(), task);
     let hash = hash_text(&serde_json::to_string(&service).unwrap_or_default());
     service.deploy.labels.insert(HASH_LABEL.to_string(), hash);
     debug_assert!(service.deploy.labels.contains_key(NAMESPACE_LABEL));
     service
-}
-
-/// The hash of what a task is made from ([`TASK_LABEL`]): the model without the service's
-/// labels, replica count, and update and rollback settings, which Swarm changes in place.
-fn task_hash(service: &SwarmService) -> String {
-    let mut template = serde_json::to_value(service).unwrap_or_default();
-    if let Some(deploy) = template["deploy"].as_object_mut() {
-        for key in ["labels", "replicas", "update_config", "rollback_config"] {
-            deploy.remove(key);
-        }
-    }
-    if let Some(labels) = template["labels"].as_object_mut() {
-        labels.remove(TASK_LABEL);
-    }
-    hash_text(&template.to_string())
 }
 
 /// Swarm knows a task is ready only from its health check. A program behind basic auth has

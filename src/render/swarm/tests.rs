@@ -28,7 +28,7 @@ fn rendered(extra: &str) -> crate::render::RenderedStack {
     let env = |_: &str| None;
     let loaded = load_str(&dir.path().join("stackctl.yaml"), &source, &env)
         .unwrap_or_else(|e| panic!("{e}"));
-    // The output directory's hash key, as `deploy` passes it: secret names stay the same.
+    // One key for every render, as `STACKCTL_SWARM_KEY` is: secret names stay the same.
     render_keyed(&loaded, &Templates::embedded(), &[7; 32]).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
@@ -182,10 +182,10 @@ fn a_swarm_stack_serves_https_to_clients_health_checks_and_gossip_peers() {
     assert_eq!(parsed["tls_client_config"]["server_name"], "alertmanager");
 }
 
-/// Without the output directory's key (`render`), secret names come from a fresh random key:
-/// never a plain hash of the contents that could be checked against guesses.
+/// Secret names are HMACs under the stack's key: the same under one key, and never a plain
+/// hash of the contents that could be checked against guesses.
 #[test]
-fn secret_names_are_keyed_by_the_output_directory_key() {
+fn secret_names_are_keyed_by_the_stack_key() {
     let names = |s: &crate::render::RenderedStack| -> Vec<String> {
         let file = s.swarm.as_ref().unwrap();
         file.secrets.values().map(|o| o.name.clone()).collect()
