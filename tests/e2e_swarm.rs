@@ -846,4 +846,27 @@ swarm: {{replicas: {{alertmanager: 2}}}}
             .as_array()
             .is_some_and(|p| p.len() == 2)
     });
+
+    // A paused worker: Swarm updates nothing there, so a change to the global agent leaves its
+    // task on the old spec. The deploy is done when every active node runs the new one.
+    docker(&["node", "update", "--availability", "pause", &worker]);
+    s.inner.write_manifest(&manifest.replace(
+        "version: 1.5.0}",
+        "version: 1.5.0, args: ['--web.max-requests=41']}",
+    ));
+    let started = Instant::now();
+    let paused = s
+        .inner
+        .run(&["deploy", "--engine", "swarm", "--timeout", "90"]);
+    docker(&["node", "update", "--availability", "active", &worker]);
+    assert!(
+        paused.status.success(),
+        "deploy waited for the paused node: {}",
+        String::from_utf8_lossy(&paused.stderr)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(80),
+        "{:?}",
+        started.elapsed()
+    );
 }

@@ -218,9 +218,22 @@ pub fn task_hash(spec: &ServiceSpec) -> String {
     {
         labels.remove(TASK_LABEL);
     }
-    // serde_json maps are ordered, so the hash does not depend on HashMap order.
-    let value = serde_json::json!({ "task": template, "endpoint": spec.endpoint_spec });
+    let mut value = serde_json::json!({ "task": template, "endpoint": spec.endpoint_spec });
+    sort_keys(&mut value);
     hash_text(&value.to_string())
+}
+
+/// Sorts every object's keys: labels and options are `HashMap`s, whose order differs from one
+/// map to the next, and serde_json keeps insertion order here (`preserve_order`).
+fn sort_keys(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.sort_keys();
+            map.values_mut().for_each(sort_keys);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
 }
 
 /// Puts [`task_hash`] on the container spec, where each task carries it.
@@ -318,4 +331,79 @@ fn nanos(duration: &str) -> i64 {
 
 fn hash_map(map: &BTreeMap<String, String>) -> HashMap<String, String> {
     map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(labels: &[(&str, &str)], env: &str, replicas: i64, constraint: &str) -> ServiceSpec {
+        let labels: HashMap<String, String> = labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut spec = ServiceSpec {
+            name: Some("demo_prometheus".to_string()),
+            labels: Some(HashMap::from([(
+                "service".to_string(),
+                format!("{replicas}"),
+            )])),
+            task_template: Some(TaskSpec {
+                container_spec: Some(TaskSpecContainerSpec {
+                    image: Some("prom/prometheus:v3.14.0".to_string()),
+                    labels: Some(labels.clone()),
+                    env: Some(vec![env.to_string()]),
+                    ..Default::default()
+                }),
+                placement: Some(TaskSpecPlacement {
+                    constraints: Some(vec![constraint.to_string()]),
+                    ..Default::default()
+                }),
+                log_driver: Some(TaskSpecLogDriver {
+                    name: Some("json-file".to_string()),
+                    options: Some(labels),
+                }),
+                ..Default::default()
+            }),
+            mode: Some(ServiceSpecMode {
+                replicated: Some(ServiceSpecModeReplicated {
+                    replicas: Some(replicas),
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        stamp_task_hash(&mut spec);
+        spec
+    }
+
+    const LABELS: &[(&str, &str)] = &[
+        ("a", "1"),
+        ("b", "2"),
+        ("c", "3"),
+        ("d", "4"),
+        ("e", "5"),
+        ("f", "6"),
+        ("g", "7"),
+        ("h", "8"),
+    ];
+
+    /// The hash Swarm's tasks carry changes exactly when Swarm replaces them: never with the
+    /// order of a `HashMap`, the replica count, the service's labels or a placement the task
+    /// may still fit; always with what the container runs.
+    #[test]
+    fn the_task_hash_follows_what_makes_swarm_replace_tasks() {
+        let hash = |s: &ServiceSpec| stamped_task_hash(s).expect("stamped");
+        let base = hash(&spec(LABELS, "A=1", 1, "node.role==manager"));
+        for _ in 0..20 {
+            assert_eq!(hash(&spec(LABELS, "A=1", 1, "node.role==manager")), base);
+        }
+        assert_eq!(hash(&spec(LABELS, "A=1", 3, "node.role==manager")), base);
+        assert_eq!(hash(&spec(LABELS, "A=1", 1, "node.role==worker")), base);
+        assert_ne!(hash(&spec(LABELS, "A=2", 1, "node.role==manager")), base);
+        assert_ne!(
+            hash(&spec(&LABELS[1..], "A=1", 1, "node.role==manager")),
+            base
+        );
+    }
 }
