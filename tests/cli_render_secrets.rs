@@ -144,12 +144,7 @@ fn a_generated_web_password_leaves_env_0600_with_its_old_lines() {
         let dir = common::project(EXPOSED, Some("GRAFANA_ADMIN_PASSWORD=kept-as-it-was"));
         let env = dir.path().join(".env");
         std::fs::set_permissions(&env, Permissions::from_mode(old_mode)).unwrap();
-        let output = common::stackctl_in(dir.path())
-            .arg("render")
-            .assert()
-            .success()
-            .get_output()
-            .clone();
+        let shown = render_shown(dir.path());
         let text = std::fs::read_to_string(&env).unwrap();
         assert!(
             text.starts_with("GRAFANA_ADMIN_PASSWORD=kept-as-it-was\n"),
@@ -161,17 +156,27 @@ fn a_generated_web_password_leaves_env_0600_with_its_old_lines() {
             .expect("a password was added");
         assert_eq!(password.len(), 32);
         assert_eq!(common::mode(&env), 0o600, "from {old_mode:o}");
-        let shown = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
         assert!(!shown.contains(password), "{shown}");
         assert_eq!(
             names(dir.path()),
             [".env", ".stackctl", "rendered", "stackctl.yaml"]
         );
     }
+}
+
+/// Runs `render` in `dir`, which must succeed; returns all it printed (stdout and stderr).
+fn render_shown(dir: &std::path::Path) -> String {
+    let output = common::stackctl_in(dir)
+        .arg("render")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 fn names(dir: impl AsRef<std::path::Path>) -> Vec<String> {
@@ -191,12 +196,7 @@ fn names(dir: impl AsRef<std::path::Path>) -> Vec<String> {
 fn swarm_secret_names_are_keyed_by_a_generated_env_key_that_travels_with_env() {
     let manifest = EXPOSED.replace("version: 1\n", "version: 1\nengine: swarm\n");
     let dir = common::project(&manifest, Some("STACKCTL_WEB_PASSWORD=a-short-one"));
-    let output = common::stackctl_in(dir.path())
-        .arg("render")
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let shown = render_shown(dir.path());
     let env = dir.path().join(".env");
     let text = std::fs::read_to_string(&env).unwrap();
     let key = text
@@ -205,11 +205,6 @@ fn swarm_secret_names_are_keyed_by_a_generated_env_key_that_travels_with_env() {
         .expect("a key was added");
     assert_eq!(key.len(), 43, "256 bits of letters and digits");
     assert_eq!(common::mode(&env), 0o600);
-    let shown = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
     assert!(shown.contains("generated `STACKCTL_SWARM_KEY`"), "{shown}");
     assert!(!shown.contains(key), "{shown}");
 
