@@ -5,32 +5,9 @@
 use crate::logs_fixtures;
 use crate::rules_common;
 
-use rules_common::render_rules;
+use rules_common::{render_rules, EVERY_PRESET};
 use stackctl::expr::{dashboard, rule_file};
 use stackctl::render::{presets, Templates};
-
-const EVERY_PRESET: &str = r#"
-version: 1
-project: shop
-components:
-  prometheus: {}
-  alertmanager: {}
-  node_exporter: {}
-  cadvisor: {}
-  blackbox_exporter: {}
-exporters:
-  - {type: redis, name: cache, target: "redis:6379"}
-  - {type: postgres, target: "db:5432"}
-  - {type: mysql, target: "mysql:3306"}
-  - {type: mongodb, target: "mongo:27017"}
-  - {type: nginx, name: web, target: "http://web:8080/stub_status"}
-  - {type: kafka, target: "kafka:9092"}
-  - {type: rabbitmq, target: "rabbitmq:15692"}
-  - {type: elasticsearch, target: "http://es:9200"}
-scrape:
-  - job: site
-    probe: {module: http_2xx, targets: ["https://shop.example.com"]}
-"#;
 
 /// Every rule file of `files` (path → text) whose expressions or templates do not parse.
 fn broken_rules<'a>(files: impl Iterator<Item = (&'a String, &'a str)>) -> Vec<String> {

@@ -6,31 +6,11 @@ use crate::rules_common;
 use rules_common::*;
 use stackctl::render::{presets, Templates};
 
-const FULL_STACK: &str = r#"
-version: 1
-project: shop
-components:
-  prometheus: {version: "PROM_VERSION"}
-  alertmanager: {}
-  node_exporter: {}
-  cadvisor: {}
-  blackbox_exporter: {}
-exporters:
-  - {type: redis, name: cache, target: "redis:6379"}
-  - {type: postgres, target: "db:5432"}
-  - {type: mysql, target: "mysql:3306"}
-  - {type: mongodb, target: "mongo:27017"}
-  - {type: nginx, name: web, target: "http://web:8080/stub_status"}
-  - {type: kafka, target: "kafka:9092"}
-  - {type: rabbitmq, target: "rabbitmq:15692"}
-  - {type: elasticsearch, target: "http://es:9200"}
-scrape:
-  - job: site
-    probe: {module: http_2xx, targets: ["https://shop.example.com"]}
-"#;
-
 fn full_stack(version: &str) -> String {
-    FULL_STACK.replace("PROM_VERSION", version)
+    EVERY_PRESET.replace(
+        "prometheus: {}",
+        &format!("prometheus: {{version: \"{version}\"}}"),
+    )
 }
 
 #[test]

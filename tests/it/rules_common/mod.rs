@@ -91,3 +91,27 @@ pub fn promtool_run(promtool: &Path, args: &[&str], files: &[PathBuf]) -> (bool,
     );
     (output.status.success(), text)
 }
+
+/// A stack every alert preset fits: each component a preset watches and every exporter type.
+pub const EVERY_PRESET: &str = r#"
+version: 1
+project: shop
+components:
+  prometheus: {}
+  alertmanager: {}
+  node_exporter: {}
+  cadvisor: {}
+  blackbox_exporter: {}
+exporters:
+  - {type: redis, name: cache, target: "redis:6379"}
+  - {type: postgres, target: "db:5432"}
+  - {type: mysql, target: "mysql:3306"}
+  - {type: mongodb, target: "mongo:27017"}
+  - {type: nginx, name: web, target: "http://web:8080/stub_status"}
+  - {type: kafka, target: "kafka:9092"}
+  - {type: rabbitmq, target: "rabbitmq:15692"}
+  - {type: elasticsearch, target: "http://es:9200"}
+scrape:
+  - job: site
+    probe: {module: http_2xx, targets: ["https://shop.example.com"]}
+"#;
