@@ -117,20 +117,29 @@ pub fn render(
     loaded: &LoadedManifest,
     templates: &Templates,
 ) -> Result<RenderedStack, RenderError> {
-    match swarm::name_key(&loaded.dir) {
-        Some(key) => render_keyed(loaded, templates, key.expose().as_bytes()),
-        None => render_keyed(loaded, templates, &rand::random::<[u8; 32]>()),
+    let mut stack = Stack::new(&loaded.manifest, &loaded.dir, templates);
+    // Only a Swarm stack names secrets: a Compose one reads no key (its random one stays).
+    if loaded.manifest.engine == crate::manifest::EngineKind::Swarm {
+        if let Some(key) = swarm::name_key(&loaded.dir) {
+            stack.secret_key = key.expose().as_bytes().to_vec();
+        }
     }
+    render_stack(&stack, loaded)
 }
 
 /// [`render`] with `key` naming the Swarm secrets instead of `STACKCTL_SWARM_KEY`.
-pub fn render_keyed(
+#[cfg(test)]
+pub(crate) fn render_keyed(
     loaded: &LoadedManifest,
     templates: &Templates,
     key: &[u8],
 ) -> Result<RenderedStack, RenderError> {
     let mut stack = Stack::new(&loaded.manifest, &loaded.dir, templates);
     stack.secret_key = key.to_vec();
+    render_stack(&stack, loaded)
+}
+
+fn render_stack(stack: &Stack, loaded: &LoadedManifest) -> Result<RenderedStack, RenderError> {
     let mut draft = Draft::new(&loaded.secret_values);
     let steps: &[(&str, fn(&Stack, &mut Draft) -> anyhow::Result<()>)] = &[
         ("web auth", web_auth::render),
@@ -151,7 +160,7 @@ pub fn render_keyed(
         ("checks", checks::render),
     ];
     for (name, step) in steps {
-        step(&stack, &mut draft)
+        step(stack, &mut draft)
             .map_err(|e| RenderError::Internal(e.context(format!("rendering {name}"))))?;
     }
     draft.finish(loaded)

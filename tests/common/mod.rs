@@ -5,6 +5,20 @@
 
 pub mod http;
 
+/// The smallest manifest: Prometheus alone.
+pub const PROMETHEUS_ONLY: &str = "version: 1\nproject: shop\ncomponents:\n  prometheus: {}\n";
+
+/// A small stack with Grafana, whose password comes from `GRAFANA_ADMIN_PASSWORD`.
+pub const DEMO_STACK: &str = r#"
+version: 1
+project: demo
+components:
+  prometheus: {}
+  alertmanager: {}
+  grafana: {admin_password: "${GRAFANA_ADMIN_PASSWORD}"}
+  node_exporter: {}
+"#;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

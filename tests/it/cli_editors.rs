@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use clap::CommandFactory as _;
 use predicates::prelude::*;
 
-const MINIMAL: &str = "version: 1\nproject: shop\ncomponents:\n  prometheus: {}\n";
+use crate::common::PROMETHEUS_ONLY as MINIMAL;
 
 fn schema() -> serde_json::Value {
     let output = common::stackctl().arg("schema").output().unwrap();

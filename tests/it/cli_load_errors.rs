@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-const MINIMAL: &str = "version: 1\nproject: shop\ncomponents:\n  prometheus: {}\n";
+use crate::common::PROMETHEUS_ONLY as MINIMAL;
 
 fn run(dir: &Path, command: &str, manifest: &Path) -> (Output, Duration) {
     let started = Instant::now();

@@ -14,15 +14,7 @@ use stackctl::manifest::load_str;
 use stackctl::render::{render, RenderedStack, Templates};
 use stackctl::service::{MountSource, ServiceSpec};
 
-const MINIMAL: &str = r#"
-version: 1
-project: demo
-components:
-  prometheus: {}
-  alertmanager: {}
-  grafana: {admin_password: "${GRAFANA_ADMIN_PASSWORD}"}
-  node_exporter: {}
-"#;
+use crate::common::DEMO_STACK as MINIMAL;
 
 const METRICS: &str = r#"
 version: 1

@@ -6,24 +6,13 @@
 //! `INSTA_UPDATE=always cargo test --test it golden` and review the diff like code.
 
 use crate::common;
+use crate::logs_fixtures::fixtures;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use stackctl::render::{self, FileMode, RenderedStack, Templates};
 use stackctl::tools::judge::{NoDocker, Remembering, VALIDATE_NO_DOCKER};
 use stackctl::tools::{pipeline, CheckOutcome};
-
-fn fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ok");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("tests/fixtures/ok exists")
-        .flatten()
-        .map(|e| e.path().join("stackctl.yaml"))
-        .filter(|p| p.is_file())
-        .collect();
-    out.sort();
-    out
-}
 
 fn fixture_name(manifest: &Path) -> String {
     manifest

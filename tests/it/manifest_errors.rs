@@ -224,15 +224,7 @@ dashboards:
   files: [dashboards/*.json]
 "#;
 
-const MINIMAL: &str = r#"
-version: 1
-project: demo
-components:
-  prometheus: {}
-  alertmanager: {}
-  grafana: {admin_password: "${GRAFANA_ADMIN_PASSWORD}"}
-  node_exporter: {}
-"#;
+use crate::common::DEMO_STACK as MINIMAL;
 
 fn design_env(name: &str) -> Option<String> {
     let known = [
