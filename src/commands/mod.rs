@@ -7,6 +7,7 @@ mod diff;
 pub mod discover;
 mod down;
 mod endpoint;
+mod generated_env;
 mod init;
 mod logs;
 mod man;
@@ -22,7 +23,6 @@ pub(crate) use status::prometheus as status_view;
 mod tls_pair;
 mod upgrade;
 mod validate;
-mod web_password;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -91,7 +91,7 @@ pub fn load_manifest_as_written(
         let bytes = discover::stdin_bytes()
             .map_err(|e| anyhow::anyhow!("cannot read the manifest from standard input: {e}"))?;
         let loaded = crate::manifest::load_stdin(bytes)?;
-        web_password::ensure(&loaded)?;
+        generated_env::ensure(&loaded)?;
         return Ok(loaded);
     }
     let missing = || {
@@ -105,7 +105,7 @@ pub fn load_manifest_as_written(
     match crate::manifest::load(&global.file) {
         Ok(mut loaded) => {
             engine_override(global, &mut loaded)?;
-            web_password::ensure(&loaded)?;
+            generated_env::ensure(&loaded)?;
             tls_pair::ensure(&loaded)?;
             Ok(loaded)
         }

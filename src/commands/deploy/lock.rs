@@ -13,7 +13,14 @@ use fs4::TryLockError;
 /// Held while the command runs; dropping it (or exiting) releases the lock.
 #[derive(Debug)]
 pub struct ProjectLock {
-    _file: File,
+    file: File,
+}
+
+impl Drop for ProjectLock {
+    /// Empties the holder line so that the next waiting run never names a finished one.
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
 }
 
 /// Where the lock of the output directory `out_dir` lives.
@@ -43,9 +50,8 @@ pub fn acquire(out_dir: &Path, project: &str, command: &str) -> anyhow::Result<P
     match fs4::FileExt::try_lock(&file) {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
-            let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
-            eprintln!("{}", waiting_message(project, holder.trim(), &path));
+            let holder = read_holder(&mut file, HOLDER_WRITE_GRACE);
+            eprintln!("{}", waiting_message(project, &holder, &path));
             fs4::FileExt::lock(&file)
                 .with_context(|| format!("cannot lock `{}`", path.display()))?;
         }
@@ -56,7 +62,27 @@ pub fn acquire(out_dir: &Path, project: &str, command: &str) -> anyhow::Result<P
     file.set_len(0)?;
     file.seek(SeekFrom::Start(0))?;
     write!(file, "{}", holder_line(std::process::id(), command))?;
-    Ok(ProjectLock { _file: file })
+    Ok(ProjectLock { file })
+}
+
+/// How long a waiting run gives the holder to write its line: the holder takes the lock first
+/// and writes after, so a run arriving in between finds the file empty or truncated.
+const HOLDER_WRITE_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The holder's line from the lock file, re-read for up to `grace` while it is still empty.
+fn read_holder(file: &mut File, grace: std::time::Duration) -> String {
+    let deadline = std::time::Instant::now() + grace;
+    loop {
+        let mut holder = String::new();
+        let _ = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.read_to_string(&mut holder));
+        let holder = holder.trim();
+        if holder.ends_with(')') || std::time::Instant::now() >= deadline {
+            return holder.to_string();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 /// What the lock file records about its holder.
@@ -114,6 +140,31 @@ mod tests {
         assert!(text.starts_with(&format!("pid {} (`stackctl deploy`", std::process::id())));
         drop(first);
         assert!(fs4::FileExt::try_lock(&other).is_ok(), "released on drop");
+    }
+
+    #[test]
+    fn a_waiting_run_reads_the_holder_line_written_just_after_the_lock() {
+        // CI found the second of two concurrent deploys printing "locked by another stackctl":
+        // it read the file between the first run's lock and its write.
+        let dir = tempfile::tempdir().unwrap();
+        let lock_path = dir.path().join(".rendered.lock");
+        let mut reader = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .unwrap();
+        let writer = std::thread::spawn({
+            let lock_path = lock_path.clone();
+            move || {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                std::fs::write(&lock_path, holder_line(42, "deploy")).unwrap();
+            }
+        });
+        let holder = read_holder(&mut reader, HOLDER_WRITE_GRACE);
+        writer.join().unwrap();
+        assert!(holder.starts_with("pid 42 (`stackctl deploy`"), "{holder}");
     }
 
     #[test]
