@@ -93,6 +93,11 @@ fn display_dir(dir: &Path) -> String {
     }
 }
 
+/// Notes on what stackctl did for the operator (`note: generated …`), on stderr.
+pub fn print_notes(notes: &[String]) {
+    notes.iter().for_each(|note| eprintln!("{note}"));
+}
+
 /// Non-fatal notes from render or validate, to stderr.
 pub fn print_warnings(warnings: &[String]) {
     for warning in warnings {

@@ -7,7 +7,7 @@ mod diff;
 pub mod discover;
 mod down;
 mod endpoint;
-mod generated_env;
+mod generated;
 mod init;
 mod logs;
 mod man;
@@ -20,7 +20,6 @@ mod silence;
 mod status;
 mod swarm;
 pub(crate) use status::prometheus as status_view;
-mod tls_pair;
 mod upgrade;
 mod validate;
 
@@ -72,6 +71,41 @@ pub fn load_manifest(global: &GlobalArgs) -> anyhow::Result<crate::manifest::Loa
     Ok(loaded)
 }
 
+/// What a command does with the values stackctl generates for a stack that lacks them (web
+/// password, Swarm key, TLS pair: `generated`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generated {
+    /// Saved beside the manifest once the render succeeded: the command's output uses them.
+    Save,
+    /// Used for this render only: the command writes nothing (`validate`, `upgrade`).
+    ForThisRun,
+}
+
+/// The manifest loaded (`load_manifest`) and rendered in memory, with its templates.
+pub struct Rendered {
+    pub loaded: crate::manifest::LoadedManifest,
+    pub templates: crate::render::Templates,
+    pub stack: crate::render::RenderedStack,
+}
+
+/// Loads and renders the manifest in memory. What the stack needs and lacks is generated for
+/// the render and, with `Generated::Save`, saved only once the render succeeded: a manifest
+/// that does not render leaves nothing behind.
+pub fn load_and_render(global: &GlobalArgs, keep: Generated) -> anyhow::Result<Rendered> {
+    let mut loaded = load_manifest(global)?;
+    let unsaved = generated::complete(&mut loaded)?;
+    let templates = templates_for(&loaded)?;
+    let stack = crate::render::render(&loaded, &templates)?;
+    if keep == Generated::Save {
+        crate::output::print_notes(&unsaved.save()?);
+    }
+    Ok(Rendered {
+        loaded,
+        templates,
+        stack,
+    })
+}
+
 /// `stackctl.lock` beside the loaded manifest (none: an empty lock).
 pub fn read_release_lock(
     loaded: &crate::manifest::LoadedManifest,
@@ -90,9 +124,7 @@ pub fn load_manifest_as_written(
     if discover::is_stdin(&global.file) {
         let bytes = discover::stdin_bytes()
             .map_err(|e| anyhow::anyhow!("cannot read the manifest from standard input: {e}"))?;
-        let loaded = crate::manifest::load_stdin(bytes)?;
-        generated_env::ensure(&loaded)?;
-        return Ok(loaded);
+        return Ok(crate::manifest::load_stdin(bytes)?);
     }
     let missing = || {
         CommandError::usage(format!("no manifest at `{}`", global.file.display())).hint(
@@ -105,8 +137,6 @@ pub fn load_manifest_as_written(
     match crate::manifest::load(&global.file) {
         Ok(mut loaded) => {
             engine_override(global, &mut loaded)?;
-            generated_env::ensure(&loaded)?;
-            tls_pair::ensure(&loaded)?;
             Ok(loaded)
         }
         Err(LoadError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {

@@ -5,12 +5,10 @@
 use std::process::ExitCode;
 
 use crate::cli::{GlobalArgs, RenderArgs};
-use crate::{output, render, writer};
+use crate::{output, writer};
 
 pub fn exec(global: &GlobalArgs, args: &RenderArgs) -> anyhow::Result<ExitCode> {
-    let loaded = super::load_manifest(global)?;
-    let templates = super::templates_for(&loaded)?;
-    let stack = render::render(&loaded, &templates)?;
+    let super::Rendered { stack, .. } = super::load_and_render(global, super::Generated::Save)?;
     let out = super::out_dir(global);
     let overwrite = if args.force {
         writer::Overwrite::Force

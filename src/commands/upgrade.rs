@@ -25,7 +25,10 @@ struct Bump<'a> {
 }
 
 pub fn exec(global: &GlobalArgs, args: &UpgradeArgs) -> anyhow::Result<ExitCode> {
-    let loaded = super::load_manifest(global)?;
+    let mut loaded = super::load_manifest(global)?;
+    // The diff renders with a value the stack lacks (web password, TLS pair) made for this
+    // run only: `upgrade` writes the manifest and nothing else.
+    let _for_this_run_only = super::generated::complete(&mut loaded)?;
     let lock = super::read_release_lock(&loaded)?;
     let pins = release_lock::pins(&loaded, &lock);
     let chosen = choose(&pins, &args.components)?;

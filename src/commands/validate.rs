@@ -18,9 +18,12 @@ use crate::tools::{image_checks, pipeline, report, CheckResult};
 use crate::{output, writer};
 
 pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode> {
-    let loaded = super::load_manifest(global)?;
-    let templates = super::templates_for(&loaded)?;
-    let rendered = render::render(&loaded, &templates)?;
+    // A check writes nothing: a value the stack lacks is generated for this run only.
+    let super::Rendered {
+        loaded,
+        templates,
+        stack: rendered,
+    } = super::load_and_render(global, super::Generated::ForThisRun)?;
     output::print_warnings(&rendered.warnings);
     let metric_warnings = crate::metrics::lint::located(&loaded, &rendered);
     output::print_warnings(&metric_warnings);

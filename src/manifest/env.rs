@@ -504,18 +504,3 @@ mod tests {
         }
     }
 }
-
-/// A value stackctl generates into `.env` (`STACKCTL_WEB_PASSWORD`, `STACKCTL_SWARM_KEY`): from
-/// the environment when set there, else the last non-empty assignment in `.env` in `dir`.
-pub fn generated_value(dir: &std::path::Path, var: &str) -> Option<super::Secret> {
-    if let Some(value) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
-        return Some(super::Secret::new(value));
-    }
-    let text = std::fs::read_to_string(dir.join(".env")).ok()?;
-    parse_dotenv(&text)
-        .ok()?
-        .into_iter()
-        .rev()
-        .find(|(key, value)| key == var && !value.is_empty())
-        .map(|(_, value)| super::Secret::new(value))
-}

@@ -8,6 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::diagnostic::{Diagnostic, Location, ManifestError};
+use super::generated::Generated;
 use super::model::Manifest;
 use super::spans::Positions;
 use super::{env, typed, validate};
@@ -27,6 +28,8 @@ pub struct LoadedManifest {
     pub positions: Positions,
     /// Values substituted from `${VAR}` into secret keys: never printed, never world-readable.
     pub secret_values: Vec<String>,
+    /// The web password, Swarm key and TLS pair kept beside the manifest (`manifest::generated`).
+    pub generated: Generated,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +88,9 @@ fn load_source(path: &Path, source: &str) -> Result<LoadedManifest, LoadError> {
                 .map(|(_, value)| value.clone())
         })
     };
-    let loaded = load_str(path, source, &lookup)?;
+    let mut loaded = load_str(path, source, &lookup)?;
+    let env = |name: &str| std::env::var(name).ok();
+    loaded.generated = Generated::read(&loaded.dir, loaded.manifest.tls.as_ref(), &env, &dotenv);
     for warning in warnings(&loaded.manifest) {
         eprintln!("warning: {warning}");
     }
@@ -338,6 +343,7 @@ pub fn load_str(
             source: source.to_string(),
             positions: typed.positions,
             secret_values: typed.secret_values,
+            generated: Generated::default(),
         }),
         _ => Err(fail(problems)),
     }

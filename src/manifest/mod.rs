@@ -6,6 +6,7 @@ mod alerts;
 mod diagnostic;
 mod duration;
 mod env;
+mod generated;
 mod keys;
 pub use keys::did_you_mean;
 mod load;
@@ -26,7 +27,10 @@ mod yaml_problems;
 pub use alerts::{AlertOverride, Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
 pub use diagnostic::{Diagnostic, Location, ManifestError};
 pub use duration::{format_millis, parse_decimal_seconds, parse_millis, PromDuration};
-pub use env::{generated_value, parse_dotenv};
+pub use env::parse_dotenv;
+pub use generated::{
+    tls_dir, Generated, TlsPair, NAME_KEY_VAR, PASSWORD_VAR, TLS_CERT, TLS_DIR, TLS_KEY,
+};
 pub use load::{
     load, load_stdin, load_str, LoadError, LoadedManifest, MAX_MANIFEST_BYTES, STDIN_NAME,
 };

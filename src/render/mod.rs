@@ -38,7 +38,7 @@ pub use draft::Draft;
 pub use rendered_file::{Contents, FileMode, RenderedFile};
 pub use templates::Templates;
 
-use crate::manifest::{LoadedManifest, Manifest, ManifestError};
+use crate::manifest::{Generated, LoadedManifest, Manifest, ManifestError};
 use crate::service::ServiceSpec;
 
 /// Everything `render` produces: files keyed by path relative to the output directory.
@@ -81,6 +81,9 @@ pub struct Stack<'a> {
     /// machine; a fresh random one when there is none, so a name never is a plain hash of a
     /// secret's contents.
     pub secret_key: Vec<u8>,
+    /// The web password and TLS pair kept beside the manifest (`manifest::generated`); none
+    /// until `render` copies them from the loaded manifest.
+    pub generated: Generated,
 }
 
 impl<'a> Stack<'a> {
@@ -97,6 +100,7 @@ impl<'a> Stack<'a> {
                 crate::manifest::EngineKind::Compose => 1,
             },
             secret_key: rand::random::<[u8; 32]>().to_vec(),
+            generated: Generated::default(),
         }
     }
 
@@ -118,24 +122,13 @@ pub fn render(
     templates: &Templates,
 ) -> Result<RenderedStack, RenderError> {
     let mut stack = Stack::new(&loaded.manifest, &loaded.dir, templates);
-    // Only a Swarm stack names secrets: a Compose one reads no key (its random one stays).
+    stack.generated = loaded.generated.clone();
+    // Only a Swarm stack names secrets: a Compose one uses no key (its random one stays).
     if loaded.manifest.engine == crate::manifest::EngineKind::Swarm {
-        if let Some(key) = swarm::name_key(&loaded.dir) {
+        if let Some(key) = &loaded.generated.swarm_key {
             stack.secret_key = key.expose().as_bytes().to_vec();
         }
     }
-    render_stack(&stack, loaded)
-}
-
-/// [`render`] with `key` naming the Swarm secrets instead of `STACKCTL_SWARM_KEY`.
-#[cfg(test)]
-pub(crate) fn render_keyed(
-    loaded: &LoadedManifest,
-    templates: &Templates,
-    key: &[u8],
-) -> Result<RenderedStack, RenderError> {
-    let mut stack = Stack::new(&loaded.manifest, &loaded.dir, templates);
-    stack.secret_key = key.to_vec();
     render_stack(&stack, loaded)
 }
 

@@ -11,45 +11,10 @@
 //! for `bind: 0.0.0.0`). Every client inside the stack trusts the certificate by file
 //! (`ca_file`, Grafana's `tlsCACert`), and stackctl's own client trusts only it.
 
-use std::path::{Path, PathBuf};
-
-use crate::manifest::{Secret, TlsFiles};
-
-/// Directory of the pair, relative to the manifest's directory.
-pub const DIR: &str = ".stackctl/tls";
-/// The certificate, as the programs read it (`/run/secrets/tls.crt`) and on the host.
-pub const CERT: &str = "tls.crt";
-/// The private key, as the programs read it (`/run/secrets/tls.key`) and on the host.
-pub const KEY: &str = "tls.key";
-
-/// The stack's certificate (PEM) and private key.
-#[derive(Debug, Clone)]
-pub struct Pair {
-    pub cert: String,
-    pub key: Secret,
-}
-
-pub fn dir(manifest_dir: &Path) -> PathBuf {
-    manifest_dir.join(DIR)
-}
-
-/// The pair the manifest names (`tls: {cert, key}`, relative to `manifest_dir`), else the one
-/// in `.stackctl/tls/`, when both files can be read.
-pub fn read(manifest_dir: &Path, files: Option<&TlsFiles>) -> Option<Pair> {
-    let (cert, key) = match files {
-        Some(files) => (
-            manifest_dir.join(&files.cert),
-            manifest_dir.join(&files.key),
-        ),
-        None => (dir(manifest_dir).join(CERT), dir(manifest_dir).join(KEY)),
-    };
-    let cert = std::fs::read_to_string(cert).ok()?;
-    let key = std::fs::read_to_string(key).ok()?;
-    Some(Pair {
-        cert,
-        key: Secret::new(key),
-    })
-}
+use crate::manifest::Secret;
+pub use crate::manifest::{
+    tls_dir as dir, TlsPair as Pair, TLS_CERT as CERT, TLS_DIR as DIR, TLS_KEY as KEY,
+};
 
 /// The names the generated certificate is valid for.
 pub fn names(project: &str, bind: &str) -> Vec<String> {

@@ -12,7 +12,6 @@
 //! `tls_server_config`, and every client inside the stack trusts the stack's certificate.
 
 use std::net::IpAddr;
-use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
@@ -21,8 +20,7 @@ use crate::render::{Draft, Kind, Stack};
 
 /// The user every protected program accepts.
 pub const USER: &str = "stackctl";
-/// Where the password comes from: the environment, else `.env` beside the manifest.
-pub const PASSWORD_VAR: &str = "STACKCTL_WEB_PASSWORD";
+pub use crate::manifest::PASSWORD_VAR;
 /// The web config each protected program reads (`/run/secrets/web.yml`).
 pub const WEB_CONFIG: &str = "web.yml";
 /// The password as a file, for clients inside the stack (`/run/secrets/web-password`).
@@ -98,11 +96,6 @@ pub fn host_ip(stack: &Stack, kind: &Kind) -> String {
     stack.manifest.bind.clone()
 }
 
-/// The password: `STACKCTL_WEB_PASSWORD` from the environment, else from `.env` in `dir`.
-pub fn password(dir: &Path) -> Option<Secret> {
-    crate::manifest::generated_value(dir, PASSWORD_VAR)
-}
-
 /// `web.yml`: basic auth for `stackctl` with the bcrypt hash of `password`, and HTTPS with the
 /// stack's certificate when `tls`.
 pub fn web_config(password: &Secret, tls: bool) -> anyhow::Result<String> {
@@ -141,7 +134,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     if protected.is_empty() {
         return Ok(());
     }
-    let Some(password) = password(stack.dir) else {
+    let Some(password) = &stack.generated.web_password else {
         draft.problem(
             Diagnostic::new(
                 "bind",
@@ -157,7 +150,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         return Ok(());
     };
     let files = stack.manifest.tls.as_ref();
-    let Some(pair) = crate::render::tls::read(stack.dir, files) else {
+    let Some(pair) = &stack.generated.tls else {
         if let Some(files) = files {
             draft.problem(
                 Diagnostic::new(
@@ -184,7 +177,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
         );
         return Ok(());
     };
-    let config = Secret::new(web_config(&password, true)?);
+    let config = Secret::new(web_config(password, true)?);
     let cert = Secret::new(pair.cert.clone());
     for component in protected {
         draft.add_secret(&component.service, WEB_CONFIG, &config, Some(NOBODY));
@@ -225,11 +218,11 @@ pub fn client_files(
     if !protected(stack, kind) {
         return ClientFiles::default();
     }
-    let password_file =
-        password(stack.dir).map(|p| draft.add_secret(service, PASSWORD_FILE, &p, Some(uid)));
-    let pair = crate::render::tls::read(stack.dir, stack.manifest.tls.as_ref());
-    let ca_file =
-        pair.map(|pair| draft.add_secret(service, CA_FILE, &Secret::new(pair.cert), Some(uid)));
+    let generated = &stack.generated;
+    let password_file = (generated.web_password.as_ref())
+        .map(|p| draft.add_secret(service, PASSWORD_FILE, p, Some(uid)));
+    let ca_file = (generated.tls.as_ref())
+        .map(|pair| draft.add_secret(service, CA_FILE, &Secret::new(pair.cert.clone()), Some(uid)));
     ClientFiles {
         password_file,
         ca_file,
@@ -280,17 +273,17 @@ mod tests {
         );
     }
 
-    fn render_in(dir: &Path, manifest: &str) -> crate::render::RenderedStack {
-        std::fs::write(dir.join("stackctl.yaml"), manifest).unwrap();
-        std::fs::write(dir.join(".env"), format!("{PASSWORD_VAR}=s3cret-web-pw\n")).unwrap();
+    fn render_in(dir: &std::path::Path, manifest: &str) -> crate::render::RenderedStack {
         let pair =
             crate::render::tls::generate("t", crate::render::tls::names("t", "0.0.0.0")).unwrap();
-        let tls_dir = crate::render::tls::dir(dir);
-        std::fs::create_dir_all(&tls_dir).unwrap();
-        std::fs::write(tls_dir.join(crate::render::tls::CERT), &pair.cert).unwrap();
-        std::fs::write(tls_dir.join(crate::render::tls::KEY), pair.key.expose()).unwrap();
         let env = |name: &str| (name == "GRAFANA_ADMIN_PASSWORD").then(|| "gpw-123456".to_string());
-        let loaded = crate::manifest::load_str(&dir.join("stackctl.yaml"), manifest, &env).unwrap();
+        let mut loaded =
+            crate::manifest::load_str(&dir.join("stackctl.yaml"), manifest, &env).unwrap();
+        loaded.generated = crate::manifest::Generated {
+            web_password: Some(Secret::new("s3cret-web-pw")),
+            swarm_key: None,
+            tls: Some(pair),
+        };
         crate::render::render(&loaded, &crate::render::Templates::embedded()).unwrap()
     }
 
@@ -461,9 +454,9 @@ mod tls_key_tests {
         std::fs::write(dir.path().join("certs/own.crt"), &pair.cert).unwrap();
         std::fs::write(dir.path().join("certs/own.key"), pair.key.expose()).unwrap();
         let manifest = "version: 1\nproject: t\nbind: 0.0.0.0\ntls: {cert: certs/own.crt, key: certs/own.key}\ncomponents: {prometheus: {}}\n";
-        let env = |_: &str| None;
         let path = dir.path().join("stackctl.yaml");
-        let loaded = crate::manifest::load_str(&path, manifest, &env).unwrap();
+        std::fs::write(&path, manifest).unwrap();
+        let loaded = crate::manifest::load(&path).unwrap();
         let stack = crate::render::render(&loaded, &crate::render::Templates::embedded()).unwrap();
         assert_eq!(
             stack.files["secrets/prometheus/tls.crt"].contents.expose(),
@@ -474,8 +467,8 @@ mod tls_key_tests {
             pair.key.expose()
         );
 
-        let missing = manifest.replace("own.key", "gone.key");
-        let loaded = crate::manifest::load_str(&path, &missing, &env).unwrap();
+        std::fs::write(&path, manifest.replace("own.key", "gone.key")).unwrap();
+        let loaded = crate::manifest::load(&path).unwrap();
         let error = crate::render::render(&loaded, &crate::render::Templates::embedded())
             .expect_err("a problem");
         let text = format!("{error:#}");

@@ -66,6 +66,7 @@ mod tests {
             source: yaml.to_string(),
             positions: Default::default(),
             secret_values: vec!["s3cret-value".into()],
+            generated: Default::default(),
         };
         render(&loaded, &Templates::embedded()).expect("renders")
     }

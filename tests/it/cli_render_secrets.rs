@@ -164,6 +164,41 @@ fn a_generated_web_password_leaves_env_0600_with_its_old_lines() {
     }
 }
 
+/// A manifest that loads but does not render (a rule file that is not there) is bad input:
+/// exit 2, and nothing stackctl would have generated for it is left behind — no password or
+/// Swarm key in `.env`, no TLS pair — with every command that renders.
+#[test]
+fn a_manifest_that_does_not_render_leaves_no_generated_password_key_or_certificate() {
+    let manifest = format!("{EXPOSED}alerts:\n  files: [missing.yml]\n")
+        .replace("version: 1\n", "version: 1\nengine: swarm\n");
+    for command in [
+        &["render"][..],
+        &["validate", "--no-docker"],
+        &["deploy"],
+        &["status"],
+    ] {
+        let dir = common::project(&manifest, Some("GRAFANA_ADMIN_PASSWORD=kept-as-it-was\n"));
+        let output = common::stackctl_in(dir.path())
+            .args(command)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("cannot read `missing.yml`"),
+            "{command:?}: {stderr}"
+        );
+        assert!(!stderr.contains("generated"), "{command:?}: {stderr}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(".env")).unwrap(),
+            "GRAFANA_ADMIN_PASSWORD=kept-as-it-was\n",
+            "{command:?}"
+        );
+        assert_eq!(names(dir.path()), [".env", "stackctl.yaml"], "{command:?}");
+    }
+}
+
 /// Runs `render` in `dir`, which must succeed; returns all it printed (stdout and stderr).
 fn render_shown(dir: &std::path::Path) -> String {
     let output = common::stackctl_in(dir)

@@ -297,6 +297,7 @@ fn render_with(files: &[(&str, &str)], generated: bool) -> Result<Vec<String>, S
         source,
         positions: Default::default(),
         secret_values: Vec::new(),
+        generated: Default::default(),
     };
     match render(&loaded, &Templates::embedded()) {
         Ok(rendered) => Ok(rendered

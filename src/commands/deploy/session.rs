@@ -11,7 +11,7 @@ use crate::docker::{self, Daemon, Unreachable, UnsupportedHost};
 use crate::error::CommandError;
 use crate::manifest::LoadedManifest;
 use crate::plan::{self, DesiredService};
-use crate::render::{self, web_auth, RenderedStack};
+use crate::render::{web_auth, RenderedStack};
 
 pub struct Session {
     pub loaded: LoadedManifest,
@@ -29,9 +29,8 @@ pub struct Session {
 impl Session {
     /// Loads, validates and renders the manifest in memory (nothing is written).
     pub fn open(global: &GlobalArgs) -> anyhow::Result<Self> {
-        let loaded = crate::commands::load_manifest(global)?;
-        let templates = crate::commands::templates_for(&loaded)?;
-        let stack = render::render(&loaded, &templates)?;
+        let crate::commands::Rendered { loaded, stack, .. } =
+            crate::commands::load_and_render(global, crate::commands::Generated::Save)?;
         let out_dir = std::path::absolute(crate::commands::out_dir(global))
             .context("cannot resolve the output directory")?;
         let key = crate::writer::HashKey::load_or_create(&out_dir)?;
@@ -49,12 +48,12 @@ impl Session {
             .services
             .iter()
             .any(|s| s.web_auth)
-            .then(|| web_auth::password(&loaded.dir))
+            .then_some(loaded.generated.web_password.as_ref())
             .flatten()
             .map(|p| (web_auth::USER.to_string(), p.expose().to_string()));
         if stack.services.iter().any(|s| s.web_tls) {
             // stackctl's own calls trust the stack's certificate, and only it.
-            let pair = render::tls::read(&loaded.dir, loaded.manifest.tls.as_ref())
+            let pair = (loaded.generated.tls.as_ref())
                 .context("the stack's TLS certificate is missing")?;
             crate::http_client::trust(pair.cert.as_bytes())?;
         }

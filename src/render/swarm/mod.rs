@@ -22,15 +22,7 @@ pub use services::{
 /// Path of the export, relative to the output directory (where relative paths start).
 pub const STACK_FILE: &str = "docker-stack.yml";
 
-/// The key of the HMAC in Swarm secret names (`objects::secret_name`), generated into `.env`
-/// beside the manifest for a Swarm stack: it travels with the other secrets of the stack, so
-/// every checkout and manager that deploys the stack names its secrets alike.
-pub const NAME_KEY_VAR: &str = "STACKCTL_SWARM_KEY";
-
-/// `STACKCTL_SWARM_KEY` from the environment, else from `.env` in `dir`.
-pub fn name_key(dir: &std::path::Path) -> Option<crate::manifest::Secret> {
-    crate::manifest::generated_value(dir, NAME_KEY_VAR)
-}
+pub use crate::manifest::NAME_KEY_VAR;
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     if stack.manifest.engine != EngineKind::Swarm {

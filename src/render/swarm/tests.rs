@@ -1,5 +1,5 @@
-use crate::manifest::load_str;
-use crate::render::{render_keyed, Templates};
+use crate::manifest::{load_str, Generated, Secret};
+use crate::render::{render, Templates};
 
 use super::*;
 
@@ -7,29 +7,23 @@ fn rendered(extra: &str) -> crate::render::RenderedStack {
     let source = format!(
         "version: 1\nproject: demo\nengine: swarm\nbind: 0.0.0.0\ncomponents:\n  prometheus: {{}}\n  alertmanager: {{}}\n  node_exporter: {{}}\n{extra}"
     );
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join(".env"),
-        "STACKCTL_WEB_PASSWORD=s3cret-web-pw\n",
-    )
-    .unwrap();
     // `bind: 0.0.0.0` serves HTTPS: the pair `deploy` would generate into `.stackctl/tls`.
     // One pair for every test, so equal manifests render equal hashes.
-    static PAIR: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let (cert, key) = PAIR.get_or_init(|| {
+    static PAIR: std::sync::OnceLock<crate::render::tls::Pair> = std::sync::OnceLock::new();
+    let pair = PAIR.get_or_init(|| {
         let names = crate::render::tls::names("demo", "0.0.0.0");
-        let pair = crate::render::tls::generate("demo", names).unwrap();
-        (pair.cert, pair.key.expose().to_string())
+        crate::render::tls::generate("demo", names).unwrap()
     });
-    let tls_dir = crate::render::tls::dir(dir.path());
-    std::fs::create_dir_all(&tls_dir).unwrap();
-    std::fs::write(tls_dir.join(crate::render::tls::CERT), cert).unwrap();
-    std::fs::write(tls_dir.join(crate::render::tls::KEY), key).unwrap();
     let env = |_: &str| None;
-    let loaded = load_str(&dir.path().join("stackctl.yaml"), &source, &env)
+    let mut loaded = load_str(std::path::Path::new("stackctl.yaml"), &source, &env)
         .unwrap_or_else(|e| panic!("{e}"));
-    // One key for every render, as `STACKCTL_SWARM_KEY` is: secret names stay the same.
-    render_keyed(&loaded, &Templates::embedded(), &[7; 32]).unwrap_or_else(|e| panic!("{e:#}"))
+    loaded.generated = Generated {
+        web_password: Some(Secret::new("s3cret-web-pw")),
+        // One key for every render, as `STACKCTL_SWARM_KEY` is: secret names stay the same.
+        swarm_key: Some(Secret::new("a-fixed-key-for-every-render")),
+        tls: Some(pair.clone()),
+    };
+    render(&loaded, &Templates::embedded()).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 #[test]

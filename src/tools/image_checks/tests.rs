@@ -13,6 +13,7 @@ fn checks_for(manifest_yaml: &str) -> Vec<ImageCheck> {
         source: manifest_yaml.to_string(),
         positions: Default::default(),
         secret_values: Vec::new(),
+        generated: Default::default(),
     };
     let templates = Templates::embedded();
     let rendered = render(&loaded, &templates).expect("renders");

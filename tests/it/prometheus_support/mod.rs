@@ -53,6 +53,7 @@ pub fn unvalidated(source: &str) -> LoadedManifest {
         source: source.to_string(),
         positions: Positions::default(),
         secret_values: Vec::new(),
+        generated: Default::default(),
     }
 }
 
