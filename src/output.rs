@@ -1,11 +1,21 @@
 //! All printing: file reports, check summaries, warnings, and error display
 //! (`error:` / `  caused by:` / `  hint:`). Data goes to stdout, errors and warnings to stderr.
-//! `style` holds the global `-q`/`-v`/`--color` choice; `progress` the live deploy lines.
+//! `style` holds the global `-q`/`-v`/`--color` choice; `progress` the live deploy lines; a
+//! module per command (`status`, `down`, `deploy`...) words that command's report. Commands
+//! build reports and events; the text is made by pure functions here, which tests pin.
 
+pub(crate) mod backup;
+pub(crate) mod deploy;
 pub mod diff;
+pub(crate) mod down;
+pub(crate) mod init;
 pub mod plan;
 pub mod progress;
+pub(crate) mod reload;
+pub(crate) mod status;
 pub mod style;
+pub(crate) mod swarm;
+pub(crate) mod upgrade;
 
 use std::path::Path;
 

@@ -10,7 +10,8 @@
 //!
 //! `restore` writes into a stopped stack only (after `stackctl down`, with or without
 //! `--volumes`): every part is verified against the archive's manifest before any volume is
-//! touched; a volume that already exists is replaced only with `--force`.
+//! touched; a volume that already exists is replaced only with `--force`. Each step is
+//! reported as it happens through `output::backup`.
 
 mod archive;
 
@@ -25,6 +26,7 @@ use crate::cli::{BackupArgs, GlobalArgs, RestoreArgs};
 use crate::docker::volume_archive::{self, Helper};
 use crate::docker::{labels, Daemon, Engine, ObservedContainer, RunState};
 use crate::error::CommandError;
+use crate::output::backup::{print_event, BackupEvent};
 use crate::service::MountSource;
 use archive::{BackupManifest, SavedVolume, Spooled};
 
@@ -99,13 +101,17 @@ pub fn exec_backup(global: &GlobalArgs, args: BackupArgs) -> anyhow::Result<Exit
                 .iter()
                 .find(|c| c.name == labels::container_name(&session.project, &volume.service));
             if container.is_none() && !existing.contains(&name) {
-                println!("skipped {name}: the volume does not exist (never deployed)");
+                print_event(&BackupEvent::SkippedNeverDeployed { volume: name });
                 continue;
             }
             let file = spool.path().join(format!("{}.tar", volume.key));
             let size = save(&engine, volume, &name, container, &file).await?;
             let (sha256, _) = archive::digest_file(&file)?;
-            println!("saved {name} ({}, {})", volume.service, human_size(size));
+            print_event(&BackupEvent::Saved {
+                volume: name,
+                service: volume.service.clone(),
+                bytes: size,
+            });
             parts.push(Spooled {
                 volume: SavedVolume {
                     service: volume.service.clone(),
@@ -132,11 +138,11 @@ pub fn exec_backup(global: &GlobalArgs, args: BackupArgs) -> anyhow::Result<Exit
     let hash = archive::write(&mut file, &manifest, &parts)?;
     file.sync_all()?;
     fs_err::rename(&staged, &output)?;
-    println!(
-        "wrote {} ({} volumes, manifest sha256 {hash})",
-        output.display(),
-        parts.len()
-    );
+    print_event(&BackupEvent::Wrote {
+        archive: output,
+        volumes: parts.len(),
+        sha256: hash,
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -189,10 +195,10 @@ pub fn exec_restore(global: &GlobalArgs, args: RestoreArgs) -> anyhow::Result<Ex
     let manifest = archive::read_manifest(&args.archive).map_err(bad_archive)?;
     archive::verify(&args.archive, &manifest).map_err(bad_archive)?;
     if manifest.project != session.project {
-        println!(
-            "note: the archive is of stack `{}`; restoring into `{}`",
-            manifest.project, session.project
-        );
+        print_event(&BackupEvent::OtherProject {
+            archive: manifest.project.clone(),
+            project: session.project.clone(),
+        });
     }
     let spool = tempfile::Builder::new()
         .prefix(".stackctl-restore-")
@@ -222,10 +228,10 @@ pub fn exec_restore(global: &GlobalArgs, args: RestoreArgs) -> anyhow::Result<Ex
         let mut restored = 0;
         for saved in &manifest.volumes {
             let Some(desired) = session.service(&saved.service) else {
-                println!(
-                    "skipped {}: the manifest no longer declares `{}`",
-                    saved.key, saved.service
-                );
+                print_event(&BackupEvent::SkippedUndeclared {
+                    key: saved.key.clone(),
+                    service: saved.service.clone(),
+                });
                 continue;
             };
             let name = labels::volume_name(&session.project, &saved.key);
@@ -257,13 +263,16 @@ pub fn exec_restore(global: &GlobalArgs, args: RestoreArgs) -> anyhow::Result<Ex
             helper.remove(&engine).await;
             written?;
             fs_err::remove_file(&part)?;
-            println!("restored {name} ({})", human_size(saved.size));
+            print_event(&BackupEvent::Restored {
+                volume: name,
+                bytes: saved.size,
+            });
             restored += 1;
         }
-        println!(
-            "restored {restored} volume(s) of stack `{}`; `stackctl deploy` starts it",
-            session.project
-        );
+        print_event(&BackupEvent::RestoredAll {
+            volumes: restored,
+            project: session.project.clone(),
+        });
         anyhow::Ok(ExitCode::SUCCESS)
     })
 }
@@ -291,13 +300,4 @@ fn private_file(path: &Path) -> anyhow::Result<std::fs::File> {
         .mode(0o600)
         .open(path)
         .with_context(|| format!("cannot create `{}`", path.display()))
-}
-
-fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / f64::from(1u32 << 30)),
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1u32 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
 }

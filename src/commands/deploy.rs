@@ -24,6 +24,7 @@ use crate::cli::{DeployArgs, GlobalArgs};
 use crate::commands::reload::{apply::Target, backup::Backup};
 use crate::docker::{labels, Daemon, Engine};
 use crate::error::CommandError;
+use crate::output::deploy::{Outcome, Summary};
 use crate::plan::{self, Plan, ServiceAction};
 use crate::{output, writer};
 
@@ -89,12 +90,13 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     if plan.is_up_to_date() {
         record_observed_state(session, &observed)?;
         record_release_lock(&engine, session).await?;
-        println!(
-            "stack `{}` is up to date: {} services running, nothing changed",
-            session.project,
-            session.desired.len()
-        );
-        print_urls(session);
+        output::deploy::print_summary(&Summary {
+            project: &session.project,
+            outcome: Outcome::UpToDate {
+                services: session.desired.len(),
+            },
+            urls: session.urls(),
+        });
         return Ok(ExitCode::SUCCESS);
     }
     let timeout = Duration::from_secs(args.timeout);
@@ -112,12 +114,13 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     .await?;
     record_state(&engine, session).await?;
     record_release_lock(&engine, session).await?;
-    println!(
-        "stack `{}` is up: {} services ready",
-        session.project,
-        session.desired.len()
-    );
-    print_urls(session);
+    output::deploy::print_summary(&Summary {
+        project: &session.project,
+        outcome: Outcome::Up {
+            services: session.desired.len(),
+        },
+        urls: session.urls(),
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -146,18 +149,14 @@ async fn record_release_lock(engine: &Daemon, session: &Session) -> anyhow::Resu
         }
     }
     for (image, locked, now) in release_lock::moved_images(&previous, &images) {
-        eprintln!(
-            "warning: `{image}` is not the image `{}` recorded ({locked}); it is now {now}",
-            release_lock::LOCK_FILE
-        );
+        output::deploy::print_moved_image(&image, release_lock::LOCK_FILE, &locked, &now);
     }
     let lock = release_lock::after_deploy(&session.loaded, &previous, &images);
     if lock != previous {
         release_lock::write(&session.loaded.dir, &lock)?;
-        println!(
-            "locked the releases of {} services in {}",
+        output::deploy::print_locked(
             lock.components.len(),
-            release_lock::path(&session.loaded.dir).display()
+            &release_lock::path(&session.loaded.dir),
         );
     }
     Ok(())
@@ -198,21 +197,5 @@ fn print_foreign(plan: &Plan) {
         return;
     }
     let names: Vec<&str> = plan.foreign.iter().map(|f| f.container.as_str()).collect();
-    eprintln!(
-        "warning: kept {} container(s) labelled with project `{}` that stackctl did not create: {}\n  hint: `stackctl deploy --remove-orphans` removes them",
-        names.len(),
-        plan.project,
-        names.join(", ")
-    );
-}
-
-fn print_urls(session: &Session) {
-    if output::style::quiet() {
-        return;
-    }
-    for d in &session.desired {
-        if let Some(url) = &d.spec.url {
-            println!("  {:<20} {url}", d.spec.name);
-        }
-    }
+    output::deploy::print_foreign_kept(&plan.project, &names);
 }

@@ -9,6 +9,8 @@
 //! (`status` and `deploy` adopt it): its containers name the export in their `config_files`
 //! label and its volumes are the ones the export declares, so `down` removes them as compose
 //! would (`docker compose down`, volumes with `--volumes`).
+//!
+//! Each step is reported as it happens through `output::down`, which words it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
@@ -18,6 +20,7 @@ use futures_util::future::try_join_all;
 use super::deploy::{lock, on_disk, session};
 use crate::cli::{DownArgs, GlobalArgs};
 use crate::docker::{labels, Engine, ObservedContainer, ObservedNetwork, ObservedVolume};
+use crate::output::down::{print_event, DownEvent};
 
 const STOP_TIMEOUT_SECS: i64 = 10;
 
@@ -76,22 +79,20 @@ pub async fn down<E: Engine>(
         try_join_all(wave.iter().map(|c| async move {
             engine.stop_container(&c.id, STOP_TIMEOUT_SECS).await?;
             engine.remove_container(&c.id, false).await?;
-            println!("removed {}", c.name);
+            print_event(&DownEvent::RemovedContainer(c.name.clone()));
             anyhow::Ok(())
         }))
         .await?;
     }
     if !foreign.is_empty() {
-        let names: Vec<&str> = foreign.iter().map(|c| c.name.as_str()).collect();
-        println!(
-            "kept {} container(s) stackctl did not create: {} (`stackctl down --remove-orphans` removes them too)",
-            names.len(),
-            names.join(", ")
-        );
+        let names = foreign.iter().map(|c| c.name.clone()).collect();
+        print_event(&DownEvent::KeptForeignContainers(names));
     }
     remove_networks(engine, project, !foreign.is_empty()).await?;
     remove_volumes(engine, project, args.volumes, export).await?;
-    println!("stack `{project}` is down");
+    print_event(&DownEvent::Down {
+        project: project.to_string(),
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -112,10 +113,11 @@ async fn remove_networks<E: Engine>(
     }
     for network in networks {
         match engine.remove_network(&network.id).await {
-            Ok(()) => println!("removed network {}", network.name),
-            Err(e) if containers_kept => {
-                println!("kept network {} ({:#})", network.name, e)
-            }
+            Ok(()) => print_event(&DownEvent::RemovedNetwork(network.name)),
+            Err(e) if containers_kept => print_event(&DownEvent::KeptNetwork {
+                name: network.name,
+                error: format!("{e:#}"),
+            }),
             Err(e) => return Err(e),
         }
     }
@@ -139,22 +141,14 @@ async fn remove_volumes<E: Engine>(
     if remove {
         for volume in &ours {
             engine.remove_volume(volume).await?;
-            println!("removed volume {volume}");
+            print_event(&DownEvent::RemovedVolume(volume.clone()));
         }
     } else if !ours.is_empty() {
-        println!(
-            "kept {} data volume(s): {} (`stackctl down --volumes` removes them)",
-            ours.len(),
-            ours.join(", ")
-        );
+        print_event(&DownEvent::KeptDataVolumes(ours));
     }
     if !foreign.is_empty() {
-        let names: Vec<String> = foreign.into_iter().map(|v| v.name).collect();
-        println!(
-            "kept {} volume(s) with the project's label that stackctl did not create: {} (`docker volume rm` removes one you no longer need)",
-            names.len(),
-            names.join(", ")
-        );
+        let names = foreign.into_iter().map(|v| v.name).collect();
+        print_event(&DownEvent::KeptForeignVolumes(names));
     }
     Ok(())
 }

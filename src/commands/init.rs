@@ -5,7 +5,7 @@
 //! newer stackctl binary never changes what runs, and starts with a yaml-language-server
 //! modeline pointing at the JSON Schema written beside it (`.stackctl/schema.json`). A
 //! `.gitignore` keeps `.env` and the rendered secrets out of git (missing lines are appended
-//! to an existing one).
+//! to an existing one). What it wrote is reported through `output::init`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -18,6 +18,7 @@ use crate::catalog::versions;
 use crate::cli::{GlobalArgs, InitArgs};
 use crate::error::CommandError;
 use crate::manifest::schema::{manifest_schema_text, SCHEMA_FILE};
+use crate::output::{self, init::InitReport};
 
 static PRESETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/stacks");
 
@@ -115,79 +116,19 @@ pub fn exec(global: &GlobalArgs, args: InitArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let written = Written {
-        manifest: &manifest_path,
-        env: &env_path,
-        schema: &schema_path,
-        gitignore: &gitignore_path,
+    output::init::print(&InitReport {
+        preset: preset.name.clone(),
+        project,
+        manifest: manifest_path,
+        env: env_path,
+        schema: schema_path,
+        gitignore: gitignore_path,
         ignored,
-    };
-    print_next_steps(&preset, &project, &written, &generated);
+        generated,
+        secret_length: SECRET_LENGTH,
+        placeholders: placeholder_vars(preset.env),
+    });
     Ok(ExitCode::SUCCESS)
-}
-
-/// What `init` wrote, for the report.
-struct Written<'a> {
-    manifest: &'a Path,
-    env: &'a Path,
-    schema: &'a Path,
-    gitignore: &'a Path,
-    /// Whether `.gitignore` existed before, and the lines added to it.
-    ignored: Option<(bool, Vec<&'static str>)>,
-}
-
-fn print_next_steps(preset: &Preset, project: &str, written: &Written, generated: &[String]) {
-    let (manifest, env) = (written.manifest, written.env);
-    println!(
-        "created {} (preset `{}`, project `{project}`, every release pinned)",
-        manifest.display(),
-        preset.name
-    );
-    println!("created {} (mode 0600)", env.display());
-    for name in generated {
-        println!("  {name}: generated ({SECRET_LENGTH} random characters; read it in the file)");
-    }
-    println!(
-        "created {} (JSON Schema for editors; `stackctl schema --write` refreshes it)",
-        written.schema.display()
-    );
-    match &written.ignored {
-        Some((false, added)) => println!(
-            "created {} ({})",
-            written.gitignore.display(),
-            added.join(", ")
-        ),
-        Some((true, added)) => println!(
-            "added {} to {}",
-            added.join(", "),
-            written.gitignore.display()
-        ),
-        None => {}
-    }
-    let placeholders = placeholder_vars(preset.env);
-    println!("next steps:");
-    let mut step = 1;
-    if !placeholders.is_empty() {
-        println!(
-            "  {step}. edit {}: set {} to your real values",
-            env.display(),
-            placeholders.join(", ")
-        );
-        step += 1;
-    }
-    let file_flag = if manifest == Path::new(crate::manifest::DEFAULT_MANIFEST) {
-        String::new()
-    } else {
-        format!(" -f {}", manifest.display())
-    };
-    println!(
-        "  {step}. stackctl validate{file_flag}   check the manifest and every rendered config"
-    );
-    println!(
-        "  {}. stackctl deploy{file_flag}     start the stack on Docker",
-        step + 1
-    );
-    println!("  keep .env out of version control: it holds your secrets");
 }
 
 /// The manifest `init` writes: the modeline, then the preset with `project` set and every

@@ -43,10 +43,10 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
         .into());
     }
     for service in &survey.outdated {
-        eprintln!("warning: `{service}` needs a new container (image, ports or flags changed); run `stackctl deploy`");
+        output::reload::print_needs_deploy(service);
     }
     if survey.targets.is_empty() && survey.not_running.is_empty() {
-        println!("nothing to reload: every running service has its current config");
+        output::reload::print_nothing_to_reload();
         return Ok(ExitCode::SUCCESS);
     }
     if !survey.targets.is_empty() {
@@ -63,28 +63,12 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
         )
         .await?;
         record_state(&engine, session).await?;
-        println!("{}", verdict(&session.project, &done));
+        output::reload::print_verdict(&session.project, &done);
     }
     if survey.not_running.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
     Err(not_running(&survey.not_running).into())
-}
-
-/// The line `-q` keeps: `stack `shop`: 2 services took the new config (1 reloaded, 1 restarted)`.
-fn verdict(project: &str, done: &[(String, &'static str)]) -> String {
-    let count = |how: &str| done.iter().filter(|(_, h)| *h == how).count();
-    let services = if done.len() == 1 {
-        "service"
-    } else {
-        "services"
-    };
-    format!(
-        "stack `{project}`: {} {services} took the new config ({} reloaded, {} restarted)",
-        done.len(),
-        count("reloaded"),
-        count("restarted")
-    )
 }
 
 /// What reload finds: the services to reload, the ones it cannot reach, the ones only a

@@ -1,12 +1,12 @@
 //! `stackctl status [--json]`: per service state, health, uptime, image, URL and config
 //! drift; Prometheus' view (down targets with their last error, failing rules, firing alerts).
 //! Exit 0 when healthy, 1 otherwise. One list call, parallel inspects, short HTTP timeouts.
-//! `--json` follows docs/status.schema.json (`report`); a container `docker compose up`
-//! started from the export is recognised (`created_by: compose`) and its drift explained.
+//! `--json` follows docs/status.schema.json (`output::status::Report`); a container
+//! `docker compose up` started from the export is recognised (`created_by: compose`) and its
+//! drift explained. This file builds the report; `output::status` words and prints it.
 
 mod network;
 pub(crate) mod prometheus;
-mod report;
 mod uptime;
 
 use std::collections::BTreeMap;
@@ -19,12 +19,11 @@ use super::deploy::state::DeployedState;
 use super::deploy::{http, on_disk, ready};
 use crate::cli::{GlobalArgs, StatusArgs};
 use crate::docker::{labels, ContainerStatus, Engine, Health, ObservedContainer, RunState};
-use crate::output::style;
+use crate::output::status::{
+    Config, CreatedBy, Problem, ProblemCode, Report, ServiceRow, STATUS_SCHEMA_VERSION,
+};
 use crate::plan::{Adoption, ComposeExport, DesiredService};
 use prometheus::PrometheusView;
-use report::{Config, CreatedBy, Problem, ProblemCode, Report, ServiceRow};
-
-pub use report::STATUS_SCHEMA_VERSION;
 
 pub fn exec(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
@@ -35,11 +34,7 @@ pub fn exec(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCode> {
         let engine = session::connect().await?;
         anyhow::Ok(collect(&engine, &session).await?)
     })?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print(&report);
-    }
+    crate::output::status::print(&report, args.json)?;
     Ok(if report.healthy {
         ExitCode::SUCCESS
     } else {
@@ -351,104 +346,4 @@ fn prometheus_problems(view: &PrometheusView) -> Vec<Problem> {
         ));
     }
     problems
-}
-
-fn print(report: &Report) {
-    if !style::quiet() {
-        print_details(report);
-    }
-    if report.healthy {
-        anstream::println!(
-            "stack `{}` is {}",
-            report.project,
-            style::verdict("healthy")
-        );
-    } else {
-        anstream::println!(
-            "stack `{}` is {}:",
-            report.project,
-            style::verdict("degraded")
-        );
-        for p in &report.problems {
-            println!("  - {}", p.message);
-        }
-    }
-}
-
-/// The table of services and Prometheus' view (left out under `-q`).
-fn print_details(report: &Report) {
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::NOTHING);
-    table.set_header([
-        "SERVICE", "STATE", "HEALTH", "UPTIME", "IMAGE", "CONFIG", "URL",
-    ]);
-    let dash = || "-".to_string();
-    for s in &report.services {
-        let uptime = s.uptime_seconds.map(uptime::human).unwrap_or_else(dash);
-        let config = match (s.config, s.created_by) {
-            (Some(c), Some(CreatedBy::Compose)) => format!("{} (compose)", c.as_str()),
-            (Some(c), _) => c.as_str().to_string(),
-            (None, _) => dash(),
-        };
-        table.add_row([
-            s.service.clone(),
-            s.state.clone(),
-            s.health.clone().unwrap_or_else(dash),
-            uptime,
-            s.image.clone(),
-            config,
-            s.url.clone().unwrap_or_else(dash),
-        ]);
-    }
-    // Colour per cell would break comfy-table's widths; verdict words are painted after.
-    let text = table.to_string();
-    let painted: Vec<String> = text.lines().map(paint_row).collect();
-    anstream::println!("{}", painted.join("\n"));
-    if let Some(view) = &report.prometheus {
-        println!();
-        println!(
-            "targets: {} up, {} down",
-            view.targets_up,
-            view.targets_down.len()
-        );
-        for t in &view.targets_down {
-            anstream::println!(
-                "  {}  {} ({}): {}",
-                style::verdict("down"),
-                t.instance,
-                t.job,
-                t.last_error
-            );
-        }
-        println!("rule evaluation failures: {}", view.rule_failures.len());
-        for r in &view.rule_failures {
-            println!("  {} / {}: {}", r.group, r.rule, r.error);
-        }
-        println!("firing alerts: {}", view.firing_alerts.len());
-        for a in &view.firing_alerts {
-            let labels: Vec<String> = a.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            println!("  {} {}", a.name, labels.join(", "));
-        }
-    }
-    println!();
-}
-
-/// A table row with its state, health and config words painted (widths are already laid out).
-fn paint_row(line: &str) -> String {
-    let mut out = String::new();
-    let mut rest = line;
-    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let word = &rest[..end];
-        let painted = match word {
-            "running" | "healthy" | "ready" | "current" => word.to_string(),
-            _ => style::verdict(word),
-        };
-        out.push_str(&painted);
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
 }

@@ -4,16 +4,18 @@
 //! unified diff of the rendered files. Nothing is deployed: `stackctl deploy` does that.
 //!
 //! A service pinned by an `image` tag is not bumped (the tag is the operator's choice).
+//! This file decides the bumps and writes the files; `output::upgrade` words the report.
 
-use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use crate::catalog::gates::{Gate, GATES};
 use crate::cli::{GlobalArgs, UpgradeArgs};
 use crate::manifest::topology;
 use crate::manifest::{LoadedManifest, Location};
+use crate::output;
+use crate::output::upgrade::{print_event, BumpReport, Place, UpgradeEvent};
 use crate::release_lock::{self, Pin, PinSource, ReleaseLock};
-use crate::render::{self, RenderedFile, RenderedStack};
+use crate::render;
 use crate::version::Version;
 
 use crate::error::CommandError;
@@ -36,10 +38,10 @@ pub fn exec(global: &GlobalArgs, args: &UpgradeArgs) -> anyhow::Result<ExitCode>
         .iter()
         .filter(|p| p.source == PinSource::Image && p.is_behind())
     {
-        println!(
-            "{}: runs `{}` (the `image` in stackctl.yaml): change its tag yourself to upgrade it",
-            pin.service, pin.image
-        );
+        print_event(&UpgradeEvent::ImagePinned {
+            service: &pin.service,
+            image: &pin.image,
+        });
     }
     let bumps: Vec<Bump> = chosen
         .into_iter()
@@ -50,7 +52,7 @@ pub fn exec(global: &GlobalArgs, args: &UpgradeArgs) -> anyhow::Result<ExitCode>
         })
         .collect();
     if bumps.is_empty() {
-        println!("nothing to upgrade: every release is the newest this stackctl knows");
+        print_event(&UpgradeEvent::NothingToUpgrade);
         return Ok(ExitCode::SUCCESS);
     }
     let mut upgraded = loaded.clone();
@@ -61,14 +63,10 @@ pub fn exec(global: &GlobalArgs, args: &UpgradeArgs) -> anyhow::Result<ExitCode>
     let before = render::render(&loaded, &templates)?;
     let after = render::render(&upgraded, &templates)?;
     let manifest_text = edited_manifest(&loaded, &bumps)?;
-    for bump in &bumps {
-        print!("{}", describe_bump(bump, &loaded));
-    }
-    print!("{}", rendered_diff(&before, &after));
+    let reports: Vec<BumpReport> = bumps.iter().map(|b| bump_report(b, &loaded)).collect();
+    output::upgrade::print_bumps(&reports, &before, &after);
     if args.dry_run {
-        println!(
-            "dry run: nothing was changed; run `stackctl upgrade` without `--dry-run` to write it"
-        );
+        print_event(&UpgradeEvent::DryRun);
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(text) = manifest_text {
@@ -80,14 +78,14 @@ pub fn exec(global: &GlobalArgs, args: &UpgradeArgs) -> anyhow::Result<ExitCode>
             .into());
         }
         crate::atomic_file::write(&loaded.path, &text, file_mode(&loaded.path))?;
-        println!("wrote {}", loaded.path.display());
+        print_event(&UpgradeEvent::Wrote(loaded.path.clone()));
     }
     if bumps.iter().any(|b| b.pin.source == PinSource::Lock) {
         let new_lock = bumped_lock(&lock, &bumps, &upgraded);
         release_lock::write(&loaded.dir, &new_lock)?;
-        println!("wrote {}", release_lock::path(&loaded.dir).display());
+        print_event(&UpgradeEvent::Wrote(release_lock::path(&loaded.dir)));
     }
-    println!("next: `stackctl deploy` runs the new releases");
+    print_event(&UpgradeEvent::Next);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -110,43 +108,30 @@ fn choose<'a>(pins: &'a [Pin], names: &[String]) -> anyhow::Result<Vec<&'a Pin>>
         .collect())
 }
 
-/// `prometheus  3.5.0 → 3.14.0  (stackctl.yaml:4:27)` and the gates that flip.
-fn describe_bump(bump: &Bump, loaded: &LoadedManifest) -> String {
+/// What `output::upgrade` says of a bump: the versions, where the release is pinned, and
+/// the gates that flip.
+fn bump_report<'a>(bump: &'a Bump, loaded: &'a LoadedManifest) -> BumpReport<'a> {
     let pin = bump.pin;
     let place = match pin.source {
-        PinSource::Manifest => {
-            let at = loaded
+        PinSource::Manifest => Place::Manifest {
+            key: &pin.key,
+            file: &loaded.path,
+            at: loaded
                 .positions
                 .find(&format!("{}.version", pin.key))
-                .map(|l| format!(":{}:{}", l.line, l.column))
-                .unwrap_or_default();
-            format!(
-                "`{}` in {}{at}",
-                format_key(&pin.key),
-                loaded.path.display()
-            )
-        }
-        _ => format!("`{}` in {}", pin.service, release_lock::LOCK_FILE),
+                .map(|l| (l.line, l.column)),
+        },
+        _ => Place::Lock {
+            lock_file: release_lock::LOCK_FILE,
+        },
     };
-    let mut out = format!(
-        "{}  {} → {}  ({place})\n",
-        pin.service, pin.release, bump.to
-    );
-    let flips = flipped_gates(pin.releases.name, &pin.release, &bump.to);
-    if flips.is_empty() {
-        out.push_str("  no version gate flips\n");
+    BumpReport {
+        service: &pin.service,
+        from: &pin.release,
+        to: &bump.to,
+        place,
+        gates: flipped_gates(pin.releases.name, &pin.release, &bump.to),
     }
-    for gate in flips {
-        out.push_str(&format!(
-            "  gate flips: {} `{}` (since {}): {}\n",
-            gate.component, gate.key, gate.since, gate.effect
-        ));
-    }
-    out
-}
-
-fn format_key(key: &str) -> String {
-    format!("{key}.version")
 }
 
 /// The renderer's gates of `program` that hold for `to` but not for `from`.
@@ -156,57 +141,6 @@ fn flipped_gates(program: &str, from: &Version, to: &Version) -> Vec<&'static Ga
         .filter(|g| g.component == program || g.component.starts_with(&format!("{program} ")))
         .filter(|g| !g.holds(from) && g.holds(to))
         .collect()
-}
-
-/// A unified diff of every rendered file the bump changes; a secret file's contents are never
-/// shown, only that it changes.
-fn rendered_diff(before: &RenderedStack, after: &RenderedStack) -> String {
-    let paths: BTreeSet<&String> = before.files.keys().chain(after.files.keys()).collect();
-    let mut out = String::new();
-    let mut changed = 0;
-    for path in paths {
-        let old = before.files.get(path);
-        let new = after.files.get(path);
-        if old == new {
-            continue;
-        }
-        changed += 1;
-        let secret = [old, new].into_iter().flatten().any(|f| f.text().is_none());
-        if secret {
-            out.push_str(&format!(
-                "{path}: changes (a secret file: contents not shown)\n"
-            ));
-            continue;
-        }
-        let old_text = old.and_then(RenderedFile::text).unwrap_or_default();
-        let new_text = new.and_then(RenderedFile::text).unwrap_or_default();
-        let diff = similar::TextDiff::from_lines(old_text, new_text);
-        let (a, b) = (
-            if old.is_some() {
-                format!("a/{path}")
-            } else {
-                "/dev/null".into()
-            },
-            if new.is_some() {
-                format!("b/{path}")
-            } else {
-                "/dev/null".into()
-            },
-        );
-        out.push_str(
-            &diff
-                .unified_diff()
-                .context_radius(3)
-                .header(&a, &b)
-                .to_string(),
-        );
-    }
-    if changed == 0 {
-        out.push_str("no rendered file changes\n");
-    } else {
-        out.insert_str(0, &format!("rendered files that change: {changed}\n"));
-    }
-    out
 }
 
 /// The manifest text with each bumped `version` value replaced in place (comments, quotes

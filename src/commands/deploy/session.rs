@@ -77,6 +77,14 @@ impl Session {
         self.desired.iter().find(|d| d.spec.name == name)
     }
 
+    /// Each service that has a URL, with it, in the manifest's order (a deploy's last lines).
+    pub fn urls(&self) -> Vec<(&str, &str)> {
+        self.desired
+            .iter()
+            .filter_map(|d| Some((d.spec.name.as_str(), d.spec.url.as_deref()?)))
+            .collect()
+    }
+
     /// The manifest key that sets `field` of a service (`components.loki.port`).
     pub fn key_of(&self, service: &str, field: &str) -> String {
         match self.keys.get(service) {

@@ -1,4 +1,5 @@
-//! How long a container has been up, from Docker's RFC 3339 `StartedAt`. Pure.
+//! When a container started, from Docker's RFC 3339 `StartedAt`. Pure; `output::status`
+//! words the uptime.
 
 /// Seconds since the Unix epoch of `2026-11-21T05:22:50.123456789Z` (UTC only, as Docker writes).
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
@@ -26,22 +27,6 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `3d 4h`, `2h 5m`, `4m 10s`, `12s`.
-pub fn human(seconds: i64) -> String {
-    let (d, h, m, s) = (
-        seconds / 86_400,
-        seconds % 86_400 / 3600,
-        seconds % 3600 / 60,
-        seconds % 60,
-    );
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s}s"),
-        (0, 0, _) => format!("{m}m {s}s"),
-        (0, _, _) => format!("{h}h {m}m"),
-        _ => format!("{d}d {h}h"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,18 +40,5 @@ mod tests {
         );
         assert_eq!(parse_rfc3339("0001-01-01T00:00:00Z"), None);
         assert_eq!(parse_rfc3339("garbage"), None);
-    }
-
-    #[test]
-    fn shows_the_two_largest_units() {
-        let cases = [
-            (12, "12s"),
-            (250, "4m 10s"),
-            (7500, "2h 5m"),
-            (273_600, "3d 4h"),
-        ];
-        for (secs, want) in cases {
-            assert_eq!(human(secs), want);
-        }
     }
 }

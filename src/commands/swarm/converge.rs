@@ -14,6 +14,8 @@ use crate::docker::swarm::{ObjectKind, ObservedService, ObservedTask};
 use crate::docker::swarm_spec::{service_name, service_spec, stamped_task_hash, Resolved};
 use crate::docker::{labels, Daemon, Engine};
 use crate::error::CommandError;
+use crate::output;
+use crate::output::deploy::{Outcome, Summary};
 use crate::output::progress::{Progress, ServiceLine};
 use crate::render::swarm::{StackFile, NAMESPACE_LABEL};
 use crate::swarm_plan::{self, ServiceAction};
@@ -45,14 +47,8 @@ pub async fn run(
     let plan = swarm_plan::plan(project, file, &observed);
     let network = labels::default_network(project);
     if mode == (Mode::Deploy { dry_run: true }) {
-        if plan.is_up_to_date() {
-            println!("stack `{project}` is up to date: nothing to do");
-        } else {
-            println!("plan for stack `{project}` on the Swarm (dry run, nothing changed):");
-            for line in plan.describe(&network) {
-                println!("  {line}");
-            }
-        }
+        let lines = (!plan.is_up_to_date()).then(|| plan.describe(&network));
+        output::deploy::print_swarm_plan(project, lines.as_deref());
         return Ok(ExitCode::SUCCESS);
     }
     if !plan.is_up_to_date() {
@@ -60,11 +56,13 @@ pub async fn run(
     }
     crate::writer::write(&session.stack, &session.out_dir)?;
     if plan.is_up_to_date() {
-        println!(
-            "stack `{project}` is up to date: {} services on the Swarm, nothing changed",
-            file.services.len()
-        );
-        print_urls(session);
+        output::deploy::print_summary(&Summary {
+            project,
+            outcome: Outcome::SwarmUpToDate {
+                services: file.services.len(),
+            },
+            urls: session.urls(),
+        });
         return Ok(ExitCode::SUCCESS);
     }
     let labels = BTreeMap::from([(NAMESPACE_LABEL.to_string(), project.clone())]);
@@ -123,7 +121,7 @@ pub async fn run(
     }
     for (name, id) in &plan.remove {
         daemon.remove_service(id).await?;
-        println!("removed service {name}");
+        output::deploy::print_removed_service(name);
     }
     let outcome = |key: &str, how: &str| match mode {
         Mode::Reload if how == "updated" => reloaded(session, key),
@@ -135,16 +133,16 @@ pub async fn run(
     let tasks = report::task_rows(daemon, project).await?;
     match waited {
         Ok(()) => {
-            report::print_nodes(&tasks);
-            if removed > 0 {
-                println!("removed {removed} config(s)/secret(s) no service uses");
-            }
-            println!(
-                "stack `{project}` is up on the Swarm: {} services ready ({:.1}s)",
-                file.services.len(),
-                elapsed.as_secs_f64()
-            );
-            print_urls(session);
+            output::swarm::print_nodes(&tasks);
+            output::deploy::print_summary(&Summary {
+                project,
+                outcome: Outcome::SwarmUp {
+                    services: file.services.len(),
+                    removed_unused: removed,
+                    seconds: elapsed.as_secs_f64(),
+                },
+                urls: session.urls(),
+            });
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => Err(anyhow::Error::new(failure)),
@@ -377,14 +375,6 @@ async fn remove_unused(daemon: &Daemon, project: &str, file: &StackFile) -> anyh
         removed += usize::from(daemon.remove_object(kind, &object.id).await?);
     }
     Ok(removed)
-}
-
-fn print_urls(session: &Session) {
-    for d in &session.desired {
-        if let Some(url) = &d.spec.url {
-            println!("  {:<20} {url}", d.spec.name);
-        }
-    }
 }
 
 /// The group that owns the local Docker socket (Prometheus joins it to read Swarm discovery).

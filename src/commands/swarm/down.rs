@@ -1,6 +1,7 @@
 //! `stackctl down` on a Swarm: the stack's services, then (once their tasks are gone) its
 //! configs, secrets and overlay network; volumes only with `--volumes`. Works from the stack
-//! namespace label alone, as `docker stack rm` does.
+//! namespace label alone, as `docker stack rm` does. Each step is reported as it happens
+//! through `output::down`.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant};
 use super::observe::observe;
 use crate::docker::swarm::ObjectKind;
 use crate::docker::{labels, Daemon, Engine};
+use crate::output::down::{print_event, DownEvent};
 
 const TASKS_GONE: Duration = Duration::from_secs(60);
 
@@ -15,7 +17,7 @@ pub async fn run(daemon: &Daemon, project: &str, volumes: bool) -> anyhow::Resul
     let observed = observe(daemon, project).await?;
     for service in &observed.services {
         daemon.remove_service(&service.id).await?;
-        println!("removed service {}", service.name);
+        print_event(&DownEvent::RemovedService(service.name.clone()));
     }
     // Containers leave the network and release volumes only once their tasks are shut down.
     let start = Instant::now();
@@ -29,31 +31,28 @@ pub async fn run(daemon: &Daemon, project: &str, volumes: bool) -> anyhow::Resul
         daemon.remove_object(ObjectKind::Secret, &secret.id).await?;
     }
     if !observed.configs.is_empty() || !observed.secrets.is_empty() {
-        println!(
-            "removed {} config(s) and {} secret(s)",
-            observed.configs.len(),
-            observed.secrets.len()
-        );
+        print_event(&DownEvent::RemovedConfigsAndSecrets {
+            configs: observed.configs.len(),
+            secrets: observed.secrets.len(),
+        });
     }
     let network = labels::default_network(project);
     remove_with_retry(|| daemon.remove_network(&network)).await?;
     if observed.network.is_some() {
-        println!("removed network {}", labels::default_network(project));
+        print_event(&DownEvent::RemovedNetwork(network));
     }
     let names = daemon.stack_volumes(project).await?;
     if volumes {
         for name in &names {
             remove_with_retry(|| daemon.remove_volume(name)).await?;
-            println!("removed volume {name}");
+            print_event(&DownEvent::RemovedVolume(name.clone()));
         }
     } else if !names.is_empty() {
-        println!(
-            "kept {} data volume(s): {} (`stackctl down --volumes` removes them)",
-            names.len(),
-            names.join(", ")
-        );
+        print_event(&DownEvent::KeptDataVolumes(names));
     }
-    println!("stack `{project}` is down");
+    print_event(&DownEvent::Down {
+        project: project.to_string(),
+    });
     Ok(ExitCode::SUCCESS)
 }
 

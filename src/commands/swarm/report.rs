@@ -1,26 +1,16 @@
 //! What runs where on the Swarm: tasks per node for deploy's report, and `status` (services,
 //! tasks per node, drift between the rendered and the deployed spec, Prometheus' targets and
-//! firing alerts when its port is published).
+//! firing alerts when its port is published). Builds the reports; `output::swarm` prints them.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
-
-use serde::Serialize;
 
 use crate::commands::deploy::session::Session;
 use crate::commands::status_view;
 use crate::docker::swarm_spec::service_name;
 use crate::docker::Daemon;
+use crate::output::swarm::{self, TaskRow};
 use crate::render::swarm::HASH_LABEL;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TaskRow {
-    pub service: String,
-    pub node: String,
-    pub slot: Option<i64>,
-    pub state: String,
-    pub error: Option<String>,
-}
 
 /// The running (desired) tasks of the stack, with their node's hostname.
 pub async fn task_rows(daemon: &Daemon, project: &str) -> anyhow::Result<Vec<TaskRow>> {
@@ -51,57 +41,6 @@ pub async fn task_rows(daemon: &Daemon, project: &str) -> anyhow::Result<Vec<Tas
         .collect();
     rows.sort_by(|a, b| (&a.node, &a.service, a.slot).cmp(&(&b.node, &b.service, b.slot)));
     Ok(rows)
-}
-
-/// `node vm: alertmanager×3 node-exporter prometheus` — what runs on each node.
-pub fn print_nodes(rows: &[TaskRow]) {
-    let mut by_node: BTreeMap<&str, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
-    for row in rows {
-        let entry = by_node
-            .entry(&row.node)
-            .or_default()
-            .entry(&row.service)
-            .or_default();
-        entry.1 += 1;
-        if row.state == "running" {
-            entry.0 += 1;
-        }
-    }
-    for (node, services) in by_node {
-        let list: Vec<String> = services
-            .iter()
-            .map(|(service, (running, all))| {
-                if running == all {
-                    format!("{service}×{all}")
-                } else {
-                    format!("{service} {running}/{all} running")
-                }
-            })
-            .collect();
-        println!("node {node}: {}", list.join(", "));
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct ServiceRow {
-    service: String,
-    mode: String,
-    running: usize,
-    desired: Option<u64>,
-    update: String,
-    /// `current`, `outdated` (`stackctl deploy --engine swarm` applies the manifest), or `-`.
-    config: String,
-}
-
-#[derive(Debug, Serialize)]
-struct Report {
-    project: String,
-    engine: &'static str,
-    healthy: bool,
-    services: Vec<ServiceRow>,
-    tasks: Vec<TaskRow>,
-    prometheus: Option<status_view::PrometheusView>,
-    problems: Vec<String>,
 }
 
 pub async fn status(daemon: &Daemon, session: &Session, json: bool) -> anyhow::Result<ExitCode> {
@@ -138,7 +77,7 @@ pub async fn status(daemon: &Daemon, session: &Session, json: bool) -> anyhow::R
         {
             problems.push(format!("`{key}` has {running} task(s) running"));
         }
-        rows.push(ServiceRow {
+        rows.push(swarm::ServiceRow {
             service: key.clone(),
             mode: desired.deploy.mode.clone(),
             running,
@@ -169,7 +108,7 @@ pub async fn status(daemon: &Daemon, session: &Session, json: bool) -> anyhow::R
             )
         }));
     }
-    let report = Report {
+    let report = swarm::Report {
         project: project.clone(),
         engine: "swarm",
         healthy: problems.is_empty(),
@@ -178,55 +117,10 @@ pub async fn status(daemon: &Daemon, session: &Session, json: bool) -> anyhow::R
         prometheus,
         problems,
     };
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print(&report);
-    }
+    swarm::print_status(&report, json)?;
     Ok(if report.healthy {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
-}
-
-fn print(report: &Report) {
-    println!("stack `{}` on the Swarm", report.project);
-    println!(
-        "{:<20} {:<10} {:<9} {:<20} config",
-        "SERVICE", "MODE", "TASKS", "UPDATE"
-    );
-    for row in &report.services {
-        let tasks = match row.desired {
-            Some(d) => format!("{}/{d}", row.running),
-            None => format!("{}", row.running),
-        };
-        println!(
-            "{:<20} {:<10} {:<9} {:<20} {}",
-            row.service, row.mode, tasks, row.update, row.config
-        );
-    }
-    print_nodes(&report.tasks);
-    if let Some(view) = &report.prometheus {
-        match &view.error {
-            Some(error) => println!("prometheus: {error}"),
-            None => println!(
-                "prometheus: {} target(s) up, {} down, {} alert(s) firing",
-                view.targets_up,
-                view.targets_down.len(),
-                view.firing_alerts.len()
-            ),
-        }
-        for alert in &view.firing_alerts {
-            let labels: Vec<String> = alert
-                .labels
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            println!("  firing: {} {}", alert.name, labels.join(", "));
-        }
-    }
-    for problem in &report.problems {
-        println!("problem: {problem}");
-    }
 }

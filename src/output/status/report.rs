@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::prometheus::PrometheusView;
+use crate::commands::status_view::PrometheusView;
 
 /// Bumped on any change a consumer could trip on (a field removed, renamed or retyped, an
 /// enum value removed). New fields and enum values do not bump it.

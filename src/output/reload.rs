@@ -1,0 +1,62 @@
+//! What `reload` prints besides the live progress: a warning for each service only a deploy
+//! can update, that there was nothing to reload, or the verdict — the one line `-q` keeps.
+
+/// A service whose image, ports or flags changed: a reload cannot apply that.
+pub(crate) fn print_needs_deploy(service: &str) {
+    eprintln!("warning: `{service}` needs a new container (image, ports or flags changed); run `stackctl deploy`");
+}
+
+pub(crate) fn print_nothing_to_reload() {
+    println!("nothing to reload: every running service has its current config");
+}
+
+/// Prints the verdict; `done` is each service that took the new config and how
+/// (`reloaded` or `restarted`).
+pub(crate) fn print_verdict(project: &str, done: &[(String, &'static str)]) {
+    println!("{}", verdict(project, done));
+}
+
+/// `stack `shop`: 2 services took the new config (1 reloaded, 1 restarted)`.
+pub(crate) fn verdict(project: &str, done: &[(String, &'static str)]) -> String {
+    let count = |how: &str| done.iter().filter(|(_, h)| *h == how).count();
+    let services = if done.len() == 1 {
+        "service"
+    } else {
+        "services"
+    };
+    format!(
+        "stack `{project}`: {} {services} took the new config ({} reloaded, {} restarted)",
+        done.len(),
+        count("reloaded"),
+        count("restarted")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_counts_reloads_and_restarts() {
+        let done = |hows: &[&'static str]| -> Vec<(String, &'static str)> {
+            hows.iter().map(|h| ("x".to_string(), *h)).collect()
+        };
+        let rows = [
+            (
+                done(&["reloaded"]),
+                "stack `shop`: 1 service took the new config (1 reloaded, 0 restarted)",
+            ),
+            (
+                done(&["reloaded", "restarted"]),
+                "stack `shop`: 2 services took the new config (1 reloaded, 1 restarted)",
+            ),
+            (
+                done(&[]),
+                "stack `shop`: 0 services took the new config (0 reloaded, 0 restarted)",
+            ),
+        ];
+        for (done, want) in rows {
+            assert_eq!(verdict("shop", &done), want);
+        }
+    }
+}
