@@ -90,11 +90,11 @@ pub fn error_in_log(log: &str, receiver: &str, integration: &str, since: &str) -
     log.lines()
         .filter(|line| line.contains(&tag) && line.contains("err="))
         .filter(|line| timestamp(line).is_some_and(|ts| ts.as_str() >= since))
-        .filter_map(|line| {
+        .rev()
+        .find_map(|line| {
             let err = &line[line.find("err=")? + 4..];
             Some(unquote(err))
         })
-        .last()
 }
 
 /// The `ts=` of a logfmt line, cut to whole seconds so it compares with an RFC 3339 time.

@@ -222,8 +222,7 @@ mod tests {
         draft.add_yaml("big.yml", big + "b: [\n").unwrap();
         let error = draft
             .finish(&loaded)
-            .err()
-            .expect("broken big file")
+            .expect_err("broken big file")
             .to_string();
         assert!(
             error.contains("rendered `big.yml` is not valid YAML"),

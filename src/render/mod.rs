@@ -132,9 +132,12 @@ pub fn render(
     render_stack(&stack, loaded)
 }
 
+/// One step of the render: adds its files, services and problems to the draft.
+type Step = fn(&Stack, &mut Draft) -> anyhow::Result<()>;
+
 fn render_stack(stack: &Stack, loaded: &LoadedManifest) -> Result<RenderedStack, RenderError> {
     let mut draft = Draft::new(&loaded.secret_values);
-    let steps: &[(&str, fn(&Stack, &mut Draft) -> anyhow::Result<()>)] = &[
+    let steps: &[(&str, Step)] = &[
         ("web auth", web_auth::render),
         ("alertmanager cluster", swarm::gossip::render),
         ("rules", rules::render),

@@ -98,7 +98,7 @@ const HOSTILE: &[&str] = &[
 
 /// Receiver `i`'s name: every other one is hostile too (quotes, `#`, `:`, braces, unicode).
 fn receiver_name(i: usize) -> String {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         format!("r{i}")
     } else {
         format!("ops: \"on-call\" #{i} ✓ {{x}} 'q'")

@@ -47,7 +47,9 @@ fn check_interval(path: &str, interval: &TimeInterval, problems: &mut Vec<Diagno
             );
         }
     }
-    let lists: [(&str, &Vec<String>, fn(&str) -> bool, &str); 4] = [
+    // Each list: its key, its entries, what one entry must be, and how to write it.
+    type List<'a> = (&'a str, &'a Vec<String>, fn(&str) -> bool, &'a str);
+    let lists: [List; 4] = [
         (
             "weekdays",
             &interval.weekdays,

@@ -86,7 +86,8 @@ fn check_sli(path: &str, slo: &Slo, problems: &mut Vec<Diagnostic>) {
                 );
             }
             let selector = latency.selector.trim();
-            if !selector.is_empty() && !(selector.starts_with('{') && selector.ends_with('}')) {
+            let braced = selector.starts_with('{') && selector.ends_with('}');
+            if !selector.is_empty() && !braced {
                 problems.push(
                     Diagnostic::new(format!("{path}.latency.selector"), format!("selector `{selector}` is not a label selector in braces"))
                         .hint("write it with braces and quotes: `'{job=\"api\"}'`"),

@@ -82,11 +82,10 @@ fn split_interval(interval: &TimeInterval, path: &str) -> Result<Vec<Value>, Dia
         }
     }
     let weekdays = parse_weekdays(&interval.weekdays, path)?;
-    if !next_day.is_empty()
-        && !(interval.days_of_month.is_empty()
-            && interval.months.is_empty()
-            && interval.years.is_empty())
-    {
+    let on_dates = !interval.days_of_month.is_empty()
+        || !interval.months.is_empty()
+        || !interval.years.is_empty();
+    if !next_day.is_empty() && on_dates {
         return Err(Diagnostic::new(
             format!("{path}.times"),
             "a time range across midnight cannot be combined with `days_of_month`, `months` or `years`",
