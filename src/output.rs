@@ -25,6 +25,24 @@ use crate::render::RenderError;
 use crate::tools::{CheckOutcome, CheckResult};
 use crate::writer::{FileStatus, WriteReport};
 
+/// A machine-readable document (`--json`) on stdout, pretty-printed.
+pub fn print_json(document: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(document)?);
+    Ok(())
+}
+
+/// Text that is the command's data (a schema, an ID, a report already worded) on stdout, as is.
+pub fn print_data(text: &str) {
+    print!("{text}");
+}
+
+/// One line per file a command wrote (`wrote PATH`), on stdout.
+pub fn print_wrote(paths: &[std::path::PathBuf]) {
+    for path in paths {
+        println!("wrote {}", path.display());
+    }
+}
+
 /// Prints an error chain to stderr in the `error:` / `caused by:` / `hint:` layout.
 ///
 /// A `ManifestError` carries its own cargo-style layout (locations, source lines, hints) and
@@ -103,7 +121,7 @@ fn display_dir(dir: &Path) -> String {
     }
 }
 
-/// Notes on what stackctl did for the operator (`note: generated …`), on stderr.
+/// Notes on what stackctl did or waits for (`note: generated …`, `waiting: …`, `pulled …`), on stderr.
 pub fn print_notes(notes: &[String]) {
     notes.iter().for_each(|note| eprintln!("{note}"));
 }
@@ -113,6 +131,13 @@ pub fn print_warnings(warnings: &[String]) {
     for warning in warnings {
         anstream::eprintln!("{} {warning}", style::warning_label());
     }
+}
+
+/// `validate`'s report: the manifest's line, a line per check, and the summary.
+pub fn print_validation(manifest: &str, files: usize, results: &[CheckResult]) {
+    println!("ok       manifest {manifest} ({files} files rendered, cross-file checks passed)");
+    print_checks(results);
+    println!("{}", check_summary(results));
 }
 
 /// One summary line per check (`ok`, `FAILED`, `UNSURE`, `not run`), the program that judged

@@ -26,8 +26,7 @@ pub fn exec(args: &ManArgs) -> anyhow::Result<ExitCode> {
         .filter(|name| name.starts_with("stackctl") && name.ends_with(".1"))
         .collect();
     written.sort();
-    for name in written {
-        println!("wrote {}", dir.join(name).display());
-    }
+    let paths: Vec<_> = written.iter().map(|name| dir.join(name)).collect();
+    crate::output::print_wrote(&paths);
     Ok(ExitCode::SUCCESS)
 }

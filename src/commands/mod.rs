@@ -121,9 +121,20 @@ fn lock_usage_error(error: crate::release_lock::LockError) -> anyhow::Error {
 pub fn load_manifest_as_written(
     global: &GlobalArgs,
 ) -> anyhow::Result<crate::manifest::LoadedManifest> {
+    let mut loaded = load_from_file_or_stdin(global)?;
+    crate::output::print_warnings(&loaded.warnings);
+    engine_override(global, &mut loaded)?;
+    Ok(loaded)
+}
+
+/// The manifest `-f` names (or standard input, or the one found upwards), loaded.
+fn load_from_file_or_stdin(global: &GlobalArgs) -> anyhow::Result<crate::manifest::LoadedManifest> {
     if discover::is_stdin(&global.file) {
         let bytes = discover::stdin_bytes()
             .map_err(|e| anyhow::anyhow!("cannot read the manifest from standard input: {e}"))?;
+        let stdin = std::path::Path::new(crate::manifest::STDIN_NAME);
+        let env_warning = crate::manifest::env_file_warning(stdin);
+        crate::output::print_warnings(env_warning.as_slice());
         return Ok(crate::manifest::load_stdin(bytes)?);
     }
     let missing = || {
@@ -134,11 +145,10 @@ pub fn load_manifest_as_written(
     if !global.file.exists() {
         return Err(missing().into());
     }
+    let env_warning = crate::manifest::env_file_warning(&global.file);
+    crate::output::print_warnings(env_warning.as_slice());
     match crate::manifest::load(&global.file) {
-        Ok(mut loaded) => {
-            engine_override(global, &mut loaded)?;
-            Ok(loaded)
-        }
+        Ok(loaded) => Ok(loaded),
         Err(LoadError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             Err(missing().into())
         }

@@ -55,7 +55,7 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let plan = TestPlan::new(session, receiver)?;
     let report = session::runtime()?.block_on(send_and_watch(session, &plan, timeout))?;
-    print!("{}", report::format(&report));
+    crate::output::print_data(&report::format(&report));
     Ok(if report.all_delivered() {
         ExitCode::SUCCESS
     } else {

@@ -14,9 +14,9 @@ pub fn exec(global: &GlobalArgs, args: &OutdatedArgs) -> anyhow::Result<ExitCode
     let lock = super::read_release_lock(&loaded)?;
     let pins = release_lock::pins(&loaded, &lock);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report_json(&pins))?);
+        crate::output::print_json(&report_json(&pins))?;
     } else {
-        print!("{}", report_text(&pins));
+        crate::output::print_data(&report_text(&pins));
     }
     let behind = pins.iter().any(Pin::is_behind);
     Ok(if args.exit_code && behind {

@@ -161,7 +161,7 @@ async fn create(api: &Api, silence: &NewSilence) -> anyhow::Result<ExitCode> {
         .ok()
         .and_then(|v| v["silenceID"].as_str().map(str::to_string))
         .context("Alertmanager's answer holds no `silenceID`")?;
-    println!("{id}");
+    crate::output::print_data(&format!("{id}\n"));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -253,7 +253,7 @@ async fn expire_one(api: &Api, id: &str) -> anyhow::Result<()> {
         .context("cannot reach Alertmanager")?;
     match reply.status {
         200..=299 => {
-            println!("expired {id}");
+            crate::output::print_data(&format!("expired {id}\n"));
             Ok(())
         }
         404 => Err(

@@ -49,14 +49,9 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
     let manifest = loaded.path.display().to_string();
     if args.json {
         let document = report::json(&manifest, rendered.files.len(), &results, args.strict);
-        println!("{}", serde_json::to_string_pretty(&document)?);
+        output::print_json(&document)?;
     } else {
-        println!(
-            "ok       manifest {manifest} ({} files rendered, cross-file checks passed)",
-            rendered.files.len()
-        );
-        output::print_checks(&results);
-        println!("{}", output::check_summary(&results));
+        output::print_validation(&manifest, rendered.files.len(), &results);
     }
     let code = report::exit_code(&results, args.strict);
     // `--strict`: a metric-name warning fails the run too.

@@ -322,7 +322,7 @@ impl Daemon {
         id: &str,
         version: u64,
         spec: ServiceSpec,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Vec<String>> {
         let name = spec.name.clone().unwrap_or_default();
         let options = UpdateServiceOptionsBuilder::default()
             .version(version as i32)
@@ -332,10 +332,9 @@ impl Daemon {
             .update_service(id, spec, options, None)
             .await
             .with_context(|| format!("cannot update Swarm service `{name}`"))?;
-        if let Some(warnings) = answer.warnings.filter(|w| !w.is_empty()) {
-            eprintln!("warning: updating `{name}`: {}", warnings.join("; "));
-        }
-        Ok(())
+        // What the daemon accepted but warns of (an image it cannot resolve, say), for the
+        // caller to show.
+        Ok(answer.warnings.unwrap_or_default())
     }
 
     pub async fn remove_service(&self, id: &str) -> anyhow::Result<()> {

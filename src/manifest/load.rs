@@ -30,6 +30,8 @@ pub struct LoadedManifest {
     pub secret_values: Vec<String>,
     /// The web password, Swarm key and TLS pair kept beside the manifest (`manifest::generated`).
     pub generated: Generated,
+    /// What loads but does nothing (`warnings`), for the command to show.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,9 +93,7 @@ fn load_source(path: &Path, source: &str) -> Result<LoadedManifest, LoadError> {
     let mut loaded = load_str(path, source, &lookup)?;
     let env = |name: &str| std::env::var(name).ok();
     loaded.generated = Generated::read(&loaded.dir, loaded.manifest.tls.as_ref(), &env, &dotenv);
-    for warning in warnings(&loaded.manifest) {
-        eprintln!("warning: {warning}");
-    }
+    loaded.warnings = warnings(&loaded.manifest);
     Ok(loaded)
 }
 
@@ -255,8 +255,22 @@ fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
     Ok(text.to_string())
 }
 
-/// The `.env` beside the manifest, parsed; none is no variables. A `.env` that others may
-/// read is used with a warning.
+/// A warning when the `.env` beside `manifest` may be read by others (it is used all the same).
+/// Apart from `load`, so that it is said even of a manifest that does not load.
+pub fn env_file_warning(manifest: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = manifest_dir(manifest).join(".env");
+    let metadata = std::fs::metadata(&path).ok()?;
+    (metadata.permissions().mode() & 0o077 != 0).then(|| {
+        format!(
+            "`{}` holds secrets but others may read it; run `chmod 600 {}`",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+/// The `.env` beside the manifest, parsed; none is no variables.
 fn read_dotenv(manifest: &Path) -> Result<Vec<(String, String)>, LoadError> {
     let path = manifest_dir(manifest).join(".env");
     let bytes = match read_capped(&path, "`.env`") {
@@ -266,16 +280,6 @@ fn read_dotenv(manifest: &Path) -> Result<Vec<(String, String)>, LoadError> {
         }
         Err(error) => return Err(error),
     };
-    if let Ok(metadata) = std::fs::metadata(&path) {
-        use std::os::unix::fs::PermissionsExt;
-        if metadata.permissions().mode() & 0o077 != 0 {
-            eprintln!(
-                "warning: `{}` holds secrets but others may read it; run `chmod 600 {}`",
-                path.display(),
-                path.display()
-            );
-        }
-    }
     let fail = |problem: String, at: Option<Location>| {
         let mut diagnostic = Diagnostic::new("", problem).hint(
             "each line of `.env` is `NAME=value`; quote a value with `'...'` (literal) or `\"...\"` (escapes and `${NAME}`), and close every quote",
@@ -344,6 +348,7 @@ pub fn load_str(
             positions: typed.positions,
             secret_values: typed.secret_values,
             generated: Generated::default(),
+            warnings: Vec::new(),
         }),
         _ => Err(fail(problems)),
     }

@@ -32,7 +32,8 @@ pub use generated::{
     tls_dir, Generated, TlsPair, NAME_KEY_VAR, PASSWORD_VAR, TLS_CERT, TLS_DIR, TLS_KEY,
 };
 pub use load::{
-    load, load_stdin, load_str, LoadError, LoadedManifest, MAX_MANIFEST_BYTES, STDIN_NAME,
+    env_file_warning, load, load_stdin, load_str, LoadError, LoadedManifest, MAX_MANIFEST_BYTES,
+    STDIN_NAME,
 };
 pub use model::*;
 pub use notify::{

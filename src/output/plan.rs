@@ -77,6 +77,5 @@ pub fn document(plan: &Plan) -> PlanDocument<'_> {
 }
 
 pub fn print_json(plan: &Plan) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(&document(plan))?);
-    Ok(())
+    super::print_json(&document(plan))
 }

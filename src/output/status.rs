@@ -13,7 +13,7 @@ pub(crate) use report::{
 /// Prints the report, as text or as the `status --json` document.
 pub(crate) fn print(report: &Report, json: bool) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(report)?);
+        super::print_json(report)?;
     } else {
         anstream::print!("{}", text(report, !style::quiet()));
     }

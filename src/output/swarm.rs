@@ -46,7 +46,7 @@ pub(crate) struct Report {
 /// Prints the report, as text or as the `status --json` document.
 pub(crate) fn print_status(report: &Report, json: bool) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(report)?);
+        super::print_json(report)?;
     } else {
         print!("{}", status_text(report));
     }

@@ -67,6 +67,7 @@ mod tests {
             positions: Default::default(),
             secret_values: vec!["s3cret-value".into()],
             generated: Default::default(),
+            warnings: Vec::new(),
         };
         render(&loaded, &Templates::embedded()).expect("renders")
     }

@@ -120,28 +120,25 @@ const MANIFESTS: &[(&str, &str)] = &[
 
 /// Loads and renders `yaml` the way `stackctl render` does, with `ENV` as the environment.
 fn rendered(yaml: &str, dir: &Path) -> RenderedStack {
-    // A stack bound beyond loopback needs its web password (`stackctl` generates it into .env).
-    std::fs::write(
-        dir.join(".env"),
-        "STACKCTL_WEB_PASSWORD=compose-export-test\n",
-    )
-    .expect(".env is written");
-    // …and its TLS pair (`stackctl` generates it into `.stackctl/tls/`).
+    // A stack bound beyond loopback needs its web password and TLS pair (`stackctl`
+    // generates them into .env and `.stackctl/tls/`).
     let pair = stackctl::render::tls::generate("t", stackctl::render::tls::names("t", "0.0.0.0"))
         .expect("a certificate");
-    let tls = stackctl::render::tls::dir(dir);
-    std::fs::create_dir_all(&tls).expect("tls dir");
-    std::fs::write(tls.join(stackctl::render::tls::CERT), &pair.cert).expect("cert");
-    std::fs::write(tls.join(stackctl::render::tls::KEY), pair.key.expose()).expect("key");
+    let generated = stackctl::manifest::Generated {
+        web_password: Some(stackctl::manifest::Secret::new("compose-export-test")),
+        swarm_key: None,
+        tls: Some(pair),
+    };
     let env = |name: &str| {
         ENV.iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_string())
     };
-    let loaded = match load_str(&dir.join("stackctl.yaml"), yaml, &env) {
+    let mut loaded = match load_str(&dir.join("stackctl.yaml"), yaml, &env) {
         Ok(loaded) => loaded,
         Err(e) => panic!("test manifest does not load: {e}"),
     };
+    loaded.generated = generated;
     match render(&loaded, &Templates::embedded()) {
         Ok(stack) => stack,
         Err(e) => panic!("render failed: {e}"),

@@ -298,6 +298,7 @@ fn render_with(files: &[(&str, &str)], generated: bool) -> Result<Vec<String>, S
         positions: Default::default(),
         secret_values: Vec::new(),
         generated: Default::default(),
+        warnings: Vec::new(),
     };
     match render(&loaded, &Templates::embedded()) {
         Ok(rendered) => Ok(rendered

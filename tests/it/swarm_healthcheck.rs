@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use stackctl::manifest::load_str;
+use stackctl::manifest::{load_str, Generated, Secret};
 use stackctl::render::swarm::StackFile;
 use stackctl::render::{render, tls, Templates};
 
@@ -20,18 +20,14 @@ const PASSWORD: &str = "s3cret-web-pw";
 /// An exposed Swarm stack rendered with the web password above and a generated TLS pair.
 fn rendered(dir: &Path) -> stackctl::render::RenderedStack {
     let source = "version: 1\nproject: demo\nengine: swarm\nbind: 0.0.0.0\ncomponents:\n  prometheus: {}\n  alertmanager: {}\n  pushgateway: {}\n";
-    std::fs::write(
-        dir.join(".env"),
-        format!("STACKCTL_WEB_PASSWORD={PASSWORD}\n"),
-    )
-    .unwrap();
     let pair = tls::generate("demo", tls::names("demo", "0.0.0.0")).unwrap();
-    let tls_dir = tls::dir(dir);
-    std::fs::create_dir_all(&tls_dir).unwrap();
-    std::fs::write(tls_dir.join(tls::CERT), &pair.cert).unwrap();
-    std::fs::write(tls_dir.join(tls::KEY), pair.key.expose()).unwrap();
     let env = |_: &str| None;
-    let loaded = load_str(&dir.join("stackctl.yaml"), source, &env).unwrap();
+    let mut loaded = load_str(&dir.join("stackctl.yaml"), source, &env).unwrap();
+    loaded.generated = Generated {
+        web_password: Some(Secret::new(PASSWORD)),
+        swarm_key: None,
+        tls: Some(pair),
+    };
     render(&loaded, &Templates::embedded()).unwrap_or_else(|e| panic!("{e:#}"))
 }
 

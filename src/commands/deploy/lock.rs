@@ -51,7 +51,7 @@ pub fn acquire(out_dir: &Path, project: &str, command: &str) -> anyhow::Result<P
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
             let holder = read_holder(&mut file, HOLDER_WRITE_GRACE);
-            eprintln!("{}", waiting_message(project, &holder, &path));
+            crate::output::print_notes(&[waiting_message(project, &holder, &path)]);
             fs4::FileExt::lock(&file)
                 .with_context(|| format!("cannot lock `{}`", path.display()))?;
         }

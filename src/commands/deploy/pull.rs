@@ -26,7 +26,10 @@ pub async fn pull_all<E: Engine>(
             bar.set_prefix(pull.image.clone());
             Some(bar)
         } else {
-            eprintln!("pulling {} (image of `{}`)", pull.image, pull.service);
+            crate::output::print_notes(&[format!(
+                "pulling {} (image of `{}`)",
+                pull.image, pull.service
+            )]);
             None
         };
         let mut report = |p: PullProgress| {
@@ -49,7 +52,7 @@ pub async fn pull_all<E: Engine>(
                     )),
             ));
         }
-        eprintln!("pulled {}", pull.image);
+        crate::output::print_notes(&[format!("pulled {}", pull.image)]);
     }
     Ok(())
 }

@@ -109,7 +109,14 @@ pub async fn run(
                 });
             }
             ServiceAction::Update { id, version } => {
-                daemon.update_service(id, *version, spec).await?;
+                let warnings = daemon.update_service(id, *version, spec).await?;
+                if !warnings.is_empty() {
+                    let name = service_name(project, &step.key);
+                    output::print_warnings(&[format!(
+                        "updating `{name}`: {}",
+                        warnings.join("; ")
+                    )]);
+                }
                 changed.push(Changed {
                     key: step.key.clone(),
                     how: "updated",

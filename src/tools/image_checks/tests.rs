@@ -14,6 +14,7 @@ fn checks_for(manifest_yaml: &str) -> Vec<ImageCheck> {
         positions: Default::default(),
         secret_values: Vec::new(),
         generated: Default::default(),
+        warnings: Vec::new(),
     };
     let templates = Templates::embedded();
     let rendered = render(&loaded, &templates).expect("renders");

@@ -54,6 +54,7 @@ pub fn unvalidated(source: &str) -> LoadedManifest {
         positions: Positions::default(),
         secret_values: Vec::new(),
         generated: Default::default(),
+        warnings: Vec::new(),
     }
 }
 
