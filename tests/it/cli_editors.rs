@@ -352,6 +352,15 @@ fn dash_f_dash_reads_the_manifest_from_stdin() {
         .assert()
         .success();
     assert!(out.join("prometheus/prometheus.yml").is_file());
+    // `--engine` applies to a manifest from stdin as to a file (it used to be ignored).
+    let swarm = dir.path().join("swarm");
+    common::stackctl_in(dir.path())
+        .args(["render", "--engine", "swarm", "-f", "-", "--out"])
+        .arg(&swarm)
+        .write_stdin(MINIMAL.replace("project: shop\n", "project: shop\nbind: 0.0.0.0\n"))
+        .assert()
+        .success();
+    assert!(swarm.join("docker-stack.yml").is_file());
     let bad = "version: 1\nproject: shop\ncomponents:\n  prometheus:\n    scrape_intervall: 10s\n";
     common::stackctl_in(dir.path())
         .args(["render", "-f", "-", "--out"])
