@@ -184,34 +184,61 @@ pub trait Passthrough {
     fn env(&self) -> &BTreeMap<String, Secret>;
 }
 
-macro_rules! component_settings {
-    ($($ty:ty),* $(,)?) => {$(
-        impl ComponentSettings for $ty {
-            fn version(&self) -> Option<&str> { self.version.as_deref() }
-            fn image(&self) -> Option<&str> { self.image.as_deref() }
-            fn port(&self) -> PortSetting { self.port }
+/// Declares a component's settings: the keys every component accepts (`version`, `image`,
+/// `port`, `args`, `env`, documented once here) before its own, and `ComponentSettings` and
+/// `Passthrough` over them.
+macro_rules! component {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $($(#[$field_attr:meta])* pub $field:ident: $type:ty,)*
         }
-        impl Passthrough for $ty {
-            fn args(&self) -> &[String] { &self.args }
-            fn env(&self) -> &BTreeMap<String, Secret> { &self.env }
+    ) => {
+        #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+        $(#[$attr])*
+        pub struct $name {
+            /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it
+            /// decides which keys are rendered. Default: the release pinned in `stackctl.lock`,
+            /// else the newest release stackctl knows.
+            pub version: Option<String>,
+            /// A full image reference (mirror, private registry); `version` still names the
+            /// release it runs. Default: the component's official image at `version`.
+            pub image: Option<String>,
+            /// Host port the service is published on (1-65535), or `null` for not published.
+            #[serde(default)]
+            pub port: PortSetting,
+            /// Extra command-line flags (a flag stackctl sets itself is refused).
+            #[serde(default)]
+            pub args: Vec<String>,
+            /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the
+            /// program reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
+            #[serde(default)]
+            pub env: BTreeMap<String, Secret>,
+            $($(#[$field_attr])* pub $field: $type,)*
         }
-    )*};
-}
 
-component_settings!(
-    Prometheus,
-    Alertmanager,
-    Grafana,
-    Loki,
-    Alloy,
-    Promtail,
-    Jaeger,
-    NodeExporter,
-    Cadvisor,
-    BlackboxExporter,
-    Pushgateway,
-    VictoriaMetrics,
-);
+        impl ComponentSettings for $name {
+            fn version(&self) -> Option<&str> {
+                self.version.as_deref()
+            }
+            fn image(&self) -> Option<&str> {
+                self.image.as_deref()
+            }
+            fn port(&self) -> PortSetting {
+                self.port
+            }
+        }
+
+        impl Passthrough for $name {
+            fn args(&self) -> &[String] {
+                &self.args
+            }
+            fn env(&self) -> &BTreeMap<String, Secret> {
+                &self.env
+            }
+        }
+    };
+}
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Components {
@@ -242,39 +269,23 @@ pub struct Components {
     pub victoriametrics: Option<VictoriaMetrics>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct Prometheus {
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
-    /// How often targets are scraped (default `15s`): `global.scrape_interval`.
-    pub scrape_interval: Option<PromDuration>,
-    /// Scrape timeout (default `10s`); must not exceed `scrape_interval`.
-    pub scrape_timeout: Option<PromDuration>,
-    /// How often rules are evaluated (default `15s`).
-    pub evaluation_interval: Option<PromDuration>,
-    /// How long samples are kept: `{time: 30d, size: 50GB}` (Prometheus' own default: 15d).
-    pub retention: Option<Retention>,
-    /// Remote-write destinations (a long-term store); passwords go by file.
-    #[serde(default)]
-    pub remote_write: Vec<RemoteWrite>,
-    /// Deep-merged into prometheus.yml last.
-    #[schemars(with = "Option<super::schema::YamlMapping>")]
-    pub extra_config: Option<serde_yaml::Mapping>,
+component! {
+    pub struct Prometheus {
+        /// How often targets are scraped (default `15s`): `global.scrape_interval`.
+        pub scrape_interval: Option<PromDuration>,
+        /// Scrape timeout (default `10s`); must not exceed `scrape_interval`.
+        pub scrape_timeout: Option<PromDuration>,
+        /// How often rules are evaluated (default `15s`).
+        pub evaluation_interval: Option<PromDuration>,
+        /// How long samples are kept: `{time: 30d, size: 50GB}` (Prometheus' own default: 15d).
+        pub retention: Option<Retention>,
+        /// Remote-write destinations (a long-term store); passwords go by file.
+        #[serde(default)]
+        pub remote_write: Vec<RemoteWrite>,
+        /// Deep-merged into prometheus.yml last.
+        #[schemars(with = "Option<super::schema::YamlMapping>")]
+        pub extra_config: Option<serde_yaml::Mapping>,
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -405,140 +416,60 @@ pub struct BasicAuth {
     pub password: Secret,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct Alertmanager {
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
-    /// Deep-merged into alertmanager.yml last.
-    #[schemars(with = "Option<super::schema::YamlMapping>")]
-    pub extra_config: Option<serde_yaml::Mapping>,
+component! {
+    pub struct Alertmanager {
+        /// Deep-merged into alertmanager.yml last.
+        #[schemars(with = "Option<super::schema::YamlMapping>")]
+        pub extra_config: Option<serde_yaml::Mapping>,
+    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct Grafana {
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
-    /// The admin user name (default `admin`).
-    pub admin_user: Option<String>,
-    /// Required: there is no default password.
-    pub admin_password: Option<Secret>,
-    /// Grafana's public URL (`GF_SERVER_ROOT_URL`), for links in notifications.
-    pub root_url: Option<String>,
-    /// Plugins installed at start: `id` or `id@version`.
-    #[serde(default)]
-    pub plugins: Vec<String>,
-    /// Anonymous Viewer access (default false).
-    #[serde(default)]
-    pub anonymous: bool,
-    /// grafana.ini settings by section: `{users: {allow_sign_up: false}}` →
-    /// `GF_USERS_ALLOW_SIGN_UP=false`.
-    #[serde(default)]
-    pub settings: BTreeMap<String, BTreeMap<String, Secret>>,
+component! {
+    pub struct Grafana {
+        /// The admin user name (default `admin`).
+        pub admin_user: Option<String>,
+        /// Required: there is no default password.
+        pub admin_password: Option<Secret>,
+        /// Grafana's public URL (`GF_SERVER_ROOT_URL`), for links in notifications.
+        pub root_url: Option<String>,
+        /// Plugins installed at start: `id` or `id@version`.
+        #[serde(default)]
+        pub plugins: Vec<String>,
+        /// Anonymous Viewer access (default false).
+        #[serde(default)]
+        pub anonymous: bool,
+        /// grafana.ini settings by section: `{users: {allow_sign_up: false}}` →
+        /// `GF_USERS_ALLOW_SIGN_UP=false`.
+        #[serde(default)]
+        pub settings: BTreeMap<String, BTreeMap<String, Secret>>,
+    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct Loki {
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
-    /// How long logs are kept (default 30d; minimum 24h).
-    pub retention: Option<PromDuration>,
-    /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
-    /// `null` removes a key).
-    #[schemars(with = "Option<super::schema::YamlMapping>")]
-    pub extra_config: Option<serde_yaml::Mapping>,
+component! {
+    pub struct Loki {
+        /// How long logs are kept (default 30d; minimum 24h).
+        pub retention: Option<PromDuration>,
+        /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
+        /// `null` removes a key).
+        #[schemars(with = "Option<super::schema::YamlMapping>")]
+        pub extra_config: Option<serde_yaml::Mapping>,
+    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct Alloy {
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
-    /// Alloy syntax appended to the rendered config.alloy.
-    pub extra_config: Option<String>,
+component! {
+    pub struct Alloy {
+        /// Alloy syntax appended to the rendered config.alloy.
+        pub extra_config: Option<String>,
+    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct Promtail {
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
-    /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
-    /// `null` removes a key).
-    #[schemars(with = "Option<super::schema::YamlMapping>")]
-    pub extra_config: Option<serde_yaml::Mapping>,
+component! {
+    pub struct Promtail {
+        /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
+        /// `null` removes a key).
+        #[schemars(with = "Option<super::schema::YamlMapping>")]
+        pub extra_config: Option<serde_yaml::Mapping>,
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -565,66 +496,34 @@ pub struct SearchStorage {
     pub index_prefix: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct Jaeger {
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
-    /// Where traces are kept: `memory`, `badger` (default, on a volume), `elasticsearch` or
-    /// `opensearch`.
-    #[serde(default)]
-    pub storage: TraceStorage,
-    /// How long traces are kept with badger storage (default 72h).
-    pub retention: Option<PromDuration>,
-    /// Settings of `storage: elasticsearch`.
-    pub elasticsearch: Option<SearchStorage>,
-    /// Settings of `storage: opensearch`.
-    pub opensearch: Option<SearchStorage>,
-    /// Serve the UI and API under this path (`/jaeger`), e.g. behind a reverse proxy.
-    pub base_path: Option<String>,
-    /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
-    /// `null` removes a key).
-    #[schemars(with = "Option<super::schema::YamlMapping>")]
-    pub extra_config: Option<serde_yaml::Mapping>,
+component! {
+    pub struct Jaeger {
+        /// Where traces are kept: `memory`, `badger` (default, on a volume), `elasticsearch` or
+        /// `opensearch`.
+        #[serde(default)]
+        pub storage: TraceStorage,
+        /// How long traces are kept with badger storage (default 72h).
+        pub retention: Option<PromDuration>,
+        /// Settings of `storage: elasticsearch`.
+        pub elasticsearch: Option<SearchStorage>,
+        /// Settings of `storage: opensearch`.
+        pub opensearch: Option<SearchStorage>,
+        /// Serve the UI and API under this path (`/jaeger`), e.g. behind a reverse proxy.
+        pub base_path: Option<String>,
+        /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
+        /// `null` removes a key).
+        #[schemars(with = "Option<super::schema::YamlMapping>")]
+        pub extra_config: Option<serde_yaml::Mapping>,
+    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct NodeExporter {
-    /// The scrape job's name (default `node`).
-    pub job: Option<String>,
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
-    /// Collectors to turn on (`--collector.NAME`) or off (`--no-collector.NAME`).
-    pub collectors: Option<Collectors>,
+component! {
+    pub struct NodeExporter {
+        /// The scrape job's name (default `node`).
+        pub job: Option<String>,
+        /// Collectors to turn on (`--collector.NAME`) or off (`--no-collector.NAME`).
+        pub collectors: Option<Collectors>,
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -637,99 +536,37 @@ pub struct Collectors {
     pub disable: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct Cadvisor {
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
+component! {
+    pub struct Cadvisor {
+    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct BlackboxExporter {
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
-    /// Extra probe modules merged over the defaults (`http_2xx`, `tcp_connect`, `icmp`).
-    #[serde(default)]
-    #[schemars(with = "BTreeMap<String, super::schema::YamlValue>")]
-    pub modules: BTreeMap<String, serde_yaml::Value>,
-    /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
-    /// `null` removes a key).
-    #[schemars(with = "Option<super::schema::YamlMapping>")]
-    pub extra_config: Option<serde_yaml::Mapping>,
+component! {
+    pub struct BlackboxExporter {
+        /// Extra probe modules merged over the defaults (`http_2xx`, `tcp_connect`, `icmp`).
+        #[serde(default)]
+        #[schemars(with = "BTreeMap<String, super::schema::YamlValue>")]
+        pub modules: BTreeMap<String, serde_yaml::Value>,
+        /// Deep-merged into the rendered YAML config last (maps merge, lists and values replace,
+        /// `null` removes a key).
+        #[schemars(with = "Option<super::schema::YamlMapping>")]
+        pub extra_config: Option<serde_yaml::Mapping>,
+    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct Pushgateway {
-    /// The release to run (`3.14.0`, `v3.14.0`, `3.14`) inside the supported range; it decides
-    /// which keys are rendered. Default: the release pinned in `stackctl.lock`, else the newest
-    /// release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release it
-    /// runs. Default: the component's official image at `version`.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
+component! {
+    pub struct Pushgateway {
+    }
 }
 
-/// Single-node VictoriaMetrics, the stack's long-term store: Prometheus remote-writes to it and
-/// Grafana queries it.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-pub struct VictoriaMetrics {
-    /// The release to run inside the supported range. Default: the release pinned in
-    /// `stackctl.lock`, else the newest release stackctl knows.
-    pub version: Option<String>,
-    /// A full image reference (mirror, private registry); `version` still names the release.
-    pub image: Option<String>,
-    /// Host port the service is published on (1-65535), or `null` for not published.
-    #[serde(default)]
-    pub port: PortSetting,
-    /// Extra command-line flags (a flag stackctl sets itself is refused).
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// Extra environment (non-secret; a `${VAR}` value goes by `__FILE` where the program
-    /// reads one). Values may come from `${VAR}`, so they are held as `Secret`s.
-    #[serde(default)]
-    pub env: BTreeMap<String, Secret>,
-    /// How long samples are kept: a whole number and `h`, `d`, `w`, `mo` or `y` (default `1mo`).
-    pub retention: Option<String>,
-    /// `-dedup.minScrapeInterval`: keep one sample per series per interval. Default: the
-    /// scrape interval when Prometheus runs as an HA pair, else off.
-    pub dedup_interval: Option<PromDuration>,
+component! {
+    /// Single-node VictoriaMetrics, the stack's long-term store: Prometheus remote-writes to it and
+    /// Grafana queries it.
+    pub struct VictoriaMetrics {
+        /// How long samples are kept: a whole number and `h`, `d`, `w`, `mo` or `y` (default `1mo`).
+        pub retention: Option<String>,
+        /// `-dedup.minScrapeInterval`: keep one sample per series per interval. Default: the
+        /// scrape interval when Prometheus runs as an HA pair, else off.
+        pub dedup_interval: Option<PromDuration>,
+    }
 }
