@@ -334,30 +334,29 @@ async fn await_signalled_reload<E: Engine>(
 
 /// The `*_config_last_reload_success_timestamp_seconds` sample, in Prometheus text format.
 pub fn last_reload_timestamp(metrics: &str) -> Option<f64> {
-    metrics
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .find(|l| {
-            l.split([' ', '{'])
-                .next()
-                .is_some_and(|name| name.ends_with("_config_last_reload_success_timestamp_seconds"))
-        })
-        .and_then(|l| l.rsplit(' ').next())
-        .and_then(|value| value.trim().parse().ok())
+    sample_ending_with(metrics, "_config_last_reload_success_timestamp_seconds")?
+        .parse()
+        .ok()
 }
 
 /// `Some(ok)` from a `*_config_last_reload_successful` sample in Prometheus text format.
 pub fn last_reload_successful(metrics: &str) -> Option<bool> {
+    sample_ending_with(metrics, "_config_last_reload_successful").map(|value| value == "1")
+}
+
+/// The value of the first sample whose metric name ends with `suffix` (the program's prefix
+/// differs: `prometheus_`, `alertmanager_`).
+fn sample_ending_with<'a>(metrics: &'a str, suffix: &str) -> Option<&'a str> {
     metrics
         .lines()
         .filter(|l| !l.starts_with('#'))
         .find(|l| {
             l.split([' ', '{'])
                 .next()
-                .is_some_and(|name| name.ends_with("_config_last_reload_successful"))
+                .is_some_and(|name| name.ends_with(suffix))
         })
         .and_then(|l| l.rsplit(' ').next())
-        .map(|value| value.trim() == "1")
+        .map(str::trim)
 }
 
 /// Grafana's admin user and password (read from its secret file, never from the environment).
