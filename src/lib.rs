@@ -10,6 +10,7 @@ pub mod docker;
 pub mod error;
 pub mod expr;
 pub mod http_client;
+pub mod lockfile;
 pub mod manifest;
 pub mod metrics;
 pub mod notify_test;
