@@ -20,7 +20,7 @@ use rustix::fs::{AtFlags, Mode, OFlags, RenameFlags};
 use rustix::io::Errno;
 
 /// Prefix of a file being written; a crash leaves only these behind.
-pub const TEMP_PREFIX: &str = ".stackctl-new-";
+pub(crate) const TEMP_PREFIX: &str = ".stackctl-new-";
 
 /// The mode every new file starts with, before it holds anything.
 const PRIVATE: u32 = 0o600;
@@ -87,7 +87,7 @@ impl Staged {
     /// Links the new file to its final name only if that name is free, then drops the
     /// temporary name: `true` when this file took the name, `false` when one was already there
     /// (of two writers racing, the first wins and neither ever sees an empty file).
-    pub fn link_new(self) -> std::io::Result<bool> {
+    pub(crate) fn link_new(self) -> std::io::Result<bool> {
         let linked = rustix::fs::linkat(
             &self.dir,
             self.temp.as_str(),
@@ -107,7 +107,7 @@ impl Staged {
     }
 
     /// Removes the new file (a failed write leaves nothing behind).
-    pub fn discard(self) {
+    pub(crate) fn discard(self) {
         let _ = rustix::fs::unlinkat(&self.dir, self.temp.as_str(), AtFlags::empty());
     }
 
@@ -124,7 +124,7 @@ impl Staged {
     /// Loses the new file before its commit, as a full disk or a vanished directory would:
     /// for tests of what a failed commit leaves.
     #[cfg(test)]
-    pub fn lose(&self) {
+    pub(crate) fn lose(&self) {
         let _ = rustix::fs::unlinkat(&self.dir, self.temp.as_str(), AtFlags::empty());
     }
 }
@@ -142,7 +142,7 @@ pub fn write(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
 /// `write`, keeping the owner and group of the file it replaces: a `.env` rewritten by
 /// `sudo stackctl …` stays its user's. Where the new file cannot be given that owner (not
 /// root), it keeps the writer's, as a plain write would.
-pub fn write_keeping_owner(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
+pub(crate) fn write_keeping_owner(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
     use std::os::unix::fs::MetadataExt as _;
     let owner = std::fs::metadata(path).ok().map(|m| (m.uid(), m.gid()));
     let (dir, name) = parent_and_name(path)?;
@@ -175,7 +175,7 @@ pub fn write_keeping_owner(path: &Path, text: &str, mode: u32) -> anyhow::Result
 /// exactly `files`, each 0600, in one step: a reader finds the old set of files or the new one,
 /// never a mix (a new key beside an old certificate). Whatever else the old directory held is
 /// removed with it.
-pub fn replace_private_dir(dir: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
+pub(crate) fn replace_private_dir(dir: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
     let (parent, name) = parent_and_name(dir)?;
     std::fs::DirBuilder::new()
         .recursive(true)

@@ -21,7 +21,7 @@ pub enum Exit {
 /// `  hint: ...`. It sits in an `anyhow` chain like any other cause; the chain is kept.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
-pub struct CommandError {
+pub(crate) struct CommandError {
     pub exit: Exit,
     pub message: String,
     pub hint: Option<String>,
@@ -53,7 +53,7 @@ impl CommandError {
 }
 
 /// The hint of the first `CommandError` in the chain.
-pub fn hint_of(error: &anyhow::Error) -> Option<&str> {
+pub(crate) fn hint_of(error: &anyhow::Error) -> Option<&str> {
     error.chain().find_map(|cause| {
         cause
             .downcast_ref::<CommandError>()
@@ -67,7 +67,7 @@ pub fn exit_code(error: &anyhow::Error) -> ExitCode {
 }
 
 /// The numeric exit status `exit_code` maps `error` to (2 invalid input, 1 otherwise).
-pub fn exit_status(error: &anyhow::Error) -> u8 {
+pub(crate) fn exit_status(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
         if cause.is::<ManifestError>() {
             return 2;

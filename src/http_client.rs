@@ -19,7 +19,7 @@ static TRUSTED: OnceLock<Vec<Certificate<'static>>> = OnceLock::new();
 
 /// A response: status code and body text (error statuses are responses too).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub body: String,
 }
@@ -41,7 +41,7 @@ pub enum Method {
 /// `timed out`), the URL once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{url}: {cause}")]
-pub struct Unanswered {
+pub(crate) struct Unanswered {
     pub url: String,
     pub cause: String,
 }
@@ -79,12 +79,12 @@ impl Call {
     }
 
     /// Sends the call off the async thread; `Err` only when no HTTP answer came.
-    pub async fn send(self) -> anyhow::Result<Reply> {
+    pub(crate) async fn send(self) -> anyhow::Result<Reply> {
         tokio::task::spawn_blocking(move || self.send_blocking()).await?
     }
 
     /// Sends the call on this thread; `Err` only when no HTTP answer came.
-    pub fn send_blocking(&self) -> anyhow::Result<Reply> {
+    pub(crate) fn send_blocking(&self) -> anyhow::Result<Reply> {
         let agent = agent();
         let auth = self.basic_auth.as_ref().map(|(user, password)| {
             let token =
@@ -133,7 +133,7 @@ impl Call {
 }
 
 /// `GET url` with basic auth when `credentials` are given.
-pub async fn get_as(
+pub(crate) async fn get_as(
     url: &str,
     credentials: Option<(String, String)>,
     timeout: Duration,
@@ -146,7 +146,7 @@ pub async fn get_as(
 
 /// Trusts the certificates in `pem` (the stack's own TLS certificate and its chain) for every
 /// later call of this process. Call it before the first request: the agent is built once.
-pub fn trust(pem: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn trust(pem: &[u8]) -> anyhow::Result<()> {
     let certificates: Vec<Certificate<'static>> = ureq::tls::parse_pem(pem)
         .filter_map(|item| match item {
             Ok(ureq::tls::PemItem::Certificate(c)) => Some(Ok(c)),

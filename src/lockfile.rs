@@ -17,7 +17,7 @@ const POLL: Duration = Duration::from_millis(25);
 
 /// Held until dropped (or until the process exits).
 #[derive(Debug)]
-pub struct HeldLock {
+pub(crate) struct HeldLock {
     file: File,
 }
 
@@ -30,14 +30,14 @@ impl Drop for HeldLock {
 
 /// Another stackctl held the lock for longer than `acquire_within` waits.
 #[derive(Debug)]
-pub struct Busy {
+pub(crate) struct Busy {
     /// Its holder line (`pid 42 (`stackctl deploy`, since unix time 1700000000)`), or empty.
     pub holder: String,
 }
 
 /// Takes the lock on `file` for a holder that is `doing` something, waiting as long as another holds it; `on_busy` is
 /// told who (its holder line) before the wait starts.
-pub fn acquire(
+pub(crate) fn acquire(
     mut file: File,
     doing: &str,
     on_busy: impl FnOnce(&str),
@@ -54,7 +54,7 @@ pub fn acquire(
 }
 
 /// Takes the lock on `file` for a holder that is `doing` something, waiting at most `limit` for another holder.
-pub fn acquire_within(
+pub(crate) fn acquire_within(
     mut file: File,
     doing: &str,
     limit: Duration,

@@ -26,18 +26,18 @@ use crate::tools::{CheckOutcome, CheckResult};
 use crate::writer::{FileStatus, WriteReport};
 
 /// A machine-readable document (`--json`) on stdout, pretty-printed.
-pub fn print_json(document: &impl serde::Serialize) -> anyhow::Result<()> {
+pub(crate) fn print_json(document: &impl serde::Serialize) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(document)?);
     Ok(())
 }
 
 /// Text that is the command's data (a schema, an ID, a report already worded) on stdout, as is.
-pub fn print_data(text: &str) {
+pub(crate) fn print_data(text: &str) {
     print!("{text}");
 }
 
 /// One line per file a command wrote (`wrote PATH`), on stdout.
-pub fn print_wrote(paths: &[std::path::PathBuf]) {
+pub(crate) fn print_wrote(paths: &[std::path::PathBuf]) {
     for path in paths {
         println!("wrote {}", path.display());
     }
@@ -56,7 +56,7 @@ pub fn print_error(error: &anyhow::Error) {
 }
 
 /// The text `print_error` writes, for tests.
-pub fn format_error(error: &anyhow::Error) -> String {
+pub(crate) fn format_error(error: &anyhow::Error) -> String {
     if let Some(manifest) = error.chain().find_map(manifest_error) {
         return format!("{manifest}\n");
     }
@@ -89,7 +89,7 @@ fn manifest_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'
 }
 
 /// `created  prometheus/prometheus.yml` per file, then a one-line summary.
-pub fn print_write_report(report: &WriteReport) {
+pub(crate) fn print_write_report(report: &WriteReport) {
     if !style::quiet() {
         for (path, status) in &report.files {
             println!("{:<9} {path}", status.as_str());
@@ -98,7 +98,7 @@ pub fn print_write_report(report: &WriteReport) {
     println!("{}", write_summary(report));
 }
 
-pub fn write_summary(report: &WriteReport) -> String {
+pub(crate) fn write_summary(report: &WriteReport) -> String {
     let written = report.files.len() - report.count(FileStatus::Removed);
     format!(
         "rendered {written} file{} into {}: {} created, {} changed, {} unchanged, {} removed",
@@ -122,19 +122,19 @@ fn display_dir(dir: &Path) -> String {
 }
 
 /// Notes on what stackctl did or waits for (`note: generated …`, `waiting: …`, `pulled …`), on stderr.
-pub fn print_notes(notes: &[String]) {
+pub(crate) fn print_notes(notes: &[String]) {
     notes.iter().for_each(|note| eprintln!("{note}"));
 }
 
 /// Non-fatal notes from render or validate, to stderr.
-pub fn print_warnings(warnings: &[String]) {
+pub(crate) fn print_warnings(warnings: &[String]) {
     for warning in warnings {
         anstream::eprintln!("{} {warning}", style::warning_label());
     }
 }
 
 /// `validate`'s report: the manifest's line, a line per check, and the summary.
-pub fn print_validation(manifest: &str, files: usize, results: &[CheckResult]) {
+pub(crate) fn print_validation(manifest: &str, files: usize, results: &[CheckResult]) {
     println!("ok       manifest {manifest} ({files} files rendered, cross-file checks passed)");
     print_checks(results);
     println!("{}", check_summary(results));
@@ -143,7 +143,7 @@ pub fn print_validation(manifest: &str, files: usize, results: &[CheckResult]) {
 /// One summary line per check (`ok`, `FAILED`, `UNSURE`, `not run`), the program that judged
 /// it, notes, and for a failure the tool's own output, indented. A note shared by several checks
 /// (the local checker is older than the release) is printed once, under the first.
-pub fn print_checks(results: &[CheckResult]) {
+pub(crate) fn print_checks(results: &[CheckResult]) {
     let mut seen: Vec<&str> = Vec::new();
     for result in results {
         let mut shown = result.clone();
@@ -187,7 +187,7 @@ fn indent(output: &str) -> String {
 }
 
 /// `validate: 5 passed, 1 failed, 0 unsure, 1 not run`.
-pub fn check_summary(results: &[CheckResult]) -> String {
+pub(crate) fn check_summary(results: &[CheckResult]) -> String {
     let count = |f: fn(&CheckOutcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
     format!(
         "validate: {} passed, {} failed, {} unsure (keys newer than the local checker), {} not run",

@@ -19,7 +19,7 @@ use crate::manifest::{LoadedManifest, Manifest};
 use crate::version::Version;
 
 /// The lock's file name, beside the manifest.
-pub const LOCK_FILE: &str = "stackctl.lock";
+pub(crate) const LOCK_FILE: &str = "stackctl.lock";
 
 const HEADER: &str =
     "# stackctl.lock: the release each service runs when stackctl.yaml does not pin one.
@@ -78,7 +78,7 @@ pub enum DigestKind {
 
 impl LockedRelease {
     /// What the entry records of its image: `(kind, digest)`, when it records one.
-    pub fn locked_digest(&self) -> Option<(DigestKind, &str)> {
+    pub(crate) fn locked_digest(&self) -> Option<(DigestKind, &str)> {
         let digest = self.digest.as_deref()?;
         Some((self.digest_kind.unwrap_or(DigestKind::ImageId), digest))
     }
@@ -88,7 +88,7 @@ impl LockedRelease {
 /// own repository when Docker knows one (it names the same content on every host), else the
 /// local image ID. A digest of another repository (the image re-tagged under a mirror's name)
 /// is not used: pulling `image` by it would fail.
-pub fn digest_of(image: &str, identity: &ImageIdentity) -> (DigestKind, String) {
+pub(crate) fn digest_of(image: &str, identity: &ImageIdentity) -> (DigestKind, String) {
     let own = repository(image);
     identity
         .repo_digests
@@ -157,12 +157,12 @@ impl Pin {
         Version::parse(self.releases.newest).expect("catalog releases parse")
     }
 
-    pub fn is_behind(&self) -> bool {
+    pub(crate) fn is_behind(&self) -> bool {
         self.release < self.newest()
     }
 
     /// Whether `name` (a service name or a component key, `node_exporter`) names this service.
-    pub fn is_named(&self, name: &str) -> bool {
+    pub(crate) fn is_named(&self, name: &str) -> bool {
         let key_name = self.key.strip_prefix("components.").unwrap_or(&self.key);
         self.service == name || key_name == name || self.service == name.replace('_', "-")
     }
@@ -244,7 +244,7 @@ fn settings<'a>(manifest: &'a Manifest, key: &str) -> Option<(Option<&'a str>, O
 }
 
 /// Sets `version` of the service at `key` (`components.prometheus`, `exporters[2]`).
-pub fn set_version(manifest: &mut Manifest, key: &str, release: &str) {
+pub(crate) fn set_version(manifest: &mut Manifest, key: &str, release: &str) {
     if let Some(slot) = version_slot(manifest, key) {
         *slot = Some(release.to_string());
     }
@@ -303,7 +303,7 @@ pub fn apply(loaded: &mut LoadedManifest, lock: &ReleaseLock) -> Result<(), Lock
 
 /// The lock after a deploy: one entry per service the manifest does not pin, at the release it
 /// now runs, with the digest of the image the Docker host has (`images` by image reference).
-pub fn after_deploy(
+pub(crate) fn after_deploy(
     loaded: &LoadedManifest,
     previous: &ReleaseLock,
     images: &BTreeMap<String, ImageIdentity>,
@@ -331,7 +331,7 @@ pub fn after_deploy(
 /// Images that are no longer the content the lock recorded: `(image, locked, now)`. A registry
 /// digest is compared with the host's registry digest (none known now: not comparable), an
 /// image ID with the image ID.
-pub fn moved_images(
+pub(crate) fn moved_images(
     lock: &ReleaseLock,
     images: &BTreeMap<String, ImageIdentity>,
 ) -> Vec<(String, String, String)> {
@@ -403,7 +403,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ReleaseLock, LockError> {
 }
 
 /// The lock's text: a header, then YAML.
-pub fn to_text(lock: &ReleaseLock) -> String {
+pub(crate) fn to_text(lock: &ReleaseLock) -> String {
     let body = serde_yaml::to_string(lock).expect("the lock serializes");
     format!("{HEADER}{body}")
 }

@@ -145,7 +145,7 @@ pub struct MountSpec {
 
 impl MountSpec {
     /// A read-only bind mount of a rendered directory (relative) or a host path (absolute).
-    pub fn bind_read_only(source: impl Into<String>, target: impl Into<String>) -> Self {
+    pub(crate) fn bind_read_only(source: impl Into<String>, target: impl Into<String>) -> Self {
         Self {
             source: MountSource::Bind(source.into()),
             target: target.into(),
@@ -194,7 +194,7 @@ pub enum RestartPolicy {
 }
 
 impl RestartPolicy {
-    pub fn as_compose(self) -> &'static str {
+    pub(crate) fn as_compose(self) -> &'static str {
         match self {
             RestartPolicy::UnlessStopped => "unless-stopped",
             RestartPolicy::Always => "always",
@@ -223,5 +223,5 @@ pub struct HttpProbe {
 }
 
 /// Log rotation applied to every container (json-file driver), so logs never fill the disk.
-pub const LOG_MAX_SIZE: &str = "10m";
-pub const LOG_MAX_FILES: &str = "3";
+pub(crate) const LOG_MAX_SIZE: &str = "10m";
+pub(crate) const LOG_MAX_FILES: &str = "3";

@@ -47,7 +47,7 @@ pub struct SwarmPlan {
 }
 
 impl SwarmPlan {
-    pub fn is_up_to_date(&self) -> bool {
+    pub(crate) fn is_up_to_date(&self) -> bool {
         !self.create_network
             && self.configs.is_empty()
             && self.secrets.is_empty()

@@ -37,7 +37,7 @@ impl Version {
         })
     }
 
-    pub fn at_least(&self, major: u64, minor: u64, patch: u64) -> bool {
+    pub(crate) fn at_least(&self, major: u64, minor: u64, patch: u64) -> bool {
         *self >= Version::new(major, minor, patch)
     }
 }

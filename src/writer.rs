@@ -30,13 +30,12 @@ use std::path::{Component as PathPart, Path, PathBuf};
 
 use crate::render::{FileMode, RenderedStack};
 
-pub use hash_key::{HashKey, KEY_FILE};
+pub(crate) use hash_key::HashKey;
 use lock::OutputLock;
-pub use lock::LOCK_FILE;
 use tree::{Committed, Existing, Staged, Tree};
 
 /// The list of files stackctl wrote last time, one relative path a line, inside the output dir.
-pub const FILE_LIST: &str = ".stackctl-files";
+pub(crate) const FILE_LIST: &str = ".stackctl-files";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileStatus {
@@ -60,7 +59,7 @@ impl FileStatus {
 
 /// Whether a file stackctl did not write (absent from its file list) may be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overwrite {
+pub(crate) enum Overwrite {
     /// Refuse: it may be the operator's own `docker-compose.yml`.
     Refuse,
     /// `render --force`.
@@ -102,7 +101,7 @@ enum Step {
     },
 }
 
-pub fn write_with(
+pub(crate) fn write_with(
     stack: &RenderedStack,
     out_dir: &Path,
     overwrite: Overwrite,

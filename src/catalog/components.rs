@@ -33,10 +33,10 @@ pub enum Runs {
 }
 
 /// Where Jaeger serves its own metrics, apart from its UI.
-pub const JAEGER_METRICS_PORT: u16 = 8888;
+pub(crate) const JAEGER_METRICS_PORT: u16 = 8888;
 
 /// The port of RabbitMQ's built-in Prometheus endpoint (`rabbitmq_prometheus`).
-pub const RABBITMQ_PROMETHEUS_PORT: u16 = 15692;
+pub(crate) const RABBITMQ_PROMETHEUS_PORT: u16 = 15692;
 
 /// What most entries share: a container stackctl runs, its metrics on `/metrics`, no port
 /// published by default. Every entry names its image and port.
@@ -66,7 +66,7 @@ pub const ALERTMANAGER: Entry = Entry {
     default_host_port: Some(9093),
     ..CONTAINER
 };
-pub const GRAFANA: Entry = Entry {
+pub(crate) const GRAFANA: Entry = Entry {
     repository: "grafana/grafana",
     tag: versions::GRAFANA.newest,
     v_prefix: false,
@@ -74,7 +74,7 @@ pub const GRAFANA: Entry = Entry {
     default_host_port: Some(3000),
     ..CONTAINER
 };
-pub const LOKI: Entry = Entry {
+pub(crate) const LOKI: Entry = Entry {
     repository: "grafana/loki",
     tag: versions::LOKI.newest,
     v_prefix: false,
@@ -82,7 +82,7 @@ pub const LOKI: Entry = Entry {
     default_host_port: Some(3100),
     ..CONTAINER
 };
-pub const ALLOY: Entry = Entry {
+pub(crate) const ALLOY: Entry = Entry {
     repository: "grafana/alloy",
     tag: versions::ALLOY.newest,
     v_prefix: true,
@@ -90,7 +90,7 @@ pub const ALLOY: Entry = Entry {
     default_host_port: None,
     ..CONTAINER
 };
-pub const PROMTAIL: Entry = Entry {
+pub(crate) const PROMTAIL: Entry = Entry {
     repository: "grafana/promtail",
     tag: versions::PROMTAIL.newest,
     v_prefix: false,
@@ -99,7 +99,7 @@ pub const PROMTAIL: Entry = Entry {
     ..CONTAINER
 };
 /// Its own metrics are apart from its UI, on [`JAEGER_METRICS_PORT`].
-pub const JAEGER: Entry = Entry {
+pub(crate) const JAEGER: Entry = Entry {
     repository: "jaegertracing/jaeger",
     tag: versions::JAEGER.newest,
     v_prefix: false,
@@ -115,7 +115,7 @@ pub const NODE_EXPORTER: Entry = Entry {
     default_host_port: None,
     ..CONTAINER
 };
-pub const CADVISOR: Entry = Entry {
+pub(crate) const CADVISOR: Entry = Entry {
     repository: "ghcr.io/google/cadvisor",
     tag: versions::CADVISOR.newest,
     v_prefix: true,
@@ -123,7 +123,7 @@ pub const CADVISOR: Entry = Entry {
     default_host_port: None,
     ..CONTAINER
 };
-pub const BLACKBOX_EXPORTER: Entry = Entry {
+pub(crate) const BLACKBOX_EXPORTER: Entry = Entry {
     repository: "prom/blackbox-exporter",
     tag: versions::BLACKBOX_EXPORTER.newest,
     v_prefix: true,
@@ -140,7 +140,7 @@ pub const PUSHGATEWAY: Entry = Entry {
     ..CONTAINER
 };
 /// Its own metrics are on its main port; the image tags carry a `v`.
-pub const VICTORIAMETRICS: Entry = Entry {
+pub(crate) const VICTORIAMETRICS: Entry = Entry {
     repository: "victoriametrics/victoria-metrics",
     tag: versions::VICTORIAMETRICS.newest,
     v_prefix: true,
@@ -148,7 +148,7 @@ pub const VICTORIAMETRICS: Entry = Entry {
     default_host_port: Some(8428),
     ..CONTAINER
 };
-pub const REDIS_EXPORTER: Entry = Entry {
+pub(crate) const REDIS_EXPORTER: Entry = Entry {
     repository: "oliver006/redis_exporter",
     tag: versions::REDIS_EXPORTER.newest,
     v_prefix: true,
@@ -156,7 +156,7 @@ pub const REDIS_EXPORTER: Entry = Entry {
     default_host_port: None,
     ..CONTAINER
 };
-pub const POSTGRES_EXPORTER: Entry = Entry {
+pub(crate) const POSTGRES_EXPORTER: Entry = Entry {
     repository: "quay.io/prometheuscommunity/postgres-exporter",
     tag: versions::POSTGRES_EXPORTER.newest,
     v_prefix: true,
@@ -164,7 +164,7 @@ pub const POSTGRES_EXPORTER: Entry = Entry {
     default_host_port: None,
     ..CONTAINER
 };
-pub const MYSQLD_EXPORTER: Entry = Entry {
+pub(crate) const MYSQLD_EXPORTER: Entry = Entry {
     repository: "prom/mysqld-exporter",
     tag: versions::MYSQLD_EXPORTER.newest,
     v_prefix: true,
@@ -172,7 +172,7 @@ pub const MYSQLD_EXPORTER: Entry = Entry {
     default_host_port: None,
     ..CONTAINER
 };
-pub const MONGODB_EXPORTER: Entry = Entry {
+pub(crate) const MONGODB_EXPORTER: Entry = Entry {
     repository: "percona/mongodb_exporter",
     tag: versions::MONGODB_EXPORTER.newest,
     v_prefix: false,
@@ -180,7 +180,7 @@ pub const MONGODB_EXPORTER: Entry = Entry {
     default_host_port: None,
     ..CONTAINER
 };
-pub const NGINX_EXPORTER: Entry = Entry {
+pub(crate) const NGINX_EXPORTER: Entry = Entry {
     repository: "nginx/nginx-prometheus-exporter",
     tag: versions::NGINX_EXPORTER.newest,
     v_prefix: false,
@@ -188,7 +188,7 @@ pub const NGINX_EXPORTER: Entry = Entry {
     default_host_port: None,
     ..CONTAINER
 };
-pub const KAFKA_EXPORTER: Entry = Entry {
+pub(crate) const KAFKA_EXPORTER: Entry = Entry {
     repository: "danielqsj/kafka-exporter",
     tag: versions::KAFKA_EXPORTER.newest,
     v_prefix: true,
@@ -206,7 +206,7 @@ pub const RABBITMQ: Entry = Entry {
     runs: Runs::ScrapedOnly,
     ..CONTAINER
 };
-pub const ELASTICSEARCH_EXPORTER: Entry = Entry {
+pub(crate) const ELASTICSEARCH_EXPORTER: Entry = Entry {
     repository: "quay.io/prometheuscommunity/elasticsearch-exporter",
     tag: versions::ELASTICSEARCH_EXPORTER.newest,
     v_prefix: true,

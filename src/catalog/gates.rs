@@ -9,7 +9,7 @@ use crate::version::Version;
 
 /// A key or behaviour that exists from `since` on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Gate {
+pub(crate) struct Gate {
     pub component: &'static str,
     /// The config key, flag or behaviour, as it appears in the rendered files.
     pub key: &'static str,
@@ -44,31 +44,31 @@ const fn v(major: u64, minor: u64, patch: u64) -> Version {
 }
 
 // Prometheus (CHANGELOG.md of prometheus/prometheus).
-pub const PROMETHEUS_RETENTION_IN_CONFIG: Gate = gate(
+pub(crate) const PROMETHEUS_RETENTION_IN_CONFIG: Gate = gate(
     "Prometheus",
     "storage.tsdb.retention",
     v(3, 8, 0),
     "retention in prometheus.yml (reloadable); older: `--storage.tsdb.retention.*` flags",
 );
-pub const PROMETHEUS_FALLBACK_SCRAPE_PROTOCOL: Gate = gate(
+pub(crate) const PROMETHEUS_FALLBACK_SCRAPE_PROTOCOL: Gate = gate(
     "Prometheus",
     "fallback_scrape_protocol",
     v(3, 0, 0),
     "set on every scrape job (3.x fails a scrape without a valid Content-Type); older: left out",
 );
-pub const PROMETHEUS_EXTERNAL_LABELS_EXPAND_ENV: Gate = gate(
+pub(crate) const PROMETHEUS_EXTERNAL_LABELS_EXPAND_ENV: Gate = gate(
     "Prometheus",
     "external_labels",
     v(3, 0, 0),
     "`$` in external label values written `$$` (3.x expands env vars there); older: written as is",
 );
-pub const PROMETHEUS_GROUP_LABELS: Gate = gate(
+pub(crate) const PROMETHEUS_GROUP_LABELS: Gate = gate(
     "Prometheus",
     "groups[].labels",
     v(3, 0, 0),
     "rule group `labels`; older: copied onto each rule of the group (a rule's own label wins)",
 );
-pub const PROMETHEUS_KEEP_FIRING_FOR: Gate = gate(
+pub(crate) const PROMETHEUS_KEEP_FIRING_FOR: Gate = gate(
     "Prometheus",
     "keep_firing_for",
     v(2, 42, 0),
@@ -76,43 +76,19 @@ pub const PROMETHEUS_KEEP_FIRING_FOR: Gate = gate(
 );
 
 // Alertmanager (CHANGELOG.md of prometheus/alertmanager).
-pub const ALERTMANAGER_MSTEAMS_V2: Gate = gate(
+pub(crate) const ALERTMANAGER_MSTEAMS_V2: Gate = gate(
     "Alertmanager",
     "msteamsv2_configs",
     v(0, 28, 0),
     "Microsoft Teams through Workflows, with `webhook_url_file`",
 );
-pub const ALERTMANAGER_MSTEAMS: Gate = gate(
-    "Alertmanager",
-    "msteams_configs",
-    v(0, 26, 0),
-    "legacy Teams connectors (0.26–0.27); older: Teams refused",
-);
-pub const ALERTMANAGER_UTF8_LABEL_NAMES: Gate = gate(
+pub(crate) const ALERTMANAGER_UTF8_LABEL_NAMES: Gate = gate(
     "Alertmanager",
     "UTF-8 label names",
     v(0, 27, 0),
     "any label name in matchers and `group_by` (quoted); older: classic names only, others refused",
 );
-pub const ALERTMANAGER_WEBHOOK_URL_FILE: Gate = gate(
-    "Alertmanager",
-    "webhook_configs[].url_file",
-    v(0, 26, 0),
-    "webhook URL read from a secret file; older: refused, as the secret would be inline",
-);
-pub const ALERTMANAGER_EMAIL_PASSWORD_FILE: Gate = gate(
-    "Alertmanager",
-    "email_configs[].auth_password_file",
-    v(0, 25, 0),
-    "SMTP password read from a secret file; older: refused",
-);
-pub const ALERTMANAGER_PAGERDUTY_ROUTING_KEY_FILE: Gate = gate(
-    "Alertmanager",
-    "pagerduty_configs[].routing_key_file",
-    v(0, 25, 0),
-    "PagerDuty routing key read from a secret file; older: refused",
-);
-pub const ALERTMANAGER_TIME_INTERVALS: Gate = gate(
+pub(crate) const ALERTMANAGER_TIME_INTERVALS: Gate = gate(
     "Alertmanager",
     "time_intervals",
     v(0, 24, 0),
@@ -120,13 +96,13 @@ pub const ALERTMANAGER_TIME_INTERVALS: Gate = gate(
 );
 
 // Grafana (docs "What's new", breaking changes).
-pub const GRAFANA_PLUGINS_PREINSTALL: Gate = gate(
+pub(crate) const GRAFANA_PLUGINS_PREINSTALL: Gate = gate(
     "Grafana",
     "GF_PLUGINS_PREINSTALL",
     v(11, 5, 0),
     "`plugins` installed through `GF_PLUGINS_PREINSTALL`; older: `GF_INSTALL_PLUGINS`",
 );
-pub const GRAFANA_NO_ANGULAR: Gate = gate(
+pub(crate) const GRAFANA_NO_ANGULAR: Gate = gate(
     "Grafana",
     "Angular plugins removed",
     v(12, 0, 0),
@@ -134,13 +110,13 @@ pub const GRAFANA_NO_ANGULAR: Gate = gate(
 );
 
 // Loki (release notes).
-pub const LOKI_HEALTH_FLAG: Gate = gate(
+pub(crate) const LOKI_HEALTH_FLAG: Gate = gate(
     "Loki",
     "loki -health",
     v(3, 7, 0),
     "container healthcheck `loki -health`",
 );
-pub const LOKI_DISTROLESS: Gate = gate(
+pub(crate) const LOKI_DISTROLESS: Gate = gate(
     "Loki",
     "distroless image",
     v(3, 5, 8),
@@ -148,7 +124,7 @@ pub const LOKI_DISTROLESS: Gate = gate(
 );
 
 // Alloy (CHANGELOG.md of grafana/alloy).
-pub const ALLOY_VALIDATE: Gate = gate(
+pub(crate) const ALLOY_VALIDATE: Gate = gate(
     "Alloy",
     "alloy validate",
     v(1, 9, 0),
@@ -157,15 +133,15 @@ pub const ALLOY_VALIDATE: Gate = gate(
 
 /// Alertmanager receiver channels and their keys: key `channel` (the channel itself) or
 /// `channel.key`, read through `render::alertmanager::features`.
-pub const ALERTMANAGER_CHANNELS: &str = "Alertmanager receivers";
+pub(crate) const ALERTMANAGER_CHANNELS: &str = "Alertmanager receivers";
 /// Alertmanager secret keys read from a file: key `channel.file_key`.
-pub const ALERTMANAGER_SECRET_FILES: &str = "Alertmanager secret files";
+pub(crate) const ALERTMANAGER_SECRET_FILES: &str = "Alertmanager secret files";
 
 const CHANNEL_EFFECT: &str = "rendered; older: refused, naming the release that added it";
 const FILE_EFFECT: &str = "secret handed by file; older: refused (the secret would be inline)";
 
 /// Every gate, in the order the docs list them.
-pub const GATES: &[Gate] = &[
+pub(crate) const GATES: &[Gate] = &[
     PROMETHEUS_RETENTION_IN_CONFIG,
     PROMETHEUS_FALLBACK_SCRAPE_PROTOCOL,
     PROMETHEUS_EXTERNAL_LABELS_EXPAND_ENV,
@@ -336,8 +312,10 @@ pub fn since(component: &str, key: &str) -> Option<Version> {
         .map(|gate| gate.since)
 }
 
-/// The docs table: one row per gate (gates every release has are left out).
-pub fn markdown_table() -> String {
+/// The docs table: one row per gate (gates every release has are left out); a test holds
+/// docs/manifest.md to it.
+#[cfg(test)]
+fn markdown_table() -> String {
     let mut out = String::from("| component | key | since | effect |\n|---|---|---|---|\n");
     for gate in GATES
         .iter()
@@ -353,7 +331,7 @@ pub fn markdown_table() -> String {
 
 /// Grafana panel plugins built on AngularJS, which Grafana 12 no longer loads (Grafana's
 /// "Angular support deprecation" list of the most installed ones).
-pub const ANGULAR_PLUGINS: &[&str] = &[
+pub(crate) const ANGULAR_PLUGINS: &[&str] = &[
     "grafana-piechart-panel",
     "grafana-worldmap-panel",
     "briangann-gauge-panel",

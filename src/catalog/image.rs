@@ -8,7 +8,7 @@ use crate::version::Version;
 ///
 /// `version` alone picks the tag of the default image; `image` alone is used as given and its
 /// tag names the release when it parses as one; with both, `image` runs and `version` names it.
-pub fn image_and_version(
+pub(crate) fn image_and_version(
     entry: &Entry,
     image: Option<&str>,
     version: Option<&str>,
@@ -54,7 +54,7 @@ pub fn image_and_version(
 /// An image reference split as Docker reads it, `name[:tag][@digest]`: a `:` before the last
 /// `/` belongs to a registry's port (`host:5000/x` has no tag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ImageRef<'a> {
+pub(crate) struct ImageRef<'a> {
     /// Registry, path and repository, as written (`registry:5000/prom/prometheus`).
     pub name: &'a str,
     pub tag: Option<&'a str>,
@@ -88,7 +88,7 @@ impl<'a> ImageRef<'a> {
 }
 
 /// The tag of an image reference, if it has one (`host:5000/x` has none; `x@sha256:..` has none).
-pub fn image_tag(image: &str) -> Option<&str> {
+pub(crate) fn image_tag(image: &str) -> Option<&str> {
     ImageRef::parse(image).tag
 }
 

@@ -12,6 +12,8 @@ mod kind;
 pub mod retention;
 pub mod versions;
 
-pub use components::{entry, Entry, Runs};
-pub use image::{image_and_version, image_tag, ImageRef};
-pub use kind::{ExporterType, Kind};
+pub use components::Entry;
+pub use components::{entry, Runs};
+pub(crate) use image::{image_and_version, image_tag, ImageRef};
+pub use kind::ExporterType;
+pub use kind::Kind;

@@ -46,48 +46,50 @@ const fn v(major: u64, minor: u64, patch: u64) -> Version {
 // 2.42 and 0.25 are the releases of Debian's promtool/amtool, which the tests run.
 pub const PROMETHEUS: Releases = releases("Prometheus", "3.14.0", v(2, 42, 0), v(4, 0, 0));
 pub const ALERTMANAGER: Releases = releases("Alertmanager", "0.34.0", v(0, 25, 0), v(1, 0, 0));
-pub const GRAFANA: Releases = releases("Grafana", "13.2.3", v(10, 0, 0), v(14, 0, 0));
-pub const LOKI: Releases = Releases {
+pub(crate) const GRAFANA: Releases = releases("Grafana", "13.2.3", v(10, 0, 0), v(14, 0, 0));
+pub(crate) const LOKI: Releases = Releases {
     replaced: Some("Loki 2.x stores its index with boltdb-shipper (schema v12 and older), which Loki 3 replaced by TSDB with schema v13; stackctl renders Loki 3 configuration"),
     ..releases("Loki", "3.7.6", v(3, 0, 0), v(4, 0, 0))
 };
-pub const ALLOY: Releases = releases("Alloy", "1.18.1", v(1, 0, 0), v(2, 0, 0));
-pub const PROMTAIL: Releases = releases("Promtail", "3.6.15", v(3, 0, 0), v(4, 0, 0));
-pub const JAEGER: Releases = Releases {
+pub(crate) const ALLOY: Releases = releases("Alloy", "1.18.1", v(1, 0, 0), v(2, 0, 0));
+pub(crate) const PROMTAIL: Releases = releases("Promtail", "3.6.15", v(3, 0, 0), v(4, 0, 0));
+pub(crate) const JAEGER: Releases = Releases {
     replaced: Some("Jaeger 1.x reached end of life; Jaeger v2, built on the OpenTelemetry Collector, replaced it and takes a different configuration"),
     ..releases("Jaeger", "2.20.0", v(2, 0, 0), v(3, 0, 0))
 };
 pub const NODE_EXPORTER: Releases = releases("node_exporter", "1.12.1", v(1, 0, 0), v(2, 0, 0));
-pub const CADVISOR: Releases = releases("cAdvisor", "0.60.5", v(0, 45, 0), v(1, 0, 0));
-pub const BLACKBOX_EXPORTER: Releases =
+pub(crate) const CADVISOR: Releases = releases("cAdvisor", "0.60.5", v(0, 45, 0), v(1, 0, 0));
+pub(crate) const BLACKBOX_EXPORTER: Releases =
     releases("blackbox_exporter", "0.28.0", v(0, 20, 0), v(1, 0, 0));
 pub const PUSHGATEWAY: Releases = releases("Pushgateway", "1.11.3", v(1, 4, 0), v(2, 0, 0));
 // 1.79 is Debian 12's `victoria-metrics`, which tests/e2e_victoriametrics.rs runs; every flag
 // stackctl sets (`-retentionPeriod`, `-dedup.minScrapeInterval`, `-storageDataPath`) and
 // `/health` exist from it to the newest release (v1.143.0, 2026-05-08).
-pub const VICTORIAMETRICS: Releases =
+pub(crate) const VICTORIAMETRICS: Releases =
     releases("VictoriaMetrics", "1.143.0", v(1, 79, 0), v(2, 0, 0));
 
-pub const REDIS_EXPORTER: Releases = releases("redis_exporter", "1.88.0", v(1, 0, 0), v(2, 0, 0));
+pub(crate) const REDIS_EXPORTER: Releases =
+    releases("redis_exporter", "1.88.0", v(1, 0, 0), v(2, 0, 0));
 // The oldest supported exporter releases are Debian 12's, which tests/e2e_exporters.rs deploys
 // with stackctl's rendered flags and credential files and proves the presets against.
-pub const POSTGRES_EXPORTER: Releases =
+pub(crate) const POSTGRES_EXPORTER: Releases =
     releases("postgres_exporter", "0.20.1", v(0, 11, 0), v(1, 0, 0));
-pub const MYSQLD_EXPORTER: Releases =
+pub(crate) const MYSQLD_EXPORTER: Releases =
     releases("mysqld_exporter", "0.17.2", v(0, 14, 0), v(1, 0, 0));
-pub const MONGODB_EXPORTER: Releases =
+pub(crate) const MONGODB_EXPORTER: Releases =
     releases("mongodb_exporter", "0.44.0", v(0, 40, 0), v(1, 0, 0));
-pub const NGINX_EXPORTER: Releases = releases(
+pub(crate) const NGINX_EXPORTER: Releases = releases(
     "nginx-prometheus-exporter",
     "1.4.2",
     v(0, 11, 0),
     v(2, 0, 0),
 );
-pub const KAFKA_EXPORTER: Releases = releases("kafka_exporter", "1.9.0", v(1, 0, 0), v(2, 0, 0));
+pub(crate) const KAFKA_EXPORTER: Releases =
+    releases("kafka_exporter", "1.9.0", v(1, 0, 0), v(2, 0, 0));
 /// RabbitMQ itself: `type: rabbitmq` scrapes the broker's built-in `rabbitmq_prometheus`
 /// endpoint (RabbitMQ 3.8 added it), so the release is the broker's.
 pub const RABBITMQ: Releases = releases("RabbitMQ", "3.10.8", v(3, 8, 0), v(5, 0, 0));
-pub const ELASTICSEARCH_EXPORTER: Releases =
+pub(crate) const ELASTICSEARCH_EXPORTER: Releases =
     releases("elasticsearch_exporter", "1.9.0", v(1, 5, 0), v(2, 0, 0));
 
 /// The releases of the component under `components.<key>`.
@@ -124,7 +126,8 @@ pub fn exporter(kind: ExporterType) -> &'static Releases {
 }
 
 /// Every component, then every exporter by `type`, in the order the docs list them.
-pub const ALL: &[(&str, Releases)] = &[
+#[cfg(test)]
+const ALL: &[(&str, Releases)] = &[
     ("components.prometheus", PROMETHEUS),
     ("components.alertmanager", ALERTMANAGER),
     ("components.grafana", GRAFANA),
@@ -147,8 +150,9 @@ pub const ALL: &[(&str, Releases)] = &[
     ("exporters `type: elasticsearch`", ELASTICSEARCH_EXPORTER),
 ];
 
-/// The docs table of supported releases.
-pub fn markdown_table() -> String {
+/// The docs table of supported releases (a test holds docs/manifest.md to it).
+#[cfg(test)]
+fn markdown_table() -> String {
     let mut out =
         String::from("| key | program | supported | newest known (default) |\n|---|---|---|---|\n");
     for (key, releases) in ALL {

@@ -59,7 +59,7 @@ fn data_volumes(session: &Session) -> Vec<DataVolume> {
         .collect()
 }
 
-pub fn exec_backup(global: &GlobalArgs, args: BackupArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn exec_backup(global: &GlobalArgs, args: BackupArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
     let volumes = data_volumes(&session);
     if volumes.is_empty() {
@@ -179,7 +179,7 @@ async fn save(
     copied
 }
 
-pub fn exec_restore(global: &GlobalArgs, args: RestoreArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn exec_restore(global: &GlobalArgs, args: RestoreArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
     let bad_archive = |e: anyhow::Error| {
         let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();

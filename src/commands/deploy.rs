@@ -28,7 +28,7 @@ use crate::output::deploy::{Outcome, Summary};
 use crate::plan::{self, Plan, ServiceAction};
 use crate::{output, writer};
 
-pub use observe::observe;
+pub(crate) use observe::observe;
 use session::Session;
 use state::DeployedState;
 

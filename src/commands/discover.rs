@@ -12,12 +12,12 @@ use std::sync::OnceLock;
 use crate::manifest::DEFAULT_MANIFEST;
 
 /// `-f -`: the manifest comes from standard input.
-pub const STDIN: &str = "-";
+pub(crate) const STDIN: &str = "-";
 
 /// The manifest path a command works with. `explicit` (`-f`) is taken as given; otherwise the
 /// nearest `stackctl.yaml` from `start` upwards, or `stackctl.yaml` itself when there is none
 /// (so the "no manifest" error names the file it wanted). `init` never searches: it writes.
-pub fn manifest_path(explicit: Option<&Path>, start: &Path, search: bool) -> PathBuf {
+pub(crate) fn manifest_path(explicit: Option<&Path>, start: &Path, search: bool) -> PathBuf {
     if let Some(path) = explicit {
         return path.to_path_buf();
     }
@@ -49,13 +49,13 @@ fn find_upwards(start: &Path) -> Option<PathBuf> {
 }
 
 /// Whether `path` is `-f -`.
-pub fn is_stdin(path: &Path) -> bool {
+pub(crate) fn is_stdin(path: &Path) -> bool {
     path == Path::new(STDIN)
 }
 
 /// Standard input, read once (later calls get the same bytes; at most one byte more than a
 /// manifest may have, so an endless stream is refused rather than read).
-pub fn stdin_bytes() -> std::io::Result<&'static [u8]> {
+pub(crate) fn stdin_bytes() -> std::io::Result<&'static [u8]> {
     static BYTES: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
     let read = BYTES.get_or_init(|| {
         let mut bytes = Vec::new();

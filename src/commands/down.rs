@@ -44,7 +44,7 @@ pub fn exec(global: &GlobalArgs, args: DownArgs) -> anyhow::Result<ExitCode> {
 
 /// How to recognise what `docker compose up` created from the project's export.
 #[derive(Debug, Default)]
-pub struct ComposeStarted {
+pub(crate) struct ComposeStarted {
     /// The export's absolute paths (compose records one in `config_files`).
     pub paths: Vec<String>,
     /// The volume keys the export declares (`prometheus-data`).
@@ -155,7 +155,7 @@ async fn remove_volumes<E: Engine>(
 
 /// Containers in waves: a container goes after every container that depends on it
 /// (read back from the compose `depends_on` label).
-pub fn removal_order(containers: &[ObservedContainer]) -> Vec<Vec<&ObservedContainer>> {
+pub(crate) fn removal_order(containers: &[ObservedContainer]) -> Vec<Vec<&ObservedContainer>> {
     let needed_by: BTreeMap<&str, BTreeSet<String>> = containers
         .iter()
         .map(|c| {

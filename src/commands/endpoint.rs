@@ -12,7 +12,7 @@ use std::time::Duration;
 
 /// A running program's API: `https://127.0.0.1:9093` and what to authenticate with.
 #[derive(Debug, Clone)]
-pub struct Api {
+pub(crate) struct Api {
     pub base: String,
     pub auth: Option<(String, String)>,
     /// The container's ID (for its log, or to stop it).

@@ -21,7 +21,7 @@ use crate::render::{tls, web_auth};
 
 /// What `complete` generated and the disk does not hold yet.
 #[must_use = "generated values are lost unless saved"]
-pub struct Unsaved {
+pub(crate) struct Unsaved {
     /// The manifest's directory.
     dir: PathBuf,
     /// Lines to append to `.env`, each with its comment.

@@ -27,7 +27,7 @@ const GENERATED: &str = "<generated>";
 const SECRET_LENGTH: usize = 32;
 
 /// A preset: the manifest text and the `.env` template beside it.
-pub struct Preset {
+pub(crate) struct Preset {
     pub name: String,
     pub manifest: &'static str,
     pub env: &'static str,
@@ -293,7 +293,7 @@ fn with_project(manifest: &str, project: &str) -> String {
 }
 
 /// `[a-z0-9][a-z0-9_-]*`, as Docker Compose requires of project names.
-pub fn is_project_name(name: &str) -> bool {
+pub(crate) fn is_project_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
@@ -309,7 +309,7 @@ fn project_from_dir(dir: &Path) -> String {
     normalise_project(&raw)
 }
 
-pub fn normalise_project(raw: &str) -> String {
+pub(crate) fn normalise_project(raw: &str) -> String {
     let mapped: String = raw
         .to_lowercase()
         .chars()

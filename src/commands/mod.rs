@@ -31,7 +31,7 @@ use crate::error::CommandError;
 use crate::manifest::{LoadError, ManifestError};
 
 /// The output directory used when `--out` is not given, beside the manifest.
-pub const DEFAULT_OUT_DIR: &str = "rendered";
+pub(crate) const DEFAULT_OUT_DIR: &str = "rendered";
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     crate::output::style::configure(&cli.output);
@@ -64,7 +64,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Loads the manifest (`-f`, `-f -`, or found upwards) with `stackctl.lock` applied: a service
 /// the manifest does not pin runs the locked release. A missing file is bad input (exit 2).
-pub fn load_manifest(global: &GlobalArgs) -> anyhow::Result<crate::manifest::LoadedManifest> {
+pub(crate) fn load_manifest(
+    global: &GlobalArgs,
+) -> anyhow::Result<crate::manifest::LoadedManifest> {
     let mut loaded = load_manifest_as_written(global)?;
     let lock = read_release_lock(&loaded)?;
     crate::release_lock::apply(&mut loaded, &lock).map_err(lock_usage_error)?;
@@ -91,7 +93,7 @@ pub struct Rendered {
 /// Loads and renders the manifest in memory. What the stack needs and lacks is generated for
 /// the render and, with `Generated::Save`, saved only once the render succeeded: a manifest
 /// that does not render leaves nothing behind.
-pub fn load_and_render(global: &GlobalArgs, keep: Generated) -> anyhow::Result<Rendered> {
+pub(crate) fn load_and_render(global: &GlobalArgs, keep: Generated) -> anyhow::Result<Rendered> {
     let mut loaded = load_manifest(global)?;
     let unsaved = generated::complete(&mut loaded)?;
     let templates = templates_for(&loaded)?;
@@ -107,7 +109,7 @@ pub fn load_and_render(global: &GlobalArgs, keep: Generated) -> anyhow::Result<R
 }
 
 /// `stackctl.lock` beside the loaded manifest (none: an empty lock).
-pub fn read_release_lock(
+pub(crate) fn read_release_lock(
     loaded: &crate::manifest::LoadedManifest,
 ) -> anyhow::Result<crate::release_lock::ReleaseLock> {
     crate::release_lock::read(&loaded.dir).map_err(lock_usage_error)
@@ -118,7 +120,7 @@ fn lock_usage_error(error: crate::release_lock::LockError) -> anyhow::Error {
 }
 
 /// Loads the manifest as written, without `stackctl.lock`.
-pub fn load_manifest_as_written(
+pub(crate) fn load_manifest_as_written(
     global: &GlobalArgs,
 ) -> anyhow::Result<crate::manifest::LoadedManifest> {
     let mut loaded = load_from_file_or_stdin(global)?;
@@ -194,14 +196,14 @@ fn engine_override(
 }
 
 /// The project's templates: the embedded ones, overridden by `templates/` beside the manifest.
-pub fn templates_for(
+pub(crate) fn templates_for(
     loaded: &crate::manifest::LoadedManifest,
 ) -> anyhow::Result<crate::render::Templates> {
     crate::render::Templates::with_overrides(Some(&loaded.dir.join("templates")))
 }
 
 /// The output directory: `--out`, else `rendered/` beside the manifest.
-pub fn out_dir(global: &GlobalArgs) -> PathBuf {
+pub(crate) fn out_dir(global: &GlobalArgs) -> PathBuf {
     match &global.out {
         Some(out) => out.clone(),
         None => manifest_dir(global).join(DEFAULT_OUT_DIR),
@@ -209,14 +211,14 @@ pub fn out_dir(global: &GlobalArgs) -> PathBuf {
 }
 
 /// `name` beside the manifest, as a path to print: `.env`, or `ops/.env` for `-f ops/stackctl.yaml`.
-pub fn beside_manifest(global: &GlobalArgs, name: &str) -> PathBuf {
+pub(crate) fn beside_manifest(global: &GlobalArgs, name: &str) -> PathBuf {
     match global.file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.join(name),
         _ => PathBuf::from(name),
     }
 }
 
-pub fn manifest_dir(global: &GlobalArgs) -> PathBuf {
+pub(crate) fn manifest_dir(global: &GlobalArgs) -> PathBuf {
     match global.file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -44,7 +44,7 @@ pub fn exec(global: &GlobalArgs, args: SilenceArgs) -> anyhow::Result<ExitCode> 
 
 /// One matcher as Alertmanager's v2 API takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Matcher {
+pub(crate) struct Matcher {
     pub name: String,
     pub value: String,
     pub is_regex: bool,

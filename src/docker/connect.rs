@@ -8,10 +8,10 @@ use bollard::Docker;
 
 use super::daemon::Daemon;
 
-pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
+pub(crate) const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 
 /// Where the client will connect: the `DOCKER_HOST` value, or the default socket.
-pub fn daemon_address() -> String {
+pub(crate) fn daemon_address() -> String {
     std::env::var("DOCKER_HOST")
         .ok()
         .filter(|h| !h.is_empty())
@@ -20,7 +20,7 @@ pub fn daemon_address() -> String {
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot reach the Docker daemon at `{address}`")]
-pub struct Unreachable {
+pub(crate) struct Unreachable {
     pub address: String,
 }
 
@@ -42,7 +42,7 @@ impl Unreachable {
 /// would look for them on its own host and start the stack without its config.
 #[derive(Debug, thiserror::Error)]
 #[error("`DOCKER_HOST={address}`: stackctl does not drive a Docker daemon over ssh")]
-pub struct UnsupportedHost {
+pub(crate) struct UnsupportedHost {
     pub address: String,
 }
 
@@ -53,7 +53,7 @@ impl UnsupportedHost {
 }
 
 /// Refuses addresses whose daemon cannot see this machine's files (pure, for the test).
-pub fn check_address(address: &str) -> Result<(), UnsupportedHost> {
+pub(crate) fn check_address(address: &str) -> Result<(), UnsupportedHost> {
     if address.starts_with("ssh://") {
         return Err(UnsupportedHost {
             address: address.to_string(),
@@ -63,7 +63,7 @@ pub fn check_address(address: &str) -> Result<(), UnsupportedHost> {
 }
 
 /// Connects and pings the daemon (one round trip: `stackctl status` must stay fast).
-pub async fn connect() -> anyhow::Result<Daemon> {
+pub(crate) async fn connect() -> anyhow::Result<Daemon> {
     let address = daemon_address();
     check_address(&address)?;
     let unreachable = || Unreachable {

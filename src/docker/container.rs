@@ -16,7 +16,7 @@ use crate::service::{self, HealthCheck, MountSource, ServiceSpec};
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;
 
-pub fn create_body(request: &ContainerRequest) -> ContainerCreateBody {
+pub(crate) fn create_body(request: &ContainerRequest) -> ContainerCreateBody {
     let spec = &request.spec;
     let environment: Vec<String> = spec
         .environment
@@ -47,7 +47,7 @@ pub fn create_body(request: &ContainerRequest) -> ContainerCreateBody {
 }
 
 /// DNS names of the container on every network it joins: the service name first.
-pub fn aliases(request: &ContainerRequest) -> Vec<String> {
+pub(crate) fn aliases(request: &ContainerRequest) -> Vec<String> {
     vec![request.spec.name.clone(), request.name.clone()]
 }
 

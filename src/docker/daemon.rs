@@ -31,7 +31,7 @@ impl Daemon {
     }
 
     /// The identity of `image` (ID and registry digests), or `None` when it is not on the host.
-    pub async fn image_identity(
+    pub(crate) async fn image_identity(
         &self,
         image: &str,
     ) -> anyhow::Result<Option<super::image::ImageIdentity>> {

@@ -73,7 +73,7 @@ impl ObservedContainer {
 
     /// Whether stackctl created this container (it carries stackctl's own labels, not only
     /// the compose project label another tool may share).
-    pub fn is_stackctl(&self) -> bool {
+    pub(crate) fn is_stackctl(&self) -> bool {
         super::labels::is_stackctl(&self.labels)
     }
 }
@@ -96,7 +96,7 @@ pub struct ObservedVolume {
 }
 
 impl ObservedVolume {
-    pub fn is_stackctl(&self) -> bool {
+    pub(crate) fn is_stackctl(&self) -> bool {
         super::labels::is_stackctl(&self.labels)
     }
 }
@@ -189,7 +189,7 @@ pub enum EngineError {
 /// A container with the requested name exists already (HTTP 409 on create).
 #[derive(Debug, thiserror::Error)]
 #[error("a container named `{0}` already exists")]
-pub struct NameConflict(pub String);
+pub(crate) struct NameConflict(pub String);
 
 /// The Docker operations stackctl uses. `async fn` in a trait is fine here: callers are generic
 /// over one engine and run its futures on one task (no `Send` bound needed).

@@ -5,7 +5,7 @@
 
 /// An image as `docker image inspect` describes it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImageIdentity {
+pub(crate) struct ImageIdentity {
     /// The local image ID (`sha256:…`): only this host knows it.
     pub id: String,
     /// `repository@sha256:…`, one per repository it was pulled from: the same content

@@ -4,7 +4,7 @@ use bollard::models::ContainerInspectResponse;
 
 use super::engine::{ContainerStatus, Health, RunState};
 
-pub fn status_of(found: ContainerInspectResponse) -> ContainerStatus {
+pub(crate) fn status_of(found: ContainerInspectResponse) -> ContainerStatus {
     let state = found.state.unwrap_or_default();
     let health = state.health.unwrap_or_default();
     let health_log = health

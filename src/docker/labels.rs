@@ -5,69 +5,69 @@ use std::collections::BTreeMap;
 
 pub const PROJECT: &str = "com.docker.compose.project";
 pub const SERVICE: &str = "com.docker.compose.service";
-pub const CONTAINER_NUMBER: &str = "com.docker.compose.container-number";
-pub const ONEOFF: &str = "com.docker.compose.oneoff";
+pub(crate) const CONTAINER_NUMBER: &str = "com.docker.compose.container-number";
+pub(crate) const ONEOFF: &str = "com.docker.compose.oneoff";
 /// Compose's own discovery needs this key on containers; stackctl puts its spec hash there.
 /// Never set on networks or volumes (compose would then want to recreate them).
-pub const COMPOSE_CONFIG_HASH: &str = "com.docker.compose.config-hash";
-pub const CONFIG_FILES: &str = "com.docker.compose.project.config_files";
-pub const WORKING_DIR: &str = "com.docker.compose.project.working_dir";
-pub const DEPENDS_ON: &str = "com.docker.compose.depends_on";
+pub(crate) const COMPOSE_CONFIG_HASH: &str = "com.docker.compose.config-hash";
+pub(crate) const CONFIG_FILES: &str = "com.docker.compose.project.config_files";
+pub(crate) const WORKING_DIR: &str = "com.docker.compose.project.working_dir";
+pub(crate) const DEPENDS_ON: &str = "com.docker.compose.depends_on";
 pub const IMAGE: &str = "com.docker.compose.image";
 pub const VERSION: &str = "com.docker.compose.version";
-pub const NETWORK: &str = "com.docker.compose.network";
-pub const VOLUME: &str = "com.docker.compose.volume";
-pub const REPLACE: &str = "com.docker.compose.replace";
+pub(crate) const NETWORK: &str = "com.docker.compose.network";
+pub(crate) const VOLUME: &str = "com.docker.compose.volume";
+pub(crate) const REPLACE: &str = "com.docker.compose.replace";
 
 /// Hash of the container-shaping part of the `ServiceSpec` (see `plan::spec_hash`).
-pub const SPEC_HASH: &str = "io.stackctl.spec-hash";
+pub(crate) const SPEC_HASH: &str = "io.stackctl.spec-hash";
 /// The canonical spec that was hashed, so a later plan can say which field changed.
-pub const SPEC: &str = "io.stackctl.spec";
+pub(crate) const SPEC: &str = "io.stackctl.spec";
 /// Hash of the service's rendered config files and secrets when the container was created.
-pub const CONFIG_HASH: &str = "io.stackctl.config-hash";
+pub(crate) const CONFIG_HASH: &str = "io.stackctl.config-hash";
 
 /// On every container, network and volume stackctl creates: the project. The compose project
 /// label alone does not make an object stackctl's (an app may use the same project name).
-pub const MANAGED: &str = "io.stackctl.project";
+pub(crate) const MANAGED: &str = "io.stackctl.project";
 
 /// Whether an object with these labels was created by stackctl (containers of earlier
 /// releases carry only the spec hash).
-pub fn is_stackctl(labels: &BTreeMap<String, String>) -> bool {
+pub(crate) fn is_stackctl(labels: &BTreeMap<String, String>) -> bool {
     labels.contains_key(MANAGED) || labels.contains_key(SPEC_HASH)
 }
 
 /// The compose release whose label format these follow.
-pub const COMPOSE_VERSION: &str = "2.40.3";
+pub(crate) const COMPOSE_VERSION: &str = "2.40.3";
 
 /// The network every service joins (`shop_default`).
-pub fn default_network(project: &str) -> String {
+pub(crate) fn default_network(project: &str) -> String {
     format!("{project}_default")
 }
 
 /// A named volume of the project (`shop_prometheus-data`).
-pub fn volume_name(project: &str, key: &str) -> String {
+pub(crate) fn volume_name(project: &str, key: &str) -> String {
     format!("{project}_{key}")
 }
 
 /// The one container of a service (`shop-prometheus-1`).
-pub fn container_name(project: &str, service: &str) -> String {
+pub(crate) fn container_name(project: &str, service: &str) -> String {
     format!("{project}-{service}-1")
 }
 
 /// The temporary name a replacement container is created under (compose: `<id12>_<name>`).
-pub fn temporary_name(old_id: &str, final_name: &str) -> String {
+pub(crate) fn temporary_name(old_id: &str, final_name: &str) -> String {
     let short: String = old_id.chars().take(12).collect();
     format!("{short}_{final_name}")
 }
 
 /// The final name hidden in a temporary name, if `name` is one.
-pub fn final_name_of_temporary(name: &str) -> Option<&str> {
+pub(crate) fn final_name_of_temporary(name: &str) -> Option<&str> {
     let (prefix, rest) = name.split_once('_')?;
     let is_id = prefix.len() == 12 && prefix.chars().all(|c| c.is_ascii_hexdigit());
     is_id.then_some(rest)
 }
 
-pub fn network_labels(project: &str, key: &str) -> BTreeMap<String, String> {
+pub(crate) fn network_labels(project: &str, key: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         (PROJECT.to_string(), project.to_string()),
         (NETWORK.to_string(), key.to_string()),
@@ -76,7 +76,7 @@ pub fn network_labels(project: &str, key: &str) -> BTreeMap<String, String> {
     ])
 }
 
-pub fn volume_labels(project: &str, key: &str) -> BTreeMap<String, String> {
+pub(crate) fn volume_labels(project: &str, key: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         (PROJECT.to_string(), project.to_string()),
         (VOLUME.to_string(), key.to_string()),
@@ -87,7 +87,7 @@ pub fn volume_labels(project: &str, key: &str) -> BTreeMap<String, String> {
 
 /// What a container's labels record beyond its spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerIdentity<'a> {
+pub(crate) struct ContainerIdentity<'a> {
     pub project: &'a str,
     pub service: &'a str,
     pub depends_on: &'a [String],
@@ -104,7 +104,7 @@ pub struct ContainerIdentity<'a> {
     pub replaces: Option<&'a str>,
 }
 
-pub fn container_labels(id: &ContainerIdentity) -> BTreeMap<String, String> {
+pub(crate) fn container_labels(id: &ContainerIdentity) -> BTreeMap<String, String> {
     let depends_on: Vec<String> = id
         .depends_on
         .iter()
@@ -133,7 +133,7 @@ pub fn container_labels(id: &ContainerIdentity) -> BTreeMap<String, String> {
 }
 
 /// Service names a container depends on, parsed back from its compose `depends_on` label.
-pub fn parse_depends_on(label: &str) -> Vec<String> {
+pub(crate) fn parse_depends_on(label: &str) -> Vec<String> {
     label
         .split(',')
         .filter(|s| !s.is_empty())

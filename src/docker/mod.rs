@@ -16,13 +16,20 @@ pub mod swarm;
 pub mod swarm_spec;
 pub mod volume_archive;
 
-pub use connect::{connect, daemon_address, Unreachable, UnsupportedHost};
+pub(crate) use connect::{connect, daemon_address, Unreachable, UnsupportedHost};
 pub use daemon::Daemon;
-pub use engine::{
-    ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile, NameConflict,
-    ObservedContainer, ObservedNetwork, ObservedVolume, PullProgress, RunState,
-};
-pub use image::ImageIdentity;
+pub use engine::ContainerRequest;
+pub use engine::ContainerStatus;
+pub use engine::EngineError;
+pub use engine::InjectedFile;
+pub(crate) use engine::NameConflict;
+pub use engine::ObservedContainer;
+pub use engine::ObservedNetwork;
+pub use engine::ObservedVolume;
+pub use engine::PullProgress;
+pub use engine::RunState;
+pub use engine::{Engine, Health};
+pub(crate) use image::ImageIdentity;
 
 /// The result of running a one-shot container to completion.
 #[derive(Debug, Clone)]
@@ -35,7 +42,7 @@ pub struct OneShotOutput {
 /// Runs `image` with `args` (entrypoint kept) and `files` copied in before it starts (owner and
 /// mode as given), waits for it to exit and removes it.
 /// `Ok(None)` when the image is not present locally (nothing is pulled).
-pub async fn run_to_completion(
+pub(crate) async fn run_to_completion(
     image: &str,
     args: Vec<String>,
     files: Vec<InjectedFile>,
@@ -45,7 +52,7 @@ pub async fn run_to_completion(
 
 /// Like `run_to_completion`, with the image's entrypoint replaced by `entrypoint` (e.g.
 /// `/bin/promtool` in the Prometheus image, whose entrypoint is `/bin/prometheus`).
-pub async fn run_program_to_completion(
+pub(crate) async fn run_program_to_completion(
     image: &str,
     entrypoint: Vec<String>,
     args: Vec<String>,
@@ -56,6 +63,6 @@ pub async fn run_program_to_completion(
 
 /// Force-removes the one-shot containers this process started and has not removed yet (for an
 /// interrupted run: they hold copies of the files they judge).
-pub async fn remove_active_oneshots() {
+pub(crate) async fn remove_active_oneshots() {
     oneshot::remove_active().await
 }

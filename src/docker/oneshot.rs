@@ -75,7 +75,7 @@ fn active() -> std::sync::MutexGuard<'static, Vec<String>> {
 }
 
 /// Force-removes every one-shot container this process still has (signal path: best effort).
-pub async fn remove_active() {
+pub(crate) async fn remove_active() {
     let names: Vec<String> = active().drain(..).collect();
     if names.is_empty() {
         return;

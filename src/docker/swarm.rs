@@ -15,12 +15,12 @@ use bollard::query_parameters::{
 use super::daemon::api::{has_status, is_not_found, label_filter, to_btree};
 use super::daemon::Daemon;
 
-pub use crate::render::swarm::NAMESPACE_LABEL;
+pub(crate) use crate::render::swarm::NAMESPACE_LABEL;
 use crate::render::swarm::TASK_LABEL;
 
 /// Whether this daemon can run a stack (a Swarm manager), from `docker info`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SwarmState {
+pub(crate) struct SwarmState {
     /// `inactive`, `pending`, `active`, `error`, `locked`.
     pub local_state: String,
     pub manager: bool,
@@ -45,7 +45,7 @@ pub struct ObservedService {
 /// The two kinds of immutable Swarm object a stack's files become: both are created, listed
 /// and removed alike, only the API call differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjectKind {
+pub(crate) enum ObjectKind {
     Config,
     Secret,
 }
@@ -67,7 +67,7 @@ pub struct ObservedObject {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObservedTask {
+pub(crate) struct ObservedTask {
     pub id: String,
     pub service_id: String,
     pub slot: Option<i64>,
@@ -107,7 +107,7 @@ fn namespace_filter(project: &str) -> HashMap<String, Vec<String>> {
 }
 
 impl Daemon {
-    pub async fn swarm_state(&self) -> anyhow::Result<SwarmState> {
+    pub(crate) async fn swarm_state(&self) -> anyhow::Result<SwarmState> {
         let info = self
             .client()
             .info()
@@ -154,7 +154,7 @@ impl Daemon {
     }
 
     /// The stack's configs or secrets, by the stack namespace label.
-    pub async fn stack_objects(
+    pub(crate) async fn stack_objects(
         &self,
         kind: ObjectKind,
         project: &str,
@@ -196,7 +196,10 @@ impl Daemon {
     }
 
     /// Every task of the given services (any state Swarm still keeps).
-    pub async fn stack_tasks(&self, service_ids: &[String]) -> anyhow::Result<Vec<ObservedTask>> {
+    pub(crate) async fn stack_tasks(
+        &self,
+        service_ids: &[String],
+    ) -> anyhow::Result<Vec<ObservedTask>> {
         if service_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -257,7 +260,7 @@ impl Daemon {
     }
 
     /// Creates a config or a secret holding `data`; returns its ID.
-    pub async fn create_object(
+    pub(crate) async fn create_object(
         &self,
         kind: ObjectKind,
         name: &str,
@@ -294,7 +297,7 @@ impl Daemon {
 
     /// Removes a config or a secret; `Ok(false)` when a service still uses it (Swarm
     /// refuses, 400 or 409).
-    pub async fn remove_object(&self, kind: ObjectKind, id: &str) -> anyhow::Result<bool> {
+    pub(crate) async fn remove_object(&self, kind: ObjectKind, id: &str) -> anyhow::Result<bool> {
         let removed = match kind {
             ObjectKind::Config => self.client().delete_config(id).await,
             ObjectKind::Secret => self.client().delete_secret(id).await,
@@ -307,7 +310,7 @@ impl Daemon {
         }
     }
 
-    pub async fn create_service(&self, spec: ServiceSpec) -> anyhow::Result<String> {
+    pub(crate) async fn create_service(&self, spec: ServiceSpec) -> anyhow::Result<String> {
         let name = spec.name.clone().unwrap_or_default();
         let created = self
             .client()
@@ -317,7 +320,7 @@ impl Daemon {
         Ok(created.id.unwrap_or_default())
     }
 
-    pub async fn update_service(
+    pub(crate) async fn update_service(
         &self,
         id: &str,
         version: u64,
@@ -337,7 +340,7 @@ impl Daemon {
         Ok(answer.warnings.unwrap_or_default())
     }
 
-    pub async fn remove_service(&self, id: &str) -> anyhow::Result<()> {
+    pub(crate) async fn remove_service(&self, id: &str) -> anyhow::Result<()> {
         match self.client().delete_service(id).await {
             Err(e) if is_not_found(&e) => Ok(()),
             other => other.with_context(|| format!("cannot remove Swarm service `{id}`")),
@@ -345,7 +348,7 @@ impl Daemon {
     }
 
     /// Creates the stack's attachable overlay network; returns its ID.
-    pub async fn create_overlay_network(
+    pub(crate) async fn create_overlay_network(
         &self,
         name: &str,
         labels: &BTreeMap<String, String>,
@@ -366,7 +369,7 @@ impl Daemon {
     }
 
     /// How many containers of the stack's tasks still exist on this node.
-    pub async fn stack_containers(&self, project: &str) -> anyhow::Result<usize> {
+    pub(crate) async fn stack_containers(&self, project: &str) -> anyhow::Result<usize> {
         let options = bollard::query_parameters::ListContainersOptionsBuilder::default()
             .all(true)
             .filters(&namespace_filter(project))
@@ -380,7 +383,7 @@ impl Daemon {
     }
 
     /// Volumes carrying the stack namespace (Swarm creates them per node with the mount's labels).
-    pub async fn stack_volumes(&self, project: &str) -> anyhow::Result<Vec<String>> {
+    pub(crate) async fn stack_volumes(&self, project: &str) -> anyhow::Result<Vec<String>> {
         let options = ListVolumesOptionsBuilder::default()
             .filters(&namespace_filter(project))
             .build();

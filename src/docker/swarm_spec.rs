@@ -19,7 +19,7 @@ use bollard::models::{
 use crate::render::swarm::{hash_text, StackFile, SwarmService, UpdateConfig, TASK_LABEL};
 
 /// What a service refers to by name, resolved on the daemon.
-pub struct Resolved<'a> {
+pub(crate) struct Resolved<'a> {
     /// Config and secret name → ID.
     pub ids: &'a BTreeMap<String, String>,
     /// Network name → ID.
@@ -29,11 +29,11 @@ pub struct Resolved<'a> {
 }
 
 /// `PROJECT_SERVICE`, as `docker stack deploy` names services.
-pub fn service_name(project: &str, service: &str) -> String {
+pub(crate) fn service_name(project: &str, service: &str) -> String {
     format!("{project}_{service}")
 }
 
-pub fn service_spec(
+pub(crate) fn service_spec(
     project: &str,
     key: &str,
     service: &SwarmService,
@@ -208,7 +208,7 @@ pub fn service_spec(
 /// IDs, network IDs and the socket's group resolved) and its endpoint, which is what Swarm
 /// compares to decide that a task must be replaced. Placement is left out: Swarm keeps a task
 /// whose node still fits a new placement, so the task's label must stay the same too.
-pub fn task_hash(spec: &ServiceSpec) -> String {
+pub(crate) fn task_hash(spec: &ServiceSpec) -> String {
     let mut template = spec.task_template.clone().unwrap_or_default();
     template.placement = None;
     if let Some(labels) = template
@@ -252,7 +252,7 @@ fn stamp_task_hash(spec: &mut ServiceSpec) {
 }
 
 /// The task hash `spec` carries (`None` for a spec stackctl did not build).
-pub fn stamped_task_hash(spec: &ServiceSpec) -> Option<String> {
+pub(crate) fn stamped_task_hash(spec: &ServiceSpec) -> Option<String> {
     spec.task_template
         .as_ref()?
         .container_spec

@@ -22,7 +22,7 @@ const HELPER_LABEL: &str = "io.stackctl.volume-helper";
 const CHUNK: usize = 256 * 1024;
 
 /// Writes the tar of `path` inside `container` to `sink`; returns the bytes written.
-pub async fn download(
+pub(crate) async fn download(
     daemon: &Daemon,
     container: &str,
     path: &str,
@@ -45,7 +45,7 @@ pub async fn download(
 }
 
 /// Extracts the tar in `file` into `dir` inside `container`.
-pub async fn upload(
+pub(crate) async fn upload(
     daemon: &Daemon,
     container: &str,
     dir: &str,
@@ -76,7 +76,7 @@ pub async fn upload(
 
 /// A container created (never started) from `image` with `volume` mounted at `target`, for
 /// the archive API to reach the volume while the service has no container.
-pub struct Helper {
+pub(crate) struct Helper {
     pub id: String,
 }
 

@@ -125,7 +125,7 @@ fn is_other(name: &str) -> bool {
 }
 
 /// The query as Grafana sends it, with every variable replaced by a value of its kind.
-pub fn substitute_variables(expr: &str) -> String {
+pub(crate) fn substitute_variables(expr: &str) -> String {
     let chars: Vec<char> = expr.chars().collect();
     let mut out = String::with_capacity(expr.len());
     let mut i = 0;

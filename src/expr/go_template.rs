@@ -95,7 +95,7 @@ pub fn check(text: &str, dialect: Dialect) -> Result<(), ExprError> {
 /// A problem in a template file: its 1-based line and column (of the action at fault, or of
 /// the block left open) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileProblem {
+pub(crate) struct FileProblem {
     pub line: usize,
     pub column: usize,
     pub error: ExprError,
@@ -103,7 +103,7 @@ pub struct FileProblem {
 
 /// Checks a whole template file (Alertmanager's `templates:`), with the position of the
 /// first problem in that file.
-pub fn check_file(text: &str, dialect: Dialect) -> Result<(), FileProblem> {
+pub(crate) fn check_file(text: &str, dialect: Dialect) -> Result<(), FileProblem> {
     check_at(text, dialect).map_err(|(offset, error)| {
         let before = &text[..offset.min(text.len())];
         let line = before.matches('\n').count() + 1;

@@ -42,7 +42,7 @@ pub fn metric_names(text: &str) -> Result<BTreeSet<String>, ExprError> {
 
 /// Parses `text` and requires a plain series selector (`name{label="x"}` or `{label="x"}`),
 /// as stackctl wraps it in `rate(…[window])` itself.
-pub fn check_selector(text: &str) -> Result<Parsed, ExprError> {
+pub(crate) fn check_selector(text: &str) -> Result<Parsed, ExprError> {
     let parsed = check(text)?;
     match &parsed.expr {
         Expr::VectorSelector(_) => Ok(parsed),
@@ -67,7 +67,7 @@ pub fn check_selector(text: &str) -> Result<Parsed, ExprError> {
 
 impl Parsed {
     /// The syntax tree, for callers that need more than the questions below.
-    pub fn ast(&self) -> &Expr {
+    pub(crate) fn ast(&self) -> &Expr {
         &self.expr
     }
 

@@ -32,7 +32,7 @@ pub fn check(pattern: &str, dialect: Dialect) -> Result<regex::Regex, ExprError>
 /// `text` as an RE2 pattern that matches exactly it: Go's `regexp.QuoteMeta`, the escaping
 /// Prometheus and Alertmanager expect. (`regex::escape` also escapes `-`, `#`, `&` and `~`,
 /// which RE2 accepts but which would change every rendered pattern that holds a `-`.)
-pub fn quote_meta(text: &str) -> String {
+pub(crate) fn quote_meta(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if "\\.+*?()|[]{}^$".contains(c) {

@@ -26,7 +26,7 @@ impl PromDuration {
         &self.raw
     }
 
-    pub fn is_valid(&self) -> bool {
+    pub(crate) fn is_valid(&self) -> bool {
         self.millis.is_some()
     }
 
@@ -103,7 +103,7 @@ const UNITS: &[(&str, u64)] = &[
 
 /// Parses the grammar of Prometheus' `model.ParseDuration`: units in descending order, each at
 /// most once, integer amounts (`1h30m`, `90s`, `500ms`). `0` alone is allowed.
-pub fn parse_millis(text: &str) -> Option<u64> {
+pub(crate) fn parse_millis(text: &str) -> Option<u64> {
     if text == "0" {
         return Some(0);
     }
@@ -139,7 +139,7 @@ pub fn parse_millis(text: &str) -> Option<u64> {
 }
 
 /// `0.5s`, `1.5h`: a decimal amount of a single unit, in seconds.
-pub fn parse_decimal_seconds(text: &str) -> Option<f64> {
+pub(crate) fn parse_decimal_seconds(text: &str) -> Option<f64> {
     let split = text.find(|c: char| c.is_ascii_alphabetic())?;
     let (number, unit) = text.split_at(split);
     if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit() || c == '.') {
@@ -151,7 +151,7 @@ pub fn parse_decimal_seconds(text: &str) -> Option<f64> {
 }
 
 /// The shortest Prometheus spelling of a duration (`90000` → `1m30s`).
-pub fn format_millis(mut millis: u64) -> String {
+pub(crate) fn format_millis(mut millis: u64) -> String {
     if millis == 0 {
         return "0s".to_string();
     }

@@ -10,7 +10,7 @@ use super::diagnostic::Diagnostic;
 
 /// A string with its references replaced.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub text: String,
     /// The values looked up (not defaults), in order of appearance.
     pub from_environment: Vec<String>,
@@ -18,7 +18,7 @@ pub struct Resolved {
 
 /// Why a string could not be resolved.
 #[derive(Debug, PartialEq, Eq)]
-pub enum ReferenceProblem {
+pub(crate) enum ReferenceProblem {
     Missing {
         name: String,
     },
@@ -35,7 +35,7 @@ pub enum ReferenceProblem {
 }
 
 impl ReferenceProblem {
-    pub fn into_diagnostic(self, path: &str) -> Diagnostic {
+    pub(crate) fn into_diagnostic(self, path: &str) -> Diagnostic {
         match self {
             ReferenceProblem::Missing { name } => Diagnostic::new(
                 path,
@@ -64,11 +64,14 @@ impl ReferenceProblem {
 }
 
 /// Answers a variable's value (process environment, then `.env`).
-pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Resolves the references of one string. `lookup` is `None` where references are not
 /// allowed (a key that does not take a secret): any reference is then refused.
-pub fn resolve_str(text: &str, lookup: Option<Lookup>) -> Result<Resolved, ReferenceProblem> {
+pub(crate) fn resolve_str(
+    text: &str,
+    lookup: Option<Lookup>,
+) -> Result<Resolved, ReferenceProblem> {
     let mut out = String::with_capacity(text.len());
     let mut from_environment = Vec::new();
     let mut rest = text;
@@ -142,15 +145,9 @@ fn is_variable_name(name: &str) -> bool {
 
 /// What is wrong with a `.env` line: its number and the problem, never its content.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DotenvError {
+pub(crate) struct DotenvError {
     pub line: usize,
     pub problem: String,
-}
-
-/// Parses `.env` text as the loader does; double-quoted references fall back to the process
-/// environment (read, never changed).
-pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, DotenvError> {
-    parse_dotenv_with(text, &|name| std::env::var(name).ok())
 }
 
 /// Parses `.env` text, without touching the process environment.
@@ -163,7 +160,7 @@ pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, DotenvError> {
 ///   `${NAME}` and `${NAME:-default}` (defaults may nest: `${A:-${B}}`) from the lines above
 ///   and then `outer` (the process environment).
 /// - A name given twice: the last value wins.
-pub fn parse_dotenv_with(
+pub(crate) fn parse_dotenv_with(
     text: &str,
     outer: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<(String, String)>, DotenvError> {

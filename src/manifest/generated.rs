@@ -9,17 +9,17 @@ use std::path::{Path, PathBuf};
 use super::{Secret, TlsFiles};
 
 /// Where the web password comes from: the environment, else `.env` beside the manifest.
-pub const PASSWORD_VAR: &str = "STACKCTL_WEB_PASSWORD";
+pub(crate) const PASSWORD_VAR: &str = "STACKCTL_WEB_PASSWORD";
 /// The key of the HMAC in Swarm secret names, generated into `.env` beside the manifest for a
 /// Swarm stack: it travels with the other secrets of the stack, so every checkout and manager
 /// that deploys the stack names its secrets alike.
-pub const NAME_KEY_VAR: &str = "STACKCTL_SWARM_KEY";
+pub(crate) const NAME_KEY_VAR: &str = "STACKCTL_SWARM_KEY";
 /// Directory of the generated TLS pair, relative to the manifest's directory.
-pub const TLS_DIR: &str = ".stackctl/tls";
+pub(crate) const TLS_DIR: &str = ".stackctl/tls";
 /// The certificate, as the programs read it (`/run/secrets/tls.crt`) and on the host.
-pub const TLS_CERT: &str = "tls.crt";
+pub(crate) const TLS_CERT: &str = "tls.crt";
 /// The private key, as the programs read it (`/run/secrets/tls.key`) and on the host.
-pub const TLS_KEY: &str = "tls.key";
+pub(crate) const TLS_KEY: &str = "tls.key";
 
 /// The values of one stack; `None` where the stack has none (yet).
 #[derive(Debug, Clone, Default)]
@@ -66,7 +66,7 @@ impl Generated {
 }
 
 /// Where the generated pair lives for the manifest in `manifest_dir`.
-pub fn tls_dir(manifest_dir: &Path) -> PathBuf {
+pub(crate) fn tls_dir(manifest_dir: &Path) -> PathBuf {
     manifest_dir.join(TLS_DIR)
 }
 

@@ -21,13 +21,13 @@ use super::telemetry::{
 
 /// One step of a key path: a mapping key or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
+pub(crate) enum Segment {
     Key(String),
     Index(usize),
 }
 
 /// `scrape[2].timeout` from its segments.
-pub fn path_string(segments: &[Segment]) -> String {
+pub(crate) fn path_string(segments: &[Segment]) -> String {
     let mut out = String::new();
     for segment in segments {
         match segment {
@@ -43,7 +43,7 @@ pub fn path_string(segments: &[Segment]) -> String {
 }
 
 /// The segments of `scrape[2].timeout` (a key holding `.` or `[` reads as several).
-pub fn segments_of(path: &str) -> Vec<Segment> {
+pub(crate) fn segments_of(path: &str) -> Vec<Segment> {
     let mut out = Vec::new();
     for part in path.split('.').filter(|p| !p.is_empty()) {
         let mut pieces = part.split('[');
@@ -185,7 +185,7 @@ fn table() -> Vec<(&'static str, &'static [&'static str])> {
 }
 
 /// The keys accepted by the mapping at `parent`, if it is a struct of the model.
-pub fn keys_at(parent: &[Segment]) -> Option<&'static [&'static str]> {
+pub(crate) fn keys_at(parent: &[Segment]) -> Option<&'static [&'static str]> {
     let parent = collapse_nested_routes(parent);
     table()
         .into_iter()
@@ -240,7 +240,7 @@ fn matches(pattern: &str, path: &[Segment]) -> bool {
 }
 
 /// The closest accepted key, when it is close enough to be a typo.
-pub fn did_you_mean<'a>(unknown: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(unknown: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let normalized = unknown.to_ascii_lowercase().replace('-', "_");
     // `scrape_interval` inside a job means its `interval`.
     let affix = candidates.iter().find(|c| {

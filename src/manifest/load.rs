@@ -14,7 +14,7 @@ use super::spans::Positions;
 use super::{env, typed, validate};
 
 /// Manifests (and `.env` files) larger than this are refused unread.
-pub const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A parsed, validated manifest and what was learned while reading it.
 #[derive(Debug, Clone)]
@@ -53,11 +53,11 @@ pub fn load(path: &Path) -> Result<LoadedManifest, LoadError> {
 }
 
 /// How a manifest read from standard input is named in errors (`<stdin>:3:5`).
-pub const STDIN_NAME: &str = "<stdin>";
+pub(crate) const STDIN_NAME: &str = "<stdin>";
 
 /// `-f -`: reads, resolves and validates manifest bytes from standard input. Errors name
 /// `<stdin>`; `.env` and relative paths (rule files, dashboards) are the working directory's.
-pub fn load_stdin(bytes: &[u8]) -> Result<LoadedManifest, LoadError> {
+pub(crate) fn load_stdin(bytes: &[u8]) -> Result<LoadedManifest, LoadError> {
     let path = Path::new(STDIN_NAME);
     if bytes.len() as u64 > MAX_MANIFEST_BYTES {
         return Err(refuse(
@@ -257,7 +257,7 @@ fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
 
 /// A warning when the `.env` beside `manifest` may be read by others (it is used all the same).
 /// Apart from `load`, so that it is said even of a manifest that does not load.
-pub fn env_file_warning(manifest: &Path) -> Option<String> {
+pub(crate) fn env_file_warning(manifest: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let path = manifest_dir(manifest).join(".env");
     let metadata = std::fs::metadata(&path).ok()?;

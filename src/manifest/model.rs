@@ -15,10 +15,11 @@ use super::duration::PromDuration;
 use super::notify::Notify;
 use super::scrape::{Exporter, ScrapeJob};
 use super::secret::Secret;
-pub use super::swarm::{EngineKind, Swarm};
+pub use super::swarm::EngineKind;
+pub use super::swarm::Swarm;
 use super::telemetry::{Dashboards, Logs, Traces};
 
-pub const DEFAULT_BIND: &str = "127.0.0.1";
+pub(crate) const DEFAULT_BIND: &str = "127.0.0.1";
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Manifest {
@@ -102,7 +103,7 @@ pub enum PortSetting {
 
 impl PortSetting {
     /// The host port to publish, given the component's default.
-    pub fn resolve(self, default: Option<u16>) -> Option<u16> {
+    pub(crate) fn resolve(self, default: Option<u16>) -> Option<u16> {
         match self {
             PortSetting::Default => default,
             PortSetting::Unpublished => None,
@@ -172,7 +173,7 @@ impl Visitor<'_> for PortVisitor {
 }
 
 /// What every component accepts: which release, which image, which host port.
-pub trait ComponentSettings {
+pub(crate) trait ComponentSettings {
     fn version(&self) -> Option<&str>;
     fn image(&self) -> Option<&str>;
     fn port(&self) -> PortSetting;

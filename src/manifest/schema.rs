@@ -14,17 +14,17 @@ use serde_json::{json, Map, Value};
 use super::model::Manifest;
 
 /// Where `init` writes the schema, beside the manifest (the modeline points at it).
-pub const SCHEMA_FILE: &str = ".stackctl/schema.json";
+pub(crate) const SCHEMA_FILE: &str = ".stackctl/schema.json";
 
 /// A duration as the loader reads it (`validate` reports the precise problem; a decimal amount
 /// is allowed for SLO latency thresholds, `0.5s`).
-pub const DURATION_PATTERN: &str = r"^([0-9]+(\.[0-9]+)?(ms|s|m|h|d|w|y))+$";
+pub(crate) const DURATION_PATTERN: &str = r"^([0-9]+(\.[0-9]+)?(ms|s|m|h|d|w|y))+$";
 
 /// A YAML mapping passed through to a program's own config file (`extra_config`).
 #[derive(JsonSchema)]
 #[allow(dead_code)] // a schema shape only
 #[schemars(transparent)]
-pub struct YamlMapping(
+pub(crate) struct YamlMapping(
     /// Deep-merged into the program's config: mappings merge, lists and values replace,
     /// `null` removes a key.
     Map<String, Value>,
@@ -34,13 +34,13 @@ pub struct YamlMapping(
 #[derive(JsonSchema)]
 #[allow(dead_code)] // a schema shape only
 #[schemars(transparent)]
-pub struct YamlValue(Value);
+pub(crate) struct YamlValue(Value);
 
 /// A Prometheus `relabel_config`, passed through as written.
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 #[allow(dead_code)] // a schema shape only: relabel rules are read as YAML values
-pub struct RelabelConfig {
+pub(crate) struct RelabelConfig {
     /// Labels whose values are joined with `separator` and matched against `regex`.
     source_labels: Option<Vec<String>>,
     /// Joins the source label values (default `;`).
@@ -59,7 +59,7 @@ pub struct RelabelConfig {
 }
 
 /// The manifest's JSON Schema (draft 2020-12) as a JSON value.
-pub fn manifest_schema() -> Value {
+pub(crate) fn manifest_schema() -> Value {
     let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
     let root = generator.into_root_schema_for::<Manifest>();
     let mut schema = root.to_value();
@@ -74,10 +74,10 @@ pub fn manifest_schema() -> Value {
 }
 
 /// The schema's `$id`: the manifest contract it describes (version 1).
-pub const SCHEMA_ID: &str = "urn:stackctl:manifest:v1";
+pub(crate) const SCHEMA_ID: &str = "urn:stackctl:manifest:v1";
 
 /// The schema as the pretty JSON text `stackctl schema` prints and `init` writes.
-pub fn manifest_schema_text() -> String {
+pub(crate) fn manifest_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&manifest_schema()).expect("a JSON value prints");
     text.push('\n');
     text

@@ -86,7 +86,7 @@ pub struct DockerDiscovery {
 }
 
 /// The words `exporters[].type` takes.
-pub const EXPORTER_TYPES: &[&str] = <ExporterType as strum::VariantNames>::VARIANTS;
+pub(crate) const EXPORTER_TYPES: &[&str] = <ExporterType as strum::VariantNames>::VARIANTS;
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Exporter {
@@ -133,7 +133,7 @@ impl super::model::Passthrough for Exporter {
 
 impl Exporter {
     /// Its type, once validation has accepted the word (`None` before, for an unknown one).
-    pub fn exporter_type(&self) -> Option<ExporterType> {
+    pub(crate) fn exporter_type(&self) -> Option<ExporterType> {
         self.kind.parse().ok()
     }
 
@@ -143,7 +143,7 @@ impl Exporter {
 
     /// `<name>-exporter`, or `name` itself when it already ends in `-exporter`
     /// (`name: redis-exporter` is service `redis-exporter`, not `redis-exporter-exporter`).
-    pub fn service_name(&self) -> String {
+    pub(crate) fn service_name(&self) -> String {
         let name = self.name();
         if name.ends_with("-exporter") {
             name.to_string()

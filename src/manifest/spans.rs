@@ -31,7 +31,7 @@ impl Positions {
     }
 
     /// Where the key of `path` is written, else where its value (or an ancestor) is.
-    pub fn find_key(&self, path: &str) -> Option<Location> {
+    pub(crate) fn find_key(&self, path: &str) -> Option<Location> {
         self.keys.get(path).copied().or_else(|| self.find(path))
     }
 

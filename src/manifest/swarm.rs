@@ -44,14 +44,14 @@ pub struct Swarm {
 }
 
 /// Component keys that may run on every node.
-pub const AGENT_KINDS: [&str; 4] = ["node_exporter", "cadvisor", "alloy", "promtail"];
+pub(crate) const AGENT_KINDS: [&str; 4] = ["node_exporter", "cadvisor", "alloy", "promtail"];
 
 /// Component keys that may run several replicas, and why the others may not.
-pub const REPLICABLE: [&str; 3] = ["alertmanager", "prometheus", "blackbox_exporter"];
+pub(crate) const REPLICABLE: [&str; 3] = ["alertmanager", "prometheus", "blackbox_exporter"];
 
 impl Swarm {
     /// The agents of a stack whose declared components are `present` (component keys).
-    pub fn agents_of(&self, present: &[&str]) -> Vec<String> {
+    pub(crate) fn agents_of(&self, present: &[&str]) -> Vec<String> {
         match &self.agents {
             Some(agents) => agents.clone(),
             None => AGENT_KINDS
@@ -62,7 +62,7 @@ impl Swarm {
         }
     }
 
-    pub fn replicas_of(&self, component: &str) -> u64 {
+    pub(crate) fn replicas_of(&self, component: &str) -> u64 {
         self.replicas.get(component).copied().unwrap_or(1)
     }
 }

@@ -42,7 +42,7 @@ impl Component {
 
     /// `service:port` where the program serves its own metrics; Jaeger serves them apart from
     /// its UI (`jaeger:8888`), every other component on its main port.
-    pub fn metrics_address(&self) -> String {
+    pub(crate) fn metrics_address(&self) -> String {
         match self.kind {
             Kind::Jaeger => format!("{}:{}", self.service, JAEGER_METRICS_PORT),
             _ => self.address(),

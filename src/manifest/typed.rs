@@ -28,7 +28,7 @@ use super::spans::Positions;
 use super::yaml_problems;
 
 /// The newtype name by which `Secret` asks the loader for a value that may come from `${VAR}`.
-pub const SECRET_NEWTYPE: &str = "stackctl::manifest::Secret";
+pub(crate) const SECRET_NEWTYPE: &str = "stackctl::manifest::Secret";
 
 /// serde-saphyr's name for "hand me this node's span with its value".
 const SPANNED: &str = "__yaml_spanned";
@@ -37,11 +37,11 @@ const SPANNED: &str = "__yaml_spanned";
 const MAX_TYPE_ERRORS: usize = 32;
 
 /// The deepest nesting of mappings and sequences a manifest may have.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// The typed manifest when it could be built, and every problem found on the way.
 #[derive(Debug, Default)]
-pub struct Typed {
+pub(crate) struct Typed {
     pub manifest: Option<Manifest>,
     pub problems: Vec<Diagnostic>,
     /// Key paths a misspelt key was probably meant for, and the mappings holding misspelt

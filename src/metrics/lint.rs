@@ -34,7 +34,10 @@ pub fn lint(manifest: &Manifest) -> Vec<Diagnostic> {
 
 /// The warnings for the Prometheus queries of the operator's dashboard files, addressed by
 /// their `dashboards.files[i]` key.
-pub fn lint_dashboard_files(manifest: &Manifest, rendered: &RenderedStack) -> Vec<Diagnostic> {
+pub(crate) fn lint_dashboard_files(
+    manifest: &Manifest,
+    rendered: &RenderedStack,
+) -> Vec<Diagnostic> {
     let catalog = Catalog::embedded();
     let known = known_exporters(manifest, catalog);
     let mut warnings = Vec::new();

@@ -12,7 +12,7 @@ use crate::expr::promql;
 
 /// One selector of an expression: the metric it names and its `job` equality matcher.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Selected {
+pub(crate) struct Selected {
     pub metric: String,
     pub job: Option<String>,
 }
@@ -23,7 +23,7 @@ pub fn metric_names(expr: &str) -> Result<BTreeSet<String>, String> {
 }
 
 /// Every named selector of `expr`, with the job it is restricted to, if any.
-pub fn selectors(expr: &str) -> Result<Vec<Selected>, String> {
+pub(crate) fn selectors(expr: &str) -> Result<Vec<Selected>, String> {
     let parsed = promql::check(expr).map_err(|e| e.message)?;
     let mut visitor = Selectors::default();
     // The visitor never fails and never cuts the walk short.
@@ -33,7 +33,7 @@ pub fn selectors(expr: &str) -> Result<Vec<Selected>, String> {
 
 /// Why a `histogram_quantile` of `expr` cannot work: its series is not a `_bucket` series, or
 /// it is not taken through `rate`/`increase` (a quantile of raw cumulative counters).
-pub fn histogram_problems(expr: &str) -> Vec<String> {
+pub(crate) fn histogram_problems(expr: &str) -> Vec<String> {
     let Ok(parsed) = promql::check(expr) else {
         return Vec::new();
     };

@@ -85,7 +85,12 @@ pub fn succeeded(before: Counters, after: Counters) -> bool {
 /// Alertmanager's own error for `receiver`'s `integration`, from its log: the `err` of the
 /// last `Notify for alerts failed` line at or after `since` (RFC 3339, UTC) that names
 /// `receiver/integration[`.
-pub fn error_in_log(log: &str, receiver: &str, integration: &str, since: &str) -> Option<String> {
+pub(crate) fn error_in_log(
+    log: &str,
+    receiver: &str,
+    integration: &str,
+    since: &str,
+) -> Option<String> {
     let tag = format!("{receiver}/{integration}[");
     log.lines()
         .filter(|line| line.contains(&tag) && line.contains("err="))

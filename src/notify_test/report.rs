@@ -21,7 +21,7 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn all_delivered(&self) -> bool {
+    pub(crate) fn all_delivered(&self) -> bool {
         self.results.iter().all(|r| r.delivered)
     }
 }

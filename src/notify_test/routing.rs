@@ -11,10 +11,10 @@ use crate::version::Version;
 pub type Labels = BTreeMap<String, String>;
 
 /// The alert name every synthetic alert carries.
-pub const ALERT_NAME: &str = "StackctlTest";
+pub(crate) const ALERT_NAME: &str = "StackctlTest";
 
 /// Labels for an alert that reaches `receiver`, or why none can be chosen.
-pub fn labels_for(notify: &Notify, receiver: &str) -> Result<Labels, String> {
+pub(crate) fn labels_for(notify: &Notify, receiver: &str) -> Result<Labels, String> {
     let mut base = Labels::new();
     base.insert("alertname".into(), ALERT_NAME.into());
     let candidates = if notify.default == receiver {
@@ -104,7 +104,7 @@ pub fn group_wait(notify: &Notify, receiver: &str) -> std::time::Duration {
 
 /// Alertmanager's integration names for the channels of `receiver` (its metrics' `integration`
 /// label), on Alertmanager `version` (Teams is `msteamsv2` from 0.28).
-pub fn integrations(receiver: &Receiver, version: Version) -> Vec<&'static str> {
+pub(crate) fn integrations(receiver: &Receiver, version: Version) -> Vec<&'static str> {
     let teams = if version.at_least(0, 28, 0) {
         "msteamsv2"
     } else {

@@ -13,7 +13,7 @@ pub(crate) struct Summary<'a> {
     pub urls: Vec<(&'a str, &'a str)>,
 }
 
-pub(crate) enum Outcome {
+pub enum Outcome {
     /// Nothing changed on the compose engine.
     UpToDate {
         services: usize,

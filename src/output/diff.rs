@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::plan::SpecChange;
 
 /// The version of the `diff --json` document.
-pub const DIFF_SCHEMA_VERSION: u32 = 1;
+pub(crate) const DIFF_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Serialize)]
 pub struct DiffReport {

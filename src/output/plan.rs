@@ -8,7 +8,7 @@ use super::style::{self, Tone};
 use crate::plan::{Counts, NetworkRemoval, Plan, Pull, Removal, ServiceStep};
 
 /// The version of the `deploy --dry-run --json` document; bumped on any incompatible change.
-pub const PLAN_SCHEMA_VERSION: u32 = 1;
+pub(crate) const PLAN_SCHEMA_VERSION: u32 = 1;
 
 pub fn print(plan: &Plan) {
     if !plan.counts().any() {
@@ -76,6 +76,6 @@ pub fn document(plan: &Plan) -> PlanDocument<'_> {
     }
 }
 
-pub fn print_json(plan: &Plan) -> anyhow::Result<()> {
+pub(crate) fn print_json(plan: &Plan) -> anyhow::Result<()> {
     super::print_json(&document(plan))
 }

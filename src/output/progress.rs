@@ -18,7 +18,7 @@ const NAME_WIDTH: usize = 20;
 const PIPE_REPEAT: Duration = Duration::from_secs(10);
 
 /// The progress display of one command run.
-pub struct Progress {
+pub(crate) struct Progress {
     live: Option<MultiProgress>,
 }
 
@@ -31,7 +31,7 @@ impl Progress {
     }
 
     /// A note between steps (`created network shop_default`): above the live lines.
-    pub fn note(&self, text: &str) {
+    pub(crate) fn note(&self, text: &str) {
         if style::quiet() {
             return;
         }
@@ -73,7 +73,7 @@ impl Default for Progress {
 }
 
 /// One service's live line (or its plain lines).
-pub struct ServiceLine {
+pub(crate) struct ServiceLine {
     service: String,
     live: Option<MultiProgress>,
     bar: Option<ProgressBar>,
@@ -111,7 +111,7 @@ impl ServiceLine {
     }
 
     /// A service that needed no readiness wait (`unchanged`).
-    pub fn settled(&self, outcome: &str) {
+    pub(crate) fn settled(&self, outcome: &str) {
         let line = format!("{:<NAME_WIDTH$} {outcome}", self.service);
         self.finish(&line);
     }

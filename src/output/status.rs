@@ -6,8 +6,9 @@ mod report;
 
 use super::style;
 use crate::commands::status_view::PrometheusView;
+pub use report::Report;
 pub(crate) use report::{
-    Config, CreatedBy, Problem, ProblemCode, Report, ServiceRow, STATUS_SCHEMA_VERSION,
+    Config, CreatedBy, Problem, ProblemCode, ServiceRow, STATUS_SCHEMA_VERSION,
 };
 
 /// Prints the report, as text or as the `status --json` document.

@@ -11,7 +11,7 @@ use crate::cli::{ColorWhen, OutputArgs};
 
 /// How much a command prints besides its data and errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Verbosity {
+pub(crate) enum Verbosity {
     /// Errors, warnings and the verdict only.
     Quiet,
     Normal,
@@ -22,7 +22,7 @@ pub enum Verbosity {
 static VERBOSITY: AtomicU8 = AtomicU8::new(1);
 
 /// Applies the global flags; called once, before any command prints.
-pub fn configure(args: &OutputArgs) {
+pub(crate) fn configure(args: &OutputArgs) {
     let verbosity = if args.quiet {
         Verbosity::Quiet
     } else if args.verbose {
@@ -40,7 +40,7 @@ pub fn configure(args: &OutputArgs) {
     choice.write_global();
 }
 
-pub fn verbosity() -> Verbosity {
+pub(crate) fn verbosity() -> Verbosity {
     match VERBOSITY.load(Ordering::Relaxed) {
         0 => Verbosity::Quiet,
         2 => Verbosity::Verbose,
@@ -58,7 +58,7 @@ pub fn verbose() -> bool {
 
 /// What a word means to an operator, which decides its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
+pub(crate) enum Tone {
     Good,
     Warn,
     Bad,
@@ -101,7 +101,7 @@ impl Tone {
 
 /// `text` wrapped in the colour of `tone` (printed through `anstream`, which strips it when
 /// colour is off).
-pub fn paint(text: &str, tone: Tone) -> String {
+pub(crate) fn paint(text: &str, tone: Tone) -> String {
     let style = tone.style();
     format!("{style}{text}{style:#}")
 }
@@ -115,7 +115,7 @@ pub fn verdict(word: &str) -> String {
 }
 
 /// A line whose first word is a verdict (`FAILED   name`), with that word painted.
-pub fn lead(line: &str) -> String {
+pub(crate) fn lead(line: &str) -> String {
     let end = line.find(' ').unwrap_or(line.len());
     let (word, rest) = line.split_at(end);
     if word == "not" && rest.starts_with(" run") {
@@ -126,7 +126,7 @@ pub fn lead(line: &str) -> String {
 
 /// `text` as it must reach stdout when written around `anstream` (indicatif's live lines):
 /// colour kept only when stdout takes colour.
-pub fn for_stdout(text: &str) -> String {
+pub(crate) fn for_stdout(text: &str) -> String {
     match anstream::AutoStream::choice(&std::io::stdout()) {
         anstream::ColorChoice::Never => anstream::adapter::strip_str(text).to_string(),
         _ => text.to_string(),
@@ -134,12 +134,12 @@ pub fn for_stdout(text: &str) -> String {
 }
 
 /// `error:` in bold red, as cargo prints it.
-pub fn error_label() -> String {
+pub(crate) fn error_label() -> String {
     paint("error:", Tone::Bad)
 }
 
 /// `warning:` in bold yellow.
-pub fn warning_label() -> String {
+pub(crate) fn warning_label() -> String {
     paint("warning:", Tone::Warn)
 }
 

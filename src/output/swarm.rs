@@ -33,7 +33,7 @@ pub(crate) struct ServiceRow {
 
 /// `status` on a Swarm; also its `--json` document.
 #[derive(Debug, Serialize)]
-pub(crate) struct Report {
+pub struct Report {
     pub project: String,
     pub engine: &'static str,
     pub healthy: bool,

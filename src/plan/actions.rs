@@ -99,7 +99,7 @@ impl PlanError {
 
 impl Plan {
     /// `--remove-orphans`: the foreign containers are removed too.
-    pub fn remove_foreign(&mut self) {
+    pub(crate) fn remove_foreign(&mut self) {
         for mut foreign in std::mem::take(&mut self.foreign) {
             foreign.reason = format!("{}; `--remove-orphans`", foreign.reason);
             self.removals.push(foreign);
@@ -107,7 +107,7 @@ impl Plan {
     }
 
     /// True when applying the plan would touch nothing.
-    pub fn is_up_to_date(&self) -> bool {
+    pub(crate) fn is_up_to_date(&self) -> bool {
         self.create_network.is_none()
             && self.remove_networks.is_empty()
             && self.create_volumes.is_empty()

@@ -30,7 +30,7 @@ pub struct ComposeExport {
 
 /// What stackctl makes of a container it did not create.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Adoption {
+pub(crate) enum Adoption {
     /// Started from this project's export, which still says what the manifest says.
     Adopt,
     /// Started from this project's export, which has since changed: these fields differ.
@@ -43,7 +43,7 @@ pub enum Adoption {
 
 /// Whether `container` (not created by stackctl) was started from `export` and still matches;
 /// `adopted_before` when a deploy already recorded it in the state file.
-pub fn adoption(
+pub(crate) fn adoption(
     container: &ObservedContainer,
     export: Option<&ComposeExport>,
     adopted_before: bool,
@@ -65,7 +65,7 @@ pub fn adoption(
 
 /// Whether `docker compose up` started `container` from the file at one of `paths` (its
 /// `config_files` label, comma-separated, names the files compose read).
-pub fn started_from(container: &ObservedContainer, paths: &[String]) -> bool {
+pub(crate) fn started_from(container: &ObservedContainer, paths: &[String]) -> bool {
     container
         .label(labels::CONFIG_FILES)
         .is_some_and(|files| files.split(',').any(|f| paths.iter().any(|p| p == f)))
@@ -73,7 +73,10 @@ pub fn started_from(container: &ObservedContainer, paths: &[String]) -> bool {
 
 /// For each service of `rendered` (the export rendered now): how its section of `on_disk`
 /// (the export compose read) differs. A service missing on disk differs as a whole.
-pub fn section_differences(on_disk: &str, rendered: &str) -> BTreeMap<String, Vec<SpecChange>> {
+pub(crate) fn section_differences(
+    on_disk: &str,
+    rendered: &str,
+) -> BTreeMap<String, Vec<SpecChange>> {
     let services = |text: &str| -> serde_json::Map<String, serde_json::Value> {
         serde_yaml::from_str::<serde_json::Value>(text)
             .ok()

@@ -43,7 +43,7 @@ fn sensitive(name: &str) -> bool {
 }
 
 /// Every change from `old` to `new` (two canonical spec JSON objects), fields in name order.
-pub fn spec_changes(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<SpecChange> {
+pub(crate) fn spec_changes(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<SpecChange> {
     let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     let mut changes = Vec::new();
     for key in keys {

@@ -75,7 +75,7 @@ fn canonical_spec(spec: &ServiceSpec, out_dir: &str) -> String {
 /// its secrets, so a changed file or password is noticed. An HMAC-SHA256 under the project's
 /// random `key`: the hash is stored in a 0644 state file and a label, and a plain SHA-256 over
 /// a secret would let anyone test guesses of it offline.
-pub fn config_hash(
+pub(crate) fn config_hash(
     spec: &ServiceSpec,
     files: &BTreeMap<String, RenderedFile>,
     key: &[u8],

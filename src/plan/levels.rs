@@ -7,7 +7,7 @@ use crate::service::ServiceSpec;
 
 /// Services grouped by dependency level (a service after everything it depends on).
 /// Dependencies on services that are not in `specs` are ignored.
-pub fn dependency_levels(specs: &[ServiceSpec]) -> Result<Vec<Vec<String>>, PlanError> {
+pub(crate) fn dependency_levels(specs: &[ServiceSpec]) -> Result<Vec<Vec<String>>, PlanError> {
     let names: BTreeSet<&str> = specs.iter().map(|s| s.name.as_str()).collect();
     let mut placed: BTreeSet<&str> = BTreeSet::new();
     let mut levels = Vec::new();

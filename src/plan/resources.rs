@@ -60,7 +60,7 @@ pub(super) fn missing_volumes(
 }
 
 /// Full names of the named volumes the services mount, in first-use order.
-pub fn volume_names(project: &str, specs: &[ServiceSpec]) -> Vec<String> {
+pub(crate) fn volume_names(project: &str, specs: &[ServiceSpec]) -> Vec<String> {
     let mut names = Vec::new();
     for spec in specs {
         for mount in &spec.mounts {

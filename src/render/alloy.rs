@@ -11,11 +11,11 @@ use super::{Component, Draft, Kind, Stack};
 
 pub use super::log_sources::host_log_mounts;
 
-pub const CONFIG_PATH: &str = "/etc/alloy/config.alloy";
+pub(crate) const CONFIG_PATH: &str = "/etc/alloy/config.alloy";
 /// Positions and WAL; persist it on a volume so restarts do not re-ship logs.
-pub const STORAGE_PATH: &str = "/var/lib/alloy/data";
+pub(crate) const STORAGE_PATH: &str = "/var/lib/alloy/data";
 /// HTTP server (UI, `/-/ready`, `/-/reload`, `/metrics`); Alloy's default binds 127.0.0.1.
-pub const LISTEN_ADDR: &str = "0.0.0.0:12345";
+pub(crate) const LISTEN_ADDR: &str = "0.0.0.0:12345";
 
 #[derive(Debug, Serialize)]
 struct DockerRule {

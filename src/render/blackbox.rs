@@ -20,7 +20,7 @@ pub const CONFIG_FILE: &str = "/etc/blackbox_exporter/blackbox.yml";
 
 /// What blackbox.yml.j2 lays out: every module by name, in name order.
 #[derive(Debug, Serialize)]
-pub struct BlackboxConfig {
+pub(crate) struct BlackboxConfig {
     pub modules: BTreeMap<String, Value>,
 }
 

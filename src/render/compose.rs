@@ -18,10 +18,10 @@ use crate::service::{
 };
 
 /// Path of the export, relative to the output directory (where relative paths start).
-pub const COMPOSE_FILE: &str = "docker-compose.yml";
+pub(crate) const COMPOSE_FILE: &str = "docker-compose.yml";
 
 /// The variable the export reads the Docker socket's group id from (it differs between hosts).
-pub const DOCKER_GID_VARIABLE: &str = "DOCKER_GID";
+pub(crate) const DOCKER_GID_VARIABLE: &str = "DOCKER_GID";
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     if stack.manifest.engine == crate::manifest::EngineKind::Swarm {
@@ -77,7 +77,11 @@ pub fn header(services: &[ServiceSpec]) -> String {
 }
 
 /// The compose model of `services` for project `project` joining `external` networks.
-pub fn compose_file(project: &str, external: &[String], services: &[ServiceSpec]) -> ComposeFile {
+pub(crate) fn compose_file(
+    project: &str,
+    external: &[String],
+    services: &[ServiceSpec],
+) -> ComposeFile {
     let mut file = ComposeFile {
         name: project.to_string(),
         services: IndexMap::new(),
@@ -114,7 +118,7 @@ pub fn compose_file(project: &str, external: &[String], services: &[ServiceSpec]
 }
 
 /// Top-level secret names are global to the project; a container sees only `name`.
-pub fn secret_key(spec: &ServiceSpec, name: &str) -> String {
+pub(crate) fn secret_key(spec: &ServiceSpec, name: &str) -> String {
     format!("{}-{name}", spec.name)
 }
 

@@ -21,12 +21,14 @@ use std::collections::BTreeSet;
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
-pub use panel::{Dashboard, Source, PANEL_TYPES};
+pub use panel::Dashboard;
+pub use panel::Source;
+pub use panel::PANEL_TYPES;
 
 use super::{Draft, Kind, Stack};
 
 /// The dashboard JSON schema version emitted; Grafana 11.0 knows 39–41, later ones migrate up.
-pub const SCHEMA_VERSION: u32 = 41;
+pub(crate) const SCHEMA_VERSION: u32 = 41;
 /// Grafana refuses uids longer than this.
 const MAX_UID: usize = 40;
 
@@ -103,7 +105,7 @@ pub fn generated(stack: &Stack) -> Vec<Dashboard> {
 }
 
 /// The dashboard's JSON model, laid out by the template and pretty-printed.
-pub fn dashboard_json(stack: &Stack, dashboard: &Dashboard) -> anyhow::Result<String> {
+pub(crate) fn dashboard_json(stack: &Stack, dashboard: &Dashboard) -> anyhow::Result<String> {
     let mut tags = vec!["stackctl".to_string(), stack.manifest.project.clone()];
     tags.extend(
         stack

@@ -39,7 +39,7 @@ pub struct Draft {
 const CHECK_APART_BYTES: usize = 256 * 1024;
 
 /// Where secret files appear inside a container.
-pub const SECRETS_DIR: &str = "/run/secrets";
+pub(crate) const SECRETS_DIR: &str = "/run/secrets";
 
 impl Draft {
     pub fn new(env_values: &[String]) -> Self {
@@ -60,7 +60,7 @@ impl Draft {
     /// nothing is built: proving the syntax needs no value tree. The big files (prometheus.yml
     /// with every target, rule files) are where render spends its time, so those are checked
     /// on another core while render goes on, and `finish` fails if one does not parse.
-    pub fn add_yaml(&mut self, path: &str, text: String) -> anyhow::Result<()> {
+    pub(crate) fn add_yaml(&mut self, path: &str, text: String) -> anyhow::Result<()> {
         if text.len() >= CHECK_APART_BYTES {
             let (path, copy) = (path.to_string(), text.clone());
             self.checking
@@ -73,7 +73,7 @@ impl Draft {
     }
 
     /// Adds a JSON file after checking that it parses.
-    pub fn add_json(&mut self, path: &str, text: String) -> anyhow::Result<()> {
+    pub(crate) fn add_json(&mut self, path: &str, text: String) -> anyhow::Result<()> {
         serde_json::from_str::<serde::de::IgnoredAny>(&text)
             .with_context(|| format!("rendered `{path}` is not valid JSON"))?;
         self.add_text(path, text);
@@ -81,14 +81,14 @@ impl Draft {
     }
 
     /// Adds a file in a format stackctl cannot parse back (Alloy's syntax); quote inputs with care.
-    pub fn add_text(&mut self, path: &str, text: String) {
+    pub(crate) fn add_text(&mut self, path: &str, text: String) {
         self.files
             .insert(path.to_string(), RenderedFile::public(text));
     }
 
     /// Writes a secret for `service` into `secrets/<service>/<name>` (0600) and returns the path
     /// the program reads it from (`/run/secrets/<name>`).
-    pub fn add_secret(
+    pub(crate) fn add_secret(
         &mut self,
         service: &str,
         name: &str,
@@ -111,7 +111,7 @@ impl Draft {
 
     /// Whether `secret` holds a value substituted from a `${VAR}` reference (all of it or part).
     /// Errs toward `true`: its only use is to refuse inlining.
-    pub fn is_from_env(&self, secret: &Secret) -> bool {
+    pub(crate) fn is_from_env(&self, secret: &Secret) -> bool {
         self.env_values
             .iter()
             .any(|s| !s.is_empty() && secret.expose().contains(s.as_str()))
@@ -119,7 +119,7 @@ impl Draft {
 
     /// The text of a secret the operator typed into the manifest itself (no `${VAR}`), for a
     /// config key that has no `*_file` variant; `None` for a value from the environment.
-    pub fn inline_literal<'s>(&self, secret: &'s Secret) -> Option<&'s str> {
+    pub(crate) fn inline_literal<'s>(&self, secret: &'s Secret) -> Option<&'s str> {
         (!self.is_from_env(secret)).then(|| secret.expose())
     }
 
@@ -141,7 +141,7 @@ impl Draft {
 
     /// Ends the render: operator problems become a `ManifestError`; a rendered file that does
     /// not parse back is an internal error.
-    pub fn finish(mut self, loaded: &LoadedManifest) -> Result<RenderedStack, RenderError> {
+    pub(crate) fn finish(mut self, loaded: &LoadedManifest) -> Result<RenderedStack, RenderError> {
         for check in std::mem::take(&mut self.checking) {
             check
                 .join()

@@ -15,17 +15,17 @@ use crate::catalog::gates;
 use crate::manifest::Diagnostic;
 use crate::version::Version;
 
-pub const PROMETHEUS_UID: &str = "prometheus";
-pub const LOKI_UID: &str = "loki";
-pub const JAEGER_UID: &str = "jaeger";
-pub const ALERTMANAGER_UID: &str = "alertmanager";
-pub const VICTORIAMETRICS_UID: &str = super::victoriametrics::DATASOURCE_UID;
+pub(crate) const PROMETHEUS_UID: &str = "prometheus";
+pub(crate) const LOKI_UID: &str = "loki";
+pub(crate) const JAEGER_UID: &str = "jaeger";
+pub(crate) const ALERTMANAGER_UID: &str = "alertmanager";
+pub(crate) const VICTORIAMETRICS_UID: &str = super::victoriametrics::DATASOURCE_UID;
 /// Where `rendered/grafana/dashboards` is mounted.
-pub const DASHBOARDS_DIR: &str = "/var/lib/grafana/dashboards";
+pub(crate) const DASHBOARDS_DIR: &str = "/var/lib/grafana/dashboards";
 /// The Grafana image runs as this uid; the secret file is owned by it.
-pub const GRAFANA_UID: u32 = 472;
-pub const ADMIN_PASSWORD_SECRET: &str = "grafana_admin_password";
-pub const DEFAULT_ADMIN_USER: &str = "admin";
+pub(crate) const GRAFANA_UID: u32 = 472;
+pub(crate) const ADMIN_PASSWORD_SECRET: &str = "grafana_admin_password";
+pub(crate) const DEFAULT_ADMIN_USER: &str = "admin";
 const DEFAULT_SCRAPE_INTERVAL: &str = "15s";
 
 /// One datasource this stack provisions.

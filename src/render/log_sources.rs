@@ -16,14 +16,14 @@ use crate::manifest::Diagnostic;
 pub use pipeline::Stage;
 
 /// Where host log directories appear inside the shipper container.
-pub const HOST_ROOT: &str = "/host";
+pub(crate) const HOST_ROOT: &str = "/host";
 
 /// The Docker socket the shipper discovers containers through (mounted read-only).
-pub const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
+pub(crate) const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
 
 /// Labels every Docker container stream carries, from Docker service-discovery meta labels.
 /// (label, source meta label, regex capturing the value).
-pub const DOCKER_LABELS: &[(&str, &str, Option<&str>)] = &[
+pub(crate) const DOCKER_LABELS: &[(&str, &str, Option<&str>)] = &[
     ("container", "__meta_docker_container_name", Some("/(.*)")),
     (
         "service",
@@ -74,11 +74,6 @@ impl LogPlan {
     pub fn processes(&self) -> bool {
         !self.json_fields.is_empty() || !self.stages.is_empty()
     }
-}
-
-/// Whether any shipper runs in this stack.
-pub fn has_shipper(stack: &Stack) -> bool {
-    stack.has(&Kind::Alloy) || stack.has(&Kind::Promtail)
 }
 
 /// Builds the plan, reporting operator problems (no Loki, bad label names, relative paths).
@@ -175,7 +170,7 @@ fn json_fields(fields: &[String], draft: &mut Draft) -> Vec<JsonField> {
 }
 
 /// The label a JSON field becomes: characters outside [a-zA-Z0-9_] become `_`.
-pub fn label_for(field: &str) -> String {
+pub(crate) fn label_for(field: &str) -> String {
     let mut label: String = field
         .chars()
         .map(|c| {
@@ -201,7 +196,7 @@ fn is_identifier(name: &str) -> bool {
 }
 
 /// A label name Loki accepts for a stream (reserved `__` names excluded).
-pub fn is_label_name(name: &str) -> bool {
+pub(crate) fn is_label_name(name: &str) -> bool {
     is_identifier(name) && !name.starts_with("__")
 }
 

@@ -11,9 +11,9 @@ use super::{Component, Draft, Kind, Stack};
 use crate::manifest::{Diagnostic, PromDuration};
 
 /// Where the rendered file appears inside the container (`rendered/loki` → `/etc/loki`).
-pub const CONFIG_PATH: &str = "/etc/loki/loki.yaml";
+pub(crate) const CONFIG_PATH: &str = "/etc/loki/loki.yaml";
 /// Logs are kept this long unless `components.loki.retention` says otherwise.
-pub const DEFAULT_RETENTION: &str = "30d";
+pub(crate) const DEFAULT_RETENTION: &str = "30d";
 const DAY_MILLIS: u64 = 24 * 3600 * 1000;
 
 #[derive(Debug, Serialize)]

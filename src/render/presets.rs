@@ -15,7 +15,8 @@ use std::sync::LazyLock;
 
 use anyhow::Context as _;
 
-pub use data::{format_number, Knob, PresetData};
+pub(crate) use data::format_number;
+pub use data::Knob;
 
 use super::rules::{self, Group, RuleFile, TestFile, RULES_FROM_TESTS};
 use super::{Draft, Kind, Stack, Templates};
@@ -36,7 +37,7 @@ pub static PRESETS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 
 /// Which presets to render, and the problems and warnings the selection raised.
 #[derive(Debug, Default, PartialEq)]
-pub struct Selection {
+pub(crate) struct Selection {
     pub presets: Vec<&'static str>,
     pub problems: Vec<Diagnostic>,
     pub warnings: Vec<String>,
@@ -44,7 +45,7 @@ pub struct Selection {
 
 /// `auto`: every preset that fits; a list: those named (unknown → problem, not fitting →
 /// warning and skipped); `none`: nothing.
-pub fn select(stack: &Stack) -> Selection {
+pub(crate) fn select(stack: &Stack) -> Selection {
     let mut selection = Selection::default();
     match &stack.manifest.alerts.presets {
         PresetSelection::None => {}
@@ -178,7 +179,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
 }
 
 /// Placeholder values for preset `name`: jobs, then knobs (defaults, overridden by thresholds).
-pub fn placeholder_values(
+pub(crate) fn placeholder_values(
     stack: &Stack,
     name: &str,
     knobs: &BTreeMap<String, Knob>,

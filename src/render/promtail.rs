@@ -10,11 +10,12 @@ use super::{yaml_overlay, Component, Draft, Kind, Stack};
 
 pub use super::log_sources::host_log_mounts;
 
-pub const CONFIG_PATH: &str = "/etc/promtail/promtail.yaml";
+pub(crate) const CONFIG_PATH: &str = "/etc/promtail/promtail.yaml";
 /// Mount the shipper's data volume here so positions survive a restart.
 pub const DATA_DIR: &str = "/var/lib/promtail";
 
-pub const EOL_WARNING: &str = "Promtail is end of life since 2026-03-02 and receives no fixes; \
+pub(crate) const EOL_WARNING: &str =
+    "Promtail is end of life since 2026-03-02 and receives no fixes; \
 replace `components.promtail` with `components.alloy: {}` (same `logs` settings)";
 
 #[derive(Debug, Serialize)]

@@ -94,7 +94,7 @@ impl RenderedFile {
 
     /// A file read back from the output directory, typed by where it lives: everything under
     /// `secrets/` is a secret.
-    pub fn from_disk(path: &str, text: String) -> Self {
+    pub(crate) fn from_disk(path: &str, text: String) -> Self {
         if path.starts_with("secrets/") {
             Self::secret(Secret::new(text))
         } else {

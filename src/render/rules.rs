@@ -13,23 +13,30 @@ mod user_files;
 
 use std::collections::BTreeMap;
 
-pub use expand::{expand, RuleProblem};
-pub use model::{Group, RenderedRule, RuleFile};
-pub use unit_tests::{
-    AlertTest, ExpectedAlert, ExpectedSample, ExprTest, InputSeries, TestFile, UnitTest,
-};
+pub use expand::expand;
+pub use expand::RuleProblem;
+pub use model::Group;
+pub use model::RenderedRule;
+pub use model::RuleFile;
+pub use unit_tests::AlertTest;
+pub use unit_tests::ExpectedAlert;
+pub use unit_tests::ExpectedSample;
+pub use unit_tests::ExprTest;
+pub use unit_tests::InputSeries;
+pub(crate) use unit_tests::TestFile;
+pub use unit_tests::UnitTest;
 
 use super::{Draft, Kind, Stack};
 use crate::manifest::{Diagnostic, RuleGroup};
 use crate::version::Version;
 
 /// Rendered rule files, relative to the output directory (mounted at `/etc/prometheus/rules`).
-pub const RULES_DIR: &str = "prometheus/rules";
+pub(crate) const RULES_DIR: &str = "prometheus/rules";
 /// promtool unit tests, relative to the output directory (not mounted; run by `validate`).
-pub const TESTS_DIR: &str = "prometheus/tests";
+pub(crate) const TESTS_DIR: &str = "prometheus/tests";
 /// How a test file in `TESTS_DIR` names a rule file in `RULES_DIR` (promtool resolves
 /// `rule_files` against the test file's own directory).
-pub const RULES_FROM_TESTS: &str = "../rules";
+pub(crate) const RULES_FROM_TESTS: &str = "../rules";
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let Some(prometheus) = stack.get(&Kind::Prometheus) else {
@@ -55,7 +62,7 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
 }
 
 /// `alerts.groups` as a rule file for `version`, with every problem found on the way.
-pub fn user_groups(groups: &[RuleGroup], version: Version) -> (RuleFile, Vec<Diagnostic>) {
+pub(crate) fn user_groups(groups: &[RuleGroup], version: Version) -> (RuleFile, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut seen = BTreeMap::new();
     let mut out = Vec::new();
@@ -113,18 +120,18 @@ fn invalid_duration(path: &str, raw: &str) -> Diagnostic {
 }
 
 /// Whether rule groups may carry `labels` (Prometheus 3.0 added them).
-pub fn supports_group_labels(version: Version) -> bool {
+pub(crate) fn supports_group_labels(version: Version) -> bool {
     crate::catalog::gates::PROMETHEUS_GROUP_LABELS.holds(&version)
 }
 
 /// Whether alerting rules may carry `keep_firing_for` (Prometheus 2.42 added it).
-pub fn supports_keep_firing_for(version: Version) -> bool {
+pub(crate) fn supports_keep_firing_for(version: Version) -> bool {
     crate::catalog::gates::PROMETHEUS_KEEP_FIRING_FOR.holds(&version)
 }
 
 /// Before Prometheus 3.0 a group cannot carry labels: they move onto each of its rules (a label
 /// the rule sets itself wins, as it would in 3.x).
-pub fn fit_to_release(mut file: RuleFile, version: Version) -> RuleFile {
+pub(crate) fn fit_to_release(mut file: RuleFile, version: Version) -> RuleFile {
     if supports_group_labels(version) {
         return file;
     }
@@ -142,7 +149,7 @@ pub fn fit_to_release(mut file: RuleFile, version: Version) -> RuleFile {
 }
 
 /// Renders `prometheus/rules/<name>.yml` through the rule-file template.
-pub fn write_rule_file(
+pub(crate) fn write_rule_file(
     stack: &Stack,
     draft: &mut Draft,
     name: &str,
@@ -152,7 +159,7 @@ pub fn write_rule_file(
     draft.add_yaml(&format!("{RULES_DIR}/{name}.yml"), text)
 }
 
-pub fn rule_file_text(stack: &Stack, name: &str, file: &RuleFile) -> anyhow::Result<String> {
+pub(crate) fn rule_file_text(stack: &Stack, name: &str, file: &RuleFile) -> anyhow::Result<String> {
     stack.templates.render(
         "rules/rules.yml.j2",
         minijinja::context! { name => name, project => &stack.manifest.project, groups => &file.groups },
@@ -160,7 +167,7 @@ pub fn rule_file_text(stack: &Stack, name: &str, file: &RuleFile) -> anyhow::Res
 }
 
 /// Renders `prometheus/tests/<name>.yml` through the unit-test template.
-pub fn write_test_file(
+pub(crate) fn write_test_file(
     stack: &Stack,
     draft: &mut Draft,
     name: &str,

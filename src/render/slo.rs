@@ -28,17 +28,17 @@ use super::{Draft, Kind, Stack};
 use crate::manifest::Slo;
 use check::check;
 
-pub const ERROR_RATIO_PREFIX: &str = "slo:sli_error:ratio_rate";
-pub const OBJECTIVE: &str = "slo:objective:ratio";
-pub const ERROR_BUDGET: &str = "slo:error_budget:ratio";
-pub const ERROR_BUDGET_REMAINING: &str = "slo:error_budget_remaining:ratio";
-pub const PAGE_ALERT: &str = "SloErrorBudgetBurnPage";
-pub const TICKET_ALERT: &str = "SloErrorBudgetBurnTicket";
+pub(crate) const ERROR_RATIO_PREFIX: &str = "slo:sli_error:ratio_rate";
+pub(crate) const OBJECTIVE: &str = "slo:objective:ratio";
+pub(crate) const ERROR_BUDGET: &str = "slo:error_budget:ratio";
+pub(crate) const ERROR_BUDGET_REMAINING: &str = "slo:error_budget_remaining:ratio";
+pub(crate) const PAGE_ALERT: &str = "SloErrorBudgetBurnPage";
+pub(crate) const TICKET_ALERT: &str = "SloErrorBudgetBurnTicket";
 /// The SLO window when `window` is not given.
-pub const DEFAULT_WINDOW: &str = "30d";
+pub(crate) const DEFAULT_WINDOW: &str = "30d";
 
 /// Error-ratio windows recorded for burn-rate alerts.
-pub const BURN_WINDOWS: [&str; 7] = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
+pub(crate) const BURN_WINDOWS: [&str; 7] = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
 
 /// (long window, short window, burn factor) pairs of one alert.
 type BurnPairs = [(&'static str, &'static str, f64); 2];
@@ -68,7 +68,7 @@ pub fn window(slo: &Slo) -> &str {
 }
 
 /// The recorded error ratio over `window` (`slo:sli_error:ratio_rate1h`).
-pub fn error_ratio_metric(window: &str) -> String {
+pub(crate) fn error_ratio_metric(window: &str) -> String {
     format!("{ERROR_RATIO_PREFIX}{window}")
 }
 
@@ -205,7 +205,7 @@ fn selector(slo: &str) -> String {
 }
 
 /// Share of bad events over `window`. No error series at all counts as no errors.
-pub fn error_ratio_expr(slo: &Slo, window: &str) -> String {
+pub(crate) fn error_ratio_expr(slo: &Slo, window: &str) -> String {
     match (&slo.errors, &slo.total, &slo.latency) {
         (Some(errors), Some(total), _) => {
             format!("(sum(rate({errors}[{window}])) or vector(0))\n/\nsum(rate({total}[{window}]))")

@@ -107,7 +107,7 @@ pub fn read(dir: &Path, path: &Path, key: &str, draft: &mut Draft) -> Option<Sou
 
 /// A YAML parse error as a position and a kind, without any text of the file: serde_yaml
 /// quotes scalars (`invalid type: string "..."`), which could be a secret.
-pub fn parse_problem(error: &serde_yaml::Error) -> String {
+pub(crate) fn parse_problem(error: &serde_yaml::Error) -> String {
     let message = error.to_string();
     let kind = conceal_quoted(message.split(" at line ").next().unwrap_or(&message));
     match error.location() {

@@ -12,7 +12,7 @@
 //! (`ca_file`, Grafana's `tlsCACert`), and stackctl's own client trusts only it.
 
 use crate::manifest::Secret;
-pub use crate::manifest::{
+pub(crate) use crate::manifest::{
     tls_dir as dir, TlsPair as Pair, TLS_CERT as CERT, TLS_DIR as DIR, TLS_KEY as KEY,
 };
 
@@ -52,7 +52,7 @@ pub fn generate(project: &str, names: Vec<String>) -> anyhow::Result<Pair> {
 }
 
 /// The `tls_server_config` lines of a `web.config.file` (Prometheus' exporter toolkit).
-pub fn server_config(secrets_dir: &str) -> String {
+pub(crate) fn server_config(secrets_dir: &str) -> String {
     format!(
         "tls_server_config:\n  cert_file: {secrets_dir}/{CERT}\n  key_file: {secrets_dir}/{KEY}\n"
     )

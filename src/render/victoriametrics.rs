@@ -10,14 +10,14 @@ use crate::render::{Component, Stack};
 /// Where the data volume is mounted.
 pub const DATA_DIR: &str = "/victoria-metrics-data";
 /// The path of Prometheus' remote-write protocol.
-pub const WRITE_PATH: &str = "/api/v1/write";
+pub(crate) const WRITE_PATH: &str = "/api/v1/write";
 /// Grafana's datasource uid for it.
-pub const DATASOURCE_UID: &str = "victoriametrics";
+pub(crate) const DATASOURCE_UID: &str = "victoriametrics";
 /// Prometheus' default scrape interval, the dedup interval of an HA pair when none is set.
 const DEFAULT_SCRAPE_INTERVAL: &str = "15s";
 
 /// `http://victoriametrics:8428/api/v1/write`.
-pub fn write_url(vm: &Component) -> String {
+pub(crate) fn write_url(vm: &Component) -> String {
     format!("{}{WRITE_PATH}", vm.internal_url())
 }
 

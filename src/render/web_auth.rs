@@ -20,20 +20,20 @@ use crate::render::{Draft, Kind, Stack};
 
 /// The user every protected program accepts.
 pub const USER: &str = "stackctl";
-pub use crate::manifest::PASSWORD_VAR;
+pub(crate) use crate::manifest::PASSWORD_VAR;
 /// The web config each protected program reads (`/run/secrets/web.yml`).
-pub const WEB_CONFIG: &str = "web.yml";
+pub(crate) const WEB_CONFIG: &str = "web.yml";
 /// The password as a file, for clients inside the stack (`/run/secrets/web-password`).
-pub const PASSWORD_FILE: &str = "web-password";
+pub(crate) const PASSWORD_FILE: &str = "web-password";
 /// The stack's certificate as a file, for clients inside the stack (`/run/secrets/web-ca.crt`).
-pub const CA_FILE: &str = "web-ca.crt";
+pub(crate) const CA_FILE: &str = "web-ca.crt";
 /// bcrypt cost: each request is checked (the exporter toolkit caches good logins).
 const COST: u32 = 10;
 /// The programs run as `nobody`; their secret files must be readable by that user.
 pub(crate) const NOBODY: u32 = 65534;
 
 /// Whether `bind` keeps the stack on this host.
-pub fn is_loopback(bind: &str) -> bool {
+pub(crate) fn is_loopback(bind: &str) -> bool {
     let host = bind.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
@@ -45,7 +45,7 @@ pub fn exposed(stack: &Stack) -> bool {
 }
 
 /// The programs a web config protects.
-pub fn protects(kind: &Kind) -> bool {
+pub(crate) fn protects(kind: &Kind) -> bool {
     matches!(
         kind,
         Kind::Prometheus | Kind::Alertmanager | Kind::Pushgateway
@@ -98,7 +98,7 @@ pub fn host_ip(stack: &Stack, kind: &Kind) -> String {
 
 /// `web.yml`: basic auth for `stackctl` with the bcrypt hash of `password`, and HTTPS with the
 /// stack's certificate when `tls`.
-pub fn web_config(password: &Secret, tls: bool) -> anyhow::Result<String> {
+pub(crate) fn web_config(password: &Secret, tls: bool) -> anyhow::Result<String> {
     let digest = Sha256::digest(format!("stackctl web.yml\0{}", password.expose()));
     let mut salt = [0u8; 16];
     salt.copy_from_slice(&digest[..16]);
@@ -201,14 +201,14 @@ pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
 /// file when it requires basic auth, the certificate to trust when it serves HTTPS. Both
 /// `None` for a program that is open (a loopback stack).
 #[derive(Debug, Default)]
-pub struct ClientFiles {
+pub(crate) struct ClientFiles {
     pub password_file: Option<String>,
     pub ca_file: Option<String>,
 }
 
 /// The files a client inside the stack (`service`, running as `uid`) reads to call `kind`,
 /// added to its secrets.
-pub fn client_files(
+pub(crate) fn client_files(
     stack: &Stack,
     kind: &Kind,
     service: &str,

@@ -11,7 +11,7 @@ use serde_yaml::{Mapping, Value};
 use crate::render::Draft;
 
 /// Adds the YAML file `path`, with `extra` (from manifest key `key`) merged in when given.
-pub fn add_yaml(
+pub(crate) fn add_yaml(
     draft: &mut Draft,
     path: &str,
     text: String,
@@ -37,7 +37,7 @@ fn merged(text: &str, extra: &Mapping, key: &str) -> anyhow::Result<String> {
 }
 
 /// Merges `extra` into `base` following the rules above.
-pub fn deep_merge(base: &mut Mapping, extra: &Mapping) {
+pub(crate) fn deep_merge(base: &mut Mapping, extra: &Mapping) {
     for (key, value) in extra {
         match (base.get_mut(key), value) {
             (_, Value::Null) => {

@@ -12,7 +12,7 @@ const CONFIG_MODE: u32 = 0o444;
 const SECRET_MODE: u32 = 0o400;
 
 /// Every rendered file under `config_dir/` at `container_dir/…`, plus the secrets of `service`.
-pub fn for_service(
+pub(crate) fn for_service(
     rendered: &RenderedStack,
     service: &str,
     config_dir: &str,

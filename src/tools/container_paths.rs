@@ -15,14 +15,19 @@ const LIST_KEYS: &[&str] = &["rule_files", "scrape_config_files", "files", "temp
 
 /// Container directory prefixes and the host directories holding the same files.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathMap {
+pub(crate) struct PathMap {
     entries: Vec<(String, PathBuf)>,
 }
 
 impl PathMap {
     /// The layout every service uses: `<work>/<config_dir>` is mounted at `container_dir`, and
     /// `<work>/secrets/<service>/` at `/run/secrets/`.
-    pub fn for_service(work: &Path, service: &str, config_dir: &str, container_dir: &str) -> Self {
+    pub(crate) fn for_service(
+        work: &Path,
+        service: &str,
+        config_dir: &str,
+        container_dir: &str,
+    ) -> Self {
         let container_dir = container_dir.trim_end_matches('/');
         Self {
             entries: vec![
@@ -36,7 +41,7 @@ impl PathMap {
     }
 
     /// The host path of a container path, when it lies under a mapped directory.
-    pub fn to_host(&self, container_path: &str) -> Option<String> {
+    pub(crate) fn to_host(&self, container_path: &str) -> Option<String> {
         self.entries.iter().find_map(|(prefix, host)| {
             container_path
                 .strip_prefix(prefix.as_str())
@@ -45,7 +50,7 @@ impl PathMap {
     }
 
     /// The config text with every file path key pointing at the host copy.
-    pub fn rewrite_yaml(&self, text: &str) -> anyhow::Result<String> {
+    pub(crate) fn rewrite_yaml(&self, text: &str) -> anyhow::Result<String> {
         let mut value: Value =
             serde_yaml::from_str(text).context("the rendered file is not YAML")?;
         self.rewrite(&mut value);

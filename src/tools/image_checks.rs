@@ -90,7 +90,8 @@ impl ImageCheckOutcome {
         result
     }
 
-    pub fn is_failure(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_failure(&self) -> bool {
         matches!(self, ImageCheckOutcome::Failed { .. })
     }
 }

@@ -11,7 +11,7 @@ use crate::docker::{InjectedFile, OneShotOutput};
 use crate::render::{RenderedStack, Stack};
 
 /// Runs programs in images through `crate::docker`, on a runtime of its own.
-pub struct DockerImages {
+pub(crate) struct DockerImages {
     runtime: tokio::runtime::Runtime,
 }
 
@@ -25,7 +25,11 @@ impl DockerImages {
     }
 
     /// The in-image checks of the other components (`loki -verify-config`, `alloy validate`, ...).
-    pub fn component_checks(&self, stack: &Stack, rendered: &RenderedStack) -> Vec<CheckResult> {
+    pub(crate) fn component_checks(
+        &self,
+        stack: &Stack,
+        rendered: &RenderedStack,
+    ) -> Vec<CheckResult> {
         let checks = image_checks::checks(stack, rendered);
         self.runtime
             .block_on(image_checks::run(checks))

@@ -47,13 +47,13 @@ fn is_executable(path: &Path) -> bool {
 }
 
 /// `promtool, version 2.42.0+ds (branch: ...)` → 2.42.0.
-pub fn parse_version(text: &str) -> Option<Version> {
+pub(crate) fn parse_version(text: &str) -> Option<Version> {
     let rest = text.split("version ").nth(1)?;
     Version::parse(rest.split_whitespace().next()?)
 }
 
 /// Writes `text` to `path` readable by its owner only (local copies may name secret files).
-pub fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+pub(crate) fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     crate::atomic_file::write(path, text, 0o600)
 }
 

@@ -170,14 +170,19 @@ const KEYS: &[Added] = &[
 
 /// A key the target release has and the checker's release lacks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewerKey {
+pub(crate) struct NewerKey {
     pub key: String,
     pub since: Version,
     pub source: &'static str,
 }
 
 /// `key` when it was added after `checker` and is known to `target`.
-pub fn newer_key(config: Config, key: &str, checker: Version, target: Version) -> Option<NewerKey> {
+pub(crate) fn newer_key(
+    config: Config,
+    key: &str,
+    checker: Version,
+    target: Version,
+) -> Option<NewerKey> {
     KEYS.iter()
         .filter(|row| row.config == config && row.key == key)
         .map(|row| NewerKey {
@@ -189,7 +194,7 @@ pub fn newer_key(config: Config, key: &str, checker: Version, target: Version) -
 }
 
 /// The key names a checker called unknown: Go's yaml says `field NAME not found in type T`.
-pub fn unknown_fields(output: &str) -> Vec<String> {
+pub(crate) fn unknown_fields(output: &str) -> Vec<String> {
     let mut out: Vec<String> = output
         .split("field ")
         .skip(1)

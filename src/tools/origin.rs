@@ -25,7 +25,7 @@ pub struct Origin {
 }
 
 /// The manifest places named in `output`, in the order the manifest has them.
-pub fn locate(output: &str, loaded: &LoadedManifest) -> Vec<Origin> {
+pub(crate) fn locate(output: &str, loaded: &LoadedManifest) -> Vec<Origin> {
     let Ok(tree) = serde_yaml::from_str::<Value>(&loaded.source) else {
         return Vec::new();
     };

@@ -15,7 +15,7 @@ use crate::render::{RenderedStack, Stack};
 const CONFIG: &str = "prometheus/prometheus.yml";
 const CONTAINER_DIR: &str = "/etc/prometheus";
 /// Local-check copies are written beside the originals, under this prefix.
-pub const LOCAL_COPY_PREFIX: &str = ".local-check-";
+pub(crate) const LOCAL_COPY_PREFIX: &str = ".local-check-";
 
 /// The checks of the Prometheus files in `target` (rendered for the stack's release); a local
 /// `program` judges `local`, the same manifest rendered for the program's own release.
@@ -117,7 +117,11 @@ fn batch(
 
 /// Writes a 0600 copy of `file` (under `dir`) whose container paths point into `dir`; returns
 /// its path relative to `dir`.
-pub fn local_copy(dir: &std::path::Path, file: &str, map: &PathMap) -> anyhow::Result<String> {
+pub(crate) fn local_copy(
+    dir: &std::path::Path,
+    file: &str,
+    map: &PathMap,
+) -> anyhow::Result<String> {
     let text = fs_err::read_to_string(dir.join(file))?;
     let rewritten = map
         .rewrite_yaml(&text)

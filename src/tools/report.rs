@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::{CheckOutcome, CheckResult};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// 1 when a check failed, or with `strict` when one is `UNSURE` or did not run; else 0.
 pub fn exit_code(results: &[CheckResult], strict: bool) -> u8 {

@@ -48,7 +48,7 @@ impl Scratch {
 
 /// Once a signal has arrived, parks the calling thread so that it neither reports results
 /// nor exits with its own code while the handler cleans up and exits with 128 + signal.
-pub fn wait_if_interrupted() {
+pub(crate) fn wait_if_interrupted() {
     while INTERRUPTED.load(Ordering::SeqCst) {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }

@@ -12,10 +12,10 @@ use rustix::fs::{Mode, OFlags};
 use super::tree::Tree;
 use crate::atomic_file;
 
-pub const KEY_FILE: &str = ".stackctl-hash-key";
+pub(crate) const KEY_FILE: &str = ".stackctl-hash-key";
 
 /// 32 random bytes; never printed.
-pub struct HashKey([u8; 32]);
+pub(crate) struct HashKey([u8; 32]);
 
 impl std::fmt::Debug for HashKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -24,7 +24,7 @@ impl std::fmt::Debug for HashKey {
 }
 
 impl HashKey {
-    pub fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.0
     }
 
@@ -34,7 +34,7 @@ impl HashKey {
     /// its name (`atomic_file::Staged::link_new`), so a concurrent run sees either no key file
     /// or a complete one, never an empty file; of two runs racing, the first link wins and the
     /// other reads its key.
-    pub fn load_or_create(out_dir: &std::path::Path) -> anyhow::Result<Self> {
+    pub(crate) fn load_or_create(out_dir: &std::path::Path) -> anyhow::Result<Self> {
         let tree = Tree::open(out_dir)?;
         let shown = out_dir.join(KEY_FILE);
         match Self::read(&tree, &shown) {

@@ -11,22 +11,22 @@ use rustix::fs::{Mode, OFlags};
 use super::tree::Tree;
 use crate::lockfile::{self, HeldLock};
 
-pub const LOCK_FILE: &str = ".stackctl-lock";
+pub(crate) const LOCK_FILE: &str = ".stackctl-lock";
 
 /// How long a second render waits for the first before it gives up.
 const WAIT: Duration = Duration::from_secs(120);
 
-pub struct OutputLock {
+pub(crate) struct OutputLock {
     _held: HeldLock,
 }
 
 impl OutputLock {
     /// Takes the lock, waiting while another stackctl holds it.
-    pub fn acquire(tree: &Tree) -> anyhow::Result<Self> {
+    pub(crate) fn acquire(tree: &Tree) -> anyhow::Result<Self> {
         Self::acquire_within(tree, WAIT)
     }
 
-    pub fn acquire_within(tree: &Tree, wait: Duration) -> anyhow::Result<Self> {
+    pub(crate) fn acquire_within(tree: &Tree, wait: Duration) -> anyhow::Result<Self> {
         let shown = tree.path().join(LOCK_FILE);
         // Opened inside the directory already held open, never through a link.
         let fd = rustix::fs::openat(

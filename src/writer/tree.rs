@@ -19,20 +19,20 @@ use crate::atomic_file;
 pub use crate::atomic_file::Staged;
 
 /// Rendered directories: 0755 whatever the umask (a shared host may run with umask 000).
-pub const DIR_MODE: u32 = 0o755;
+pub(crate) const DIR_MODE: u32 = 0o755;
 /// `secrets/` and everything below it.
-pub const SECRET_DIR_MODE: u32 = 0o700;
+pub(crate) const SECRET_DIR_MODE: u32 = 0o700;
 
 /// Prefix of the hard link that keeps a replaced file until the whole switch succeeded.
 const OLD_PREFIX: &str = ".stackctl-old-";
 
-pub struct Tree {
+pub(crate) struct Tree {
     root: OwnedFd,
     path: PathBuf,
 }
 
 /// What is at a path now.
-pub enum Existing {
+pub(crate) enum Existing {
     Missing,
     File {
         contents: Vec<u8>,
@@ -45,7 +45,7 @@ pub enum Existing {
 
 /// A file renamed into place whose previous version (if any) is still kept under a hard link,
 /// so the switch of the whole tree can be undone until it has succeeded.
-pub struct Committed {
+pub(crate) struct Committed {
     dir: OwnedFd,
     name: String,
     /// The link to the replaced file; `None` when the name was new.
@@ -143,7 +143,7 @@ impl Tree {
 
     /// Like `commit`, but first keeps the file it replaces under a hard link beside it, so that
     /// `Committed::undo` can put it back.
-    pub fn commit_undoable(&self, staged: Staged) -> anyhow::Result<Committed> {
+    pub(crate) fn commit_undoable(&self, staged: Staged) -> anyhow::Result<Committed> {
         let stat = rustix::fs::statat(staged.dir(), staged.name(), AtFlags::SYMLINK_NOFOLLOW);
         let old = match stat {
             Ok(s) if FileType::from_raw_mode(s.st_mode) == FileType::RegularFile => {
@@ -180,7 +180,7 @@ impl Tree {
     }
 
     /// Sets the mode of the existing regular file `rel` (never through a link).
-    pub fn set_mode(&self, rel: &str, mode: u32) -> anyhow::Result<()> {
+    pub(crate) fn set_mode(&self, rel: &str, mode: u32) -> anyhow::Result<()> {
         let (parents, name) = split(rel);
         let dir = self.walk(&parents, None)?.context("directory vanished")?;
         let fd = rustix::fs::openat(
@@ -199,7 +199,7 @@ impl Tree {
 
     /// Deletes the file `rel` and the directories it leaves empty. A path through a symlink,
     /// or one that is no longer a plain file, is left alone: `false`.
-    pub fn remove_stale(&self, rel: &str) -> anyhow::Result<bool> {
+    pub(crate) fn remove_stale(&self, rel: &str) -> anyhow::Result<bool> {
         let (parents, name) = split(rel);
         let mut chain: Vec<OwnedFd> = Vec::new();
         for part in &parents {
@@ -307,7 +307,7 @@ impl Committed {
 
     /// The switch failed: puts the old version back (renamed over the new one, atomically), or
     /// removes the new file when there was none.
-    pub fn undo(self) {
+    pub(crate) fn undo(self) {
         let _ = match &self.old {
             Some(link) => {
                 rustix::fs::renameat(&self.dir, link.as_str(), &self.dir, self.name.as_str())

@@ -20,7 +20,7 @@ pub const MANIFEST: &str = "stackctl-backup.json";
 pub const FORMAT: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BackupManifest {
+pub(crate) struct BackupManifest {
     pub format: u32,
     pub project: String,
     /// RFC 3339, UTC.
@@ -31,7 +31,7 @@ pub struct BackupManifest {
 
 /// One volume's part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedVolume {
+pub(crate) struct SavedVolume {
     pub service: String,
     /// The volume's key without the project prefix (`prometheus-data`).
     pub key: String,
@@ -45,19 +45,19 @@ pub struct SavedVolume {
 }
 
 impl SavedVolume {
-    pub fn part_name(key: &str) -> String {
+    pub(crate) fn part_name(key: &str) -> String {
         format!("volumes/{key}.tar")
     }
 }
 
 /// A part spooled to a private temporary file while it is read from Docker.
-pub struct Spooled {
+pub(crate) struct Spooled {
     pub volume: SavedVolume,
     pub file: PathBuf,
 }
 
 /// Hashes `file` (a spooled part): (sha256 hex, size).
-pub fn digest_file(file: &Path) -> anyhow::Result<(String, u64)> {
+pub(crate) fn digest_file(file: &Path) -> anyhow::Result<(String, u64)> {
     let mut reader = BufReader::new(
         File::open(file).with_context(|| format!("cannot read `{}`", file.display()))?,
     );
@@ -110,7 +110,7 @@ pub fn write(
 }
 
 /// Reads the manifest (the first entry) of the archive at `path`.
-pub fn read_manifest(path: &Path) -> anyhow::Result<BackupManifest> {
+pub(crate) fn read_manifest(path: &Path) -> anyhow::Result<BackupManifest> {
     let mut archive = open(path)?;
     let mut entries = archive.entries()?;
     let mut first = entries
@@ -156,7 +156,7 @@ pub fn verify(path: &Path, manifest: &BackupManifest) -> anyhow::Result<()> {
 }
 
 /// Copies the part `part` of the archive into `file`.
-pub fn extract_part(path: &Path, part: &str, file: &Path) -> anyhow::Result<()> {
+pub(crate) fn extract_part(path: &Path, part: &str, file: &Path) -> anyhow::Result<()> {
     let mut found = false;
     for_each_part(path, |name, entry| {
         if name == part {

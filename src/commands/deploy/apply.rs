@@ -18,7 +18,7 @@ use crate::plan::{DesiredService, Plan, ServiceAction, ServiceStep};
 const STOP_TIMEOUT_SECS: i64 = 10;
 
 /// What happened to each service, in plan order (`created`, `recreated`, `started`, `unchanged`).
-pub type Outcomes = Vec<(String, String)>;
+pub(crate) type Outcomes = Vec<(String, String)>;
 
 pub async fn apply<E: Engine>(
     engine: &E,

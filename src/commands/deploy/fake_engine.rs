@@ -13,7 +13,7 @@ use crate::docker::{
 type FakeContainer = (String, RunState, BTreeMap<String, String>);
 
 #[derive(Default)]
-pub struct FakeEngine {
+pub(crate) struct FakeEngine {
     pub calls: RefCell<Vec<String>>,
     /// id → (name, state, labels)
     containers: RefCell<BTreeMap<String, FakeContainer>>,
@@ -34,7 +34,7 @@ impl FakeEngine {
             .unwrap_or_else(|| name.to_string())
     }
 
-    pub fn add_running(&self, id: &str, name: &str) {
+    pub(crate) fn add_running(&self, id: &str, name: &str) {
         self.containers
             .borrow_mut()
             .insert(id.into(), (name.into(), RunState::Running, BTreeMap::new()));

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-pub use crate::http_client::{get_as, Method, Reply, Unanswered};
+pub use crate::http_client::Method;
+pub(crate) use crate::http_client::{get_as, Reply, Unanswered};
 
 /// Calls `url`; `Err` (an `Unanswered`) only when no HTTP answer came (refused, timeout).
 pub async fn call(

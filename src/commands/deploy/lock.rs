@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use crate::lockfile::{self, HeldLock};
 
 /// Held while the command runs; dropping it (or exiting) releases the lock.
-pub type ProjectLock = HeldLock;
+pub(crate) type ProjectLock = HeldLock;
 
 /// Where the lock of the output directory `out_dir` lives.
 pub fn path(out_dir: &Path) -> PathBuf {
@@ -24,7 +24,7 @@ pub fn path(out_dir: &Path) -> PathBuf {
 
 /// Takes the project's lock for `command`, waiting (with a message naming the holder) while
 /// another stackctl holds it.
-pub fn acquire(out_dir: &Path, project: &str, command: &str) -> anyhow::Result<ProjectLock> {
+pub(crate) fn acquire(out_dir: &Path, project: &str, command: &str) -> anyhow::Result<ProjectLock> {
     let path = path(out_dir);
     if let Some(parent) = path.parent() {
         fs_err::create_dir_all(parent)?;

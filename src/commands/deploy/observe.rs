@@ -11,7 +11,7 @@ use super::state::DeployedState;
 use crate::docker::{labels, Engine};
 use crate::plan::Observed;
 
-pub async fn observe<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Observed> {
+pub(crate) async fn observe<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Observed> {
     let project = &session.project;
     let images: BTreeSet<&str> = session
         .desired

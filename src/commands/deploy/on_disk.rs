@@ -13,7 +13,7 @@ use crate::render::RenderedFile;
 /// The text on disk of each path in `rendered` that exists there as a regular file (a symlink
 /// planted in the output directory is not followed), typed as the rendered file is: a secret
 /// read back stays a secret.
-pub fn read_rendered(
+pub(crate) fn read_rendered(
     out_dir: &Path,
     rendered: &BTreeMap<String, RenderedFile>,
 ) -> BTreeMap<String, RenderedFile> {
@@ -27,7 +27,7 @@ pub fn read_rendered(
 }
 
 /// A regular file's text; `None` when it is missing, a link, or not UTF-8.
-pub fn read_regular(path: &Path) -> Option<String> {
+pub(crate) fn read_regular(path: &Path) -> Option<String> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.file_type().is_file() {
         return None;
@@ -36,7 +36,7 @@ pub fn read_regular(path: &Path) -> Option<String> {
 }
 
 /// Config hash of each service's files as they are on disk.
-pub fn config_hashes(session: &Session) -> anyhow::Result<BTreeMap<String, String>> {
+pub(crate) fn config_hashes(session: &Session) -> anyhow::Result<BTreeMap<String, String>> {
     let key = crate::writer::HashKey::load_or_create(&session.out_dir)?;
     let files = read_rendered(&session.out_dir, &session.stack.files);
     Ok(session
@@ -75,7 +75,7 @@ pub fn compose_export(session: &Session) -> Option<ComposeExport> {
 
 /// The absolute paths that name the export in `out_dir`, as given and with symlinks resolved:
 /// compose records the one it was run with in each container's `config_files` label.
-pub fn export_paths(out_dir: &Path) -> Vec<String> {
+pub(crate) fn export_paths(out_dir: &Path) -> Vec<String> {
     let path = out_dir.join(COMPOSE_FILE);
     let mut paths = vec![path.to_string_lossy().into_owned()];
     if let Ok(real) = std::fs::canonicalize(&path) {
@@ -89,7 +89,7 @@ pub fn export_paths(out_dir: &Path) -> Vec<String> {
 
 /// The named volumes (keys, `prometheus-data`) the export on disk in `out_dir` declares;
 /// empty when there is none.
-pub fn export_volumes(out_dir: &Path) -> Vec<String> {
+pub(crate) fn export_volumes(out_dir: &Path) -> Vec<String> {
     let Some(text) = read_regular(&out_dir.join(COMPOSE_FILE)) else {
         return Vec::new();
     };

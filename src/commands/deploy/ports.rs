@@ -12,7 +12,7 @@ use crate::service::ServiceSpec;
 /// Recreated services are not checked (their old container holds the port until it is
 /// removed), nor started ones (a container a killed deploy was starting may hold it already);
 /// Docker's own refusal is explained by `explain_start_error`.
-pub fn check_free(session: &Session, plan: &Plan) -> anyhow::Result<()> {
+pub(crate) fn check_free(session: &Session, plan: &Plan) -> anyhow::Result<()> {
     for step in plan.steps() {
         if step.action != ServiceAction::Create {
             continue;
@@ -47,7 +47,7 @@ fn in_use(session: &Session, spec: &ServiceSpec, host: &str, port: u16) -> anyho
 }
 
 /// Docker's start error, with the port explained when that is what failed.
-pub fn explain_start_error(
+pub(crate) fn explain_start_error(
     session: &Session,
     spec: &ServiceSpec,
     error: anyhow::Error,

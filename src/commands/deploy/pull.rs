@@ -10,7 +10,7 @@ use crate::docker::{Engine, PullProgress};
 use crate::error::CommandError;
 use crate::plan::Pull;
 
-pub async fn pull_all<E: Engine>(
+pub(crate) async fn pull_all<E: Engine>(
     engine: &E,
     session: &Session,
     pulls: &[Pull],

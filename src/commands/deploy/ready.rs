@@ -44,7 +44,7 @@ pub fn endpoint(
 /// Waits until `container` of `spec` is ready or `timeout` passes, telling `report` what each
 /// check found while it is not ready yet (`GET /-/ready connection refused`), for the live
 /// progress line; the probe sends `credentials` when the program requires basic auth.
-pub async fn wait_ready<E: Engine>(
+pub(crate) async fn wait_ready<E: Engine>(
     engine: &E,
     spec: &ServiceSpec,
     (container, credentials): (&str, Option<(String, String)>),

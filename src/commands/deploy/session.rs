@@ -13,7 +13,7 @@ use crate::manifest::LoadedManifest;
 use crate::plan::{self, DesiredService};
 use crate::render::{web_auth, RenderedStack};
 
-pub struct Session {
+pub(crate) struct Session {
     pub loaded: LoadedManifest,
     pub stack: RenderedStack,
     pub project: String,
@@ -86,7 +86,7 @@ impl Session {
     }
 
     /// The manifest key that sets `field` of a service (`components.loki.port`).
-    pub fn key_of(&self, service: &str, field: &str) -> String {
+    pub(crate) fn key_of(&self, service: &str, field: &str) -> String {
         match self.keys.get(service) {
             Some(key) => format!("{key}.{field}"),
             None => field.to_string(),
@@ -94,7 +94,7 @@ impl Session {
     }
 
     /// Absolute path of the rendered compose file (recorded on containers for `compose ls`).
-    pub fn compose_file(&self) -> String {
+    pub(crate) fn compose_file(&self) -> String {
         self.out_dir
             .join("docker-compose.yml")
             .to_string_lossy()
@@ -102,7 +102,7 @@ impl Session {
     }
 
     /// Absolute directory of the manifest.
-    pub fn working_dir(&self) -> String {
+    pub(crate) fn working_dir(&self) -> String {
         std::path::absolute(&self.loaded.dir)
             .unwrap_or_else(|_| self.loaded.dir.clone())
             .to_string_lossy()
@@ -111,7 +111,7 @@ impl Session {
 }
 
 /// A runtime for one command: single-threaded, concurrency comes from joined futures.
-pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -119,7 +119,7 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// Connects to Docker; when it is unreachable, says where stackctl looked and what to try.
-pub async fn connect() -> anyhow::Result<Daemon> {
+pub(crate) async fn connect() -> anyhow::Result<Daemon> {
     docker::connect().await.map_err(|error| {
         if let Some(unsupported) = error.downcast_ref::<UnsupportedHost>() {
             let usage = CommandError::usage(unsupported.to_string()).hint(unsupported.hint());

@@ -9,16 +9,16 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
-pub const STATE_FILE: &str = ".stackctl-state.json";
+pub(crate) const STATE_FILE: &str = ".stackctl-state.json";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeployedState {
+pub(crate) struct DeployedState {
     /// Service → what runs.
     pub services: BTreeMap<String, DeployedService>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeployedService {
+pub(crate) struct DeployedService {
     pub container: String,
     pub config_hash: String,
 }
@@ -41,7 +41,7 @@ impl DeployedState {
     }
 
     /// Container ID → config hash applied to it.
-    pub fn by_container(&self) -> BTreeMap<String, String> {
+    pub(crate) fn by_container(&self) -> BTreeMap<String, String> {
         self.services
             .values()
             .map(|s| (s.container.clone(), s.config_hash.clone()))

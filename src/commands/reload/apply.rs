@@ -25,7 +25,7 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 const SIGNAL_RELOAD_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A service to reload and the container running it.
-pub struct Target<'a> {
+pub(crate) struct Target<'a> {
     pub desired: &'a DesiredService,
     pub container: String,
 }
@@ -37,7 +37,7 @@ struct Rejected(String);
 /// Reloads each target, its progress on `progress`; on a rejection restores `backup`, reloads
 /// back, and fails with the program's message. Returns how each service took its config
 /// (`reloaded`, `restarted`).
-pub async fn reload_all<E: Engine>(
+pub(crate) async fn reload_all<E: Engine>(
     engine: &E,
     session: &Session,
     targets: &[Target<'_>],
@@ -333,14 +333,14 @@ async fn await_signalled_reload<E: Engine>(
 }
 
 /// The `*_config_last_reload_success_timestamp_seconds` sample, in Prometheus text format.
-pub fn last_reload_timestamp(metrics: &str) -> Option<f64> {
+pub(crate) fn last_reload_timestamp(metrics: &str) -> Option<f64> {
     sample_ending_with(metrics, "_config_last_reload_success_timestamp_seconds")?
         .parse()
         .ok()
 }
 
 /// `Some(ok)` from a `*_config_last_reload_successful` sample in Prometheus text format.
-pub fn last_reload_successful(metrics: &str) -> Option<bool> {
+pub(crate) fn last_reload_successful(metrics: &str) -> Option<bool> {
     sample_ending_with(metrics, "_config_last_reload_successful").map(|value| value == "1")
 }
 

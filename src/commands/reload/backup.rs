@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::render::{RenderedFile, RenderedStack};
 use crate::writer;
 
-pub struct Backup {
+pub(crate) struct Backup {
     pub files: BTreeMap<String, RenderedFile>,
 }
 

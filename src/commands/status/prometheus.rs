@@ -11,7 +11,7 @@ use crate::commands::deploy::http;
 const TIMEOUT: Duration = Duration::from_millis(1500);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct PrometheusView {
+pub(crate) struct PrometheusView {
     /// Why the API could not be read, if it could not.
     pub error: Option<String>,
     pub targets_up: usize,
@@ -21,7 +21,7 @@ pub struct PrometheusView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DownTarget {
+pub(crate) struct DownTarget {
     pub job: String,
     pub instance: String,
     pub health: String,
@@ -29,14 +29,14 @@ pub struct DownTarget {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RuleFailure {
+pub(crate) struct RuleFailure {
     pub group: String,
     pub rule: String,
     pub error: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FiringAlert {
+pub(crate) struct FiringAlert {
     pub name: String,
     /// The alert's labels other than `alertname`.
     pub labels: std::collections::BTreeMap<String, String>,
@@ -87,7 +87,7 @@ fn text(value: &Value, key: &str) -> String {
 
 /// Targets that are up, and those whose last scrape failed; targets not scraped yet
 /// (`unknown`, right after a deploy or reload) are neither.
-pub fn parse_targets(body: &Value) -> (usize, Vec<DownTarget>) {
+pub(crate) fn parse_targets(body: &Value) -> (usize, Vec<DownTarget>) {
     let active = body["data"]["activeTargets"]
         .as_array()
         .cloned()
@@ -106,7 +106,7 @@ pub fn parse_targets(body: &Value) -> (usize, Vec<DownTarget>) {
     (up, down)
 }
 
-pub fn parse_rules(body: &Value) -> Vec<RuleFailure> {
+pub(crate) fn parse_rules(body: &Value) -> Vec<RuleFailure> {
     let groups = body["data"]["groups"]
         .as_array()
         .cloned()
@@ -131,7 +131,7 @@ pub fn parse_rules(body: &Value) -> Vec<RuleFailure> {
         .collect()
 }
 
-pub fn parse_alerts(body: &Value) -> Vec<FiringAlert> {
+pub(crate) fn parse_alerts(body: &Value) -> Vec<FiringAlert> {
     let alerts = body["data"]["alerts"]
         .as_array()
         .cloned()

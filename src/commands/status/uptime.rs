@@ -2,7 +2,7 @@
 //! words the uptime.
 
 /// Seconds since the Unix epoch of `2026-11-21T05:22:50.123456789Z` (UTC only, as Docker writes).
-pub fn parse_rfc3339(text: &str) -> Option<i64> {
+pub(crate) fn parse_rfc3339(text: &str) -> Option<i64> {
     let (date, time) = text.split_once('T')?;
     let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
     let (year, month, day) = (d.next()??, d.next()??, d.next()??);

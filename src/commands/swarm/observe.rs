@@ -5,7 +5,7 @@ use crate::docker::swarm::ObjectKind;
 use crate::docker::{labels, Daemon, Engine};
 use crate::swarm_plan::Observed;
 
-pub async fn observe(daemon: &Daemon, project: &str) -> anyhow::Result<Observed> {
+pub(crate) async fn observe(daemon: &Daemon, project: &str) -> anyhow::Result<Observed> {
     let network = daemon
         .find_network(&labels::default_network(project))
         .await?

@@ -13,7 +13,7 @@ use crate::output::swarm::{self, TaskRow};
 use crate::render::swarm::HASH_LABEL;
 
 /// The running (desired) tasks of the stack, with their node's hostname.
-pub async fn task_rows(daemon: &Daemon, project: &str) -> anyhow::Result<Vec<TaskRow>> {
+pub(crate) async fn task_rows(daemon: &Daemon, project: &str) -> anyhow::Result<Vec<TaskRow>> {
     let services = daemon.stack_services(project).await?;
     let ids: Vec<String> = services.iter().map(|s| s.id.clone()).collect();
     let tasks = daemon.stack_tasks(&ids).await?;

@@ -39,7 +39,7 @@ pub async fn last_error(
 }
 
 /// The last lines that report an error (`level=error`, `err=`, `Error …`), else the last lines.
-pub fn error_lines(logs: &str) -> Vec<&str> {
+pub(crate) fn error_lines(logs: &str) -> Vec<&str> {
     let lines: Vec<&str> = logs
         .lines()
         .map(str::trim_end)

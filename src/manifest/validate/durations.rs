@@ -246,7 +246,11 @@ fn notify_durations<'a>(manifest: &'a Manifest, out: &mut Found<'a>) {
 }
 
 /// Every route at any depth, with its key path (`notify.routes[0].routes[1]`).
-pub fn collect_routes<'a>(parent: &str, routes: &'a [Route], out: &mut Vec<(String, &'a Route)>) {
+pub(crate) fn collect_routes<'a>(
+    parent: &str,
+    routes: &'a [Route],
+    out: &mut Vec<(String, &'a Route)>,
+) {
     for (index, route) in routes.iter().enumerate() {
         let path = format!("{parent}.routes[{index}]");
         out.push((path.clone(), route));

@@ -11,7 +11,7 @@ use super::super::model::Manifest;
 const PROMETHEUS_PORT: u16 = 9090;
 
 /// The name stack containers reach the Docker host by.
-pub const DOCKER_HOST_NAME: &str = "host.docker.internal";
+pub(crate) const DOCKER_HOST_NAME: &str = "host.docker.internal";
 
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     for (index, job) in manifest.scrape.iter().enumerate() {

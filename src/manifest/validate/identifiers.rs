@@ -8,7 +8,7 @@
 use crate::manifest::{Diagnostic, Manifest};
 
 /// A DNS label's limit, which also keeps every derived file name far below 255 bytes.
-pub const MAX_NAME_LENGTH: usize = 63;
+pub(crate) const MAX_NAME_LENGTH: usize = 63;
 
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     let mut names: Vec<(String, &str, &str)> =

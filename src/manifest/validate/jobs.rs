@@ -10,7 +10,7 @@ use crate::manifest::topology;
 use crate::manifest::{Diagnostic, Manifest, ScrapeJob};
 
 /// The probe modules blackbox_exporter gets without being told.
-pub const DEFAULT_PROBE_MODULES: [&str; 3] = ["http_2xx", "tcp_connect", "icmp"];
+pub(crate) const DEFAULT_PROBE_MODULES: [&str; 3] = ["http_2xx", "tcp_connect", "icmp"];
 
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     check_job_names(manifest, problems);

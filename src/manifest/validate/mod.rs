@@ -77,7 +77,7 @@ mod test_support {
 
     /// Asserts that `extra` yields exactly one problem at `path` whose message contains `words`,
     /// or no problem at all when `path` is `None`.
-    pub fn check_case(extra: &str, want: Option<(&str, &str)>) {
+    pub(crate) fn check_case(extra: &str, want: Option<(&str, &str)>) {
         let found = problems(extra);
         match want {
             None => assert!(

@@ -1,28 +1,28 @@
 //! What counts as a valid name or address in the manifest: pure predicates, no diagnostics.
 
 /// `[a-z0-9][a-z0-9_-]*`: Compose project names.
-pub fn is_project_name(name: &str) -> bool {
+pub(crate) fn is_project_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
 /// Prometheus label names: `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__` (reserved).
-pub fn is_label_name(name: &str) -> bool {
+pub(crate) fn is_label_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Prometheus metric names: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
-pub fn is_metric_name(name: &str) -> bool {
+pub(crate) fn is_metric_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == ':')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
 }
 
 /// `host:port` with a plausible host (name, IPv4, or `[IPv6]`) and a port 1-65535.
-pub fn is_host_port(text: &str) -> bool {
+pub(crate) fn is_host_port(text: &str) -> bool {
     let Some((host, port)) = text.rsplit_once(':') else {
         return false;
     };
@@ -34,7 +34,7 @@ pub fn is_host_port(text: &str) -> bool {
 ///
 /// Deliberately loose: the mistakes worth catching are a missing port, a URL where an address
 /// belongs, and stray spaces; Prometheus itself accepts any other text as an address.
-pub fn is_host(host: &str) -> bool {
+pub(crate) fn is_host(host: &str) -> bool {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         return inner.parse::<std::net::Ipv6Addr>().is_ok();
     }
@@ -48,7 +48,7 @@ pub fn is_host(host: &str) -> bool {
 /// `http(s)://host[:port][/path...]`, as a probe target: a URL the `url` crate (WHATWG) parses,
 /// written out with its scheme, with a host and no port 0, and no whitespace or control
 /// characters (which the parser would silently strip).
-pub fn is_http_url(text: &str) -> bool {
+pub(crate) fn is_http_url(text: &str) -> bool {
     if !(text.starts_with("http://") || text.starts_with("https://"))
         // The url crate silently trims surrounding blanks; a space inside a query is fine
         // (Go's net/url, which the blackbox exporter uses, takes it as written).
@@ -83,7 +83,7 @@ pub fn is_http_url(text: &str) -> bool {
 }
 
 /// Whether `name` can be part of a Prometheus rule or alert name once `-` becomes `_`.
-pub fn is_slo_name(name: &str) -> bool {
+pub(crate) fn is_slo_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')

@@ -101,7 +101,7 @@ fn check_interval(path: &str, interval: &TimeInterval, problems: &mut Vec<Diagno
 }
 
 /// Minutes since midnight of both ends; an end of `24:00` is allowed, start and end differ.
-pub fn parse_time_range(text: &str) -> Option<(u32, u32)> {
+pub(crate) fn parse_time_range(text: &str) -> Option<(u32, u32)> {
     let (start, end) = text.split_once('-')?;
     let start = parse_clock(start.trim(), false)?;
     let end = parse_clock(end.trim(), true)?;

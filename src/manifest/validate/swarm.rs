@@ -61,7 +61,7 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
 
 /// Swarm publishes a port on every interface of every node (ingress and host mode alike): a
 /// stack meant for this host only cannot keep that promise on a Swarm.
-pub fn check_bind(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
+pub(crate) fn check_bind(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     let bind = manifest.bind.trim_start_matches('[').trim_end_matches(']');
     let loopback = bind.eq_ignore_ascii_case("localhost")
         || bind

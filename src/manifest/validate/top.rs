@@ -45,7 +45,7 @@ pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
 }
 
 /// Every key of the label map at `path` must be a Prometheus label name.
-pub fn check_label_names<'a>(
+pub(crate) fn check_label_names<'a>(
     path: &str,
     names: impl Iterator<Item = &'a String>,
     problems: &mut Vec<Diagnostic>,

@@ -80,7 +80,7 @@ fn check_settings(
 /// Docker's reference grammar (distribution/reference): lowercase path components separated
 /// by `/`, an optional registry host first, an optional tag of at most 128 word characters,
 /// `.` and `-`, an optional digest.
-pub fn check_image_reference(image: &str) -> Result<(), &'static str> {
+pub(crate) fn check_image_reference(image: &str) -> Result<(), &'static str> {
     if image.is_empty() {
         return Err("it is empty");
     }

@@ -9,7 +9,7 @@ use crate::commands::status_view::PrometheusView;
 
 /// Bumped on any change a consumer could trip on (a field removed, renamed or retyped, an
 /// enum value removed). New fields and enum values do not bump it.
-pub const STATUS_SCHEMA_VERSION: u32 = 1;
+pub(crate) const STATUS_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -24,7 +24,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ServiceRow {
+pub(crate) struct ServiceRow {
     pub service: String,
     /// Docker's container state, or `missing` when the service has no container.
     pub state: String,
@@ -62,7 +62,7 @@ impl Config {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum CreatedBy {
+pub(crate) enum CreatedBy {
     Stackctl,
     Compose,
     /// Another tool, or `docker compose` from a file that is not this project's export.
@@ -72,7 +72,7 @@ pub enum CreatedBy {
 /// One reason the stack is not healthy: a stable `code` to match on, the service it concerns
 /// (when one), and the sentence `status` prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
+pub(crate) struct Problem {
     pub code: ProblemCode,
     pub service: Option<String>,
     pub message: String,
@@ -91,7 +91,7 @@ impl Problem {
 /// Stable problem codes (never renamed; new ones may be added).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ProblemCode {
+pub(crate) enum ProblemCode {
     /// The service has no container (`stackctl deploy`).
     ServiceMissing,
     /// The container exists but is not running (exited, restarting, paused, dead...).

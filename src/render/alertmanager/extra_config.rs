@@ -11,7 +11,7 @@ pub fn to_value(extra: &serde_yaml::Mapping) -> anyhow::Result<Value> {
 }
 
 /// Merges `overlay` into `base`.
-pub fn deep_merge(base: &mut Value, overlay: &Value) {
+pub(crate) fn deep_merge(base: &mut Value, overlay: &Value) {
     match (base, overlay) {
         (Value::Object(base), Value::Object(overlay)) => {
             for (key, value) in overlay {
@@ -29,7 +29,7 @@ pub fn deep_merge(base: &mut Value, overlay: &Value) {
 }
 
 /// Keys Alertmanager deprecated (and stackctl never renders) found anywhere in `value`.
-pub fn deprecated_keys(value: &Value, path: &str, out: &mut Vec<String>) {
+pub(crate) fn deprecated_keys(value: &Value, path: &str, out: &mut Vec<String>) {
     const DEPRECATED: &[&str] = &[
         "match",
         "match_re",

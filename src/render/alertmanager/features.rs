@@ -20,7 +20,7 @@ pub fn since(channel: &str, key: &str) -> Option<Version> {
 }
 
 /// The first release reading `file_key` of `channel` from a file; `None`: never.
-pub fn file_since(channel: &str, file_key: &str) -> Option<Version> {
+pub(crate) fn file_since(channel: &str, file_key: &str) -> Option<Version> {
     gates::since(
         gates::ALERTMANAGER_SECRET_FILES,
         &format!("{channel}.{file_key}"),

@@ -8,14 +8,14 @@ use serde_json::Value;
 
 /// One top-level key of the document and its lines.
 #[derive(Debug, Serialize)]
-pub struct Section {
+pub(crate) struct Section {
     pub key: String,
     pub lines: Vec<Line>,
 }
 
 /// One line of block YAML: `<indent>[- ][key:][ value]`.
 #[derive(Debug, Serialize, PartialEq)]
-pub struct Line {
+pub(crate) struct Line {
     pub indent: usize,
     pub dash: bool,
     pub key: Option<String>,
@@ -29,7 +29,7 @@ pub struct Line {
 }
 
 /// Splits a document (a JSON object) into its top-level sections.
-pub fn sections(document: &Value) -> Vec<Section> {
+pub(crate) fn sections(document: &Value) -> Vec<Section> {
     let Value::Object(map) = document else {
         return Vec::new();
     };

@@ -66,7 +66,7 @@ pub fn matcher(
 }
 
 /// `[a-zA-Z_][a-zA-Z0-9_]*`: the names every Alertmanager and Prometheus release accepts.
-pub fn is_classic_label_name(name: &str) -> bool {
+pub(crate) fn is_classic_label_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

@@ -26,14 +26,14 @@ use super::{Component, Draft, Kind, Stack};
 use crate::manifest::{Diagnostic, Notify};
 use crate::version::Version;
 
-pub use matchers::{is_classic_label_name, matcher, Operator};
+pub use matchers::{matcher, Operator};
 
 /// Rendered file, relative to the output directory.
-pub const CONFIG_PATH: &str = "alertmanager/alertmanager.yml";
+pub(crate) const CONFIG_PATH: &str = "alertmanager/alertmanager.yml";
 /// Where the rendered `alertmanager/` directory is mounted in the container.
-pub const CONFIG_DIR: &str = "/etc/alertmanager";
+pub(crate) const CONFIG_DIR: &str = "/etc/alertmanager";
 /// The image's data directory (its CMD passes it; a compose `command` must repeat it).
-pub const STORAGE_PATH: &str = "/alertmanager";
+pub(crate) const STORAGE_PATH: &str = "/alertmanager";
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let Some(component) = stack.get(&Kind::Alertmanager) else {

@@ -12,7 +12,7 @@ use crate::manifest::{Diagnostic, Notify};
 use crate::render::Draft;
 
 /// Where the copies go, relative to the output directory.
-pub const TEMPLATES_DIR: &str = "alertmanager/templates";
+pub(crate) const TEMPLATES_DIR: &str = "alertmanager/templates";
 
 /// Copies every file `notify.templates` names; returns the `templates:` entries.
 pub fn copy(

@@ -18,7 +18,7 @@ use crate::render::Draft;
 use crate::version::Version;
 
 /// Builds the receivers list; secrets are written through `draft`.
-pub struct ReceiversBuilder<'a> {
+pub(crate) struct ReceiversBuilder<'a> {
     pub(super) secrets: Secrets<'a>,
     pub(super) version: Version,
 }
@@ -32,7 +32,7 @@ impl<'a> ReceiversBuilder<'a> {
     }
 
     /// The problems found (missing fields, secrets the release cannot read from a file).
-    pub fn take_problems(&mut self) -> Vec<Diagnostic> {
+    pub(crate) fn take_problems(&mut self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.secrets.problems)
     }
 

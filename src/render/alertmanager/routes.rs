@@ -6,12 +6,12 @@
 use serde_json::{json, Map, Value};
 
 use super::matchers::{is_classic_label_name, matcher, matchers, BadLabelName, Operator};
-pub use super::watchdog::WATCHDOG_NULL_RECEIVER;
+pub(crate) use super::watchdog::WATCHDOG_NULL_RECEIVER;
 use crate::manifest::{Diagnostic, Notify, PromDuration, Route};
 use crate::version::Version;
 
 /// The receiver of the root route when the manifest has no `notify` section.
-pub const FALLBACK_RECEIVER: &str = "default";
+pub(crate) const FALLBACK_RECEIVER: &str = "default";
 
 const DEFAULT_GROUP_BY: [&str; 2] = ["alertname", "job"];
 const DEFAULT_GROUP_WAIT: &str = "30s";
@@ -19,7 +19,7 @@ const DEFAULT_GROUP_INTERVAL: &str = "5m";
 const DEFAULT_REPEAT_INTERVAL: &str = "4h";
 
 /// The root route: every alert enters here; it has a receiver and no matchers.
-pub fn root_route(
+pub(crate) fn root_route(
     notify: Option<&Notify>,
     version: &Version,
     problems: &mut Vec<Diagnostic>,
@@ -235,7 +235,7 @@ pub fn inhibit_rules(
 }
 
 /// Receivers that neither the root route nor any child route names, in manifest order.
-pub fn unused_receivers(notify: &Notify) -> Vec<&str> {
+pub(crate) fn unused_receivers(notify: &Notify) -> Vec<&str> {
     fn collect<'a>(routes: &'a [Route], used: &mut Vec<&'a str>) {
         for route in routes {
             used.extend(route.receiver.as_deref());

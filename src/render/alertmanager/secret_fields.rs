@@ -14,7 +14,7 @@ const ALERTMANAGER_UID: u32 = 65534;
 
 /// How a secret field may be written when the release has no `*_file` variant for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fallback {
+pub(crate) enum Fallback {
     /// A plain literal may go inline (a URL without credentials in it).
     InlineLiteral,
     /// Never inline (passwords, keys).
@@ -22,7 +22,7 @@ pub enum Fallback {
 }
 
 /// One secret field of one channel.
-pub struct SecretField<'k> {
+pub(crate) struct SecretField<'k> {
     /// Manifest key path, for diagnostics.
     pub path: String,
     pub inline_key: &'k str,

@@ -11,9 +11,9 @@ use crate::manifest::Notify;
 use crate::version::Version;
 
 /// The receiver with no channel that takes `Watchdog` by default.
-pub const WATCHDOG_NULL_RECEIVER: &str = "null";
+pub(crate) const WATCHDOG_NULL_RECEIVER: &str = "null";
 /// The alert name of the stack preset's always-firing alert.
-pub const WATCHDOG_ALERT: &str = "Watchdog";
+pub(crate) const WATCHDOG_ALERT: &str = "Watchdog";
 
 /// The receiver Watchdog goes to.
 pub fn receiver(notify: &Notify) -> &str {

@@ -15,7 +15,7 @@ const DATASOURCES_DIR: &str = "grafana/provisioning/datasources/";
 const BUILT_IN: &[&str] = &["grafana", "-- Grafana --", "-- Mixed --", "-- Dashboard --"];
 
 /// The `uid`s of `datasources` in `grafana/provisioning/datasources/*.yaml`.
-pub fn provisioned_uids(files: &Files) -> BTreeSet<String> {
+pub(crate) fn provisioned_uids(files: &Files) -> BTreeSet<String> {
     let mut uids = BTreeSet::new();
     for (path, file) in files
         .iter()
@@ -36,7 +36,7 @@ pub fn provisioned_uids(files: &Files) -> BTreeSet<String> {
 }
 
 /// One problem per dashboard and missing uid; `key` is the manifest key blamed (`dashboards`).
-pub fn dashboard_datasource_problems(files: &Files, key: &str) -> Vec<Diagnostic> {
+pub(crate) fn dashboard_datasource_problems(files: &Files, key: &str) -> Vec<Diagnostic> {
     let provisioned = provisioned_uids(files);
     let mut problems = Vec::new();
     for (path, file) in files

@@ -4,7 +4,7 @@ use crate::manifest::Diagnostic;
 
 /// Every `url = "…"` string attribute in Alloy syntax (`loki.write` endpoints among them),
 /// also inside one-line blocks (`endpoint { url = "…" }`); `//` comment lines are skipped.
-pub fn alloy_push_urls(config: &str) -> Vec<String> {
+pub(crate) fn alloy_push_urls(config: &str) -> Vec<String> {
     let mut urls = Vec::new();
     for line in config.lines().filter(|l| !l.trim_start().starts_with("//")) {
         for (at, _) in line.match_indices("url") {
@@ -39,7 +39,7 @@ fn string_literal(text: &str) -> Option<String> {
 }
 
 /// `clients[].url` of a Promtail config.
-pub fn promtail_push_urls(config: &str) -> Vec<String> {
+pub(crate) fn promtail_push_urls(config: &str) -> Vec<String> {
     let Ok(doc) = serde_yaml::from_str::<serde_yaml::Value>(config) else {
         return Vec::new();
     };
@@ -52,7 +52,7 @@ pub fn promtail_push_urls(config: &str) -> Vec<String> {
 }
 
 /// A problem at `key` unless one of `urls` is `push_url` (a trailing `/` aside).
-pub fn shipper_problem(
+pub(crate) fn shipper_problem(
     key: &str,
     shipper: &str,
     urls: &[String],

@@ -16,12 +16,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Draft, Kind, RenderedFile, Stack};
 use crate::manifest::Diagnostic;
 
-pub use datasources::{dashboard_datasource_problems, provisioned_uids};
-pub use log_shipper::{alloy_push_urls, promtail_push_urls, shipper_problem};
-pub use severities::{emitted_severities, unmatched_severities, Emitted};
+pub(crate) use datasources::dashboard_datasource_problems;
+pub(crate) use log_shipper::{alloy_push_urls, promtail_push_urls, shipper_problem};
+pub(crate) use severities::{emitted_severities, unmatched_severities, Emitted};
 
 /// The rendered files, by path relative to the output directory.
-pub type Files = BTreeMap<String, RenderedFile>;
+pub(crate) type Files = BTreeMap<String, RenderedFile>;
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     let (problems, warnings) = findings(stack, draft.files());

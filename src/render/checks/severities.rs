@@ -34,7 +34,7 @@ struct RuleSeverity {
 
 /// The severities the rendered rule files give their alerts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Emitted {
+pub(crate) enum Emitted {
     Known(BTreeSet<String>),
     /// A severity is templated (`{{ $labels.sev }}`): which values occur cannot be known.
     Unknowable,
@@ -45,7 +45,7 @@ pub enum Emitted {
 
 /// Reads `severity` of every alerting rule in `prometheus/rules/*.yml` (generated and copied
 /// files alike); a rule without one inherits its group's `labels.severity`.
-pub fn emitted_severities(files: &Files) -> Emitted {
+pub(crate) fn emitted_severities(files: &Files) -> Emitted {
     let mut emitted = BTreeSet::new();
     let mut alerting_rules = 0;
     for (path, file) in files {
@@ -85,7 +85,7 @@ pub fn emitted_severities(files: &Files) -> Emitted {
 }
 
 /// One problem per route or inhibition side whose `severity` no rule emits.
-pub fn unmatched_severities(notify: &Notify, emitted: &BTreeSet<String>) -> Vec<Diagnostic> {
+pub(crate) fn unmatched_severities(notify: &Notify, emitted: &BTreeSet<String>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     check_routes(&notify.routes, "notify.routes", emitted, &mut problems);
     for (i, inhibit) in notify.inhibit.iter().enumerate() {

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
-pub struct ComposeFile {
+pub(crate) struct ComposeFile {
     pub name: String,
     pub services: IndexMap<String, Service>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
@@ -123,6 +123,6 @@ pub struct Network {
 pub struct Volume {}
 
 #[derive(Debug, Serialize)]
-pub struct SecretFile {
+pub(crate) struct SecretFile {
     pub file: String,
 }

@@ -7,9 +7,9 @@ use super::panel::{Dashboard, Panel, Query};
 use super::query::{any_of, matcher};
 use crate::render::{Kind, Stack};
 
-pub const HOST_UID: &str = "stackctl-host";
-pub const CONTAINERS_UID: &str = "stackctl-containers";
-pub const PROBES_UID: &str = "stackctl-probes";
+pub(crate) const HOST_UID: &str = "stackctl-host";
+pub(crate) const CONTAINERS_UID: &str = "stackctl-containers";
+pub(crate) const PROBES_UID: &str = "stackctl-probes";
 
 pub fn host(stack: &Stack) -> Option<Dashboard> {
     let node = stack.get(&Kind::NodeExporter)?;

@@ -11,7 +11,7 @@ use crate::manifest::{Board, BoardPanel, Diagnostic};
 use crate::render::Draft;
 
 /// Panel types a board may use; `timeseries` when `type` is absent.
-pub const BOARD_PANEL_TYPES: &[&str] = &[
+pub(crate) const BOARD_PANEL_TYPES: &[&str] = &[
     "timeseries",
     "stat",
     "gauge",
@@ -43,7 +43,7 @@ pub fn build(boards: &[Board], draft: &mut Draft) -> Vec<Dashboard> {
 }
 
 /// `uid`, or a stable one from the title (`stackctl-board-<slug>`).
-pub fn board_uid(board: &Board) -> String {
+pub(crate) fn board_uid(board: &Board) -> String {
     board
         .uid
         .clone()

@@ -5,7 +5,7 @@
 /// Grafana variables that stand for a range or duration inside PromQL.
 const GRAFANA_RANGES: &[&str] = &["$__rate_interval", "$__interval", "$__range"];
 
-pub fn promql(text: &str) -> Result<(), String> {
+pub(crate) fn promql(text: &str) -> Result<(), String> {
     if text.trim().is_empty() {
         return Err("the expression is empty".to_string());
     }
@@ -18,7 +18,7 @@ pub fn promql(text: &str) -> Result<(), String> {
 }
 
 /// A LogQL log query: a stream selector `{label="value", ...}`, then pipeline stages.
-pub fn logql(text: &str) -> Result<(), String> {
+pub(crate) fn logql(text: &str) -> Result<(), String> {
     let text = text.trim();
     if !text.starts_with('{') {
         return Err("it does not start with a stream selector `{...}`".to_string());

@@ -21,7 +21,7 @@ pub struct HttpMetrics {
 /// Metric names each framework's usual instrumentation exposes: (requests, duration, status label).
 /// prom-client: express-prom-bundle; micrometer: Spring Boot Actuator with histograms on;
 /// prometheus-client: prometheus-fastapi-instrumentator; go and generic: promhttp conventions.
-pub const FRAMEWORK_METRICS: &[(&str, &str, &str, &str)] = &[
+pub(crate) const FRAMEWORK_METRICS: &[(&str, &str, &str, &str)] = &[
     (
         "prom-client",
         "http_request_duration_seconds_count",
@@ -97,7 +97,7 @@ pub fn build(stack: &Stack) -> Vec<Dashboard> {
         .collect()
 }
 
-pub fn uid_for(job: &str) -> String {
+pub(crate) fn uid_for(job: &str) -> String {
     uid(&format!("job-{job}"))
 }
 

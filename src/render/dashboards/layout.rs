@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Grafana's grid is 24 columns wide.
-pub const COLUMNS: u32 = 24;
+pub(crate) const COLUMNS: u32 = 24;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridPos {
@@ -15,7 +15,7 @@ pub struct GridPos {
 }
 
 impl GridPos {
-    pub fn overlaps(&self, other: &GridPos) -> bool {
+    pub(crate) fn overlaps(&self, other: &GridPos) -> bool {
         self.x < other.x + other.w
             && other.x < self.x + self.w
             && self.y < other.y + other.h
@@ -25,7 +25,7 @@ impl GridPos {
 
 /// Places panels in reading order.
 #[derive(Debug, Default)]
-pub struct Grid {
+pub(crate) struct Grid {
     x: u32,
     y: u32,
     /// Height of the tallest panel on the current line.

@@ -5,10 +5,11 @@ use super::panel::{Dashboard, Panel, Query};
 use super::query::any_of;
 use crate::render::{Kind, Stack};
 
-pub const UID: &str = "stackctl-overview";
+pub(crate) const UID: &str = "stackctl-overview";
 
 /// LogQL for error lines of every stream (Loki 3 gives every stream a `service_name`).
-pub const ERROR_LOGS: &str = r#"{service_name=~".+"} |~ "(?i)(error|fatal|panic|exception)""#;
+pub(crate) const ERROR_LOGS: &str =
+    r#"{service_name=~".+"} |~ "(?i)(error|fatal|panic|exception)""#;
 
 pub fn build(stack: &Stack) -> Dashboard {
     let mut dashboard = Dashboard::new(UID, "Stack overview");

@@ -119,14 +119,14 @@ impl Panel {
         panel
     }
 
-    pub fn bargauge(title: &str, w: u32, h: u32) -> Self {
+    pub(crate) fn bargauge(title: &str, w: u32, h: u32) -> Self {
         let mut panel = Self::new("bargauge", title, w, h, Some(Source::Prometheus));
         panel.options = json!({"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": false},
                                "displayMode": "gradient", "orientation": "horizontal", "showUnfilled": true});
         panel
     }
 
-    pub fn heatmap(title: &str, w: u32, h: u32) -> Self {
+    pub(crate) fn heatmap(title: &str, w: u32, h: u32) -> Self {
         let mut panel = Self::new("heatmap", title, w, h, Some(Source::Prometheus));
         panel.options = json!({"calculate": false, "cellGap": 1, "color": {"mode": "scheme", "scheme": "Oranges", "steps": 64},
                                "yAxis": {"axisPlacement": "left"}, "tooltip": {"mode": "single", "yHistogram": false},
@@ -169,7 +169,7 @@ impl Panel {
     }
 
     /// Maps 1 → UP (green) and 0 → DOWN (red), for `up`-style series.
-    pub fn up_down(self) -> Self {
+    pub(crate) fn up_down(self) -> Self {
         self.defaults(json!({
             "mappings": [{"type": "value", "options": {
                 "0": {"text": "DOWN", "color": "red", "index": 0},
@@ -267,7 +267,7 @@ impl Dashboard {
     }
 
     /// The `panels` array: ids 1, 2, ... in order, positions from the grid.
-    pub fn panels_json(&self) -> Vec<Value> {
+    pub(crate) fn panels_json(&self) -> Vec<Value> {
         let mut grid = Grid::default();
         self.items
             .iter()

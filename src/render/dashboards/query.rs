@@ -12,7 +12,7 @@ pub fn matcher(label: &str, value: &str) -> String {
 }
 
 /// `job=~"a|b"` with each value matched literally (RE2 metacharacters escaped).
-pub fn any_of(label: &str, values: &[String]) -> String {
+pub(crate) fn any_of(label: &str, values: &[String]) -> String {
     let alternatives: Vec<String> = values
         .iter()
         .map(|v| crate::expr::regex::quote_meta(v))

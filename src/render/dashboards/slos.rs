@@ -12,7 +12,7 @@ use super::query::matcher;
 use crate::render::slo::{self, ERROR_BUDGET, ERROR_BUDGET_REMAINING};
 use crate::render::Stack;
 
-pub const UID: &str = "stackctl-slos";
+pub(crate) const UID: &str = "stackctl-slos";
 /// Burn-rate windows charted: the long windows of the page (1h, 6h) and ticket (1d, 3d) alerts.
 const BURN_WINDOWS: &[&str] = &["1h", "6h", "1d", "3d"];
 

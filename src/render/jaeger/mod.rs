@@ -12,23 +12,23 @@ mod storage;
 use super::{Component, Draft, Kind, Stack};
 use crate::manifest::Diagnostic;
 
-pub const CONFIG_PATH: &str = "/etc/jaeger/config.yaml";
+pub(crate) const CONFIG_PATH: &str = "/etc/jaeger/config.yaml";
 /// Badger keeps its data here, on the `jaeger-data` volume mounted at `/tmp`: the image's
 /// `/tmp` (mode 1777) makes a new volume writable by uid 10001, a `/badger` volume would be
 /// root-owned (see `services::JAEGER_VOLUME_TARGET`).
 pub const DATA_DIR: &str = "/tmp/badger";
 /// Jaeger's own Prometheus metrics (OTel `readers` pull exporter).
-pub const METRICS_PORT: u16 = crate::catalog::components::JAEGER_METRICS_PORT;
+pub(crate) const METRICS_PORT: u16 = crate::catalog::components::JAEGER_METRICS_PORT;
 /// `GET /status` (healthcheckv2).
-pub const HEALTH_PORT: u16 = 13133;
-pub const OTLP_GRPC_PORT: u16 = 4317;
-pub const OTLP_HTTP_PORT: u16 = 4318;
-pub const ZIPKIN_PORT: u16 = 9411;
+pub(crate) const HEALTH_PORT: u16 = 13133;
+pub(crate) const OTLP_GRPC_PORT: u16 = 4317;
+pub(crate) const OTLP_HTTP_PORT: u16 = 4318;
+pub(crate) const ZIPKIN_PORT: u16 = 9411;
 /// Jaeger's legacy receivers (`traces.jaeger`): thrift over HTTP and the Jaeger gRPC API.
-pub const THRIFT_HTTP_PORT: u16 = 14268;
-pub const JAEGER_GRPC_PORT: u16 = 14250;
+pub(crate) const THRIFT_HTTP_PORT: u16 = 14268;
+pub(crate) const JAEGER_GRPC_PORT: u16 = 14250;
 /// Traces are kept this long with badger unless `components.jaeger.retention` says otherwise.
-pub const DEFAULT_RETENTION: &str = "72h";
+pub(crate) const DEFAULT_RETENTION: &str = "72h";
 /// Memory storage keeps at most this many traces.
 pub const MEMORY_MAX_TRACES: u64 = 100_000;
 
@@ -56,7 +56,7 @@ struct Ports {
 }
 
 /// Whether OTLP receivers run (`traces.otlp`, default true).
-pub fn otlp_enabled(stack: &Stack) -> bool {
+pub(crate) fn otlp_enabled(stack: &Stack) -> bool {
     stack.manifest.traces.otlp.unwrap_or(true)
 }
 
@@ -150,7 +150,7 @@ fn check_base_path(path: Option<&str>, key: &str, draft: &mut Draft) -> Option<S
 }
 
 /// A Go `time.Duration` spelling (`72h`, `1h30m`): Go has no `d` or `w` units.
-pub fn go_duration(millis: u64) -> String {
+pub(crate) fn go_duration(millis: u64) -> String {
     let (hours, rest) = (millis / 3_600_000, millis % 3_600_000);
     let (minutes, rest) = (rest / 60_000, rest % 60_000);
     let (seconds, ms) = (rest / 1000, rest % 1000);

@@ -17,7 +17,7 @@ const JAEGER_UID: u32 = 10001;
 
 /// What the template needs to write one backend.
 #[derive(Debug, Serialize)]
-pub struct StorageContext {
+pub(crate) struct StorageContext {
     /// `memory`, `badger`, `elasticsearch` or `opensearch`: the backend's key.
     pub kind: &'static str,
     pub max_traces: u64,
@@ -28,7 +28,7 @@ pub struct StorageContext {
 }
 
 #[derive(Debug, Serialize)]
-pub struct SearchContext {
+pub(crate) struct SearchContext {
     pub server_urls: Vec<String>,
     pub index_prefix: Option<String>,
     pub username: Option<String>,

@@ -18,10 +18,14 @@ use crate::render::Templates;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PresetData {
+pub(crate) struct PresetData {
     pub preset: String,
+    // Read so that the file's shape is checked whole (`deny_unknown_fields`); the knobs are
+    // taken by `knobs`, the description is for the file's reader.
+    #[allow(dead_code)]
     pub description: String,
     #[serde(default)]
+    #[allow(dead_code)]
     pub knobs: BTreeMap<String, Knob>,
     pub groups: Vec<PresetGroup>,
     #[serde(default)]
@@ -41,7 +45,7 @@ pub struct Knob {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PresetGroup {
+pub(crate) struct PresetGroup {
     pub name: String,
     pub interval: Option<PromDuration>,
     /// The group is rendered only when this component is declared (`alertmanager`).
@@ -49,17 +53,8 @@ pub struct PresetGroup {
     pub rules: Vec<Rule>,
 }
 
-impl PresetData {
-    pub fn alert_names(&self) -> impl Iterator<Item = &str> {
-        self.groups
-            .iter()
-            .flat_map(|g| &g.rules)
-            .filter_map(|r| r.alert.as_deref())
-    }
-}
-
 /// The template path of preset `name`'s data file.
-pub fn data_path(name: &str) -> String {
+pub(crate) fn data_path(name: &str) -> String {
     format!("rules/presets/{name}.yml")
 }
 
@@ -74,7 +69,7 @@ pub fn knobs(templates: &Templates, name: &str) -> anyhow::Result<BTreeMap<Strin
 }
 
 /// Alert names a preset can produce (for `alerts.disable` checks).
-pub fn alert_names(templates: &Templates, name: &str) -> anyhow::Result<Vec<String>> {
+pub(crate) fn alert_names(templates: &Templates, name: &str) -> anyhow::Result<Vec<String>> {
     let doc = document(templates, name)?;
     let mut names = Vec::new();
     for group in doc
@@ -139,7 +134,7 @@ fn fill(value: &mut serde_yaml::Value, values: &BTreeMap<String, String>) -> any
 }
 
 /// Replaces every `[[name]]` in `text` by `values[name]`; an unknown name is an error.
-pub fn substitute(text: &str, values: &BTreeMap<String, String>) -> anyhow::Result<String> {
+pub(crate) fn substitute(text: &str, values: &BTreeMap<String, String>) -> anyhow::Result<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("[[") {
@@ -159,7 +154,7 @@ pub fn substitute(text: &str, values: &BTreeMap<String, String>) -> anyhow::Resu
 }
 
 /// A knob value as PromQL and prose read it (`0.9`, `300`).
-pub fn format_number(value: f64) -> String {
+pub(crate) fn format_number(value: f64) -> String {
     let text = format!("{value}");
     if text.contains('e') {
         format!("{value:.12}")

@@ -8,7 +8,7 @@ use crate::manifest::{AlertOverride, Diagnostic};
 use crate::render::rules::RenderedRule;
 
 /// `alerts.presets[i]` naming no preset.
-pub fn check_preset_names(selected: &[String], known: &[&str]) -> Vec<Diagnostic> {
+pub(crate) fn check_preset_names(selected: &[String], known: &[&str]) -> Vec<Diagnostic> {
     selected
         .iter()
         .enumerate()
@@ -24,7 +24,7 @@ pub fn check_preset_names(selected: &[String], known: &[&str]) -> Vec<Diagnostic
 }
 
 /// `alerts.thresholds.<name>` naming no knob of any preset, or outside the knob's bounds.
-pub fn check_thresholds(
+pub(crate) fn check_thresholds(
     thresholds: &BTreeMap<String, f64>,
     knobs: &BTreeMap<String, Knob>,
 ) -> Vec<Diagnostic> {
@@ -70,7 +70,7 @@ pub fn check_thresholds(
 }
 
 /// `alerts.disable[i]` naming no preset alert.
-pub fn check_disable(disable: &[String], alerts: &[String]) -> Vec<Diagnostic> {
+pub(crate) fn check_disable(disable: &[String], alerts: &[String]) -> Vec<Diagnostic> {
     disable
         .iter()
         .enumerate()
@@ -90,7 +90,7 @@ pub fn check_disable(disable: &[String], alerts: &[String]) -> Vec<Diagnostic> {
 }
 
 /// `alerts.overrides.<name>` naming no preset alert, or with a duration Prometheus refuses.
-pub fn check_overrides(
+pub(crate) fn check_overrides(
     overrides: &BTreeMap<String, AlertOverride>,
     alerts: &[String],
 ) -> Vec<Diagnostic> {
@@ -121,7 +121,7 @@ pub fn check_overrides(
 }
 
 /// A preset alert with the operator's override applied: `for`, severity, labels, annotations.
-pub fn apply_override(rule: &mut RenderedRule, change: &AlertOverride) {
+pub(crate) fn apply_override(rule: &mut RenderedRule, change: &AlertOverride) {
     if let Some(for_) = &change.for_ {
         rule.for_ = Some(for_.as_str().to_string());
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 /// Where the rules step puts rule files, as the container sees them.
-pub const RULE_FILES_GLOB: &str = "/etc/prometheus/rules/*.yml";
+pub(crate) const RULE_FILES_GLOB: &str = "/etc/prometheus/rules/*.yml";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PrometheusConfig {
@@ -138,7 +138,7 @@ pub struct DockerFilter {
 
 /// One `relabel_configs` entry as stackctl generates it (user entries pass through as YAML).
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Relabel {
+pub(crate) struct Relabel {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub source_labels: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -171,7 +171,7 @@ impl Relabel {
     }
 
     /// Copies the first group of `regex` from `source` to `target` when it matches (kept otherwise).
-    pub fn capture(source: &str, regex: &str, target: &str) -> Self {
+    pub(crate) fn capture(source: &str, regex: &str, target: &str) -> Self {
         Self {
             source_labels: vec![source.into()],
             regex: Some(regex.into()),
@@ -218,7 +218,7 @@ pub struct Retention {
 
 /// A literal for a relabel `replacement`: `$` starts a capture-group reference there, so
 /// a value that must arrive unchanged doubles it.
-pub fn literal_replacement(value: &str) -> String {
+pub(crate) fn literal_replacement(value: &str) -> String {
     value.replace('$', "$$")
 }
 

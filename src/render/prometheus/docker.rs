@@ -17,10 +17,10 @@
 use super::config::{DockerFilter, DockerSdConfig, Relabel, ScrapeConfig};
 use crate::manifest::{DockerDiscovery, Manifest, ScrapeJob};
 
-pub const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
+pub(crate) const DOCKER_SOCKET: &str = "unix:///var/run/docker.sock";
 
 /// Turns `config` into a Docker service discovery job following the convention above.
-pub fn docker_job(
+pub(crate) fn docker_job(
     config: &mut ScrapeConfig,
     job: &ScrapeJob,
     docker: &DockerDiscovery,
@@ -106,7 +106,7 @@ fn docker_relabeling(docker: &DockerDiscovery, networks: &[String]) -> Vec<Relab
 
 /// Prometheus' name for a Docker label in meta labels: every character outside
 /// `[a-zA-Z0-9_]` becomes `_` (`prometheus.scrape` → `prometheus_scrape`).
-pub fn label_name(label: &str) -> String {
+pub(crate) fn label_name(label: &str) -> String {
     label
         .chars()
         .map(|c| {

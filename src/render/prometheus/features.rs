@@ -8,7 +8,7 @@ use crate::version::Version;
 
 /// The version-dependent parts of the Prometheus config, for one release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Features {
+pub(crate) struct Features {
     /// `storage.tsdb.retention.{time,size}` in the config file (3.8+, reloadable); older
     /// releases only have the `--storage.tsdb.retention.*` flags, which 3.8+ deprecates
     /// (prometheus commit ad4b59c504; the 3.5 LTS line has no `retention:` block).
@@ -34,7 +34,7 @@ impl Features {
 }
 
 /// The protocol 3.x falls back to for targets that serve text without a proper Content-Type.
-pub const FALLBACK_SCRAPE_PROTOCOL: &str = "PrometheusText0.0.4";
+pub(crate) const FALLBACK_SCRAPE_PROTOCOL: &str = "PrometheusText0.0.4";
 
 #[cfg(test)]
 mod tests {

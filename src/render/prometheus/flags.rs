@@ -14,7 +14,7 @@ use crate::render::{Component, Kind, Stack};
 pub const CONFIG_FILE: &str = "/etc/prometheus/prometheus.yml";
 pub const DATA_DIR: &str = "/prometheus";
 /// `components.prometheus.retention.time` when `retention` gives only a size.
-pub const DEFAULT_RETENTION_TIME: &str = "15d";
+pub(crate) const DEFAULT_RETENTION_TIME: &str = "15d";
 
 /// Retention as the manifest asks for it, or `None` when it does not: then nothing is
 /// rendered, because Prometheus' own default (15d, no size limit) is the manifest's default.

@@ -14,7 +14,7 @@ use crate::manifest::{Diagnostic, ScrapeJob};
 use crate::render::{Component, Draft, Kind, Stack};
 
 /// Prometheus' image runs as `nobody`; its secret files must be readable by that user.
-pub const PROMETHEUS_UID: u32 = 65534;
+pub(crate) const PROMETHEUS_UID: u32 = 65534;
 
 const DEFAULT_METRICS_PATH: &str = "/metrics";
 
@@ -69,7 +69,7 @@ fn duplicate(path: &str, job: &str) -> Diagnostic {
 /// How Prometheus calls a stack program that may require basic auth and serve HTTPS
 /// (`render::web_auth`, `render::tls`): its `basic_auth` and `tls_config`, both `None` when the
 /// program is open.
-pub fn access_to(
+pub(crate) fn access_to(
     stack: &Stack,
     kind: &Kind,
     prometheus_service: &str,

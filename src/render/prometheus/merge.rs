@@ -36,7 +36,7 @@ const REFUSED_KEYS: &[(&str, &str)] = &[
 ];
 
 /// The merge itself is the one every YAML-configured component uses.
-pub use crate::render::yaml_overlay::deep_merge;
+pub(crate) use crate::render::yaml_overlay::deep_merge;
 
 /// What is wrong with the merged file (`merged`), given the `extra_config` that produced it.
 pub fn problems(merged: &Mapping, extra: &Mapping) -> Vec<String> {

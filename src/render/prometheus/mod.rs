@@ -18,17 +18,14 @@ use anyhow::Context as _;
 
 use crate::manifest::{Diagnostic, PromDuration};
 use crate::render::{Component, Draft, Kind, Stack};
-pub use config::{PrometheusConfig, RULE_FILES_GLOB};
-pub use docker::DOCKER_SOCKET;
-pub use features::Features;
-pub use flags::{command, CONFIG_FILE, DATA_DIR, DEFAULT_RETENTION_TIME};
-pub use merge::deep_merge;
+pub use config::PrometheusConfig;
+pub(crate) use config::RULE_FILES_GLOB;
+pub(crate) use features::Features;
+pub use flags::{command, CONFIG_FILE, DATA_DIR};
+pub(crate) use merge::deep_merge;
 
 use config::Global;
-pub use remote_write::{
-    aws_profile, environment, preset_facts, preset_url, AWS_CREDENTIALS_SECRET,
-    VICTORIAMETRICS_NAME,
-};
+pub use remote_write::environment;
 
 pub const FILE: &str = "prometheus/prometheus.yml";
 pub const TEMPLATE: &str = "prometheus/prometheus.yml.j2";

@@ -10,7 +10,7 @@ use crate::manifest::{Diagnostic, Probe, ScrapeJob};
 use crate::render::{blackbox, Component, Draft, Kind, Stack};
 
 /// A probe job, when the stack runs blackbox_exporter with the module it names.
-pub fn probe_job(
+pub(crate) fn probe_job(
     stack: &Stack,
     job: &ScrapeJob,
     probe: &Probe,

@@ -20,18 +20,18 @@ use crate::render::{victoriametrics, Component, Draft, Kind, Stack};
 
 /// The secret file of sigv4 keys, read by the AWS SDK through `AWS_SHARED_CREDENTIALS_FILE`
 /// (Prometheus' `sigv4` has no `secret_key_file`).
-pub const AWS_CREDENTIALS_SECRET: &str = "remote-write-aws-credentials";
+pub(crate) const AWS_CREDENTIALS_SECRET: &str = "remote-write-aws-credentials";
 /// The automatic target's name (the stack's own VictoriaMetrics).
-pub const VICTORIAMETRICS_NAME: &str = "victoriametrics";
+pub(crate) const VICTORIAMETRICS_NAME: &str = "victoriametrics";
 
 /// The conventional path and tenant header of each preset's receiver.
-pub struct PresetFacts {
+pub(crate) struct PresetFacts {
     pub path: &'static str,
     /// The header a `tenant` goes into; `None`: the receiver has no tenants.
     pub tenant_header: Option<&'static str>,
 }
 
-pub fn preset_facts(preset: RemoteWritePreset) -> PresetFacts {
+pub(crate) fn preset_facts(preset: RemoteWritePreset) -> PresetFacts {
     let facts = |path, tenant_header| PresetFacts {
         path,
         tenant_header,
@@ -46,7 +46,7 @@ pub fn preset_facts(preset: RemoteWritePreset) -> PresetFacts {
 
 /// `url` with the preset's path when it has none (`https://mimir:9009` →
 /// `https://mimir:9009/api/v1/push`); a URL with a path is the operator's and stays.
-pub fn preset_url(url: &str, preset: Option<RemoteWritePreset>) -> String {
+pub(crate) fn preset_url(url: &str, preset: Option<RemoteWritePreset>) -> String {
     let Some(preset) = preset else {
         return url.to_string();
     };
@@ -113,7 +113,7 @@ pub fn environment(stack: &Stack) -> BTreeMap<String, String> {
 }
 
 /// The AWS profile stackctl writes the keys of `remote_write[index].sigv4` under.
-pub fn aws_profile(index: usize) -> String {
+pub(crate) fn aws_profile(index: usize) -> String {
     format!("stackctl-remote-write-{index}")
 }
 

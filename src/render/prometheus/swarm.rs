@@ -9,14 +9,14 @@ use crate::render::swarm::placing;
 use crate::render::{Component, Kind, Stack};
 
 /// The label each Prometheus replica adds to what it sends (`{{.Task.Slot}}`).
-pub const REPLICA_LABEL: &str = "replica";
+pub(crate) const REPLICA_LABEL: &str = "replica";
 
-pub fn on_swarm(stack: &Stack) -> bool {
+pub(crate) fn on_swarm(stack: &Stack) -> bool {
     stack.manifest.engine == EngineKind::Swarm
 }
 
 /// Whether Prometheus finds agents through the Docker API (and so needs the socket).
-pub fn discovers_agents(stack: &Stack) -> bool {
+pub(crate) fn discovers_agents(stack: &Stack) -> bool {
     on_swarm(stack)
         && stack
             .components
@@ -26,7 +26,7 @@ pub fn discovers_agents(stack: &Stack) -> bool {
 
 /// Replaces a component job's fixed target by discovery, when the component runs as several
 /// tasks on a Swarm.
-pub fn discover(stack: &Stack, component: &Component, job: &mut ScrapeConfig) {
+pub(crate) fn discover(stack: &Stack, component: &Component, job: &mut ScrapeConfig) {
     if !on_swarm(stack) || component.kind == Kind::Prometheus {
         return;
     }
@@ -76,7 +76,7 @@ pub fn discover(stack: &Stack, component: &Component, job: &mut ScrapeConfig) {
 /// The name a client verifies the certificate against when it reaches `kind` by address: on
 /// a Swarm every component but Prometheus itself (which scrapes `localhost`) is found through
 /// `tasks.SERVICE` DNS, whose answers are task IPs; the certificate names the service.
-pub fn server_name(stack: &Stack, kind: &Kind) -> Option<String> {
+pub(crate) fn server_name(stack: &Stack, kind: &Kind) -> Option<String> {
     if !on_swarm(stack) || *kind == Kind::Prometheus {
         return None;
     }
@@ -84,13 +84,13 @@ pub fn server_name(stack: &Stack, kind: &Kind) -> Option<String> {
 }
 
 /// Alertmanager's replicas as Prometheus' alerting target, on a Swarm.
-pub fn alertmanager_dns(stack: &Stack) -> Option<DnsSdConfig> {
+pub(crate) fn alertmanager_dns(stack: &Stack) -> Option<DnsSdConfig> {
     let alertmanager = stack.get(&Kind::Alertmanager).filter(|_| on_swarm(stack))?;
     Some(tasks_of(&alertmanager.service, alertmanager.container_port))
 }
 
 /// `replica: ${STACKCTL_REPLICA}` when Prometheus runs as several replicas on a Swarm.
-pub fn replica_label(stack: &Stack, prometheus: &Component) -> Option<(String, String)> {
+pub(crate) fn replica_label(stack: &Stack, prometheus: &Component) -> Option<(String, String)> {
     if !on_swarm(stack) || placing(stack, &prometheus.kind, &prometheus.key).replicas < 2 {
         return None;
     }

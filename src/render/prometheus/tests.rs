@@ -5,6 +5,7 @@ use serde_yaml::Value;
 use super::*;
 use crate::manifest::Manifest;
 use crate::render::Templates;
+use docker::DOCKER_SOCKET;
 
 /// Renders prometheus.yml for `yaml`; returns the parsed file (if any) and the draft.
 fn render_file(yaml: &str) -> (Option<Value>, Draft) {

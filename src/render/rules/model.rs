@@ -64,7 +64,7 @@ impl Serialize for RenderedRule {
 /// The lines of a multi-line expression that a YAML literal block keeps exactly: no control
 /// characters, no leading blank on the first line (it would need an indentation indicator), no
 /// trailing blanks (editors strip them).
-pub fn block_lines(text: &str) -> Option<Vec<&str>> {
+pub(crate) fn block_lines(text: &str) -> Option<Vec<&str>> {
     let plain = text.contains('\n')
         && !text.starts_with([' ', '\n'])
         && !text.ends_with('\n')
@@ -75,7 +75,7 @@ pub fn block_lines(text: &str) -> Option<Vec<&str>> {
 
 impl RuleFile {
     /// Names of every alerting rule in the file.
-    pub fn alert_names(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn alert_names(&self) -> impl Iterator<Item = &str> {
         self.groups
             .iter()
             .flat_map(|g| &g.rules)

@@ -8,10 +8,10 @@ use super::user_files::normalize;
 use super::RULES_FROM_TESTS;
 
 /// A problem with a test file: what is wrong, and a hint.
-pub struct TestProblem(pub String, pub String);
+pub(crate) struct TestProblem(pub String, pub String);
 
 /// The test file with its `rule_files` pointing at the rendered rule files (see the module doc).
-pub fn rewrite_test(
+pub(crate) fn rewrite_test(
     text: &str,
     source: &Path,
     copied: &BTreeMap<PathBuf, String>,

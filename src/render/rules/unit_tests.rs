@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TestFile {
+pub(crate) struct TestFile {
     /// Relative to the test file (`../rules/preset-host.yml`).
     pub rule_files: Vec<String>,
     pub evaluation_interval: String,
@@ -71,7 +71,7 @@ pub struct ExpectedSample {
 
 impl UnitTest {
     /// Keeps only the alert checks for alerts `keep` accepts; `None` when nothing is left to test.
-    pub fn retain_alerts(mut self, keep: impl Fn(&str) -> bool) -> Option<Self> {
+    pub(crate) fn retain_alerts(mut self, keep: impl Fn(&str) -> bool) -> Option<Self> {
         self.alert_rule_test.retain(|t| keep(&t.alertname));
         (!self.alert_rule_test.is_empty() || !self.promql_expr_test.is_empty()).then_some(self)
     }

@@ -143,7 +143,7 @@ fn rendered_rule_names(draft: &Draft) -> Vec<String> {
 }
 
 /// Checks that `text` has the shape of a Prometheus rule file (unknown keys are errors there too).
-pub fn check_rule_file(text: &str, group_labels_allowed: bool) -> Result<(), String> {
+pub(crate) fn check_rule_file(text: &str, group_labels_allowed: bool) -> Result<(), String> {
     let file: RuleFileShape =
         serde_yaml::from_str(text).map_err(|e| crate::render::source_files::parse_problem(&e))?;
     for group in &file.groups {

@@ -1,7 +1,7 @@
 //! Exporter targets as the addresses each program expects: a scheme where it wants a URL,
 //! host and port where it wants them apart, credentials percent-encoded inside a URL.
 
-pub fn with_scheme(target: &str, scheme: &str) -> String {
+pub(crate) fn with_scheme(target: &str, scheme: &str) -> String {
     if target.contains("://") {
         target.to_string()
     } else {
@@ -9,7 +9,7 @@ pub fn with_scheme(target: &str, scheme: &str) -> String {
     }
 }
 
-pub fn split_host_port(address: &str, default_port: u16) -> (String, u16) {
+pub(crate) fn split_host_port(address: &str, default_port: u16) -> (String, u16) {
     match address.rsplit_once(':').map(|(h, p)| (h, p.parse::<u16>())) {
         Some((host, Ok(port))) => (host.to_string(), port),
         _ => (address.to_string(), default_port),
@@ -17,7 +17,7 @@ pub fn split_host_port(address: &str, default_port: u16) -> (String, u16) {
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters (for URL userinfo).
-pub fn percent_encode(text: &str) -> String {
+pub(crate) fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

@@ -11,12 +11,12 @@ use super::dsn::{mongodb_without_credentials, MysqlDsn, PostgresDsn};
 use crate::manifest::Secret;
 
 /// redis_exporter's `REDIS_PASSWORD_FILE`: a JSON map address → password.
-pub fn redis_password_map(address: &str, password: &Secret) -> Secret {
+pub(crate) fn redis_password_map(address: &str, password: &Secret) -> Secret {
     Secret::new(serde_json::json!({ address: password.expose() }).to_string())
 }
 
 /// A `postgresql://` dsn as postgres_exporter's three files (file name, variable, contents).
-pub fn postgres_files(dsn: &Secret) -> Option<[(&'static str, &'static str, Secret); 3]> {
+pub(crate) fn postgres_files(dsn: &Secret) -> Option<[(&'static str, &'static str, Secret); 3]> {
     let parsed = PostgresDsn::parse(dsn.expose())?;
     Some([
         (
@@ -38,14 +38,14 @@ pub fn postgres_files(dsn: &Secret) -> Option<[(&'static str, &'static str, Secr
 }
 
 /// A MySQL dsn's address and user (plain) and password (still secret).
-pub struct MysqlLogin {
+pub(crate) struct MysqlLogin {
     /// `host:port`; empty when the dsn names none.
     pub address: String,
     pub user: String,
     pub password: Secret,
 }
 
-pub fn mysql_login(dsn: &Secret) -> Option<MysqlLogin> {
+pub(crate) fn mysql_login(dsn: &Secret) -> Option<MysqlLogin> {
     let parsed = MysqlDsn::parse(dsn.expose())?;
     Some(MysqlLogin {
         address: parsed.address,
@@ -56,7 +56,7 @@ pub fn mysql_login(dsn: &Secret) -> Option<MysqlLogin> {
 
 /// mysqld_exporter's my.cnf `[client]` section. `Err(key)` names the key whose value no
 /// quoting can carry.
-pub fn my_cnf(
+pub(crate) fn my_cnf(
     host: &str,
     port: u16,
     user: Option<&str>,
@@ -91,14 +91,14 @@ pub fn my_cnf(
 }
 
 /// A MongoDB dsn as a URL without credentials (it goes into a flag), and whether it had any.
-pub fn mongodb_public_uri(dsn: &Secret) -> Option<(String, bool)> {
+pub(crate) fn mongodb_public_uri(dsn: &Secret) -> Option<(String, bool)> {
     let uri = mongodb_without_credentials(dsn.expose())?;
     let had_credentials = uri != dsn.expose();
     Some((uri, had_credentials))
 }
 
 /// One line of a kingpin `@args` file.
-pub enum Arg<'a> {
+pub(crate) enum Arg<'a> {
     Plain(String),
     /// `prefix` + the secret, as it is.
     Secret(String, &'a Secret),
@@ -108,7 +108,7 @@ pub enum Arg<'a> {
 
 /// Kingpin reads `@FILE` as more arguments, one per line: `None` when a line would hold a line
 /// break or other control character (it would add arguments).
-pub fn args_file(args: &[Arg]) -> Option<Secret> {
+pub(crate) fn args_file(args: &[Arg]) -> Option<Secret> {
     let mut text = String::new();
     for arg in args {
         let line = match arg {

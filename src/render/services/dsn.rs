@@ -4,7 +4,7 @@
 /// `postgresql://USER:PASSWORD@HOST:PORT/DB?OPTIONS` as postgres_exporter's
 /// `DATA_SOURCE_USER`, `DATA_SOURCE_PASS` (decoded) and `DATA_SOURCE_URI` (the rest).
 #[derive(Debug, PartialEq, Eq)]
-pub struct PostgresDsn {
+pub(crate) struct PostgresDsn {
     pub user: String,
     pub password: String,
     pub uri: String,
@@ -37,7 +37,7 @@ impl PostgresDsn {
 /// A MySQL DSN in Go driver form (`USER:PASS@tcp(HOST:PORT)/DB`, `USER:PASS@(HOST:PORT)/`)
 /// or URL form (`mysql://USER:PASS@HOST:PORT/DB`), as the `[client]` keys of a my.cnf.
 #[derive(Debug, PartialEq, Eq)]
-pub struct MysqlDsn {
+pub(crate) struct MysqlDsn {
     pub user: String,
     pub password: String,
     /// `host:port`; empty when the DSN names no address.
@@ -77,7 +77,7 @@ impl MysqlDsn {
 }
 
 /// A MongoDB URL without its `user:password@` part (`None` when it is not a MongoDB URL).
-pub fn mongodb_without_credentials(dsn: &str) -> Option<String> {
+pub(crate) fn mongodb_without_credentials(dsn: &str) -> Option<String> {
     let (scheme, rest) = dsn.split_once("://")?;
     if scheme != "mongodb" && scheme != "mongodb+srv" {
         return None;

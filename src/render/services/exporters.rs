@@ -16,7 +16,7 @@ use super::address::{percent_encode, split_host_port, with_scheme};
 use super::credentials::{self, Arg};
 
 /// What configuring one exporter needs: where it is in the manifest and who it runs as.
-pub struct ExporterContext<'a> {
+pub(crate) struct ExporterContext<'a> {
     pub exporter: &'a Exporter,
     /// Manifest path (`exporters[1]`) for diagnostics.
     pub key: &'a str,
@@ -42,7 +42,7 @@ impl ExporterContext<'_> {
 }
 
 /// Fills `spec.command` / `spec.environment` and registers secret files for the exporter.
-pub fn configure(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
+pub(crate) fn configure(cx: &ExporterContext, spec: &mut ServiceSpec, draft: &mut Draft) {
     let Some(kind) = cx.exporter.exporter_type() else {
         return; // validation reports an unknown type; nothing of it is rendered
     };

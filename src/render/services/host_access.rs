@@ -7,19 +7,19 @@ use crate::render::log_sources::host_log_mounts;
 use crate::render::{Component, Kind, Stack};
 use crate::service::{MountSpec, ServiceSpec};
 
-pub const DOCKER_SOCKET: &str = "/var/run/docker.sock";
+pub(crate) const DOCKER_SOCKET: &str = "/var/run/docker.sock";
 
 /// Every stack container resolves `host.docker.internal` to the Docker host (Docker's
 /// `host-gateway`, Engine 20.10+), so a target on the host is `host.docker.internal:PORT`
 /// on Linux as on Docker Desktop.
-pub const HOST_GATEWAY: &str = "host.docker.internal:host-gateway";
+pub(crate) const HOST_GATEWAY: &str = "host.docker.internal:host-gateway";
 
 /// Where node exporter sees the host's root filesystem (`--path.rootfs`).
-pub const NODE_ROOTFS: &str = "/host";
+pub(crate) const NODE_ROOTFS: &str = "/host";
 
 /// Whether `component` reads the Docker API: shippers collecting container logs, Prometheus
 /// when a scrape job uses Docker service discovery.
-pub fn needs_docker_socket(manifest: &Manifest, kind: &Kind) -> bool {
+pub(crate) fn needs_docker_socket(manifest: &Manifest, kind: &Kind) -> bool {
     match kind {
         Kind::Alloy | Kind::Promtail => ships_docker_logs(manifest),
         Kind::Prometheus => manifest.scrape.iter().any(|job| job.docker.is_some()),
@@ -28,7 +28,7 @@ pub fn needs_docker_socket(manifest: &Manifest, kind: &Kind) -> bool {
 }
 
 /// `needs_docker_socket`, and Prometheus on a Swarm discovering the agents' tasks.
-pub fn needs_docker_socket_in(stack: &Stack, kind: &Kind) -> bool {
+pub(crate) fn needs_docker_socket_in(stack: &Stack, kind: &Kind) -> bool {
     match kind {
         Kind::Prometheus => {
             needs_docker_socket(stack.manifest, kind)
@@ -39,14 +39,14 @@ pub fn needs_docker_socket_in(stack: &Stack, kind: &Kind) -> bool {
 }
 
 /// `logs.docker` defaults to true when a shipper is present.
-pub fn ships_docker_logs(manifest: &Manifest) -> bool {
+pub(crate) fn ships_docker_logs(manifest: &Manifest) -> bool {
     manifest.logs.docker.unwrap_or(true)
 }
 
 /// A scrape target `localhost:9090`/`127.0.0.1:9090` is valid (validate refuses other loopback
 /// ports) but is Prometheus itself, which stackctl already scrapes: almost always an app on the
 /// host was meant (seed 001 silently scraped Prometheus instead of its app).
-pub fn warn_about_self_scrapes(manifest: &Manifest, draft: &mut crate::render::Draft) {
+pub(crate) fn warn_about_self_scrapes(manifest: &Manifest, draft: &mut crate::render::Draft) {
     for (index, job) in manifest.scrape.iter().enumerate() {
         for (t, target) in job.targets.iter().enumerate() {
             let (host, port) = target.rsplit_once(':').unwrap_or((target, ""));
@@ -61,7 +61,7 @@ pub fn warn_about_self_scrapes(manifest: &Manifest, draft: &mut crate::render::D
 }
 
 /// Grants `spec` what its kind needs of the host.
-pub fn grant(stack: &Stack, component: &Component, spec: &mut ServiceSpec) {
+pub(crate) fn grant(stack: &Stack, component: &Component, spec: &mut ServiceSpec) {
     spec.extra_hosts.push(HOST_GATEWAY.to_string());
     if needs_docker_socket_in(stack, &component.kind) {
         spec.mounts

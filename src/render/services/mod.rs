@@ -22,9 +22,8 @@ use crate::render::{
 use crate::render::{web_auth, Component, Draft, Kind, Stack};
 use crate::service::{MountSpec, ReloadMethod, ServiceSpec};
 
-pub use host_access::{needs_docker_socket, DOCKER_SOCKET, NODE_ROOTFS};
-pub use ports::url_host;
-pub use runtime::{JAEGER_VOLUME_TARGET, PUSHGATEWAY_PERSISTENCE_FILE};
+pub(crate) use host_access::NODE_ROOTFS;
+pub(crate) use runtime::PUSHGATEWAY_PERSISTENCE_FILE;
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     host_access::warn_about_self_scrapes(stack.manifest, draft);

@@ -28,7 +28,7 @@ pub fn depends_on(stack: &Stack, kind: &Kind) -> Vec<String> {
 /// Sorts `specs` so dependencies come first; keeps the given order among independent ones.
 /// A dependency on a service that is not in `specs` is ignored; a cycle (impossible with
 /// `depends_on` above) keeps the remaining services in their given order.
-pub fn dependency_order(specs: Vec<ServiceSpec>) -> Vec<ServiceSpec> {
+pub(crate) fn dependency_order(specs: Vec<ServiceSpec>) -> Vec<ServiceSpec> {
     let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
     let mut pending = specs;
     let mut placed: Vec<ServiceSpec> = Vec::with_capacity(pending.len());

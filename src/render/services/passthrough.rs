@@ -29,7 +29,7 @@ const FLAG_KEYS: &[(&str, &str)] = &[
 
 /// Grafana variables stackctl derives from a manifest key; other `GF_*` it sets are defaults
 /// the operator's `env`/`settings` may replace.
-pub const GRAFANA_ENV_KEYS: &[(&str, &str)] = &[
+pub(crate) const GRAFANA_ENV_KEYS: &[(&str, &str)] = &[
     ("GF_SECURITY_ADMIN_USER", "components.grafana.admin_user"),
     (
         "GF_SECURITY_ADMIN_PASSWORD",
@@ -165,7 +165,7 @@ fn grafana_settings(
 }
 
 /// `GF_<SECTION>_<KEY>`, upper-cased, `.` and `-` replaced by `_`.
-pub fn grafana_variable(section: &str, key: &str) -> String {
+pub(crate) fn grafana_variable(section: &str, key: &str) -> String {
     format!("GF_{section}_{key}")
         .to_ascii_uppercase()
         .replace(['.', '-'], "_")

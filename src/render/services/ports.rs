@@ -77,7 +77,7 @@ pub fn url(stack: &Stack, component: &Component) -> Option<String> {
 }
 
 /// The host part of a URL for a listen address: a wildcard becomes loopback, IPv6 gets brackets.
-pub fn url_host(bind: &str) -> String {
+pub(crate) fn url_host(bind: &str) -> String {
     match bind {
         "0.0.0.0" | "" => "127.0.0.1".to_string(),
         "::" | "[::]" => "[::1]".to_string(),

@@ -9,7 +9,7 @@ use crate::service::{HealthCheck, HttpProbe, ReloadMethod};
 
 /// How a running container can check itself (Docker `HEALTHCHECK`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SelfCheck {
+pub(crate) enum SelfCheck {
     /// busybox `wget --spider` on this path (Prometheus-family, Grafana, Jaeger images).
     Wget { port: u16, path: &'static str },
     /// `loki -health` (Loki ≥ 3.7, distroless: no shell, no wget).
@@ -20,7 +20,7 @@ pub enum SelfCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Runtime {
+pub(crate) struct Runtime {
     /// Rendered directories (relative to the output directory) → container paths, read-only.
     pub config_dirs: Vec<(&'static str, &'static str)>,
     /// Rendered files under `config_dirs` the program does not read (promtool unit tests).
@@ -44,13 +44,13 @@ pub struct Runtime {
 /// named volume copies the owner and mode of the image directory it is mounted on; the
 /// image's `/tmp` (already `VOLUME /tmp` upstream) is mode 1777, so the volume is writable
 /// without root or a chown step. Verified with Docker 20.10.
-pub const JAEGER_VOLUME_TARGET: &str = "/tmp";
+pub(crate) const JAEGER_VOLUME_TARGET: &str = "/tmp";
 /// Pushgateway's persistence file, on its data volume.
-pub const PUSHGATEWAY_PERSISTENCE_FILE: &str = "/pushgateway/metrics.db";
+pub(crate) const PUSHGATEWAY_PERSISTENCE_FILE: &str = "/pushgateway/metrics.db";
 
 const NOBODY: u32 = 65534;
 
-pub fn runtime(component: &Component, badger: bool) -> Runtime {
+pub(crate) fn runtime(component: &Component, badger: bool) -> Runtime {
     let port = component.container_port;
     let probe = |path: &str| {
         Some(HttpProbe {

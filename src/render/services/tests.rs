@@ -162,7 +162,7 @@ fn a_self_scrape_on_localhost_9090_is_warned_about() {
 fn jaeger_keeps_badger_data_on_its_volume() {
     let dir = crate::render::jaeger::DATA_DIR;
     assert!(
-        dir.starts_with(&format!("{}/", super::JAEGER_VOLUME_TARGET)),
+        dir.starts_with(&format!("{}/", super::runtime::JAEGER_VOLUME_TARGET)),
         "{dir}"
     );
 }

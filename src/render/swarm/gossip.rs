@@ -8,15 +8,15 @@ use crate::render::{web_auth, Draft, Kind, Stack};
 use crate::version::Version;
 
 /// Alertmanager's gossip port.
-pub const CLUSTER_PORT: u16 = 9094;
+pub(crate) const CLUSTER_PORT: u16 = 9094;
 /// The file `--cluster.tls-config` reads (`/run/secrets/cluster-tls.yml`).
-pub const TLS_CONFIG: &str = "cluster-tls.yml";
+pub(crate) const TLS_CONFIG: &str = "cluster-tls.yml";
 /// The first Alertmanager with `--cluster.tls-config` (0.24.0 changelog: "Add support for TLS
 /// in the cluster communication").
 const TLS_SINCE: Version = Version::new(0, 24, 0);
 
 /// Whether the stack runs Alertmanager as a gossip cluster.
-pub fn clustered(stack: &Stack) -> bool {
+pub(crate) fn clustered(stack: &Stack) -> bool {
     stack.manifest.engine == EngineKind::Swarm
         && stack
             .get(&Kind::Alertmanager)

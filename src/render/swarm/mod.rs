@@ -14,15 +14,11 @@ use crate::manifest::EngineKind;
 use crate::render::{Draft, Stack};
 
 pub use model::*;
-pub use objects::{hash_text, object_name, HASH_LABEL, NAMESPACE_LABEL, TASK_LABEL};
-pub use services::{
-    adapt_for_swarm, placing, reload_metric, Placing, DOCKER_GID_VARIABLE, REPLICA_VARIABLE,
-};
+pub(crate) use objects::{hash_text, HASH_LABEL, NAMESPACE_LABEL, TASK_LABEL};
+pub(crate) use services::{placing, reload_metric, DOCKER_GID_VARIABLE, REPLICA_VARIABLE};
 
 /// Path of the export, relative to the output directory (where relative paths start).
-pub const STACK_FILE: &str = "docker-stack.yml";
-
-pub use crate::manifest::NAME_KEY_VAR;
+pub(crate) const STACK_FILE: &str = "docker-stack.yml";
 
 pub fn render(stack: &Stack, draft: &mut Draft) -> anyhow::Result<()> {
     if stack.manifest.engine != EngineKind::Swarm {

@@ -8,21 +8,21 @@ use hmac::{Hmac, Mac as _};
 use sha2::{Digest, Sha256};
 
 /// The label `docker stack` puts on everything of a stack.
-pub const NAMESPACE_LABEL: &str = "com.docker.stack.namespace";
+pub(crate) const NAMESPACE_LABEL: &str = "com.docker.stack.namespace";
 /// stackctl's hash of a service's model: equal hashes mean nothing to update.
-pub const HASH_LABEL: &str = "io.stackctl.spec-hash";
+pub(crate) const HASH_LABEL: &str = "io.stackctl.spec-hash";
 /// A container label: stackctl's hash of the task template and endpoint it sends
 /// (`docker::swarm_spec::task_hash`). Swarm replaces every task when those change, and a task
 /// carries the template it was made from, so this label tells the tasks of a new spec from the
 /// old ones still running while an update has not started.
-pub const TASK_LABEL: &str = "io.stackctl.task-hash";
+pub(crate) const TASK_LABEL: &str = "io.stackctl.task-hash";
 
 /// Docker refuses config and secret names over 64 characters.
 const MAX_NAME: usize = 64;
 const HASH_CHARS: usize = 12;
 
 /// `PROJECT_prometheus-prometheus.yml-0123456789ab` for `path` with `contents`.
-pub fn object_name(project: &str, path: &str, contents: &[u8]) -> String {
+pub(crate) fn object_name(project: &str, path: &str, contents: &[u8]) -> String {
     name_with_hash(project, path, &hex(&Sha256::digest(contents)))
 }
 
@@ -47,14 +47,14 @@ fn name_with_hash(project: &str, path: &str, hash: &str) -> String {
 /// `object_name` for a secret: the hash is an HMAC under `key` (`STACKCTL_SWARM_KEY`), as the
 /// name is public (`docker secret ls`, docker-stack.yml) and a plain hash of a
 /// short password could be checked against guesses offline.
-pub fn secret_name(project: &str, path: &str, contents: &[u8], key: &[u8]) -> String {
+pub(crate) fn secret_name(project: &str, path: &str, contents: &[u8], key: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(contents);
     name_with_hash(project, path, &hex(&mac.finalize().into_bytes()))
 }
 
 /// The hex SHA-256 of `text` (a service model's hash label, a task template's hash).
-pub fn hash_text(text: &str) -> String {
+pub(crate) fn hash_text(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))[..HASH_CHARS * 2].to_string()
 }
 
@@ -62,7 +62,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub fn stack_labels(project: &str) -> BTreeMap<String, String> {
+pub(crate) fn stack_labels(project: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(NAMESPACE_LABEL.to_string(), project.to_string())])
 }
 

@@ -15,18 +15,18 @@ use crate::render::{web_auth, Draft, Kind, Stack};
 use crate::service::{MountSource, ServiceSpec, LOG_MAX_FILES, LOG_MAX_SIZE};
 
 /// The variable the file reads the Docker socket's group id from (it differs between hosts).
-pub const DOCKER_GID_VARIABLE: &str = "DOCKER_GID";
+pub(crate) const DOCKER_GID_VARIABLE: &str = "DOCKER_GID";
 /// Where Alertmanager's images (upstream and the test image) keep the program.
 const ALERTMANAGER_BINARY: &str = "/bin/alertmanager";
 /// Prometheus replicas tell themselves apart by this variable (`{{.Task.Slot}}`).
-pub const REPLICA_VARIABLE: &str = "STACKCTL_REPLICA";
+pub(crate) const REPLICA_VARIABLE: &str = "STACKCTL_REPLICA";
 
 const CONFIG_MODE: u32 = 0o444;
 const SECRET_MODE: u32 = 0o400;
 
 /// How Swarm runs one component: from the manifest's `swarm` keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Placing {
+pub(crate) struct Placing {
     pub global: bool,
     pub replicas: u64,
     pub constraints: Vec<String>,
@@ -37,7 +37,7 @@ fn short_key(key: &str) -> &str {
     key.strip_prefix("components.").unwrap_or(key)
 }
 
-pub fn placing(stack: &Stack, kind: &Kind, key: &str) -> Placing {
+pub(crate) fn placing(stack: &Stack, kind: &Kind, key: &str) -> Placing {
     let swarm = &stack.manifest.swarm;
     let present: Vec<&str> = stack.components.iter().map(|c| short_key(&c.key)).collect();
     let key = short_key(key);
@@ -55,7 +55,7 @@ pub fn placing(stack: &Stack, kind: &Kind, key: &str) -> Placing {
 }
 
 /// Rewrites a spec for what a Swarm service can run; returns what changed, for the operator.
-pub fn adapt_for_swarm(kind: &Kind, spec: &mut ServiceSpec) -> Vec<String> {
+pub(crate) fn adapt_for_swarm(kind: &Kind, spec: &mut ServiceSpec) -> Vec<String> {
     let mut changes = Vec::new();
     if spec.pid_host {
         spec.pid_host = false;
@@ -372,7 +372,7 @@ fn request(tls: bool) -> String {
 }
 
 /// The gauge a program sets to 1 once its configuration file loaded.
-pub fn reload_metric(kind: &Kind) -> Option<&'static str> {
+pub(crate) fn reload_metric(kind: &Kind) -> Option<&'static str> {
     match kind {
         Kind::Prometheus => Some("prometheus_config_last_reload_successful"),
         Kind::Alertmanager => Some("alertmanager_config_last_reload_successful"),

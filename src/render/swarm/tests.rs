@@ -1,5 +1,6 @@
 use crate::manifest::{load_str, Generated, Secret};
 use crate::render::{render, Templates};
+use objects::object_name;
 
 use super::*;
 
