@@ -1,7 +1,7 @@
 //! An exclusive lock that names its holder: a `flock` on a file (the kernel drops it when its
 //! holder exits, however it exits, so a crash never leaves a stale lock) in which the holder
 //! writes its pid, command and start time for whoever waits. The output directory
-//! (`writer`) and the project (`commands::deploy::lock`) are locked with it; the caller opens
+//! (`writer`) and the project (`commands::session::lock`) are locked with it; the caller opens
 //! the file, so each decides how (the writer opens it inside the directory it holds, never
 //! through a link).
 

@@ -20,8 +20,8 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use super::deploy::lock;
-use super::deploy::session::{self, Session};
+use super::session::lock;
+use super::session::{self, Session};
 use crate::cli::{BackupArgs, GlobalArgs, RestoreArgs};
 use crate::docker::volume_archive::{self, Helper};
 use crate::docker::{labels, Daemon, Engine, ObservedContainer, RunState};

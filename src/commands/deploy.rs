@@ -3,34 +3,25 @@
 //! A second deploy with nothing changed touches no container.
 
 mod apply;
-pub(crate) mod checks;
 #[cfg(test)]
 mod fake_engine;
-pub(crate) mod http;
-pub(crate) mod lock;
-mod observe;
-pub(crate) mod on_disk;
 mod ports;
 mod pull;
-pub(crate) mod ready;
-pub(crate) mod secrets;
-pub(crate) mod session;
-pub(crate) mod state;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::cli::{DeployArgs, GlobalArgs};
-use crate::commands::reload::{apply::Target, backup::Backup};
-use crate::docker::{labels, Daemon, Engine};
+use crate::commands::session::{config_backup::Backup, reload_in_place::Target};
+use crate::docker::Daemon;
 use crate::error::CommandError;
 use crate::output::deploy::{Outcome, Summary};
 use crate::plan::{self, Plan, ServiceAction};
 use crate::{output, writer};
 
-pub(crate) use observe::observe;
-use session::Session;
-use state::DeployedState;
+use super::session::observe::observe;
+use super::session::state::{record_observed_state, record_state};
+use super::session::{self, checks, lock, Session};
 
 pub fn exec(global: &GlobalArgs, args: DeployArgs) -> anyhow::Result<ExitCode> {
     let session = Session::open(global)?;
@@ -104,7 +95,7 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     // Each service's outcome is printed by `apply` the moment it is ready.
     apply::apply(&engine, session, &plan, (timeout, &progress)).await?;
     // And each reload's, the moment it is confirmed.
-    crate::commands::reload::apply::reload_all(
+    crate::commands::session::reload_in_place::reload_all(
         &engine,
         session,
         &targets,
@@ -158,35 +149,6 @@ async fn record_release_lock(engine: &Daemon, session: &Session) -> anyhow::Resu
             lock.components.len(),
             &release_lock::path(&session.loaded.dir),
         );
-    }
-    Ok(())
-}
-
-/// Records the config every running service now has (the rendered files were just applied).
-pub(crate) async fn record_state<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<()> {
-    let containers = engine.list_containers(&session.project).await?;
-    let mut state = DeployedState::default();
-    for d in &session.desired {
-        let name = labels::container_name(&session.project, &d.spec.name);
-        if let Some(c) = containers.iter().find(|c| c.name == name) {
-            state.record(&d.spec.name, &c.id, &d.config_hash);
-        }
-    }
-    state.write(&session.out_dir)
-}
-
-/// The state of an up-to-date stack, from what was observed (no second list call); written
-/// only when it differs from the file.
-fn record_observed_state(session: &Session, observed: &plan::Observed) -> anyhow::Result<()> {
-    let mut state = DeployedState::default();
-    for d in &session.desired {
-        let name = labels::container_name(&session.project, &d.spec.name);
-        if let Some(c) = observed.containers.iter().find(|c| c.name == name) {
-            state.record(&d.spec.name, &c.id, &d.config_hash);
-        }
-    }
-    if state != DeployedState::read(&session.out_dir) {
-        state.write(&session.out_dir)?;
     }
     Ok(())
 }

@@ -8,9 +8,9 @@
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
-use super::deploy::on_disk;
-use super::deploy::session::{self, Session};
-use super::deploy::state::DeployedState;
+use super::session::on_disk;
+use super::session::state::DeployedState;
+use super::session::{self, Session};
 use crate::cli::{DiffArgs, GlobalArgs};
 use crate::docker::{labels, Engine, ObservedContainer};
 use crate::error::CommandError;

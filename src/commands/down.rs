@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 use futures_util::future::try_join_all;
 
-use super::deploy::{lock, on_disk, session};
+use super::session::{self, lock, on_disk};
 use crate::cli::{DownArgs, GlobalArgs};
 use crate::docker::{labels, Engine, ObservedContainer, ObservedNetwork, ObservedVolume};
 use crate::output::down::{print_event, DownEvent};

@@ -3,8 +3,8 @@
 //! serves TLS) and the basic-auth credentials an exposed stack requires. Shared by the verbs
 //! that call a program's API (`silence`, `notify`, `backup`).
 
-use super::deploy::ready;
-use super::deploy::session::Session;
+use super::session::ready;
+use super::session::Session;
 use crate::docker::{labels, Engine};
 use crate::error::CommandError;
 use crate::http_client::{Call, Method};

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use futures_util::StreamExt as _;
 
-use super::deploy::session;
+use super::session;
 use crate::cli::{GlobalArgs, LogsArgs};
 use crate::docker::logs::{self, Channel, LogLine, LogRequest};
 use crate::docker::{labels, Engine, ObservedContainer};

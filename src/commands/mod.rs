@@ -16,6 +16,7 @@ mod outdated;
 mod reload;
 mod render;
 mod schema;
+pub(crate) mod session;
 mod silence;
 mod status;
 mod swarm;

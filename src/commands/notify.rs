@@ -12,8 +12,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context as _;
 
-use super::deploy::session::{self, Session};
 use super::endpoint::Api;
+use super::session::{self, Session};
 use crate::catalog::Kind;
 use crate::cli::{GlobalArgs, NotifyArgs, NotifyCommand};
 use crate::docker::Engine;

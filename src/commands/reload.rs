@@ -2,21 +2,19 @@
 //! hot-reload (or restart) it and confirm the program accepted the new config; on rejection
 //! restore the previous files, reload again, exit 1 with the program's own message.
 
-pub(crate) mod apply;
-pub(crate) mod backup;
-
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::deploy::session::{self, Session};
-use super::deploy::{lock, observe, record_state};
+use super::session::config_backup::Backup;
+use super::session::observe::observe;
+use super::session::reload_in_place::{self as apply, Target};
+use super::session::state::record_state;
+use super::session::{self, lock, Session};
 use crate::cli::GlobalArgs;
 use crate::docker::{labels, RunState};
 use crate::error::CommandError;
 use crate::plan::Observed;
 use crate::{output, writer};
-use apply::Target;
-use backup::Backup;
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 

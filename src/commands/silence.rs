@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 use serde_json::{json, Value};
 
-use super::deploy::session::{self, Session};
 use super::endpoint::{self, Api};
+use super::session::{self, Session};
 use crate::cli::{GlobalArgs, SilenceAddArgs, SilenceArgs, SilenceCommand, SilenceLsArgs};
 use crate::error::CommandError;
 use crate::http_client::Method;

@@ -14,9 +14,8 @@ use std::process::ExitCode;
 
 use futures_util::future::join_all;
 
-use super::deploy::session::{self, Session};
-use super::deploy::state::DeployedState;
-use super::deploy::{http, on_disk, ready};
+use super::session::state::DeployedState;
+use super::session::{self, http, on_disk, ready, Session};
 use crate::cli::{GlobalArgs, StatusArgs};
 use crate::docker::{labels, ContainerStatus, Engine, Health, ObservedContainer, RunState};
 use crate::output::status::{

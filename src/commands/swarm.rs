@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::cli::{DeployArgs, DownArgs, GlobalArgs, StatusArgs};
-use crate::commands::deploy::{lock, session};
+use crate::commands::session::{self, lock};
 use crate::docker::Daemon;
 use crate::error::CommandError;
 use crate::manifest::EngineKind;

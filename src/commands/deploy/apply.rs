@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 
-use super::session::Session;
-use super::{ports, pull, ready, secrets};
+use super::{ports, pull};
+use crate::commands::session::{ready, secrets, Session};
 use crate::docker::{labels, ContainerRequest, Engine, NameConflict};
 use crate::output::progress::{Progress, ServiceLine};
 use crate::output::style;

@@ -3,7 +3,7 @@
 
 use std::net::TcpListener;
 
-use super::session::Session;
+use crate::commands::session::Session;
 use crate::error::CommandError;
 use crate::plan::{Plan, ServiceAction};
 use crate::service::ServiceSpec;

@@ -5,7 +5,7 @@ use std::io::IsTerminal as _;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::session::Session;
+use crate::commands::session::Session;
 use crate::docker::{Engine, PullProgress};
 use crate::error::CommandError;
 use crate::plan::Pull;

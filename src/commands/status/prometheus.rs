@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::commands::deploy::http;
+use crate::commands::session::http;
 
 const TIMEOUT: Duration = Duration::from_millis(1500);
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::observe::observe;
 use super::{report, task_error};
-use crate::commands::deploy::session::Session;
+use crate::commands::session::Session;
 use crate::docker::swarm::{ObjectKind, ObservedService, ObservedTask};
 use crate::docker::swarm_spec::{service_name, service_spec, stamped_task_hash, Resolved};
 use crate::docker::{labels, Daemon, Engine};
@@ -52,7 +52,7 @@ pub async fn run(
         return Ok(ExitCode::SUCCESS);
     }
     if !plan.is_up_to_date() {
-        crate::commands::deploy::checks::judge(session)?;
+        crate::commands::session::checks::judge(session)?;
     }
     crate::writer::write(&session.stack, &session.out_dir)?;
     if plan.is_up_to_date() {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use crate::commands::deploy::session::Session;
+use crate::commands::session::Session;
 use crate::commands::status_view;
 use crate::docker::swarm_spec::service_name;
 use crate::docker::Daemon;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::session::Session;
+use super::Session;
 use crate::plan::{self, ComposeExport};
 use crate::render::compose::COMPOSE_FILE;
 use crate::render::RenderedFile;

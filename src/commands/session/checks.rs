@@ -4,7 +4,7 @@
 //! nothing on Docker touched; an `UNSURE` (a key newer than the local checker, from
 //! `extra_config`) lets it proceed with a printed warning.
 
-use super::session::Session;
+use super::Session;
 use crate::error::CommandError;
 use crate::tools::judge::{NoDocker, Remembering};
 use crate::tools::scratch::Scratch;

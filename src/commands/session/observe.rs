@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use futures_util::future::try_join_all;
 
 use super::on_disk;
-use super::session::Session;
 use super::state::DeployedState;
+use super::Session;
 use crate::docker::{labels, Engine};
 use crate::plan::Observed;
 

@@ -9,6 +9,10 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
+use super::Session;
+use crate::docker::{labels, Engine};
+use crate::plan;
+
 pub(crate) const STATE_FILE: &str = ".stackctl-state.json";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +61,38 @@ impl DeployedState {
             },
         );
     }
+}
+
+/// Records the config every running service now has (the rendered files were just applied).
+pub(crate) async fn record_state<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<()> {
+    let containers = engine.list_containers(&session.project).await?;
+    let mut state = DeployedState::default();
+    for d in &session.desired {
+        let name = labels::container_name(&session.project, &d.spec.name);
+        if let Some(c) = containers.iter().find(|c| c.name == name) {
+            state.record(&d.spec.name, &c.id, &d.config_hash);
+        }
+    }
+    state.write(&session.out_dir)
+}
+
+/// The state of an up-to-date stack, from what was observed (no second list call); written
+/// only when it differs from the file.
+pub(crate) fn record_observed_state(
+    session: &Session,
+    observed: &plan::Observed,
+) -> anyhow::Result<()> {
+    let mut state = DeployedState::default();
+    for d in &session.desired {
+        let name = labels::container_name(&session.project, &d.spec.name);
+        if let Some(c) = observed.containers.iter().find(|c| c.name == name) {
+            state.record(&d.spec.name, &c.id, &d.config_hash);
+        }
+    }
+    if state != DeployedState::read(&session.out_dir) {
+        state.write(&session.out_dir)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::backup::Backup;
-use crate::commands::deploy::http::{self, Method};
-use crate::commands::deploy::{ready, secrets, session::Session};
+use super::config_backup::Backup;
+use super::http::{self, Method};
+use super::{ready, secrets, Session};
 use crate::docker::{ContainerStatus, Engine};
 use crate::error::CommandError;
 use crate::output::progress::{Progress, ServiceLine};

@@ -1,5 +1,20 @@
-//! What deploy, status, reload and down share: the manifest rendered in memory, the absolute
-//! output directory, the desired services, and the connection to Docker with an actionable error.
+//! What deploy, status, reload, down and the other verbs on a running stack share: the
+//! manifest rendered in memory, the absolute output directory, the desired services, and the
+//! connection to Docker with an actionable error (`Session`); and, below, the project lock,
+//! what is running (`observe`, `state`, `on_disk`), calls to the programs (`http`, `ready`),
+//! secret files, the checks before an apply, and a config reload in place with its backup
+//! (`reload_in_place`, `config_backup`), which both `deploy` and `reload` use.
+
+pub(crate) mod checks;
+pub(crate) mod config_backup;
+pub(crate) mod http;
+pub(crate) mod lock;
+pub(crate) mod observe;
+pub(crate) mod on_disk;
+pub(crate) mod ready;
+pub(crate) mod reload_in_place;
+pub(crate) mod secrets;
+pub(crate) mod state;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
