@@ -41,6 +41,7 @@ pub use actions::ServiceStep;
 pub use adopt::ComposeExport;
 pub(crate) use adopt::{adoption, section_differences, started_from, Adoption};
 pub use changes::SpecChange;
+pub(crate) use decide::deployed_config;
 pub use describe::Counts;
 pub(crate) use desired::config_hash;
 pub use desired::DesiredService;

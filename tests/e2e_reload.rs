@@ -5,7 +5,7 @@
 mod common;
 mod e2e_support;
 
-use e2e_support::{eventually, stack};
+use e2e_support::{docker, eventually, stack};
 
 const REJECTED_TEMPLATE: &str = "global:
   scrape_interval: 1s
@@ -21,6 +21,25 @@ fn reload_applies_changed_config_in_place() {
     s.write_manifest(&s.manifest("", ""));
     s.ok(&["deploy", "--timeout", "60"]);
     assert!(s.ok(&["reload"]).contains("nothing to reload"));
+    // Reload reads the plan a deploy follows: a container cut off its network is named, with
+    // the plan's reason, as one only a deploy can mend (it used to pass unseen).
+    let network = format!("{}_default", s.project);
+    docker(&[
+        "network",
+        "disconnect",
+        &network,
+        &s.container("pushgateway"),
+    ]);
+    let reload = s.run(&["reload"]);
+    let stderr = String::from_utf8_lossy(&reload.stderr);
+    assert!(reload.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "`pushgateway` needs a new container (not attached to network `{network}`"
+        )),
+        "{stderr}"
+    );
+    s.ok(&["deploy", "--timeout", "60"]);
     let id = s.inspect("prometheus", "{{.Id}}");
     s.write_manifest(&s.manifest("", "labels: {cluster: e2e-reloaded}\n"));
     let status = s.run(&["status", "--json"]);

@@ -11,9 +11,9 @@ use super::session::reload_in_place::{self as apply, Target};
 use super::session::state::record_state;
 use super::session::{self, lock, Session};
 use crate::cli::GlobalArgs;
-use crate::docker::{labels, RunState};
+use crate::docker::RunState;
 use crate::error::CommandError;
-use crate::plan::Observed;
+use crate::plan::{self, deployed_config, Observed, Plan, ServiceAction};
 use crate::{output, writer};
 
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -31,7 +31,9 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
     let engine = session::connect().await?;
     let _lock = lock::acquire(&session.out_dir, &session.project, "reload")?;
     let observed = observe(&engine, session).await?;
-    let survey = survey(session, &observed);
+    let plan = plan::plan(&session.project, &session.desired, &observed)
+        .map_err(|e| anyhow::Error::new(CommandError::failure(e.to_string()).hint(e.hint())))?;
+    let survey = survey(session, &observed, &plan);
     if survey.nothing_deployed {
         return Err(CommandError::failure(format!(
             "nothing is deployed for project `{}`: no service to reload",
@@ -40,8 +42,8 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
         .hint("run `stackctl deploy` to start the stack")
         .into());
     }
-    for service in &survey.outdated {
-        output::reload::print_needs_deploy(service);
+    for (service, reason) in &survey.outdated {
+        output::reload::print_needs_deploy(service, reason);
     }
     if survey.targets.is_empty() && survey.not_running.is_empty() {
         output::reload::print_nothing_to_reload();
@@ -75,41 +77,50 @@ struct Survey<'a> {
     targets: Vec<Target<'a>>,
     /// Declared services without a running container (stopped, or never created).
     not_running: Vec<String>,
-    outdated: Vec<String>,
+    /// Services a deploy would recreate, and why.
+    outdated: Vec<(String, String)>,
     /// No container of the project at all.
     nothing_deployed: bool,
 }
 
-fn survey<'a>(session: &'a Session, observed: &Observed) -> Survey<'a> {
+/// Reads the plan a deploy would follow: a service the plan would create or start is not
+/// running; one it would recreate needs a deploy (and its config is reloaded meanwhile when it
+/// runs and its files changed); one it would reload is a target.
+fn survey<'a>(session: &'a Session, observed: &Observed, plan: &Plan) -> Survey<'a> {
     let mut survey = Survey {
         targets: Vec::new(),
         not_running: Vec::new(),
         outdated: Vec::new(),
         nothing_deployed: observed.containers.is_empty(),
     };
-    for d in &session.desired {
-        let name = labels::container_name(&session.project, &d.spec.name);
-        let Some(c) = observed
-            .containers
-            .iter()
-            .find(|c| c.name == name && c.state == RunState::Running)
-        else {
-            survey.not_running.push(d.spec.name.clone());
+    for step in plan.steps() {
+        let Some(desired) = session.service(&step.service) else {
             continue;
         };
-        if c.label(labels::SPEC_HASH) != Some(d.spec_hash.as_str()) {
-            survey.outdated.push(d.spec.name.clone());
-        }
-        let deployed = observed
-            .deployed_config
-            .get(&c.id)
-            .map(String::as_str)
-            .or(c.label(labels::CONFIG_HASH));
-        if deployed != Some(d.config_hash.as_str()) {
-            survey.targets.push(Target {
-                desired: d,
-                container: c.id.clone(),
-            });
+        let target = |container: &str| Target {
+            desired,
+            container: container.to_string(),
+        };
+        match &step.action {
+            ServiceAction::Create | ServiceAction::Start { .. } => {
+                survey.not_running.push(step.service.clone())
+            }
+            ServiceAction::Reload { container } => survey.targets.push(target(container)),
+            ServiceAction::Recreate {
+                container, reason, ..
+            } => {
+                let Some(c) = (observed.containers.iter())
+                    .find(|c| &c.id == container && c.state == RunState::Running)
+                else {
+                    survey.not_running.push(step.service.clone());
+                    continue;
+                };
+                survey.outdated.push((step.service.clone(), reason.clone()));
+                if deployed_config(desired, c, false, observed) != Some(&desired.config_hash) {
+                    survey.targets.push(target(container));
+                }
+            }
+            ServiceAction::Keep { .. } => {}
         }
     }
     survey

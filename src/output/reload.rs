@@ -1,9 +1,19 @@
 //! What `reload` prints besides the live progress: a warning for each service only a deploy
 //! can update, that there was nothing to reload, or the verdict — the one line `-q` keeps.
 
-/// A service whose image, ports or flags changed: a reload cannot apply that.
-pub(crate) fn print_needs_deploy(service: &str) {
-    eprintln!("warning: `{service}` needs a new container (image, ports or flags changed); run `stackctl deploy`");
+/// A service the plan would recreate (`reason`: its image, ports or flags changed, it lost
+/// its network…): a reload cannot apply that.
+pub(crate) fn print_needs_deploy(service: &str, reason: &str) {
+    anstream::eprintln!(
+        "{} {}",
+        super::style::warning_label(),
+        needs_deploy(service, reason)
+    );
+}
+
+/// `` `grafana` needs a new container (image grafana:12.1.0 → grafana:12.2.0 changed); run `stackctl deploy` ``
+pub(crate) fn needs_deploy(service: &str, reason: &str) -> String {
+    format!("`{service}` needs a new container ({reason}); run `stackctl deploy`")
 }
 
 pub(crate) fn print_nothing_to_reload() {

@@ -64,22 +64,34 @@ pub(super) fn decide(
         }
         other => return recreate(format!("container is {}", other.as_str())),
     }
-    let deployed = observed
+    if deployed_config(d, c, adopted.is_some(), observed) != Some(d.config_hash.as_str()) {
+        return ServiceAction::Reload { container: id };
+    }
+    ServiceAction::Keep { container: id }
+}
+
+/// The hash of the config `c` runs with: recorded by the last deploy or reload, else its
+/// label; for a container `docker compose` started (`adopted`), the files on disk it reads
+/// through its bind mounts.
+pub(crate) fn deployed_config<'a>(
+    d: &DesiredService,
+    c: &'a ObservedContainer,
+    adopted: bool,
+    observed: &'a Observed,
+) -> Option<&'a str> {
+    observed
         .deployed_config
         .get(&c.id)
         .map(String::as_str)
         .or(c.label(labels::CONFIG_HASH))
-        // A container compose started reads the files on disk through its bind mounts.
-        .or(adopted.and(
-            observed
-                .on_disk_config
-                .get(&d.spec.name)
-                .map(String::as_str),
-        ));
-    if deployed != Some(d.config_hash.as_str()) {
-        return ServiceAction::Reload { container: id };
-    }
-    ServiceAction::Keep { container: id }
+        .or(adopted
+            .then(|| {
+                observed
+                    .on_disk_config
+                    .get(&d.spec.name)
+                    .map(String::as_str)
+            })
+            .flatten())
 }
 
 /// Each changed field between the spec a container records and the desired one.
