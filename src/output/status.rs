@@ -2,10 +2,10 @@
 //! (left out under `-q`), then the verdict with each problem; or the report as JSON. The report
 //! itself, which is also the `status --json` document, is `report`.
 
-mod report;
+pub(crate) mod report;
 
 use super::style;
-use crate::commands::status_view::PrometheusView;
+use crate::output::status::report::PrometheusView;
 pub use report::Report;
 pub(crate) use report::{
     Config, CreatedBy, Problem, ProblemCode, ServiceRow, STATUS_SCHEMA_VERSION,

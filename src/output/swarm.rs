@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::commands::status_view::PrometheusView;
+use crate::output::status::report::PrometheusView;
 
 /// A running (desired) task of the stack and its node's hostname.
 #[derive(Debug, Clone, Serialize)]
@@ -211,7 +211,7 @@ mod tests {
     fn prometheus_line_counts_targets_and_lists_firing_alerts() {
         let view = PrometheusView {
             targets_up: 3,
-            firing_alerts: vec![crate::commands::status_view::FiringAlert {
+            firing_alerts: vec![crate::output::status::report::FiringAlert {
                 name: "Watchdog".into(),
                 labels: BTreeMap::from([("severity".to_string(), "none".to_string())]),
             }],

@@ -3,44 +3,14 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::commands::session::http;
+pub(crate) use crate::output::status::report::{
+    DownTarget, FiringAlert, PrometheusView, RuleFailure,
+};
 
 const TIMEOUT: Duration = Duration::from_millis(1500);
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub(crate) struct PrometheusView {
-    /// Why the API could not be read, if it could not.
-    pub error: Option<String>,
-    pub targets_up: usize,
-    pub targets_down: Vec<DownTarget>,
-    pub rule_failures: Vec<RuleFailure>,
-    pub firing_alerts: Vec<FiringAlert>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct DownTarget {
-    pub job: String,
-    pub instance: String,
-    pub health: String,
-    pub last_error: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct RuleFailure {
-    pub group: String,
-    pub rule: String,
-    pub error: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct FiringAlert {
-    pub name: String,
-    /// The alert's labels other than `alertname`.
-    pub labels: std::collections::BTreeMap<String, String>,
-}
 
 /// Reads targets, rules and alerts in parallel from `base` (`http://127.0.0.1:9090`), with
 /// basic auth when `credentials` are given.

@@ -5,8 +5,6 @@
 
 use serde::Serialize;
 
-use crate::commands::status_view::PrometheusView;
-
 /// Bumped on any change a consumer could trip on (a field removed, renamed or retyped, an
 /// enum value removed). New fields and enum values do not bump it.
 pub(crate) const STATUS_SCHEMA_VERSION: u32 = 1;
@@ -116,4 +114,37 @@ pub(crate) enum ProblemCode {
     TargetDown,
     /// A recording or alerting rule fails to evaluate.
     RuleFailing,
+}
+
+/// What Prometheus knows about the stack (`commands::status::prometheus` reads it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub(crate) struct PrometheusView {
+    /// Why the API could not be read, if it could not.
+    pub error: Option<String>,
+    pub targets_up: usize,
+    pub targets_down: Vec<DownTarget>,
+    pub rule_failures: Vec<RuleFailure>,
+    pub firing_alerts: Vec<FiringAlert>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct DownTarget {
+    pub job: String,
+    pub instance: String,
+    pub health: String,
+    pub last_error: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct RuleFailure {
+    pub group: String,
+    pub rule: String,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct FiringAlert {
+    pub name: String,
+    /// The alert's labels other than `alertname`.
+    pub labels: std::collections::BTreeMap<String, String>,
 }

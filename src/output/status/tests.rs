@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
+use super::report::{DownTarget, FiringAlert, RuleFailure};
 use super::*;
-use crate::commands::status_view::{DownTarget, FiringAlert, RuleFailure};
 
 fn plain(text: &str) -> String {
     anstream::adapter::strip_str(text).to_string()
