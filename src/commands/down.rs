@@ -19,7 +19,8 @@ use futures_util::future::try_join_all;
 
 use super::session::{self, lock, on_disk};
 use crate::cli::{DownArgs, GlobalArgs};
-use crate::docker::{labels, Engine, ObservedContainer, ObservedNetwork, ObservedVolume};
+use crate::docker::{Engine, ObservedContainer, ObservedNetwork, ObservedVolume};
+use crate::labels;
 use crate::output::down::{print_event, DownEvent};
 
 const STOP_TIMEOUT_SECS: i64 = 10;

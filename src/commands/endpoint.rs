@@ -5,9 +5,10 @@
 
 use super::session::ready;
 use super::session::Session;
-use crate::docker::{labels, Engine};
+use crate::docker::Engine;
 use crate::error::CommandError;
 use crate::http_client::{Call, Method};
+use crate::labels;
 use std::time::Duration;
 
 /// A running program's API: `https://127.0.0.1:9093` and what to authenticate with.

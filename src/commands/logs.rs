@@ -13,9 +13,10 @@ use futures_util::StreamExt as _;
 use super::session;
 use crate::cli::{GlobalArgs, LogsArgs};
 use crate::docker::logs::{self, Channel, LogLine, LogRequest};
-use crate::docker::{labels, Engine, ObservedContainer};
+use crate::docker::{Engine, ObservedContainer};
 use crate::error::CommandError;
-use crate::manifest::did_you_mean;
+use crate::labels;
+use crate::suggest::did_you_mean;
 
 pub fn exec(global: &GlobalArgs, args: LogsArgs) -> anyhow::Result<ExitCode> {
     let loaded = super::load_manifest(global)?;

@@ -19,11 +19,11 @@ use crate::cli::{GlobalArgs, NotifyArgs, NotifyCommand};
 use crate::docker::Engine;
 use crate::error::CommandError;
 use crate::http_client::Method;
-use crate::manifest::did_you_mean;
 use crate::manifest::topology::Component;
 use crate::notify_test::counters::{self, Counters, Outcome};
 use crate::notify_test::report::{self, Report};
 use crate::notify_test::{alert, routing};
+use crate::suggest::did_you_mean;
 
 const ALERTMANAGER_PORT: u16 = 9093;
 const HTTP_TIMEOUT: Duration = Duration::from_secs(5);

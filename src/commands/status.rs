@@ -17,7 +17,8 @@ use futures_util::future::join_all;
 use super::session::state::DeployedState;
 use super::session::{self, http, on_disk, ready, Session};
 use crate::cli::{GlobalArgs, StatusArgs};
-use crate::docker::{labels, ContainerStatus, Engine, Health, ObservedContainer, RunState};
+use crate::docker::{ContainerStatus, Engine, Health, ObservedContainer, RunState};
+use crate::labels;
 use crate::output::status::{
     Config, CreatedBy, Problem, ProblemCode, Report, ServiceRow, STATUS_SCHEMA_VERSION,
 };

@@ -11,7 +11,7 @@ use bollard::models::{
 };
 
 use super::engine::ContainerRequest;
-use super::labels;
+use crate::labels;
 use crate::service::{self, HealthCheck, MountSource, ServiceSpec};
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;

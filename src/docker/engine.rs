@@ -74,7 +74,7 @@ impl ObservedContainer {
     /// Whether stackctl created this container (it carries stackctl's own labels, not only
     /// the compose project label another tool may share).
     pub(crate) fn is_stackctl(&self) -> bool {
-        super::labels::is_stackctl(&self.labels)
+        crate::labels::is_stackctl(&self.labels)
     }
 }
 
@@ -97,7 +97,7 @@ pub struct ObservedVolume {
 
 impl ObservedVolume {
     pub(crate) fn is_stackctl(&self) -> bool {
-        super::labels::is_stackctl(&self.labels)
+        crate::labels::is_stackctl(&self.labels)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The only module that imports bollard: the `Engine` trait, its Docker implementation
-//! (`Daemon`), the compose-compatible names and labels, and one-shot containers.
+//! (`Daemon`), and one-shot containers; the compose-compatible names and labels it writes are
+//! `crate::labels` (pure, below render, which names networks and containers too).
 //! Nothing here decides what to create; `plan` does.
 
 mod archive;
@@ -9,7 +10,6 @@ mod daemon;
 pub mod engine;
 mod image;
 mod inspect;
-pub mod labels;
 pub mod logs;
 mod oneshot;
 pub mod swarm;

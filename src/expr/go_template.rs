@@ -310,7 +310,7 @@ impl Checker {
                 Token::Word(_) if index == 0 && skip_first_word => {}
                 Token::Word(word) if !self.is_function(word) => {
                     let known = self.functions();
-                    let hint = match crate::manifest::did_you_mean(word, &known) {
+                    let hint = match crate::suggest::did_you_mean(word, &known) {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => format!(
                             "{} templates know {}",

@@ -8,7 +8,6 @@ mod duration;
 mod env;
 mod generated;
 mod keys;
-pub(crate) use keys::did_you_mean;
 mod load;
 mod model;
 mod notify;

@@ -22,10 +22,11 @@ use serde::Deserialize;
 
 use super::diagnostic::{Diagnostic, DiagnosticKind, Location};
 use super::env;
-use super::keys::{did_you_mean, keys_at, path_string, segments_of, Segment};
+use super::keys::{keys_at, path_string, segments_of, Segment};
 use super::model::Manifest;
 use super::spans::Positions;
 use super::yaml_problems;
+use crate::suggest::did_you_mean;
 
 /// The newtype name by which `Secret` asks the loader for a value that may come from `${VAR}`.
 pub(crate) const SECRET_NEWTYPE: &str = "stackctl::manifest::Secret";

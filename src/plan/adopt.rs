@@ -14,7 +14,8 @@
 use std::collections::BTreeMap;
 
 use super::changes::{spec_changes, SpecChange};
-use crate::docker::{labels, ObservedContainer};
+use crate::docker::ObservedContainer;
+use crate::labels;
 
 /// The export in the output directory, as observed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -7,7 +7,8 @@ use super::actions::Removal;
 use super::adopt::{adoption, Adoption};
 use super::desired::DesiredService;
 use super::observed::Observed;
-use crate::docker::{labels, ObservedContainer};
+use crate::docker::ObservedContainer;
+use crate::labels;
 
 pub(super) struct Containers<'a> {
     /// The container each desired service has now, by service.

@@ -8,7 +8,8 @@ use super::adopt::Adoption;
 use super::changes::{self, SpecChange};
 use super::desired::DesiredService;
 use super::observed::Observed;
-use crate::docker::{labels, ObservedContainer, RunState};
+use crate::docker::{ObservedContainer, RunState};
+use crate::labels;
 
 pub(super) fn decide(
     d: &DesiredService,

@@ -4,7 +4,8 @@
 use super::actions::{NetworkRemoval, Plan, Pull};
 use super::desired::DesiredService;
 use super::observed::Observed;
-use crate::docker::{labels, ObservedContainer, ObservedNetwork};
+use crate::docker::{ObservedContainer, ObservedNetwork};
+use crate::labels;
 use crate::service::{MountSource, ServiceSpec};
 
 /// The project network: the kept one and the duplicates to remove, or one to create.

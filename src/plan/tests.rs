@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::docker::{labels, ObservedContainer, ObservedNetwork, RunState};
+use crate::docker::{ObservedContainer, ObservedNetwork, RunState};
+use crate::labels;
 use crate::render::RenderedFile;
 use crate::service::{MountSpec, PortSpec};
 

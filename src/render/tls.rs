@@ -24,7 +24,7 @@ pub fn names(project: &str, bind: &str) -> Vec<String> {
         .collect();
     for service in ["prometheus", "alertmanager", "pushgateway"] {
         names.push(service.to_string());
-        names.push(crate::docker::labels::container_name(project, service));
+        names.push(crate::labels::container_name(project, service));
         // On a Swarm, peers and clients reach every replica through `tasks.SERVICE`.
         names.push(format!("tasks.{service}"));
     }

@@ -10,7 +10,8 @@ use futures_util::future::join_all;
 
 use super::{ports, pull};
 use crate::commands::session::{ready, secrets, Session};
-use crate::docker::{labels, ContainerRequest, Engine, NameConflict};
+use crate::docker::{ContainerRequest, Engine, NameConflict};
+use crate::labels;
 use crate::output::progress::{Progress, ServiceLine};
 use crate::output::style;
 use crate::plan::{DesiredService, Plan, ServiceAction, ServiceStep};

@@ -8,7 +8,8 @@ use futures_util::future::try_join_all;
 use super::on_disk;
 use super::state::DeployedState;
 use super::Session;
-use crate::docker::{labels, Engine};
+use crate::docker::Engine;
+use crate::labels;
 use crate::plan::Observed;
 
 pub(crate) async fn observe<E: Engine>(engine: &E, session: &Session) -> anyhow::Result<Observed> {

@@ -4,8 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::docker::{labels, ContainerStatus, Engine, Health, RunState};
+use crate::docker::{ContainerStatus, Engine, Health, RunState};
 use crate::error::CommandError;
+use crate::labels;
 use crate::service::ServiceSpec;
 
 use super::http;

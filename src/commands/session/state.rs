@@ -10,7 +10,8 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 use super::Session;
-use crate::docker::{labels, Engine};
+use crate::docker::Engine;
+use crate::labels;
 use crate::plan;
 
 pub(crate) const STATE_FILE: &str = ".stackctl-state.json";

@@ -1,7 +1,8 @@
 //! Whether the services can reach each other: the project network exists once, and every
 //! deployed container is attached to it. Pure: what Docker listed in, sentences out.
 
-use crate::docker::{labels, ObservedContainer, ObservedNetwork};
+use crate::docker::{ObservedContainer, ObservedNetwork};
+use crate::labels;
 use crate::output::status::{Problem, ProblemCode};
 
 /// One sentence per network fault, naming the cause and the fix.

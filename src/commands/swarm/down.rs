@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use super::observe::observe;
 use crate::docker::swarm::ObjectKind;
-use crate::docker::{labels, Daemon, Engine};
+use crate::docker::{Daemon, Engine};
+use crate::labels;
 use crate::output::down::{print_event, DownEvent};
 
 const TASKS_GONE: Duration = Duration::from_secs(60);

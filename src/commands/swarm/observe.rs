@@ -2,7 +2,8 @@
 //! label, and the overlay network by name.
 
 use crate::docker::swarm::ObjectKind;
-use crate::docker::{labels, Daemon, Engine};
+use crate::docker::{Daemon, Engine};
+use crate::labels;
 use crate::swarm_plan::Observed;
 
 pub(crate) async fn observe(daemon: &Daemon, project: &str) -> anyhow::Result<Observed> {

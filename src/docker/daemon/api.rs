@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use bollard::errors::Error as BollardError;
 
-use crate::docker::labels;
+use crate::labels;
 
 /// Whether the daemon answered `e` with HTTP status `code`.
 pub(in crate::docker) fn has_status(e: &BollardError, code: u16) -> bool {

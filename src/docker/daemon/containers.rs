@@ -19,7 +19,8 @@ use crate::docker::engine::{
     ContainerRequest, ContainerStatus, EngineError, InjectedFile, NameConflict, ObservedContainer,
     RunState,
 };
-use crate::docker::{archive, container, inspect, labels};
+use crate::docker::{archive, container, inspect};
+use crate::labels;
 
 pub(super) async fn list(docker: &Docker, project: &str) -> anyhow::Result<Vec<ObservedContainer>> {
     let options = ListContainersOptionsBuilder::default()

@@ -3,7 +3,8 @@
 use super::names::{is_host, is_host_port};
 use super::quoted_list;
 use crate::catalog::ExporterType;
-use crate::manifest::{did_you_mean, Diagnostic, Exporter, Manifest, EXPORTER_TYPES};
+use crate::manifest::{Diagnostic, Exporter, Manifest, EXPORTER_TYPES};
+use crate::suggest::did_you_mean;
 
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     for (index, exporter) in manifest.exporters.iter().enumerate() {

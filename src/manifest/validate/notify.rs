@@ -7,8 +7,9 @@ use super::names::{is_host_port, is_label_name};
 use super::quoted_list;
 use super::top::check_label_names;
 use crate::manifest::{
-    did_you_mean, Diagnostic, Email, Manifest, Notify, PagerDuty, Receiver, Route, Secret, Smtp,
+    Diagnostic, Email, Manifest, Notify, PagerDuty, Receiver, Route, Secret, Smtp,
 };
+use crate::suggest::did_you_mean;
 
 pub fn check(manifest: &Manifest, problems: &mut Vec<Diagnostic>) {
     let Some(notify) = &manifest.notify else {

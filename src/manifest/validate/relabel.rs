@@ -4,7 +4,8 @@
 
 use super::expressions::push;
 use crate::expr::regex::{check as compile, Dialect};
-use crate::manifest::{did_you_mean, Diagnostic, Manifest};
+use crate::manifest::{Diagnostic, Manifest};
+use crate::suggest::did_you_mean;
 
 /// The keys of a Prometheus `relabel_config`.
 const KEYS: &[&str] = &[

@@ -51,7 +51,7 @@ pub(crate) fn discover(stack: &Stack, component: &Component, job: &mut ScrapeCon
                 },
             ],
         }];
-        let network = crate::docker::labels::default_network(project);
+        let network = crate::labels::default_network(project);
         job.relabel_configs = vec![
             rule(
                 &[("source_labels", "[__meta_dockerswarm_network_name]")],

@@ -89,7 +89,7 @@ pub fn stack_file(stack: &Stack, draft: &mut Draft) -> StackFile {
         networks: IndexMap::from([(
             "default".to_string(),
             StackNetwork {
-                name: crate::docker::labels::default_network(project),
+                name: crate::labels::default_network(project),
                 driver: "overlay".to_string(),
                 attachable: true,
                 external: false,
@@ -397,7 +397,7 @@ fn ports(
     let mut out = Vec::new();
     for port in &spec.ports {
         if web_auth::is_loopback(&port.host_ip) && !web_auth::is_loopback(&stack.manifest.bind) {
-            warnings.push(format!("`{}` has no login of its own and stackctl keeps it on loopback, which a Swarm cannot publish: port {} is not published (reach it from the `{}` network, or set its `port` to publish it on every interface)", spec.name, port.host_port, crate::docker::labels::default_network(&stack.manifest.project)));
+            warnings.push(format!("`{}` has no login of its own and stackctl keeps it on loopback, which a Swarm cannot publish: port {} is not published (reach it from the `{}` network, or set its `port` to publish it on every interface)", spec.name, port.host_port, crate::labels::default_network(&stack.manifest.project)));
             continue;
         }
         let _ = kind;
