@@ -35,8 +35,8 @@ pub(crate) struct Busy {
     pub holder: String,
 }
 
-/// Takes the lock on `file` for a holder that is `doing` something, waiting as long as another holds it; `on_busy` is
-/// told who (its holder line) before the wait starts.
+/// Takes the lock on `file` for a holder that is `doing` something, waiting as long as
+/// another holds it; `on_busy` is told who (its holder line) before the wait starts.
 pub(crate) fn acquire(
     mut file: File,
     doing: &str,
@@ -53,7 +53,8 @@ pub(crate) fn acquire(
     hold(file, doing)
 }
 
-/// Takes the lock on `file` for a holder that is `doing` something, waiting at most `limit` for another holder.
+/// Takes the lock on `file` for a holder that is `doing` something, waiting at most `limit`
+/// for another holder.
 pub(crate) fn acquire_within(
     mut file: File,
     doing: &str,
@@ -66,11 +67,13 @@ pub(crate) fn acquire_within(
     hold(file, doing).map(Ok)
 }
 
-/// Writes the holder line into the locked `file`.
+/// Writes the holder line into the locked `file`. The line only informs whoever waits, so a
+/// failure to write it (a full disk) does not cost the lock.
 fn hold(mut file: File, doing: &str) -> std::io::Result<HeldLock> {
-    file.set_len(0)?;
-    file.seek(SeekFrom::Start(0))?;
-    write!(file, "{}", holder_line(std::process::id(), doing))?;
+    let _ = file
+        .set_len(0)
+        .and_then(|()| file.seek(SeekFrom::Start(0)))
+        .and_then(|_| write!(file, "{}", holder_line(std::process::id(), doing)));
     Ok(HeldLock { file })
 }
 

@@ -31,21 +31,14 @@ mod resources;
 #[cfg(test)]
 mod tests;
 
-pub use actions::NetworkRemoval;
-pub use actions::Plan;
-pub use actions::PlanError;
-pub use actions::Pull;
-pub use actions::Removal;
-pub use actions::ServiceAction;
-pub use actions::ServiceStep;
+pub use actions::{NetworkRemoval, Plan, PlanError, Pull, Removal, ServiceAction, ServiceStep};
 pub use adopt::ComposeExport;
 pub(crate) use adopt::{adoption, section_differences, started_from, Adoption};
 pub use changes::SpecChange;
 pub(crate) use decide::deployed_config;
 pub use describe::Counts;
 pub(crate) use desired::config_hash;
-pub use desired::DesiredService;
-pub use desired::{desired, reads};
+pub use desired::{desired, reads, DesiredService};
 pub(crate) use levels::dependency_levels;
 pub use observed::Observed;
 

@@ -65,7 +65,11 @@ fn deploy_refuses_a_stack_the_checker_rejects_and_touches_nothing() {
         return;
     }
     let project = "cval-refuse";
-    let dir = common::project(&manifest(project, "scrape_intervl: 10s"), None);
+    // Published beyond loopback: the deploy needs a web password and a TLS pair, generated
+    // for the render but saved only with the rendered files, which a rejection never writes.
+    let exposed = manifest(project, "scrape_intervl: 10s")
+        .replace("version: 1\n", "version: 1\nbind: 0.0.0.0\n");
+    let dir = common::project(&exposed, None);
     common::stackctl_in(dir.path())
         .arg("deploy")
         .assert()
@@ -80,8 +84,15 @@ fn deploy_refuses_a_stack_the_checker_rejects_and_touches_nothing() {
             "error: 1 check(s) rejected the rendered files; nothing on Docker was changed",
         ));
     let left = docker_objects(project);
+    let env = dir.path().join(".env");
+    let generated = (env.exists(), dir.path().join(".stackctl/tls").exists());
     cleanup(dir.path());
     assert_eq!(left, Vec::<String>::new());
+    assert_eq!(
+        generated,
+        (false, false),
+        "no .env password, no TLS pair left behind"
+    );
 }
 
 #[test]

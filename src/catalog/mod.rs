@@ -12,8 +12,6 @@ mod kind;
 pub mod retention;
 pub mod versions;
 
-pub use components::Entry;
-pub use components::{entry, Runs};
+pub use components::{entry, Entry, Runs};
 pub(crate) use image::{image_and_version, image_tag, ImageRef};
-pub use kind::ExporterType;
-pub use kind::Kind;
+pub use kind::{ExporterType, Kind};

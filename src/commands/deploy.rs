@@ -15,9 +15,9 @@ use crate::cli::{DeployArgs, GlobalArgs};
 use crate::commands::session::{config_backup::Backup, reload_in_place::Target};
 use crate::docker::Daemon;
 use crate::error::CommandError;
+use crate::output;
 use crate::output::deploy::{Outcome, Summary};
 use crate::plan::{self, Plan, ServiceAction};
-use crate::{output, writer};
 
 use super::session::observe::observe;
 use super::session::state::{record_observed_state, record_state};
@@ -77,7 +77,7 @@ async fn deploy(session: &Session, args: &DeployArgs) -> anyhow::Result<ExitCode
     } else {
         Backup::take(&session.out_dir)?
     };
-    writer::write(&session.stack, &session.out_dir)?;
+    session.write_rendered()?;
     if plan.is_up_to_date() {
         record_observed_state(session, &observed)?;
         record_release_lock(&engine, session).await?;

@@ -5,10 +5,11 @@
 //! - `STACKCTL_SWARM_KEY` (`render::swarm`): for a Swarm stack, the key of the hash in its
 //!   secrets' names.
 //!
-//! They are made in memory for the render (`complete`) and saved beside the manifest only once
-//! the render has succeeded (`Unsaved::save`), so a manifest that does not render leaves nothing
-//! behind. `.env` is rewritten whole and left 0600 (`atomic_file`), whatever its mode was; the
-//! pair is one new 0700 directory of 0600 files. A value is never printed.
+//! They are made in memory for the render (`complete`) and saved beside the manifest only with
+//! the rendered files (`Unsaved::save`, by `render`, `deploy` and `reload` when they write
+//! them), so a manifest that does not render, or that a checker rejects, leaves nothing
+//! behind. `.env` is rewritten whole and left 0600 (`atomic_file`), whatever its mode was;
+//! the pair is one new 0700 directory of 0600 files. A value is never printed.
 
 use std::path::PathBuf;
 
@@ -87,8 +88,8 @@ pub fn complete(loaded: &mut LoadedManifest) -> anyhow::Result<Unsaved> {
 }
 
 impl Unsaved {
-    /// Writes what was generated beside the manifest; returns the notes to show.
-    pub fn save(self) -> anyhow::Result<Vec<String>> {
+    /// Writes what was generated beside the manifest and says so (never the values).
+    pub fn save(self) -> anyhow::Result<()> {
         if !self.env_lines.is_empty() {
             append_to_env(&self.dir.join(".env"), &self.env_lines)?;
         }
@@ -103,7 +104,8 @@ impl Unsaved {
                 ],
             )?;
         }
-        Ok(self.notes)
+        crate::output::print_notes(&self.notes);
+        Ok(())
     }
 }
 
@@ -166,8 +168,8 @@ mod tests {
             "nothing written before save"
         );
         assert!(!dir.path().join(".stackctl").exists());
-        let notes = unsaved.save().unwrap();
-        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert_eq!(unsaved.notes.len(), 3, "{:?}", unsaved.notes);
+        unsaved.save().unwrap();
         let reread = loaded(
             dir.path(),
             "version: 1\nproject: t\nengine: swarm\nbind: 0.0.0.0\ncomponents:\n  prometheus: {}\n",
@@ -195,7 +197,8 @@ mod tests {
             "version: 1\nproject: t\ncomponents:\n  prometheus: {}\n",
         );
         let unsaved = complete(&mut stack).unwrap();
-        assert!(unsaved.save().unwrap().is_empty());
+        assert!(unsaved.notes.is_empty() && unsaved.env_lines.is_empty() && unsaved.tls.is_none());
+        unsaved.save().unwrap();
         assert!(!dir.path().join(".env").exists());
     }
 }

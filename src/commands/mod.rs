@@ -7,7 +7,7 @@ mod diff;
 pub mod discover;
 mod down;
 mod endpoint;
-mod generated;
+pub(crate) mod generated;
 mod init;
 mod logs;
 mod man;
@@ -74,38 +74,30 @@ pub(crate) fn load_manifest(
     Ok(loaded)
 }
 
-/// What a command does with the values stackctl generates for a stack that lacks them (web
-/// password, Swarm key, TLS pair: `generated`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Generated {
-    /// Saved beside the manifest once the render succeeded: the command's output uses them.
-    Save,
-    /// Used for this render only: the command writes nothing (`validate`, `upgrade`).
-    ForThisRun,
-}
-
-/// The manifest loaded (`load_manifest`) and rendered in memory, with its templates.
-pub struct Rendered {
+/// The manifest loaded (`load_manifest`) and rendered in memory, with its templates and the
+/// values generated for it that are not saved yet.
+pub(crate) struct Rendered {
     pub loaded: crate::manifest::LoadedManifest,
     pub templates: crate::render::Templates,
     pub stack: crate::render::RenderedStack,
+    /// What the stack needed and lacked (web password, Swarm key, TLS pair), made for this
+    /// render: a command that writes the rendered files saves it with them
+    /// (`generated::Unsaved::save`); one that writes nothing (`validate`) drops it.
+    pub generated: generated::Unsaved,
 }
 
-/// Loads and renders the manifest in memory. What the stack needs and lacks is generated for
-/// the render and, with `Generated::Save`, saved only once the render succeeded: a manifest
-/// that does not render leaves nothing behind.
-pub(crate) fn load_and_render(global: &GlobalArgs, keep: Generated) -> anyhow::Result<Rendered> {
+/// Loads and renders the manifest in memory; nothing is written, so a manifest that does not
+/// render (or that a checker then rejects) leaves nothing behind.
+pub(crate) fn load_and_render(global: &GlobalArgs) -> anyhow::Result<Rendered> {
     let mut loaded = load_manifest(global)?;
-    let unsaved = generated::complete(&mut loaded)?;
+    let generated = generated::complete(&mut loaded)?;
     let templates = templates_for(&loaded)?;
     let stack = crate::render::render(&loaded, &templates)?;
-    if keep == Generated::Save {
-        crate::output::print_notes(&unsaved.save()?);
-    }
     Ok(Rendered {
         loaded,
         templates,
         stack,
+        generated,
     })
 }
 

@@ -13,8 +13,8 @@ use super::session::{self, lock, Session};
 use crate::cli::GlobalArgs;
 use crate::docker::RunState;
 use crate::error::CommandError;
+use crate::output;
 use crate::plan::{self, deployed_config, Observed, Plan, ServiceAction};
-use crate::{output, writer};
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -51,7 +51,7 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
     }
     if !survey.targets.is_empty() {
         let backup = Backup::take(&session.out_dir)?;
-        writer::write(&session.stack, &session.out_dir)?;
+        session.write_rendered()?;
         // Each service's line and outcome are printed by `reload_all` as it goes.
         let progress = output::progress::Progress::new();
         let done = apply::reload_all(
@@ -116,7 +116,9 @@ fn survey<'a>(session: &'a Session, observed: &Observed, plan: &Plan) -> Survey<
                     continue;
                 };
                 survey.outdated.push((step.service.clone(), reason.clone()));
-                if deployed_config(desired, c, false, observed) != Some(&desired.config_hash) {
+                // A container `docker compose` started runs the files on disk (plan::adopt).
+                let adopted = !c.is_stackctl();
+                if deployed_config(desired, c, adopted, observed) != Some(&desired.config_hash) {
                     survey.targets.push(target(container));
                 }
             }

@@ -8,7 +8,9 @@ use crate::cli::{GlobalArgs, RenderArgs};
 use crate::{output, writer};
 
 pub fn exec(global: &GlobalArgs, args: &RenderArgs) -> anyhow::Result<ExitCode> {
-    let super::Rendered { stack, .. } = super::load_and_render(global, super::Generated::Save)?;
+    let super::Rendered {
+        stack, generated, ..
+    } = super::load_and_render(global)?;
     let out = super::out_dir(global);
     let overwrite = if args.force {
         writer::Overwrite::Force
@@ -16,6 +18,7 @@ pub fn exec(global: &GlobalArgs, args: &RenderArgs) -> anyhow::Result<ExitCode> 
         writer::Overwrite::Refuse
     };
     let report = writer::write_with(&stack, &out, overwrite)?;
+    generated.save()?;
     output::print_write_report(&report);
     output::print_warnings(&stack.warnings);
     Ok(ExitCode::SUCCESS)

@@ -30,6 +30,8 @@ use crate::render::{web_auth, RenderedStack};
 
 pub(crate) struct Session {
     pub loaded: LoadedManifest,
+    /// The templates the stack was rendered with (the checks render it again for old checkers).
+    pub templates: crate::render::Templates,
     pub stack: RenderedStack,
     pub project: String,
     /// Absolute output directory.
@@ -39,13 +41,20 @@ pub(crate) struct Session {
     pub keys: BTreeMap<String, String>,
     /// User and password for the programs that require basic auth (`web_auth`).
     web_credentials: Option<(String, String)>,
+    /// The values generated for this render (`commands::generated`), saved with the rendered
+    /// files by `write_rendered`: a session that writes nothing saves nothing.
+    generated: std::sync::Mutex<Option<crate::commands::generated::Unsaved>>,
 }
 
 impl Session {
     /// Loads, validates and renders the manifest in memory (nothing is written).
     pub fn open(global: &GlobalArgs) -> anyhow::Result<Self> {
-        let crate::commands::Rendered { loaded, stack, .. } =
-            crate::commands::load_and_render(global, crate::commands::Generated::Save)?;
+        let crate::commands::Rendered {
+            loaded,
+            templates,
+            stack,
+            generated,
+        } = crate::commands::load_and_render(global)?;
         let out_dir = std::path::absolute(crate::commands::out_dir(global))
             .context("cannot resolve the output directory")?;
         let key = crate::writer::HashKey::load_or_create(&out_dir)?;
@@ -76,11 +85,27 @@ impl Session {
             project: loaded.manifest.project.clone(),
             web_credentials,
             loaded,
+            templates,
             stack,
             out_dir,
             desired,
             keys,
+            generated: std::sync::Mutex::new(Some(generated)),
         })
+    }
+
+    /// Writes the rendered files into the output directory, and the first time also what was
+    /// generated for them beside the manifest (the web password, Swarm key or TLS pair the
+    /// written files were rendered with).
+    pub fn write_rendered(&self) -> anyhow::Result<()> {
+        crate::writer::write(&self.stack, &self.out_dir)?;
+        let unsaved = (self.generated.lock())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        match unsaved {
+            Some(generated) => generated.save(),
+            None => Ok(()),
+        }
     }
 
     /// The basic-auth credentials stackctl sends to `spec`'s program, when it requires them.

@@ -23,7 +23,8 @@ pub fn exec(global: &GlobalArgs, args: ValidateArgs) -> anyhow::Result<ExitCode>
         loaded,
         templates,
         stack: rendered,
-    } = super::load_and_render(global, super::Generated::ForThisRun)?;
+        generated: _for_this_run_only,
+    } = super::load_and_render(global)?;
     output::print_warnings(&rendered.warnings);
     let metric_warnings = crate::metrics::lint::located(&loaded, &rendered);
     output::print_warnings(&metric_warnings);

@@ -18,17 +18,11 @@ pub mod volume_archive;
 
 pub(crate) use connect::{connect, daemon_address, Unreachable, UnsupportedHost};
 pub use daemon::Daemon;
-pub use engine::ContainerRequest;
-pub use engine::ContainerStatus;
-pub use engine::EngineError;
-pub use engine::InjectedFile;
 pub(crate) use engine::NameConflict;
-pub use engine::ObservedContainer;
-pub use engine::ObservedNetwork;
-pub use engine::ObservedVolume;
-pub use engine::PullProgress;
-pub use engine::RunState;
-pub use engine::{Engine, Health};
+pub use engine::{
+    ContainerRequest, ContainerStatus, Engine, EngineError, Health, InjectedFile,
+    ObservedContainer, ObservedNetwork, ObservedVolume, PullProgress, RunState,
+};
 pub(crate) use image::ImageIdentity;
 
 /// The result of running a one-shot container to completion.

@@ -23,62 +23,29 @@ mod typed;
 pub mod validate;
 mod yaml_problems;
 
-pub use alerts::AlertOverride;
-pub use alerts::LatencySli;
-pub use alerts::PresetSelection;
-pub use alerts::RuleGroup;
-pub use alerts::Slo;
-pub use alerts::{Alerts, Rule};
-pub use diagnostic::Location;
-pub use diagnostic::{Diagnostic, ManifestError};
+pub use alerts::{AlertOverride, Alerts, LatencySli, PresetSelection, Rule, RuleGroup, Slo};
+pub use diagnostic::{Diagnostic, Location, ManifestError};
 pub use duration::PromDuration;
 pub(crate) use duration::{format_millis, parse_decimal_seconds, parse_millis};
-pub use generated::Generated;
-pub use generated::TlsPair;
 pub(crate) use generated::{tls_dir, NAME_KEY_VAR, PASSWORD_VAR, TLS_CERT, TLS_DIR, TLS_KEY};
+pub use generated::{Generated, TlsPair};
 pub(crate) use load::{env_file_warning, load_stdin, MAX_MANIFEST_BYTES, STDIN_NAME};
 pub use load::{load, load_str, LoadError, LoadedManifest};
 pub use model::*;
-pub use notify::Discord;
-pub use notify::Email;
-pub use notify::Inhibit;
-pub use notify::MsTeams;
-pub use notify::Notify;
-pub use notify::Opsgenie;
-pub use notify::OpsgenieResponder;
-pub use notify::PagerDuty;
-pub use notify::PagerDutyImage;
-pub use notify::PagerDutyLink;
-pub use notify::Slack;
-pub use notify::SlackField;
-pub use notify::Smtp;
-pub use notify::Telegram;
-pub use notify::TimeInterval;
-pub use notify::Webhook;
-pub use notify::WebhookAuth;
-pub use notify::WebhookBasicAuth;
-pub use notify::{Receiver, Route, Watchdog};
-pub use scrape::DockerDiscovery;
-pub use scrape::Exporter;
-pub use scrape::HttpMetrics;
-pub use scrape::Probe;
-pub use scrape::ScrapeJob;
+pub use notify::{
+    Discord, Email, Inhibit, MsTeams, Notify, Opsgenie, OpsgenieResponder, PagerDuty,
+    PagerDutyImage, PagerDutyLink, Receiver, Route, Slack, SlackField, Smtp, Telegram,
+    TimeInterval, Watchdog, Webhook, WebhookAuth, WebhookBasicAuth,
+};
 pub(crate) use scrape::EXPORTER_TYPES;
+pub use scrape::{DockerDiscovery, Exporter, HttpMetrics, Probe, ScrapeJob};
 pub use secret::Secret;
 pub use spans::Positions;
 pub(crate) use swarm::{AGENT_KINDS, REPLICABLE};
-pub use telemetry::Board;
-pub use telemetry::BoardPanel;
-pub use telemetry::DropStage;
-pub use telemetry::LogFile;
-pub use telemetry::MultilineStage;
-pub use telemetry::PanelExpr;
-pub use telemetry::PipelineStage;
-pub use telemetry::RegexStage;
-pub use telemetry::StageKind;
-pub use telemetry::TimestampStage;
-pub use telemetry::Traces;
-pub use telemetry::{Dashboards, Logs};
+pub use telemetry::{
+    Board, BoardPanel, Dashboards, DropStage, LogFile, Logs, MultilineStage, PanelExpr,
+    PipelineStage, RegexStage, StageKind, TimestampStage, Traces,
+};
 
 /// The file name `stackctl` looks for when `-f` is not given.
 pub(crate) const DEFAULT_MANIFEST: &str = "stackctl.yaml";

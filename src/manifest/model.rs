@@ -15,8 +15,7 @@ use super::duration::PromDuration;
 use super::notify::Notify;
 use super::scrape::{Exporter, ScrapeJob};
 use super::secret::Secret;
-pub use super::swarm::EngineKind;
-pub use super::swarm::Swarm;
+pub use super::swarm::{EngineKind, Swarm};
 use super::telemetry::{Dashboards, Logs, Traces};
 
 pub(crate) const DEFAULT_BIND: &str = "127.0.0.1";

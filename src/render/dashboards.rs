@@ -21,9 +21,7 @@ use std::collections::BTreeSet;
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
-pub use panel::Dashboard;
-pub use panel::Source;
-pub use panel::PANEL_TYPES;
+pub use panel::{Dashboard, Source, PANEL_TYPES};
 
 use super::{Draft, Kind, Stack};
 

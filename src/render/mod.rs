@@ -35,9 +35,7 @@ use std::path::Path;
 pub use crate::catalog::Kind;
 pub use crate::manifest::topology::Component;
 pub use draft::Draft;
-pub use rendered_file::Contents;
-pub use rendered_file::FileMode;
-pub use rendered_file::RenderedFile;
+pub use rendered_file::{Contents, FileMode, RenderedFile};
 pub use templates::Templates;
 
 use crate::manifest::{Generated, LoadedManifest, Manifest, ManifestError};

@@ -13,18 +13,10 @@ mod user_files;
 
 use std::collections::BTreeMap;
 
-pub use expand::expand;
-pub use expand::RuleProblem;
-pub use model::Group;
-pub use model::RenderedRule;
-pub use model::RuleFile;
-pub use unit_tests::AlertTest;
-pub use unit_tests::ExpectedAlert;
-pub use unit_tests::ExpectedSample;
-pub use unit_tests::ExprTest;
-pub use unit_tests::InputSeries;
+pub use expand::{expand, RuleProblem};
+pub use model::{Group, RenderedRule, RuleFile};
 pub(crate) use unit_tests::TestFile;
-pub use unit_tests::UnitTest;
+pub use unit_tests::{AlertTest, ExpectedAlert, ExpectedSample, ExprTest, InputSeries, UnitTest};
 
 use super::{Draft, Kind, Stack};
 use crate::manifest::{Diagnostic, RuleGroup};

@@ -41,7 +41,7 @@ impl OutputLock {
         match lockfile::acquire_within(File::from(fd), doing, wait) {
             Ok(Ok(held)) => Ok(Self { _held: held }),
             Ok(Err(busy)) => anyhow::bail!(
-                "`{}` is being written by another stackctl ({}); gave up after {} s\n  hint: wait for it to finish, then run this again",
+                "`{}` is being written by another stackctl: {}; gave up after {} s\n  hint: wait for it to finish, then run this again",
                 tree.path().display(),
                 busy.holder.chars().take(80).collect::<String>(),
                 wait.as_secs()

@@ -199,6 +199,39 @@ fn a_manifest_that_does_not_render_leaves_no_generated_password_key_or_certifica
     }
 }
 
+/// The commands that write no files use the values a stack lacks for their run only: a valid
+/// exposed Swarm stack gets no `.env` line and no TLS pair from `validate` or `upgrade` (both
+/// wrote `.env` before), and `render` then saves them with the files it writes.
+#[test]
+fn only_a_command_that_writes_the_files_saves_generated_values() {
+    let manifest = EXPOSED.replace("version: 1\n", "version: 1\nengine: swarm\n");
+    let dir = common::project(&manifest, None);
+    for command in [
+        &["validate", "--no-docker"][..],
+        &["upgrade", "--dry-run"],
+        &["upgrade"],
+    ] {
+        let output = common::stackctl_in(dir.path())
+            .args(command)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.code().is_some_and(|c| c < 2),
+            "{command:?}: {stderr}"
+        );
+        assert!(!stderr.contains("note:"), "{command:?}: {stderr}");
+        assert_eq!(names(dir.path()), ["stackctl.yaml"], "{command:?}");
+    }
+    let shown = render_shown(dir.path());
+    let notes = shown.lines().filter(|l| l.starts_with("note:")).count();
+    assert_eq!(notes, 3, "password, Swarm key and TLS pair: {shown}");
+    assert_eq!(
+        names(dir.path()),
+        [".env", ".stackctl", "rendered", "stackctl.yaml"]
+    );
+}
+
 /// Runs `render` in `dir`, which must succeed; returns all it printed (stdout and stderr).
 fn render_shown(dir: &std::path::Path) -> String {
     let output = common::stackctl_in(dir)

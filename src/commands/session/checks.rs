@@ -13,7 +13,6 @@ use crate::{output, writer};
 
 pub fn judge(session: &Session) -> anyhow::Result<()> {
     use anyhow::Context as _;
-    let templates = crate::commands::templates_for(&session.loaded)?;
     let scratch = Scratch::new("stackctl-deploy-check-")?;
     writer::write(&session.stack, scratch.path())
         .context("cannot write the scratch copy for the checkers")?;
@@ -22,7 +21,7 @@ pub fn judge(session: &Session) -> anyhow::Result<()> {
     ));
     let results = pipeline::local_checks(
         &session.loaded,
-        &templates,
+        &session.templates,
         &session.stack,
         scratch.path(),
         &images,

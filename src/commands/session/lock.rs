@@ -1,6 +1,6 @@
-//! One command at a time changes a project: `deploy`, `reload` and `down` hold an exclusive
-//! lock on a file beside the output directory (`.rendered.lock` beside `rendered/`) until they
-//! exit. A second run waits and says who holds the lock (pid, command, since when). The kernel
+//! One command at a time changes a project: `deploy`, `reload`, `down`, `backup` and
+//! `restore` hold an exclusive lock on a file beside the output directory (`.rendered.lock`
+//! beside `rendered/`) until they exit. A second run waits and says who holds the lock (pid, command, since when). The kernel
 //! drops the lock when its holder dies, so a killed deploy never leaves the project locked.
 
 use std::path::{Path, PathBuf};

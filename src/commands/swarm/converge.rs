@@ -55,7 +55,7 @@ pub async fn run(
     if !plan.is_up_to_date() {
         crate::commands::session::checks::judge(session)?;
     }
-    crate::writer::write(&session.stack, &session.out_dir)?;
+    session.write_rendered()?;
     if plan.is_up_to_date() {
         output::deploy::print_summary(&Summary {
             project,
