@@ -269,6 +269,32 @@ fn foreign_containers_and_volumes_under_the_project_name_are_kept_and_listed() {
         "deploy keeps the app's container"
     );
 
+    // A container stackctl did not create under a service's own name: reload says so instead
+    // of calling the service merely stopped.
+    let taken = s.container("pushgateway");
+    docker(&["rm", "-f", &taken]);
+    docker(&[
+        "create",
+        "--name",
+        &taken,
+        "--label",
+        &project_label,
+        "--label",
+        "com.docker.compose.service=pushgateway",
+        e2e_support::PUSHGATEWAY,
+    ]);
+    let reload = s.run(&["reload"]);
+    let text = stderr(&reload);
+    assert_eq!(reload.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "`pushgateway` has no container of its own: `{taken}` was not created by stackctl"
+        )),
+        "{text}"
+    );
+    docker(&["rm", "-f", &taken]);
+    s.ok(&["deploy", "--timeout", "90"]);
+
     let out = s.ok(&["down", "--volumes"]);
     assert!(out.contains("stackctl did not create"), "{out}");
     assert_eq!(

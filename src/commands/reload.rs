@@ -13,6 +13,7 @@ use super::session::{self, lock, Session};
 use crate::cli::GlobalArgs;
 use crate::docker::RunState;
 use crate::error::CommandError;
+use crate::labels;
 use crate::output;
 use crate::plan::{self, deployed_config, Observed, Plan, ServiceAction};
 
@@ -44,6 +45,9 @@ async fn reload(session: &Session) -> anyhow::Result<ExitCode> {
     }
     for (service, reason) in &survey.outdated {
         output::reload::print_needs_deploy(service, reason);
+    }
+    for (service, name) in &survey.name_taken {
+        output::reload::print_name_taken(service, name);
     }
     if survey.targets.is_empty() && survey.not_running.is_empty() {
         output::reload::print_nothing_to_reload();
@@ -77,6 +81,8 @@ struct Survey<'a> {
     targets: Vec<Target<'a>>,
     /// Declared services without a running container (stopped, or never created).
     not_running: Vec<String>,
+    /// Services whose container name a container stackctl did not create holds, and the name.
+    name_taken: Vec<(String, String)>,
     /// Services a deploy would recreate, and why.
     outdated: Vec<(String, String)>,
     /// No container of the project at all.
@@ -90,6 +96,7 @@ fn survey<'a>(session: &'a Session, observed: &Observed, plan: &Plan) -> Survey<
     let mut survey = Survey {
         targets: Vec::new(),
         not_running: Vec::new(),
+        name_taken: Vec::new(),
         outdated: Vec::new(),
         nothing_deployed: observed.containers.is_empty(),
     };
@@ -103,6 +110,10 @@ fn survey<'a>(session: &'a Session, observed: &Observed, plan: &Plan) -> Survey<
         };
         match &step.action {
             ServiceAction::Create | ServiceAction::Start { .. } => {
+                let name = labels::container_name(&session.project, &step.service);
+                if plan.foreign.iter().any(|f| f.container == name) {
+                    survey.name_taken.push((step.service.clone(), name));
+                }
                 survey.not_running.push(step.service.clone())
             }
             ServiceAction::Reload { container } => survey.targets.push(target(container)),

@@ -16,6 +16,15 @@ pub(crate) fn needs_deploy(service: &str, reason: &str) -> String {
     format!("`{service}` needs a new container ({reason}); run `stackctl deploy`")
 }
 
+/// A service whose container name is held by a container stackctl did not create (an app
+/// that shares the project name): only `deploy --remove-orphans` replaces it.
+pub(crate) fn print_name_taken(service: &str, container: &str) {
+    anstream::eprintln!(
+        "{} `{service}` has no container of its own: `{container}` was not created by stackctl; `stackctl deploy --remove-orphans` replaces it",
+        super::style::warning_label()
+    );
+}
+
 pub(crate) fn print_nothing_to_reload() {
     println!("nothing to reload: every running service has its current config");
 }
