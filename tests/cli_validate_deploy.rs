@@ -67,8 +67,11 @@ fn deploy_refuses_a_stack_the_checker_rejects_and_touches_nothing() {
     let project = "cval-refuse";
     // Published beyond loopback: the deploy needs a web password and a TLS pair, generated
     // for the render but saved only with the rendered files, which a rejection never writes.
-    let exposed = manifest(project, "scrape_intervl: 10s")
-        .replace("version: 1\n", "version: 1\nbind: 0.0.0.0\n");
+    // (`bind` goes last: the pinned location of the rejected key stays line 7.)
+    let exposed = format!(
+        "{}bind: 0.0.0.0\n",
+        manifest(project, "scrape_intervl: 10s")
+    );
     let dir = common::project(&exposed, None);
     common::stackctl_in(dir.path())
         .arg("deploy")
