@@ -8,15 +8,6 @@ use std::process::Command;
 
 use predicates::prelude::*;
 
-fn docker_ready() -> bool {
-    common::require_tool("docker").is_some()
-        && Command::new("docker")
-            .arg("info")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
-}
-
 fn manifest(project: &str, global: &str) -> String {
     format!(
         "version: 1
@@ -60,8 +51,7 @@ fn deploy_refuses_a_stack_the_checker_rejects_and_touches_nothing() {
     if common::require_tool("promtool").is_none() {
         return;
     }
-    if !docker_ready() {
-        common::skip::<()>("a running Docker daemon");
+    if !common::require_docker() {
         return;
     }
     let project = "cval-refuse";
@@ -103,8 +93,7 @@ fn deploy_goes_past_an_unsure_check_with_a_warning() {
     if common::require_tool("promtool").is_none() {
         return;
     }
-    if !docker_ready() {
-        common::skip::<()>("a running Docker daemon");
+    if !common::require_docker() {
         return;
     }
     let project = "cval-unsure";

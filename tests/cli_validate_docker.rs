@@ -72,15 +72,6 @@ fn build_checker_image(work: &Path) -> bool {
         .unwrap_or(false)
 }
 
-fn docker_ready() -> bool {
-    common::require_tool("docker").is_some()
-        && Command::new("docker")
-            .arg("info")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
-}
-
 #[test]
 fn an_older_local_promtool_defers_to_the_one_in_the_image() {
     let (Some(_), Some(_)) = (
@@ -89,8 +80,7 @@ fn an_older_local_promtool_defers_to_the_one_in_the_image() {
     ) else {
         return;
     };
-    if !docker_ready() {
-        common::skip::<()>("a running Docker daemon");
+    if !common::require_docker() {
         return;
     }
     let work = common::tempdir();

@@ -53,6 +53,16 @@ pub fn require_tool(name: &str) -> Option<PathBuf> {
     }
 }
 
+/// Whether a Docker daemon answers; when not, a visible SKIP locally and a panic in CI.
+pub fn require_docker() -> bool {
+    let answers = require_tool("docker").is_some()
+        && Command::new("docker")
+            .arg("info")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    answers || skip::<()>("a running Docker daemon").is_some()
+}
+
 pub fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)

@@ -154,14 +154,7 @@ fn validate_removes_its_private_scratch_copy_on_sigterm_and_sigint() {
 
 #[test]
 fn deploy_removes_its_check_copy_on_sigterm() {
-    let docker_up = common::require_tool("docker").is_some()
-        && Command::new("docker")
-            .arg("info")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-    if !docker_up {
-        common::skip::<()>("a running Docker daemon");
+    if !common::require_docker() {
         return;
     }
     interrupted_run_leaves_nothing(&["deploy"], "stackctl-deploy-check-", "TERM", 143);
@@ -172,14 +165,7 @@ fn validate_with_docker_never_widens_secret_modes_and_cleans_up_on_sigterm() {
     if common::require_tool("amtool").is_none() {
         return;
     }
-    let docker_up = common::require_tool("docker").is_some()
-        && Command::new("docker")
-            .arg("info")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-    if !docker_up {
-        common::skip::<()>("a running Docker daemon");
+    if !common::require_docker() {
         return;
     }
     interrupted_run_leaves_nothing(&["validate"], "stackctl-validate-", "TERM", 143);
@@ -240,14 +226,7 @@ fn sigterm_during_an_in_image_check_removes_its_container_and_the_scratch_copy()
     if common::require_tool("promtool").is_none() || common::require_tool("busybox").is_none() {
         return;
     }
-    let docker_up = common::require_tool("docker").is_some()
-        && Command::new("docker")
-            .arg("info")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-    if !docker_up {
-        common::skip::<()>("a running Docker daemon");
+    if !common::require_docker() {
         return;
     }
     let work = common::tempdir();
