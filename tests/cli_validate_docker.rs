@@ -46,30 +46,7 @@ fn build_checker_image(work: &Path) -> bool {
         std::os::unix::fs::PermissionsExt::from_mode(0o1777),
     )
     .unwrap();
-    let tar = work.join("rootfs.tar");
-    let packed = Command::new("tar")
-        .arg("-C")
-        .arg(&root)
-        .arg("-cf")
-        .arg(&tar)
-        .arg(".")
-        .status()
-        .unwrap();
-    assert!(packed.success());
-    Command::new("docker")
-        .args([
-            "import",
-            "--change",
-            "ENTRYPOINT [\"/bin/false\"]",
-            "--change",
-            "USER nobody",
-        ])
-        .args(["--change", "ENV TMPDIR=/tmp"])
-        .arg(&tar)
-        .arg(IMAGE)
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
+    common::import_image(&root, IMAGE, &["ENV TMPDIR=/tmp"])
 }
 
 #[test]

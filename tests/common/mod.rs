@@ -63,6 +63,37 @@ pub fn require_docker() -> bool {
     answers || skip::<()>("a running Docker daemon").is_some()
 }
 
+/// Packs the directory `root` into the local image `image` (`docker import`), whose entrypoint
+/// is `/bin/false` and user `nobody`, with `changes` (Dockerfile lines) on top; whether it worked.
+pub fn import_image(root: &Path, image: &str, changes: &[&str]) -> bool {
+    let tar = root.with_extension("tar");
+    let packed = Command::new("tar")
+        .arg("-C")
+        .arg(root)
+        .arg("-cf")
+        .arg(&tar)
+        .arg(".")
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut import = Command::new("docker");
+    import.args([
+        "import",
+        "--change",
+        "ENTRYPOINT [\"/bin/false\"]",
+        "--change",
+        "USER nobody",
+    ]);
+    for change in changes {
+        import.args(["--change", change]);
+    }
+    packed
+        && import
+            .arg(&tar)
+            .arg(image)
+            .output()
+            .is_ok_and(|o| o.status.success())
+}
+
 pub fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)

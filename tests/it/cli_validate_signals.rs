@@ -188,24 +188,7 @@ fn build_slow_checker_image(work: &Path) -> bool {
     let promtool = root.join("bin/promtool");
     std::fs::write(&promtool, "#!/bin/sh\nexec sleep 60\n").unwrap();
     std::fs::set_permissions(&promtool, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let tar = work.join("rootfs.tar");
-    let packed = Command::new("tar")
-        .arg("-C")
-        .arg(&root)
-        .args(["-cf"])
-        .arg(&tar)
-        .arg(".")
-        .status()
-        .unwrap();
-    assert!(packed.success());
-    Command::new("docker")
-        .args(["import", "--change", "ENTRYPOINT [\"/bin/false\"]"])
-        .args(["--change", "USER nobody"])
-        .arg(&tar)
-        .arg(SLOW_IMAGE)
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
+    common::import_image(&root, SLOW_IMAGE, &[])
 }
 
 fn oneshots_of(image: &str) -> Vec<String> {
